@@ -1,0 +1,2 @@
+//! Placeholder: this crate is created when its work starts.
+#![deny(missing_docs)]

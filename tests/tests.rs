@@ -1,0 +1,6 @@
+//! The single integration-test binary: the CLI end to end, and checks against the shared
+//! reference data. Topical modules live beside this file.
+
+mod util;
+
+mod cli_help;

@@ -1,0 +1,47 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The `fairkit` binary built for these tests.
+pub fn fairkit() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fairkit"))
+}
+
+/// Runs `fairkit` with `args` and returns its output.
+pub fn run(args: &[&str]) -> Output {
+    fairkit().args(args).output().expect("fairkit runs")
+}
+
+/// Standard output as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The shared reference folder (`../shared` next to the project), if present.
+///
+/// Tests that need it call [`shared_or_skip`]. Under `FAIRKIT_REQUIRE_SHARED=1` (set by
+/// `.ci/run`) a missing folder fails the test instead of skipping it.
+pub fn shared_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+/// The path of a shared file, or `None` (with a printed notice) when it is absent and not
+/// required.
+pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
+    let path = shared_dir().join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
+        panic!("required shared file {} is missing", path.display());
+    }
+    eprintln!("skipping: shared file {} is absent", path.display());
+    None
+}
