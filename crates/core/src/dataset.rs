@@ -261,9 +261,9 @@ mod tests {
 
     fn toy(n: usize) -> FairDataset {
         let x = Array2::from_shape_fn((n, 2), |(i, j)| (i * 10 + j) as f64);
-        let y = (0..n).map(|i| i % 3 == 0).collect();
+        let y = (0..n).map(|i| i.is_multiple_of(3)).collect();
         let g: Vec<String> = (0..n)
-            .map(|i| if i % 2 == 0 { "a" } else { "b" }.into())
+            .map(|i| if i.is_multiple_of(2) { "a" } else { "b" }.into())
             .collect();
         FairDataset::new(x, y, Groups::from_labels("g", &g).unwrap())
             .unwrap()
@@ -289,7 +289,7 @@ mod tests {
         for i in 0..test.n_rows() {
             let row = test.features()[[i, 0]] as usize / 10;
             assert_eq!(test.weights().unwrap()[i], row as f64);
-            assert_eq!(test.labels()[i], row % 3 == 0);
+            assert_eq!(test.labels()[i], row.is_multiple_of(3));
         }
         let again = d.split_indices(0.3, 42, false).unwrap();
         assert_eq!(again.test.len(), 30);
