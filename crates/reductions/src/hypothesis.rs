@@ -37,7 +37,11 @@ impl<M: Classifier> Hypothesis<M> {
     /// Hard predictions as 0.0 / 1.0.
     pub(crate) fn predict_f64(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         match self {
-            Hypothesis::Learned(m) => m.predict(x).iter().map(|&p| f64::from(u8::from(p))).collect(),
+            Hypothesis::Learned(m) => m
+                .predict(x)
+                .iter()
+                .map(|&p| f64::from(u8::from(p)))
+                .collect(),
             Hypothesis::Constant(c) => vec![f64::from(u8::from(*c)); x.nrows()],
         }
     }
@@ -123,7 +127,11 @@ impl TrainedGroups {
         let schema = groups.schema();
         Self {
             columns: schema.columns().to_vec(),
-            labels: groups.present().into_iter().map(|c| schema.label(c)).collect(),
+            labels: groups
+                .present()
+                .into_iter()
+                .map(|c| schema.label(c))
+                .collect(),
         }
     }
 

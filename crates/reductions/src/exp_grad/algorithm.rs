@@ -3,14 +3,14 @@
 use fairkit_core::{FairDataset, Learner};
 
 use super::constants::{
-    ACCURACY_MUL, MIN_ITER, PRECISION, REGRET_CHECK_INCREASE_T, REGRET_CHECK_START_T,
-    SHRINK_ETA, SHRINK_REGRET,
+    ACCURACY_MUL, MIN_ITER, PRECISION, REGRET_CHECK_INCREASE_T, REGRET_CHECK_START_T, SHRINK_ETA,
+    SHRINK_REGRET,
 };
 use super::lagrangian::{Lagrangian, Mixture};
 use super::{ExponentiatedGradient, ExponentiatedGradientParams};
+use crate::Result;
 use crate::hypothesis::TrainedGroups;
 use crate::moments::{LoadedMoment, Moment, normalized_weights, weight_at};
-use crate::Result;
 
 pub(crate) fn fit<L: Learner, C: Moment>(
     params: &ExponentiatedGradientParams<L, C>,

@@ -30,7 +30,11 @@ pub enum GridWarning {
 /// With `force_l1`, every point has L1 norm `n_units` exactly (the last coordinate takes the
 /// remaining budget). If the grid cannot grow to `grid_size` points (no dimensions, or a single
 /// forced dimension), the points of the smallest grid are returned.
-pub fn integer_grid(neg_allowed: &[bool], force_l1: bool, grid_size: usize) -> (Vec<Vec<i64>>, i64) {
+pub fn integer_grid(
+    neg_allowed: &[bool],
+    force_l1: bool,
+    grid_size: usize,
+) -> (Vec<Vec<i64>>, i64) {
     let dim = neg_allowed.len();
     let true_dim = if force_l1 { dim.saturating_sub(1) } else { dim };
     let n_neg = neg_allowed.iter().filter(|&&b| b).count() as i32;
@@ -43,7 +47,15 @@ pub fn integer_grid(neg_allowed: &[bool], force_l1: bool, grid_size: usize) -> (
     loop {
         let mut points = Vec::new();
         let mut entry = vec![0i64; dim];
-        accumulate(neg_allowed, force_l1, 0, n_units, &mut entry, &mut points, grid_size);
+        accumulate(
+            neg_allowed,
+            force_l1,
+            0,
+            n_units,
+            &mut entry,
+            &mut points,
+            grid_size,
+        );
         if points.len() >= grid_size || true_dim == 0 {
             points.truncate(grid_size);
             return (points, n_units);
@@ -80,7 +92,15 @@ fn accumulate(
     };
     for v in values {
         entry[index] = v;
-        accumulate(neg_allowed, force_l1, index + 1, budget - v.abs(), entry, out, limit);
+        accumulate(
+            neg_allowed,
+            force_l1,
+            index + 1,
+            budget - v.abs(),
+            entry,
+            out,
+            limit,
+        );
     }
 }
 

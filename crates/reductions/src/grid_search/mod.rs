@@ -10,7 +10,9 @@ use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{Hypothesis, TrainedGroups, check_features, fit_best_response, require_weights};
+use crate::hypothesis::{
+    Hypothesis, TrainedGroups, check_features, fit_best_response, require_weights,
+};
 use crate::moments::{LoadedMoment, Moment};
 use crate::{ErrorRate, Result};
 

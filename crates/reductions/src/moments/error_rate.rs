@@ -57,7 +57,9 @@ impl ErrorRate {
             }
         }
         if self.fp_cost + self.fn_cost <= 0.0 {
-            return Err(Error::invalid("costs", "fp = fn = 0", "at least one must be positive").into());
+            return Err(
+                Error::invalid("costs", "fp = fn = 0", "at least one must be positive").into(),
+            );
         }
         Ok(())
     }

@@ -569,7 +569,8 @@ impl LoadedMoment for LoadedUtilityParity {
             for e in &self.events {
                 let idx: Vec<usize> = e.cells.clone().collect();
                 let pi: Vec<f64> = idx.iter().map(|&c| self.cells[c].mass / e.mass).collect();
-                let normalized: Vec<f64> = idx.iter().zip(&pi).map(|(&c, p)| delta[c] / p).collect();
+                let normalized: Vec<f64> =
+                    idx.iter().zip(&pi).map(|(&c, p)| delta[c] / p).collect();
                 let mut order: Vec<usize> = (0..idx.len()).collect();
                 order.sort_by(|&a, &b| normalized[a].total_cmp(&normalized[b]));
                 let half = pi.iter().sum::<f64>() / 2.0;
@@ -643,11 +644,16 @@ mod tests {
     /// SPEC O1: groups, labels and predictions.
     fn o1() -> (FairDataset, Vec<f64>) {
         let g: Vec<&str> = [["a"; 6], ["b"; 6]].concat();
-        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1).to_vec();
+        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]
+            .map(|v| v == 1)
+            .to_vec();
         let h = vec![1., 1., 0., 1., 0., 0., 1., 0., 0., 0., 0., 0.];
-        let data =
-            FairDataset::new(Array2::zeros((12, 1)), y, Groups::from_labels("g", &g).unwrap())
-                .unwrap();
+        let data = FairDataset::new(
+            Array2::zeros((12, 1)),
+            y,
+            Groups::from_labels("g", &g).unwrap(),
+        )
+        .unwrap();
         (data, h)
     }
 
@@ -666,7 +672,11 @@ mod tests {
             dp.constraint_labels(),
             vec!["+,all,a", "+,all,b", "-,all,a", "-,all,b"]
         );
-        assert_all_close(&dp.gamma(&h), &[1. / 6., -1. / 6., -1. / 6., 1. / 6.], 1e-15);
+        assert_all_close(
+            &dp.gamma(&h),
+            &[1. / 6., -1. / 6., -1. / 6., 1. / 6.],
+            1e-15,
+        );
         assert_eq!(dp.bound(), &[0.01; 4]);
         let sw = dp.signed_weights(&[0.5, 0.0, 0.0, 0.2]);
         let expected: Vec<f64> = [[-0.7; 6], [0.7; 6]].concat();
@@ -678,7 +688,11 @@ mod tests {
         let (data, _) = o1();
         let lambda = [0.5, 0.3, 0.1, 0.4];
         let release = UtilityParity::demographic_parity().load(&data).unwrap();
-        assert_all_close(&release.project_lambda(&lambda), &[0.5, 0.0, 0.0, 0.0], 1e-15);
+        assert_all_close(
+            &release.project_lambda(&lambda),
+            &[0.5, 0.0, 0.0, 0.0],
+            1e-15,
+        );
         let old = UtilityParity::demographic_parity()
             .with_projection(Projection::NoShift)
             .load(&data)
@@ -720,14 +734,22 @@ mod tests {
         let dp = ratio(0.01);
         assert_all_close(
             &dp.gamma(&h),
-            &[0.8 / 2. - 1. / 3., 0.8 / 6. - 1. / 3., 0.8 / 3. - 0.5, 0.8 / 3. - 1. / 6.],
+            &[
+                0.8 / 2. - 1. / 3.,
+                0.8 / 6. - 1. / 3.,
+                0.8 / 3. - 0.5,
+                0.8 / 3. - 1. / 6.,
+            ],
             1e-15,
         );
         assert_all_close(&dp.gamma(&h), &[0.066667, -0.2, -0.233333, 0.1], 1e-6);
         assert_eq!(dp.bound(), &[0.01; 4]);
         assert_eq!(ratio(0.0).bound(), &[0.0; 4]);
         // Ratio bounds leave λ unprojected.
-        assert_eq!(dp.project_lambda(&[0.5, 0.3, 0.1, 0.4]), vec![0.5, 0.3, 0.1, 0.4]);
+        assert_eq!(
+            dp.project_lambda(&[0.5, 0.3, 0.1, 0.4]),
+            vec![0.5, 0.3, 0.1, 0.4]
+        );
     }
 
     #[test]
@@ -737,7 +759,12 @@ mod tests {
         // Errors: a 2/6 (rows 2, 3), b 1/6 (row 7), overall 3/12.
         assert_all_close(
             &erp.gamma(&h),
-            &[1. / 3. - 0.25, 1. / 6. - 0.25, 0.25 - 1. / 3., 0.25 - 1. / 6.],
+            &[
+                1. / 3. - 0.25,
+                1. / 6. - 0.25,
+                0.25 - 1. / 3.,
+                0.25 - 1. / 6.,
+            ],
             1e-15,
         );
         // d = 1 − 2y flips the sign of the signed weights of positives.
@@ -758,7 +785,12 @@ mod tests {
         let gamma = dp.gamma(&h);
         assert_all_close(
             &gamma,
-            &[4. / 7. - 1. / 3., 1. / 8. - 1. / 3., 1. / 3. - 4. / 7., 1. / 3. - 1. / 8.],
+            &[
+                4. / 7. - 1. / 3.,
+                1. / 8. - 1. / 3.,
+                1. / 3. - 4. / 7.,
+                1. / 3. - 1. / 8.,
+            ],
             1e-15,
         );
         let cells = dp.cell_probabilities();
@@ -813,7 +845,14 @@ mod tests {
         let dp = UtilityParity::demographic_parity().load(&data).unwrap();
         assert_eq!(
             dp.constraint_labels(),
-            vec!["+,all,F,x", "+,all,M,x", "+,all,M,y", "-,all,F,x", "-,all,M,x", "-,all,M,y"]
+            vec![
+                "+,all,F,x",
+                "+,all,M,x",
+                "+,all,M,y",
+                "-,all,F,x",
+                "-,all,M,x",
+                "-,all,M,y"
+            ]
         );
         let gamma = dp.gamma(&[1., 1., 0., 0., 0., 0.]);
         assert_all_close(&gamma[..3], &[1. - 1. / 3., -1. / 3., -1. / 3.], 1e-15);
@@ -828,23 +867,44 @@ mod tests {
         let (data, _) = o1();
         let invalid = |b: Bound| {
             matches!(
-                UtilityParity::demographic_parity().with_bound(b).load(&data),
+                UtilityParity::demographic_parity()
+                    .with_bound(b)
+                    .load(&data),
                 Err(crate::ReductionsError::Core(Error::InvalidParameter { .. }))
             )
         };
-        assert!(invalid(Bound::Ratio { ratio: 0.0, slack: 0.0 }));
-        assert!(invalid(Bound::Ratio { ratio: 1.5, slack: 0.0 }));
-        assert!(invalid(Bound::Ratio { ratio: 0.8, slack: -0.1 }));
+        assert!(invalid(Bound::Ratio {
+            ratio: 0.0,
+            slack: 0.0
+        }));
+        assert!(invalid(Bound::Ratio {
+            ratio: 1.5,
+            slack: 0.0
+        }));
+        assert!(invalid(Bound::Ratio {
+            ratio: 0.8,
+            slack: -0.1
+        }));
         assert!(invalid(Bound::Difference(-0.01)));
         assert!(invalid(Bound::Difference(f64::NAN)));
-        assert!(!invalid(Bound::Ratio { ratio: 1.0, slack: 0.0 }));
+        assert!(!invalid(Bound::Ratio {
+            ratio: 1.0,
+            slack: 0.0
+        }));
 
         // Group b without positives: TPR parity and equalized odds need them, DP does not.
         let g: Vec<&str> = [["a"; 3], ["b"; 3]].concat();
         let y = vec![true, false, true, false, false, false];
-        let data = FairDataset::new(Array2::zeros((6, 1)), y, Groups::from_labels("g", &g).unwrap())
-            .unwrap();
-        for c in [UtilityParity::true_positive_rate_parity(), UtilityParity::equalized_odds()] {
+        let data = FairDataset::new(
+            Array2::zeros((6, 1)),
+            y,
+            Groups::from_labels("g", &g).unwrap(),
+        )
+        .unwrap();
+        for c in [
+            UtilityParity::true_positive_rate_parity(),
+            UtilityParity::equalized_odds(),
+        ] {
             let err = c.load(&data).unwrap_err();
             assert!(
                 matches!(&err, crate::ReductionsError::Core(Error::SingleClass { class, context })
@@ -852,7 +912,11 @@ mod tests {
                 "{err}"
             );
         }
-        assert!(UtilityParity::false_positive_rate_parity().load(&data).is_ok());
+        assert!(
+            UtilityParity::false_positive_rate_parity()
+                .load(&data)
+                .is_ok()
+        );
         assert!(UtilityParity::demographic_parity().load(&data).is_ok());
 
         // A single group.
