@@ -1,0 +1,9 @@
+//! Integration tests of the threshold optimizer: SPEC oracles, Fairlearn golden runs,
+//! invariants and the shared reference data.
+
+mod util;
+
+mod errors;
+mod golden;
+mod oracle;
+mod properties;
