@@ -3,6 +3,7 @@
 
 mod util;
 
+mod compas;
 mod errors;
 mod golden;
 mod oracle;
