@@ -22,7 +22,9 @@ pub fn read_prepared(path: &Path, sensitive: &str) -> FairDataset {
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let label = header.iter().position(|h| h == "label").unwrap();
     let group = header.iter().position(|h| h == "sensitive").unwrap();
-    let features: Vec<usize> = (0..header.len()).filter(|&j| j != label && j != group).collect();
+    let features: Vec<usize> = (0..header.len())
+        .filter(|&j| j != label && j != group)
+        .collect();
     let (mut x, mut y, mut g) = (Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {
         let record = record.unwrap();
@@ -43,7 +45,8 @@ pub fn read_columns(path: &Path, names: &[&str]) -> BTreeMap<String, Vec<f64>> {
         .iter()
         .map(|n| header.iter().position(|h| h == n).unwrap())
         .collect();
-    let mut out: BTreeMap<String, Vec<f64>> = names.iter().map(|n| (n.to_string(), vec![])).collect();
+    let mut out: BTreeMap<String, Vec<f64>> =
+        names.iter().map(|n| (n.to_string(), vec![])).collect();
     for record in reader.records() {
         let record = record.unwrap();
         for (n, &j) in names.iter().zip(&index) {
@@ -72,7 +75,8 @@ impl Classifier for Logistic {
         x.rows()
             .into_iter()
             .map(|row| {
-                let z = row.iter().zip(&self.coef).map(|(a, b)| a * b).sum::<f64>() + self.intercept;
+                let z =
+                    row.iter().zip(&self.coef).map(|(a, b)| a * b).sum::<f64>() + self.intercept;
                 1.0 / (1.0 + (-z).exp())
             })
             .collect()
@@ -128,8 +132,14 @@ pub fn assert_interpolation_matches(
         };
         close(g.rule.p0, "p0", p_tol);
         close(g.rule.p1, "p1", p_tol);
-        for (op, key) in [(g.rule.operation0, "operation0"), (g.rule.operation1, "operation1")] {
-            assert_eq!(op.operator.to_string(), r[key]["operator"].as_str().unwrap());
+        for (op, key) in [
+            (g.rule.operation0, "operation0"),
+            (g.rule.operation1, "operation1"),
+        ] {
+            assert_eq!(
+                op.operator.to_string(),
+                r[key]["operator"].as_str().unwrap()
+            );
             let want = r[key]["threshold"].as_f64().unwrap();
             assert!(
                 (op.threshold - want).abs() <= threshold_tol,
@@ -185,7 +195,10 @@ fn compas_threshold_optimizer_matches_fairlearn() {
             .zip(&c.predictions[column])
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        assert!(row_gap < 1e-12, "{name}: test probabilities differ by {row_gap}");
+        assert!(
+            row_gap < 1e-12,
+            "{name}: test probabilities differ by {row_gap}"
+        );
         let want = &method["test"]["expected_under_randomization"];
         let (acc, dp, eo) = test_metrics(&p, &c.test);
         let close = |got: f64, key: &str| {
@@ -197,9 +210,13 @@ fn compas_threshold_optimizer_matches_fairlearn() {
         close(eo, "equalized_odds_difference");
         // The training-set expectation too.
         let train_p = fitted.probability_on(&model, &c.train).unwrap();
-        let train_acc = expected(&train_p, c.train.labels(), c.train.groups().codes(), None).accuracy;
+        let train_acc =
+            expected(&train_p, c.train.labels(), c.train.groups().codes(), None).accuracy;
         let w = method["train_expected"]["accuracy"].as_f64().unwrap();
-        assert!((train_acc - w).abs() < 1e-12, "{name} train accuracy {train_acc} vs {w}");
+        assert!(
+            (train_acc - w).abs() < 1e-12,
+            "{name} train accuracy {train_acc} vs {w}"
+        );
         println!(
             "{name}: test expected accuracy {acc:.6}, DP difference {dp:.6}, EO difference \
              {eo:.6} (largest row gap to Fairlearn {row_gap:e}, baseline score gap {gap:e})"

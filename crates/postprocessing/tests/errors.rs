@@ -37,14 +37,24 @@ fn constraint_and_objective_that_cannot_be_combined() {
             }
         );
         assert!(
-            err.to_string().contains("allowed objectives: accuracy_score, balanced_accuracy_score"),
+            err.to_string()
+                .contains("allowed objectives: accuracy_score, balanced_accuracy_score"),
             "{err}"
         );
     }
     // Every objective is allowed with every one-rate constraint.
-    for c in Constraint::ALL.into_iter().filter(|&c| c != Constraint::EqualizedOdds) {
+    for c in Constraint::ALL
+        .into_iter()
+        .filter(|&c| c != Constraint::EqualizedOdds)
+    {
         for o in Objective::ALL {
-            assert!(ThresholdOptimizerParams::new().constraint(c).objective(o).check().is_ok());
+            assert!(
+                ThresholdOptimizerParams::new()
+                    .constraint(c)
+                    .objective(o)
+                    .check()
+                    .is_ok()
+            );
         }
     }
 }
@@ -62,19 +72,30 @@ fn bad_tol_and_grid_size() {
             Err(ThresholdOptimizerParamsError::InvalidTol { .. })
         ));
     }
-    let err = ThresholdOptimizerParams::new().grid_size(0).check().unwrap_err();
-    assert_eq!(err, ThresholdOptimizerParamsError::InvalidGridSize { grid_size: 0 });
+    let err = ThresholdOptimizerParams::new()
+        .grid_size(0)
+        .check()
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ThresholdOptimizerParamsError::InvalidGridSize { grid_size: 0 }
+    );
     // Fitting checks the parameters first.
     let (s, y, g) = o10_columns();
     assert!(matches!(
-        ThresholdOptimizerParams::new().grid_size(0).fit_scores(&s, &y, &g, None),
+        ThresholdOptimizerParams::new()
+            .grid_size(0)
+            .fit_scores(&s, &y, &g, None),
         Err(ThresholdOptimizerError::Params(_))
     ));
 }
 
 #[test]
 fn names_parse_with_fairlearn_spellings() {
-    assert_eq!("selection_rate_parity".parse(), Ok(Constraint::DemographicParity));
+    assert_eq!(
+        "selection_rate_parity".parse(),
+        Ok(Constraint::DemographicParity)
+    );
     assert_eq!("equalized_odds".parse(), Ok(Constraint::EqualizedOdds));
     assert_eq!("accuracy_score".parse(), Ok(Objective::Accuracy));
     assert_eq!("balanced_accuracy".parse(), Ok(Objective::BalancedAccuracy));
@@ -88,7 +109,9 @@ fn names_parse_with_fairlearn_spellings() {
 #[test]
 fn non_finite_scores_at_fit_and_predict_time() {
     let (mut s, y, g) = o10_columns();
-    let fitted = ThresholdOptimizerParams::new().fit_scores(&s, &y, &g, None).unwrap();
+    let fitted = ThresholdOptimizerParams::new()
+        .fit_scores(&s, &y, &g, None)
+        .unwrap();
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         s[5] = bad;
         let err = ThresholdOptimizerParams::new()
@@ -119,7 +142,11 @@ fn a_group_with_all_scores_equal() {
             score: 0.5
         }
     );
-    assert!(err.to_string().contains("all 4 scores of group g=b equal 0.5"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("all 4 scores of group g=b equal 0.5"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -138,7 +165,10 @@ fn shapes_groups_and_features() {
     w[0] = -1.0;
     assert!(matches!(
         p.fit_scores(&s, &y, &g, Some(&w)),
-        Err(ThresholdOptimizerError::Core(Error::NegativeWeight { row: 0, .. }))
+        Err(ThresholdOptimizerError::Core(Error::NegativeWeight {
+            row: 0,
+            ..
+        }))
     ));
     // Zero weight on every negative of a group leaves it one (weighted) label class.
     let w = [1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
@@ -170,6 +200,9 @@ fn shapes_groups_and_features() {
     }
     assert!(matches!(
         p.fit(&TwoFeatures, &dataset(&O10)),
-        Err(ThresholdOptimizerError::Core(Error::FeatureMismatch { expected: 2, got: 1 }))
+        Err(ThresholdOptimizerError::Core(Error::FeatureMismatch {
+            expected: 2,
+            got: 1
+        }))
     ));
 }

@@ -44,9 +44,15 @@ fn o10_demographic_parity_every_variant_gives_the_same_answer() {
         assert_eq!(t.x_best(), Some(0.5), "{params:?}");
         assert_eq!(t.y_best(), 0.875, "{params:?}");
         let a = rule(&t, 0);
-        assert_eq!((a.p0, a.operation0, a.p1, a.operation1), (0.0, gt(INF), 1.0, gt(0.55)));
+        assert_eq!(
+            (a.p0, a.operation0, a.p1, a.operation1),
+            (0.0, gt(INF), 1.0, gt(0.55))
+        );
         let b = rule(&t, 1);
-        assert_eq!((b.p0, b.operation0, b.p1, b.operation1), (0.5, gt(T065), 0.5, gt(0.25)));
+        assert_eq!(
+            (b.p0, b.operation0, b.p1, b.operation1),
+            (0.5, gt(T065), 0.5, gt(0.25))
+        );
         assert_eq!(a.ignore, None);
         let p = pmf(&t, &O10);
         assert_eq!(p, [1.0, 1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.0], "{params:?}");
@@ -208,7 +214,9 @@ fn test_groups_with_their_own_schema_are_matched_by_value() {
     let other_column = Groups::from_labels("sex", &["a", "b"]).unwrap();
     assert!(matches!(
         t.probability(&[0.7, 0.6], &other_column),
-        Err(ThresholdOptimizerError::Core(Error::InvalidParameter { .. }))
+        Err(ThresholdOptimizerError::Core(
+            Error::InvalidParameter { .. }
+        ))
     ));
 }
 
@@ -219,7 +227,10 @@ fn predictions_are_seeded_and_proba_rows_sum_to_one() {
     let a = t.predict_on(&FirstFeature, &d, 7).unwrap();
     assert_eq!(a, t.predict_on(&FirstFeature, &d, 7).unwrap());
     // Rows with probability 0 or 1 are deterministic.
-    assert_eq!((a[0], a[1], a[2], a[3], a[4], a[7]), (true, true, false, false, true, false));
+    assert_eq!(
+        (a[0], a[1], a[2], a[3], a[4], a[7]),
+        (true, true, false, false, true, false)
+    );
     let proba = t.predict_proba_on(&FirstFeature, &d).unwrap();
     assert_eq!(proba.shape(), [8, 2]);
     assert_eq!(proba.row(5).to_vec(), [0.5, 0.5]);
@@ -282,7 +293,10 @@ fn weights_count_like_duplicated_rows() {
     for constraint in [Constraint::DemographicParity, Constraint::EqualizedOdds] {
         let params = ThresholdOptimizerParams::new().constraint(constraint);
         let weighted = params
-            .fit(&FirstFeature, &d.clone().with_weights(weights.to_vec()).unwrap())
+            .fit(
+                &FirstFeature,
+                &d.clone().with_weights(weights.to_vec()).unwrap(),
+            )
             .unwrap();
         let dup = params.fit(&FirstFeature, &dataset(&repeated)).unwrap();
         assert_eq!(weighted.x_best(), dup.x_best());

@@ -10,28 +10,26 @@ use crate::util::expected;
 /// Rows of 2 to 4 groups; scores on a coarse grid so that ties are common. Each group has both
 /// labels and two distinct scores.
 fn data() -> impl Strategy<Value = (Vec<f64>, Vec<bool>, Vec<u32>)> {
-    prop::collection::vec(
-        prop::collection::vec((0u8..12, any::<bool>()), 2..25),
-        2..5,
-    )
-    .prop_map(|groups| {
-        let (mut s, mut y, mut g) = (Vec::new(), Vec::new(), Vec::new());
-        for (code, rows) in groups.into_iter().enumerate() {
-            let first = rows[0].0;
-            for (i, (score, label)) in rows.into_iter().enumerate() {
-                // The first two rows of each group fix both labels and two scores.
-                let (score, label) = match i {
-                    0 => (score, true),
-                    1 => ((first + 5) % 12, false),
-                    _ => (score, label),
-                };
-                s.push(f64::from(score) / 11.0);
-                y.push(label);
-                g.push(code as u32);
+    prop::collection::vec(prop::collection::vec((0u8..12, any::<bool>()), 2..25), 2..5).prop_map(
+        |groups| {
+            let (mut s, mut y, mut g) = (Vec::new(), Vec::new(), Vec::new());
+            for (code, rows) in groups.into_iter().enumerate() {
+                let first = rows[0].0;
+                for (i, (score, label)) in rows.into_iter().enumerate() {
+                    // The first two rows of each group fix both labels and two scores.
+                    let (score, label) = match i {
+                        0 => (score, true),
+                        1 => ((first + 5) % 12, false),
+                        _ => (score, label),
+                    };
+                    s.push(f64::from(score) / 11.0);
+                    y.push(label);
+                    g.push(code as u32);
+                }
             }
-        }
-        (s, y, g)
-    })
+            (s, y, g)
+        },
+    )
 }
 
 fn params() -> impl Strategy<Value = ThresholdOptimizerParams> {
