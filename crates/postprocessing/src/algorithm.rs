@@ -6,7 +6,7 @@ use fairkit_core::{Classifier, Error, FairDataset, Groups};
 
 use crate::error::{Result, ThresholdOptimizerError};
 use crate::hyperparams::{
-    Constraint, Rate, ThresholdOptimizerParams, ThresholdOptimizerValidParams, UnseenGroupPolicy,
+    Constraint, Measure, ThresholdOptimizerParams, ThresholdOptimizerValidParams, UnseenGroupPolicy,
 };
 use crate::thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, check_scores, model_scores,
@@ -74,7 +74,7 @@ impl ThresholdOptimizerValidParams {
 
         let (x_rate, y_rate) = match self.constraint.rate() {
             Some(x) => (x, self.objective.rate()),
-            None => (Rate::FalsePositiveRate, Rate::TruePositiveRate),
+            None => (Measure::FalsePositiveRate, Measure::TruePositiveRate),
         };
         let grid = grid(self.grid_size);
         let codes = groups.codes();

@@ -57,13 +57,13 @@ impl Constraint {
     }
 
     /// The rate each group must share, for the simple (one-rate) constraints.
-    pub(crate) fn rate(self) -> Option<Rate> {
+    pub(crate) fn rate(self) -> Option<Measure> {
         match self {
-            Constraint::DemographicParity => Some(Rate::SelectionRate),
-            Constraint::TruePositiveRateParity => Some(Rate::TruePositiveRate),
-            Constraint::FalsePositiveRateParity => Some(Rate::FalsePositiveRate),
-            Constraint::TrueNegativeRateParity => Some(Rate::TrueNegativeRate),
-            Constraint::FalseNegativeRateParity => Some(Rate::FalseNegativeRate),
+            Constraint::DemographicParity => Some(Measure::SelectionRate),
+            Constraint::TruePositiveRateParity => Some(Measure::TruePositiveRate),
+            Constraint::FalsePositiveRateParity => Some(Measure::FalsePositiveRate),
+            Constraint::TrueNegativeRateParity => Some(Measure::TrueNegativeRate),
+            Constraint::FalseNegativeRateParity => Some(Measure::FalseNegativeRate),
             Constraint::EqualizedOdds => None,
         }
     }
@@ -131,13 +131,13 @@ impl Objective {
         }
     }
 
-    pub(crate) fn rate(self) -> Rate {
+    pub(crate) fn rate(self) -> Measure {
         match self {
-            Objective::Accuracy => Rate::Accuracy,
-            Objective::BalancedAccuracy => Rate::BalancedAccuracy,
-            Objective::SelectionRate => Rate::SelectionRate,
-            Objective::TruePositiveRate => Rate::TruePositiveRate,
-            Objective::TrueNegativeRate => Rate::TrueNegativeRate,
+            Objective::Accuracy => Measure::Accuracy,
+            Objective::BalancedAccuracy => Measure::BalancedAccuracy,
+            Objective::SelectionRate => Measure::SelectionRate,
+            Objective::TruePositiveRate => Measure::TruePositiveRate,
+            Objective::TrueNegativeRate => Measure::TrueNegativeRate,
         }
     }
 }
@@ -186,7 +186,7 @@ pub enum UnseenGroupPolicy {
 
 /// The rates of SPEC 1.2, on the counts of one threshold rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Rate {
+pub(crate) enum Measure {
     SelectionRate,
     TruePositiveRate,
     FalsePositiveRate,

@@ -4,7 +4,7 @@
 //! The float operations are those of Fairlearn 0.15, in the same order, so that unweighted
 //! inputs give bit-identical hulls, mixing probabilities and objective values.
 
-use crate::hyperparams::Rate;
+use crate::hyperparams::Measure;
 use crate::thresholder::{GroupRule, Operator, ThresholdOperation};
 
 /// One training row of a group.
@@ -27,18 +27,18 @@ pub(crate) struct Counts {
 
 impl Counts {
     /// The rate, with Fairlearn's formulas and operation order.
-    pub(crate) fn rate(&self, rate: Rate) -> f64 {
+    pub(crate) fn rate(&self, rate: Measure) -> f64 {
         let positives = self.tp + self.fn_;
         let negatives = self.tn + self.fp;
         let n = self.tp + self.tn + self.fp + self.fn_;
         match rate {
-            Rate::SelectionRate => (self.tp + self.fp) / n,
-            Rate::TruePositiveRate => self.tp / positives,
-            Rate::FalsePositiveRate => self.fp / negatives,
-            Rate::TrueNegativeRate => self.tn / negatives,
-            Rate::FalseNegativeRate => self.fn_ / positives,
-            Rate::Accuracy => (self.tp + self.tn) / n,
-            Rate::BalancedAccuracy => 0.5 * self.tp / positives + 0.5 * self.tn / negatives,
+            Measure::SelectionRate => (self.tp + self.fp) / n,
+            Measure::TruePositiveRate => self.tp / positives,
+            Measure::FalsePositiveRate => self.fp / negatives,
+            Measure::TrueNegativeRate => self.tn / negatives,
+            Measure::FalseNegativeRate => self.fn_ / positives,
+            Measure::Accuracy => (self.tp + self.tn) / n,
+            Measure::BalancedAccuracy => 0.5 * self.tp / positives + 0.5 * self.tn / negatives,
         }
     }
 }
@@ -63,7 +63,7 @@ pub(crate) fn totals(rows: &[Row]) -> (f64, f64) {
 
 /// The trade-off points of every threshold (SPEC 3.2), sorted by `(x, y)` with a stable sort.
 /// `rows` must be sorted by descending score and have both labels.
-pub(crate) fn points(rows: &[Row], flip: bool, x_rate: Rate, y_rate: Rate) -> Vec<Point> {
+pub(crate) fn points(rows: &[Row], flip: bool, x_rate: Measure, y_rate: Measure) -> Vec<Point> {
     let (pos, neg) = totals(rows);
     let mut out = Vec::with_capacity((rows.len() + 1) * (1 + usize::from(flip)));
     let mut emit = |threshold: f64, c0: f64, c1: f64| {
@@ -190,7 +190,13 @@ pub(crate) struct Curve {
 
 impl Curve {
     /// Builds the curve of rows sorted by descending score.
-    pub(crate) fn new(rows: &[Row], flip: bool, x_rate: Rate, y_rate: Rate, grid: &[f64]) -> Self {
+    pub(crate) fn new(
+        rows: &[Row],
+        flip: bool,
+        x_rate: Measure,
+        y_rate: Measure,
+        grid: &[f64],
+    ) -> Self {
         let hull = upper_hull(&points(rows, flip, x_rate, y_rate));
         let mixes = interpolate(&hull, grid);
         Self { hull, mixes }
@@ -238,7 +244,12 @@ mod tests {
     #[test]
     fn o10_hulls_in_selection_rate_and_accuracy() {
         let a = rows(&[(0.9, true), (0.8, true), (0.3, false), (0.2, false)]);
-        let hull = upper_hull(&points(&a, false, Rate::SelectionRate, Rate::Accuracy));
+        let hull = upper_hull(&points(
+            &a,
+            false,
+            Measure::SelectionRate,
+            Measure::Accuracy,
+        ));
         assert_eq!(
             xy(&hull),
             vec![
@@ -248,7 +259,12 @@ mod tests {
             ]
         );
         let b = rows(&[(0.7, true), (0.6, false), (0.4, true), (0.1, false)]);
-        let hull = upper_hull(&points(&b, false, Rate::SelectionRate, Rate::Accuracy));
+        let hull = upper_hull(&points(
+            &b,
+            false,
+            Measure::SelectionRate,
+            Measure::Accuracy,
+        ));
         let got = xy(&hull);
         assert_eq!(got.len(), 4);
         assert_eq!((got[1].0, got[1].1), (0.25, 0.75));
@@ -262,8 +278,8 @@ mod tests {
         let hull = upper_hull(&points(
             &a,
             false,
-            Rate::FalsePositiveRate,
-            Rate::TruePositiveRate,
+            Measure::FalsePositiveRate,
+            Measure::TruePositiveRate,
         ));
         assert_eq!(
             xy(&hull),
@@ -292,9 +308,9 @@ mod tests {
     #[test]
     fn ties_are_absorbed_together_and_flip_doubles_the_points() {
         let r = rows(&[(0.5, true), (0.5, false), (0.2, false), (0.9, true)]);
-        let p = points(&r, false, Rate::SelectionRate, Rate::Accuracy);
+        let p = points(&r, false, Measure::SelectionRate, Measure::Accuracy);
         assert_eq!(p.len(), 4); // +inf, then 3 distinct scores
-        let p = points(&r, true, Rate::SelectionRate, Rate::Accuracy);
+        let p = points(&r, true, Measure::SelectionRate, Measure::Accuracy);
         assert_eq!(p.len(), 8);
         assert!(p.windows(2).all(|w| (w[0].x, w[0].y) <= (w[1].x, w[1].y)));
     }
