@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use fairkit_core::{Error, FairDataset, GroupSchema, Groups};
+use fairkit_core::{FairDataset, GroupSchema, Groups};
 use linfa::ParamGuard;
 use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::error::check_unit;
-use crate::groups::{resolve_codes, unseen};
-use crate::{PreprocessingError, Result};
+use crate::groups::{resolve_rows, unseen};
+use crate::{FeatureTransform, FitFeatureTransform, PreprocessingError, Result};
 
 /// Validated parameters of the [`CorrelationRemover`].
 #[derive(Debug, Clone, PartialEq)]
@@ -38,22 +38,6 @@ impl CorrelationRemoverParams {
         self.0.alpha = alpha;
         self
     }
-
-    /// Checks the parameters and fits; see [`CorrelationRemoverValidParams::fit`].
-    ///
-    /// # Errors
-    /// `alpha` outside `[0, 1]` or NaN, and the fit's errors.
-    pub fn fit(&self, data: &FairDataset) -> Result<CorrelationRemover> {
-        self.check_ref()?.fit(data)
-    }
-
-    /// Checks the parameters, fits on `data` and transforms it.
-    ///
-    /// # Errors
-    /// As [`fit`](Self::fit).
-    pub fn fit_transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        self.fit(data)?.transform(data)
-    }
 }
 
 impl ParamGuard for CorrelationRemoverParams {
@@ -76,6 +60,10 @@ impl CorrelationRemoverValidParams {
     pub fn alpha(&self) -> f64 {
         self.alpha
     }
+}
+
+impl FitFeatureTransform for CorrelationRemoverValidParams {
+    type Object = CorrelationRemover;
 
     /// Fits the projection on training data: the share of each group and the least-squares
     /// coefficients of every feature on the centred group indicators.
@@ -83,8 +71,9 @@ impl CorrelationRemoverValidParams {
     /// Sample weights are ignored, as in fairlearn.
     ///
     /// # Errors
-    /// No rows, or a single group with rows.
-    pub fn fit(&self, data: &FairDataset) -> Result<CorrelationRemover> {
+    /// No rows, or a single group with rows (and, through the unchecked parameters, `alpha`
+    /// outside `[0, 1]` or NaN).
+    fn fit(&self, data: &FairDataset) -> Result<CorrelationRemover> {
         let groups = data.groups();
         groups.require_two_groups()?;
         let x = data.features();
@@ -144,7 +133,7 @@ impl CorrelationRemoverValidParams {
 ///
 /// ```
 /// use fairkit_core::{FairDataset, Groups};
-/// use fairkit_preprocessing::CorrelationRemover;
+/// use fairkit_preprocessing::{CorrelationRemover, FitFeatureTransform};
 /// use ndarray::array;
 ///
 /// let g = Groups::from_labels("g", &["a", "a", "b", "b"])?;
@@ -190,35 +179,13 @@ impl CorrelationRemover {
     pub fn n_features(&self) -> usize {
         self.coefficients.ncols()
     }
+}
 
-    /// `data` with filtered features; labels, groups and weights are unchanged.
-    ///
-    /// # Errors
-    /// As [`transform_features`](Self::transform_features).
-    pub fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        let x = self.transform_features(data.features(), data.groups())?;
-        Ok(data.with_features(x)?)
-    }
-
-    /// Filters a feature matrix whose rows belong to `groups`.
-    ///
-    /// # Errors
-    /// A feature count that differs from the fit, a row count that differs from `groups`, or a
-    /// group that had no rows at fit time ([`Error::UnseenGroup`]).
-    pub fn transform_features(
-        &self,
-        x: ArrayView2<'_, f64>,
-        groups: &Groups,
-    ) -> Result<Array2<f64>> {
-        if x.ncols() != self.n_features() {
-            return Err(Error::FeatureMismatch {
-                expected: self.n_features(),
-                got: x.ncols(),
-            }
-            .into());
-        }
-        Error::check_len("sensitive groups", x.nrows(), groups.len())?;
-        let codes = resolve_codes(&self.schema, groups)?;
+impl FeatureTransform for CorrelationRemover {
+    /// Filters a feature matrix whose rows belong to `groups`: row `i` of group `g` becomes
+    /// `x_i − α·β_g`.
+    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
+        let codes = resolve_rows(&self.schema, self.n_features(), x, groups)?;
         let mut out = x.to_owned();
         for (mut row, &c) in out.rows_mut().into_iter().zip(&codes) {
             if self.shares[c as usize] == 0.0 {

@@ -8,8 +8,8 @@ use linfa::ParamGuard;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 
 use crate::error::check_unit;
-use crate::groups::{resolve_codes, unseen};
-use crate::{PreprocessingError, Result};
+use crate::groups::{resolve_rows, unseen};
+use crate::{FeatureTransform, FitFeatureTransform, PreprocessingError, Result};
 
 /// How rows are put into the strata whose feature distributions the repair aligns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,23 +69,6 @@ impl DisparateImpactRemoverParams {
         self.0.strata = strata;
         self
     }
-
-    /// Checks the parameters and fits; see [`DisparateImpactRemoverValidParams::fit`].
-    ///
-    /// # Errors
-    /// A repair level outside `[0, 1]` or NaN, and the fit's errors.
-    pub fn fit(&self, data: &FairDataset) -> Result<DisparateImpactRemover> {
-        self.check_ref()?.fit(data)
-    }
-
-    /// Checks the parameters and repairs `data`; see
-    /// [`DisparateImpactRemoverValidParams::fit_transform`].
-    ///
-    /// # Errors
-    /// As [`fit`](Self::fit).
-    pub fn fit_transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        self.check_ref()?.fit_transform(data)
-    }
 }
 
 impl ParamGuard for DisparateImpactRemoverParams {
@@ -113,6 +96,12 @@ impl DisparateImpactRemoverValidParams {
     pub fn strata(&self) -> Strata {
         self.strata
     }
+}
+
+/// `fit_transform` gives AIF360's `fit_transform` results (numeric mode): every feature is
+/// repaired; labels, groups and weights are unchanged.
+impl FitFeatureTransform for DisparateImpactRemoverValidParams {
+    type Object = DisparateImpactRemover;
 
     /// Fits the repair on training data: for every feature, the sorted distinct values of the
     /// column, each stratum's quantile table (its sorted distinct values and their quantile
@@ -122,8 +111,9 @@ impl DisparateImpactRemoverValidParams {
     /// No rows, a single group with rows, a stratum with a single row
     /// ([`PreprocessingError::SingleRowGroup`]), or (with [`Strata::Aif360Binning`]) a bin
     /// width so small against the range of the group values that binning would take more than
-    /// ten million steps.
-    pub fn fit(&self, data: &FairDataset) -> Result<DisparateImpactRemover> {
+    /// ten million steps (and, through the unchecked parameters, a repair level outside
+    /// `[0, 1]` or NaN).
+    fn fit(&self, data: &FairDataset) -> Result<DisparateImpactRemover> {
         let groups = data.groups();
         groups.require_two_groups()?;
         let stratum_of = match self.strata {
@@ -163,16 +153,6 @@ impl DisparateImpactRemoverValidParams {
             features,
         })
     }
-
-    /// Fits on `data` and repairs it, with AIF360's `fit_transform` results: every feature is
-    /// repaired; labels, groups and weights are unchanged. Equal to `fit` followed by
-    /// [`DisparateImpactRemover::transform`] on the same data.
-    ///
-    /// # Errors
-    /// As [`fit`](Self::fit).
-    pub fn fit_transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        self.fit(data)?.transform(data)
-    }
 }
 
 /// A fitted disparate-impact repair (SPEC §4.3).
@@ -203,7 +183,7 @@ impl DisparateImpactRemoverValidParams {
 ///
 /// ```
 /// use fairkit_core::{FairDataset, Groups};
-/// use fairkit_preprocessing::DisparateImpactRemover;
+/// use fairkit_preprocessing::{DisparateImpactRemover, FitFeatureTransform};
 /// use ndarray::Array2;
 ///
 /// // SPEC O13, D1: x = 1..8, the first four rows in group 1.
@@ -284,35 +264,12 @@ impl DisparateImpactRemover {
     pub fn n_buckets(&self, feature: usize) -> Option<usize> {
         self.features.get(feature).map(|f| f.n_buckets)
     }
+}
 
-    /// Repairs `data`'s features; labels, groups and weights are unchanged.
-    ///
-    /// # Errors
-    /// As [`transform_features`](Self::transform_features).
-    pub fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        let x = self.transform_features(data.features(), data.groups())?;
-        Ok(data.with_features(x)?)
-    }
-
+impl FeatureTransform for DisparateImpactRemover {
     /// Repairs a feature matrix whose rows belong to `groups`.
-    ///
-    /// # Errors
-    /// A feature count that differs from the fit, a row count that differs from `groups`, or a
-    /// group that had no rows at fit time ([`Error::UnseenGroup`]).
-    pub fn transform_features(
-        &self,
-        x: ArrayView2<'_, f64>,
-        groups: &Groups,
-    ) -> Result<Array2<f64>> {
-        if x.ncols() != self.features.len() {
-            return Err(Error::FeatureMismatch {
-                expected: self.features.len(),
-                got: x.ncols(),
-            }
-            .into());
-        }
-        Error::check_len("sensitive groups", x.nrows(), groups.len())?;
-        let strata = resolve_codes(&self.schema, groups)?
+    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
+        let strata = resolve_rows(&self.schema, self.features.len(), x, groups)?
             .into_iter()
             .map(|c| self.stratum_of(c).ok_or_else(|| unseen(&self.schema, c)))
             .collect::<Result<Vec<usize>, Error>>()?;

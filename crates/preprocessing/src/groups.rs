@@ -1,6 +1,7 @@
 //! Matching the groups of new data to the schema a transform was fitted on.
 
 use fairkit_core::{Error, GroupSchema, Groups};
+use ndarray::ArrayView2;
 
 /// The rows' group codes expressed in the `fitted` schema.
 ///
@@ -38,6 +39,28 @@ pub(crate) fn resolve_codes(fitted: &GroupSchema, groups: &Groups) -> Result<Vec
             })
         })
         .collect()
+}
+
+/// Checks a feature matrix against a fit on `n_features` columns and resolves its rows' groups
+/// with [`resolve_codes`].
+///
+/// # Errors
+/// A feature count that differs, a row count that differs from `groups`, and as
+/// [`resolve_codes`].
+pub(crate) fn resolve_rows(
+    fitted: &GroupSchema,
+    n_features: usize,
+    x: ArrayView2<'_, f64>,
+    groups: &Groups,
+) -> Result<Vec<u32>, Error> {
+    if x.ncols() != n_features {
+        return Err(Error::FeatureMismatch {
+            expected: n_features,
+            got: x.ncols(),
+        });
+    }
+    Error::check_len("sensitive groups", x.nrows(), groups.len())?;
+    resolve_codes(fitted, groups)
 }
 
 /// The error for a group of the fitted schema that had no rows at fit time.

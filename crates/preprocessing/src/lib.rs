@@ -15,7 +15,9 @@
 //!
 //! ```
 //! use fairkit_core::{FairDataset, Groups};
-//! use fairkit_preprocessing::{CorrelationRemover, DisparateImpactRemover, Reweighing};
+//! use fairkit_preprocessing::{
+//!     CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Reweighing,
+//! };
 //! use ndarray::array;
 //!
 //! let g = Groups::from_labels("g", &["a", "a", "a", "b", "b", "b"])?;
@@ -39,6 +41,7 @@ mod di_remover;
 mod error;
 mod groups;
 mod reweighing;
+mod transform;
 
 pub use correlation_remover::{
     CorrelationRemover, CorrelationRemoverParams, CorrelationRemoverValidParams,
@@ -49,3 +52,4 @@ pub use di_remover::{
 pub use error::{PreprocessingError, Result};
 pub use linfa::ParamGuard;
 pub use reweighing::{Reweighing, require_weight_support};
+pub use transform::{FeatureTransform, FitFeatureTransform};

@@ -2,7 +2,9 @@
 //! `scripts/preprocessing_correlation_remover.py`), its invariants and bad input.
 
 use fairkit_core::{Error, FairDataset, Groups};
-use fairkit_preprocessing::{CorrelationRemover, PreprocessingError};
+use fairkit_preprocessing::{
+    CorrelationRemover, FeatureTransform, FitFeatureTransform, PreprocessingError,
+};
 use ndarray::{Array2, ArrayView2};
 use proptest::prelude::*;
 

@@ -1,11 +1,14 @@
 //! The disparate-impact remover: SPEC O13, transform of new data, invariants and bad input.
 
 use fairkit_core::{Error, FairDataset, Groups};
-use fairkit_preprocessing::{DisparateImpactRemover, PreprocessingError, Strata};
+use fairkit_preprocessing::{
+    DisparateImpactRemover, FeatureTransform, FitFeatureTransform, PreprocessingError, Strata,
+};
 use ndarray::{Array2, array};
 use proptest::prelude::*;
 
 use crate::common::{column0, dataset, one_feature};
+use crate::di_fixture as fx;
 
 fn repair(data: &FairDataset, level: f64, strata: Strata) -> Vec<f64> {
     let params = DisparateImpactRemover::params()
@@ -104,6 +107,32 @@ fn d3_exact_groups_by_default() {
         repair(&d, 0.5, Strata::Groups),
         [3., 4., 5., 4., 5., 6., 5., 6., 7.]
     );
+}
+
+#[test]
+fn matches_blackboxauditing_on_a_40_row_fixture() {
+    let labels: Vec<String> = fx::FIXTURE_GROUPS.iter().map(u32::to_string).collect();
+    let x = Array2::from_shape_fn((40, 3), |(i, j)| fx::FIXTURE_X[i][j]);
+    let data = FairDataset::new(
+        x,
+        vec![false; 40],
+        Groups::from_labels("g", &labels).unwrap(),
+    )
+    .unwrap();
+    let cases = [
+        (Strata::Groups, 1.0, &fx::EXACT_100),
+        (Strata::Groups, 0.7, &fx::EXACT_70),
+        (Strata::Aif360Binning, 1.0, &fx::AIF360_100),
+        (Strata::Aif360Binning, 0.7, &fx::AIF360_70),
+    ];
+    for (strata, level, expected) in cases {
+        let params = DisparateImpactRemover::params()
+            .repair_level(level)
+            .strata(strata);
+        let out = params.fit_transform(&data).unwrap();
+        let expected = Array2::from_shape_fn((40, 3), |(i, j)| expected[i][j]);
+        assert_eq!(out.features(), expected, "{strata:?} at {level}");
+    }
 }
 
 #[test]
