@@ -1,36 +1,35 @@
 //! COMPAS reference (../shared/reference): reweighing factors against compas.json.
 
-use fairkit_core::{FairDataset, Groups};
+use fairkit_core::FairDataset;
+use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_preprocessing::Reweighing;
-use ndarray::Array2;
 
 use crate::common::shared_file;
 
-/// Labels and the sensitive column of a prepared CSV (the last two columns), features ignored.
-fn labels_and_groups(path: &std::path::Path) -> FairDataset {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(header[header.len() - 2..], ["label", "sensitive"]);
-    let (mut y, mut g) = (Vec::new(), Vec::new());
-    for line in lines.filter(|l| !l.is_empty()) {
-        let fields: Vec<&str> = line.split(',').collect();
-        y.push(fields[fields.len() - 2] == "1");
-        g.push(fields[fields.len() - 1].to_string());
-    }
-    let groups = Groups::from_labels("race", &g).unwrap();
-    FairDataset::new(Array2::zeros((y.len(), 0)), y, groups).unwrap()
+/// The prepared COMPAS train and test sets, as the reference used them (no standardization:
+/// the prepared files are standardized already).
+fn compas() -> Option<(FairDataset, FairDataset)> {
+    let train = shared_file("reference/prepared/compas_train.csv")?;
+    let test = shared_file("reference/prepared/compas_test.csv")?;
+    let read = |p: &std::path::Path| {
+        let file = std::fs::File::open(p).unwrap();
+        Table::from_csv(file, &p.display().to_string()).unwrap()
+    };
+    let spec = DatasetSpec {
+        standardize: false,
+        ..DatasetSpec::new("label", ["sensitive"])
+    };
+    let p = Prepared::from_tables(&spec, &read(&train), &read(&test)).unwrap();
+    Some((p.train, p.test))
 }
 
 #[test]
 fn compas_reweighing_factors_match_the_reference() {
-    let (Some(train), Some(expected)) = (
-        shared_file("reference/prepared/compas_train.csv"),
-        shared_file("reference/expected/compas.json"),
-    ) else {
+    let (Some((data, _)), Some(expected)) =
+        (compas(), shared_file("reference/expected/compas.json"))
+    else {
         return;
     };
-    let data = labels_and_groups(&train);
     let rw = Reweighing::fit(&data).unwrap();
     let json = std::fs::read_to_string(expected).unwrap();
     let mut checked = 0;
