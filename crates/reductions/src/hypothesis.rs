@@ -77,7 +77,8 @@ pub(crate) struct OracleFit<M> {
 
 /// Fits the base learner to the cost-sensitive problem of signed weights `s` (SPEC 2.6.2 and
 /// 2.7.3): labels `1[s > 0]`, weights `|s|`, rescaled to sum to `n` when `renormalize` (as
-/// ExponentiatedGradient does; GridSearch does not). A single resulting class gives a constant.
+/// ExponentiatedGradient does; GridSearch does not). A single class among the rows of positive
+/// weight gives a constant (fairlearn looks at all rows; the two agree unless some `s_i = 0`).
 pub(crate) fn fit_best_response<L: Learner>(
     learner: &L,
     x: ArrayView2<'_, f64>,
@@ -87,10 +88,17 @@ pub(crate) fn fit_best_response<L: Learner>(
 ) -> Result<OracleFit<L::Model>> {
     let labels: Array1<bool> = signed.iter().map(|&s| s > 0.0).collect();
     let mut weights: Array1<f64> = signed.iter().map(|s| s.abs()).collect();
-    let first = labels.first().copied().unwrap_or(false);
+    // The classes among rows of positive weight (rows of zero weight, e.g. zero user weights,
+    // cannot make a learner see two classes).
+    let mut classes = [false; 2];
+    for (&l, &w) in labels.iter().zip(&weights) {
+        if w > 0.0 {
+            classes[usize::from(l)] = true;
+        }
+    }
     let start = Instant::now();
-    let hypothesis = if labels.iter().all(|&l| l == first) {
-        Hypothesis::Constant(first)
+    let hypothesis = if classes != [true, true] {
+        Hypothesis::Constant(classes[1])
     } else {
         if renormalize {
             let total: f64 = weights.sum();
