@@ -94,23 +94,30 @@ impl Metric {
         }
     }
 
+    /// Every metric, in declaration order: `Metric::ALL[m.index()] == m`.
+    pub const ALL: [Metric; 12] = [
+        Metric::Count,
+        Metric::SelectionRate,
+        Metric::TruePositiveRate,
+        Metric::FalsePositiveRate,
+        Metric::FalseNegativeRate,
+        Metric::TrueNegativeRate,
+        Metric::PositivePredictiveValue,
+        Metric::NegativePredictiveValue,
+        Metric::Accuracy,
+        Metric::BalancedAccuracy,
+        Metric::ErrorRate,
+        Metric::BaseRate,
+    ];
+
+    /// The position of the metric in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Parses a snake_case key.
     pub fn from_name(name: &str) -> Option<Metric> {
-        const ALL: [Metric; 12] = [
-            Metric::Count,
-            Metric::SelectionRate,
-            Metric::TruePositiveRate,
-            Metric::FalsePositiveRate,
-            Metric::FalseNegativeRate,
-            Metric::TrueNegativeRate,
-            Metric::PositivePredictiveValue,
-            Metric::NegativePredictiveValue,
-            Metric::Accuracy,
-            Metric::BalancedAccuracy,
-            Metric::ErrorRate,
-            Metric::BaseRate,
-        ];
-        ALL.into_iter().find(|m| m.name() == name)
+        Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 }
 
@@ -126,6 +133,11 @@ fn ratio(num: f64, den: f64, zero: ZeroDivision) -> f64 {
 }
 
 impl Confusion {
+    /// Every metric of [`Metric::ALL`], in that order.
+    pub fn rates(&self, zero: ZeroDivision) -> [f64; 12] {
+        Metric::ALL.map(|m| self.rate_with(m, zero))
+    }
+
     /// A metric with fairlearn's zero-division convention ([`ZeroDivision::Zero`]).
     pub fn rate(&self, metric: Metric) -> f64 {
         self.rate_with(metric, ZeroDivision::Zero)
@@ -230,8 +242,9 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for m in Metric::REPORT {
+        for m in Metric::ALL {
             assert_eq!(Metric::from_name(m.name()), Some(m));
+            assert_eq!(Metric::ALL[m.index()], m);
         }
     }
 }
