@@ -149,7 +149,10 @@ mod tests {
             assert_eq!(row, vec![0, 1, 2]);
         }
         let y = [1, 1, 0, 0, 0, 1].map(|v| v == 1);
-        assert_eq!(consistency(x.view(), &y, 3).unwrap(), 1.0 - (8.0 / 3.0) / 6.0);
+        assert_eq!(
+            consistency(x.view(), &y, 3).unwrap(),
+            1.0 - (8.0 / 3.0) / 6.0
+        );
     }
 
     #[test]
@@ -158,8 +161,14 @@ mod tests {
         let mut r = fairkit_core::rng::seeded(3);
         let n = 300;
         let x = Array2::from_shape_fn((n, 7), |(i, j)| {
-            let base = if i % 10 == 0 { (i / 10) as f64 } else { i as f64 };
-            1e6 + base * 0.01 + j as f64 + 0.001 * fairkit_core::rng::uniform(&mut r) * f64::from(u8::from(i % 10 != 0))
+            let base = if i % 10 == 0 {
+                (i / 10) as f64
+            } else {
+                i as f64
+            };
+            1e6 + base * 0.01
+                + j as f64
+                + 0.001 * fairkit_core::rng::uniform(&mut r) * f64::from(u8::from(i % 10 != 0))
         });
         for k in [1, 4, 9] {
             let nn = nearest_neighbors(x.view(), k).unwrap();

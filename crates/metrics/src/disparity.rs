@@ -145,9 +145,7 @@ impl FourFifths<f64> {
         let top = agg.group_max;
         let ratios: Vec<f64> = sr.iter().map(|&s| s / top).collect();
         let ratio = ratios.iter().copied().fold(f64::NAN, nan_min);
-        let small = groups
-            .iter()
-            .any(|c| c.rows > 0 && c.rows < min_group_size);
+        let small = groups.iter().any(|c| c.rows > 0 && c.rows < min_group_size);
         let status = if small || ratio.is_nan() {
             RuleStatus::Inconclusive
         } else if ratio < threshold {

@@ -221,10 +221,17 @@ mod tests {
     use super::*;
 
     fn o1() -> (Vec<bool>, Vec<bool>, Groups) {
-        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1).to_vec();
-        let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1).to_vec();
-        let g = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])
-            .unwrap();
+        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]
+            .map(|v| v == 1)
+            .to_vec();
+        let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]
+            .map(|v| v == 1)
+            .to_vec();
+        let g = Groups::from_labels(
+            "g",
+            &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
+        )
+        .unwrap();
         (y, p, g)
     }
 
@@ -244,8 +251,14 @@ mod tests {
         let cv = coefficient_of_variation(&y, &p).unwrap();
         assert!((cv - (70.0f64 / 242.0).sqrt()).abs() < 1e-12);
         assert!((cv - 0.537825).abs() < 1e-6);
-        assert_eq!(generalized_entropy_index(&y, &p, 0.0, false).unwrap(), f64::INFINITY);
-        assert_eq!(generalized_entropy_index(&y, &p, 0.0, true).unwrap(), f64::INFINITY);
+        assert_eq!(
+            generalized_entropy_index(&y, &p, 0.0, false).unwrap(),
+            f64::INFINITY
+        );
+        assert_eq!(
+            generalized_entropy_index(&y, &p, 0.0, true).unwrap(),
+            f64::INFINITY
+        );
         let ge3 = generalized_entropy_index(&y, &p, 3.0, false).unwrap();
         assert!((ge3 - 0.139870).abs() < 1e-6, "{ge3}");
         let bge2 = between_group_generalized_entropy_index(&y, &p, &g, 2.0, false).unwrap();
@@ -255,7 +268,10 @@ mod tests {
         let all = InequalityIndices::compute(&y, &p, &g, 2.0).unwrap();
         assert_eq!(all.generalized_entropy_index, ge2);
         assert_eq!(all.between_group_theil_index, bt);
-        assert_eq!(all.between_group_coefficient_of_variation, (2.0 * bge2).sqrt());
+        assert_eq!(
+            all.between_group_coefficient_of_variation,
+            (2.0 * bge2).sqrt()
+        );
     }
 
     #[test]
@@ -275,6 +291,10 @@ mod tests {
         assert!(benefits(&[], &[]).is_err());
         assert!(generalized_entropy_index(&[true], &[true], f64::NAN, false).is_err());
         // All false negatives: μ = 0, undefined.
-        assert!(generalized_entropy_index(&[true], &[false], 2.0, false).unwrap().is_nan());
+        assert!(
+            generalized_entropy_index(&[true], &[false], 2.0, false)
+                .unwrap()
+                .is_nan()
+        );
     }
 }

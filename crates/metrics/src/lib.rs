@@ -16,8 +16,6 @@
 //!   renders as a plain-text table ([`GroupedReport::render_table`]).
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
-//! * [`audit`]: statistics of the labels before training, and proxy candidates.
-//! * [`aif360`]: AIF360's two-group (privileged / unprivileged) conventions.
 //!
 //! ```
 //! use fairkit_metrics::{ConfusionTable, Metric};
@@ -35,11 +33,12 @@
 mod aggregate;
 mod bootstrap;
 pub mod consistency;
-pub mod inequality;
 mod counts;
 mod disparity;
 mod error;
+pub mod inequality;
 mod rates;
+mod render;
 mod report;
 mod ser;
 
@@ -49,8 +48,9 @@ pub use counts::{Confusion, ConfusionTable};
 pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
 pub use error::{MetricsError, Result};
 pub use rates::{Metric, ZeroDivision};
+pub use render::{DIFFERENCE_FLAG, RATIO_FLAG, flagged};
 pub use report::{
-    ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals, ReportInput,
-    ReportParams, Section, Warnings,
+    ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals, ReportInput, ReportParams,
+    Section, Warnings,
 };
 pub use ser::{Num, Stat, nan_as_null, nan_as_null_seq};

@@ -7,8 +7,10 @@ use crate::Confusion;
 pub enum ZeroDivision {
     /// fairlearn's convention: TPR, FNR, FPR, TNR, PPV and NPV are 0 when their denominator is 0.
     #[default]
+    #[serde(rename = "zero")]
     Zero,
     /// The AIF360 classic convention: such rates are NaN (reported as `null`).
+    #[serde(rename = "nan")]
     NaN,
 }
 

@@ -1,8 +1,8 @@
 //! The grouped report, fairkit's analogue of fairlearn's `MetricFrame` (SPEC 1.3).
 
 use fairkit_core::{Error, GroupSchema, Groups};
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use crate::aggregate::{Aggregate, AggregateJson, Aggregation, EqualizedOddsAgg};
 use crate::bootstrap::{self, BootstrapParams};
@@ -71,7 +71,13 @@ impl Section<f64> {
                 let values: Vec<f64> = groups
                     .iter()
                     .zip(&by_group)
-                    .map(|(c, row)| if c.rows == 0 { f64::NAN } else { row[m.index()] })
+                    .map(|(c, row)| {
+                        if c.rows == 0 {
+                            f64::NAN
+                        } else {
+                            row[m.index()]
+                        }
+                    })
                     .collect();
                 Aggregate::of(&values, overall[m.index()])
             })
@@ -329,6 +335,14 @@ impl ReportParams {
         self
     }
 
+    /// The comparison method's snake_case name, e.g. `"between_groups"`.
+    pub fn method_name(&self) -> &'static str {
+        match self.method {
+            Aggregation::BetweenGroups => "between_groups",
+            Aggregation::ToOverall => "to_overall",
+        }
+    }
+
     fn check(&self) -> Result<Settings> {
         if !(self.threshold.is_finite() && self.threshold > 0.0) {
             return Err(invalid(
@@ -338,7 +352,11 @@ impl ReportParams {
             ));
         }
         if self.metrics.is_empty() {
-            return Err(invalid("metrics", "(none)", "at least one metric is needed"));
+            return Err(invalid(
+                "metrics",
+                "(none)",
+                "at least one metric is needed",
+            ));
         }
         if let Some(b) = &self.bootstrap {
             b.check()?;
@@ -447,7 +465,11 @@ impl ReportParams {
     ///
     /// # Errors
     /// A table whose group count differs from the schema's, or invalid parameters.
-    pub fn from_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport> {
+    pub fn from_table(
+        &self,
+        table: &ConfusionTable,
+        schema: &GroupSchema,
+    ) -> Result<GroupedReport> {
         let settings = self.check()?;
         Error::check_len("groups of the table", schema.n_groups(), table.n_groups())?;
         Ok(self.assemble(&settings, table, schema, None))
@@ -524,8 +546,7 @@ fn sections(
     let top = Section::compute(&sensitive_totals(table, n_sens), s);
     let levels = (0..n_ctrl.unwrap_or(0))
         .map(|c| {
-            let groups: Vec<Confusion> =
-                (0..n_sens).map(|g| table.group(c * n_sens + g)).collect();
+            let groups: Vec<Confusion> = (0..n_sens).map(|g| table.group(c * n_sens + g)).collect();
             Section::compute(&groups, s)
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Serialization helpers: undefined numbers become `null`, maps keep their order.
 
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 
 /// Serializes an `f64`, writing NaN and infinities as `null` (JSON has no such numbers, and a
 /// made-up value would mislead). Use as `#[serde(serialize_with = "nan_as_null")]`.

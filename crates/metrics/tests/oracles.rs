@@ -51,7 +51,10 @@ fn o1_rates_by_group_and_overall() {
         (PositivePredictiveValue, [2. / 3., 1., 3. / 4.]),
         (NegativePredictiveValue, [2. / 3., 4. / 5., 3. / 4.]),
         (Accuracy, [2. / 3., 5. / 6., 3. / 4.]),
-        (BalancedAccuracy, [2. / 3., 3. / 4., (3. / 5. + 6. / 7.) / 2.]),
+        (
+            BalancedAccuracy,
+            [2. / 3., 3. / 4., (3. / 5. + 6. / 7.) / 2.],
+        ),
     ];
     for (m, [a, b, all]) in table {
         assert_eq!(r.value(m, 0), a, "{m:?}");
@@ -79,11 +82,20 @@ fn o1_disparities() {
     assert_close(r.aggregate(Metric::BalancedAccuracy).difference, 1.0 / 12.0);
     assert_close(r.aggregate(Metric::Accuracy).difference, 1.0 / 6.0);
     assert_close(r.aggregate(Metric::Accuracy).ratio, 0.8);
-    assert_close(r.aggregate(Metric::NegativePredictiveValue).difference, 2.0 / 15.0);
+    assert_close(
+        r.aggregate(Metric::NegativePredictiveValue).difference,
+        2.0 / 15.0,
+    );
     // The pair behind each difference: a has the higher SR, b the lower.
-    assert_eq!(r.extreme_groups(DemographicParityDifference), (Some(0), Some(1)));
+    assert_eq!(
+        r.extreme_groups(DemographicParityDifference),
+        (Some(0), Some(1))
+    );
     // Equalized odds is driven by FPR (1/3 > 1/6): a has FPR 1/3, b has 0.
-    assert_eq!(r.extreme_groups(EqualizedOddsDifference), (Some(0), Some(1)));
+    assert_eq!(
+        r.extreme_groups(EqualizedOddsDifference),
+        (Some(0), Some(1))
+    );
     // Four-fifths: ratio 1/3 < 0.8 fails once groups are large enough (O14: minimum 6).
     let ff = report(GroupedReport::params().min_group_size(6), &d);
     let ff = ff.four_fifths();
@@ -123,7 +135,10 @@ fn o1_weighted() {
         .unwrap();
     assert_eq!(r.value(Metric::SelectionRate, 0), 4.0 / 7.0);
     assert_eq!(r.value(Metric::SelectionRate, 1), 1.0 / 8.0);
-    assert_close(r.disparity(Disparity::DemographicParityDifference), 25.0 / 56.0);
+    assert_close(
+        r.disparity(Disparity::DemographicParityDifference),
+        25.0 / 56.0,
+    );
     assert_eq!(r.disparity(Disparity::DemographicParityRatio), 7.0 / 32.0);
     assert_eq!(r.value(Metric::TruePositiveRate, 0), 3.0 / 4.0);
     assert_eq!(r.value(Metric::FalsePositiveRate, 0), 1.0 / 3.0);
@@ -158,10 +173,7 @@ fn e1_group_without_positives() {
     assert!(r.sizes()[1].warnings.no_positives);
     assert!(!r.sizes()[0].warnings.no_positives);
     // AIF360's classic convention: NaN.
-    let nan = report(
-        GroupedReport::params().zero_division(ZeroDivision::NaN),
-        &d,
-    );
+    let nan = report(GroupedReport::params().zero_division(ZeroDivision::NaN), &d);
     assert!(nan.value(Metric::TruePositiveRate, 1).is_nan());
 }
 
@@ -203,7 +215,10 @@ fn e4_empty_intersection() {
     assert_eq!(r.value(sr, 2), 0.0);
     assert_eq!(r.value(sr, 3), 0.5);
     let a = r.aggregate(sr);
-    assert_eq!((a.group_min, a.group_max, a.difference, a.ratio), (0.0, 1.0, 1.0, 0.0));
+    assert_eq!(
+        (a.group_min, a.group_max, a.difference, a.ratio),
+        (0.0, 1.0, 1.0, 0.0)
+    );
     assert_eq!(r.overall(sr), 0.5);
     assert_eq!(a.difference_to_overall, 0.5);
     // Count aggregates skip the empty intersection too.
@@ -213,7 +228,14 @@ fn e4_empty_intersection() {
 #[test]
 fn e5_control_features() {
     let d = o1();
-    let cf = Groups::from_labels("cf", &"uuuvvvuuvvvu".split("").filter(|s| !s.is_empty()).collect::<Vec<_>>()).unwrap();
+    let cf = Groups::from_labels(
+        "cf",
+        &"uuuvvvuuvvvu"
+            .split("")
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap();
     let r = GroupedReport::params()
         .compute(ReportInput::new(&d.y, &d.p, &d.g).control(&cf))
         .unwrap();
@@ -246,17 +268,42 @@ fn e5_control_features() {
 fn bad_input_is_an_error() {
     let d = o1();
     let short = &d.p[..5];
-    assert!(GroupedReport::params().compute(ReportInput::new(&d.y, short, &d.g)).is_err());
+    assert!(
+        GroupedReport::params()
+            .compute(ReportInput::new(&d.y, short, &d.g))
+            .is_err()
+    );
     let w = vec![1.0; 11];
-    assert!(GroupedReport::params().compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w)).is_err());
+    assert!(
+        GroupedReport::params()
+            .compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w))
+            .is_err()
+    );
     let mut w = vec![1.0; 12];
     w[3] = -1.0;
-    assert!(GroupedReport::params().compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w)).is_err());
+    assert!(
+        GroupedReport::params()
+            .compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w))
+            .is_err()
+    );
     w[3] = f64::NAN;
-    assert!(GroupedReport::params().compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w)).is_err());
-    assert!(GroupedReport::params().four_fifths_threshold(0.0).compute(ReportInput::new(&d.y, &d.p, &d.g)).is_err());
+    assert!(
+        GroupedReport::params()
+            .compute(ReportInput::new(&d.y, &d.p, &d.g).weights(&w))
+            .is_err()
+    );
+    assert!(
+        GroupedReport::params()
+            .four_fifths_threshold(0.0)
+            .compute(ReportInput::new(&d.y, &d.p, &d.g))
+            .is_err()
+    );
     let empty = Groups::new(d.g.schema_arc().clone(), vec![]).unwrap();
-    assert!(GroupedReport::params().compute(ReportInput::new(&[], &[], &empty)).is_err());
+    assert!(
+        GroupedReport::params()
+            .compute(ReportInput::new(&[], &[], &empty))
+            .is_err()
+    );
 }
 
 #[test]
@@ -264,7 +311,9 @@ fn single_group_has_difference_0_and_ratio_1() {
     let g = Groups::from_labels("g", &["a", "a", "a"]).unwrap();
     let y = bits(&[1, 0, 1]);
     let p = bits(&[1, 0, 0]);
-    let r = GroupedReport::params().compute(ReportInput::new(&y, &p, &g)).unwrap();
+    let r = GroupedReport::params()
+        .compute(ReportInput::new(&y, &p, &g))
+        .unwrap();
     assert_eq!(r.disparity(Disparity::DemographicParityDifference), 0.0);
     assert_eq!(r.disparity(Disparity::DemographicParityRatio), 1.0);
 }
