@@ -16,6 +16,7 @@
 //!   renders as a plain-text table ([`GroupedReport::render_table`]).
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
+//! * [`audit`]: statistics of the labels before training, and proxy candidates.
 //!
 //! ```
 //! use fairkit_metrics::{ConfusionTable, Metric};
@@ -31,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod aggregate;
+pub mod audit;
 mod bootstrap;
 pub mod consistency;
 mod counts;
