@@ -292,7 +292,11 @@ impl ThresholdOptimizerParams {
 fn sort_descending(rows: &mut [Row]) {
     rows.sort_unstable_by_key(|r| {
         let bits = r.score.to_bits();
-        let ascending = if bits >> 63 == 1 { !bits } else { bits | 1 << 63 };
+        let ascending = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        };
         std::cmp::Reverse(ascending)
     });
 }
