@@ -150,3 +150,31 @@ fn fitted_models_serialize() {
         assert!((a - b).abs() < 1e-14);
     }
 }
+
+/// Large inputs are predicted on blocks of rows in parallel: the same values as one serial
+/// pass, on one thread or two.
+#[test]
+fn block_parallel_prediction_matches_serial() {
+    let rows: Vec<(u32, &str, bool)> = (0..10_000u32)
+        .map(|i| {
+            let cell = i % 7;
+            let group = if cell >= 4 || i % 5 == 0 { "a" } else { "b" };
+            (cell, group, (i * 7919) % 10 < cell + 2)
+        })
+        .collect();
+    let data = cells(&rows);
+    let eg = ExponentiatedGradient::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    let mut serial = vec![0.0; data.n_rows()];
+    for (h, &w) in eg.predictors().iter().zip(eg.weights()) {
+        for (s, y) in serial.iter_mut().zip(h.predict(data.features())) {
+            *s += w * f64::from(u8::from(y));
+        }
+    }
+    for threads in [1, 2] {
+        let p = in_pool(threads, || eg.expected(data.features()).unwrap());
+        assert_eq!(p.to_vec(), serial);
+    }
+    assert!(eg.predictors().len() > 1);
+}
