@@ -6,7 +6,7 @@ mod constants;
 mod hyperparams;
 mod lagrangian;
 
-pub use hyperparams::ExponentiatedGradientParams;
+pub use hyperparams::{ExponentiatedGradientParams, WarmStart};
 
 use fairkit_core::{Classifier, Groups, Learner, rng};
 use ndarray::{Array1, Array2, ArrayView2};
