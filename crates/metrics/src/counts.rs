@@ -101,6 +101,51 @@ impl ConfusionTable {
         Ok(table)
     }
 
+    /// Expected counts under randomized predictions (AIF360's "generalized" counts, SPEC 1.2):
+    /// row `i` predicts positive with probability `pmf[i]`, so it adds `w_i · pmf_i` to its
+    /// predicted-positive cell and `w_i · (1 − pmf_i)` to its predicted-negative cell. The
+    /// table is weighted; row counts stay unweighted (each row counts once).
+    ///
+    /// Probabilities may exceed `[0, 1]` by rounding (up to `1e-9`); they are used as given.
+    ///
+    /// # Errors
+    /// As [`accumulate`](Self::accumulate), and a probability outside `[0, 1]` (or NaN).
+    pub fn accumulate_expected(
+        y_true: &[bool],
+        pmf: &[f64],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = y_true.len();
+        Error::check_len("predicted probabilities", n, pmf.len())?;
+        if let Some(row) = pmf.iter().position(|p| !(-1e-9..=1.0 + 1e-9).contains(p)) {
+            return Err(Error::invalid(
+                "predicted probability",
+                pmf[row],
+                &format!("row {row}: must be in [0, 1]"),
+            ));
+        }
+        let hard: Vec<bool> = pmf.iter().map(|&p| p >= 0.5).collect();
+        let ones;
+        let w = match weights {
+            Some(w) => w,
+            None => {
+                ones = vec![1.0; n];
+                &ones
+            }
+        };
+        let mut table = Self::accumulate(y_true, &hard, groups, n_groups, Some(w))?;
+        let weighted = table.weighted.as_mut().expect("weighted table");
+        weighted.iter_mut().for_each(|v| *v = 0.0);
+        for i in 0..n {
+            let base = 4 * groups[i] as usize + 2 * usize::from(y_true[i]);
+            weighted[base + 1] += w[i] * pmf[i];
+            weighted[base] += w[i] * (1.0 - pmf[i]);
+        }
+        Ok(table)
+    }
+
     /// A table from raw cells (`4 * g + 2 * y + ŷ` layout), as the bootstrap builds them.
     pub(crate) fn from_cells(cells: Vec<u64>, weighted: Option<Vec<f64>>) -> Self {
         Self { cells, weighted }
@@ -259,6 +304,18 @@ mod tests {
         assert_eq!(tw.group(0).tp, 3.0);
         assert_eq!(tw.group(1).tn, 6.0);
         assert_eq!(tw.group(1).rows, 6);
+    }
+
+    #[test]
+    fn expected_counts_split_each_row() {
+        let y = [true, false];
+        let t = ConfusionTable::accumulate_expected(&y, &[0.25, 1.0], &[0, 0], 1, None).unwrap();
+        let c = t.group(0);
+        assert_eq!((c.tp, c.fn_, c.fp, c.tn, c.rows), (0.25, 0.75, 1.0, 0.0, 2));
+        let hard = ConfusionTable::accumulate(&y, &[false, true], &[0, 0], 1, Some(&[1.0, 1.0]));
+        let soft = ConfusionTable::accumulate_expected(&y, &[0.0, 1.0], &[0, 0], 1, None);
+        assert_eq!(hard, soft);
+        assert!(ConfusionTable::accumulate_expected(&y, &[0.5, 1.5], &[0, 0], 1, None).is_err());
     }
 
     #[test]

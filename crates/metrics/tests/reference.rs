@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::Groups;
-use fairkit_metrics::{Disparity, GroupedReport, Metric, ReportInput};
+use fairkit_metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
 use serde_json::Value;
 
 /// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
@@ -177,6 +177,112 @@ fn cross_check(dataset: &str) {
     assert_eq!(columns, 8, "{dataset}: prediction columns");
     // 8 columns x (7 fields x 3 rows + 3 + 8) values.
     assert_eq!(checked, 8 * (7 * 3 + 3 + 8), "{dataset}: values compared");
+}
+
+/// The randomized predictors' `expected_under_randomization` blocks, from the `*_pmf` columns
+/// through expected counts.
+fn cross_check_expected(dataset: &str) {
+    let (Some(csv_path), Some(json_path)) = (
+        shared(&format!(
+            "reference/expected/{dataset}_test_predictions.csv"
+        )),
+        shared(&format!("reference/expected/{dataset}.json")),
+    ) else {
+        return;
+    };
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
+    let mut reader = csv::Reader::from_path(csv_path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let y: Vec<bool> = records.iter().map(|r| bit(&r[col("label")])).collect();
+    let sensitive: Vec<&str> = records.iter().map(|r| &r[col("sensitive")]).collect();
+    let groups = Groups::from_labels("sensitive", &sensitive).unwrap();
+    let mut checked = 0;
+    for method in ["eg_dp", "eg_eo", "eg_tprp", "to_dp", "to_eo"] {
+        let j = col(&format!("{method}_pmf"));
+        let pmf: Vec<f64> = records.iter().map(|r| r[j].parse().unwrap()).collect();
+        let table =
+            ConfusionTable::accumulate_expected(&y, &pmf, groups.codes(), groups.n_groups(), None)
+                .unwrap();
+        let report = GroupedReport::params()
+            .from_table(&table, groups.schema())
+            .unwrap();
+        let t = &expected["methods"][method]["test"]["expected_under_randomization"];
+        for (key, m) in [
+            ("count", Metric::Count),
+            ("base_rate", Metric::BaseRate),
+            ("selection_rate", Metric::SelectionRate),
+            ("accuracy", Metric::Accuracy),
+            ("tpr", Metric::TruePositiveRate),
+            ("fpr", Metric::FalsePositiveRate),
+            ("ppv", Metric::PositivePredictiveValue),
+        ] {
+            check(
+                &format!("{method} overall {key}"),
+                report.overall(m),
+                &t["overall"][key],
+                &mut checked,
+            );
+            for (code, label) in report.labels().iter().enumerate() {
+                let got = report.value(m, code as u32);
+                check(
+                    &format!("{method} {label} {key}"),
+                    got,
+                    &t["by_group"][label][key],
+                    &mut checked,
+                );
+            }
+        }
+        let bal = report.overall(Metric::BalancedAccuracy);
+        check(
+            &format!("{method} balanced accuracy"),
+            bal,
+            &t["balanced_accuracy"],
+            &mut checked,
+        );
+        for (key, d) in [
+            (
+                "demographic_parity_difference",
+                Disparity::DemographicParityDifference,
+            ),
+            (
+                "demographic_parity_ratio",
+                Disparity::DemographicParityRatio,
+            ),
+            (
+                "equalized_odds_difference",
+                Disparity::EqualizedOddsDifference,
+            ),
+            (
+                "equal_opportunity_difference",
+                Disparity::EqualOpportunityDifference,
+            ),
+            (
+                "predictive_parity_gap",
+                Disparity::PredictiveParityDifference,
+            ),
+        ] {
+            check(
+                &format!("{method} {key}"),
+                report.disparity(d),
+                &t[key],
+                &mut checked,
+            );
+        }
+    }
+    assert_eq!(checked, 5 * (7 * 3 + 1 + 5), "{dataset}: values compared");
+}
+
+#[test]
+fn credit_expected_under_randomization() {
+    cross_check_expected("credit");
+}
+
+#[test]
+fn compas_expected_under_randomization() {
+    cross_check_expected("compas");
 }
 
 #[test]
