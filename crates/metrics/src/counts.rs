@@ -89,7 +89,16 @@ impl ConfusionTable {
             Error::check_len("sample weights", n, w.len())?;
             Error::check_weights(w)?;
         }
-        if let Some(row) = groups.iter().position(|&g| g as usize >= n_groups) {
+        // A vectorized max first; the offending row is searched only on error.
+        let too_big = groups
+            .iter()
+            .copied()
+            .max()
+            .is_some_and(|m| m as usize >= n_groups);
+        if let Some(row) = too_big
+            .then(|| groups.iter().position(|&g| g as usize >= n_groups))
+            .flatten()
+        {
             return Err(Error::invalid(
                 "group code",
                 groups[row],
@@ -267,18 +276,17 @@ fn count_unweighted(cells: &mut [u64], y: &[bool], p: &[bool], g: &[u32]) {
     let (l0, rest) = lanes.split_at_mut(width);
     let (l1, rest) = rest.split_at_mut(width);
     let (l2, l3) = rest.split_at_mut(width);
-    let n = y.len();
-    let chunks = n / 4;
-    let key = |i: usize| 4 * g[i] as usize + cell(y[i], p[i]);
-    for c in 0..chunks {
-        let i = 4 * c;
-        l0[key(i)] += 1;
-        l1[key(i + 1)] += 1;
-        l2[key(i + 2)] += 1;
-        l3[key(i + 3)] += 1;
+    let key = |g: u32, y: bool, p: bool| 4 * g as usize + cell(y, p);
+    let (yc, pc, gc) = (y.chunks_exact(4), p.chunks_exact(4), g.chunks_exact(4));
+    let tail = (yc.remainder(), pc.remainder(), gc.remainder());
+    for ((y, p), g) in yc.zip(pc).zip(gc) {
+        l0[key(g[0], y[0], p[0])] += 1;
+        l1[key(g[1], y[1], p[1])] += 1;
+        l2[key(g[2], y[2], p[2])] += 1;
+        l3[key(g[3], y[3], p[3])] += 1;
     }
-    for i in 4 * chunks..n {
-        l0[key(i)] += 1;
+    for ((&y, &p), &g) in tail.0.iter().zip(tail.1).zip(tail.2) {
+        l0[key(g, y, p)] += 1;
     }
     for k in 0..width {
         cells[k] += l0[k] + l1[k] + l2[k] + l3[k];

@@ -45,6 +45,8 @@ mod rates;
 mod render;
 mod report;
 mod ser;
+#[cfg(test)]
+mod testutil;
 
 pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
 pub use bootstrap::{BootstrapParams, quantile_linear};
