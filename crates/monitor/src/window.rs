@@ -1,7 +1,10 @@
 //! The rolling window: an eviction queue of records, an id index for joining labels, and
 //! per-group counters kept in step with the queue, so that every event costs O(1) amortised.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use foldhash::HashMap;
 
 use fairkit_metrics::{Confusion, ConfusionTable};
 use serde::Serialize;
@@ -9,11 +12,12 @@ use serde::Serialize;
 use crate::config::Window as WindowLimit;
 use crate::event::EventId;
 
-/// The id as stored: owned, split by kind so that lookups by `&str` need no allocation.
+/// The id as stored: owned, split by kind so that lookups by `&str` need no allocation; a
+/// string id is allocated once and shared by the record and the index.
 #[derive(Debug, Clone)]
 enum StoredId {
     Int(i64),
-    Str(Box<str>),
+    Str(Arc<str>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,7 +124,7 @@ pub(crate) struct RollingWindow {
     expiry_seq: u64,
     now: f64,
     int_ids: HashMap<i64, u64>,
-    str_ids: HashMap<Box<str>, u64>,
+    str_ids: HashMap<Arc<str>, u64>,
     codes: HashMap<Box<str>, u32>,
     pub(crate) groups: Vec<GroupCounters>,
     pub(crate) counters: Counters,
@@ -148,9 +152,9 @@ impl RollingWindow {
             front_seq: 0,
             expiry_seq: 0,
             now: f64::NEG_INFINITY,
-            int_ids: HashMap::with_capacity(capacity),
-            str_ids: HashMap::new(),
-            codes: HashMap::new(),
+            int_ids: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+            str_ids: HashMap::default(),
+            codes: HashMap::default(),
             groups: Vec::new(),
             counters: Counters::default(),
         }
@@ -181,8 +185,8 @@ impl RollingWindow {
         let (stored, previous) = match id {
             EventId::Int(v) => (StoredId::Int(*v), self.int_ids.insert(*v, seq)),
             EventId::Str(s) => {
-                let key: Box<str> = s.as_ref().into();
-                let previous = self.str_ids.insert(key.clone(), seq);
+                let key: Arc<str> = Arc::from(s.as_ref());
+                let previous = self.str_ids.insert(Arc::clone(&key), seq);
                 (StoredId::Str(key), previous)
             }
         };
@@ -235,8 +239,8 @@ impl RollingWindow {
                     }
                 }
                 StoredId::Str(s) => {
-                    if self.str_ids.get(&s) == Some(&seq) {
-                        self.str_ids.remove(&s);
+                    if self.str_ids.get(&*s) == Some(&seq) {
+                        self.str_ids.remove(&*s);
                     }
                 }
             }
