@@ -23,7 +23,7 @@ fn events(n: usize, seed: u64) -> (String, u64) {
     let mut out = String::new();
     let mut count = 0;
     let id = |i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             format!("{i}")
         } else {
             format!("\"req-{i:08}\"")
