@@ -2,27 +2,12 @@
 
 use fairkit_gate::{CheckKind as K, GateConfig, Status, run_gate};
 
-use crate::{Block, rows};
+use crate::{block, rows};
 
 #[test]
 fn a_fair_accurate_model_passes() {
     // 200 rows per group, 100 positives; TPR 0.9, FPR 0.1 and SR 0.5 in both groups.
-    let blocks = [
-        Block {
-            group: "F",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-        Block {
-            group: "M",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-    ];
+    let blocks = [block("F", 200, 100, 90, 10), block("M", 200, 100, 90, 10)];
     let (y, p, g) = rows(&blocks);
     let report = run_gate(&y, &p, &g, None, &GateConfig::default()).unwrap();
     for c in &report.checks {
@@ -40,22 +25,7 @@ fn a_fair_accurate_model_passes() {
 #[test]
 fn a_biased_model_fails() {
     // M: SR 0.5, TPR 0.9, FPR 0.1; F: SR 0.3, TPR 0.55, FPR 0.05.
-    let blocks = [
-        Block {
-            group: "F",
-            n: 200,
-            pos: 100,
-            tp: 55,
-            fp: 5,
-        },
-        Block {
-            group: "M",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-    ];
+    let blocks = [block("F", 200, 100, 55, 5), block("M", 200, 100, 90, 10)];
     let (y, p, g) = rows(&blocks);
     let report = run_gate(&y, &p, &g, None, &GateConfig::default()).unwrap();
     let value = |k| report.check(k).unwrap().value.unwrap();
@@ -82,27 +52,9 @@ fn a_biased_model_fails() {
 fn a_small_group_makes_it_inconclusive_and_strict_fails() {
     // A fair model, but group X has 40 rows and 5 positives.
     let blocks = [
-        Block {
-            group: "F",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-        Block {
-            group: "M",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-        Block {
-            group: "X",
-            n: 40,
-            pos: 5,
-            tp: 5,
-            fp: 15,
-        },
+        block("F", 200, 100, 90, 10),
+        block("M", 200, 100, 90, 10),
+        block("X", 40, 5, 5, 15),
     ];
     let (y, p, g) = rows(&blocks);
     let report = run_gate(&y, &p, &g, None, &GateConfig::default()).unwrap();
@@ -141,22 +93,7 @@ fn a_small_group_makes_it_inconclusive_and_strict_fails() {
 
 #[test]
 fn weights_weight_the_rates_but_not_the_minimum_sizes() {
-    let blocks = [
-        Block {
-            group: "a",
-            n: 6,
-            pos: 3,
-            tp: 2,
-            fp: 1,
-        },
-        Block {
-            group: "b",
-            n: 6,
-            pos: 2,
-            tp: 1,
-            fp: 0,
-        },
-    ];
+    let blocks = [block("a", 6, 3, 2, 1), block("b", 6, 2, 1, 0)];
     let (y, p, g) = rows(&blocks);
     // SPEC O1 weights: SR_a = 4/7, SR_b = 1/8, DP difference 25/56, EO 1/3.
     let w = [2.0, 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 3.];
@@ -193,22 +130,7 @@ fn weights_weight_the_rates_but_not_the_minimum_sizes() {
 
 #[test]
 fn the_text_table_and_json_are_deterministic() {
-    let blocks = [
-        Block {
-            group: "F",
-            n: 200,
-            pos: 100,
-            tp: 55,
-            fp: 5,
-        },
-        Block {
-            group: "M",
-            n: 200,
-            pos: 100,
-            tp: 90,
-            fp: 10,
-        },
-    ];
+    let blocks = [block("F", 200, 100, 55, 5), block("M", 200, 100, 90, 10)];
     let (y, p, g) = rows(&blocks);
     let config = GateConfig {
         confidence: Some(0.9),
@@ -233,33 +155,12 @@ fn the_text_table_and_json_are_deterministic() {
 
 #[test]
 fn bad_input_is_an_error() {
-    let (y, p, g) = rows(&[
-        Block {
-            group: "a",
-            n: 3,
-            pos: 1,
-            tp: 1,
-            fp: 0,
-        },
-        Block {
-            group: "b",
-            n: 3,
-            pos: 1,
-            tp: 1,
-            fp: 0,
-        },
-    ]);
+    let (y, p, g) = rows(&[block("a", 3, 1, 1, 0), block("b", 3, 1, 1, 0)]);
     let c = GateConfig::default();
     assert!(run_gate(&y[..5], &p, &g, None, &c).is_err());
     assert!(run_gate(&y, &p, &g, Some(&[1.0; 5]), &c).is_err());
     assert!(run_gate(&y, &p, &g, Some(&[1.0, 1.0, -1.0, 1.0, 1.0, 1.0]), &c).is_err());
-    let (y1, p1, g1) = rows(&[Block {
-        group: "a",
-        n: 3,
-        pos: 1,
-        tp: 1,
-        fp: 0,
-    }]);
+    let (y1, p1, g1) = rows(&[block("a", 3, 1, 1, 0)]);
     let err = run_gate(&y1, &p1, &g1, None, &c).unwrap_err();
     assert!(err.to_string().contains("single group"), "{err}");
 }

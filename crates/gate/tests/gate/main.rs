@@ -18,6 +18,17 @@ pub struct Block {
     pub fp: usize,
 }
 
+/// Shorthand for a [`Block`].
+pub fn block(group: &'static str, n: usize, pos: usize, tp: usize, fp: usize) -> Block {
+    Block {
+        group,
+        n,
+        pos,
+        tp,
+        fp,
+    }
+}
+
 /// Labels, predictions and groups of the blocks, in order.
 pub fn rows(blocks: &[Block]) -> (Vec<bool>, Vec<bool>, Groups) {
     let (mut y, mut p, mut g) = (vec![], vec![], vec![]);

@@ -3,7 +3,7 @@
 
 use fairkit_gate::{CheckKind as K, GateConfig, Status, run_gate};
 
-use crate::{Block, rows};
+use crate::{block, rows};
 
 fn only_dp(min: u64) -> GateConfig {
     GateConfig {
@@ -18,22 +18,7 @@ fn only_dp(min: u64) -> GateConfig {
 #[test]
 fn a_small_biased_sample_fails_plainly_but_is_inconclusive_with_intervals() {
     // 40 rows per group; SR 0.5 against 0.3: DP difference 0.2 > 0.1.
-    let blocks = [
-        Block {
-            group: "a",
-            n: 40,
-            pos: 20,
-            tp: 16,
-            fp: 4,
-        },
-        Block {
-            group: "b",
-            n: 40,
-            pos: 20,
-            tp: 10,
-            fp: 2,
-        },
-    ];
+    let blocks = [block("a", 40, 20, 16, 4), block("b", 40, 20, 10, 2)];
     let (y, p, g) = rows(&blocks);
     let plain = run_gate(&y, &p, &g, None, &only_dp(30)).unwrap();
     let dp = plain.check(K::DemographicParityDifference).unwrap();
@@ -87,20 +72,8 @@ fn a_large_biased_sample_still_fails_and_a_large_fair_one_passes() {
         ..only_dp(100)
     };
     let biased = [
-        Block {
-            group: "a",
-            n: 1000,
-            pos: 500,
-            tp: 400,
-            fp: 100,
-        },
-        Block {
-            group: "b",
-            n: 1000,
-            pos: 500,
-            tp: 250,
-            fp: 50,
-        },
+        block("a", 1000, 500, 400, 100),
+        block("b", 1000, 500, 250, 50),
     ];
     let (y, p, g) = rows(&biased);
     let report = run_gate(&y, &p, &g, None, &config).unwrap();
@@ -109,20 +82,8 @@ fn a_large_biased_sample_still_fails_and_a_large_fair_one_passes() {
     assert_eq!(dp.status, Status::Fail);
 
     let fair = [
-        Block {
-            group: "a",
-            n: 1000,
-            pos: 500,
-            tp: 400,
-            fp: 100,
-        },
-        Block {
-            group: "b",
-            n: 1000,
-            pos: 500,
-            tp: 400,
-            fp: 100,
-        },
+        block("a", 1000, 500, 400, 100),
+        block("b", 1000, 500, 400, 100),
     ];
     let (y, p, g) = rows(&fair);
     let report = run_gate(&y, &p, &g, None, &config).unwrap();
@@ -134,22 +95,7 @@ fn a_large_biased_sample_still_fails_and_a_large_fair_one_passes() {
 #[test]
 fn minimum_checks_use_the_lower_end() {
     // Accuracy 0.72 on 200 rows: above the 0.70 floor, but not clearly.
-    let blocks = [
-        Block {
-            group: "a",
-            n: 100,
-            pos: 50,
-            tp: 36,
-            fp: 14,
-        },
-        Block {
-            group: "b",
-            n: 100,
-            pos: 50,
-            tp: 36,
-            fp: 14,
-        },
-    ];
+    let blocks = [block("a", 100, 50, 36, 14), block("b", 100, 50, 36, 14)];
     let (y, p, g) = rows(&blocks);
     let config = GateConfig {
         dp_difference_max: None,
