@@ -8,6 +8,9 @@ pub enum GateError {
     /// range, …).
     #[error(transparent)]
     Core(#[from] fairkit_core::Error),
+    /// The metrics could not be computed.
+    #[error(transparent)]
+    Metrics(#[from] fairkit_metrics::MetricsError),
     /// A `gate.toml` that does not parse or has an unknown key.
     #[error("invalid gate config: {0}")]
     Toml(#[from] toml::de::Error),

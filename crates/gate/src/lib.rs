@@ -55,15 +55,13 @@ mod measure;
 mod report;
 
 use fairkit_core::{Error, Groups};
-use fairkit_metrics::{Confusion, ConfusionTable, Metric};
+use fairkit_metrics::{Confusion, ConfusionTable, GroupedReport, Metric};
 
 pub use config::GateConfig;
 pub use error::{GateError, Result};
 pub use report::{
     Check, CheckKind, FourFifthsDetail, GateReport, GroupCounts, GroupRatio, Interval, Status,
 };
-
-use measure::{Rows, statistic};
 
 /// The checks that are on, with their thresholds, in report order.
 fn enabled(config: &GateConfig) -> Vec<(CheckKind, f64)> {
@@ -173,30 +171,18 @@ fn decide(
     }
 }
 
-fn four_fifths_detail(weighted: &[Confusion], labels: &[String]) -> FourFifthsDetail {
-    let present: Vec<(usize, f64)> = weighted
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.rows > 0)
-        .map(|(g, c)| (g, c.rate(Metric::SelectionRate)))
-        .collect();
-    let reference = present.iter().filter(|(_, sr)| !sr.is_nan()).fold(
-        None,
-        |best: Option<(usize, f64)>, &(g, sr)| match best {
-            Some((_, top)) if top >= sr => best,
-            _ => Some((g, sr)),
-        },
-    );
-    let ratios = present
-        .iter()
-        .map(|&(g, sr)| GroupRatio {
-            group: labels[g].clone(),
-            ratio: reference.map(|(_, top)| sr / top).filter(|r| !r.is_nan()),
-        })
-        .collect();
+fn four_fifths_detail(report: &GroupedReport, plain: &[Confusion]) -> FourFifthsDetail {
+    let rule = report.four_fifths();
+    let labels = report.labels();
     FourFifthsDetail {
-        reference: reference.map(|(g, _)| labels[g].clone()),
-        ratios,
+        reference: rule.reference.map(|g| labels[g as usize].clone()),
+        ratios: (0..labels.len())
+            .filter(|&g| plain[g].rows > 0)
+            .map(|g| GroupRatio {
+                group: labels[g].clone(),
+                ratio: Some(rule.ratios[g]).filter(|r| !r.is_nan()),
+            })
+            .collect(),
     }
 }
 
@@ -216,55 +202,34 @@ pub fn run_gate(
     config: &GateConfig,
 ) -> Result<GateReport> {
     config.validate()?;
-    let n = y_true.len();
-    if n == 0 {
+    if y_true.is_empty() {
         return Err(Error::Empty {
             what: "the test set".into(),
         }
         .into());
     }
-    Error::check_len("y_pred", n, y_pred.len())?;
-    Error::check_len("sensitive groups", n, groups.len())?;
+    Error::check_len("y_pred", y_true.len(), y_pred.len())?;
+    Error::check_len("sensitive groups", y_true.len(), groups.len())?;
     groups.require_two_groups()?;
-    let n_groups = groups.n_groups();
-    let codes = groups.codes();
-    let table = ConfusionTable::accumulate(y_true, y_pred, codes, n_groups, weights)?;
-    let plain_table = match weights {
-        Some(_) => ConfusionTable::accumulate(y_true, y_pred, codes, n_groups, None)?,
-        None => table.clone(),
-    };
-    let (weighted, plain) = (table.groups(), plain_table.groups());
-    let labels = groups.schema().labels();
+    let report = measure::report(y_true, y_pred, groups, weights, config)?;
+    // Unweighted counts for the minimum sizes (the report's are weighted).
+    let plain_table =
+        ConfusionTable::accumulate(y_true, y_pred, groups.codes(), groups.n_groups(), None)?;
+    let plain = plain_table.groups();
+    let labels = report.labels();
 
-    let checks_on = enabled(config);
-    let intervals: Option<Vec<Option<Interval>>> = config.confidence.map(|confidence| {
-        let rows = Rows {
-            y: y_true,
-            p: y_pred,
-            g: codes,
-            w: weights,
-            n_groups,
-        };
-        let kinds: Vec<CheckKind> = checks_on.iter().map(|c| c.0).collect();
-        rows.intervals(&kinds, confidence, config.n_boot, config.seed)
-            .into_iter()
-            .map(|i| {
+    let checks: Vec<Check> = enabled(config)
+        .into_iter()
+        .map(|(kind, threshold)| {
+            let value = measure::value(kind, &report);
+            let interval = measure::interval(kind, &report).map(|i| {
                 i.map(|(lower, upper)| Interval {
                     lower,
                     upper,
-                    confidence,
+                    confidence: config.confidence.unwrap_or(f64::NAN),
                 })
-            })
-            .collect()
-    });
-
-    let checks: Vec<Check> = checks_on
-        .iter()
-        .enumerate()
-        .map(|(i, &(kind, threshold))| {
-            let value = statistic(kind, &weighted);
-            let interval = intervals.as_ref().map(|v| v[i]);
-            let mut reasons = size_reasons(kind, &plain, &labels, config);
+            });
+            let mut reasons = size_reasons(kind, &plain, labels, config);
             let status = if !reasons.is_empty() {
                 Status::Inconclusive
             } else if value.is_nan() {
@@ -284,14 +249,32 @@ pub fn run_gate(
                 status,
                 reasons,
                 four_fifths: (kind == CheckKind::FourFifths)
-                    .then(|| four_fifths_detail(&weighted, &labels)),
+                    .then(|| four_fifths_detail(&report, &plain)),
             }
         })
         .collect();
 
-    let group_counts = (0..n_groups)
-        .map(|g| GroupCounts::new(labels[g].clone(), &weighted[g], &plain[g]))
+    let rates = |g: Option<u32>| -> [f64; 4] {
+        let m = [
+            Metric::SelectionRate,
+            Metric::TruePositiveRate,
+            Metric::FalsePositiveRate,
+            Metric::Accuracy,
+        ];
+        m.map(|m| g.map_or_else(|| report.overall(m), |g| report.value(m, g)))
+    };
+    let group_counts = (0..groups.n_groups())
+        .map(|g| {
+            let weight = report.sizes()[g].weight;
+            GroupCounts::new(labels[g].clone(), weight, &plain[g], rates(Some(g as u32)))
+        })
         .collect();
+    let overall = GroupCounts::new(
+        "overall".into(),
+        report.overall_size().weight,
+        &plain_table.overall(),
+        rates(None),
+    );
     Ok(GateReport {
         status: checks
             .iter()
@@ -302,6 +285,6 @@ pub fn run_gate(
         confidence: config.confidence,
         checks,
         groups: group_counts,
-        overall: GroupCounts::new("overall".into(), &table.overall(), &plain_table.overall()),
+        overall,
     })
 }

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use fairkit_metrics::{Confusion, Metric};
+use fairkit_metrics::Confusion;
 use serde::Serialize;
 
 /// A check's verdict; they order by severity, `Pass < Inconclusive < Fail`.
@@ -134,17 +134,19 @@ fn defined(v: f64) -> Option<f64> {
 }
 
 impl GroupCounts {
-    pub(crate) fn new(group: String, weighted: &Confusion, plain: &Confusion) -> Self {
+    /// From the unweighted counts, the weight sum and the (weighted) SR, TPR, FPR, accuracy.
+    pub(crate) fn new(group: String, weight: f64, plain: &Confusion, rates: [f64; 4]) -> Self {
+        let [sr, tpr, fpr, acc] = rates.map(defined);
         GroupCounts {
             group,
             count: plain.rows,
-            weight: weighted.total(),
+            weight,
             positives: plain.positives() as u64,
             negatives: plain.negatives() as u64,
-            selection_rate: defined(weighted.rate(Metric::SelectionRate)),
-            true_positive_rate: defined(weighted.rate(Metric::TruePositiveRate)),
-            false_positive_rate: defined(weighted.rate(Metric::FalsePositiveRate)),
-            accuracy: defined(weighted.rate(Metric::Accuracy)),
+            selection_rate: sr,
+            true_positive_rate: tpr,
+            false_positive_rate: fpr,
+            accuracy: acc,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The gauges of one evaluation: per-group counts and rates, and the monitored metrics.
 
-use fairkit_metrics::{Confusion, Metric};
+use fairkit_metrics::{Aggregate, Confusion, Metric};
 use serde::Serialize;
 
 use crate::alert::Alert;
@@ -184,19 +184,13 @@ pub(crate) fn group_snapshot(g: &GroupCounters) -> GroupSnapshot {
     }
 }
 
-/// Largest minus smallest, and smallest over largest (NaN when the largest is 0), of at least
-/// two values; `None` with fewer.
+/// Between-groups difference and ratio (fairkit-metrics' [`Aggregate`]) of at least two
+/// values; `None` with fewer.
 fn spread(values: &[f64]) -> Option<(f64, f64)> {
-    if values.len() < 2 {
-        return None;
-    }
-    let (lo, hi) = values
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
-            (lo.min(v), hi.max(v))
-        });
-    let ratio = if hi == 0.0 { f64::NAN } else { lo / hi };
-    Some((hi - lo, ratio))
+    (values.len() >= 2).then(|| {
+        let a = Aggregate::of(values, f64::NAN);
+        (a.difference, a.ratio)
+    })
 }
 
 /// Values and statuses of every monitored metric (before the alert state is applied).
