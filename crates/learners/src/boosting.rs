@@ -281,3 +281,44 @@ impl Learner for BoostingParams {
             .map_err(|e| LearnerError::new(self.name(), e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::logistic_data;
+
+    #[test]
+    fn autotraits() {
+        fn has<T: Send + Sync + Unpin + Sized>() {}
+        has::<Boosting>();
+        has::<BoostingParams>();
+    }
+
+    #[test]
+    fn reproducible_and_the_same_in_parallel() {
+        let (x, y) = logistic_data(51, 500, 4);
+        let serial = Boosting::params().fit(x.view(), y.view(), None).unwrap();
+        let again = Boosting::params().fit(x.view(), y.view(), None).unwrap();
+        let parallel = Boosting::params()
+            .parallel(true)
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        assert_eq!(serial.n_trees(), 100);
+        assert_eq!(serial.score(x.view()), again.score(x.view()));
+        assert_eq!(serial.score(x.view()), parallel.score(x.view()));
+    }
+
+    #[test]
+    fn bad_params_and_single_class_are_errors() {
+        let (x, y) = logistic_data(52, 50, 2);
+        let err = Boosting::params()
+            .learning_rate(0.0)
+            .fit(x.view(), y.view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("learning_rate"), "{err}");
+        let err = Boosting::params()
+            .fit(x.view(), y.mapv(|_| true).view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("single class"), "{err}");
+    }
+}

@@ -162,3 +162,79 @@ impl Learner for Estimator {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::logistic_data;
+
+    #[test]
+    fn names_round_trip() {
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            assert_eq!(estimator.to_string(), name);
+            assert_eq!(estimator.name(), name);
+        }
+        let err = "forest".parse::<Estimator>().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("logistic, tree, boosting, linfa-logistic"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn serde_names_and_default_parameters() {
+        let tree: Estimator = serde_json::from_str(r#"{"name": "tree", "max_depth": 3}"#).unwrap();
+        assert_eq!(tree, Estimator::Tree(TreeParams::new().max_depth(Some(3))));
+        let blind: Estimator = serde_json::from_str(r#"{"name": "linfa-logistic"}"#).unwrap();
+        assert_eq!(blind, Estimator::LinfaLogistic(LinfaLogistic::default()));
+        assert!(serde_json::from_str::<Estimator>(r#"{"name": "tree", "depth": 3}"#).is_err());
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            let json = serde_json::to_string(&estimator).unwrap();
+            assert_eq!(serde_json::from_str::<Estimator>(&json).unwrap(), estimator);
+        }
+    }
+
+    #[test]
+    fn saved_models_predict_the_same() {
+        let (x, y) = logistic_data(31, 200, 3);
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            let model = estimator.fit(x.view(), y.view(), None).unwrap();
+            let json = serde_json::to_string(&model).unwrap();
+            let loaded: Model = serde_json::from_str(&json).unwrap();
+            assert_eq!(loaded.score(x.view()), model.score(x.view()), "{name}");
+            assert_eq!(loaded.predict(x.view()), model.predict(x.view()), "{name}");
+            assert_eq!(loaded.n_features(), 3);
+            // scores are probabilities of label `true` and agree with the labels
+            let scores = model.score(x.view());
+            assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+            let accuracy = model
+                .predict(x.view())
+                .iter()
+                .zip(&y)
+                .filter(|(p, t)| p == t)
+                .count();
+            assert!(accuracy > 130, "{name}: {accuracy}");
+        }
+    }
+
+    #[test]
+    fn warm_start_passes_through_for_logistic() {
+        let (x, y) = logistic_data(32, 300, 3);
+        let estimator = Estimator::default();
+        let first = estimator.fit(x.view(), y.view(), None).unwrap();
+        let again = estimator
+            .fit_warm(x.view(), y.view(), None, Some(&first))
+            .unwrap();
+        match (first, again) {
+            (Model::Logistic(a), Model::Logistic(b)) => {
+                assert!(b.iterations() <= 1, "{}", b.iterations());
+                assert_eq!(a.coefficients().len(), b.coefficients().len());
+            }
+            _ => panic!("logistic models expected"),
+        }
+    }
+}

@@ -30,6 +30,8 @@ mod estimator;
 mod input;
 mod linfa_logistic;
 mod logistic;
+#[cfg(test)]
+mod testutil;
 mod tree;
 
 pub use boosting::{Boosting, BoostingParams, BoostingValidParams};

@@ -94,3 +94,38 @@ impl Learner for LinfaLogistic {
             .map_err(|e| LearnerError::new(self.name(), e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::logistic_data;
+    use fairkit_core::Classifier;
+    use linfa_logistic::LogisticRegression;
+
+    #[test]
+    fn label_true_is_positive_even_when_false_is_more_frequent() {
+        // mostly `false`: linfa-logistic 0.8.1 then calls `false` its positive class
+        let (x, y) = logistic_data(41, 300, 2);
+        let y =
+            y.mapv(|_| false) | ndarray::Array1::from_iter((0..300).map(|i| i % 4 == 0 && y[i]));
+        let fitted = LogisticRegression::default()
+            .fit(&DatasetBase::new(x.view(), y.clone()))
+            .unwrap();
+        assert!(!fitted.labels().pos.class);
+        let ours = LinfaLogistic::default()
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        let p_false = fitted.predict_probabilities(&x);
+        for (p_true, p_false) in ours.score(x.view()).iter().zip(&p_false) {
+            assert!((p_true + p_false - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn reports_ignored_weights() {
+        assert_eq!(
+            LinfaLogistic::default().weight_support(),
+            WeightSupport::Ignored
+        );
+    }
+}

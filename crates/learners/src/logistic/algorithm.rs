@@ -31,6 +31,9 @@ pub(crate) fn sigmoid(t: f64) -> f64 {
     }
 }
 
+/// A point with its cost and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 /// The weight-averaged objective `(sum_i w_i log(1 + exp(-y_i z_i)) + alpha/2 |beta|^2) / sum_i w_i`
 /// (same minimiser as the summed one, gradients of order one for the line search), over
 /// parameters `[beta, intercept]`.
@@ -46,16 +49,16 @@ struct Objective<'a> {
     fit_intercept: bool,
     /// The last point and its cost and gradient: the line search asks for both at each point,
     /// and one pass over the rows computes both.
-    cache: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    cache: RefCell<Option<Evaluation>>,
 }
 
 impl Objective<'_> {
     /// Cost and gradient at `theta`, in one pass over the rows.
     fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
-        if let Some((point, cost, grad)) = &*self.cache.borrow() {
-            if point == theta {
-                return (*cost, grad.clone());
-            }
+        if let Some((point, cost, grad)) = &*self.cache.borrow()
+            && point == theta
+        {
+            return (*cost, grad.clone());
         }
         let p = self.x.ncols();
         let beta = theta.slice(s![..p]);
@@ -169,8 +172,6 @@ fn solve(
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
         .with_tolerance_grad(params.gradient_tolerance)
-        .map_err(solver_error)?
-        .with_tolerance_cost(0.0)
         .map_err(solver_error)?;
     let result = Executor::new(problem, solver)
         .configure(|state| state.param(init).max_iters(params.max_iterations))

@@ -80,6 +80,16 @@ pub(crate) fn fit(
     y: ArrayView1<'_, bool>,
     weights: Option<ArrayView1<'_, f64>>,
 ) -> Result<Tree> {
+    fit_with_linfa(params, x, y, weights).map(|(tree, _)| tree)
+}
+
+/// Fits a tree and also returns linfa's fitted tree it was converted from.
+pub(crate) fn fit_with_linfa(
+    params: &TreeValidParams,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+) -> Result<(Tree, DecisionTree<f64, bool>)> {
     check_fit(x, y, weights)?;
     // Rows of zero weight are dropped: linfa would still use their values as split midpoints.
     let rows: Vec<usize> = match weights {
@@ -121,7 +131,7 @@ pub(crate) fn fit(
     };
     convert(fitted.root_node(), &mut tree.nodes);
     tree.set_leaf_frequencies(x.view(), y.view(), weights.as_ref().map(|w| w.view()));
-    Ok(tree)
+    Ok((tree, fitted))
 }
 
 /// Appends `node` and its descendants in pre-order; returns its index.
