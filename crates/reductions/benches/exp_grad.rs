@@ -101,10 +101,12 @@ fn expected(data: &FairDataset, p: &[f64]) -> (f64, f64, f64) {
     ((o.tp + o.tn) / o.total(), spread(Metric::SelectionRate), eo)
 }
 
-const CONSTRAINTS: [(&str, fn() -> UtilityParity); 2] = [
-    ("dp", UtilityParity::demographic_parity),
-    ("eo", UtilityParity::equalized_odds),
-];
+fn constraints() -> [(&'static str, UtilityParity); 2] {
+    [
+        ("dp", UtilityParity::demographic_parity()),
+        ("eo", UtilityParity::equalized_odds()),
+    ]
+}
 
 const RULES: [(&str, WarmStart); 3] = [
     ("nearest", WarmStart::NearestLambda),
@@ -113,14 +115,14 @@ const RULES: [(&str, WarmStart); 3] = [
 ];
 
 fn summary(train: &FairDataset, test: &FairDataset) {
-    for (name, constraint) in CONSTRAINTS {
+    for (name, constraint) in constraints() {
         for (rule_name, rule) in RULES {
             let learner = Counting {
                 inner: Logistic::params(),
                 iterations: AtomicU64::new(0),
             };
             let start = Instant::now();
-            let eg = ExponentiatedGradient::params(&learner, constraint())
+            let eg = ExponentiatedGradient::params(&learner, constraint)
                 .warm_start(rule)
                 .fit(train)
                 .expect("fit");
@@ -156,11 +158,11 @@ fn bench(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(30));
-    for (name, constraint) in CONSTRAINTS {
+    for (name, constraint) in constraints() {
         for (rule_name, rule) in RULES {
             group.bench_function(format!("{name}/{rule_name}"), |b| {
                 b.iter(|| {
-                    ExponentiatedGradient::params(Logistic::params(), constraint())
+                    ExponentiatedGradient::params(Logistic::params(), constraint)
                         .warm_start(rule)
                         .fit(&train)
                         .expect("fit")
