@@ -1,0 +1,33 @@
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Result alias for the harness.
+pub type Result<T, E = HarnessError> = std::result::Result<T, E>;
+
+/// What went wrong in a harness run.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum HarnessError {
+    /// Invalid input data or parameters.
+    #[error(transparent)]
+    Input(#[from] fairkit_core::Error),
+    /// A file could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was attempted, e.g. `"cannot read"`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The plot could not be drawn.
+    #[error("cannot draw {path}: {message}")]
+    Plot {
+        /// The output file.
+        path: PathBuf,
+        /// The drawing backend's message.
+        message: String,
+    },
+}
