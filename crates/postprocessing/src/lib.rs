@@ -1,2 +1,69 @@
-//! Placeholder: this crate is created when its work starts.
+//! Post-processing mitigation: Fairlearn's `ThresholdOptimizer` (Hardt, Price and Srebro 2016).
+//!
+//! When a model cannot be retrained, its scores can still be thresholded per group. For each
+//! sensitive group, every threshold on the score gives one trade-off point (the constraint rate,
+//! e.g. the selection rate, against the objective, e.g. accuracy); the upper convex hull of
+//! those points is reachable by randomizing between two adjacent thresholds. The optimizer picks
+//! the constraint value where the groups together do best, so that every group reaches the same
+//! rate in expectation ([`Constraint`]), or rates within `tol` of each other.
+//!
+//! The numbers follow Fairlearn 0.15 operation for operation (SPEC section 3): trade-off points
+//! from exact counts, Andrew's monotone chain with its drop rule, the grid of
+//! `numpy.linspace`, the left-segment convention, the 15-decimal rounding of the
+//! equalized-odds objective. Differences, all deliberate:
+//!
+//! * a group without training rows is an error at prediction time, naming the group, unless an
+//!   [`UnseenGroupPolicy`] says otherwise (Fairlearn silently predicts 0);
+//! * a group whose scores are all equal is an error ([`ThresholdOptimizerError::ConstantScores`]);
+//! * sample weights, when given, weight the counts (Fairlearn ignores them in the search);
+//! * sampled predictions take an explicit seed; [`InterpolatedThresholder::probability`] gives
+//!   the deterministic expectation;
+//! * fewer than two groups is an error: there is nothing to equalize.
+//!
+//! **Fit on training or validation data, evaluate on test data.** The thresholds are chosen
+//! with the labels of the fitting rows; fitting them on the test set (as the reference
+//! material did) leaks the test labels into the model and makes its test accuracy and
+//! disparity look better than they will be on new data.
+//!
+//! The crate never names a learner: scores come from any [`fairkit_core::Classifier`]
+//! ([`ThresholdOptimizerParams::fit`]) or from a score column
+//! ([`ThresholdOptimizerParams::fit_scores`]).
+//!
+//! ```
+//! use fairkit_core::Groups;
+//! use fairkit_postprocessing::{Constraint, ThresholdOptimizerParams};
+//!
+//! // SPEC O10: score, label and group of eight rows.
+//! let scores = [0.9, 0.8, 0.3, 0.2, 0.7, 0.6, 0.4, 0.1];
+//! let labels = [true, true, false, false, true, false, true, false];
+//! let groups = Groups::from_labels("g", &["a", "a", "a", "a", "b", "b", "b", "b"])?;
+//!
+//! let fitted = ThresholdOptimizerParams::new()
+//!     .constraint(Constraint::DemographicParity)
+//!     .fit_scores(&scores, &labels, &groups, None)?;
+//! assert_eq!(fitted.x_best(), Some(0.5));
+//! assert_eq!(fitted.probability(&scores, &groups)?, [1.0, 1.0, 0.0, 0.0, 1.0, 0.5, 0.5, 0.0]);
+//! assert_eq!(
+//!     fitted.describe()[1],
+//!     "g=b: score > 0.650 -> 1; 0.250 < score <= 0.650 -> 1 with p = 0.500; else 0"
+//! );
+//! let sampled = fitted.predict(&scores, &groups, 42)?; // same seed, same labels
+//! assert_eq!(sampled, fitted.predict(&scores, &groups, 42)?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
+
+mod algorithm;
+mod error;
+mod hyperparams;
+mod thresholder;
+mod tradeoff;
+
+pub use error::{Result, ThresholdOptimizerError, ThresholdOptimizerParamsError};
+pub use hyperparams::{
+    Constraint, MAX_GRID_SIZE, Objective, ThresholdOptimizerParams, ThresholdOptimizerValidParams,
+    UnseenGroupPolicy,
+};
+pub use thresholder::{
+    ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,
+};

@@ -1,0 +1,895 @@
+//! From raw tables to model inputs: the dataset spec and the fitted [`Encoder`].
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use fairkit_core::{Error, FairDataset, GroupSchema, Groups, sort_levels};
+use ndarray::Array2;
+use serde::{Deserialize, Serialize};
+
+use crate::{DataError, Result, Table};
+
+/// Which columns of a table play which role, and how features are encoded.
+///
+/// ```
+/// use fairkit_data::DatasetSpec;
+///
+/// let spec = DatasetSpec {
+///     positive_label: ">50K".into(),
+///     standardize: false,
+///     ..DatasetSpec::new("income", ["sex"])
+/// };
+/// assert_eq!(spec.sensitive, ["sex"]);
+/// assert!(spec.features.is_none()); // every other column
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatasetSpec {
+    /// The label column.
+    pub label: String,
+    /// The label value that means the favourable outcome (`true`, label 1). Default `"1"`. A
+    /// value that equals it as a number (e.g. `1.0`) also counts.
+    pub positive_label: String,
+    /// The sensitive columns (at least one); the group key is the tuple of their values.
+    pub sensitive: Vec<String>,
+    /// The feature columns, in the order wanted; `None` means every column other than the
+    /// label, the sensitive columns and the weights column, in file order.
+    pub features: Option<Vec<String>>,
+    /// An optional column of non-negative sample weights.
+    pub weights: Option<String>,
+    /// Feature columns to one-hot encode even though their values are numbers (or mix numbers
+    /// and text).
+    pub categorical: Vec<String>,
+    /// Standardize numeric features with the training mean and population standard deviation.
+    /// Default `true`.
+    pub standardize: bool,
+}
+
+impl DatasetSpec {
+    /// A spec with the given label and sensitive columns and defaults for the rest.
+    pub fn new<S: Into<String>>(label: &str, sensitive: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            label: label.to_string(),
+            positive_label: "1".into(),
+            sensitive: sensitive.into_iter().map(Into::into).collect(),
+            features: None,
+            weights: None,
+            categorical: Vec::new(),
+            standardize: true,
+        }
+    }
+
+    /// The feature columns of `table` under this spec.
+    fn feature_columns(&self, table: &Table) -> Result<Vec<String>> {
+        let not_feature = |c: &str| {
+            c == self.label
+                || self.sensitive.iter().any(|s| s == c)
+                || self.weights.as_deref() == Some(c)
+        };
+        let features = match &self.features {
+            Some(list) => {
+                for f in list {
+                    if f == &self.label || self.weights.as_deref() == Some(f.as_str()) {
+                        return Err(Error::invalid(
+                            "features",
+                            f,
+                            "the label and weights columns cannot be features",
+                        )
+                        .into());
+                    }
+                    table.column(f)?;
+                }
+                list.clone()
+            }
+            None => table
+                .header()
+                .iter()
+                .filter(|c| !not_feature(c))
+                .cloned()
+                .collect(),
+        };
+        if let Some(c) = self.categorical.iter().find(|c| !features.contains(c)) {
+            return Err(Error::invalid("categorical", c, "is not a feature column").into());
+        }
+        Ok(features)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.sensitive.is_empty() {
+            return Err(Error::invalid(
+                "sensitive",
+                "(none)",
+                "at least one sensitive column is needed",
+            )
+            .into());
+        }
+        if self.sensitive.contains(&self.label) {
+            return Err(
+                Error::invalid("sensitive", &self.label, "is also the label column").into(),
+            );
+        }
+        let mut all: Vec<&String> = self.sensitive.iter().collect();
+        all.extend(self.features.iter().flatten());
+        let mut seen = BTreeSet::new();
+        if let Some(dup) = all.iter().find(|c| !seen.insert(c.as_str())) {
+            return Err(Error::invalid("columns", dup, "listed twice").into());
+        }
+        Ok(())
+    }
+}
+
+/// How one input column becomes feature columns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FeatureColumn {
+    /// A numeric column: `(x - mean) / scale` (mean 0 and scale 1 without standardization).
+    Numeric {
+        /// Column name.
+        name: String,
+        /// Training mean subtracted.
+        mean: f64,
+        /// Training population standard deviation divided by (1 when it is zero).
+        scale: f64,
+    },
+    /// A categorical column, one-hot encoded: one feature `name=level` per training level; a
+    /// value not seen in training sets all of them to zero.
+    Categorical {
+        /// Column name.
+        name: String,
+        /// Sorted training levels.
+        levels: Vec<String>,
+    },
+}
+
+impl FeatureColumn {
+    /// The input column name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Numeric { name, .. } | Self::Categorical { name, .. } => name,
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self {
+            Self::Numeric { .. } => 1,
+            Self::Categorical { levels, .. } => levels.len(),
+        }
+    }
+}
+
+/// The encoding of a dataset fitted on a training table: feature columns (standardized numbers
+/// and one-hot categories), the two label classes and the sensitive-group schema.
+///
+/// Feature order is the numeric columns first, then the one-hot blocks, each in feature order
+/// (file order by default). One-hot levels are sorted by their bytes, or numerically when every
+/// level is a number (as scikit-learn orders a numeric column). Serializable, so that a saved
+/// model can encode new data exactly as its training data was.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Encoder {
+    spec: DatasetSpec,
+    columns: Vec<FeatureColumn>,
+    feature_names: Vec<String>,
+    positive: String,
+    negative: String,
+    schema: Arc<GroupSchema>,
+}
+
+impl Encoder {
+    /// Fits the encoding on `train`. The group schema is built from the sensitive values of
+    /// `train` and of every table in `others` (e.g. the test file), so that group codes are
+    /// shared between them.
+    ///
+    /// # Errors
+    /// A missing column; an empty, non-numeric or non-finite value; a label column with one
+    /// class or more than two, or without the positive label; a single sensitive group in
+    /// `train`; an invalid spec.
+    pub fn fit(spec: &DatasetSpec, train: &Table, others: &[&Table]) -> Result<Self> {
+        spec.validate()?;
+        let (positive, negative) = label_classes(spec, train)?;
+        let mut group_rows: Vec<Vec<&str>> = Vec::new();
+        for table in std::iter::once(train).chain(others.iter().copied()) {
+            group_rows.extend(sensitive_rows(spec, table)?);
+        }
+        let schema = GroupSchema::fit(spec.sensitive.clone(), &group_rows)?;
+        let train_groups = group_rows[..train.n_rows()]
+            .iter()
+            .map(|r| schema.code(r).unwrap_or(0))
+            .collect::<BTreeSet<_>>();
+        if train_groups.len() < 2 {
+            return Err(DataError::SingleGroup {
+                file: train.file().to_string(),
+                columns: spec.sensitive.join(","),
+                group: schema.label(train_groups.first().copied().unwrap_or(0)),
+            });
+        }
+        let mut numeric = Vec::new();
+        let mut categorical = Vec::new();
+        for name in spec.feature_columns(train)? {
+            let forced = spec.categorical.contains(&name);
+            match fit_column(train, &name, forced, spec.standardize)? {
+                c @ FeatureColumn::Numeric { .. } => numeric.push(c),
+                c @ FeatureColumn::Categorical { .. } => categorical.push(c),
+            }
+        }
+        numeric.extend(categorical);
+        let feature_names = numeric
+            .iter()
+            .flat_map(|c| match c {
+                FeatureColumn::Numeric { name, .. } => vec![name.clone()],
+                FeatureColumn::Categorical { name, levels } => {
+                    levels.iter().map(|l| format!("{name}={l}")).collect()
+                }
+            })
+            .collect();
+        Ok(Self {
+            spec: spec.clone(),
+            columns: numeric,
+            feature_names,
+            positive,
+            negative,
+            schema: Arc::new(schema),
+        })
+    }
+
+    /// Encodes a table with labels (and weights when the spec has a weights column).
+    ///
+    /// # Errors
+    /// As [`transform_features`](Self::transform_features), and a label that is neither
+    /// training class.
+    pub fn transform(&self, table: &Table) -> Result<FairDataset> {
+        let (x, groups) = self.transform_features(table)?;
+        let label = table.column(&self.spec.label)?;
+        let mut y = Vec::with_capacity(table.n_rows());
+        for (i, v) in label.iter().enumerate() {
+            y.push(if v == self.positive || same_number(v, &self.positive) {
+                true
+            } else if v == self.negative || same_number(v, &self.negative) {
+                false
+            } else {
+                return Err(DataError::UnknownLabel {
+                    file: table.file().to_string(),
+                    line: table.line(i),
+                    row: i + 1,
+                    column: self.spec.label.clone(),
+                    value: v.to_string(),
+                    classes: format!("{}, {}", self.negative, self.positive),
+                });
+            });
+        }
+        let data = FairDataset::with_names(x, y, groups, self.feature_names.clone())?;
+        match &self.spec.weights {
+            Some(w) => Ok(data.with_weights(numbers(table, w, "")?)?),
+            None => Ok(data),
+        }
+    }
+
+    /// Encodes the features and groups of a table, without labels (which may be absent), for
+    /// prediction.
+    ///
+    /// # Errors
+    /// A missing column; an empty, non-numeric or non-finite value in a numeric column; a
+    /// sensitive group not seen when fitting.
+    pub fn transform_features(&self, table: &Table) -> Result<(Array2<f64>, Groups)> {
+        let n = table.n_rows();
+        let mut x = Array2::zeros((n, self.feature_names.len()));
+        let mut offset = 0;
+        for c in &self.columns {
+            match c {
+                FeatureColumn::Numeric { name, mean, scale } => {
+                    for (i, v) in numbers(table, name, "")?.into_iter().enumerate() {
+                        x[[i, offset]] = (v - mean) / scale;
+                    }
+                }
+                FeatureColumn::Categorical { name, levels } => {
+                    let index: HashMap<&str, usize> = levels
+                        .iter()
+                        .enumerate()
+                        .map(|(k, l)| (l.as_str(), k))
+                        .collect();
+                    for (i, v) in non_empty(table, name)?.enumerate() {
+                        if let Some(&k) = index.get(v?) {
+                            x[[i, offset + k]] = 1.0;
+                        }
+                    }
+                }
+            }
+            offset += c.width();
+        }
+        let mut codes = Vec::with_capacity(n);
+        for row in sensitive_rows(&self.spec, table)? {
+            codes.push(self.schema.code(&row).ok_or_else(|| {
+                Error::UnseenGroup {
+                    group: self
+                        .spec
+                        .sensitive
+                        .iter()
+                        .zip(&row)
+                        .map(|(c, v)| format!("{c}={v}"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                }
+            })?);
+        }
+        Ok((x, Groups::new(Arc::clone(&self.schema), codes)?))
+    }
+
+    /// The spec it was fitted with.
+    pub fn spec(&self) -> &DatasetSpec {
+        &self.spec
+    }
+
+    /// The encoded feature names (`col` for numbers, `col=level` for one-hot columns).
+    pub fn feature_names(&self) -> &[String] {
+        &self.feature_names
+    }
+
+    /// How each input column is encoded, in output order.
+    pub fn columns(&self) -> &[FeatureColumn] {
+        &self.columns
+    }
+
+    /// The label value read as `true` (as written in the training file).
+    pub fn positive_label(&self) -> &str {
+        &self.positive
+    }
+
+    /// The label value read as `false`.
+    pub fn negative_label(&self) -> &str {
+        &self.negative
+    }
+
+    /// The sensitive-group schema shared by every table this encoder transforms.
+    pub fn schema(&self) -> &Arc<GroupSchema> {
+        &self.schema
+    }
+}
+
+/// A training and a test dataset encoded by one [`Encoder`] fitted on the training rows.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The encoder fitted on the training table.
+    pub encoder: Encoder,
+    /// The encoded training rows.
+    pub train: FairDataset,
+    /// The encoded test rows.
+    pub test: FairDataset,
+}
+
+impl Prepared {
+    /// Fits on `train` (groups from both tables) and encodes both.
+    ///
+    /// # Errors
+    /// As [`Encoder::fit`] and [`Encoder::transform`].
+    pub fn from_tables(spec: &DatasetSpec, train: &Table, test: &Table) -> Result<Self> {
+        let encoder = Encoder::fit(spec, train, &[test])?;
+        Ok(Self {
+            train: encoder.transform(train)?,
+            test: encoder.transform(test)?,
+            encoder,
+        })
+    }
+
+    /// Splits one table with [`FairDataset::split_indices`] (`ceil(test_size * n)` test rows,
+    /// optionally stratified by label, seeded), then fits on the training rows only, so that
+    /// no test statistic leaks into the standardization.
+    ///
+    /// # Errors
+    /// As [`from_tables`](Self::from_tables) and [`FairDataset::split_indices`].
+    pub fn split(
+        spec: &DatasetSpec,
+        table: &Table,
+        test_size: f64,
+        seed: u64,
+        stratify: bool,
+    ) -> Result<Self> {
+        let whole = Encoder::fit(spec, table, &[])?.transform(table)?;
+        let s = whole.split_indices(test_size, seed, stratify)?;
+        Self::from_tables(
+            spec,
+            &table.select_rows(&s.train)?,
+            &table.select_rows(&s.test)?,
+        )
+    }
+}
+
+/// Whether two label values are the same number (`1` and `1.0`).
+fn same_number(a: &str, b: &str) -> bool {
+    matches!((a.trim().parse::<f64>(), b.trim().parse::<f64>()), (Ok(x), Ok(y)) if x == y)
+}
+
+/// The (positive, negative) label values of the training table.
+fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> {
+    let column = &spec.label;
+    let classes: BTreeSet<&str> = non_empty(train, column)?.collect::<Result<_>>()?;
+    let file = train.file().to_string();
+    let listed = |k: usize| {
+        classes
+            .iter()
+            .take(k)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if classes.len() > 2 {
+        return Err(DataError::TooManyClasses {
+            file,
+            column: column.clone(),
+            count: classes.len(),
+            found: listed(5),
+        });
+    }
+    let positive = classes
+        .iter()
+        .find(|&&c| c == spec.positive_label)
+        .or_else(|| {
+            classes
+                .iter()
+                .find(|&&c| same_number(c, &spec.positive_label))
+        });
+    let Some(&positive) = positive else {
+        return Err(DataError::PositiveLabelAbsent {
+            file,
+            column: column.clone(),
+            positive: spec.positive_label.clone(),
+            found: listed(2),
+        });
+    };
+    match classes.iter().find(|&&c| c != positive) {
+        Some(&negative) => Ok((positive.to_string(), negative.to_string())),
+        None => Err(DataError::SingleClass {
+            file,
+            column: column.clone(),
+            class: positive.to_string(),
+        }),
+    }
+}
+
+/// The sensitive values of every row of `table`.
+fn sensitive_rows<'t>(spec: &DatasetSpec, table: &'t Table) -> Result<Vec<Vec<&'t str>>> {
+    let mut rows = vec![Vec::with_capacity(spec.sensitive.len()); table.n_rows()];
+    for name in &spec.sensitive {
+        for (row, v) in rows.iter_mut().zip(non_empty(table, name)?) {
+            row.push(v?);
+        }
+    }
+    Ok(rows)
+}
+
+/// The values of a column, each an error if it is empty.
+fn non_empty<'t>(
+    table: &'t Table,
+    name: &str,
+) -> Result<impl Iterator<Item = Result<&'t str>> + 't> {
+    let column = table.column(name)?;
+    let name = name.to_string();
+    Ok(column.iter().enumerate().map(move |(i, v)| {
+        if v.trim().is_empty() {
+            Err(DataError::EmptyValue {
+                file: table.file().to_string(),
+                line: table.line(i),
+                row: i + 1,
+                column: name.clone(),
+            })
+        } else {
+            Ok(v)
+        }
+    }))
+}
+
+/// What a cell holds.
+enum Cell {
+    Finite(f64),
+    NonFinite,
+    Text,
+}
+
+fn classify(v: &str) -> Cell {
+    match v.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Cell::Finite(x),
+        Ok(_) => Cell::NonFinite,
+        Err(_) => Cell::Text,
+    }
+}
+
+/// The values of a numeric column; `hint` is appended to a non-numeric error.
+fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
+    let mut out = Vec::with_capacity(table.n_rows());
+    for (i, v) in non_empty(table, name)?.enumerate() {
+        let v = v?;
+        let cell_error = |non_finite: bool| {
+            let (file, line, row, column) = (
+                table.file().to_string(),
+                table.line(i),
+                i + 1,
+                name.to_string(),
+            );
+            if non_finite {
+                DataError::NonFinite {
+                    file,
+                    line,
+                    row,
+                    column,
+                    value: v.to_string(),
+                }
+            } else {
+                DataError::NonNumeric {
+                    file,
+                    line,
+                    row,
+                    column,
+                    value: v.to_string(),
+                    hint: hint.to_string(),
+                }
+            }
+        };
+        match classify(v) {
+            Cell::Finite(x) => out.push(x),
+            Cell::NonFinite => return Err(cell_error(true)),
+            Cell::Text => return Err(cell_error(false)),
+        }
+    }
+    Ok(out)
+}
+
+/// Decides a column's type on the training table and fits its encoding.
+fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Result<FeatureColumn> {
+    let mut any_number = false;
+    for v in non_empty(train, name)? {
+        any_number |= matches!(classify(v?), Cell::Finite(_));
+    }
+    if forced || !any_number {
+        let levels = non_empty(train, name)?
+            .map(|v| v.map(str::to_string))
+            .collect::<Result<Vec<_>>>()?;
+        return Ok(FeatureColumn::Categorical {
+            name: name.to_string(),
+            levels: sort_levels(levels),
+        });
+    }
+    let hint = " (a column that mixes numbers and text must be listed as categorical to be one-hot encoded)";
+    let values = numbers(train, name, hint)?;
+    let (mean, scale) = if standardize {
+        mean_and_scale(&values)
+    } else {
+        (0.0, 1.0)
+    };
+    Ok(FeatureColumn::Numeric {
+        name: name.to_string(),
+        mean,
+        scale,
+    })
+}
+
+/// The mean and population standard deviation, computed as scikit-learn's `StandardScaler`
+/// does (two passes with a correction term); a constant column gets scale 1.
+fn mean_and_scale(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let correction: f64 = values.iter().map(|v| v - mean).sum();
+    let squares: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let var = (squares - correction * correction / n) / n;
+    // scikit-learn's `_is_constant_feature`: variance within rounding error of zero.
+    let eps = f64::EPSILON;
+    let constant = var <= n * eps * var + (n * mean * eps).powi(2);
+    (mean, if constant { 1.0 } else { var.sqrt() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOY: &str = "age,colour,sex,y\n30,red,F,1\n40,blue,M,0\n50,red,M,1\n20,green,F,0\n";
+
+    fn table(text: &str) -> Table {
+        Table::from_csv(text.as_bytes(), "toy.csv").unwrap()
+    }
+
+    fn fit_err(text: &str, spec: &DatasetSpec) -> DataError {
+        Encoder::fit(spec, &table(text), &[]).unwrap_err()
+    }
+
+    #[test]
+    fn encodes_numbers_and_one_hot_blocks() {
+        let spec = DatasetSpec::new("y", ["sex"]);
+        let train = table(TOY);
+        let test = table("age,colour,sex,y\n35,purple,F,1\n");
+        let p = Prepared::from_tables(&spec, &train, &test).unwrap();
+        assert_eq!(
+            p.encoder.feature_names(),
+            ["age", "colour=blue", "colour=green", "colour=red"]
+        );
+        let scale = 125f64.sqrt();
+        assert_eq!(
+            p.train.features().row(0).to_vec(),
+            [-5.0 / scale, 0.0, 0.0, 1.0]
+        );
+        // Unseen level: all zeros.
+        assert_eq!(p.test.features().row(0).to_vec(), [0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(p.train.labels(), [true, false, true, false]);
+        assert_eq!(p.train.groups().codes(), [0, 1, 1, 0]);
+        assert!(Arc::ptr_eq(
+            p.train.groups().schema_arc(),
+            p.test.groups().schema_arc()
+        ));
+    }
+
+    #[test]
+    fn raw_values_without_standardization_and_forced_categorical() {
+        let spec = DatasetSpec {
+            standardize: false,
+            categorical: vec!["age".into()],
+            features: Some(vec!["colour".into(), "age".into()]),
+            ..DatasetSpec::new("y", ["sex"])
+        };
+        let e = Encoder::fit(&spec, &table(TOY), &[]).unwrap();
+        assert_eq!(
+            e.feature_names(),
+            [
+                "colour=blue",
+                "colour=green",
+                "colour=red",
+                "age=20",
+                "age=30",
+                "age=40",
+                "age=50"
+            ]
+        );
+        let spec = DatasetSpec {
+            standardize: false,
+            ..DatasetSpec::new("y", ["sex"])
+        };
+        let d = Encoder::fit(&spec, &table(TOY), &[])
+            .unwrap()
+            .transform(&table(TOY))
+            .unwrap();
+        assert_eq!(d.features().column(0).to_vec(), [30.0, 40.0, 50.0, 20.0]);
+    }
+
+    #[test]
+    fn constant_column_gets_scale_one() {
+        assert_eq!(
+            mean_and_scale(&[0.1, 0.1, 0.1]),
+            (0.30000000000000004 / 3.0, 1.0)
+        );
+        let (m, s) = mean_and_scale(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!((m, s), (2.5, 1.25f64.sqrt()));
+    }
+
+    #[test]
+    fn weights_groups_and_positive_label_strings() {
+        let text = "x,race,sex,w,income\n1,a,F,2,>50K\n2,b,M,0.5,<=50K\n3,a,M,1,>50K\n";
+        let spec = DatasetSpec {
+            positive_label: ">50K".into(),
+            weights: Some("w".into()),
+            ..DatasetSpec::new("income", ["race", "sex"])
+        };
+        let e = Encoder::fit(&spec, &table(text), &[]).unwrap();
+        assert_eq!(e.feature_names(), ["x"]);
+        let d = e.transform(&table(text)).unwrap();
+        assert_eq!(d.weights().unwrap(), [2.0, 0.5, 1.0]);
+        assert_eq!(d.labels(), [true, false, true]);
+        assert_eq!(d.groups().n_groups(), 4);
+        assert_eq!(d.groups().schema().label(d.groups().codes()[1]), "b,M");
+        // Numeric positive label matches "1.0".
+        let e = Encoder::fit(
+            &DatasetSpec::new("y", ["s"]),
+            &table("s,y\na,1.0\nb,0.0\n"),
+            &[],
+        );
+        assert_eq!(e.unwrap().positive_label(), "1.0");
+    }
+
+    #[test]
+    fn serde_round_trip_keeps_the_encoding() {
+        let spec = DatasetSpec::new("y", ["sex"]);
+        let e = Encoder::fit(&spec, &table(TOY), &[]).unwrap();
+        let back: Encoder = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(
+            back.transform(&table(TOY)).unwrap(),
+            e.transform(&table(TOY)).unwrap()
+        );
+    }
+
+    #[test]
+    fn features_only_for_prediction() {
+        let spec = DatasetSpec::new("y", ["sex"]);
+        let e = Encoder::fit(&spec, &table(TOY), &[]).unwrap();
+        let (x, g) = e
+            .transform_features(&table("age,colour,sex\n30,red,M\n"))
+            .unwrap();
+        assert_eq!(x.shape(), [1, 4]);
+        assert_eq!(g.codes(), [1]);
+        let err = e
+            .transform_features(&table("age,colour,sex\n30,red,X\n"))
+            .unwrap_err();
+        assert!(matches!(err, DataError::Core(Error::UnseenGroup { .. })));
+        assert!(err.to_string().contains("sex=X"));
+    }
+
+    #[test]
+    fn split_fits_on_training_rows() {
+        let rows: String = (0..20)
+            .map(|i| format!("{i},{},{}\n", i % 2, i % 3 % 2))
+            .collect();
+        let t = table(&format!("x,s,y\n{rows}"));
+        let p = Prepared::split(&DatasetSpec::new("y", ["s"]), &t, 0.3, 7, true).unwrap();
+        assert_eq!((p.train.n_rows(), p.test.n_rows()), (14, 6));
+        let train_x = p.train.features().column(0).sum();
+        assert!(train_x.abs() < 1e-12, "training features are centred");
+    }
+
+    #[test]
+    fn non_numeric_value_in_numeric_column() {
+        let e = fit_err("a,s,y\n1,u,1\nx,v,0\n", &DatasetSpec::new("y", ["s"]));
+        assert!(
+            matches!(&e, DataError::NonNumeric { line: 3, row: 2, value, column, .. } if value == "x" && column == "a")
+        );
+        assert!(
+            e.to_string()
+                .contains("toy.csv: line 3, row 2, column 'a': non-numeric value 'x'")
+        );
+        assert!(e.to_string().contains("categorical"));
+        // The same file with the column declared categorical is fine.
+        let spec = DatasetSpec {
+            categorical: vec!["a".into()],
+            ..DatasetSpec::new("y", ["s"])
+        };
+        assert!(Encoder::fit(&spec, &table("a,s,y\n1,u,1\nx,v,0\n"), &[]).is_ok());
+        // A test file with text in a numeric column.
+        let enc = Encoder::fit(
+            &DatasetSpec::new("y", ["s"]),
+            &table("a,s,y\n1,u,1\n2,v,0\n"),
+            &[],
+        );
+        let e = enc
+            .unwrap()
+            .transform(&table("a,s,y\n1,u,1\noops,v,0\n"))
+            .unwrap_err();
+        assert!(matches!(e, DataError::NonNumeric { row: 2, .. }));
+    }
+
+    #[test]
+    fn nan_or_infinity() {
+        for bad in ["NaN", "inf", "-infinity"] {
+            let e = fit_err(
+                &format!("a,s,y\n1,u,1\n{bad},v,0\n"),
+                &DatasetSpec::new("y", ["s"]),
+            );
+            assert!(matches!(&e, DataError::NonFinite { row: 2, value, .. } if value == bad));
+            assert!(e.to_string().contains("is NaN or infinite"));
+        }
+    }
+
+    #[test]
+    fn empty_value() {
+        let e = fit_err("a,s,y\n1,u,1\n,v,0\n", &DatasetSpec::new("y", ["s"]));
+        assert!(matches!(&e, DataError::EmptyValue { row: 2, column, .. } if column == "a"));
+        assert!(e.to_string().contains("column 'a': empty value"));
+    }
+
+    #[test]
+    fn label_with_one_class() {
+        let e = fit_err("a,s,y\n1,u,1\n2,v,1\n", &DatasetSpec::new("y", ["s"]));
+        assert!(matches!(&e, DataError::SingleClass { class, .. } if class == "1"));
+        assert!(
+            e.to_string()
+                .contains("label column 'y' has a single class ('1')")
+        );
+    }
+
+    #[test]
+    fn label_with_three_classes() {
+        let e = fit_err(
+            "a,s,y\n1,u,1\n2,v,0\n3,v,2\n",
+            &DatasetSpec::new("y", ["s"]),
+        );
+        assert!(matches!(e, DataError::TooManyClasses { count: 3, .. }));
+        assert!(
+            e.to_string()
+                .contains("is not binary: it holds 3 classes (0, 1, 2)")
+        );
+    }
+
+    #[test]
+    fn positive_label_absent() {
+        let spec = DatasetSpec {
+            positive_label: ">50K".into(),
+            ..DatasetSpec::new("y", ["s"])
+        };
+        let e = fit_err("a,s,y\n1,u,a\n2,v,b\n", &spec);
+        assert!(
+            matches!(&e, DataError::PositiveLabelAbsent { positive, .. } if positive == ">50K")
+        );
+        assert!(
+            e.to_string().contains(
+                "positive label '>50K' does not occur in label column 'y' (values: a, b)"
+            )
+        );
+    }
+
+    #[test]
+    fn unknown_label_in_test_file() {
+        let e = Encoder::fit(
+            &DatasetSpec::new("y", ["s"]),
+            &table("a,s,y\n1,u,1\n2,v,0\n"),
+            &[],
+        );
+        let err = e
+            .unwrap()
+            .transform(&table("a,s,y\n1,u,yes\n"))
+            .unwrap_err();
+        assert!(matches!(err, DataError::UnknownLabel { row: 1, .. }));
+        assert!(
+            err.to_string()
+                .contains("'yes' is not one of the training classes (0, 1)")
+        );
+    }
+
+    #[test]
+    fn sensitive_column_with_one_group() {
+        let e = fit_err("a,s,y\n1,u,1\n2,u,0\n", &DatasetSpec::new("y", ["s"]));
+        assert!(matches!(&e, DataError::SingleGroup { group, .. } if group == "u"));
+        assert!(
+            e.to_string()
+                .contains("sensitive column(s) 's' hold a single group ('u')")
+        );
+    }
+
+    #[test]
+    fn missing_columns_in_spec() {
+        let e = fit_err(TOY, &DatasetSpec::new("label", ["sex"]));
+        assert!(matches!(&e, DataError::MissingColumn { column, .. } if column == "label"));
+        let e = fit_err(TOY, &DatasetSpec::new("y", ["gender"]));
+        assert!(e.to_string().contains("missing column 'gender'"));
+        let spec = DatasetSpec {
+            features: Some(vec!["height".into()]),
+            ..DatasetSpec::new("y", ["sex"])
+        };
+        assert!(matches!(
+            fit_err(TOY, &spec),
+            DataError::MissingColumn { .. }
+        ));
+    }
+
+    #[test]
+    fn invalid_specs() {
+        let spec = DatasetSpec::new("y", Vec::<String>::new());
+        assert!(matches!(
+            fit_err(TOY, &spec),
+            DataError::Core(Error::InvalidParameter { .. })
+        ));
+        let spec = DatasetSpec::new("y", ["y"]);
+        assert!(fit_err(TOY, &spec).to_string().contains("also the label"));
+        let spec = DatasetSpec {
+            features: Some(vec!["y".into()]),
+            ..DatasetSpec::new("y", ["sex"])
+        };
+        assert!(
+            fit_err(TOY, &spec)
+                .to_string()
+                .contains("cannot be features")
+        );
+        let spec = DatasetSpec {
+            categorical: vec!["sex".into()],
+            ..DatasetSpec::new("y", ["sex"])
+        };
+        assert!(
+            fit_err(TOY, &spec)
+                .to_string()
+                .contains("is not a feature column")
+        );
+    }
+
+    #[test]
+    fn negative_weight_is_rejected() {
+        let text = "a,s,w,y\n1,u,1,1\n2,v,-1,0\n";
+        let spec = DatasetSpec {
+            weights: Some("w".into()),
+            ..DatasetSpec::new("y", ["s"])
+        };
+        let e = Encoder::fit(&spec, &table(text), &[])
+            .unwrap()
+            .transform(&table(text))
+            .unwrap_err();
+        assert!(matches!(e, DataError::Core(Error::NegativeWeight { .. })));
+    }
+}

@@ -1,0 +1,556 @@
+//! Raw tables: a header and string columns, read from CSV or built in memory.
+
+use std::io::{Read, Write};
+
+use crate::{DataError, Result};
+
+/// One column of text values, stored compactly (one buffer plus end offsets).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TextColumn {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl TextColumn {
+    fn push(&mut self, value: &str) {
+        self.text.push_str(value);
+        self.ends.push(self.text.len());
+    }
+
+    /// Number of values.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no values.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The value of row `i` (0-based).
+    ///
+    /// # Panics
+    /// If `i >= len()`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The values in row order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+/// How a CSV file is laid out. The default is a comma-separated file whose first record is the
+/// header, fields taken as they are, and repeated column names rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvFormat {
+    /// The field delimiter.
+    pub delimiter: u8,
+    /// Trim leading and trailing whitespace of every field (for `", "`-separated files).
+    pub trim: bool,
+    /// Column names for a file without a header row; `None` means the first record is the
+    /// header.
+    pub names: Option<Vec<String>>,
+    /// Rename a repeated column name `x` to `x.1`, `x.2`, ... (as pandas does) instead of
+    /// rejecting it.
+    pub rename_duplicates: bool,
+}
+
+impl Default for CsvFormat {
+    fn default() -> Self {
+        Self {
+            delimiter: b',',
+            trim: false,
+            names: None,
+            rename_duplicates: false,
+        }
+    }
+}
+
+/// A raw table: column names and string values, with the source name and each row's line in
+/// the source kept for error messages.
+///
+/// Every row has one value per column (ragged rows are rejected when reading), there is at least
+/// one row, and column names are distinct.
+///
+/// ```
+/// use fairkit_data::Table;
+///
+/// let csv = "x,group,y\n1.5,a,1\n2.5,b,0\n";
+/// let table = Table::from_csv(csv.as_bytes(), "toy.csv").unwrap();
+/// assert_eq!(table.n_rows(), 2);
+/// assert_eq!(table.column("group").unwrap().get(1), "b");
+/// assert!(table.column("z").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    file: String,
+    header: Vec<String>,
+    columns: Vec<TextColumn>,
+    lines: Vec<u64>,
+}
+
+impl Table {
+    /// Reads a comma-separated file with a header row.
+    ///
+    /// # Errors
+    /// Empty file, header only, duplicate column names, ragged rows, non-UTF-8 bytes, read
+    /// errors; every message names `file` and the line.
+    pub fn from_csv(reader: impl Read, file: &str) -> Result<Self> {
+        Self::from_csv_with(reader, file, &CsvFormat::default())
+    }
+
+    /// Reads a CSV file laid out as `format` says.
+    ///
+    /// # Errors
+    /// As [`from_csv`](Self::from_csv).
+    pub fn from_csv_with(mut reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
+        // The whole input is kept so that record lines can be counted exactly (the csv crate's
+        // own line numbers drift after blank lines and CRLF terminators).
+        let mut data = Vec::new();
+        reader.read_to_end(&mut data).map_err(|e| DataError::Read {
+            file: file.to_string(),
+            line: None,
+            message: e.to_string(),
+        })?;
+        let mut lines = LineCounter::new(&data);
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(format.delimiter)
+            .trim(if format.trim {
+                csv::Trim::All
+            } else {
+                csv::Trim::None
+            })
+            .from_reader(&data[..]);
+        let read_err = |e: csv::Error| DataError::Read {
+            file: file.to_string(),
+            line: e.position().map(csv::Position::line),
+            message: e.to_string(),
+        };
+        let mut record = csv::ByteRecord::new();
+        let header = match &format.names {
+            Some(names) => names.clone(),
+            None => {
+                if !rdr.read_byte_record(&mut record).map_err(read_err)? {
+                    return Err(DataError::EmptyFile {
+                        file: file.to_string(),
+                    });
+                }
+                let line = lines.of(&record);
+                let mut names = Vec::with_capacity(record.len());
+                for (j, field) in record.iter().enumerate() {
+                    names.push(utf8(field, file, line, j)?.to_string());
+                }
+                names
+            }
+        };
+        let header = if format.rename_duplicates {
+            rename_duplicates(header)
+        } else {
+            header
+        };
+        let mut builder = Builder::new(file, header)?;
+        while rdr.read_byte_record(&mut record).map_err(read_err)? {
+            let line = lines.of(&record);
+            let expected = builder.header.len();
+            if record.len() != expected {
+                return Err(DataError::RaggedRow {
+                    file: file.to_string(),
+                    line,
+                    row: builder.lines.len() + 1,
+                    expected,
+                    got: record.len(),
+                });
+            }
+            for (j, field) in record.iter().enumerate() {
+                let value = utf8(field, file, line, j)?;
+                builder.columns[j].push(value);
+            }
+            builder.lines.push(line);
+        }
+        builder.finish()
+    }
+
+    /// A table from in-memory columns (`columns[j]` holds the values of `header[j]`). Row `i` is
+    /// reported as line `i + 2`, as if the table were written as CSV with its header.
+    ///
+    /// # Errors
+    /// No columns or rows, duplicate names, columns of different lengths.
+    pub fn from_columns<S: AsRef<str>>(
+        file: &str,
+        header: Vec<String>,
+        columns: &[Vec<S>],
+    ) -> Result<Self> {
+        fairkit_core::Error::check_len("columns", header.len(), columns.len())?;
+        let n = columns.first().map_or(0, Vec::len);
+        let mut builder = Builder::new(file, header)?;
+        for (j, (name, values)) in builder.header.iter().zip(columns).enumerate() {
+            fairkit_core::Error::check_len(&format!("column {name}"), n, values.len())?;
+            for v in values {
+                builder.columns[j].push(v.as_ref());
+            }
+        }
+        builder.lines = (0..n as u64).map(|i| i + 2).collect();
+        builder.finish()
+    }
+
+    /// The source name used in messages.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The column names, in file order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Number of data rows (at least one).
+    pub fn n_rows(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Number of columns.
+    pub fn n_columns(&self) -> usize {
+        self.header.len()
+    }
+
+    /// The position of a column.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+
+    /// The values of a column.
+    ///
+    /// # Errors
+    /// [`DataError::MissingColumn`].
+    pub fn column(&self, name: &str) -> Result<&TextColumn> {
+        match self.column_index(name) {
+            Some(j) => Ok(&self.columns[j]),
+            None => Err(DataError::MissingColumn {
+                file: self.file.clone(),
+                column: name.to_string(),
+                available: self.header.join(", "),
+            }),
+        }
+    }
+
+    /// The values of the column at position `j` (0-based).
+    ///
+    /// # Panics
+    /// If `j >= n_columns()`.
+    pub fn column_at(&self, j: usize) -> &TextColumn {
+        &self.columns[j]
+    }
+
+    /// The 1-based source line of row `i` (0-based), for messages.
+    pub fn line(&self, i: usize) -> u64 {
+        self.lines[i]
+    }
+
+    /// The rows at `indices`, in that order (they keep their source lines).
+    ///
+    /// # Errors
+    /// No indices, or an index out of range.
+    pub fn select_rows(&self, indices: &[usize]) -> Result<Self> {
+        if let Some(&bad) = indices.iter().find(|&&i| i >= self.n_rows()) {
+            return Err(fairkit_core::Error::invalid(
+                "row index",
+                bad,
+                &format!("{} has {} rows", self.file, self.n_rows()),
+            )
+            .into());
+        }
+        let mut builder = Builder::new(&self.file, self.header.clone())?;
+        for (out, col) in builder.columns.iter_mut().zip(&self.columns) {
+            for &i in indices {
+                out.push(col.get(i));
+            }
+        }
+        builder.lines = indices.iter().map(|&i| self.lines[i]).collect();
+        builder.finish()
+    }
+
+    /// The columns named in `names`, in that order.
+    ///
+    /// # Errors
+    /// A missing column, or a name listed twice.
+    pub fn select_columns<S: AsRef<str>>(&self, names: &[S]) -> Result<Self> {
+        let header: Vec<String> = names.iter().map(|n| n.as_ref().to_string()).collect();
+        let mut builder = Builder::new(&self.file, header)?;
+        for (out, name) in builder.columns.iter_mut().zip(names) {
+            *out = self.column(name.as_ref())?.clone();
+        }
+        builder.lines = self.lines.clone();
+        builder.finish()
+    }
+
+    /// Writes the table as comma-separated text with a header row.
+    ///
+    /// # Errors
+    /// [`DataError::Read`] naming `"output"` when the writer fails.
+    pub fn write_csv(&self, writer: impl Write) -> Result<()> {
+        let write_err = |e: &dyn std::fmt::Display| DataError::Read {
+            file: "output".into(),
+            line: None,
+            message: e.to_string(),
+        };
+        let mut w = csv::Writer::from_writer(writer);
+        w.write_record(&self.header).map_err(|e| write_err(&e))?;
+        let mut row = Vec::with_capacity(self.n_columns());
+        for i in 0..self.n_rows() {
+            row.clear();
+            row.extend(self.columns.iter().map(|c| c.get(i)));
+            w.write_record(&row).map_err(|e| write_err(&e))?;
+        }
+        w.flush().map_err(|e| write_err(&e))
+    }
+}
+
+/// Collects columns and checks the table invariants once.
+struct Builder {
+    file: String,
+    header: Vec<String>,
+    columns: Vec<TextColumn>,
+    lines: Vec<u64>,
+}
+
+impl Builder {
+    fn new(file: &str, header: Vec<String>) -> Result<Self> {
+        if header.is_empty() {
+            return Err(DataError::EmptyFile {
+                file: file.to_string(),
+            });
+        }
+        for (second, name) in header.iter().enumerate() {
+            if let Some(first) = header[..second].iter().position(|h| h == name) {
+                return Err(DataError::DuplicateColumn {
+                    file: file.to_string(),
+                    column: name.clone(),
+                    first: first + 1,
+                    second: second + 1,
+                });
+            }
+        }
+        Ok(Self {
+            file: file.to_string(),
+            columns: vec![TextColumn::default(); header.len()],
+            header,
+            lines: Vec::new(),
+        })
+    }
+
+    fn finish(self) -> Result<Table> {
+        if self.lines.is_empty() {
+            return Err(DataError::HeaderOnly { file: self.file });
+        }
+        Ok(Table {
+            file: self.file,
+            header: self.header,
+            columns: self.columns,
+            lines: self.lines,
+        })
+    }
+}
+
+/// Finds the 1-based line on which each record starts, from its byte offset.
+struct LineCounter<'a> {
+    data: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(data: &'a [u8]) -> Self {
+        Self {
+            data,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a record; offsets must not decrease between calls.
+    fn of(&mut self, record: &csv::ByteRecord) -> u64 {
+        let mut start = record.position().map_or(0, |p| p.byte() as usize);
+        // The reader's offset can point at the terminators of the previous record or at blank
+        // lines; the record starts after them.
+        while matches!(self.data.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.min(self.data.len()).max(self.pos);
+        self.line += self.data[self.pos..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.pos = start;
+        self.line
+    }
+}
+
+fn utf8<'a>(field: &'a [u8], file: &str, line: u64, j: usize) -> Result<&'a str> {
+    std::str::from_utf8(field).map_err(|_| DataError::NonUtf8 {
+        file: file.to_string(),
+        line,
+        column: j + 1,
+    })
+}
+
+/// pandas' renaming of repeated names: the second `x` becomes `x.1`, the third `x.2`.
+fn rename_duplicates(header: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(header.len());
+    for name in header {
+        let mut candidate = name.clone();
+        let mut k = 0;
+        while out.contains(&candidate) {
+            k += 1;
+            candidate = format!("{name}.{k}");
+        }
+        out.push(candidate);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &[u8]) -> Result<Table> {
+        Table::from_csv(text, "t.csv")
+    }
+
+    #[test]
+    fn reads_columns_and_lines() {
+        let t = read(b"a,b\n1,x\n\n2,\"y\nz\"\n3,w\n").unwrap();
+        let crlf = read(b"a,b\r\n1,x\r\n\r\n\r\n2,y\r\n").unwrap();
+        assert_eq!((crlf.line(0), crlf.line(1)), (2, 5));
+        assert_eq!(t.header(), &["a", "b"]);
+        assert_eq!(t.n_rows(), 3);
+        assert_eq!(
+            t.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "y\nz", "w"]
+        );
+        assert_eq!((t.line(0), t.line(1), t.line(2)), (2, 4, 6));
+    }
+
+    #[test]
+    fn empty_file() {
+        let e = read(b"").unwrap_err();
+        assert!(matches!(&e, DataError::EmptyFile { file } if file == "t.csv"));
+        assert!(e.to_string().contains("t.csv: the file is empty"));
+    }
+
+    #[test]
+    fn header_only() {
+        let e = read(b"a,b\n").unwrap_err();
+        assert!(matches!(e, DataError::HeaderOnly { .. }));
+        assert!(e.to_string().contains("no data rows"));
+    }
+
+    #[test]
+    fn missing_column() {
+        let e = read(b"a,b\n1,2\n").unwrap().column("c").unwrap_err();
+        assert!(matches!(&e, DataError::MissingColumn { column, .. } if column == "c"));
+        assert!(e.to_string().contains("missing column 'c' (columns: a, b)"));
+    }
+
+    #[test]
+    fn duplicate_column() {
+        let e = read(b"a,b,a\n1,2,3\n").unwrap_err();
+        assert!(matches!(
+            e,
+            DataError::DuplicateColumn {
+                first: 1,
+                second: 3,
+                ..
+            }
+        ));
+        assert!(e.to_string().contains("duplicate column name 'a'"));
+        let format = CsvFormat {
+            rename_duplicates: true,
+            ..CsvFormat::default()
+        };
+        let t = Table::from_csv_with(&b"a,b,a,a\n1,2,3,4\n"[..], "t.csv", &format).unwrap();
+        assert_eq!(t.header(), &["a", "b", "a.1", "a.2"]);
+    }
+
+    #[test]
+    fn ragged_row() {
+        let e = read(b"a,b\n1,2\n3\n").unwrap_err();
+        assert!(matches!(
+            e,
+            DataError::RaggedRow {
+                line: 3,
+                row: 2,
+                expected: 2,
+                got: 1,
+                ..
+            }
+        ));
+        assert!(
+            e.to_string()
+                .contains("t.csv: line 3: ragged row 2 has 1 fields")
+        );
+    }
+
+    #[test]
+    fn non_utf8() {
+        let e = read(b"a,b\n1,2\n3,\xff\xfe\n").unwrap_err();
+        assert!(matches!(
+            e,
+            DataError::NonUtf8 {
+                line: 3,
+                column: 2,
+                ..
+            }
+        ));
+        assert!(
+            e.to_string()
+                .contains("line 3, column 2: the bytes are not valid UTF-8")
+        );
+    }
+
+    #[test]
+    fn trims_and_names_headerless_files() {
+        let format = CsvFormat {
+            trim: true,
+            names: Some(vec!["a".into(), "b".into()]),
+            ..CsvFormat::default()
+        };
+        let t = Table::from_csv_with(&b"1, x\n2, ?\n"[..], "t", &format).unwrap();
+        assert_eq!(
+            t.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "?"]
+        );
+        assert_eq!(t.line(0), 1);
+    }
+
+    #[test]
+    fn select_and_write_round_trip() {
+        let t = read(b"a,b\n1,x\n2,\"y,z\"\n3,w\n").unwrap();
+        let s = t.select_rows(&[2, 1]).unwrap();
+        assert_eq!(s.line(0), 4);
+        let mut out = Vec::new();
+        s.select_columns(&["b", "a"])
+            .unwrap()
+            .write_csv(&mut out)
+            .unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "b,a\nw,3\n\"y,z\",2\n");
+        assert!(t.select_rows(&[3]).is_err());
+        assert!(matches!(
+            t.select_rows(&[]),
+            Err(DataError::HeaderOnly { .. })
+        ));
+    }
+
+    #[test]
+    fn in_memory_tables_check_lengths() {
+        let t = Table::from_columns("mem", vec!["a".into()], &[vec!["1", "2"]]).unwrap();
+        assert_eq!(t.line(1), 3);
+        assert!(
+            Table::from_columns("mem", vec!["a".into(), "b".into()], &[vec!["1"], vec![]]).is_err()
+        );
+    }
+}
