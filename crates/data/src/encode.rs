@@ -4,7 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use fairkit_core::{Error, FairDataset, GroupSchema, Groups, sort_levels};
-use ndarray::Array2;
+use ndarray::{Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::{DataError, Result, Table};
@@ -269,13 +269,15 @@ impl Encoder {
     /// sensitive group not seen when fitting.
     pub fn transform_features(&self, table: &Table) -> Result<(Array2<f64>, Groups)> {
         let n = table.n_rows();
-        let mut x = Array2::zeros((n, self.feature_names.len()));
+        // Filled column by column (contiguous), then laid out row-major once.
+        let mut x = Array2::zeros((n, self.feature_names.len()).f());
         let mut offset = 0;
         for c in &self.columns {
             match c {
                 FeatureColumn::Numeric { name, mean, scale } => {
-                    for (i, v) in numbers(table, name, "")?.into_iter().enumerate() {
-                        x[[i, offset]] = (v - mean) / scale;
+                    let values = numbers(table, name, "")?;
+                    for (slot, v) in x.column_mut(offset).iter_mut().zip(values) {
+                        *slot = (v - mean) / scale;
                     }
                 }
                 FeatureColumn::Categorical { name, levels } => {
@@ -308,6 +310,7 @@ impl Encoder {
                 }
             })?);
         }
+        let x = x.as_standard_layout().into_owned();
         Ok((x, Groups::new(Arc::clone(&self.schema), codes)?))
     }
 
@@ -531,17 +534,15 @@ fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
 
 /// Decides a column's type on the training table and fits its encoding.
 fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Result<FeatureColumn> {
-    let mut any_number = false;
-    for v in non_empty(train, name)? {
-        any_number |= matches!(classify(v?), Cell::Finite(_));
-    }
+    let any_number = train
+        .column(name)?
+        .iter()
+        .any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
-        let levels = non_empty(train, name)?
-            .map(|v| v.map(str::to_string))
-            .collect::<Result<Vec<_>>>()?;
+        let levels: BTreeSet<&str> = non_empty(train, name)?.collect::<Result<_>>()?;
         return Ok(FeatureColumn::Categorical {
             name: name.to_string(),
-            levels: sort_levels(levels),
+            levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
         });
     }
     let hint = " (a column that mixes numbers and text must be listed as categorical to be one-hot encoded)";
@@ -559,17 +560,43 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
 }
 
 /// The mean and population standard deviation, computed as scikit-learn's `StandardScaler`
-/// does (two passes with a correction term); a constant column gets scale 1.
+/// does (numpy's pairwise sums, a correction term for the variance), so that standardized
+/// values agree with it to the last bits; a constant column gets scale 1.
 fn mean_and_scale(values: &[f64]) -> (f64, f64) {
     let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n;
-    let correction: f64 = values.iter().map(|v| v - mean).sum();
-    let squares: f64 = values.iter().map(|v| (v - mean) * (v - mean)).sum();
-    let var = (squares - correction * correction / n) / n;
+    let mean = pairwise_sum(values) / n;
+    let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
+    let correction = pairwise_sum(&centred);
+    let squares: Vec<f64> = centred.iter().map(|d| d * d).collect();
+    let var = (pairwise_sum(&squares) - correction * correction / n) / n;
     // scikit-learn's `_is_constant_feature`: variance within rounding error of zero.
     let eps = f64::EPSILON;
     let constant = var <= n * eps * var + (n * mean * eps).powi(2);
     (mean, if constant { 1.0 } else { var.sqrt() })
+}
+
+/// numpy's pairwise summation of a contiguous array (blocks of 128 summed with 8
+/// accumulators, halves split at a multiple of 8).
+fn pairwise_sum(a: &[f64]) -> f64 {
+    let n = a.len();
+    if n < 8 {
+        a.iter().fold(0.0, |s, &x| s + x)
+    } else if n <= 128 {
+        let mut r = [0.0; 8];
+        r.copy_from_slice(&a[..8]);
+        let whole = n - n % 8;
+        for chunk in a[8..whole].chunks_exact(8) {
+            for (acc, &x) in r.iter_mut().zip(chunk) {
+                *acc += x;
+            }
+        }
+        let res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        a[whole..].iter().fold(res, |s, &x| s + x)
+    } else {
+        let half = n / 2;
+        let half = half - half % 8;
+        pairwise_sum(&a[..half]) + pairwise_sum(&a[half..])
+    }
 }
 
 #[cfg(test)]
@@ -651,6 +678,30 @@ mod tests {
         );
         let (m, s) = mean_and_scale(&[1.0, 2.0, 3.0, 4.0]);
         assert_eq!((m, s), (2.5, 1.25f64.sqrt()));
+    }
+
+    const NUMPY_SUMS: [(usize, f64); 7] = [
+        (5, 78333.33333333333),
+        (9, 74563.49206349206),
+        (100, 68817.21793101948),
+        (129, 69700.8126867899),
+        (1000, 69264.74305598199),
+        (8193, 69320.82045421429),
+        (32561, 69316.25361178858),
+    ];
+
+    #[test]
+    fn pairwise_sum_matches_numpy() {
+        // np.sum(1.0 / np.arange(1, n + 1) * (-1.0) ** np.arange(n) * 1e5) for these n.
+        let sum = |n: usize| {
+            let v: Vec<f64> = (0..n)
+                .map(|i| 1.0 / (i + 1) as f64 * if i % 2 == 0 { 1e5 } else { -1e5 })
+                .collect();
+            pairwise_sum(&v)
+        };
+        for (n, want) in NUMPY_SUMS {
+            assert_eq!(sum(n).to_bits(), want.to_bits(), "n = {n}");
+        }
     }
 
     #[test]

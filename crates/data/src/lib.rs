@@ -9,6 +9,7 @@
 //!   the weights and the features; the encoder fitted on a training table one-hot encodes
 //!   categorical columns and standardizes numeric ones, and turns any table into a
 //!   [`fairkit_core::FairDataset`]. [`Prepared`] does both sides of a train/test pair.
+//! * [`public`]: Adult and COMPAS prepared exactly as the reference results were.
 
 //! * [`DataError`]: every error names the file, line, row and column where known.
 //!
@@ -26,6 +27,7 @@
 
 mod encode;
 mod error;
+pub mod public;
 mod table;
 
 pub use encode::{DatasetSpec, Encoder, FeatureColumn, Prepared};

@@ -288,6 +288,19 @@ impl Table {
         builder.finish()
     }
 
+    /// Replaces every value of a column by `f(value)`.
+    pub(crate) fn map_column(&mut self, name: &str, f: impl Fn(&str) -> &str) -> Result<()> {
+        let column = self.column(name)?;
+        let mut out = TextColumn::default();
+        for v in column.iter() {
+            out.push(f(v));
+        }
+        if let Some(j) = self.column_index(name) {
+            self.columns[j] = out;
+        }
+        Ok(())
+    }
+
     /// Writes the table as comma-separated text with a header row.
     ///
     /// # Errors
