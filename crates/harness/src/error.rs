@@ -12,6 +12,9 @@ pub enum HarnessError {
     /// Invalid input data or parameters.
     #[error(transparent)]
     Input(#[from] fairkit_core::Error),
+    /// A data file or data request is invalid.
+    #[error(transparent)]
+    Data(#[from] fairkit_data::DataError),
     /// A file could not be read or written.
     #[error("{action} {path}: {source}")]
     Io {
