@@ -24,6 +24,12 @@ pub enum DataError {
         /// The reader's message.
         message: String,
     },
+    /// Writing a table failed.
+    #[error("cannot write the table: {message}")]
+    Write {
+        /// The writer's message.
+        message: String,
+    },
     /// The file holds nothing, not even a header.
     #[error("{file}: the file is empty (no header, no rows)")]
     EmptyFile {

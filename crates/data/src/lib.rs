@@ -10,6 +10,7 @@
 //!   categorical columns and standardizes numeric ones, and turns any table into a
 //!   [`fairkit_core::FairDataset`]. [`Prepared`] does both sides of a train/test pair.
 //! * [`public`]: Adult and COMPAS prepared exactly as the reference results were.
+//! * [`sim`]: the default `biased-credit` scenario and the reference `credit` generator.
 
 //! * [`DataError`]: every error names the file, line, row and column where known.
 //!
@@ -28,6 +29,7 @@
 mod encode;
 mod error;
 pub mod public;
+pub mod sim;
 mod table;
 
 pub use encode::{DatasetSpec, Encoder, FeatureColumn, Prepared};

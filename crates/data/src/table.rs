@@ -304,11 +304,9 @@ impl Table {
     /// Writes the table as comma-separated text with a header row.
     ///
     /// # Errors
-    /// [`DataError::Read`] naming `"output"` when the writer fails.
+    /// [`DataError::Write`] when the writer fails.
     pub fn write_csv(&self, writer: impl Write) -> Result<()> {
-        let write_err = |e: &dyn std::fmt::Display| DataError::Read {
-            file: "output".into(),
-            line: None,
+        let write_err = |e: &dyn std::fmt::Display| DataError::Write {
             message: e.to_string(),
         };
         let mut w = csv::Writer::from_writer(writer);
@@ -526,6 +524,19 @@ mod tests {
     }
 
     #[test]
+    fn read_error() {
+        struct Broken;
+        impl Read for Broken {
+            fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk on fire"))
+            }
+        }
+        let e = Table::from_csv(Broken, "t.csv").unwrap_err();
+        assert!(matches!(e, DataError::Read { line: None, .. }));
+        assert_eq!(e.to_string(), "t.csv: cannot read: disk on fire");
+    }
+
+    #[test]
     fn trims_and_names_headerless_files() {
         let format = CsvFormat {
             trim: true,
@@ -552,6 +563,17 @@ mod tests {
             .unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "b,a\nw,3\n\"y,z\",2\n");
         assert!(t.select_rows(&[3]).is_err());
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                Err(std::io::Error::other("disk full"))
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let e = t.write_csv(Full).unwrap_err();
+        assert_eq!(e.to_string(), "cannot write the table: disk full");
         assert!(matches!(
             t.select_rows(&[]),
             Err(DataError::HeaderOnly { .. })

@@ -55,8 +55,9 @@ pub struct ConfusionTable {
     weighted: Option<Vec<f64>>,
 }
 
+/// The cell of a row within its group's four: `2 * y + ŷ`.
 #[inline]
-fn cell(y: bool, p: bool) -> usize {
+pub(crate) fn cell(y: bool, p: bool) -> usize {
     2 * usize::from(y) + usize::from(p)
 }
 
@@ -98,6 +99,11 @@ impl ConfusionTable {
         let mut table = Self::new(n_groups, weights.is_some());
         table.add_rows(y_true, y_pred, groups, weights);
         Ok(table)
+    }
+
+    /// A table from raw cells (`4 * g + 2 * y + ŷ` layout), as the bootstrap builds them.
+    pub(crate) fn from_cells(cells: Vec<u64>, weighted: Option<Vec<f64>>) -> Self {
+        Self { cells, weighted }
     }
 
     /// Adds rows whose lengths and codes the caller has validated.

@@ -4,7 +4,19 @@
 //! accumulates each group's confusion counts. Tables are mergeable, so shards of a dataset give
 //! the same counts as the whole. Every rate of [`Metric`] is then a function of a group's
 //! [`Confusion`], computed with fairlearn's conventions for zero denominators (see
-//! [`Confusion::rate`]).
+//! [`Confusion::rate_with`] and [`ZeroDivision`]).
+//!
+//! On top of it:
+//!
+//! * [`GroupedReport`]: fairlearn's `MetricFrame` for binary classification: overall and
+//!   per-group rates, group min / max, differences and ratios between groups and to overall
+//!   ([`Aggregate`]), intersectional groups, control features, sample weights, per-group sizes
+//!   and warnings, the named [`Disparity`] values, the four-fifths rule ([`FourFifths`]) and
+//!   bootstrap intervals ([`BootstrapParams`]). It serializes to fairkit's stable JSON shape and
+//!   renders as a plain-text table ([`GroupedReport::render_table`]).
+//! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
+//! * [`consistency`]: individual fairness by k nearest neighbours.
+//! * [`audit`]: statistics of the labels before training, and proxy candidates.
 //!
 //! ```
 //! use fairkit_metrics::{ConfusionTable, Metric};
@@ -19,8 +31,28 @@
 //! ```
 #![deny(missing_docs)]
 
+mod aggregate;
+pub mod audit;
+mod bootstrap;
+pub mod consistency;
 mod counts;
+mod disparity;
+mod error;
+pub mod inequality;
 mod rates;
+mod render;
+mod report;
+mod ser;
 
+pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
+pub use bootstrap::{BootstrapParams, quantile_linear};
 pub use counts::{Confusion, ConfusionTable};
+pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
+pub use error::{MetricsError, Result};
 pub use rates::{Metric, ZeroDivision};
+pub use render::{DIFFERENCE_FLAG, RATIO_FLAG, flagged};
+pub use report::{
+    ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals, ReportInput, ReportParams,
+    Section, Warnings,
+};
+pub use ser::{Num, Stat, nan_as_null, nan_as_null_seq};

@@ -7,8 +7,10 @@ use crate::Confusion;
 pub enum ZeroDivision {
     /// fairlearn's convention: TPR, FNR, FPR, TNR, PPV and NPV are 0 when their denominator is 0.
     #[default]
+    #[serde(rename = "zero")]
     Zero,
     /// The AIF360 classic convention: such rates are NaN (reported as `null`).
+    #[serde(rename = "nan")]
     NaN,
 }
 
@@ -94,23 +96,30 @@ impl Metric {
         }
     }
 
+    /// Every metric, in declaration order: `Metric::ALL[m.index()] == m`.
+    pub const ALL: [Metric; 12] = [
+        Metric::Count,
+        Metric::SelectionRate,
+        Metric::TruePositiveRate,
+        Metric::FalsePositiveRate,
+        Metric::FalseNegativeRate,
+        Metric::TrueNegativeRate,
+        Metric::PositivePredictiveValue,
+        Metric::NegativePredictiveValue,
+        Metric::Accuracy,
+        Metric::BalancedAccuracy,
+        Metric::ErrorRate,
+        Metric::BaseRate,
+    ];
+
+    /// The position of the metric in [`Metric::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Parses a snake_case key.
     pub fn from_name(name: &str) -> Option<Metric> {
-        const ALL: [Metric; 12] = [
-            Metric::Count,
-            Metric::SelectionRate,
-            Metric::TruePositiveRate,
-            Metric::FalsePositiveRate,
-            Metric::FalseNegativeRate,
-            Metric::TrueNegativeRate,
-            Metric::PositivePredictiveValue,
-            Metric::NegativePredictiveValue,
-            Metric::Accuracy,
-            Metric::BalancedAccuracy,
-            Metric::ErrorRate,
-            Metric::BaseRate,
-        ];
-        ALL.into_iter().find(|m| m.name() == name)
+        Metric::ALL.into_iter().find(|m| m.name() == name)
     }
 }
 
@@ -126,6 +135,11 @@ fn ratio(num: f64, den: f64, zero: ZeroDivision) -> f64 {
 }
 
 impl Confusion {
+    /// Every metric of [`Metric::ALL`], in that order.
+    pub fn rates(&self, zero: ZeroDivision) -> [f64; 12] {
+        Metric::ALL.map(|m| self.rate_with(m, zero))
+    }
+
     /// A metric with fairlearn's zero-division convention ([`ZeroDivision::Zero`]).
     pub fn rate(&self, metric: Metric) -> f64 {
         self.rate_with(metric, ZeroDivision::Zero)
@@ -230,8 +244,9 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for m in Metric::REPORT {
+        for m in Metric::ALL {
             assert_eq!(Metric::from_name(m.name()), Some(m));
+            assert_eq!(Metric::ALL[m.index()], m);
         }
     }
 }

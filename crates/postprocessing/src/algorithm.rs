@@ -77,27 +77,38 @@ impl ThresholdOptimizerValidParams {
             None => (Measure::FalsePositiveRate, Measure::TruePositiveRate),
         };
         let grid = grid(self.grid_size);
-        let codes = groups.codes();
-        let mut rows: Vec<(u32, Row)> = (0..n)
-            .map(|i| {
-                let row = Row {
-                    score: scores[i],
-                    positive: labels[i],
-                    weight: weights.map_or(1.0, |w| w[i]),
-                };
-                (codes[i], row)
-            })
-            .collect();
-        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.score.total_cmp(&a.1.score)));
-        let rows: Vec<(u32, Row)> = rows;
+        // Rows bucketed by group (a counting sort by code), each bucket by descending score.
+        let counts = groups.counts();
+        let mut offsets = Vec::with_capacity(counts.len() + 1);
+        offsets.push(0usize);
+        for c in &counts {
+            offsets.push(offsets[offsets.len() - 1] + c);
+        }
+        let mut cursor = offsets.clone();
+        let mut rows = vec![
+            Row {
+                score: 0.0,
+                positive: false,
+                weight: 0.0
+            };
+            n
+        ];
+        for (i, &code) in groups.codes().iter().enumerate() {
+            let slot = &mut cursor[code as usize];
+            rows[*slot] = Row {
+                score: scores[i],
+                positive: labels[i],
+                weight: weights.map_or(1.0, |w| w[i]),
+            };
+            *slot += 1;
+        }
         let mut curves = Vec::new();
-        let mut group_rows: Vec<Row> = Vec::new();
-        for run in rows.chunk_by(|a, b| a.0 == b.0) {
-            let code = run[0].0;
-            group_rows.clear();
-            group_rows.extend(run.iter().map(|r| r.1));
+        for (code, count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let code = code as u32;
+            let group_rows = &mut rows[offsets[code as usize]..offsets[code as usize] + count];
+            sort_descending(group_rows);
             let describe = || groups.schema().describe(code);
-            let (positives, negatives) = totals(&group_rows);
+            let (positives, negatives) = totals(group_rows);
             if positives == 0.0 || negatives == 0.0 {
                 return Err(ThresholdOptimizerError::DegenerateLabels {
                     group: describe(),
@@ -105,25 +116,25 @@ impl ThresholdOptimizerValidParams {
                     negatives,
                 });
             }
-            let (first, last) = (group_rows[0].score, group_rows[group_rows.len() - 1].score);
+            let (first, last) = (group_rows[0].score, group_rows[count - 1].score);
             if first == last {
                 return Err(ThresholdOptimizerError::ConstantScores {
                     group: describe(),
-                    rows: group_rows.len(),
+                    rows: *count,
                     score: first,
                 });
             }
             let size = if weights.is_some() {
                 positives + negatives
             } else {
-                group_rows.len() as f64
+                *count as f64
             };
             curves.push(GroupCurve {
                 code,
                 size,
                 positives,
                 negatives,
-                curve: Curve::new(&group_rows, self.flip, x_rate, y_rate, &grid),
+                curve: Curve::new(group_rows, self.flip, x_rate, y_rate, &grid),
             });
         }
         let total: f64 = if weights.is_some() {
@@ -157,9 +168,8 @@ impl ThresholdOptimizerValidParams {
             .collect();
 
         let overall = (self.unseen_groups == UnseenGroupPolicy::Overall).then(|| {
-            let mut all: Vec<Row> = rows.iter().map(|r| r.1).collect();
-            all.sort_unstable_by(|a, b| b.score.total_cmp(&a.score));
-            let curve = Curve::new(&all, self.flip, x_rate, y_rate, &grid);
+            sort_descending(&mut rows);
+            let curve = Curve::new(&rows, self.flip, x_rate, y_rate, &grid);
             let k = match solution.x_best {
                 Some(_) => solution.indices[0],
                 // Relaxed: the share-weighted mean of the groups' grid indices.
@@ -276,6 +286,19 @@ impl ThresholdOptimizerParams {
     ) -> Result<InterpolatedThresholder> {
         self.check_ref()?.fit(model, data)
     }
+}
+
+/// Sorts rows by descending score, comparing integer keys that order like `f64::total_cmp`.
+fn sort_descending(rows: &mut [Row]) {
+    rows.sort_unstable_by_key(|r| {
+        let bits = r.score.to_bits();
+        let ascending = if bits >> 63 == 1 {
+            !bits
+        } else {
+            bits | 1 << 63
+        };
+        std::cmp::Reverse(ascending)
+    });
 }
 
 /// numpy's `around(v, 15)`: scale, round half to even, unscale.

@@ -141,7 +141,7 @@ impl GroupRule {
                 self.operation0.fires_between(lo, c),
                 self.operation1.fires_between(lo, c),
             );
-            segments.push((Bound::open(lo), Bound::open(c), q));
+            segments.push((Bound::Open(lo), Bound::Open(c), q));
             if c.is_finite() {
                 segments.push((Bound::Closed(c), Bound::Closed(c), self.probability(c)));
             }
@@ -186,12 +186,6 @@ impl GroupRule {
 enum Bound {
     Open(f64),
     Closed(f64),
-}
-
-impl Bound {
-    fn open(v: f64) -> Self {
-        Bound::Open(v)
-    }
 }
 
 fn condition(lower: Bound, upper: Bound, decimals: usize) -> String {

@@ -9,32 +9,26 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use fairkit_core::{Classifier, FairDataset, Groups};
+use fairkit_core::{Classifier, FairDataset};
+use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_postprocessing::{Constraint, InterpolatedThresholder, ThresholdOptimizerParams};
-use ndarray::{Array1, Array2, ArrayView2};
+use ndarray::{Array1, ArrayView2};
 use serde_json::Value;
 
 use crate::util::{expected, shared_or_skip};
 
-/// Reads a prepared file: the feature columns, then `label`, then `sensitive`.
-pub fn read_prepared(path: &Path, sensitive: &str) -> FairDataset {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let label = header.iter().position(|h| h == "label").unwrap();
-    let group = header.iter().position(|h| h == "sensitive").unwrap();
-    let features: Vec<usize> = (0..header.len())
-        .filter(|&j| j != label && j != group)
-        .collect();
-    let (mut x, mut y, mut g) = (Vec::new(), Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = record.unwrap();
-        x.extend(features.iter().map(|&j| record[j].parse::<f64>().unwrap()));
-        y.push(&record[label] == "1");
-        g.push(record[group].to_string());
-    }
-    let x = Array2::from_shape_vec((y.len(), features.len()), x).unwrap();
-    let names = features.iter().map(|&j| header[j].clone()).collect();
-    FairDataset::with_names(x, y, Groups::from_labels(sensitive, &g).unwrap(), names).unwrap()
+/// Reads a prepared train/test pair as they are (no standardization): the feature columns,
+/// then `label`, then `sensitive`.
+pub fn read_prepared(train: &Path, test: &Path) -> Prepared {
+    let table = |p: &Path| {
+        let file = std::fs::File::open(p).unwrap();
+        Table::from_csv(std::io::BufReader::new(file), &p.display().to_string()).unwrap()
+    };
+    let spec = DatasetSpec {
+        standardize: false,
+        ..DatasetSpec::new("label", ["sensitive"])
+    };
+    Prepared::from_tables(&spec, &table(train), &table(test)).unwrap()
 }
 
 /// Reads named float columns of a CSV.
@@ -108,10 +102,11 @@ pub fn load() -> Option<Compas> {
     let test = shared_or_skip("reference/prepared/compas_test.csv")?;
     let predictions = shared_or_skip("reference/expected/compas_test_predictions.csv")?;
     let json: Value = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
+    let prepared = read_prepared(&train, &test);
     Some(Compas {
         json,
-        train: read_prepared(&train, "race"),
-        test: read_prepared(&test, "race"),
+        train: prepared.train,
+        test: prepared.test,
         predictions: read_columns(&predictions, &["lr_proba", "to_dp_pmf", "to_eo_pmf"]),
     })
 }
@@ -124,7 +119,8 @@ pub fn assert_interpolation_matches(
     p_tol: f64,
 ) {
     for g in fitted.groups() {
-        let label = g.group.trim_start_matches("race=");
+        let label = fitted.schema().label(g.code);
+        let label = label.as_str();
         let r = &recorded[label];
         let close = |got: f64, key: &str, tol: f64| {
             let want = r[key].as_f64().unwrap();

@@ -1,2 +1,55 @@
-//! Placeholder: this crate is created when its work starts.
+//! Pre-processing mitigations: change the training data, not the learner.
+//!
+//! * [`Reweighing`] (Kamiran and Calders): a weight per (group, label) cell,
+//!   `P(group) P(label) / P(group, label)`, that makes group and label independent under the
+//!   weights. It feeds any learner that honours sample weights
+//!   ([`Reweighing::fit_learner`], [`require_weight_support`]).
+//! * [`DisparateImpactRemover`] (Feldman et al., AIF360): per-feature, per-group quantile
+//!   repair with a `repair_level`, fitted once and applied to new data with `transform`.
+//! * [`CorrelationRemover`] (fairlearn): removes the linear correlation of every feature with
+//!   the group indicators, mixed with the original by `alpha`.
+//!
+//! Groups are the codes of [`fairkit_core::Groups`], so several sensitive columns give
+//! intersectional groups. Fitted transforms match new data's groups by value, and refuse a
+//! group that had no rows at fit time. The crate never depends on a concrete learner.
+//!
+//! ```
+//! use fairkit_core::{FairDataset, Groups};
+//! use fairkit_preprocessing::{
+//!     CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Reweighing,
+//! };
+//! use ndarray::array;
+//!
+//! let g = Groups::from_labels("g", &["a", "a", "a", "b", "b", "b"])?;
+//! let x = array![[1.0], [2.0], [3.0], [4.0], [5.0], [6.0]];
+//! let data = FairDataset::new(x, vec![true, true, false, true, false, false], g)?;
+//!
+//! let weighted = Reweighing::fit_transform(&data)?;
+//! assert_eq!(weighted.weights().unwrap()[0], 0.75);
+//!
+//! let repaired = DisparateImpactRemover::params().fit(&data)?.transform(&data)?;
+//! assert_eq!(repaired.features().column(0).to_vec(), [1., 2., 3., 1., 2., 3.]);
+//!
+//! let filtered = CorrelationRemover::params().alpha(0.5).fit_transform(&data)?;
+//! assert_eq!(filtered.features()[[0, 0]], 1.75);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![deny(missing_docs)]
+
+mod correlation_remover;
+mod di_remover;
+mod error;
+mod groups;
+mod reweighing;
+mod transform;
+
+pub use correlation_remover::{
+    CorrelationRemover, CorrelationRemoverParams, CorrelationRemoverValidParams,
+};
+pub use di_remover::{
+    DisparateImpactRemover, DisparateImpactRemoverParams, DisparateImpactRemoverValidParams, Strata,
+};
+pub use error::{PreprocessingError, Result};
+pub use linfa::ParamGuard;
+pub use reweighing::{Reweighing, require_weight_support};
+pub use transform::{FeatureTransform, FitFeatureTransform};

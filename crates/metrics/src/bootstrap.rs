@@ -1,0 +1,291 @@
+//! Bootstrap confidence intervals (SPEC 1.3.4).
+//!
+//! Each resample draws `n` rows with replacement from the whole data (not stratified by group)
+//! and recomputes every statistic. Rows are never materialised: the rows are bucketed once by
+//! their confusion cell (group × label × prediction), and a resample draws `n` uniform row
+//! indices into that bucketed order, accumulating counts (and weights) per cell. A fixed
+//! relabelling of row indices leaves uniform draws uniform, so this is exactly a resample of
+//! whole rows. Resample `i` uses [`fairkit_core::rng::stream`]`(seed, i)`, so the results do not
+//! depend on the number of threads.
+
+use fairkit_core::rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::ConfusionTable;
+use crate::counts::cell;
+use crate::error::{Result, invalid};
+
+/// Parameters of bootstrap confidence intervals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BootstrapParams {
+    /// Number of resamples (at least 1).
+    pub n_boot: usize,
+    /// Quantiles to report, each strictly inside (0, 1).
+    pub quantiles: Vec<f64>,
+    /// Seed of the resampling.
+    pub seed: u64,
+}
+
+impl BootstrapParams {
+    /// `n_boot` resamples, reporting the 2.5 % and 97.5 % quantiles (a 95 % interval).
+    pub fn new(n_boot: usize, seed: u64) -> Self {
+        Self {
+            n_boot,
+            quantiles: vec![0.025, 0.975],
+            seed,
+        }
+    }
+
+    /// The same with other quantiles.
+    pub fn with_quantiles(mut self, quantiles: Vec<f64>) -> Self {
+        self.quantiles = quantiles;
+        self
+    }
+
+    /// Validates the parameters.
+    ///
+    /// # Errors
+    /// `n_boot = 0`, no quantiles, or a quantile outside (0, 1).
+    pub fn check(&self) -> Result<()> {
+        if self.n_boot == 0 {
+            return Err(invalid("n_boot", 0, "must be at least 1"));
+        }
+        if self.quantiles.is_empty() {
+            return Err(invalid("quantiles", "(none)", "at least one is needed"));
+        }
+        if let Some(q) = self.quantiles.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
+            return Err(invalid(
+                "quantiles",
+                q,
+                "each must be strictly inside (0, 1)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Quantile `q` of ascending sorted values with linear interpolation, as numpy's default
+/// (`method="linear"`), including its arithmetic. NaN for no values.
+///
+/// ```
+/// use fairkit_metrics::quantile_linear;
+/// assert_eq!(quantile_linear(&[1.0, 2.0, 4.0, 8.0], 0.5), 3.0);
+/// assert_eq!(quantile_linear(&[1.0, 2.0, 4.0, 8.0], 0.9), 6.800000000000001);
+/// ```
+pub fn quantile_linear(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    // numpy's "linear" method: virtual index (n - 1) q, neighbours clamped to the ends.
+    let v = (n - 1) as f64 * q;
+    let below = v.floor();
+    let gamma = v - below;
+    let i = (below.max(0.0) as usize).min(n - 1);
+    let j = (i + 1).min(n - 1);
+    let (a, b) = (sorted[i], sorted[j]);
+    // numpy's _lerp: a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5.
+    let d = b - a;
+    if gamma >= 0.5 {
+        b - d * (1.0 - gamma)
+    } else {
+        a + d * gamma
+    }
+}
+
+/// Rows bucketed by cell, ready to be resampled.
+pub(crate) struct Resampler {
+    /// `starts[k]`: first bucketed position of cell `k`; `starts[n_cells] = n`.
+    starts: Vec<u64>,
+    /// Weights in bucketed order.
+    weights: Option<Vec<f64>>,
+}
+
+impl Resampler {
+    /// Buckets validated rows (`groups < n_groups`, equal lengths).
+    pub(crate) fn new(
+        y: &[bool],
+        p: &[bool],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Self {
+        let key = |i: usize| 4 * groups[i] as usize + cell(y[i], p[i]);
+        let n_cells = 4 * n_groups;
+        let mut starts = vec![0u64; n_cells + 1];
+        for i in 0..y.len() {
+            starts[key(i) + 1] += 1;
+        }
+        for k in 0..n_cells {
+            starts[k + 1] += starts[k];
+        }
+        let weights = weights.map(|w| {
+            let mut next = starts.clone();
+            let mut sorted = vec![0.0; w.len()];
+            for (i, &wi) in w.iter().enumerate() {
+                let k = key(i);
+                sorted[next[k] as usize] = wi;
+                next[k] += 1;
+            }
+            sorted
+        });
+        Self { starts, weights }
+    }
+
+    /// Resample `index` of `seed`: the counts of `n` rows drawn with replacement.
+    pub(crate) fn draw(&self, seed: u64, index: u64) -> ConfusionTable {
+        let n_cells = self.starts.len() - 1;
+        let n = self.starts[n_cells] as usize;
+        let mut r = rng::stream(seed, index);
+        let mut cells = vec![0u64; n_cells];
+        let bucket = |i: u64| self.starts.partition_point(|&s| s <= i) - 1;
+        match &self.weights {
+            None => {
+                for _ in 0..n {
+                    cells[bucket(rng::index(&mut r, n) as u64)] += 1;
+                }
+                ConfusionTable::from_cells(cells, None)
+            }
+            Some(w) => {
+                let mut sums = vec![0.0; n_cells];
+                for _ in 0..n {
+                    let i = rng::index(&mut r, n);
+                    let k = bucket(i as u64);
+                    cells[k] += 1;
+                    sums[k] += w[i];
+                }
+                ConfusionTable::from_cells(cells, Some(sums))
+            }
+        }
+    }
+}
+
+/// Runs the bootstrap: `stats` maps a resample's counts to a fixed-length vector of statistics;
+/// the result holds, for each statistic, its value at each quantile (NaN resample values are
+/// ignored; all NaN gives NaN).
+pub(crate) fn run<F>(
+    params: &BootstrapParams,
+    y: &[bool],
+    p: &[bool],
+    groups: &[u32],
+    n_groups: usize,
+    weights: Option<&[f64]>,
+    stats: F,
+) -> Vec<Vec<f64>>
+where
+    F: Fn(&ConfusionTable) -> Vec<f64> + Sync,
+{
+    let resampler = Resampler::new(y, p, groups, n_groups, weights);
+    let samples: Vec<Vec<f64>> = (0..params.n_boot as u64)
+        .into_par_iter()
+        .map(|i| stats(&resampler.draw(params.seed, i)))
+        .collect();
+    let n_stats = samples.first().map_or(0, Vec::len);
+    (0..n_stats)
+        .into_par_iter()
+        .map(|j| {
+            let mut v: Vec<f64> = samples
+                .iter()
+                .map(|s| s[j])
+                .filter(|x| !x.is_nan())
+                .collect();
+            v.sort_by(f64::total_cmp);
+            params
+                .quantiles
+                .iter()
+                .map(|&q| quantile_linear(&v, q))
+                .collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantiles_match_numpy() {
+        // numpy.quantile(a, q) for these arrays (numpy 2.4.6).
+        let a = [0.1, 0.2, 0.3, 0.7];
+        let sorted = {
+            let mut s = a.to_vec();
+            s.sort_by(f64::total_cmp);
+            s
+        };
+        let cases = [
+            (0.025, 0.10750000000000001),
+            (0.975, 0.6699999999999999),
+            (0.5, 0.25),
+            (0.1, 0.13),
+        ];
+        for (q, want) in cases {
+            assert_eq!(quantile_linear(&sorted, q), want, "q = {q}");
+        }
+        let c = [
+            0.0021060533511106927,
+            0.021489705265908876,
+            0.0254458609934608,
+            0.02834747652200631,
+            0.029040787574867943,
+            0.030589983033553536,
+            0.0938595867742349,
+            0.13436424411240122,
+            0.21659939713061338,
+            0.2187810373376886,
+            0.22169166627303505,
+            0.22876222127045265,
+            0.2308665415409843,
+            0.23308445025757263,
+            0.2550690257394217,
+            0.28978161459048557,
+            0.38120423768821243,
+            0.4221165755827173,
+            0.43276706790505337,
+            0.43788759365057206,
+            0.4453871940548014,
+            0.4494910647887381,
+            0.4596034657377336,
+            0.49543508709194095,
+            0.49581224138185065,
+            0.5414124727934966,
+            0.651592972722763,
+            0.7215400323407826,
+            0.762280082457942,
+            0.763774618976614,
+            0.7887233511355132,
+            0.8357651039198697,
+            0.8375779756625729,
+            0.8474337369372327,
+            0.9014274576114836,
+            0.9391491627785106,
+            0.9452706955539223,
+        ];
+        let want = [
+            (0.025, 0.019551340074429057),
+            (0.975, 0.9397613160560517),
+            (0.05, 0.024654629847950416),
+            (0.95, 0.9089717986448889),
+            (0.333, 0.23084128969773793),
+        ];
+        for (q, w) in want {
+            assert_eq!(quantile_linear(&c, q), w, "q = {q}");
+        }
+        assert_eq!(quantile_linear(&[3.0], 0.3), 3.0);
+        assert!(quantile_linear(&[], 0.3).is_nan());
+    }
+
+    #[test]
+    fn bucketed_resample_keeps_totals() {
+        let y = [true, false, true, false, true];
+        let p = [true, true, false, false, true];
+        let g = [0, 1, 1, 0, 1];
+        let w = [1.0, 2.0, 3.0, 4.0, 5.0];
+        let r = Resampler::new(&y, &p, &g, 2, Some(&w));
+        assert_eq!(r.starts, vec![0, 1, 1, 1, 2, 2, 3, 4, 5]);
+        assert_eq!(r.weights.as_deref(), Some(&[4.0, 1.0, 2.0, 3.0, 5.0][..]));
+        let t = r.draw(7, 3);
+        assert_eq!(t.overall().rows, 5);
+        assert_eq!(r.draw(7, 3), t);
+    }
+}

@@ -1,0 +1,228 @@
+//! Plain-text rendering of a [`GroupedReport`]: groups as rows, metrics as columns, the
+//! disparities below, flagged past the usual thresholds.
+
+use std::fmt::Write;
+
+use crate::Metric;
+use crate::disparity::{Disparity, RuleStatus};
+use crate::report::{GroupSize, GroupedReport, Section};
+
+/// A difference above this is flagged (the usual 0.1 for demographic parity).
+pub const DIFFERENCE_FLAG: f64 = 0.1;
+/// A ratio below this is flagged (the four-fifths threshold).
+pub const RATIO_FLAG: f64 = 0.8;
+
+fn num(v: f64) -> String {
+    if v.is_nan() {
+        "-".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+fn cell(m: Metric, v: f64) -> String {
+    if m == Metric::Count && v.is_finite() {
+        format!("{v}")
+    } else {
+        num(v)
+    }
+}
+
+/// Whether a disparity value is past its usual threshold.
+pub fn flagged(d: Disparity, value: f64) -> bool {
+    if d.is_ratio() {
+        value < RATIO_FLAG
+    } else {
+        value > DIFFERENCE_FLAG
+    }
+}
+
+impl GroupedReport {
+    /// Renders the report as a plain-text table: one row per group (and overall), one column
+    /// per metric, sample-size warnings, then each named disparity (with its bootstrap interval
+    /// when present, and `!` when past [`DIFFERENCE_FLAG`] / [`RATIO_FLAG`]), the groups behind
+    /// it, and the four-fifths outcome. With control features, the same follows for each
+    /// control level.
+    pub fn render_table(&self) -> String {
+        let mut out = String::new();
+        let iv = self.intervals().map(|i| (&i.section, &i.params.quantiles));
+        self.render_section(
+            &mut out,
+            self.section(),
+            self.overall_size(),
+            self.sizes(),
+            iv,
+        );
+        if let Some(control) = self.control() {
+            for (c, level) in control.levels.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "\n== control {} = {} ==",
+                    control.columns.join(","),
+                    level.label
+                );
+                let iv = self
+                    .intervals()
+                    .map(|i| (&i.control[c], &i.params.quantiles));
+                self.render_section(
+                    &mut out,
+                    &level.section,
+                    &level.overall_size,
+                    &level.sizes,
+                    iv,
+                );
+            }
+        }
+        out
+    }
+
+    fn render_section(
+        &self,
+        out: &mut String,
+        section: &Section<f64>,
+        overall_size: &GroupSize,
+        sizes: &[GroupSize],
+        intervals: Option<(&Section<Vec<f64>>, &Vec<f64>)>,
+    ) {
+        let metrics = self.metrics();
+        let group_header = self.columns().join(",");
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        let mut header = vec![group_header];
+        header.extend(metrics.iter().map(|m| m.short().to_string()));
+        header.push("warnings".into());
+        rows.push(header);
+        for (code, label) in self.labels().iter().enumerate() {
+            let mut row = vec![label.clone()];
+            row.extend(
+                metrics
+                    .iter()
+                    .map(|&m| cell(m, section.by_group[code][m.index()])),
+            );
+            row.push(sizes[code].warnings.names().join(","));
+            rows.push(row);
+        }
+        let mut row = vec!["overall".to_string()];
+        row.extend(metrics.iter().map(|&m| cell(m, section.overall[m.index()])));
+        row.push(overall_size.warnings.names().join(","));
+        rows.push(row);
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0))
+            .collect();
+        for r in &rows {
+            let mut line = String::new();
+            for (j, (v, w)) in r.iter().zip(&widths).enumerate() {
+                if j == 0 {
+                    let _ = write!(line, "{v:<w$}");
+                } else if j + 1 == r.len() {
+                    let _ = write!(line, "  {v}");
+                } else {
+                    let _ = write!(line, "  {v:>w$}");
+                }
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let p = self.report_params();
+        let _ = writeln!(out, "\ndisparities ({})", p.method_name());
+        let label =
+            |g: Option<u32>| g.map_or("-".to_string(), |g| self.labels()[g as usize].clone());
+        for d in Disparity::ALL {
+            let v = *section.disparities.get(d);
+            let flag = if flagged(d, v) { "!" } else { " " };
+            let ci = intervals.map_or(String::new(), |(s, q)| {
+                let vals = s.disparities.get(d);
+                let parts: Vec<String> = vals.iter().map(|&x| num(x)).collect();
+                let qs: Vec<String> = q.iter().map(|x| format!("{x}")).collect();
+                format!("  [{}] at q=[{}]", parts.join(", "), qs.join(", "))
+            });
+            let m = section.disparities.driving_metric(d);
+            let a = &section.aggregates[m.index()];
+            let _ = writeln!(
+                out,
+                "{flag} {:<30} {:>7}{ci}  ({} max {}, min {})",
+                d.name(),
+                num(v),
+                m.short(),
+                label(a.argmax),
+                label(a.argmin),
+            );
+        }
+        let ff = &section.disparities.four_fifths;
+        let status = match ff.status {
+            RuleStatus::Pass => "PASS",
+            RuleStatus::Fail => "FAIL",
+            RuleStatus::Inconclusive => "INCONCLUSIVE",
+        };
+        let ratios: Vec<String> = self
+            .labels()
+            .iter()
+            .zip(&ff.ratios)
+            .map(|(l, &r)| format!("{l} {}", num(r)))
+            .collect();
+        let small = sizes.iter().any(|s| s.warnings.small);
+        let why = if ff.status != RuleStatus::Inconclusive {
+            String::new()
+        } else if small {
+            format!(" (a group has fewer than {} rows)", ff.min_group_size)
+        } else {
+            " (no group is selected)".into()
+        };
+        let _ = writeln!(
+            out,
+            "{} four-fifths rule: {status}{why}; reference {}, ratio {} vs threshold {}; ratios: {}",
+            if ff.status == RuleStatus::Fail {
+                "!"
+            } else {
+                " "
+            },
+            label(ff.reference),
+            num(ff.ratio),
+            ff.threshold,
+            ratios.join(", ")
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use fairkit_core::Groups;
+
+    use crate::{GroupedReport, ReportInput};
+
+    #[test]
+    fn o1_table() {
+        let g = Groups::from_labels(
+            "g",
+            &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
+        )
+        .unwrap();
+        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
+        let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);
+        let r = GroupedReport::params()
+            .compute(ReportInput::new(&y, &p, &g))
+            .unwrap();
+        let t = r.render_table();
+        let want = "\
+g         n      SR     TPR     FPR     FNR     TNR     PPV     NPV     acc  bal.acc  warnings
+a         6  0.5000  0.6667  0.3333  0.3333  0.6667  0.6667  0.6667  0.6667   0.6667  small
+b         6  0.1667  0.5000  0.0000  0.5000  1.0000  1.0000  0.8000  0.8333   0.7500  small
+overall  12  0.3333  0.6000  0.1429  0.4000  0.8571  0.7500  0.7500  0.7500   0.7286  small
+
+disparities (between_groups)
+! demographic_parity_difference   0.3333  (SR max a, min b)
+! demographic_parity_ratio        0.3333  (SR max a, min b)
+! equalized_odds_difference       0.3333  (FPR max a, min b)
+! equalized_odds_ratio            0.0000  (FPR max a, min b)
+! equal_opportunity_difference    0.1667  (TPR max a, min b)
+! equal_opportunity_ratio         0.7500  (TPR max a, min b)
+! predictive_parity_difference    0.3333  (PPV max b, min a)
+! predictive_parity_ratio         0.6667  (PPV max b, min a)
+! error_rate_difference           0.1667  (err max a, min b)
+! error_rate_ratio                0.5000  (err max a, min b)
+  four-fifths rule: INCONCLUSIVE (a group has fewer than 30 rows); reference a, ratio 0.3333 \
+vs threshold 0.8; ratios: a 1.0000, b 0.3333
+";
+        assert_eq!(t, want);
+    }
+}

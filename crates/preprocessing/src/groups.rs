@@ -1,0 +1,100 @@
+//! Matching the groups of new data to the schema a transform was fitted on.
+
+use fairkit_core::{Error, GroupSchema, Groups};
+use ndarray::ArrayView2;
+
+/// The rows' group codes expressed in the `fitted` schema.
+///
+/// Data split from the fitting data shares its schema and keeps its codes. Data whose schema was
+/// built separately (e.g. a test file read on its own) is matched by the groups' values, so that
+/// a level order that differs does not mix groups up.
+///
+/// # Errors
+/// Sensitive columns that differ, or a row whose group is not a level combination of `fitted`
+/// ([`Error::UnseenGroup`]). Whether the group had rows at fit time is for the caller to check.
+pub(crate) fn resolve_codes(fitted: &GroupSchema, groups: &Groups) -> Result<Vec<u32>, Error> {
+    let schema = groups.schema();
+    if schema == fitted {
+        return Ok(groups.codes().to_vec());
+    }
+    if schema.columns() != fitted.columns() {
+        return Err(Error::invalid(
+            "sensitive",
+            schema.columns().join(","),
+            &format!(
+                "the transform was fitted on the sensitive column(s) {}",
+                fitted.columns().join(",")
+            ),
+        ));
+    }
+    let map: Vec<Option<u32>> = (0..schema.n_groups() as u32)
+        .map(|c| fitted.code(&schema.values(c)))
+        .collect();
+    groups
+        .codes()
+        .iter()
+        .map(|&c| {
+            map[c as usize].ok_or_else(|| Error::UnseenGroup {
+                group: schema.describe(c),
+            })
+        })
+        .collect()
+}
+
+/// Checks a feature matrix against a fit on `n_features` columns and resolves its rows' groups
+/// with [`resolve_codes`].
+///
+/// # Errors
+/// A feature count that differs, a row count that differs from `groups`, and as
+/// [`resolve_codes`].
+pub(crate) fn resolve_rows(
+    fitted: &GroupSchema,
+    n_features: usize,
+    x: ArrayView2<'_, f64>,
+    groups: &Groups,
+) -> Result<Vec<u32>, Error> {
+    if x.ncols() != n_features {
+        return Err(Error::FeatureMismatch {
+            expected: n_features,
+            got: x.ncols(),
+        });
+    }
+    Error::check_len("sensitive groups", x.nrows(), groups.len())?;
+    resolve_codes(fitted, groups)
+}
+
+/// The error for a group of the fitted schema that had no rows at fit time.
+pub(crate) fn unseen(fitted: &GroupSchema, code: u32) -> Error {
+    Error::UnseenGroup {
+        group: fitted.describe(code),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_matched_by_value() {
+        let fit = Groups::from_labels("g", &["a", "b", "c"]).unwrap();
+        let new = Groups::from_labels("g", &["c", "a", "c"]).unwrap();
+        assert_eq!(new.codes(), &[1, 0, 1]);
+        assert_eq!(resolve_codes(fit.schema(), &new).unwrap(), vec![2, 0, 2]);
+        assert_eq!(resolve_codes(fit.schema(), &fit).unwrap(), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn unknown_groups_and_columns_are_errors() {
+        let fit = Groups::from_labels("g", &["a", "b"]).unwrap();
+        let new = Groups::from_labels("g", &["a", "z"]).unwrap();
+        assert!(matches!(
+            resolve_codes(fit.schema(), &new),
+            Err(Error::UnseenGroup { group }) if group == "g=z"
+        ));
+        let other = Groups::from_labels("h", &["a", "b"]).unwrap();
+        assert!(matches!(
+            resolve_codes(fit.schema(), &other),
+            Err(Error::InvalidParameter { .. })
+        ));
+    }
+}

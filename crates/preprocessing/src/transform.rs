@@ -1,0 +1,64 @@
+//! The two traits shared by the feature transforms (disparate-impact and correlation removers).
+
+use fairkit_core::{FairDataset, Groups};
+use linfa::ParamGuard;
+use ndarray::{Array2, ArrayView2};
+
+use crate::{PreprocessingError, Result};
+
+/// A fitted transform of the features, applied to any rows whose groups it saw when fitting.
+///
+/// Object safe, so a caller can hold `Box<dyn FeatureTransform>` whatever the method.
+pub trait FeatureTransform {
+    /// Transforms a feature matrix whose rows belong to `groups`.
+    ///
+    /// # Errors
+    /// A feature count that differs from the fit ([`fairkit_core::Error::FeatureMismatch`]), a
+    /// row count that differs from `groups`, or a group that had no rows at fit time
+    /// ([`fairkit_core::Error::UnseenGroup`]).
+    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>>;
+
+    /// `data` with transformed features; labels, groups and weights are unchanged.
+    ///
+    /// # Errors
+    /// As [`transform_features`](Self::transform_features).
+    fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
+        let x = self.transform_features(data.features(), data.groups())?;
+        Ok(data.with_features(x)?)
+    }
+}
+
+/// Parameters that fit a [`FeatureTransform`] on training data.
+///
+/// Implemented by the validated parameters and, through linfa's [`ParamGuard`], by the
+/// unchecked ones, which check themselves first.
+pub trait FitFeatureTransform {
+    /// The fitted transform.
+    type Object: FeatureTransform;
+
+    /// Fits the transform on training data.
+    ///
+    /// # Errors
+    /// Invalid parameters, and whatever the method cannot fit (see each method).
+    fn fit(&self, data: &FairDataset) -> Result<Self::Object>;
+
+    /// Fits on `data` and transforms it.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    fn fit_transform(&self, data: &FairDataset) -> Result<FairDataset> {
+        self.fit(data)?.transform(data)
+    }
+}
+
+impl<P> FitFeatureTransform for P
+where
+    P: ParamGuard<Error = PreprocessingError>,
+    P::Checked: FitFeatureTransform,
+{
+    type Object = <P::Checked as FitFeatureTransform>::Object;
+
+    fn fit(&self, data: &FairDataset) -> Result<Self::Object> {
+        self.check_ref()?.fit(data)
+    }
+}
