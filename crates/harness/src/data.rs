@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
-use crate::{HarnessError, Result, io};
+use crate::{Result, io};
 
 /// A data source, as named on the command line or in an experiment file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,8 +70,10 @@ fn read_table(path: &Path) -> Result<Table> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 impl DataSource {
