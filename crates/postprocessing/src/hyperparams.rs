@@ -178,9 +178,10 @@ pub enum UnseenGroupPolicy {
     /// The group's rows get probability 0 (Fairlearn's behaviour).
     Zero,
     /// The group's rows follow a rule fitted on all training rows pooled, at the same
-    /// constraint value as the fitted groups (for equalized odds, moved towards the common true
-    /// positive rate as far as mixing with the constant predictor allows). It costs one more
-    /// sort of the training scores at fit time.
+    /// constraint value as the fitted groups (for the relaxed solve, the grid point nearest the
+    /// group-share weighted mean of the groups' values; for equalized odds, moved towards the
+    /// common true positive rate as far as mixing with the constant predictor allows). It costs
+    /// one more sort of the training scores at fit time.
     Overall,
 }
 

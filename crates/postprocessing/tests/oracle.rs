@@ -306,3 +306,30 @@ fn weights_count_like_duplicated_rows() {
         assert_ne!(weighted.groups(), plain.groups(), "{constraint}");
     }
 }
+
+#[test]
+fn pooled_fallback_rules_reach_the_solution_on_all_rows() {
+    // Relaxed: the grid point nearest the share-weighted mean x, 0.4 · 0.5 + 0.6 · 0.167.
+    let t = fit(
+        &O10B,
+        ThresholdOptimizerParams::new()
+            .tol(0.4)
+            .unseen_groups(UnseenGroupPolicy::Overall),
+    );
+    let pooled = t.overall_rule().unwrap();
+    let sr = O10B.iter().map(|r| pooled.probability(r.0)).sum::<f64>() / 10.0;
+    assert!((sr - 0.3).abs() < 1e-12, "{sr}");
+    // Equalized odds: pooled TPR 3/4 at FPR 0, mixed down to y* = 1/2 with p_ignore = 1/3.
+    let t = fit(
+        &O10,
+        ThresholdOptimizerParams::new()
+            .constraint(Constraint::EqualizedOdds)
+            .unseen_groups(UnseenGroupPolicy::Overall),
+    );
+    let pooled = t.overall_rule().unwrap();
+    assert!((pooled.ignore.unwrap().p_ignore - 1.0 / 3.0).abs() < 1e-15);
+    let p: Vec<f64> = O10.iter().map(|r| pooled.probability(r.0)).collect();
+    let d = dataset(&O10);
+    let e = expected(&p, d.labels(), d.groups().codes(), None);
+    assert!((e.tpr - 0.5).abs() < 1e-12 && e.fpr == 0.0, "{e:?}");
+}

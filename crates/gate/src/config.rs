@@ -1,0 +1,149 @@
+use fairkit_core::Error;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::Result;
+
+/// The gate's settings, readable from a `gate.toml`; every key is optional.
+///
+/// | key | default | rule |
+/// |---|---|---|
+/// | `dp_difference_max` | 0.10 | demographic parity difference (between groups) ≤ max |
+/// | `eo_difference_max` | 0.10 | equalized odds difference (worst case) ≤ max |
+/// | `accuracy_floor` | 0.70 | overall accuracy ≥ floor |
+/// | `per_group_accuracy_floor` | off | every group's accuracy ≥ floor |
+/// | `four_fifths` | true | smallest / largest selection rate ≥ `four_fifths_threshold` (0.8) |
+/// | `min_samples_per_group` | 100 | a check involving a smaller group is `Inconclusive` |
+/// | `min_positives_per_group`, `min_negatives_per_group` | 10 | the same for the TPR / FPR denominators of the equalized odds check |
+/// | `strict` | false | `Inconclusive` exits non-zero |
+/// | `confidence` | off | e.g. 0.95: decide on a bootstrap interval instead of the point value |
+/// | `n_boot`, `seed` | 1000, 0 | bootstrap resamples and their seed |
+///
+/// The defaults follow the reference material the project started from (SPEC 5.2's table
+/// proposes 30 samples and an accuracy floor of 0; SPEC O14 shows both settings give the
+/// same verdicts on its example). A threshold key set to `false` turns its check off:
+///
+/// ```
+/// use fairkit_gate::GateConfig;
+///
+/// let config = GateConfig::from_toml("dp_difference_max = 0.05\naccuracy_floor = false\n")?;
+/// assert_eq!(config.dp_difference_max, Some(0.05));
+/// assert_eq!(config.accuracy_floor, None);
+/// assert_eq!(config.min_samples_per_group, 100);
+/// # Ok::<(), fairkit_gate::GateError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GateConfig {
+    /// Largest allowed demographic parity difference (`None`: check off).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub dp_difference_max: Option<f64>,
+    /// Largest allowed equalized odds difference (`None`: check off).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub eo_difference_max: Option<f64>,
+    /// Smallest allowed overall accuracy (`None`: check off).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub accuracy_floor: Option<f64>,
+    /// Smallest allowed accuracy of every group (`None`: check off).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub per_group_accuracy_floor: Option<f64>,
+    /// Whether the four-fifths rule is checked.
+    pub four_fifths: bool,
+    /// The four-fifths threshold (fails when the ratio is below it).
+    pub four_fifths_threshold: f64,
+    /// Minimum rows per group for a check that involves the group.
+    pub min_samples_per_group: u64,
+    /// Minimum actual positives per group for the equalized odds check (TPR).
+    pub min_positives_per_group: u64,
+    /// Minimum actual negatives per group for the equalized odds check (FPR).
+    pub min_negatives_per_group: u64,
+    /// Treat `Inconclusive` as a failure in the exit code.
+    pub strict: bool,
+    /// Confidence level of the bootstrap interval (`None`: decide on point values).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub confidence: Option<f64>,
+    /// Bootstrap resamples.
+    pub n_boot: usize,
+    /// Seed of the bootstrap.
+    pub seed: u64,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        Self {
+            dp_difference_max: Some(0.10),
+            eo_difference_max: Some(0.10),
+            accuracy_floor: Some(0.70),
+            per_group_accuracy_floor: None,
+            four_fifths: true,
+            four_fifths_threshold: 0.8,
+            min_samples_per_group: 100,
+            min_positives_per_group: 10,
+            min_negatives_per_group: 10,
+            strict: false,
+            confidence: None,
+            n_boot: 1_000,
+            seed: 0,
+        }
+    }
+}
+
+/// A number, or `false` for "off".
+fn threshold_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(f64),
+        Flag(bool),
+    }
+    match Value::deserialize(d)? {
+        Value::Number(v) => Ok(Some(v)),
+        Value::Flag(false) => Ok(None),
+        Value::Flag(true) => Err(serde::de::Error::custom(
+            "expected a number, or false to turn the check off",
+        )),
+    }
+}
+
+impl GateConfig {
+    /// Parses a `gate.toml` and validates it; keys not given keep their defaults.
+    ///
+    /// # Errors
+    /// TOML syntax, an unknown key, a wrong type, or a value [`validate`](Self::validate)
+    /// rejects.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let config: GateConfig = toml::from_str(text)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value.
+    ///
+    /// # Errors
+    /// A threshold outside `[0, 1]`, a four-fifths threshold outside `(0, 1]`, a confidence
+    /// outside `(0, 1)`, or `n_boot = 0` with a confidence set.
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("dp_difference_max", self.dp_difference_max),
+            ("eo_difference_max", self.eo_difference_max),
+            ("accuracy_floor", self.accuracy_floor),
+            ("per_group_accuracy_floor", self.per_group_accuracy_floor),
+        ] {
+            if let Some(v) = v.filter(|v| !(0.0..=1.0).contains(v)) {
+                return Err(Error::invalid(name, v, "must lie in [0, 1]").into());
+            }
+        }
+        let t = self.four_fifths_threshold;
+        if !(t > 0.0 && t <= 1.0) {
+            return Err(Error::invalid("four_fifths_threshold", t, "must lie in (0, 1]").into());
+        }
+        if let Some(c) = self.confidence.filter(|c| !(*c > 0.0 && *c < 1.0)) {
+            return Err(
+                Error::invalid("confidence", c, "must lie strictly between 0 and 1").into(),
+            );
+        }
+        if self.confidence.is_some() && self.n_boot == 0 {
+            return Err(Error::invalid("n_boot", 0, "must be at least 1").into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+use std::fmt;
+
+use fairkit_metrics::Confusion;
+use serde::Serialize;
+
+/// A check's verdict; they order by severity, `Pass < Inconclusive < Fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The criterion is met (with `confidence`: the whole interval meets it).
+    Pass,
+    /// The data cannot decide: a group below the minimum sizes, an undefined value, or (with
+    /// `confidence`) an interval that straddles the threshold.
+    Inconclusive,
+    /// The criterion is not met (with `confidence`: the whole interval is beyond the
+    /// threshold).
+    Fail,
+}
+
+/// The checks of the gate, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// Overall accuracy ≥ `accuracy_floor`.
+    Accuracy,
+    /// The smallest group accuracy ≥ `per_group_accuracy_floor`.
+    GroupAccuracy,
+    /// Demographic parity difference ≤ `dp_difference_max`.
+    DemographicParityDifference,
+    /// Equalized odds difference (worst case of TPR and FPR) ≤ `eo_difference_max`.
+    EqualizedOddsDifference,
+    /// Smallest over largest selection rate ≥ `four_fifths_threshold`.
+    FourFifths,
+}
+
+impl CheckKind {
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            CheckKind::Accuracy => "accuracy",
+            CheckKind::GroupAccuracy => "group_accuracy",
+            CheckKind::DemographicParityDifference => "demographic_parity_difference",
+            CheckKind::EqualizedOddsDifference => "equalized_odds_difference",
+            CheckKind::FourFifths => "four_fifths",
+        }
+    }
+
+    /// Whether the threshold is a maximum (differences) rather than a minimum.
+    pub fn is_upper_bound(self) -> bool {
+        matches!(
+            self,
+            CheckKind::DemographicParityDifference | CheckKind::EqualizedOddsDifference
+        )
+    }
+}
+
+/// A bootstrap interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Interval {
+    /// Lower end (quantile `(1 − confidence) / 2`).
+    pub lower: f64,
+    /// Upper end (quantile `(1 + confidence) / 2`).
+    pub upper: f64,
+    /// Confidence level.
+    pub confidence: f64,
+}
+
+/// One group's selection rate relative to the highest one (four-fifths rule).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRatio {
+    /// The group.
+    pub group: String,
+    /// `SR_group / SR_reference` (`None` when the reference rate is 0).
+    pub ratio: Option<f64>,
+}
+
+/// The four-fifths rule's details (SPEC 5.1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FourFifthsDetail {
+    /// The group with the highest selection rate (first in group order on ties).
+    pub reference: Option<String>,
+    /// Every group with rows, in group order.
+    pub ratios: Vec<GroupRatio>,
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Check {
+    /// Which check.
+    pub check: CheckKind,
+    /// The measured value (`None` when undefined).
+    pub value: Option<f64>,
+    /// The threshold.
+    pub threshold: f64,
+    /// `"max"` or `"min"`: whether the value must stay at or below, or at or above it.
+    pub bound: &'static str,
+    /// The bootstrap interval, with `confidence`.
+    pub interval: Option<Interval>,
+    /// The verdict.
+    pub status: Status,
+    /// Why the check is inconclusive (groups below the minimum sizes, undefined value, an
+    /// interval straddling the threshold), in group order; empty otherwise.
+    pub reasons: Vec<String>,
+    /// Details of the four-fifths rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub four_fifths: Option<FourFifthsDetail>,
+}
+
+/// One group's counts and rates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupCounts {
+    /// The group (several sensitive columns joined with `,`).
+    pub group: String,
+    /// Rows (unweighted).
+    pub count: u64,
+    /// Sum of weights (= count without weights).
+    pub weight: f64,
+    /// Rows with label 1 (unweighted).
+    pub positives: u64,
+    /// Rows with label 0 (unweighted).
+    pub negatives: u64,
+    /// Selection rate (weighted).
+    pub selection_rate: Option<f64>,
+    /// True positive rate.
+    pub true_positive_rate: Option<f64>,
+    /// False positive rate.
+    pub false_positive_rate: Option<f64>,
+    /// Accuracy.
+    pub accuracy: Option<f64>,
+}
+
+fn defined(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+impl GroupCounts {
+    /// From the unweighted counts, the weight sum and the (weighted) SR, TPR, FPR, accuracy.
+    pub(crate) fn new(group: String, weight: f64, plain: &Confusion, rates: [f64; 4]) -> Self {
+        let [sr, tpr, fpr, acc] = rates.map(defined);
+        GroupCounts {
+            group,
+            count: plain.rows,
+            weight,
+            positives: plain.positives() as u64,
+            negatives: plain.negatives() as u64,
+            selection_rate: sr,
+            true_positive_rate: tpr,
+            false_positive_rate: fpr,
+            accuracy: acc,
+        }
+    }
+}
+
+/// The gate's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateReport {
+    /// The worst check status: `Fail` if any check fails, else `Inconclusive` if any is, else
+    /// `Pass`.
+    pub status: Status,
+    /// Whether `Inconclusive` exits non-zero.
+    pub strict: bool,
+    /// The bootstrap confidence level, if intervals were used.
+    pub confidence: Option<f64>,
+    /// The checks, in [`CheckKind`] order (only those turned on).
+    pub checks: Vec<Check>,
+    /// Every group of the schema, in group order (empty intersections have count 0 and take
+    /// part in no check).
+    pub groups: Vec<GroupCounts>,
+    /// All rows together.
+    pub overall: GroupCounts,
+}
+
+impl GateReport {
+    /// The process exit status: 0 on `Pass`, 1 on `Fail`, and on `Inconclusive` 1 when
+    /// `strict`, else 0. (Bad input, status 2, never reaches a report.)
+    pub fn exit_code(&self) -> i32 {
+        match (self.status, self.strict) {
+            (Status::Pass, _) | (Status::Inconclusive, false) => 0,
+            (Status::Fail, _) | (Status::Inconclusive, true) => 1,
+        }
+    }
+
+    /// The check of a kind, if it ran.
+    pub fn check(&self, kind: CheckKind) -> Option<&Check> {
+        self.checks.iter().find(|c| c.check == kind)
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or_else(|| "-".to_string(), |v| format!("{v:.4}"))
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Pass => "PASS",
+            Status::Inconclusive => "INCONCLUSIVE",
+            Status::Fail => "FAIL",
+        })
+    }
+}
+
+/// A plain-text table: the checks, then the groups, then the verdict.
+impl fmt::Display for GateReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<31} {:>8} {:>11} {:>19}  status",
+            "check", "value", "threshold", "interval"
+        )?;
+        for c in &self.checks {
+            let op = if c.bound == "max" { "<=" } else { ">=" };
+            let interval = c.interval.map_or_else(
+                || "-".to_string(),
+                |i| format!("[{:.4}, {:.4}]", i.lower, i.upper),
+            );
+            writeln!(
+                f,
+                "{:<31} {:>8} {:>11} {:>19}  {}",
+                c.check.name(),
+                num(c.value),
+                format!("{op} {:.4}", c.threshold),
+                interval,
+                c.status
+            )?;
+            for r in &c.reasons {
+                writeln!(f, "    {r}")?;
+            }
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{:<20} {:>8} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8}",
+            "group", "n", "pos", "neg", "SR", "TPR", "FPR", "acc"
+        )?;
+        for g in self.groups.iter().chain(std::iter::once(&self.overall)) {
+            writeln!(
+                f,
+                "{:<20} {:>8} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8}",
+                g.group,
+                g.count,
+                g.positives,
+                g.negatives,
+                num(g.selection_rate),
+                num(g.true_positive_rate),
+                num(g.false_positive_rate),
+                num(g.accuracy)
+            )?;
+        }
+        writeln!(f)?;
+        let note = match (self.status, self.strict) {
+            (Status::Inconclusive, true) => " (strict: treated as a failure)",
+            _ => "",
+        };
+        writeln!(f, "gate: {}{note}", self.status)
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the monitor: SPEC O14, the window against a brute-force model, the
+//! alert state machine, the JSON-lines reader and the `/metrics` server.
+
+mod alerts;
+mod o14;
+mod properties;
+mod server;
+mod stream;

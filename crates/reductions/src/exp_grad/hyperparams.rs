@@ -1,0 +1,130 @@
+use fairkit_core::{Error, FairDataset, Learner};
+
+use super::ExponentiatedGradient;
+use crate::{ErrorRate, Moment, Result};
+
+/// The parameters of [`ExponentiatedGradient`] (SPEC 2.6.1), as a consuming builder.
+///
+/// | parameter | default | meaning |
+/// |---|---|---|
+/// | `eps` | 0.01 | sets `B = 1/eps`, the L1 cap on the multipliers (not the fairness slack: that is the constraint's [`Bound`](crate::Bound)); must be > 0 |
+/// | `max_iter` | 50 | maximum number of iterations; ≥ 1 |
+/// | `nu` | auto | convergence threshold on the duality gap; auto is `0.5·sd(|h₀(x) − y|)/√n` |
+/// | `eta0` | 2.0 | initial learning rate multiplier, `η = eta0/B`; > 0 |
+/// | `run_linprog_step` | true | solve the LP over the hypotheses found in every iteration after the first |
+/// | `objective` | `ErrorRate::default()` | the error rate with its costs |
+/// | `warm_start` | true | start each oracle fit from the most recent learned model ([`Learner::fit_warm`]) |
+#[derive(Debug, Clone)]
+pub struct ExponentiatedGradientParams<L, C> {
+    pub(crate) learner: L,
+    pub(crate) constraints: C,
+    pub(crate) objective: ErrorRate,
+    pub(crate) eps: f64,
+    pub(crate) max_iter: usize,
+    pub(crate) nu: Option<f64>,
+    pub(crate) eta0: f64,
+    pub(crate) run_linprog_step: bool,
+    pub(crate) warm_start: bool,
+}
+
+impl<L: Learner, C: Moment> ExponentiatedGradientParams<L, C> {
+    pub(crate) fn new(learner: L, constraints: C) -> Self {
+        Self {
+            learner,
+            constraints,
+            objective: ErrorRate::default(),
+            eps: 0.01,
+            max_iter: 50,
+            nu: None,
+            eta0: 2.0,
+            run_linprog_step: true,
+            warm_start: true,
+        }
+    }
+
+    /// Sets `eps` (`B = 1/eps`).
+    pub fn eps(mut self, eps: f64) -> Self {
+        self.eps = eps;
+        self
+    }
+
+    /// Sets the maximum number of iterations.
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// Sets the convergence threshold `nu`; `None` computes it from the first hypothesis.
+    pub fn nu(mut self, nu: Option<f64>) -> Self {
+        self.nu = nu;
+        self
+    }
+
+    /// Sets the initial learning rate multiplier.
+    pub fn eta0(mut self, eta0: f64) -> Self {
+        self.eta0 = eta0;
+        self
+    }
+
+    /// Whether to run the LP step.
+    pub fn run_linprog_step(mut self, run: bool) -> Self {
+        self.run_linprog_step = run;
+        self
+    }
+
+    /// Sets the objective (error costs).
+    pub fn objective(mut self, objective: ErrorRate) -> Self {
+        self.objective = objective;
+        self
+    }
+
+    /// Whether oracle fits start from the most recent learned model.
+    pub fn warm_start(mut self, warm_start: bool) -> Self {
+        self.warm_start = warm_start;
+        self
+    }
+
+    /// The base learner.
+    pub fn learner(&self) -> &L {
+        &self.learner
+    }
+
+    /// The constraints.
+    pub fn constraints(&self) -> &C {
+        &self.constraints
+    }
+
+    /// Checks every parameter (the constraint's bound is checked when it is loaded).
+    ///
+    /// # Errors
+    /// `eps ≤ 0`, `max_iter = 0`, a negative `nu`, `eta0 ≤ 0`, invalid costs, or a learner
+    /// that ignores sample weights.
+    pub fn check(&self) -> Result<()> {
+        if !(self.eps.is_finite() && self.eps > 0.0) {
+            return Err(Error::invalid("eps", self.eps, "must be finite and > 0").into());
+        }
+        if self.max_iter == 0 {
+            return Err(Error::invalid("max_iter", 0, "must be at least 1").into());
+        }
+        if let Some(nu) = self.nu
+            && !(nu.is_finite() && nu >= 0.0)
+        {
+            return Err(Error::invalid("nu", nu, "must be finite and >= 0").into());
+        }
+        if !(self.eta0.is_finite() && self.eta0 > 0.0) {
+            return Err(Error::invalid("eta0", self.eta0, "must be finite and > 0").into());
+        }
+        self.objective.check()?;
+        crate::hypothesis::require_weights(&self.learner, "exponentiated gradient")
+    }
+
+    /// Fits the randomized classifier on `data` (SPEC 2.6.3).
+    ///
+    /// # Errors
+    /// Invalid parameters (see [`check`](Self::check)), data the constraint cannot be loaded on,
+    /// a failing base learner or LP.
+    pub fn fit(&self, data: &FairDataset) -> Result<ExponentiatedGradient<L::Model>> {
+        self.check()?;
+        super::algorithm::fit(self, data)
+    }
+}

@@ -1,0 +1,190 @@
+use std::time::Instant;
+
+use fairkit_core::{Classifier, Error, Learner, WeightSupport};
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+
+/// One classifier found by a reduction: a model fitted by the base learner, or a constant when
+/// the relabelled data held a single class (fairlearn's `DummyClassifier`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Hypothesis<M> {
+    /// A model of the base learner.
+    Learned(M),
+    /// Predicts this label for every row.
+    Constant(bool),
+}
+
+impl<M: Classifier> Hypothesis<M> {
+    /// Hard predictions.
+    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
+        match self {
+            Hypothesis::Learned(m) => m.predict(x),
+            Hypothesis::Constant(c) => Array1::from_elem(x.nrows(), *c),
+        }
+    }
+
+    /// The model's score (the probability of label 1 where the model has one); a constant
+    /// scores 1 or 0.
+    pub fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
+        match self {
+            Hypothesis::Learned(m) => m.score(x),
+            Hypothesis::Constant(c) => Array1::from_elem(x.nrows(), f64::from(u8::from(*c))),
+        }
+    }
+
+    /// Hard predictions as 0.0 / 1.0.
+    pub(crate) fn predict_f64(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
+        match self {
+            Hypothesis::Learned(m) => m
+                .predict(x)
+                .iter()
+                .map(|&p| f64::from(u8::from(p)))
+                .collect(),
+            Hypothesis::Constant(c) => vec![f64::from(u8::from(*c)); x.nrows()],
+        }
+    }
+
+    /// The learned model, if not a constant.
+    pub fn model(&self) -> Option<&M> {
+        match self {
+            Hypothesis::Learned(m) => Some(m),
+            Hypothesis::Constant(_) => None,
+        }
+    }
+}
+
+/// Refuses learners that ignore sample weights: every reduction refits with weights.
+pub(crate) fn require_weights<L: Learner>(learner: &L, method: &str) -> Result<()> {
+    match learner.weight_support() {
+        WeightSupport::Honoured => Ok(()),
+        WeightSupport::Ignored => Err(Error::IgnoresWeights {
+            learner: learner.name(),
+            method: method.to_string(),
+        }
+        .into()),
+    }
+}
+
+/// One best-response fit: the hypothesis, its 0/1 predictions on the training rows and the fit
+/// time.
+pub(crate) struct OracleFit<M> {
+    pub hypothesis: Hypothesis<M>,
+    pub predictions: Vec<f64>,
+    pub seconds: f64,
+}
+
+/// Fits the base learner to the cost-sensitive problem of signed weights `s` (SPEC 2.6.2 and
+/// 2.7.3): labels `1[s > 0]`, weights `|s|`, rescaled to sum to `n` when `renormalize` (as
+/// ExponentiatedGradient does; GridSearch does not). A single class among the rows of positive
+/// weight gives a constant (fairlearn looks at all rows; the two agree unless some `s_i = 0`).
+pub(crate) fn fit_best_response<L: Learner>(
+    learner: &L,
+    x: ArrayView2<'_, f64>,
+    signed: &[f64],
+    renormalize: bool,
+    warm: Option<&L::Model>,
+) -> Result<OracleFit<L::Model>> {
+    let labels: Array1<bool> = signed.iter().map(|&s| s > 0.0).collect();
+    let mut weights: Array1<f64> = signed.iter().map(|s| s.abs()).collect();
+    // The classes among rows of positive weight (rows of zero weight, e.g. zero user weights,
+    // cannot make a learner see two classes).
+    let mut classes = [false; 2];
+    for (&l, &w) in labels.iter().zip(&weights) {
+        if w > 0.0 {
+            classes[usize::from(l)] = true;
+        }
+    }
+    let start = Instant::now();
+    let hypothesis = if classes != [true, true] {
+        Hypothesis::Constant(classes[1])
+    } else {
+        if renormalize {
+            let total: f64 = weights.sum();
+            let n = signed.len() as f64;
+            weights.mapv_inplace(|w| n * w / total);
+        }
+        let view: ArrayView1<'_, f64> = weights.view();
+        Hypothesis::Learned(learner.fit_warm(x, labels.view(), Some(view), warm)?)
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let predictions = hypothesis.predict_f64(x);
+    Ok(OracleFit {
+        hypothesis,
+        predictions,
+        seconds,
+    })
+}
+
+/// The sensitive groups a reduction was fitted on, to refuse groups it never saw.
+///
+/// The mixtures predict from features only, so prediction itself never needs the groups.
+/// Callers that evaluate per group (the harness) call [`check`](Self::check) on the test
+/// groups first: a group unseen in training has no constraint behind it, and its disparity
+/// would be reported as if it had been mitigated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrainedGroups {
+    columns: Vec<String>,
+    labels: Vec<String>,
+}
+
+impl TrainedGroups {
+    /// The groups with rows in `groups`.
+    pub(crate) fn of(groups: &fairkit_core::Groups) -> Self {
+        let schema = groups.schema();
+        Self {
+            columns: schema.columns().to_vec(),
+            labels: groups
+                .present()
+                .into_iter()
+                .map(|c| schema.label(c))
+                .collect(),
+        }
+    }
+
+    /// The labels of the training groups, by code order of the training schema.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Errors on the first group with rows in `groups` (compared by label) that had no rows in
+    /// training, or on other sensitive columns.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::UnseenGroup`], or [`fairkit_core::Error::InvalidParameter`]
+    /// when the sensitive columns differ.
+    pub fn check(&self, groups: &fairkit_core::Groups) -> Result<()> {
+        let schema = groups.schema();
+        if schema.columns() != self.columns.as_slice() {
+            return Err(Error::invalid(
+                "sensitive",
+                schema.columns().join(","),
+                &format!("the model was fitted on {}", self.columns.join(",")),
+            )
+            .into());
+        }
+        for code in groups.present() {
+            if !self.labels.contains(&schema.label(code)) {
+                return Err(Error::UnseenGroup {
+                    group: schema.describe(code),
+                }
+                .into());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Errors unless `x` has the training width.
+pub(crate) fn check_features(expected: usize, x: ArrayView2<'_, f64>) -> Result<()> {
+    if x.ncols() == expected {
+        Ok(())
+    } else {
+        Err(Error::FeatureMismatch {
+            expected,
+            got: x.ncols(),
+        }
+        .into())
+    }
+}
