@@ -82,20 +82,8 @@ impl ConfusionTable {
         n_groups: usize,
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        let n = y_true.len();
-        Error::check_len("y_pred", n, y_pred.len())?;
-        Error::check_len("sensitive groups", n, groups.len())?;
-        if let Some(w) = weights {
-            Error::check_len("sample weights", n, w.len())?;
-            Error::check_weights(w)?;
-        }
-        if let Some(row) = groups.iter().position(|&g| g as usize >= n_groups) {
-            return Err(Error::invalid(
-                "group code",
-                groups[row],
-                &format!("row {row}: must be below {n_groups}"),
-            ));
-        }
+        Error::check_len("y_pred", y_true.len(), y_pred.len())?;
+        validate_rows(y_true.len(), groups, n_groups, weights)?;
         let mut table = Self::new(n_groups, weights.is_some());
         table.add_rows(y_true, y_pred, groups, weights);
         Ok(table)
@@ -104,6 +92,44 @@ impl ConfusionTable {
     /// A table from raw cells (`4 * g + 2 * y + ŷ` layout), as the bootstrap builds them.
     pub(crate) fn from_cells(cells: Vec<u64>, weighted: Option<Vec<f64>>) -> Self {
         Self { cells, weighted }
+    }
+
+    /// Accumulates the *expected* confusion counts of a randomized classifier: row `i` is
+    /// predicted positive with probability `p_i`, so it adds `w_i·p_i` to TP or FP and
+    /// `w_i·(1 − p_i)` to FN or TN. Rates computed from these counts are the expected rates
+    /// under the classifier's randomization (ratios of expectations, as the reference results'
+    /// `expected_under_randomization`). The table is weighted (fractional sums) even without
+    /// sample weights.
+    ///
+    /// # Errors
+    /// As [`accumulate`](Self::accumulate), and a probability that is not in `[0, 1]`.
+    pub fn accumulate_expected(
+        y_true: &[bool],
+        probabilities: &[f64],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = y_true.len();
+        Error::check_len("probabilities", n, probabilities.len())?;
+        if let Some(row) = probabilities.iter().position(|p| !(0.0..=1.0).contains(p)) {
+            return Err(Error::invalid(
+                "probability",
+                probabilities[row],
+                &format!("row {row}: must be in [0, 1]"),
+            ));
+        }
+        validate_rows(n, groups, n_groups, weights)?;
+        let mut table = Self::new(n_groups, true);
+        let weighted = table.weighted.as_mut().expect("weighted table");
+        for i in 0..n {
+            let w = weights.map_or(1.0, |w| w[i]);
+            let base = 4 * groups[i] as usize + 2 * usize::from(y_true[i]);
+            weighted[base] += w * (1.0 - probabilities[i]);
+            weighted[base + 1] += w * probabilities[i];
+            table.cells[base + usize::from(probabilities[i] >= 0.5)] += 1;
+        }
+        Ok(table)
     }
 
     /// Adds rows whose lengths and codes the caller has validated.
@@ -214,6 +240,23 @@ impl ConfusionTable {
     }
 }
 
+/// Checks the row-aligned inputs shared by every accumulation.
+fn validate_rows(n: usize, groups: &[u32], n_groups: usize, weights: Option<&[f64]>) -> Result<()> {
+    Error::check_len("sensitive groups", n, groups.len())?;
+    if let Some(w) = weights {
+        Error::check_len("sample weights", n, w.len())?;
+        Error::check_weights(w)?;
+    }
+    if let Some(row) = groups.iter().position(|&g| g as usize >= n_groups) {
+        return Err(Error::invalid(
+            "group code",
+            groups[row],
+            &format!("row {row}: must be below {n_groups}"),
+        ));
+    }
+    Ok(())
+}
+
 /// The unweighted hot loop: four interleaved count tables so that consecutive rows of the same
 /// group do not wait on each other's increments, then one sum.
 fn count_unweighted(cells: &mut [u64], y: &[bool], p: &[bool], g: &[u32]) {
@@ -259,6 +302,27 @@ mod tests {
         assert_eq!(tw.group(0).tp, 3.0);
         assert_eq!(tw.group(1).tn, 6.0);
         assert_eq!(tw.group(1).rows, 6);
+    }
+
+    #[test]
+    fn expected_counts_are_probability_sums() {
+        let y = [true, true, false, false];
+        let p = [0.25, 1.0, 0.5, 0.0];
+        let t = ConfusionTable::accumulate_expected(&y, &p, &[0, 0, 1, 1], 2, None).unwrap();
+        let a = t.group(0);
+        assert_eq!((a.tp, a.fn_, a.fp, a.tn, a.rows), (1.25, 0.75, 0.0, 0.0, 2));
+        let b = t.group(1);
+        assert_eq!((b.tp, b.fn_, b.fp, b.tn, b.rows), (0.0, 0.0, 0.5, 1.5, 2));
+        // Hard 0/1 probabilities give the hard counts.
+        let hard = [false, true, true, false];
+        let soft: Vec<f64> = hard.iter().map(|&h| f64::from(u8::from(h))).collect();
+        let e = ConfusionTable::accumulate_expected(&y, &soft, &[0, 0, 1, 1], 2, None).unwrap();
+        let h = ConfusionTable::accumulate(&y, &hard, &[0, 0, 1, 1], 2, None).unwrap();
+        assert_eq!(e.groups(), h.groups());
+        assert!(
+            ConfusionTable::accumulate_expected(&y, &[0.0, 1.5, 0.0, 0.0], &[0; 4], 1, None)
+                .is_err()
+        );
     }
 
     #[test]
