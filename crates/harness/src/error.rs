@@ -15,6 +15,12 @@ pub enum HarnessError {
     /// A data file or data request is invalid.
     #[error(transparent)]
     Data(#[from] fairkit_data::DataError),
+    /// A learner failed to fit.
+    #[error(transparent)]
+    Learner(#[from] fairkit_core::LearnerError),
+    /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
+    #[error(transparent)]
+    Method(Box<dyn std::error::Error + Send + Sync>),
     /// A file could not be read or written.
     #[error("{action} {path}: {source}")]
     Io {
@@ -33,4 +39,11 @@ pub enum HarnessError {
         /// The drawing backend's message.
         message: String,
     },
+}
+
+impl HarnessError {
+    /// Wraps a mitigation crate's error.
+    pub fn method(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        HarnessError::Method(Box::new(e))
+    }
 }

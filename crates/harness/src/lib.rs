@@ -10,6 +10,7 @@
 pub mod data;
 mod error;
 pub mod io;
+pub mod method;
 pub mod pareto;
 pub mod plot;
 pub mod summary;
