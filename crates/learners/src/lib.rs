@@ -1,2 +1,42 @@
-//! Placeholder: this crate is created when its work starts.
+//! Baseline learners for fairkit: the only crate that depends on concrete learning libraries.
+//!
+//! Every learner implements [`fairkit_core::Learner`] (fit on features, `bool` labels and
+//! optional sample weights) and its model [`fairkit_core::Classifier`] (labels and a score that
+//! is the probability of label `true`), which the mitigation crates are generic over.
+//!
+//! | learner | params | model | weights |
+//! |---|---|---|---|
+//! | weighted logistic regression (L-BFGS via argmin) | [`LogisticParams`] | [`Logistic`] | honoured |
+//! | decision tree (linfa-trees) | [`TreeParams`] | [`Tree`] | honoured |
+//! | gradient boosting (forust-ml) | [`BoostingParams`] | [`Boosting`] | honoured |
+//! | linfa-logistic as published | [`LinfaLogistic`] | [`Logistic`] | **ignored** |
+//!
+//! [`Estimator`] and [`Model`] wrap them all for the command line, the harness and saved models.
+//! [`conformance::check`] proves (or disproves) that a learner honours weights: integer weights
+//! act as duplicated rows, zero weights as dropped rows, and shifting weight changes predictions.
+//!
+//! Parameters follow linfa's idiom: `X::params()` returns an unchecked builder, checked by
+//! [`linfa::ParamGuard`] (fitting checks implicitly). The weighted logistic regression also
+//! implements linfa's `Fit` and `PredictInplace`, reading `DatasetBase::weights`.
+//!
+//! Every learner refuses labels of a single class (among the rows of positive weight) with an
+//! error; mitigation crates supply their own constant fallback.
 #![deny(missing_docs)]
+
+mod boosting;
+pub mod conformance;
+mod error;
+mod estimator;
+mod input;
+mod linfa_logistic;
+mod logistic;
+#[cfg(test)]
+mod testutil;
+mod tree;
+
+pub use boosting::{Boosting, BoostingParams, BoostingValidParams};
+pub use error::{Error, Result};
+pub use estimator::{Estimator, Model};
+pub use linfa_logistic::LinfaLogistic;
+pub use logistic::{Logistic, LogisticParams, LogisticValidParams};
+pub use tree::{Node, SplitQuality, Tree, TreeParams, TreeValidParams};

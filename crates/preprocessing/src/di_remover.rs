@@ -277,10 +277,15 @@ impl FeatureTransform for DisparateImpactRemover {
         if self.repair_level == 0.0 {
             return Ok(out);
         }
-        for (mut col, feature) in out.columns_mut().into_iter().zip(&self.features) {
-            for (v, &s) in col.iter_mut().zip(&strata) {
-                *v = feature.repair(*v, s, self.repair_level);
-            }
+        for (j, feature) in self.features.iter().enumerate() {
+            let repaired = feature.repaired(self.repair_level);
+            let col: Vec<f64> = x
+                .column(j)
+                .iter()
+                .zip(&strata)
+                .map(|(&v, &s)| repaired[s][nearest(&feature.strata[s].distinct, v)])
+                .collect();
+            out.column_mut(j).assign(&ArrayView1::from(&col[..]));
         }
         Ok(out)
     }
@@ -294,14 +299,24 @@ fn round_half_even(x: f64) -> i64 {
 /// Sorted distinct values (all finite).
 fn sorted_distinct(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
     let mut v: Vec<f64> = values.into_iter().collect();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     v.dedup();
     v
 }
 
-/// The rank of `v` in the sorted distinct `values`; `v` must be one of them.
-fn rank(values: &[f64], v: f64) -> usize {
-    values.partition_point(|&u| u < v)
+/// The rank in the sorted distinct `values` of each of the sorted distinct `subset`, which
+/// must be drawn from `values` (a merge walk).
+fn ranks(values: &[f64], subset: &[f64]) -> Vec<usize> {
+    let mut i = 0;
+    subset
+        .iter()
+        .map(|&v| {
+            while values[i] < v {
+                i += 1;
+            }
+            i
+        })
+        .collect()
 }
 
 impl FeatureRepair {
@@ -312,6 +327,7 @@ impl FeatureRepair {
             per_stratum[s].push(v);
         }
         let distinct: Vec<Vec<f64>> = per_stratum.into_iter().map(sorted_distinct).collect();
+        let positions: Vec<Vec<usize>> = distinct.iter().map(|d| ranks(&values, d)).collect();
         let n_buckets = distinct.iter().map(Vec::len).min().unwrap_or(0);
         let unit = 1.0 / n_buckets as f64;
         // bucket_of[s][k]: the bucket of stratum s's k-th distinct value, if any.
@@ -319,8 +335,8 @@ impl FeatureRepair {
             distinct.iter().map(|d| vec![None; d.len()]).collect();
         // medians[q]: the ranks in V of the strata's lower medians in bucket q.
         let mut medians: Vec<Vec<usize>> = vec![Vec::new(); n_buckets];
-        for (d, buckets) in distinct.iter().zip(&mut bucket_of) {
-            let m = d.len() as i64;
+        for (position, buckets) in positions.iter().zip(&mut bucket_of) {
+            let m = position.len() as i64;
             let mut offset = 0.0;
             for (q, bucket_medians) in medians.iter_mut().enumerate() {
                 let start = round_half_even(offset * m as f64).clamp(0, m);
@@ -329,7 +345,7 @@ impl FeatureRepair {
                 let (start, end) = (start as usize, end as usize);
                 if end > start {
                     buckets[start..end].fill(Some(q));
-                    bucket_medians.push(rank(&values, d[start + (end - start - 1) / 2]));
+                    bucket_medians.push(position[start + (end - start - 1) / 2]);
                 }
             }
         }
@@ -342,9 +358,9 @@ impl FeatureRepair {
             .collect();
         let strata = distinct
             .into_iter()
+            .zip(positions)
             .zip(bucket_of)
-            .map(|(d, buckets)| {
-                let position: Vec<usize> = d.iter().map(|&v| rank(&values, v)).collect();
+            .map(|((d, position), buckets)| {
                 // A value in no bucket (impossible unless rounding leaves a gap) stays put.
                 let target = position
                     .iter()
@@ -365,13 +381,22 @@ impl FeatureRepair {
         }
     }
 
-    /// The repaired value of `v` in stratum `s`.
-    fn repair(&self, v: f64, s: usize, repair_level: f64) -> f64 {
-        let table = &self.strata[s];
-        let k = nearest(&table.distinct, v);
-        let (p, t) = (table.position[k] as i64, table.target[k] as i64);
-        let moved = p + round_half_even((t - p) as f64 * repair_level);
-        self.values[moved as usize]
+    /// The repaired value of every stratum's every distinct value at `repair_level`.
+    fn repaired(&self, repair_level: f64) -> Vec<Vec<f64>> {
+        self.strata
+            .iter()
+            .map(|table| {
+                table
+                    .position
+                    .iter()
+                    .zip(&table.target)
+                    .map(|(&p, &t)| {
+                        let (p, t) = (p as i64, t as i64);
+                        self.values[(p + round_half_even((t - p) as f64 * repair_level)) as usize]
+                    })
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -458,7 +483,7 @@ fn numeric_group_values(schema: &GroupSchema) -> Vec<f64> {
 /// Freedman–Diaconis bin width `2·IQR·n^(−1/3)` with numpy's linear quartiles; 1 when it is 0.
 fn freedman_diaconis_width(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
+    sorted.sort_unstable_by(f64::total_cmp);
     let iqr = percentile_linear(&sorted, 0.75) - percentile_linear(&sorted, 0.25);
     let width = 2.0 * iqr * (sorted.len() as f64).powf(-1.0 / 3.0);
     if width == 0.0 { 1.0 } else { width }

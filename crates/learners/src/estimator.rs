@@ -1,0 +1,240 @@
+//! One enum over every learner, for the command line, the harness and saved models.
+
+use std::fmt;
+use std::str::FromStr;
+
+use fairkit_core::{Classifier, Error as CoreError, Learner, LearnerError, WeightSupport};
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::{Deserialize, Serialize};
+
+use crate::{Boosting, BoostingParams, LinfaLogistic, Logistic, LogisticParams, Tree, TreeParams};
+
+/// Any of the crate's learners with its parameters. Serialized with its name in the field `name`
+/// (`{"name": "tree", "max_depth": 3}`; missing parameters take their defaults); parsed from and
+/// displayed as the bare name with default parameters.
+///
+/// ```
+/// use fairkit_core::{Learner, WeightSupport};
+/// use fairkit_learners::Estimator;
+///
+/// let estimator: Estimator = "tree".parse().unwrap();
+/// assert_eq!(estimator.to_string(), "tree");
+/// assert_eq!(estimator.weight_support(), WeightSupport::Honoured);
+/// let weight_blind: Estimator = "linfa-logistic".parse().unwrap();
+/// assert_eq!(weight_blind.weight_support(), WeightSupport::Ignored);
+/// assert!("forest".parse::<Estimator>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "kebab-case")]
+pub enum Estimator {
+    /// The weighted logistic regression ([`Logistic`]).
+    Logistic(LogisticParams),
+    /// A decision tree through linfa-trees ([`Tree`]).
+    Tree(TreeParams),
+    /// Gradient-boosted trees through forust-ml ([`Boosting`]).
+    Boosting(BoostingParams),
+    /// linfa-logistic as published, which ignores sample weights ([`LinfaLogistic`]).
+    LinfaLogistic(LinfaLogistic),
+}
+
+impl Estimator {
+    /// The names [`FromStr`] accepts.
+    pub const NAMES: [&'static str; 4] = ["logistic", "tree", "boosting", "linfa-logistic"];
+}
+
+impl Default for Estimator {
+    fn default() -> Self {
+        Estimator::Logistic(LogisticParams::default())
+    }
+}
+
+impl fmt::Display for Estimator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Estimator::Logistic(_) => "logistic",
+            Estimator::Tree(_) => "tree",
+            Estimator::Boosting(_) => "boosting",
+            Estimator::LinfaLogistic(_) => "linfa-logistic",
+        })
+    }
+}
+
+impl FromStr for Estimator {
+    type Err = CoreError;
+
+    fn from_str(name: &str) -> Result<Self, CoreError> {
+        match name {
+            "logistic" => Ok(Estimator::Logistic(LogisticParams::default())),
+            "tree" => Ok(Estimator::Tree(TreeParams::default())),
+            "boosting" => Ok(Estimator::Boosting(BoostingParams::default())),
+            "linfa-logistic" => Ok(Estimator::LinfaLogistic(LinfaLogistic::default())),
+            other => Err(CoreError::invalid(
+                "estimator",
+                other,
+                &format!("must be one of {}", Estimator::NAMES.join(", ")),
+            )),
+        }
+    }
+}
+
+/// A model fitted by an [`Estimator`]; serializable, so that saved model files can hold it
+/// (tagged by `kind`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Model {
+    /// A logistic regression (from `logistic` or `linfa-logistic`).
+    Logistic(Logistic),
+    /// A decision tree.
+    Tree(Tree),
+    /// A boosted ensemble.
+    Boosting(Boosting),
+}
+
+impl Model {
+    fn classifier(&self) -> &dyn Classifier {
+        match self {
+            Model::Logistic(m) => m,
+            Model::Tree(m) => m,
+            Model::Boosting(m) => m,
+        }
+    }
+}
+
+impl Classifier for Model {
+    fn n_features(&self) -> usize {
+        self.classifier().n_features()
+    }
+
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
+        self.classifier().predict(x)
+    }
+
+    fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
+        self.classifier().score(x)
+    }
+}
+
+impl Learner for Estimator {
+    type Model = Model;
+
+    fn name(&self) -> String {
+        self.to_string()
+    }
+
+    fn weight_support(&self) -> WeightSupport {
+        match self {
+            Estimator::Logistic(p) => p.weight_support(),
+            Estimator::Tree(p) => p.weight_support(),
+            Estimator::Boosting(p) => p.weight_support(),
+            Estimator::LinfaLogistic(p) => p.weight_support(),
+        }
+    }
+
+    fn fit(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<Model, LearnerError> {
+        self.fit_warm(x, y, weights, None)
+    }
+
+    /// Warm-starts the logistic regression from a previous logistic model; the other learners
+    /// fit from scratch.
+    fn fit_warm(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+        warm: Option<&Model>,
+    ) -> Result<Model, LearnerError> {
+        Ok(match self {
+            Estimator::Logistic(p) => {
+                let warm = match warm {
+                    Some(Model::Logistic(m)) => Some(m),
+                    _ => None,
+                };
+                Model::Logistic(p.fit_warm(x, y, weights, warm)?)
+            }
+            Estimator::Tree(p) => Model::Tree(p.fit(x, y, weights)?),
+            Estimator::Boosting(p) => Model::Boosting(p.fit(x, y, weights)?),
+            Estimator::LinfaLogistic(p) => Model::Logistic(p.fit(x, y, weights)?),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::logistic_data;
+
+    #[test]
+    fn names_round_trip() {
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            assert_eq!(estimator.to_string(), name);
+            assert_eq!(estimator.name(), name);
+        }
+        let err = "forest".parse::<Estimator>().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("logistic, tree, boosting, linfa-logistic"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn serde_names_and_default_parameters() {
+        let tree: Estimator = serde_json::from_str(r#"{"name": "tree", "max_depth": 3}"#).unwrap();
+        assert_eq!(tree, Estimator::Tree(TreeParams::new().max_depth(Some(3))));
+        let blind: Estimator = serde_json::from_str(r#"{"name": "linfa-logistic"}"#).unwrap();
+        assert_eq!(blind, Estimator::LinfaLogistic(LinfaLogistic::default()));
+        assert!(serde_json::from_str::<Estimator>(r#"{"name": "tree", "depth": 3}"#).is_err());
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            let json = serde_json::to_string(&estimator).unwrap();
+            assert_eq!(serde_json::from_str::<Estimator>(&json).unwrap(), estimator);
+        }
+    }
+
+    #[test]
+    fn saved_models_predict_the_same() {
+        let (x, y) = logistic_data(31, 200, 3);
+        for name in Estimator::NAMES {
+            let estimator: Estimator = name.parse().unwrap();
+            let model = estimator.fit(x.view(), y.view(), None).unwrap();
+            let json = serde_json::to_string(&model).unwrap();
+            let loaded: Model = serde_json::from_str(&json).unwrap();
+            assert_eq!(loaded.score(x.view()), model.score(x.view()), "{name}");
+            assert_eq!(loaded.predict(x.view()), model.predict(x.view()), "{name}");
+            assert_eq!(loaded.n_features(), 3);
+            // scores are probabilities of label `true` and agree with the labels
+            let scores = model.score(x.view());
+            assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+            let accuracy = model
+                .predict(x.view())
+                .iter()
+                .zip(&y)
+                .filter(|(p, t)| p == t)
+                .count();
+            assert!(accuracy > 130, "{name}: {accuracy}");
+        }
+    }
+
+    #[test]
+    fn warm_start_passes_through_for_logistic() {
+        let (x, y) = logistic_data(32, 300, 3);
+        let estimator = Estimator::default();
+        let first = estimator.fit(x.view(), y.view(), None).unwrap();
+        let again = estimator
+            .fit_warm(x.view(), y.view(), None, Some(&first))
+            .unwrap();
+        match (first, again) {
+            (Model::Logistic(a), Model::Logistic(b)) => {
+                assert!(b.iterations() <= 1, "{}", b.iterations());
+                assert_eq!(a.coefficients().len(), b.coefficients().len());
+            }
+            _ => panic!("logistic models expected"),
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Input checks shared by every learner.
+
+use fairkit_core::Error as CoreError;
+use ndarray::{ArrayView1, ArrayView2};
+
+use crate::Result;
+
+/// Checks a fit's inputs: at least one row, aligned lengths, finite features, valid weights with
+/// a positive total, and both label classes among the rows of positive weight.
+pub(crate) fn check_fit(
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+) -> Result<()> {
+    if x.nrows() == 0 {
+        return Err(CoreError::Empty {
+            what: "training data".into(),
+        }
+        .into());
+    }
+    CoreError::check_len("labels", x.nrows(), y.len())?;
+    check_finite(x, "features")?;
+    let mut seen = [false; 2];
+    match weights {
+        Some(w) => {
+            CoreError::check_len("sample weights", x.nrows(), w.len())?;
+            let w = w.to_vec();
+            CoreError::check_weights(&w)?;
+            if w.iter().sum::<f64>() <= 0.0 {
+                return Err(CoreError::invalid(
+                    "sample weights",
+                    "all zero",
+                    "at least one weight must be positive",
+                )
+                .into());
+            }
+            for (&label, &wi) in y.iter().zip(&w) {
+                if wi > 0.0 {
+                    seen[usize::from(label)] = true;
+                }
+            }
+        }
+        None => y.iter().for_each(|&label| seen[usize::from(label)] = true),
+    }
+    match seen {
+        [true, true] => Ok(()),
+        [_, positive] => Err(CoreError::SingleClass {
+            class: if positive { "1" } else { "0" }.into(),
+            context: if weights.is_some() {
+                " among the rows of positive weight".into()
+            } else {
+                String::new()
+            },
+        }
+        .into()),
+    }
+}
+
+/// Checks that every feature value is finite.
+pub(crate) fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
+    for (row, values) in x.rows().into_iter().enumerate() {
+        if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+            return Err(CoreError::NonFinite {
+                what: what.into(),
+                row,
+                value: v.to_string(),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// The rows of positive weight (all rows without weights).
+pub(crate) fn kept_rows(n: usize, weights: Option<ArrayView1<'_, f64>>) -> Option<Vec<usize>> {
+    let w = weights?;
+    if w.iter().all(|&wi| wi > 0.0) {
+        return None;
+    }
+    Some((0..n).filter(|&i| w[i] > 0.0).collect())
+}

@@ -1,0 +1,229 @@
+//! The L-BFGS solver of the weighted logistic regression, and its linfa traits.
+
+use std::cell::RefCell;
+
+use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
+use argmin::solver::linesearch::MoreThuenteLineSearch;
+use argmin::solver::quasinewton::LBFGS;
+use linfa::dataset::{AsSingleTargets, DatasetBase};
+use linfa::traits::{Fit, PredictInplace};
+use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
+
+use super::{Logistic, LogisticValidParams};
+use crate::input::{check_fit, kept_rows};
+use crate::{Error, Result};
+
+/// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).
+const LBFGS_MEMORY: usize = 10;
+
+/// `log(1 + exp(t))` without overflow.
+pub(crate) fn softplus(t: f64) -> f64 {
+    t.max(0.0) + (-t.abs()).exp().ln_1p()
+}
+
+/// `1 / (1 + exp(-t))` without overflow.
+pub(crate) fn sigmoid(t: f64) -> f64 {
+    if t >= 0.0 {
+        1.0 / (1.0 + (-t).exp())
+    } else {
+        let e = t.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// A point with its cost and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
+/// The weight-averaged objective `(sum_i w_i log(1 + exp(-y_i z_i)) + alpha/2 |beta|^2) / sum_i w_i`
+/// (same minimiser as the summed one, gradients of order one for the line search), over
+/// parameters `[beta, intercept]`.
+struct Objective<'a> {
+    /// Row-major features.
+    x: ArrayView2<'a, f64>,
+    /// Labels as -1 / +1.
+    sign: Array1<f64>,
+    /// Weights divided by their sum.
+    weight: Array1<f64>,
+    /// `alpha` divided by the weight sum.
+    alpha: f64,
+    fit_intercept: bool,
+    /// The last point and its cost and gradient: the line search asks for both at each point,
+    /// and one pass over the rows computes both.
+    cache: RefCell<Option<Evaluation>>,
+}
+
+impl Objective<'_> {
+    /// Cost and gradient at `theta`, in one pass over the rows.
+    fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
+        if let Some((point, cost, grad)) = &*self.cache.borrow()
+            && point == theta
+        {
+            return (*cost, grad.clone());
+        }
+        let p = self.x.ncols();
+        let beta = theta.slice(s![..p]);
+        let intercept = if self.fit_intercept { theta[p] } else { 0.0 };
+        let mut loss = 0.0;
+        let mut grad = Array1::zeros(theta.len());
+        let mut intercept_grad = 0.0;
+        {
+            let mut beta_grad = grad.slice_mut(s![..p]);
+            for ((row, &sign), &w) in self.x.rows().into_iter().zip(&self.sign).zip(&self.weight) {
+                let margin = sign * (row.dot(&beta) + intercept);
+                loss += w * softplus(-margin);
+                // d/dz of w log(1 + exp(-y z)) = -w y sigmoid(-y z)
+                let residual = -w * sign * sigmoid(-margin);
+                beta_grad.scaled_add(residual, &row);
+                intercept_grad += residual;
+            }
+            beta_grad.scaled_add(self.alpha, &beta);
+        }
+        if self.fit_intercept {
+            grad[p] = intercept_grad;
+        }
+        let cost = loss + 0.5 * self.alpha * beta.dot(&beta);
+        *self.cache.borrow_mut() = Some((theta.clone(), cost, grad.clone()));
+        (cost, grad)
+    }
+}
+
+impl CostFunction for Objective<'_> {
+    type Param = Array1<f64>;
+    type Output = f64;
+
+    fn cost(&self, theta: &Array1<f64>) -> std::result::Result<f64, argmin::core::Error> {
+        Ok(self.evaluate(theta).0)
+    }
+}
+
+impl Gradient for Objective<'_> {
+    type Param = Array1<f64>;
+    type Gradient = Array1<f64>;
+
+    fn gradient(
+        &self,
+        theta: &Array1<f64>,
+    ) -> std::result::Result<Array1<f64>, argmin::core::Error> {
+        Ok(self.evaluate(theta).1)
+    }
+}
+
+/// Fits the weighted logistic regression (inputs are checked here).
+pub(crate) fn fit(
+    params: &LogisticValidParams,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+    warm: Option<&Logistic>,
+) -> Result<Logistic> {
+    check_fit(x, y, weights)?;
+    // Rows of zero weight are dropped, so that they are exactly as if absent.
+    if let Some(rows) = kept_rows(x.nrows(), weights) {
+        let x = x.select(Axis(0), &rows);
+        let y = y.select(Axis(0), &rows);
+        let w = weights.map(|w| w.select(Axis(0), &rows));
+        return solve(
+            params,
+            x.view(),
+            y.view(),
+            w.as_ref().map(|w| w.view()),
+            warm,
+        );
+    }
+    solve(params, x, y, weights, warm)
+}
+
+fn solve(
+    params: &LogisticValidParams,
+    x: ArrayView2<'_, f64>,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+    warm: Option<&Logistic>,
+) -> Result<Logistic> {
+    let n = x.nrows();
+    let p = x.ncols();
+    let x = x.as_standard_layout();
+    let weight = match weights {
+        Some(w) => w.to_owned(),
+        None => Array1::ones(n),
+    };
+    let total = weight.sum();
+    let problem = Objective {
+        x: x.view(),
+        sign: y.mapv(|label| if label { 1.0 } else { -1.0 }),
+        weight: weight / total,
+        alpha: params.alpha / total,
+        fit_intercept: params.fit_intercept,
+        cache: RefCell::new(None),
+    };
+    let n_params = p + usize::from(params.fit_intercept);
+    let init = match warm {
+        Some(model) if model.coefficients.len() == p => {
+            let mut init: Vec<f64> = model.coefficients.clone();
+            if params.fit_intercept {
+                init.push(model.intercept);
+            }
+            Array1::from(init)
+        }
+        _ => Array1::zeros(n_params),
+    };
+    let solver_error = |e: argmin::core::Error| Error::Solver {
+        message: e.to_string(),
+    };
+    let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
+        .with_tolerance_grad(params.gradient_tolerance)
+        .map_err(solver_error)?;
+    let result = Executor::new(problem, solver)
+        .configure(|state| state.param(init).max_iters(params.max_iterations))
+        .run()
+        .map_err(solver_error)?;
+    let state = result.state();
+    let theta = state.get_best_param().ok_or_else(|| Error::Solver {
+        message: "no parameters were evaluated".into(),
+    })?;
+    let converged = !matches!(
+        state.get_termination_reason(),
+        Some(TerminationReason::MaxItersReached)
+    );
+    Ok(Logistic {
+        coefficients: theta.iter().take(p).copied().collect(),
+        intercept: if params.fit_intercept { theta[p] } else { 0.0 },
+        iterations: state.get_iter(),
+        converged,
+    })
+}
+
+impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for LogisticValidParams
+where
+    D: Data<Elem = f64>,
+    T: AsSingleTargets<Elem = bool>,
+{
+    type Object = Logistic;
+
+    /// Fits on a linfa dataset, honouring its sample weights (`DatasetBase::weights`).
+    fn fit(&self, dataset: &DatasetBase<ArrayBase<D, Ix2>, T>) -> Result<Logistic> {
+        let y = dataset.as_single_targets();
+        let weights: Option<Array1<f64>> = dataset
+            .weights()
+            .map(|w| w.iter().map(|&wi| f64::from(wi)).collect());
+        fit(
+            self,
+            dataset.records().view(),
+            y.view(),
+            weights.as_ref().map(|w| w.view()),
+            None,
+        )
+    }
+}
+
+impl<D: Data<Elem = f64>> PredictInplace<ArrayBase<D, Ix2>, Array1<bool>> for Logistic {
+    /// Predicts label `true` where the probability of the positive class exceeds one half.
+    fn predict_inplace(&self, x: &ArrayBase<D, Ix2>, y: &mut Array1<bool>) {
+        assert_eq!(x.nrows(), y.len(), "one target per row");
+        y.assign(&self.decision_function(x.view()).mapv(|z| z > 0.0));
+    }
+
+    fn default_target(&self, x: &ArrayBase<D, Ix2>) -> Array1<bool> {
+        Array1::from_elem(x.nrows(), false)
+    }
+}
