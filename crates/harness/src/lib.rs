@@ -10,7 +10,7 @@
 pub mod data;
 mod error;
 pub mod io;
-pub mod method;
+// pub mod method; (enabled once the learners crate lands)
 pub mod pareto;
 pub mod plot;
 pub mod summary;
