@@ -9,8 +9,9 @@
 
 pub mod data;
 mod error;
+pub mod evaluate;
 pub mod io;
-// pub mod method; (enabled once the learners crate lands)
+pub mod method;
 pub mod pareto;
 pub mod plot;
 pub mod summary;

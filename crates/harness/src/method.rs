@@ -268,7 +268,10 @@ impl MethodSpec {
     /// Whether the fitted method predicts at random (its expected and sampled predictions
     /// differ).
     pub fn is_randomized(&self) -> bool {
-        matches!(self, MethodSpec::Expgrad { .. } | MethodSpec::Threshold { .. })
+        matches!(
+            self,
+            MethodSpec::Expgrad { .. } | MethodSpec::Threshold { .. }
+        )
     }
 
     /// Whether the method refits the estimator with sample weights it computes.
@@ -295,7 +298,10 @@ impl MethodSpec {
     /// A short name: the preset name when the parameters are a preset's, else the family with
     /// its constraint.
     pub fn name(&self) -> String {
-        if let Some(p) = PRESETS.iter().find(|p| p.parse::<MethodSpec>().as_ref() == Ok(self)) {
+        if let Some(p) = PRESETS
+            .iter()
+            .find(|p| p.parse::<MethodSpec>().as_ref() == Ok(self))
+        {
             return p.to_string();
         }
         match self {
