@@ -448,12 +448,7 @@ mod tests {
 
     #[test]
     fn o3_label_metrics_and_proxies() {
-        let g = Groups::from_labels(
-            "g",
-            &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
-        )
-        .unwrap();
-        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
+        let (y, _, g) = crate::testutil::o1();
         // Columns: the group itself, noise unrelated to it, a constant, a partial proxy.
         let x = Array2::from_shape_fn((12, 4), |(i, j)| match j {
             0 => f64::from(u8::from(i < 6)),

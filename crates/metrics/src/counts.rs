@@ -89,7 +89,16 @@ impl ConfusionTable {
             Error::check_len("sample weights", n, w.len())?;
             Error::check_weights(w)?;
         }
-        if let Some(row) = groups.iter().position(|&g| g as usize >= n_groups) {
+        // A vectorized max first; the offending row is searched only on error.
+        let too_big = groups
+            .iter()
+            .copied()
+            .max()
+            .is_some_and(|m| m as usize >= n_groups);
+        if let Some(row) = too_big
+            .then(|| groups.iter().position(|&g| g as usize >= n_groups))
+            .flatten()
+        {
             return Err(Error::invalid(
                 "group code",
                 groups[row],
@@ -98,6 +107,51 @@ impl ConfusionTable {
         }
         let mut table = Self::new(n_groups, weights.is_some());
         table.add_rows(y_true, y_pred, groups, weights);
+        Ok(table)
+    }
+
+    /// Expected counts under randomized predictions (AIF360's "generalized" counts, SPEC 1.2):
+    /// row `i` predicts positive with probability `pmf[i]`, so it adds `w_i · pmf_i` to its
+    /// predicted-positive cell and `w_i · (1 − pmf_i)` to its predicted-negative cell. The
+    /// table is weighted; row counts stay unweighted (each row counts once).
+    ///
+    /// Probabilities may exceed `[0, 1]` by rounding (up to `1e-9`); they are used as given.
+    ///
+    /// # Errors
+    /// As [`accumulate`](Self::accumulate), and a probability outside `[0, 1]` (or NaN).
+    pub fn accumulate_expected(
+        y_true: &[bool],
+        pmf: &[f64],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = y_true.len();
+        Error::check_len("predicted probabilities", n, pmf.len())?;
+        if let Some(row) = pmf.iter().position(|p| !(-1e-9..=1.0 + 1e-9).contains(p)) {
+            return Err(Error::invalid(
+                "predicted probability",
+                pmf[row],
+                &format!("row {row}: must be in [0, 1]"),
+            ));
+        }
+        let hard: Vec<bool> = pmf.iter().map(|&p| p >= 0.5).collect();
+        let ones;
+        let w = match weights {
+            Some(w) => w,
+            None => {
+                ones = vec![1.0; n];
+                &ones
+            }
+        };
+        let mut table = Self::accumulate(y_true, &hard, groups, n_groups, Some(w))?;
+        let weighted = table.weighted.as_mut().expect("weighted table");
+        weighted.iter_mut().for_each(|v| *v = 0.0);
+        for i in 0..n {
+            let base = 4 * groups[i] as usize + 2 * usize::from(y_true[i]);
+            weighted[base + 1] += w[i] * pmf[i];
+            weighted[base] += w[i] * (1.0 - pmf[i]);
+        }
         Ok(table)
     }
 
@@ -222,18 +276,17 @@ fn count_unweighted(cells: &mut [u64], y: &[bool], p: &[bool], g: &[u32]) {
     let (l0, rest) = lanes.split_at_mut(width);
     let (l1, rest) = rest.split_at_mut(width);
     let (l2, l3) = rest.split_at_mut(width);
-    let n = y.len();
-    let chunks = n / 4;
-    let key = |i: usize| 4 * g[i] as usize + cell(y[i], p[i]);
-    for c in 0..chunks {
-        let i = 4 * c;
-        l0[key(i)] += 1;
-        l1[key(i + 1)] += 1;
-        l2[key(i + 2)] += 1;
-        l3[key(i + 3)] += 1;
+    let key = |g: u32, y: bool, p: bool| 4 * g as usize + cell(y, p);
+    let (yc, pc, gc) = (y.chunks_exact(4), p.chunks_exact(4), g.chunks_exact(4));
+    let tail = (yc.remainder(), pc.remainder(), gc.remainder());
+    for ((y, p), g) in yc.zip(pc).zip(gc) {
+        l0[key(g[0], y[0], p[0])] += 1;
+        l1[key(g[1], y[1], p[1])] += 1;
+        l2[key(g[2], y[2], p[2])] += 1;
+        l3[key(g[3], y[3], p[3])] += 1;
     }
-    for i in 4 * chunks..n {
-        l0[key(i)] += 1;
+    for ((&y, &p), &g) in tail.0.iter().zip(tail.1).zip(tail.2) {
+        l0[key(g, y, p)] += 1;
     }
     for k in 0..width {
         cells[k] += l0[k] + l1[k] + l2[k] + l3[k];
@@ -259,6 +312,18 @@ mod tests {
         assert_eq!(tw.group(0).tp, 3.0);
         assert_eq!(tw.group(1).tn, 6.0);
         assert_eq!(tw.group(1).rows, 6);
+    }
+
+    #[test]
+    fn expected_counts_split_each_row() {
+        let y = [true, false];
+        let t = ConfusionTable::accumulate_expected(&y, &[0.25, 1.0], &[0, 0], 1, None).unwrap();
+        let c = t.group(0);
+        assert_eq!((c.tp, c.fn_, c.fp, c.tn, c.rows), (0.25, 0.75, 1.0, 0.0, 2));
+        let hard = ConfusionTable::accumulate(&y, &[false, true], &[0, 0], 1, Some(&[1.0, 1.0]));
+        let soft = ConfusionTable::accumulate_expected(&y, &[0.0, 1.0], &[0, 0], 1, None);
+        assert_eq!(hard, soft);
+        assert!(ConfusionTable::accumulate_expected(&y, &[0.5, 1.5], &[0, 0], 1, None).is_err());
     }
 
     #[test]

@@ -220,20 +220,7 @@ impl InequalityIndices {
 mod tests {
     use super::*;
 
-    fn o1() -> (Vec<bool>, Vec<bool>, Groups) {
-        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]
-            .map(|v| v == 1)
-            .to_vec();
-        let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]
-            .map(|v| v == 1)
-            .to_vec();
-        let g = Groups::from_labels(
-            "g",
-            &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
-        )
-        .unwrap();
-        (y, p, g)
-    }
+    use crate::testutil::o1;
 
     #[test]
     fn o5_on_o1() {

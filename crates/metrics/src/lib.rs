@@ -17,6 +17,7 @@
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
 //! * [`audit`]: statistics of the labels before training, and proxy candidates.
+//! * [`aif360`]: AIF360's two-group (privileged / unprivileged) conventions.
 //!
 //! ```
 //! use fairkit_metrics::{ConfusionTable, Metric};
@@ -32,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod aggregate;
+pub mod aif360;
 pub mod audit;
 mod bootstrap;
 pub mod consistency;
@@ -43,6 +45,8 @@ mod rates;
 mod render;
 mod report;
 mod ser;
+#[cfg(test)]
+mod testutil;
 
 pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
 pub use bootstrap::{BootstrapParams, quantile_linear};

@@ -186,19 +186,11 @@ impl GroupedReport {
 
 #[cfg(test)]
 mod tests {
-    use fairkit_core::Groups;
-
     use crate::{GroupedReport, ReportInput};
 
     #[test]
     fn o1_table() {
-        let g = Groups::from_labels(
-            "g",
-            &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"],
-        )
-        .unwrap();
-        let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
-        let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);
+        let (y, p, g) = crate::testutil::o1();
         let r = GroupedReport::params()
             .compute(ReportInput::new(&y, &p, &g))
             .unwrap();

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::Groups;
-use fairkit_metrics::{Disparity, GroupedReport, Metric, ReportInput};
+use fairkit_metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
 use serde_json::Value;
 
 /// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
@@ -57,126 +57,198 @@ fn check(what: &str, got: f64, want: &Value, checked: &mut usize) {
     *checked += 1;
 }
 
-fn cross_check(dataset: &str) {
-    let (Some(csv_path), Some(json_path)) = (
-        shared(&format!(
+/// One dataset's expected JSON and test predictions.
+struct Reference {
+    expected: Value,
+    headers: csv::StringRecord,
+    records: Vec<csv::StringRecord>,
+    y: Vec<bool>,
+    groups: Groups,
+}
+
+impl Reference {
+    fn load(dataset: &str) -> Option<Self> {
+        let csv_path = shared(&format!(
             "reference/expected/{dataset}_test_predictions.csv"
-        )),
-        shared(&format!("reference/expected/{dataset}.json")),
-    ) else {
+        ))?;
+        let json_path = shared(&format!("reference/expected/{dataset}.json"))?;
+        let expected = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
+        let mut reader = csv::Reader::from_path(csv_path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let mut r = Reference {
+            expected,
+            headers,
+            records,
+            y: Vec::new(),
+            groups: Groups::from_labels("sensitive", &["-"]).unwrap(),
+        };
+        let label = r.column("label");
+        r.y = r.records.iter().map(|row| bit(&row[label])).collect();
+        let s = r.column("sensitive");
+        let sensitive: Vec<&str> = r.records.iter().map(|row| &row[s]).collect();
+        r.groups = Groups::from_labels("sensitive", &sensitive).unwrap();
+        Some(r)
+    }
+
+    fn column(&self, name: &str) -> usize {
+        self.headers.iter().position(|h| h == name).unwrap()
+    }
+
+    fn values(&self, column: usize) -> impl Iterator<Item = &str> {
+        self.records.iter().map(move |r| &r[column])
+    }
+}
+
+/// Compares a report with a block of the JSON: the per-group fields overall and by group,
+/// balanced accuracy, and the disparities that every block has.
+fn check_block(name: &str, report: &GroupedReport, t: &Value, checked: &mut usize) {
+    let fields = [
+        ("count", Metric::Count),
+        ("base_rate", Metric::BaseRate),
+        ("selection_rate", Metric::SelectionRate),
+        ("accuracy", Metric::Accuracy),
+        ("tpr", Metric::TruePositiveRate),
+        ("fpr", Metric::FalsePositiveRate),
+        ("ppv", Metric::PositivePredictiveValue),
+    ];
+    for (key, m) in fields {
+        check(
+            &format!("{name} overall {key}"),
+            report.overall(m),
+            &t["overall"][key],
+            checked,
+        );
+        for (code, label) in report.labels().iter().enumerate() {
+            let got = report.value(m, code as u32);
+            check(
+                &format!("{name} {label} {key}"),
+                got,
+                &t["by_group"][label][key],
+                checked,
+            );
+        }
+    }
+    let bal = report.overall(Metric::BalancedAccuracy);
+    check(
+        &format!("{name} balanced accuracy"),
+        bal,
+        &t["balanced_accuracy"],
+        checked,
+    );
+    let disparities = [
+        (
+            "demographic_parity_difference",
+            Disparity::DemographicParityDifference,
+        ),
+        (
+            "demographic_parity_ratio",
+            Disparity::DemographicParityRatio,
+        ),
+        (
+            "equalized_odds_difference",
+            Disparity::EqualizedOddsDifference,
+        ),
+        (
+            "equal_opportunity_difference",
+            Disparity::EqualOpportunityDifference,
+        ),
+        (
+            "predictive_parity_gap",
+            Disparity::PredictiveParityDifference,
+        ),
+        ("tpr_gap", Disparity::EqualOpportunityDifference),
+    ];
+    for (key, d) in disparities {
+        check(
+            &format!("{name} {key}"),
+            report.disparity(d),
+            &t[key],
+            checked,
+        );
+    }
+    let fpr_gap = report.aggregate(Metric::FalsePositiveRate).difference;
+    check(&format!("{name} fpr_gap"), fpr_gap, &t["fpr_gap"], checked);
+}
+
+/// Every hard-prediction column against its method's `test` block.
+fn cross_check(dataset: &str) {
+    let Some(r) = Reference::load(dataset) else {
         return;
     };
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
-    let mut reader = csv::Reader::from_path(csv_path).unwrap();
-    let headers = reader.headers().unwrap().clone();
-    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let y: Vec<bool> = records.iter().map(|r| bit(&r[col("label")])).collect();
-    let sensitive: Vec<&str> = records.iter().map(|r| &r[col("sensitive")]).collect();
-    let groups = Groups::from_labels("sensitive", &sensitive).unwrap();
     let mut checked = 0;
     let mut columns = 0;
-    for (j, name) in headers.iter().enumerate() {
+    for (j, name) in r.headers.iter().enumerate() {
         if !name.contains("_pred") {
             continue;
         }
         columns += 1;
-        let p: Vec<bool> = records.iter().map(|r| bit(&r[j])).collect();
+        let p: Vec<bool> = r.values(j).map(bit).collect();
         let report = GroupedReport::params()
-            .compute(ReportInput::new(&y, &p, &groups))
+            .compute(ReportInput::new(&r.y, &p, &r.groups))
             .unwrap();
-        let t = &expected["methods"][method_of(name)]["test"];
-        let fields = [
-            ("count", Metric::Count),
-            ("base_rate", Metric::BaseRate),
-            ("selection_rate", Metric::SelectionRate),
-            ("accuracy", Metric::Accuracy),
-            ("tpr", Metric::TruePositiveRate),
-            ("fpr", Metric::FalsePositiveRate),
-            ("ppv", Metric::PositivePredictiveValue),
-        ];
-        for (key, m) in fields {
-            check(
-                &format!("{name} overall {key}"),
-                report.overall(m),
-                &t["overall"][key],
-                &mut checked,
-            );
-            for (code, label) in report.labels().iter().enumerate() {
-                check(
-                    &format!("{name} {label} {key}"),
-                    report.value(m, code as u32),
-                    &t["by_group"][label][key],
-                    &mut checked,
-                );
-            }
-        }
+        let t = &r.expected["methods"][method_of(name)]["test"];
+        check_block(name, &report, t, &mut checked);
         let bal = report.overall(Metric::BalancedAccuracy);
         check(
-            &format!("{name} balanced accuracy"),
+            &format!("{name} overall balanced accuracy"),
             bal,
             &t["overall"]["balanced_accuracy"],
             &mut checked,
         );
-        check(
-            &format!("{name} balanced accuracy"),
-            bal,
-            &t["balanced_accuracy"],
-            &mut checked,
-        );
+        let acc = report.overall(Metric::Accuracy);
         check(
             &format!("{name} accuracy"),
-            report.overall(Metric::Accuracy),
+            acc,
             &t["accuracy"],
             &mut checked,
         );
-        let disparities = [
-            (
-                "demographic_parity_difference",
-                Disparity::DemographicParityDifference,
-            ),
-            (
-                "demographic_parity_ratio",
-                Disparity::DemographicParityRatio,
-            ),
-            (
-                "equalized_odds_difference",
-                Disparity::EqualizedOddsDifference,
-            ),
-            (
-                "equal_opportunity_difference",
-                Disparity::EqualOpportunityDifference,
-            ),
-            (
-                "predictive_parity_gap",
-                Disparity::PredictiveParityDifference,
-            ),
-            ("tpr_gap", Disparity::EqualOpportunityDifference),
-            (
-                "equalized_odds_ratio_fairlearn",
-                Disparity::EqualizedOddsRatio,
-            ),
-        ];
-        for (key, d) in disparities {
-            check(
-                &format!("{name} {key}"),
-                report.disparity(d),
-                &t[key],
-                &mut checked,
-            );
-        }
-        let fpr_gap = report.aggregate(Metric::FalsePositiveRate).difference;
+        let eo_ratio = report.disparity(Disparity::EqualizedOddsRatio);
         check(
-            &format!("{name} fpr_gap"),
-            fpr_gap,
-            &t["fpr_gap"],
+            &format!("{name} EO ratio"),
+            eo_ratio,
+            &t["equalized_odds_ratio_fairlearn"],
             &mut checked,
         );
     }
     assert_eq!(columns, 8, "{dataset}: prediction columns");
-    // 8 columns x (7 fields x 3 rows + 3 + 8) values.
-    assert_eq!(checked, 8 * (7 * 3 + 3 + 8), "{dataset}: values compared");
+    // 8 columns x (7 fields x 3 rows + 1 + 7 disparities + 3 more).
+    assert_eq!(
+        checked,
+        8 * (7 * 3 + 1 + 7 + 3),
+        "{dataset}: values compared"
+    );
+}
+
+/// The randomized predictors' `expected_under_randomization` blocks, from the `*_pmf` columns
+/// through expected counts.
+fn cross_check_expected(dataset: &str) {
+    let Some(r) = Reference::load(dataset) else {
+        return;
+    };
+    let mut checked = 0;
+    for method in ["eg_dp", "eg_eo", "eg_tprp", "to_dp", "to_eo"] {
+        let j = r.column(&format!("{method}_pmf"));
+        let pmf: Vec<f64> = r.values(j).map(|v| v.parse().unwrap()).collect();
+        let (codes, n_groups) = (r.groups.codes(), r.groups.n_groups());
+        let table = ConfusionTable::accumulate_expected(&r.y, &pmf, codes, n_groups, None).unwrap();
+        let report = GroupedReport::params()
+            .from_table(&table, r.groups.schema())
+            .unwrap();
+        let t = &r.expected["methods"][method]["test"]["expected_under_randomization"];
+        check_block(method, &report, t, &mut checked);
+    }
+    assert_eq!(checked, 5 * (7 * 3 + 1 + 7), "{dataset}: values compared");
+}
+
+#[test]
+fn credit_expected_under_randomization() {
+    cross_check_expected("credit");
+}
+
+#[test]
+fn compas_expected_under_randomization() {
+    cross_check_expected("compas");
 }
 
 #[test]
