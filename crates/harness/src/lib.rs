@@ -1,2 +1,19 @@
-//! Placeholder: this crate is created when its work starts.
+//! The fairkit comparison harness and the only library crate that touches files.
+//!
+//! * [`io`]: reading input files with their path in every error, and atomic writes
+//!   (temporary file + rename), so a failed run never leaves a partial output file.
+//! * [`pareto`]: the accuracy-versus-disparity Pareto front.
+//! * [`summary`]: mean and standard deviation across seeds.
+//! * [`plot`]: the trade-off picture as SVG.
 #![deny(missing_docs)]
+
+pub mod data;
+mod error;
+pub mod evaluate;
+pub mod io;
+pub mod method;
+pub mod pareto;
+pub mod plot;
+pub mod summary;
+
+pub use error::{HarnessError, Result};

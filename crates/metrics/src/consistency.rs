@@ -121,16 +121,17 @@ pub fn nearest_neighbors(x: ArrayView2<'_, f64>, k: usize) -> Result<Array2<usiz
 pub fn consistency(x: ArrayView2<'_, f64>, y_pred: &[bool], k: usize) -> Result<f64> {
     Error::check_len("predictions", x.nrows(), y_pred.len())?;
     let nn = nearest_neighbors(x, k)?;
-    let total: f64 = nn
+    // Σ_i |k ŷ_i − #positive neighbours| in integers, so the only rounding is the last division.
+    let total: usize = nn
         .rows()
         .into_iter()
         .zip(y_pred)
         .map(|(row, &yi)| {
-            let mean = row.iter().filter(|&&j| y_pred[j]).count() as f64 / k as f64;
-            (f64::from(u8::from(yi)) - mean).abs()
+            let positives = row.iter().filter(|&&j| y_pred[j]).count();
+            (k * usize::from(yi)).abs_diff(positives)
         })
         .sum();
-    Ok(1.0 - total / x.nrows() as f64)
+    Ok(1.0 - total as f64 / (k * x.nrows()) as f64)
 }
 
 #[cfg(test)]

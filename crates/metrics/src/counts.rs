@@ -82,13 +82,6 @@ impl ConfusionTable {
         n_groups: usize,
         weights: Option<&[f64]>,
     ) -> Result<Self> {
-        let n = y_true.len();
-        Error::check_len("y_pred", n, y_pred.len())?;
-        Error::check_len("sensitive groups", n, groups.len())?;
-        if let Some(w) = weights {
-            Error::check_len("sample weights", n, w.len())?;
-            Error::check_weights(w)?;
-        }
         // A vectorized max first; the offending row is searched only on error.
         let too_big = groups
             .iter()
@@ -104,6 +97,25 @@ impl ConfusionTable {
                 groups[row],
                 &format!("row {row}: must be below {n_groups}"),
             ));
+        }
+        Self::accumulate_valid_codes(y_true, y_pred, groups, n_groups, weights)
+    }
+
+    /// As [`accumulate`](Self::accumulate) for codes known to be below `n_groups` (those of a
+    /// [`fairkit_core::Groups`]), saving a pass over them; a code out of range panics.
+    pub(crate) fn accumulate_valid_codes(
+        y_true: &[bool],
+        y_pred: &[bool],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = y_true.len();
+        Error::check_len("y_pred", n, y_pred.len())?;
+        Error::check_len("sensitive groups", n, groups.len())?;
+        if let Some(w) = weights {
+            Error::check_len("sample weights", n, w.len())?;
+            Error::check_weights(w)?;
         }
         let mut table = Self::new(n_groups, weights.is_some());
         table.add_rows(y_true, y_pred, groups, weights);

@@ -413,8 +413,14 @@ impl ReportParams {
             }
         };
         let n_cells = n_sens * n_ctrl.unwrap_or(1);
-        let table =
-            ConfusionTable::accumulate(input.y_true, input.y_pred, codes, n_cells, input.weights)?;
+        // Codes of a `Groups` (and their combinations) are below the group count by construction.
+        let table = ConfusionTable::accumulate_valid_codes(
+            input.y_true,
+            input.y_pred,
+            codes,
+            n_cells,
+            input.weights,
+        )?;
         let mut report = self.assemble(
             &settings,
             &table,

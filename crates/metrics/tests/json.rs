@@ -159,3 +159,21 @@ fn intervals_and_control_serialize() {
     let hi = iv["overall"]["selection_rate"][1].as_f64().unwrap();
     assert!(lo <= 0.5 && 0.5 <= hi && lo < hi, "{lo} {hi}");
 }
+
+#[test]
+fn table_with_intervals_and_control() {
+    let g = Groups::from_labels("g", &["a", "b", "a", "b", "a", "b", "a", "b"]).unwrap();
+    let c = Groups::from_labels("c", &["u", "u", "u", "u", "v", "v", "v", "v"]).unwrap();
+    let y = bits(&[1, 0, 1, 1, 0, 0, 1, 0]);
+    let p = bits(&[1, 0, 0, 1, 1, 0, 1, 1]);
+    let r = GroupedReport::params()
+        .bootstrap(BootstrapParams::new(20, 3))
+        .compute(ReportInput::new(&y, &p, &g).control(&c))
+        .unwrap();
+    let t = r.render_table();
+    assert_eq!(t.matches("disparities (between_groups)").count(), 3, "{t}");
+    assert!(t.contains("\n== control c = u ==\n"), "{t}");
+    assert!(t.contains("at q=[0.025, 0.975]"), "{t}");
+    // Every disparity line of every section has an interval.
+    assert_eq!(t.matches("at q=[").count(), 3 * 10);
+}

@@ -1,5 +1,6 @@
 //! The correlation remover (fairlearn's `CorrelationRemover`).
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use fairkit_core::{FairDataset, GroupSchema, Groups};
@@ -143,7 +144,7 @@ impl FitFeatureTransform for CorrelationRemoverValidParams {
 /// assert_eq!(out.features().column(0).to_vec(), [3.0, 5.0, 3.0, 5.0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CorrelationRemover {
     alpha: f64,
     schema: Arc<GroupSchema>,

@@ -1,6 +1,7 @@
 //! The disparate-impact remover (Feldman et al. 2015, as AIF360 runs it through
 //! BlackBoxAuditing), SPEC §4.3, with a stored fit and a transform for new data.
 
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 use fairkit_core::{Error, FairDataset, GroupSchema, Groups};
@@ -12,7 +13,8 @@ use crate::groups::{resolve_rows, unseen};
 use crate::{FeatureTransform, FitFeatureTransform, PreprocessingError, Result};
 
 /// How rows are put into the strata whose feature distributions the repair aligns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Strata {
     /// One stratum per group: the exact value (or, with several sensitive columns, the exact
     /// combination of values) of the sensitive attribute. The default.
@@ -194,7 +196,7 @@ impl FitFeatureTransform for DisparateImpactRemoverValidParams {
 /// assert_eq!(repaired.features().column(0).to_vec(), [1., 2., 3., 4., 3., 4., 5., 6.]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisparateImpactRemover {
     repair_level: f64,
     strata: Strata,
@@ -205,7 +207,7 @@ pub struct DisparateImpactRemover {
 }
 
 /// One feature's repair tables.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct FeatureRepair {
     /// The sorted distinct values of the column at fit time (`V`).
     values: Vec<f64>,
@@ -216,7 +218,7 @@ struct FeatureRepair {
 }
 
 /// A stratum's quantile table for one feature.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct StratumTable {
     /// The stratum's sorted distinct values (`D_g`).
     distinct: Vec<f64>,

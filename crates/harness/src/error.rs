@@ -1,0 +1,49 @@
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// Result alias for the harness.
+pub type Result<T, E = HarnessError> = std::result::Result<T, E>;
+
+/// What went wrong in a harness run.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum HarnessError {
+    /// Invalid input data or parameters.
+    #[error(transparent)]
+    Input(#[from] fairkit_core::Error),
+    /// A data file or data request is invalid.
+    #[error(transparent)]
+    Data(#[from] fairkit_data::DataError),
+    /// A learner failed to fit.
+    #[error(transparent)]
+    Learner(#[from] fairkit_core::LearnerError),
+    /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
+    #[error(transparent)]
+    Method(Box<dyn std::error::Error + Send + Sync>),
+    /// A file could not be read or written.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was attempted, e.g. `"cannot read"`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The operating-system error.
+        source: std::io::Error,
+    },
+    /// The plot could not be drawn.
+    #[error("cannot draw {path}: {message}")]
+    Plot {
+        /// The output file.
+        path: PathBuf,
+        /// The drawing backend's message.
+        message: String,
+    },
+}
+
+impl HarnessError {
+    /// Wraps a mitigation crate's error.
+    pub fn method(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        HarnessError::Method(Box::new(e))
+    }
+}

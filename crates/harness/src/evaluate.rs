@@ -1,0 +1,111 @@
+//! Test-set evaluation of a method run: the report of its predicted labels and the report of
+//! its expected predictions.
+
+use fairkit_core::FairDataset;
+use fairkit_metrics::{
+    ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
+};
+use serde::Serialize;
+
+use crate::Result;
+use crate::method::MethodRun;
+
+/// The two views of a run on test data.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// The report of the predicted labels (sampled with the run's seed for randomized
+    /// methods): what a deployment of this seed would see.
+    pub predicted: GroupedReport,
+    /// The report of the expected predictions (each row counted with its probability of being
+    /// predicted positive): the method's rates in expectation over its randomization, which is
+    /// what compares across random generators (the reference results'
+    /// `expected_under_randomization`).
+    pub expected: GroupedReport,
+}
+
+/// Evaluates `run` on `test` with the report settings `params` (no bootstrap is applied to
+/// the expected report).
+///
+/// # Errors
+/// Misaligned inputs or invalid report parameters.
+pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> Result<Evaluation> {
+    let groups = test.groups();
+    let mut input = ReportInput::new(test.labels(), &run.predicted, groups);
+    if let Some(w) = test.weights() {
+        input = input.weights(w);
+    }
+    let predicted = params.compute(input).map_err(crate::HarnessError::method)?;
+    let table = ConfusionTable::accumulate_expected(
+        test.labels(),
+        &run.expected,
+        groups.codes(),
+        groups.n_groups(),
+        test.weights(),
+    )?;
+    let expected = params
+        .from_table(&table, groups.schema())
+        .map_err(crate::HarnessError::method)?;
+    Ok(Evaluation {
+        predicted,
+        expected,
+    })
+}
+
+/// The headline numbers of one report: what the comparison harness tabulates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Headline {
+    /// Overall accuracy.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub accuracy: f64,
+    /// Overall balanced accuracy.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub balanced_accuracy: f64,
+    /// Demographic parity difference (between groups).
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub demographic_parity_difference: f64,
+    /// Demographic parity ratio (between groups).
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub demographic_parity_ratio: f64,
+    /// Equalized odds difference (worst case).
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub equalized_odds_difference: f64,
+    /// Equal opportunity (true positive rate) difference.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub equal_opportunity_difference: f64,
+}
+
+impl Headline {
+    /// The metric keys, in column order.
+    pub const KEYS: [&'static str; 6] = [
+        "accuracy",
+        "balanced_accuracy",
+        "demographic_parity_difference",
+        "demographic_parity_ratio",
+        "equalized_odds_difference",
+        "equal_opportunity_difference",
+    ];
+
+    /// The headline of a report.
+    pub fn of(report: &GroupedReport) -> Self {
+        Self {
+            accuracy: report.overall(Metric::Accuracy),
+            balanced_accuracy: report.overall(Metric::BalancedAccuracy),
+            demographic_parity_difference: report.disparity(Disparity::DemographicParityDifference),
+            demographic_parity_ratio: report.disparity(Disparity::DemographicParityRatio),
+            equalized_odds_difference: report.disparity(Disparity::EqualizedOddsDifference),
+            equal_opportunity_difference: report.disparity(Disparity::EqualOpportunityDifference),
+        }
+    }
+
+    /// The values in [`KEYS`](Self::KEYS) order.
+    pub fn values(&self) -> [f64; 6] {
+        [
+            self.accuracy,
+            self.balanced_accuracy,
+            self.demographic_parity_difference,
+            self.demographic_parity_ratio,
+            self.equalized_odds_difference,
+            self.equal_opportunity_difference,
+        ]
+    }
+}

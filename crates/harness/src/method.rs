@@ -1,0 +1,645 @@
+//! Every mitigation method behind one interface: fit on training data, predict test data.
+//!
+//! A [`MethodSpec`] names a method and its parameters (serializable, so experiment files and
+//! saved models record it). [`MethodSpec::fit`] fits it with a base [`Estimator`] and returns a
+//! [`FittedMethod`], which predicts the expected positive probability of every row (0 or 1 for
+//! deterministic methods) and labels sampled from a seed.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Instant;
+
+use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner, rng};
+use fairkit_learners::{Estimator, Model};
+use fairkit_postprocessing::{InterpolatedThresholder, Objective, ThresholdOptimizerParams};
+use fairkit_preprocessing::{
+    CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Reweighing,
+    Strata, require_weight_support,
+};
+use fairkit_reductions::{Bound, ExponentiatedGradient, GridSearch, UtilityParity};
+use ndarray::ArrayView2;
+use serde::{Deserialize, Serialize};
+
+use crate::{HarnessError, Result};
+
+/// The parity constraint of a reduction (exponentiated gradient or grid search).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReductionConstraint {
+    /// Equal selection rates.
+    DemographicParity,
+    /// Equal true and false positive rates.
+    EqualizedOdds,
+    /// Equal true positive rates (equal opportunity).
+    TruePositiveRateParity,
+    /// Equal false positive rates.
+    FalsePositiveRateParity,
+    /// Equal error rates.
+    ErrorRateParity,
+}
+
+impl ReductionConstraint {
+    /// Every constraint.
+    pub const ALL: [ReductionConstraint; 5] = [
+        ReductionConstraint::DemographicParity,
+        ReductionConstraint::EqualizedOdds,
+        ReductionConstraint::TruePositiveRateParity,
+        ReductionConstraint::FalsePositiveRateParity,
+        ReductionConstraint::ErrorRateParity,
+    ];
+
+    /// The snake_case name, e.g. `demographic_parity`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReductionConstraint::DemographicParity => "demographic_parity",
+            ReductionConstraint::EqualizedOdds => "equalized_odds",
+            ReductionConstraint::TruePositiveRateParity => "true_positive_rate_parity",
+            ReductionConstraint::FalsePositiveRateParity => "false_positive_rate_parity",
+            ReductionConstraint::ErrorRateParity => "error_rate_parity",
+        }
+    }
+
+    /// The short suffix of preset names, e.g. `dp`.
+    pub fn short(self) -> &'static str {
+        match self {
+            ReductionConstraint::DemographicParity => "dp",
+            ReductionConstraint::EqualizedOdds => "eo",
+            ReductionConstraint::TruePositiveRateParity => "tpr",
+            ReductionConstraint::FalsePositiveRateParity => "fpr",
+            ReductionConstraint::ErrorRateParity => "erp",
+        }
+    }
+
+    fn moment(self, bound: Bound) -> UtilityParity {
+        let m = match self {
+            ReductionConstraint::DemographicParity => UtilityParity::demographic_parity(),
+            ReductionConstraint::EqualizedOdds => UtilityParity::equalized_odds(),
+            ReductionConstraint::TruePositiveRateParity => {
+                UtilityParity::true_positive_rate_parity()
+            }
+            ReductionConstraint::FalsePositiveRateParity => {
+                UtilityParity::false_positive_rate_parity()
+            }
+            ReductionConstraint::ErrorRateParity => UtilityParity::error_rate_parity(),
+        };
+        m.with_bound(bound)
+    }
+}
+
+impl FromStr for ReductionConstraint {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Error> {
+        ReductionConstraint::ALL
+            .into_iter()
+            .find(|c| c.name() == s || c.short() == s)
+            .ok_or_else(|| {
+                Error::invalid(
+                    "constraint",
+                    s,
+                    &format!(
+                        "must be one of {}",
+                        ReductionConstraint::ALL.map(|c| c.name()).join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn default_eps() -> f64 {
+    0.01
+}
+fn default_max_iter() -> usize {
+    50
+}
+fn default_eta0() -> f64 {
+    2.0
+}
+fn default_grid_size() -> usize {
+    10
+}
+fn default_grid_limit() -> f64 {
+    2.0
+}
+fn default_constraint_weight() -> f64 {
+    0.5
+}
+fn default_threshold_grid() -> usize {
+    1000
+}
+fn default_objective() -> Objective {
+    Objective::Accuracy
+}
+
+/// A method and its parameters. Defaults are fairlearn's and AIF360's (SPEC appendix A).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum MethodSpec {
+    /// The base estimator alone.
+    Baseline,
+    /// Kamiran-Calders reweighing, then the estimator fitted with the weights.
+    Reweighing,
+    /// The disparate-impact remover on the features, then the estimator.
+    DiRemover {
+        /// Repair level in `[0, 1]`.
+        #[serde(default = "one")]
+        repair_level: f64,
+        /// AIF360's Freedman-Diaconis binning of the group codes instead of exact groups.
+        #[serde(default)]
+        aif360_binning: bool,
+    },
+    /// The correlation remover on the features, then the estimator.
+    CorrelationRemover {
+        /// Share of the filtered features in `[0, 1]`.
+        #[serde(default = "one")]
+        alpha: f64,
+    },
+    /// Exponentiated gradient (a randomized mixture of estimator fits).
+    Expgrad {
+        /// The constraint.
+        constraint: ReductionConstraint,
+        /// Its bound.
+        #[serde(default)]
+        bound: Bound,
+        /// `B = 1/eps`, the cap on the multipliers.
+        #[serde(default = "default_eps")]
+        eps: f64,
+        /// Maximum iterations.
+        #[serde(default = "default_max_iter")]
+        max_iter: usize,
+        /// Convergence threshold; `None` computes it from the data.
+        #[serde(default)]
+        nu: Option<f64>,
+        /// Initial learning rate multiplier.
+        #[serde(default = "default_eta0")]
+        eta0: f64,
+    },
+    /// Grid search over Lagrange multipliers (one deterministic estimator fit selected).
+    Gridsearch {
+        /// The constraint.
+        constraint: ReductionConstraint,
+        /// Its bound (used for the reported violation).
+        #[serde(default)]
+        bound: Bound,
+        /// Number of grid points.
+        #[serde(default = "default_grid_size")]
+        grid_size: usize,
+        /// Largest multiplier.
+        #[serde(default = "default_grid_limit")]
+        grid_limit: f64,
+        /// Weight of the violation against the error in the selection.
+        #[serde(default = "default_constraint_weight")]
+        constraint_weight: f64,
+    },
+    /// The threshold optimizer over the estimator's scores, fitted on the training data.
+    Threshold {
+        /// The constraint.
+        constraint: fairkit_postprocessing::Constraint,
+        /// What is maximized.
+        #[serde(default = "default_objective")]
+        objective: Objective,
+        /// Grid intervals of the constraint axis.
+        #[serde(default = "default_threshold_grid")]
+        grid_size: usize,
+        /// Also consider "score below threshold gives 1" rules.
+        #[serde(default)]
+        flip: bool,
+        /// Relaxed mode: the groups' constraint values may differ by this much.
+        #[serde(default)]
+        tol: Option<f64>,
+    },
+}
+
+/// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
+pub const PRESETS: [&str; 13] = [
+    "baseline",
+    "reweighing",
+    "di-remover",
+    "correlation-remover",
+    "expgrad-dp",
+    "expgrad-eo",
+    "expgrad-tpr",
+    "expgrad-fpr",
+    "expgrad-erp",
+    "gridsearch-dp",
+    "gridsearch-eo",
+    "threshold-dp",
+    "threshold-eo",
+];
+
+impl MethodSpec {
+    /// Exponentiated gradient with fairlearn's defaults.
+    pub fn expgrad(constraint: ReductionConstraint) -> Self {
+        MethodSpec::Expgrad {
+            constraint,
+            bound: Bound::default(),
+            eps: default_eps(),
+            max_iter: default_max_iter(),
+            nu: None,
+            eta0: default_eta0(),
+        }
+    }
+
+    /// Grid search with fairlearn's defaults.
+    pub fn gridsearch(constraint: ReductionConstraint) -> Self {
+        MethodSpec::Gridsearch {
+            constraint,
+            bound: Bound::default(),
+            grid_size: default_grid_size(),
+            grid_limit: default_grid_limit(),
+            constraint_weight: default_constraint_weight(),
+        }
+    }
+
+    /// The threshold optimizer with fairlearn's defaults.
+    pub fn threshold(constraint: fairkit_postprocessing::Constraint) -> Self {
+        MethodSpec::Threshold {
+            constraint,
+            objective: default_objective(),
+            grid_size: default_threshold_grid(),
+            flip: false,
+            tol: None,
+        }
+    }
+
+    /// Whether the fitted method predicts at random (its expected and sampled predictions
+    /// differ).
+    pub fn is_randomized(&self) -> bool {
+        matches!(
+            self,
+            MethodSpec::Expgrad { .. } | MethodSpec::Threshold { .. }
+        )
+    }
+
+    /// Whether the method refits the estimator with sample weights it computes.
+    pub fn needs_weights(&self) -> bool {
+        matches!(
+            self,
+            MethodSpec::Reweighing | MethodSpec::Expgrad { .. } | MethodSpec::Gridsearch { .. }
+        )
+    }
+
+    /// The method's family name, e.g. `expgrad`.
+    pub fn family(&self) -> &'static str {
+        match self {
+            MethodSpec::Baseline => "baseline",
+            MethodSpec::Reweighing => "reweighing",
+            MethodSpec::DiRemover { .. } => "di-remover",
+            MethodSpec::CorrelationRemover { .. } => "correlation-remover",
+            MethodSpec::Expgrad { .. } => "expgrad",
+            MethodSpec::Gridsearch { .. } => "gridsearch",
+            MethodSpec::Threshold { .. } => "threshold",
+        }
+    }
+
+    /// A short name: the preset name when the parameters are a preset's, else the family with
+    /// its constraint.
+    pub fn name(&self) -> String {
+        if let Some(p) = PRESETS
+            .iter()
+            .find(|p| p.parse::<MethodSpec>().as_ref() == Ok(self))
+        {
+            return p.to_string();
+        }
+        match self {
+            MethodSpec::Expgrad { constraint, .. } | MethodSpec::Gridsearch { constraint, .. } => {
+                format!("{}-{}", self.family(), constraint.short())
+            }
+            MethodSpec::Threshold { constraint, .. } => {
+                format!("threshold-{}", constraint.name())
+            }
+            _ => self.family().to_string(),
+        }
+    }
+
+    /// Fits the method on `train` with `estimator` as the base learner. `seed` drives every
+    /// random draw of the fit (none of the current methods draws at fit time; it is recorded
+    /// for those that will).
+    ///
+    /// # Errors
+    /// Invalid parameters, an estimator that ignores weights for a method that needs them,
+    /// and every fit error of the method.
+    pub fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
+        if self.needs_weights() {
+            require_weight_support(estimator, self.family()).map_err(HarnessError::method)?;
+        }
+        let x = train.features();
+        let fit_base = |data: &FairDataset| -> Result<Model> {
+            data.require_both_classes()?;
+            Ok(estimator.fit(data.features(), data.labels_view(), data.weights_view())?)
+        };
+        Ok(match self {
+            MethodSpec::Baseline => FittedMethod::Baseline {
+                model: fit_base(train)?,
+            },
+            MethodSpec::Reweighing => {
+                let weighted = Reweighing::fit_transform(train).map_err(HarnessError::method)?;
+                FittedMethod::Baseline {
+                    model: fit_base(&weighted)?,
+                }
+            }
+            MethodSpec::DiRemover {
+                repair_level,
+                aif360_binning,
+            } => {
+                let strata = if *aif360_binning {
+                    Strata::Aif360Binning
+                } else {
+                    Strata::Groups
+                };
+                let repair = DisparateImpactRemover::params()
+                    .repair_level(*repair_level)
+                    .strata(strata)
+                    .fit(train)
+                    .map_err(HarnessError::method)?;
+                let repaired = repair.transform(train).map_err(HarnessError::method)?;
+                FittedMethod::DiRemover {
+                    model: fit_base(&repaired)?,
+                    repair,
+                }
+            }
+            MethodSpec::CorrelationRemover { alpha } => {
+                let remover = CorrelationRemover::params()
+                    .alpha(*alpha)
+                    .fit(train)
+                    .map_err(HarnessError::method)?;
+                let filtered = remover.transform(train).map_err(HarnessError::method)?;
+                FittedMethod::CorrelationRemover {
+                    model: fit_base(&filtered)?,
+                    remover,
+                }
+            }
+            MethodSpec::Expgrad {
+                constraint,
+                bound,
+                eps,
+                max_iter,
+                nu,
+                eta0,
+            } => FittedMethod::Expgrad {
+                model: ExponentiatedGradient::params(estimator.clone(), constraint.moment(*bound))
+                    .eps(*eps)
+                    .max_iter(*max_iter)
+                    .nu(*nu)
+                    .eta0(*eta0)
+                    .fit(train)
+                    .map_err(HarnessError::method)?,
+            },
+            MethodSpec::Gridsearch {
+                constraint,
+                bound,
+                grid_size,
+                grid_limit,
+                constraint_weight,
+            } => FittedMethod::Gridsearch {
+                model: GridSearch::params(estimator.clone(), constraint.moment(*bound))
+                    .grid_size(*grid_size)
+                    .grid_limit(*grid_limit)
+                    .constraint_weight(*constraint_weight)
+                    .fit(train)
+                    .map_err(HarnessError::method)?,
+            },
+            MethodSpec::Threshold {
+                constraint,
+                objective,
+                grid_size,
+                flip,
+                tol,
+            } => {
+                let base = fit_base(train)?;
+                let mut params = ThresholdOptimizerParams::new()
+                    .constraint(*constraint)
+                    .objective(*objective)
+                    .grid_size(*grid_size)
+                    .flip(*flip);
+                if let Some(tol) = tol {
+                    params = params.tol(*tol);
+                }
+                let scores = base.score(x);
+                let thresholder = params
+                    .fit_scores(
+                        scores.as_slice().expect("contiguous scores"),
+                        train.labels(),
+                        train.groups(),
+                        train.weights(),
+                    )
+                    .map_err(HarnessError::method)?;
+                FittedMethod::Threshold { base, thresholder }
+            }
+        })
+    }
+}
+
+impl FromStr for MethodSpec {
+    type Err = Error;
+
+    /// Parses a preset name (see [`PRESETS`]).
+    fn from_str(s: &str) -> Result<Self, Error> {
+        use fairkit_postprocessing::Constraint as Tc;
+        Ok(match s {
+            "baseline" => MethodSpec::Baseline,
+            "reweighing" => MethodSpec::Reweighing,
+            "di-remover" => MethodSpec::DiRemover {
+                repair_level: 1.0,
+                aif360_binning: false,
+            },
+            "correlation-remover" => MethodSpec::CorrelationRemover { alpha: 1.0 },
+            "threshold-dp" => MethodSpec::threshold(Tc::DemographicParity),
+            "threshold-eo" => MethodSpec::threshold(Tc::EqualizedOdds),
+            _ => {
+                let parsed = s.split_once('-').and_then(|(family, c)| {
+                    let c = c.parse::<ReductionConstraint>().ok()?;
+                    match family {
+                        "expgrad" => Some(MethodSpec::expgrad(c)),
+                        "gridsearch" => Some(MethodSpec::gridsearch(c)),
+                        _ => None,
+                    }
+                });
+                parsed.ok_or_else(|| {
+                    Error::invalid(
+                        "method",
+                        s,
+                        &format!("must be one of {}", PRESETS.join(", ")),
+                    )
+                })?
+            }
+        })
+    }
+}
+
+impl fmt::Display for MethodSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// A fitted method: everything needed to predict new rows (serializable into model files).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "kebab-case")]
+pub enum FittedMethod {
+    /// A single estimator fit (the baseline, or after reweighing).
+    Baseline {
+        /// The model.
+        model: Model,
+    },
+    /// The repair, then a model fitted on repaired features.
+    DiRemover {
+        /// The fitted repair, applied to new rows first.
+        repair: DisparateImpactRemover,
+        /// The model.
+        model: Model,
+    },
+    /// The correlation filter, then a model fitted on filtered features.
+    CorrelationRemover {
+        /// The fitted filter, applied to new rows first.
+        remover: CorrelationRemover,
+        /// The model.
+        model: Model,
+    },
+    /// A randomized mixture of models.
+    Expgrad {
+        /// The mixture.
+        model: ExponentiatedGradient<Model>,
+    },
+    /// The selected model of a grid.
+    Gridsearch {
+        /// The grid's models and the selection.
+        model: GridSearch<Model>,
+    },
+    /// Per-group randomized thresholds on a model's scores.
+    Threshold {
+        /// The scoring model.
+        base: Model,
+        /// The thresholds.
+        thresholder: InterpolatedThresholder,
+    },
+}
+
+fn as_probability(labels: ndarray::Array1<bool>) -> Vec<f64> {
+    labels.iter().map(|&l| f64::from(u8::from(l))).collect()
+}
+
+impl FittedMethod {
+    /// Whether predictions are randomized.
+    pub fn is_randomized(&self) -> bool {
+        matches!(
+            self,
+            FittedMethod::Expgrad { .. } | FittedMethod::Threshold { .. }
+        )
+    }
+
+    /// The expected probability that each row is predicted positive: the mixture's or the
+    /// thresholds' probability for randomized methods, the hard prediction (0 or 1) otherwise.
+    ///
+    /// # Errors
+    /// A feature count other than the fitted one, or a group unseen in training where the
+    /// method depends on groups.
+    pub fn expected(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Vec<f64>> {
+        Error::check_len("sensitive groups", x.nrows(), groups.len())?;
+        let check = |m: &Model| {
+            if m.n_features() == x.ncols() {
+                Ok(())
+            } else {
+                Err(Error::FeatureMismatch {
+                    expected: m.n_features(),
+                    got: x.ncols(),
+                })
+            }
+        };
+        Ok(match self {
+            FittedMethod::Baseline { model } => {
+                check(model)?;
+                as_probability(model.predict(x))
+            }
+            FittedMethod::DiRemover { repair, model } => {
+                let x = repair
+                    .transform_features(x, groups)
+                    .map_err(HarnessError::method)?;
+                check(model)?;
+                as_probability(model.predict(x.view()))
+            }
+            FittedMethod::CorrelationRemover { remover, model } => {
+                let x = remover
+                    .transform_features(x, groups)
+                    .map_err(HarnessError::method)?;
+                check(model)?;
+                as_probability(model.predict(x.view()))
+            }
+            FittedMethod::Expgrad { model } => {
+                model.check_groups(groups).map_err(HarnessError::method)?;
+                model.expected(x).map_err(HarnessError::method)?.to_vec()
+            }
+            FittedMethod::Gridsearch { model } => {
+                model.check_groups(groups).map_err(HarnessError::method)?;
+                as_probability(model.predict(x).map_err(HarnessError::method)?)
+            }
+            FittedMethod::Threshold { base, thresholder } => {
+                check(base)?;
+                let scores = base.score(x);
+                thresholder
+                    .probability(scores.as_slice().expect("contiguous scores"), groups)
+                    .map_err(HarnessError::method)?
+            }
+        })
+    }
+
+    /// Predicted labels: sampled from [`expected`](Self::expected) with `seed` for randomized
+    /// methods (`ŷ = 1[p ≥ u]`, `u` uniform from the seed's stream), the hard predictions
+    /// otherwise. The same seed gives the same labels.
+    ///
+    /// # Errors
+    /// As [`expected`](Self::expected).
+    pub fn predict(&self, x: ArrayView2<'_, f64>, groups: &Groups, seed: u64) -> Result<Vec<bool>> {
+        Ok(self.labels(&self.expected(x, groups)?, seed))
+    }
+
+    /// Labels from expected probabilities: sampled for randomized methods, thresholded at
+    /// 0.5 (the probabilities are 0 or 1) otherwise.
+    fn labels(&self, expected: &[f64], seed: u64) -> Vec<bool> {
+        if self.is_randomized() {
+            rng::sample_labels(expected, seed)
+        } else {
+            expected.iter().map(|&v| v >= 0.5).collect()
+        }
+    }
+}
+
+/// One fit and its test predictions.
+#[derive(Debug, Clone)]
+pub struct MethodRun {
+    /// The fitted method.
+    pub fitted: FittedMethod,
+    /// Wall-clock seconds of the fit.
+    pub fit_seconds: f64,
+    /// Expected positive probability of every test row.
+    pub expected: Vec<f64>,
+    /// Predicted test labels (sampled with the run's seed for randomized methods).
+    pub predicted: Vec<bool>,
+}
+
+/// Fits `spec` on `train` and predicts `test` (labels sampled with `seed`).
+///
+/// # Errors
+/// As [`MethodSpec::fit`] and [`FittedMethod::expected`].
+pub fn run(
+    spec: &MethodSpec,
+    estimator: &Estimator,
+    train: &FairDataset,
+    test: &FairDataset,
+    seed: u64,
+) -> Result<MethodRun> {
+    let start = Instant::now();
+    let fitted = spec.fit(estimator, train)?;
+    let fit_seconds = start.elapsed().as_secs_f64();
+    let expected = fitted.expected(test.features(), test.groups())?;
+    let predicted = fitted.labels(&expected, seed);
+    Ok(MethodRun {
+        fitted,
+        fit_seconds,
+        expected,
+        predicted,
+    })
+}
