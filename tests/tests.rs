@@ -4,4 +4,6 @@
 mod util;
 
 mod cli_help;
+mod mitigate;
 mod simulate;
+mod train;

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod data_args;
+mod mitigate;
 mod simulate;
+mod single;
+mod train;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -25,6 +29,10 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    /// Fit a baseline model and report its test metrics by group.
+    Train(Box<train::Args>),
+    /// Fit a mitigation method and report its test metrics by group.
+    Mitigate(Box<mitigate::Args>),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +46,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Train(args) => train::run(*args),
+        Command::Mitigate(args) => mitigate::run(*args),
     };
     match result {
         Ok(code) => code,
