@@ -4,6 +4,7 @@
 mod util;
 
 mod cli_help;
+mod compare;
 mod mitigate;
 mod simulate;
 mod train;

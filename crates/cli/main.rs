@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod compare;
 mod data_args;
 mod mitigate;
 mod simulate;
@@ -33,6 +34,8 @@ enum Command {
     Train(Box<train::Args>),
     /// Fit a mitigation method and report its test metrics by group.
     Mitigate(Box<mitigate::Args>),
+    /// Compare methods over several seeds: table, JSON, CSV, Markdown and a trade-off plot.
+    Compare(Box<compare::Args>),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Train(args) => train::run(*args),
         Command::Mitigate(args) => mitigate::run(*args),
+        Command::Compare(args) => compare::run(*args),
     };
     match result {
         Ok(code) => code,
