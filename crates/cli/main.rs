@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod gate;
+mod monitor;
 mod simulate;
 
 /// Assess and mitigate unfairness in binary classifiers.
@@ -25,6 +27,10 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
+    Gate(gate::Args),
+    /// Watch a JSON-lines stream of predictions and labels for fairness drift.
+    Monitor(monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +44,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Gate(args) => gate::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     match result {
         Ok(code) => code,
