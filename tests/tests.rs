@@ -4,4 +4,6 @@
 mod util;
 
 mod cli_help;
+mod gate;
+mod monitor;
 mod simulate;

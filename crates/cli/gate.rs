@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 use fairkit_data::{DatasetSpec, Encoder, Table};
 use fairkit_gate::{GateConfig, run_gate};
 use fairkit_harness::io;
@@ -123,7 +123,8 @@ impl Args {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read {}", path.display()))?;
-                GateConfig::from_toml(&text).with_context(|| path.display().to_string())?
+                // The message already quotes the TOML error; keep it once (not again as a cause).
+                GateConfig::from_toml(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
             }
             None => GateConfig::default(),
         };

@@ -33,11 +33,12 @@ A malformed line is reported on standard error with its line number and skipped;
 stops the stream. At the end of the input a line {"type":"summary",...} gives the lines,
 events, malformed lines, evaluations, alerts and label counters.
 
-With --serve ADDR the current gauges (selection rate per group, DP and EO differences, window
-size, alert state, ...) are served in the Prometheus text format at http://ADDR/metrics, updated
-at every evaluation, while the stream is processed. Port 0 picks a free port; the address is
-announced on standard error. The command exits at the end of the input, unless --keep-serving
-is given: then it keeps serving the final gauges until it is interrupted (Ctrl-C, SIGTERM).
+With --serve ADDR the current gauges (selection rate per group, DP and EO differences,
+window size, alert state, ...) are served in the Prometheus text format at
+http://ADDR/metrics while the stream is processed, updated at every evaluation. Port 0 picks
+a free port; the address is announced on standard error. The command exits at the end of the
+input, unless --keep-serving is given: then it keeps serving the final gauges until it is
+interrupted (Ctrl-C, SIGTERM).
 
 Exit status: 0 at the end of the input (alerts or not), 2 bad settings, an unreadable input or
 an address that cannot be bound."#;
