@@ -5,5 +5,7 @@ mod util;
 
 mod cli_help;
 mod gate;
+mod mitigate;
 mod monitor;
 mod simulate;
+mod train;

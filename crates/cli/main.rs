@@ -8,9 +8,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod data_args;
 mod gate;
+mod mitigate;
 mod monitor;
 mod simulate;
+mod single;
+mod train;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -27,6 +31,10 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    /// Fit a baseline model and report its test metrics by group.
+    Train(Box<train::Args>),
+    /// Fit a mitigation method and report its test metrics by group.
+    Mitigate(Box<mitigate::Args>),
     /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
     Gate(gate::Args),
     /// Watch a JSON-lines stream of predictions and labels for fairness drift.
@@ -44,6 +52,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Train(args) => train::run(*args),
+        Command::Mitigate(args) => mitigate::run(*args),
         Command::Gate(args) => gate::run(args),
         Command::Monitor(args) => monitor::run(args),
     };

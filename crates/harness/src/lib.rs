@@ -12,8 +12,10 @@ mod error;
 pub mod evaluate;
 pub mod io;
 pub mod method;
+pub mod model;
 pub mod pareto;
 pub mod plot;
+pub mod single;
 pub mod summary;
 
 pub use error::{HarnessError, Result};
