@@ -10,7 +10,9 @@ use clap::{Parser, Subcommand};
 mod common;
 mod compare;
 mod data_args;
+mod gate;
 mod mitigate;
+mod monitor;
 mod simulate;
 mod single;
 mod train;
@@ -36,6 +38,10 @@ enum Command {
     Mitigate(Box<mitigate::Args>),
     /// Compare methods over several seeds: table, JSON, CSV, Markdown and a trade-off plot.
     Compare(Box<compare::Args>),
+    /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
+    Gate(gate::Args),
+    /// Watch a JSON-lines stream of predictions and labels for fairness drift.
+    Monitor(monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +58,8 @@ fn main() -> ExitCode {
         Command::Train(args) => train::run(*args),
         Command::Mitigate(args) => mitigate::run(*args),
         Command::Compare(args) => compare::run(*args),
+        Command::Gate(args) => gate::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     match result {
         Ok(code) => code,
