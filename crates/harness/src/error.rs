@@ -22,7 +22,7 @@ pub enum HarnessError {
     #[error(transparent)]
     Method(Box<dyn std::error::Error + Send + Sync>),
     /// One job of a comparison failed.
-    #[error("{method} (seed {seed}): {source}")]
+    #[error("{method} (seed {seed})")]
     Job {
         /// The method entry.
         method: String,
@@ -32,7 +32,7 @@ pub enum HarnessError {
         source: Box<HarnessError>,
     },
     /// A file could not be read or written.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}")]
     Io {
         /// What was attempted, e.g. `"cannot read"`.
         action: &'static str,
