@@ -4,6 +4,9 @@
 mod util;
 
 mod cli_help;
+mod compare;
+mod gate;
 mod mitigate;
+mod monitor;
 mod simulate;
 mod train;

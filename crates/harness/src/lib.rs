@@ -7,6 +7,7 @@
 //! * [`plot`]: the trade-off picture as SVG.
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
