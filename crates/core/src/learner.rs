@@ -1,3 +1,6 @@
+use std::any::Any;
+use std::sync::OnceLock;
+
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use thiserror::Error;
 
@@ -86,6 +89,78 @@ pub trait Learner: Send + Sync {
     ) -> Result<Self::Model, LearnerError> {
         let _ = warm;
         self.fit(x, y, weights)
+    }
+
+    /// Fits like [`fit_warm`](Self::fit_warm), keeping in `cache` whatever the learner derives
+    /// from the features alone (a checked or converted copy), for the next fit on the same `x`.
+    /// Every call that passes one cache must pass the same features; labels and weights may
+    /// change. The default ignores `cache` and calls [`fit_warm`](Self::fit_warm).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    fn fit_cached(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+        warm: Option<&Self::Model>,
+        cache: &FeatureCache,
+    ) -> Result<Self::Model, LearnerError> {
+        let _ = cache;
+        self.fit_warm(x, y, weights, warm)
+    }
+
+    /// The labels `model` predicts for `x`, read from `cache` where the learner keeps the
+    /// features there (see [`fit_cached`](Self::fit_cached)). The same labels as
+    /// [`Classifier::predict`], which the default calls, up to the rounding of decision values
+    /// that are zero within a few ulps.
+    ///
+    /// # Panics
+    /// As [`Classifier::predict`], if `x` does not have the model's number of features.
+    fn predict_cached(
+        &self,
+        model: &Self::Model,
+        x: ArrayView2<'_, f64>,
+        cache: &FeatureCache,
+    ) -> Array1<bool> {
+        let _ = cache;
+        model.predict(x)
+    }
+}
+
+/// What a learner keeps between fits on one feature matrix (see [`Learner::fit_cached`]).
+///
+/// Reductions refit the same features dozens of times with new labels and weights; with one
+/// cache for all those fits a learner converts or checks the features once. The cache holds one
+/// value, of the type the first learner to use it stores; it is safe to share between threads.
+///
+/// ```
+/// use fairkit_core::FeatureCache;
+///
+/// let cache = FeatureCache::new();
+/// assert_eq!(cache.get_or_init(|| 7_u32), Some(&7));
+/// assert_eq!(cache.get_or_init(|| 8_u32), Some(&7)); // made once
+/// assert_eq!(cache.get_or_init(|| "other type"), None);
+/// assert_eq!(cache.get::<u32>(), Some(&7));
+/// ```
+#[derive(Debug, Default)]
+pub struct FeatureCache(OnceLock<Box<dyn Any + Send + Sync>>);
+
+impl FeatureCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The cached value, made by `init` on first use; `None` when the cache already holds a
+    /// value of another type.
+    pub fn get_or_init<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Option<&T> {
+        self.0.get_or_init(|| Box::new(init())).downcast_ref()
+    }
+
+    /// The cached value, if the cache holds one of type `T`.
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<&T> {
+        self.0.get()?.downcast_ref()
     }
 }
 

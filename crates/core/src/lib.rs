@@ -37,4 +37,6 @@ pub mod rng;
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};
 pub use group::{GroupSchema, Groups, sort_levels};
-pub use learner::{Classifier, Learner, LearnerError, WeightSupport, require_weight_support};
+pub use learner::{
+    Classifier, FeatureCache, Learner, LearnerError, WeightSupport, require_weight_support,
+};

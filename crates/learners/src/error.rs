@@ -16,9 +16,11 @@ pub enum Error {
     /// linfa-logistic failed.
     #[error(transparent)]
     LinfaLogistic(#[from] linfa_logistic::error::Error),
-    /// The L-BFGS solver (argmin) failed.
-    #[error("the L-BFGS solver failed: {message}")]
+    /// The logistic regression's solver failed.
+    #[error("the {solver} solver failed: {message}")]
     Solver {
+        /// Which solver: `"L-BFGS"` (argmin) or `"Newton-Cholesky"`.
+        solver: &'static str,
         /// The solver's message.
         message: String,
     },

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use fairkit_core::{Classifier, Error as CoreError, Learner, LearnerError, WeightSupport};
+use fairkit_core::{
+    Classifier, Error as CoreError, FeatureCache, Learner, LearnerError, WeightSupport,
+};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -149,17 +151,54 @@ impl Learner for Estimator {
         warm: Option<&Model>,
     ) -> Result<Model, LearnerError> {
         Ok(match self {
-            Estimator::Logistic(p) => {
-                let warm = match warm {
-                    Some(Model::Logistic(m)) => Some(m),
-                    _ => None,
-                };
-                Model::Logistic(p.fit_warm(x, y, weights, warm)?)
-            }
+            Estimator::Logistic(p) => Model::Logistic(p.fit_warm(x, y, weights, logistic(warm))?),
             Estimator::Tree(p) => Model::Tree(p.fit(x, y, weights)?),
             Estimator::Boosting(p) => Model::Boosting(p.fit(x, y, weights)?),
             Estimator::LinfaLogistic(p) => Model::Logistic(p.fit(x, y, weights)?),
         })
+    }
+
+    /// Passes `cache` to the logistic regression (see [`LogisticParams::fit_cached`]); the other
+    /// learners ignore it.
+    fn fit_cached(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+        warm: Option<&Model>,
+        cache: &FeatureCache,
+    ) -> Result<Model, LearnerError> {
+        match self {
+            Estimator::Logistic(p) => Ok(Model::Logistic(p.fit_cached(
+                x,
+                y,
+                weights,
+                logistic(warm),
+                cache,
+            )?)),
+            _ => self.fit_warm(x, y, weights, warm),
+        }
+    }
+
+    /// Passes `cache` to the logistic regression for its models; the others predict directly.
+    fn predict_cached(
+        &self,
+        model: &Model,
+        x: ArrayView2<'_, f64>,
+        cache: &FeatureCache,
+    ) -> Array1<bool> {
+        match (self, model) {
+            (Estimator::Logistic(p), Model::Logistic(m)) => p.predict_cached(m, x, cache),
+            _ => model.predict(x),
+        }
+    }
+}
+
+/// The logistic model in `warm`, if it is one.
+fn logistic(warm: Option<&Model>) -> Option<&Logistic> {
+    match warm {
+        Some(Model::Logistic(m)) => Some(m),
+        _ => None,
     }
 }
 

@@ -12,18 +12,29 @@ pub(crate) fn check_fit(
     y: ArrayView1<'_, bool>,
     weights: Option<ArrayView1<'_, f64>>,
 ) -> Result<()> {
-    if x.nrows() == 0 {
+    check_targets(x.nrows(), y, weights)?;
+    check_finite(x, "features")
+}
+
+/// [`check_fit`] without the features' values (for features checked once and cached): at least
+/// one row, aligned lengths, valid weights with a positive total, and both label classes among
+/// the rows of positive weight.
+pub(crate) fn check_targets(
+    n_rows: usize,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+) -> Result<()> {
+    if n_rows == 0 {
         return Err(CoreError::Empty {
             what: "training data".into(),
         }
         .into());
     }
-    CoreError::check_len("labels", x.nrows(), y.len())?;
-    check_finite(x, "features")?;
+    CoreError::check_len("labels", n_rows, y.len())?;
     let mut seen = [false; 2];
     match weights {
         Some(w) => {
-            CoreError::check_len("sample weights", x.nrows(), w.len())?;
+            CoreError::check_len("sample weights", n_rows, w.len())?;
             let w = w.to_vec();
             CoreError::check_weights(&w)?;
             if w.iter().sum::<f64>() <= 0.0 {

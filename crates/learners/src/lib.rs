@@ -6,7 +6,7 @@
 //!
 //! | learner | params | model | weights |
 //! |---|---|---|---|
-//! | weighted logistic regression (L-BFGS via argmin) | [`LogisticParams`] | [`Logistic`] | honoured |
+//! | weighted logistic regression (L-BFGS via argmin, or Newton-Cholesky) | [`LogisticParams`] | [`Logistic`] | honoured |
 //! | decision tree (linfa-trees) | [`TreeParams`] | [`Tree`] | honoured |
 //! | gradient boosting (forust-ml) | [`BoostingParams`] | [`Boosting`] | honoured |
 //! | linfa-logistic as published | [`LinfaLogistic`] | [`Logistic`] | **ignored** |
@@ -38,5 +38,5 @@ pub use boosting::{Boosting, BoostingParams, BoostingValidParams};
 pub use error::{Error, Result};
 pub use estimator::{Estimator, Model};
 pub use linfa_logistic::LinfaLogistic;
-pub use logistic::{Logistic, LogisticParams, LogisticValidParams};
+pub use logistic::{Logistic, LogisticParams, LogisticSolver, LogisticValidParams};
 pub use tree::{Node, SplitQuality, Tree, TreeParams, TreeValidParams};

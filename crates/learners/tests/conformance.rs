@@ -3,7 +3,9 @@
 
 use fairkit_core::{Learner, WeightSupport};
 use fairkit_learners::conformance::{self, Conformance};
-use fairkit_learners::{BoostingParams, Estimator, LinfaLogistic, LogisticParams, TreeParams};
+use fairkit_learners::{
+    BoostingParams, Estimator, LinfaLogistic, LogisticParams, LogisticSolver, TreeParams,
+};
 
 fn run<L: Learner>(learner: &L) -> Conformance {
     let result = conformance::check(learner, 7).expect("fits succeed");
@@ -16,6 +18,15 @@ fn logistic_passes() {
     let result = run(&LogisticParams::default());
     assert!(result.passes());
     // the same objective: only rounding differs
+    assert!(result.duplicated_score_diff < 1e-9);
+    assert!(result.dropped_score_diff < 1e-12);
+    assert!(result.shifted_changes > 40);
+}
+
+#[test]
+fn newton_cholesky_logistic_passes() {
+    let result = run(&LogisticParams::default().solver(LogisticSolver::NewtonCholesky));
+    assert!(result.passes());
     assert!(result.duplicated_score_diff < 1e-9);
     assert!(result.dropped_score_diff < 1e-12);
     assert!(result.shifted_changes > 40);

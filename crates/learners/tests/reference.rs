@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use fairkit_core::{Classifier, FairDataset, Learner};
 use fairkit_data::{DatasetSpec, Encoder, Table};
-use fairkit_learners::{Logistic, LogisticParams, TreeParams};
+use fairkit_learners::{Logistic, LogisticParams, LogisticSolver, TreeParams};
 use ndarray::Array1;
 use serde_json::Value;
 
@@ -103,32 +103,35 @@ fn compas_logistic_matches_scikit_learn() {
         return;
     };
     let recorded = &json["methods"]["baseline_lr"];
-    let model = LogisticParams::default()
-        .fit(train.features(), train.labels_view(), None)
-        .unwrap();
-    let predicted = model.predict(test.features());
-    let acc = accuracy(&predicted, &test);
-    let want = recorded["test"]["accuracy"].as_f64().unwrap();
-    eprintln!(
-        "COMPAS logistic: accuracy {acc:.6} (scikit-learn {want:.6}), {} iterations",
-        model.iterations()
-    );
-    assert!((acc - want).abs() <= 1e-12);
-    // every test prediction agrees, probabilities within 2e-3
-    let mismatches = predicted
-        .iter()
-        .zip(&pred)
-        .filter(|(p, r)| **p != (**r == 1.0))
-        .count();
-    assert_eq!(mismatches, 0);
-    let gap = model
-        .score(test.features())
-        .iter()
-        .zip(&proba)
-        .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
-    eprintln!("COMPAS logistic: max probability gap {gap:.3e}");
-    assert!(gap < 2e-3);
-    assert_identified_coefficients_close(&model, &recorded["model"], 5e-3);
+    for solver in [LogisticSolver::Lbfgs, LogisticSolver::NewtonCholesky] {
+        let model = LogisticParams::default()
+            .solver(solver)
+            .fit(train.features(), train.labels_view(), None)
+            .unwrap();
+        let predicted = model.predict(test.features());
+        let acc = accuracy(&predicted, &test);
+        let want = recorded["test"]["accuracy"].as_f64().unwrap();
+        eprintln!(
+            "COMPAS logistic ({solver:?}): accuracy {acc:.6} (scikit-learn {want:.6}), {} iterations",
+            model.iterations()
+        );
+        assert!((acc - want).abs() <= 1e-12);
+        // every test prediction agrees, probabilities within 2e-3
+        let mismatches = predicted
+            .iter()
+            .zip(&pred)
+            .filter(|(p, r)| **p != (**r == 1.0))
+            .count();
+        assert_eq!(mismatches, 0);
+        let gap = model
+            .score(test.features())
+            .iter()
+            .zip(&proba)
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+        eprintln!("COMPAS logistic: max probability gap {gap:.3e}");
+        assert!(gap < 2e-3);
+        assert_identified_coefficients_close(&model, &recorded["model"], 5e-3);
+    }
 }
 
 #[test]
@@ -197,14 +200,17 @@ fn adult_logistic_matches_scikit_learn_accuracy() {
     let Some((train, test)) = prepared("adult") else {
         return;
     };
-    let model = LogisticParams::default()
-        .fit(train.features(), train.labels_view(), None)
-        .unwrap();
-    let acc = accuracy(&model.predict(test.features()), &test);
-    eprintln!(
-        "Adult logistic: accuracy {acc:.6} (scikit-learn 0.8530), {} iterations",
-        model.iterations()
-    );
-    assert!(model.converged());
-    assert!((acc - 0.8530).abs() <= 0.003);
+    for solver in [LogisticSolver::Lbfgs, LogisticSolver::NewtonCholesky] {
+        let model = LogisticParams::default()
+            .solver(solver)
+            .fit(train.features(), train.labels_view(), None)
+            .unwrap();
+        let acc = accuracy(&model.predict(test.features()), &test);
+        eprintln!(
+            "Adult logistic ({solver:?}): accuracy {acc:.6} (scikit-learn 0.8530), {} iterations",
+            model.iterations()
+        );
+        assert!(model.converged());
+        assert!((acc - 0.8530).abs() <= 0.003);
+    }
 }

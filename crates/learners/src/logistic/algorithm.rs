@@ -9,7 +9,8 @@ use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
 
-use super::{Logistic, LogisticValidParams};
+use super::newton::{self, SparseRows};
+use super::{Logistic, LogisticSolver, LogisticValidParams};
 use crate::input::{check_fit, kept_rows};
 use crate::{Error, Result};
 
@@ -116,6 +117,9 @@ pub(crate) fn fit(
     weights: Option<ArrayView1<'_, f64>>,
     warm: Option<&Logistic>,
 ) -> Result<Logistic> {
+    if params.solver == LogisticSolver::NewtonCholesky {
+        return newton::fit(params, &SparseRows::new(x)?, y, weights, warm);
+    }
     check_fit(x, y, weights)?;
     // Rows of zero weight are dropped, so that they are exactly as if absent.
     if let Some(rows) = kept_rows(x.nrows(), weights) {
@@ -168,6 +172,7 @@ fn solve(
         _ => Array1::zeros(n_params),
     };
     let solver_error = |e: argmin::core::Error| Error::Solver {
+        solver: "L-BFGS",
         message: e.to_string(),
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
@@ -179,6 +184,7 @@ fn solve(
         .map_err(solver_error)?;
     let state = result.state();
     let theta = state.get_best_param().ok_or_else(|| Error::Solver {
+        solver: "L-BFGS",
         message: "no parameters were evaluated".into(),
     })?;
     let converged = !matches!(

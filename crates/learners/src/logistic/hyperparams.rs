@@ -10,8 +10,9 @@ use crate::{Error, Result};
 /// |---|---|---|---|
 /// | `alpha` | 1.0 | L2 strength on the coefficients (scikit-learn's `C = 1/alpha`); the intercept is not penalised | `>= 0` |
 /// | `fit_intercept` | true | fit an intercept | |
-/// | `max_iterations` | 1000 | L-BFGS iteration limit (scikit-learn's `max_iter`) | `>= 1` |
+/// | `max_iterations` | 1000 | iteration limit of the solver (scikit-learn's `max_iter`) | `>= 1` |
 /// | `gradient_tolerance` | 1e-4 | stop when the L2 norm of the gradient of the weight-averaged objective falls below it (scikit-learn stops when the largest entry does, `tol = 1e-4`) | `> 0` |
+/// | `solver` | [`LogisticSolver::Lbfgs`] | the optimiser | |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogisticValidParams {
@@ -19,6 +20,25 @@ pub struct LogisticValidParams {
     pub(crate) fit_intercept: bool,
     pub(crate) max_iterations: u64,
     pub(crate) gradient_tolerance: f64,
+    pub(crate) solver: LogisticSolver,
+}
+
+/// The optimiser of the weighted logistic regression. Both minimise the same objective; they
+/// differ in speed and in how close to the optimum they stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LogisticSolver {
+    /// L-BFGS through argmin (scikit-learn's default `lbfgs`), from dense rows.
+    #[default]
+    Lbfgs,
+    /// Newton's method with the exact Hessian and a Cholesky solve (scikit-learn's
+    /// `newton-cholesky`), over the non-zero entries of the rows. A few steps reach the optimum
+    /// to f64 precision, and one-hot features make each pass cheap: on Adult (32,561 × 106) it
+    /// fits an order of magnitude faster than L-BFGS. Each step costs `n · k²/2` for `k`
+    /// non-zeros per row plus a `d × d` Cholesky, so it suits up to a few hundred features.
+    /// With [`Learner::fit_cached`](fairkit_core::Learner::fit_cached) the sparse rows are made
+    /// once for all fits on the same features.
+    NewtonCholesky,
 }
 
 impl Default for LogisticValidParams {
@@ -28,6 +48,7 @@ impl Default for LogisticValidParams {
             fit_intercept: true,
             max_iterations: 1000,
             gradient_tolerance: 1e-4,
+            solver: LogisticSolver::Lbfgs,
         }
     }
 }
@@ -43,7 +64,7 @@ impl LogisticValidParams {
         self.fit_intercept
     }
 
-    /// The L-BFGS iteration limit.
+    /// The solver's iteration limit.
     pub fn max_iterations(&self) -> u64 {
         self.max_iterations
     }
@@ -51,6 +72,11 @@ impl LogisticValidParams {
     /// The gradient-norm stopping tolerance (on the weight-averaged objective).
     pub fn gradient_tolerance(&self) -> f64 {
         self.gradient_tolerance
+    }
+
+    /// The optimiser.
+    pub fn solver(&self) -> LogisticSolver {
+        self.solver
     }
 }
 
@@ -96,6 +122,12 @@ impl LogisticParams {
     /// Sets the gradient-norm tolerance.
     pub fn gradient_tolerance(mut self, gradient_tolerance: f64) -> Self {
         self.0.gradient_tolerance = gradient_tolerance;
+        self
+    }
+
+    /// Sets the optimiser.
+    pub fn solver(mut self, solver: LogisticSolver) -> Self {
+        self.0.solver = solver;
         self
     }
 }

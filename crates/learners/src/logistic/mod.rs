@@ -1,16 +1,22 @@
-//! Weighted logistic regression: L2-penalised (intercept free), fitted with L-BFGS.
+//! Weighted logistic regression: L2-penalised (intercept free), fitted with L-BFGS or
+//! Newton-Cholesky ([`LogisticSolver`]).
 
 mod algorithm;
 mod hyperparams;
+mod newton;
 
-pub use hyperparams::{LogisticParams, LogisticValidParams};
+pub use hyperparams::{LogisticParams, LogisticSolver, LogisticValidParams};
 
-use fairkit_core::{Classifier, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Classifier, FeatureCache, Learner, LearnerError, WeightSupport};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 pub(crate) use algorithm::sigmoid;
+
+/// What the logistic regression keeps in a [`FeatureCache`]: the checked sparse rows of the
+/// features, or why they could not be made.
+type CachedRows = std::result::Result<newton::SparseRows, fairkit_core::Error>;
 
 /// A fitted logistic regression: `P(y = 1 | x) = sigmoid(x . coefficients + intercept)`.
 ///
@@ -135,6 +141,49 @@ impl Learner for LogisticParams {
             .and_then(|params| algorithm::fit(params, x, y, weights, warm))
             .map_err(|e| LearnerError::new(self.name(), e))
     }
+
+    /// With [`LogisticSolver::NewtonCholesky`], keeps the checked sparse rows of `x` in `cache`
+    /// (made by the first fit), so later fits on the same features skip the conversion. L-BFGS
+    /// ignores the cache.
+    fn fit_cached(
+        &self,
+        x: ArrayView2<'_, f64>,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+        warm: Option<&Logistic>,
+        cache: &FeatureCache,
+    ) -> Result<Logistic, LearnerError> {
+        self.check_ref()
+            .and_then(|params| {
+                if params.solver == LogisticSolver::NewtonCholesky
+                    && let Some(Ok(rows)) =
+                        cache.get_or_init::<CachedRows>(|| newton::SparseRows::new(x))
+                    && rows.is_of(x)
+                {
+                    return newton::fit(params, rows, y, weights, warm);
+                }
+                algorithm::fit(params, x, y, weights, warm)
+            })
+            .map_err(|e| LearnerError::new(self.name(), e))
+    }
+
+    /// From the sparse rows in `cache` when it holds those of `x` (see
+    /// [`fit_cached`](Self::fit_cached)), else [`Classifier::predict`].
+    fn predict_cached(
+        &self,
+        model: &Logistic,
+        x: ArrayView2<'_, f64>,
+        cache: &FeatureCache,
+    ) -> Array1<bool> {
+        match cache.get::<CachedRows>() {
+            Some(Ok(rows)) if rows.is_of(x) => rows
+                .decision_function(&model.coefficients, model.intercept)
+                .into_iter()
+                .map(|z| z > 0.0)
+                .collect(),
+            _ => model.predict(x),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -143,7 +192,7 @@ mod tests {
     use crate::testutil::logistic_data;
     use approx::assert_abs_diff_eq;
     use linfa::DatasetBase;
-    use ndarray::{Array1, Axis, array};
+    use ndarray::{Array1, Array2, Axis, array};
 
     fn tight() -> LogisticParams {
         Logistic::params().gradient_tolerance(1e-10)
@@ -311,6 +360,150 @@ mod tests {
             .fit(x.view(), array![true, false, true].view(), None)
             .unwrap_err();
         assert!(err.message.contains("alpha"), "{err}");
+    }
+
+    fn newton() -> LogisticParams {
+        Logistic::params().solver(LogisticSolver::NewtonCholesky)
+    }
+
+    #[test]
+    fn newton_reaches_the_optimum_of_a_hand_checked_problem() {
+        let x = array![[-1.0], [1.0]];
+        let y = array![false, true];
+        let m = newton()
+            .gradient_tolerance(1e-12)
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        let b = m.coefficients()[0];
+        assert!(m.converged());
+        assert_abs_diff_eq!(b, 2.0 * sigmoid(-b), epsilon = 1e-12);
+        assert_abs_diff_eq!(m.intercept(), 0.0, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn newton_and_lbfgs_find_the_same_model() {
+        // sparse features (a one-hot block, collinear with the intercept but for the penalty),
+        // weights, no intercept; no penalty on the dense features alone
+        let (dense, y) = logistic_data(10, 400, 3);
+        let x = Array2::from_shape_fn((400, 6), |(i, j)| match j {
+            0..3 => dense[[i, j]],
+            _ => f64::from(u8::from(i % 3 == j - 3)),
+        });
+        let w = Array1::from_iter((0..400).map(|i| [0.0, 0.5, 1.0, 2.5][i % 4]));
+        for (params, x) in [
+            (Logistic::params(), x.view()),
+            (Logistic::params().fit_intercept(false), x.view()),
+            (Logistic::params().alpha(0.0), dense.view()),
+        ] {
+            let fit = |p: LogisticParams| {
+                p.gradient_tolerance(1e-10)
+                    .fit(x.view(), y.view(), Some(w.view()))
+                    .unwrap()
+            };
+            let a = fit(params.solver(LogisticSolver::NewtonCholesky));
+            let b = fit(params);
+            assert!(a.converged() && a.iterations() < 20, "{}", a.iterations());
+            for (p, q) in a.coefficients().iter().zip(b.coefficients()) {
+                assert_abs_diff_eq!(p, q, epsilon = 1e-6);
+            }
+            assert_abs_diff_eq!(a.intercept(), b.intercept(), epsilon = 1e-6);
+        }
+    }
+
+    #[test]
+    fn newton_restarts_from_zero_after_a_warm_start_worse_than_zero() {
+        let (x, y) = logistic_data(11, 200, 3);
+        let cold = newton().fit(x.view(), y.view(), None).unwrap();
+        let far = Logistic::from_parts(vec![40.0, 40.0, -40.0], 25.0);
+        let warm = newton()
+            .fit_warm(x.view(), y.view(), None, Some(&far))
+            .unwrap();
+        assert_eq!(warm, cold);
+        let near = newton()
+            .fit_warm(x.view(), y.view(), None, Some(&cold))
+            .unwrap();
+        assert_eq!(near.iterations(), 0);
+        assert_eq!(near.coefficients(), cold.coefficients());
+    }
+
+    #[test]
+    fn cached_rows_give_the_same_models_and_labels() {
+        let (x, y) = logistic_data(12, 150, 3);
+        let (other, _) = logistic_data(13, 150, 3);
+        let cache = FeatureCache::new();
+        for weights in [
+            None,
+            Some(Array1::from_iter((0..150).map(|i| (i % 3) as f64))),
+        ] {
+            let w = weights.as_ref().map(|w| w.view());
+            for params in [newton(), Logistic::params()] {
+                let cached = params.fit_cached(x.view(), y.view(), w, None, &cache);
+                let direct = params.fit(x.view(), y.view(), w);
+                assert_eq!(cached.unwrap(), direct.unwrap());
+            }
+        }
+        assert!(cache.get::<CachedRows>().is_some());
+        let model = newton().fit(x.view(), y.view(), None).unwrap();
+        let sparse = newton().predict_cached(&model, x.view(), &cache);
+        assert_eq!(sparse, model.predict(x.view()));
+        // the cache holds the rows of `x`: other features are fitted and predicted directly
+        let cached = newton().fit_cached(other.view(), y.view(), None, None, &cache);
+        assert_eq!(
+            cached.unwrap(),
+            newton().fit(other.view(), y.view(), None).unwrap()
+        );
+        let labels = newton().predict_cached(&model, other.view(), &cache);
+        assert_eq!(labels, model.predict(other.view()));
+    }
+
+    #[test]
+    fn newton_models_are_identical_on_any_number_of_threads() {
+        // more rows than one parallel block
+        let (x, y) = logistic_data(14, 3 * newton::CHUNK + 17, 4);
+        let w = Array1::from_iter((0..x.nrows()).map(|i| (i % 4) as f64 * 0.7));
+        let fit = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| newton().fit(x.view(), y.view(), Some(w.view())).unwrap())
+        };
+        let one = fit(1);
+        assert!(one.converged());
+        assert_eq!(one, fit(2));
+        assert_eq!(one, fit(3));
+    }
+
+    #[test]
+    fn newton_refuses_bad_input_like_lbfgs() {
+        let x = array![[0.0], [1.0], [2.0]];
+        let nan = array![[0.0], [f64::NAN], [2.0]];
+        let cache = FeatureCache::new();
+        let err = newton()
+            .fit_cached(
+                nan.view(),
+                array![true, false, true].view(),
+                None,
+                None,
+                &cache,
+            )
+            .unwrap_err();
+        assert!(err.message.contains("non-finite"), "{err}");
+        let err = newton()
+            .fit(x.view(), array![true, true, true].view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("single class"), "{err}");
+        let err = newton()
+            .fit(x.view(), array![true, false].view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("length mismatch"), "{err}");
+        let m = newton()
+            .max_iterations(1)
+            .gradient_tolerance(1e-12)
+            .fit(x.view(), array![true, false, true].view(), None)
+            .unwrap();
+        assert!(!m.converged());
+        assert_eq!(m.iterations(), 1);
     }
 
     #[test]
