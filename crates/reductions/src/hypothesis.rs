@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use fairkit_core::{Classifier, Error, Learner};
+use fairkit_core::{Classifier, Error, FeatureCache, Learner};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -67,12 +67,14 @@ pub(crate) struct OracleFit<M> {
 /// 2.7.3): labels `1[s > 0]`, weights `|s|`, rescaled to sum to `n` when `renormalize` (as
 /// ExponentiatedGradient does; GridSearch does not). A single class among the rows of positive
 /// weight gives a constant (fairlearn looks at all rows; the two agree unless some `s_i = 0`).
+/// Every fit on `x` shares `cache` ([`Learner::fit_cached`]).
 pub(crate) fn fit_best_response<L: Learner>(
     learner: &L,
     x: ArrayView2<'_, f64>,
     signed: &[f64],
     renormalize: bool,
     warm: Option<&L::Model>,
+    cache: &FeatureCache,
 ) -> Result<OracleFit<L::Model>> {
     let labels: Array1<bool> = signed.iter().map(|&s| s > 0.0).collect();
     let mut weights: Array1<f64> = signed.iter().map(|s| s.abs()).collect();
@@ -94,10 +96,17 @@ pub(crate) fn fit_best_response<L: Learner>(
             weights.mapv_inplace(|w| n * w / total);
         }
         let view: ArrayView1<'_, f64> = weights.view();
-        Hypothesis::Learned(learner.fit_warm(x, labels.view(), Some(view), warm)?)
+        Hypothesis::Learned(learner.fit_cached(x, labels.view(), Some(view), warm, cache)?)
     };
     let seconds = start.elapsed().as_secs_f64();
-    let predictions = hypothesis.predict_f64(x);
+    let predictions = match &hypothesis {
+        Hypothesis::Learned(m) => learner
+            .predict_cached(m, x, cache)
+            .iter()
+            .map(|&p| f64::from(u8::from(p)))
+            .collect(),
+        Hypothesis::Constant(_) => hypothesis.predict_f64(x),
+    };
     Ok(OracleFit {
         hypothesis,
         predictions,

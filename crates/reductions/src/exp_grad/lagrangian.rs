@@ -1,7 +1,7 @@
 //! The Lagrangian game of SPEC 2.6.2-2.6.5: the hypothesis store, the best response, the gap
 //! and the LP over the hypotheses found.
 
-use fairkit_core::Learner;
+use fairkit_core::{FeatureCache, Learner};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use ndarray::ArrayView2;
 
@@ -46,6 +46,8 @@ pub(crate) struct Lagrangian<'a, L: Learner, C> {
     warm_start: WarmStart,
     /// Every learned model with the multipliers it was fitted at, for warm starts.
     fitted: Vec<(Vec<f64>, L::Model)>,
+    /// What the learner keeps between fits on `x`.
+    cache: FeatureCache,
     pub hs: Vec<Hypothesis<L::Model>>,
     pub errors: Vec<f64>,
     pub gammas: Vec<Vec<f64>>,
@@ -77,6 +79,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             b,
             warm_start,
             fitted: Vec::new(),
+            cache: FeatureCache::new(),
             hs: Vec::new(),
             errors: Vec::new(),
             gammas: Vec::new(),
@@ -120,7 +123,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             *s += o;
         }
         let warm = self.warm_model(lambda);
-        let fit = fit_best_response(self.learner, self.x, &signed, true, warm)?;
+        let fit = fit_best_response(self.learner, self.x, &signed, true, warm, &self.cache)?;
         self.n_oracle_calls += 1;
         self.oracle_seconds.push(fit.seconds);
         match &fit.hypothesis {

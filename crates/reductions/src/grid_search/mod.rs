@@ -5,7 +5,9 @@ mod grid;
 
 pub use grid::{GRID_DIMENSION_WARN_THRESHOLD, GridWarning, generate_grid, integer_grid};
 
-use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner, require_weight_support};
+use fairkit_core::{
+    Classifier, Error, FairDataset, FeatureCache, Groups, Learner, require_weight_support,
+};
 use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -162,6 +164,8 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
         let objective_sw = objective.signed_weights();
         let in_span = constraints.grid_basis().objective_in_span;
         let x = data.features();
+        // One cache for every grid point: the first fit fills it, the others wait and share it.
+        let cache = FeatureCache::new();
         let points: Vec<Result<GridPoint<L::Model>>> = grid
             .par_iter()
             .map(|lambda| {
@@ -171,7 +175,7 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
                         *s += o;
                     }
                 }
-                let fit = fit_best_response(&self.learner, x, &signed, false, None)?;
+                let fit = fit_best_response(&self.learner, x, &signed, false, None, &cache)?;
                 Ok(GridPoint {
                     objective: objective.error(&fit.predictions),
                     gamma: constraints.gamma(&fit.predictions),

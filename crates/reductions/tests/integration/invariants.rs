@@ -270,3 +270,81 @@ fn warm_starts_follow_the_chosen_rule_and_leave_table_fits_unchanged() {
     assert_eq!(expected[0], expected[1]);
     assert_eq!(expected[0], expected[2]);
 }
+
+/// Counts how often the feature cache is filled and read.
+#[derive(Default)]
+struct CacheCounter {
+    fills: std::sync::atomic::AtomicUsize,
+    fits: std::sync::atomic::AtomicUsize,
+    predictions: std::sync::atomic::AtomicUsize,
+}
+
+impl fairkit_core::Learner for &CacheCounter {
+    type Model = crate::common::CellTable;
+    fn name(&self) -> String {
+        "cache_counter".into()
+    }
+    fn weight_support(&self) -> fairkit_core::WeightSupport {
+        fairkit_core::WeightSupport::Honoured
+    }
+    fn fit(
+        &self,
+        x: ndarray::ArrayView2<'_, f64>,
+        y: ndarray::ArrayView1<'_, bool>,
+        w: Option<ndarray::ArrayView1<'_, f64>>,
+    ) -> Result<Self::Model, fairkit_core::LearnerError> {
+        CellMajority.fit(x, y, w)
+    }
+    fn fit_cached(
+        &self,
+        x: ndarray::ArrayView2<'_, f64>,
+        y: ndarray::ArrayView1<'_, bool>,
+        w: Option<ndarray::ArrayView1<'_, f64>>,
+        _warm: Option<&Self::Model>,
+        cache: &fairkit_core::FeatureCache,
+    ) -> Result<Self::Model, fairkit_core::LearnerError> {
+        use std::sync::atomic::Ordering::SeqCst;
+        let rows = cache.get_or_init(|| {
+            self.fills.fetch_add(1, SeqCst);
+            x.nrows()
+        });
+        assert_eq!(rows, Some(&x.nrows()));
+        self.fits.fetch_add(1, SeqCst);
+        CellMajority.fit(x, y, w)
+    }
+    fn predict_cached(
+        &self,
+        model: &Self::Model,
+        x: ndarray::ArrayView2<'_, f64>,
+        cache: &fairkit_core::FeatureCache,
+    ) -> ndarray::Array1<bool> {
+        assert_eq!(cache.get::<usize>(), Some(&x.nrows()));
+        self.predictions
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        fairkit_core::Classifier::predict(model, x)
+    }
+}
+
+#[test]
+fn one_feature_cache_serves_every_fit_of_a_reduction() {
+    let data = o9();
+    let counter = CacheCounter::default();
+    let eg = ExponentiatedGradient::params(&counter, UtilityParity::equalized_odds())
+        .fit(&data)
+        .unwrap();
+    let learned = eg.n_oracle_calls() - eg.n_constant_fallbacks();
+    assert!(learned > 1);
+    assert_eq!(counter.fills.into_inner(), 1);
+    assert_eq!(counter.fits.into_inner(), learned);
+    assert_eq!(counter.predictions.into_inner(), learned);
+
+    let counter = CacheCounter::default();
+    in_pool(2, || {
+        GridSearch::params(&counter, UtilityParity::demographic_parity())
+            .grid_size(7)
+            .fit(&data)
+            .unwrap()
+    });
+    assert_eq!(counter.fills.into_inner(), 1);
+    assert!(counter.fits.into_inner() > 1);
+}
