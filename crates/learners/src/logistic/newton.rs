@@ -2,9 +2,11 @@
 //! `newton-cholesky`): the exact Hessian, a Cholesky solve per step and a backtracking line
 //! search. It converges quadratically, so a few steps reach the optimum to f64 precision where
 //! L-BFGS stops early along flat directions (the intercept against a full one-hot block). Each
-//! pass reads only the non-zero entries of the rows ([`SparseRows`]), a small fraction of a
-//! one-hot encoded matrix; one Hessian costs about `n · k²/2` for `k` non-zeros per row, so the
-//! solver suits many rows and up to a few hundred features. Passes over the rows run in parallel
+//! pass reads the mostly non-zero columns as a dense block and only the non-zero entries of the
+//! others ([`SparseRows`]), a small fraction of a one-hot encoded matrix; one Hessian costs about
+//! `n · k²/2` for `k` stored values per row, so the solver suits many rows and up to a few
+//! hundred features. Internally the parameters are ordered intercept, dense block, sparse
+//! columns, which keeps most Hessian updates contiguous. Passes over the rows run in parallel
 //! (rayon) over fixed blocks of rows, summed in order: the same model on any number of threads.
 
 use std::f64::consts::LN_2;
@@ -26,27 +28,35 @@ const MAX_HALVINGS: usize = 40;
 /// number of threads.
 pub(crate) const CHUNK: usize = 4096;
 
-/// The non-zero entries of each row of a feature matrix, checked finite, remembering which
-/// matrix they came from (so that a cached copy is only used for the same features).
+/// The rows of a feature matrix, checked finite, split into a dense block (the columns that are
+/// non-zero in at least half the rows) and the non-zero entries of the other columns,
+/// remembering which matrix they came from (so that a cached copy is only used for the same
+/// features).
 #[derive(Debug)]
 pub(crate) struct SparseRows {
     n_rows: usize,
     n_features: usize,
     /// Address and strides of the source matrix.
     origin: (usize, [isize; 2]),
-    /// Row `i` is `index[start[i]..start[i + 1]]`, `value[..]` likewise.
+    /// The columns stored densely, increasing.
+    dense_columns: Vec<usize>,
+    /// Row-major `n_rows × dense_columns.len()` values of those columns.
+    dense: Vec<f64>,
+    /// The other columns, increasing; the sparse entries index into this list.
+    sparse_columns: Vec<usize>,
+    /// Row `i`'s sparse entries are `index[start[i]..start[i + 1]]`, `value[..]` likewise.
     start: Vec<usize>,
     index: Vec<u32>,
     value: Vec<f64>,
 }
 
 impl SparseRows {
-    /// The non-zero entries of `x`.
+    /// The rows of `x`.
     ///
     /// # Errors
     /// A non-finite value, or more than `u32::MAX` features.
     pub fn new(x: ArrayView2<'_, f64>) -> std::result::Result<Self, CoreError> {
-        let n_features = x.ncols();
+        let (n_rows, n_features) = x.dim();
         if u32::try_from(n_features).is_err() {
             return Err(CoreError::invalid(
                 "features",
@@ -54,30 +64,44 @@ impl SparseRows {
                 "at most 2^32 - 1 columns",
             ));
         }
-        let mut start = Vec::with_capacity(x.nrows() + 1);
-        start.push(0);
-        let (mut index, mut value) = (Vec::new(), Vec::new());
+        let mut nonzero = vec![0_usize; n_features];
         for (row, values) in x.rows().into_iter().enumerate() {
-            for (j, &v) in values.iter().enumerate() {
-                if !v.is_finite() {
-                    return Err(CoreError::NonFinite {
-                        what: "features".into(),
-                        row,
-                        value: v.to_string(),
-                    });
-                }
-                if v != 0.0 {
-                    index.push(j as u32);
-                    value.push(v);
+            if let Some(v) = values.iter().find(|v| !v.is_finite()) {
+                return Err(CoreError::NonFinite {
+                    what: "features".into(),
+                    row,
+                    value: v.to_string(),
+                });
+            }
+            for (count, &v) in nonzero.iter_mut().zip(values) {
+                *count += usize::from(v != 0.0);
+            }
+        }
+        let (dense_columns, sparse_columns): (Vec<usize>, Vec<usize>) =
+            (0..n_features).partition(|&j| 2 * nonzero[j] >= n_rows);
+        let n_sparse: usize = sparse_columns.iter().map(|&j| nonzero[j]).sum();
+        let mut dense = Vec::with_capacity(n_rows * dense_columns.len());
+        let mut start = Vec::with_capacity(n_rows + 1);
+        let (mut index, mut value) = (Vec::with_capacity(n_sparse), Vec::with_capacity(n_sparse));
+        start.push(0);
+        for values in x.rows() {
+            dense.extend(dense_columns.iter().map(|&j| values[j]));
+            for (s, &j) in sparse_columns.iter().enumerate() {
+                if values[j] != 0.0 {
+                    index.push(s as u32);
+                    value.push(values[j]);
                 }
             }
             start.push(index.len());
         }
         let strides = x.strides();
         Ok(Self {
-            n_rows: x.nrows(),
+            n_rows,
             n_features,
             origin: (x.as_ptr() as usize, [strides[0], strides[1]]),
+            dense_columns,
+            dense,
+            sparse_columns,
             start,
             index,
             value,
@@ -92,37 +116,60 @@ impl SparseRows {
             && self.origin == (x.as_ptr() as usize, [strides[0], strides[1]])
     }
 
-    /// `x · coefficients + intercept` for every row, from the non-zero entries.
+    /// `x · coefficients + intercept` for every row.
     ///
     /// # Panics
-    /// If `coefficients` is shorter than the number of features.
+    /// If there is not one coefficient per feature.
     pub fn decision_function(&self, coefficients: &[f64], intercept: f64) -> Vec<f64> {
         assert_eq!(
             coefficients.len(),
             self.n_features,
             "one coefficient per feature"
         );
+        let dense: Vec<f64> = self
+            .dense_columns
+            .iter()
+            .map(|&j| coefficients[j])
+            .collect();
+        let sparse: Vec<f64> = self
+            .sparse_columns
+            .iter()
+            .map(|&j| coefficients[j])
+            .collect();
         (0..self.n_rows)
             .map(|i| {
-                let (index, value) = self.row(i);
-                intercept
-                    + index
-                        .iter()
-                        .zip(value)
-                        .map(|(&j, &v)| coefficients[j as usize] * v)
-                        .sum::<f64>()
+                let (index, value) = self.sparse_row(i);
+                intercept + dot(self.dense_row(i), &dense) + sparse_dot(index, value, &sparse)
             })
             .collect()
     }
 
-    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+    fn dense_row(&self, i: usize) -> &[f64] {
+        let width = self.dense_columns.len();
+        &self.dense[i * width..(i + 1) * width]
+    }
+
+    fn sparse_row(&self, i: usize) -> (&[u32], &[f64]) {
         let range = self.start[i]..self.start[i + 1];
         (&self.index[range.clone()], &self.value[range])
     }
 }
 
-/// The weight-averaged objective of [`super::algorithm`] over the rows of positive weight,
-/// with parameters `[beta, intercept]`.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// `Σ theta[index_k] · value_k`.
+fn sparse_dot(index: &[u32], value: &[f64], theta: &[f64]) -> f64 {
+    index
+        .iter()
+        .zip(value)
+        .map(|(&s, &v)| theta[s as usize] * v)
+        .sum()
+}
+
+/// The weight-averaged objective of [`super::algorithm`] over the rows of positive weight, with
+/// parameters in the internal order `[intercept (if fitted), dense block, sparse columns]`.
 struct Objective<'a> {
     rows: &'a SparseRows,
     /// `(row, label sign, weight / total)` of the rows of positive weight.
@@ -133,8 +180,41 @@ struct Objective<'a> {
 }
 
 impl Objective<'_> {
+    /// Where the dense block starts (after the intercept, if fitted).
+    fn offset(&self) -> usize {
+        usize::from(self.fit_intercept)
+    }
+
+    /// Where the sparse columns start.
+    fn sparse_start(&self) -> usize {
+        self.offset() + self.rows.dense_columns.len()
+    }
+
     fn dim(&self) -> usize {
-        self.rows.n_features + usize::from(self.fit_intercept)
+        self.sparse_start() + self.rows.sparse_columns.len()
+    }
+
+    /// The internal parameters of `coefficients` and `intercept`.
+    fn to_internal(&self, coefficients: &[f64], intercept: f64) -> Vec<f64> {
+        let intercept = self.fit_intercept.then_some(intercept);
+        let columns = self.rows.dense_columns.iter();
+        let columns = columns.chain(&self.rows.sparse_columns);
+        intercept
+            .into_iter()
+            .chain(columns.map(|&j| coefficients[j]))
+            .collect()
+    }
+
+    /// The coefficients and intercept of internal parameters `theta`.
+    fn from_internal(&self, theta: &[f64]) -> (Vec<f64>, f64) {
+        let mut coefficients = vec![0.0; self.rows.n_features];
+        let columns = self.rows.dense_columns.iter();
+        let columns = columns.chain(&self.rows.sparse_columns);
+        for (&j, &t) in columns.zip(&theta[self.offset()..]) {
+            coefficients[j] = t;
+        }
+        let intercept = if self.fit_intercept { theta[0] } else { 0.0 };
+        (coefficients, intercept)
     }
 
     /// Cost and gradient at `theta`, and the curvature `w σ(z) σ(−z)` of each active row for
@@ -153,7 +233,7 @@ impl Objective<'_> {
             grad.iter_mut().zip(chunk_grad).for_each(|(g, c)| *g += c);
         }
         let mut penalty = 0.0;
-        for j in 0..self.rows.n_features {
+        for j in self.offset()..theta.len() {
             penalty += theta[j] * theta[j];
             grad[j] += self.alpha * theta[j];
         }
@@ -167,18 +247,14 @@ impl Objective<'_> {
         active: &[(usize, f64, f64)],
         curvature: &mut [f64],
     ) -> (f64, Vec<f64>) {
-        let p = self.rows.n_features;
-        let intercept = if self.fit_intercept { theta[p] } else { 0.0 };
+        let (o, m) = (self.offset(), self.sparse_start());
+        let intercept = if self.fit_intercept { theta[0] } else { 0.0 };
         let mut grad = vec![0.0; theta.len()];
         let mut loss = 0.0;
         for (&(i, sign, w), c) in active.iter().zip(curvature) {
-            let (index, value) = self.rows.row(i);
-            let z = intercept
-                + index
-                    .iter()
-                    .zip(value)
-                    .map(|(&j, &v)| theta[j as usize] * v)
-                    .sum::<f64>();
+            let dense = self.rows.dense_row(i);
+            let (index, value) = self.rows.sparse_row(i);
+            let z = intercept + dot(dense, &theta[o..m]) + sparse_dot(index, value, &theta[m..]);
             let margin = sign * z;
             let e = (-margin.abs()).exp();
             // w log(1 + exp(-margin)), its derivative in z and its second derivative
@@ -192,17 +268,20 @@ impl Objective<'_> {
             };
             let residual = -w * sign * sigmoid_neg;
             *c = w * e / ((1.0 + e) * (1.0 + e));
-            for (&j, &v) in index.iter().zip(value) {
-                grad[j as usize] += residual * v;
-            }
             if self.fit_intercept {
-                grad[p] += residual;
+                grad[0] += residual;
+            }
+            for (g, &x) in grad[o..m].iter_mut().zip(dense) {
+                *g += residual * x;
+            }
+            for (&s, &v) in index.iter().zip(value) {
+                grad[m + s as usize] += residual * v;
             }
         }
         (loss, grad)
     }
 
-    /// The Hessian (lower triangle, row-major) from the rows' curvatures.
+    /// The Hessian (lower triangle, row-major, internal order) from the rows' curvatures.
     fn hessian(&self, curvature: &[f64], hess: &mut Array2<f64>) {
         let d = self.dim();
         let partials: Vec<Vec<f64>> = self
@@ -218,31 +297,38 @@ impl Objective<'_> {
         for partial in partials {
             h.iter_mut().zip(partial).for_each(|(a, b)| *a += b);
         }
-        for j in 0..self.rows.n_features {
+        for j in self.offset()..d {
             h[j * d + j] += self.alpha;
         }
     }
 
-    /// The unpenalised Hessian (lower triangle, row-major) of the rows `active`.
+    /// The unpenalised Hessian (lower triangle, row-major, internal order) of the rows
+    /// `active`: the dense block (with the intercept) and its products with the sparse entries
+    /// are contiguous updates; only products of two sparse entries are scattered.
     fn hessian_chunk(&self, active: &[(usize, f64, f64)], curvature: &[f64]) -> Vec<f64> {
-        let p = self.rows.n_features;
-        let d = self.dim();
+        let (o, m, d) = (self.offset(), self.sparse_start(), self.dim());
         let mut h = vec![0.0; d * d];
+        // [1 (the intercept), dense values] of the current row
+        let mut head = vec![1.0; m];
         for (&(i, _, _), &c) in active.iter().zip(curvature) {
-            let (index, value) = self.rows.row(i);
-            for (k, (&j, &v)) in index.iter().zip(value).enumerate() {
-                let j = j as usize;
-                let cv = c * v;
-                let hrow = &mut h[j * d..];
-                for (&l, &u) in index[..=k].iter().zip(&value[..=k]) {
-                    hrow[l as usize] += cv * u;
-                }
-                if self.fit_intercept {
-                    h[p * d + j] += cv;
+            head[o..].copy_from_slice(self.rows.dense_row(i));
+            for a in 0..m {
+                let ca = c * head[a];
+                for (hv, &e) in h[a * d..=a * d + a].iter_mut().zip(&head) {
+                    *hv += ca * e;
                 }
             }
-            if self.fit_intercept {
-                h[p * d + p] += c;
+            let (index, value) = self.rows.sparse_row(i);
+            for (k, (&s, &v)) in index.iter().zip(value).enumerate() {
+                let r = (m + s as usize) * d;
+                let cv = c * v;
+                for (hv, &e) in h[r..r + m].iter_mut().zip(&head) {
+                    *hv += cv * e;
+                }
+                let sparse_part = &mut h[r + m..];
+                for (&l, &u) in index[..=k].iter().zip(&value[..=k]) {
+                    sparse_part[l as usize] += cv * u;
+                }
             }
         }
         h
@@ -300,15 +386,11 @@ pub(crate) fn fit(
         alpha: params.alpha / total,
         fit_intercept: params.fit_intercept,
     };
-    let p = rows.n_features;
     let d = problem.dim();
-    let mut theta = vec![0.0; d];
-    if let Some(model) = warm.filter(|m| m.coefficients.len() == p) {
-        theta[..p].copy_from_slice(&model.coefficients);
-        if params.fit_intercept {
-            theta[p] = model.intercept;
-        }
-    }
+    let mut theta = match warm.filter(|m| m.coefficients.len() == rows.n_features) {
+        Some(model) => problem.to_internal(&model.coefficients, model.intercept),
+        None => vec![0.0; d],
+    };
     let n_active = problem.active.len();
     let (mut grad, mut curvature) = (vec![0.0; d], vec![0.0; n_active]);
     let (mut next_grad, mut next_curvature) = (grad.clone(), curvature.clone());
@@ -355,9 +437,10 @@ pub(crate) fn fit(
         std::mem::swap(&mut grad, &mut next_grad);
         std::mem::swap(&mut curvature, &mut next_curvature);
     };
+    let (coefficients, intercept) = problem.from_internal(&theta);
     Ok(Logistic {
-        coefficients: theta[..p].to_vec(),
-        intercept: if params.fit_intercept { theta[p] } else { 0.0 },
+        coefficients,
+        intercept,
         iterations,
         converged,
     })
