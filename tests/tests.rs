@@ -5,5 +5,8 @@ mod util;
 
 mod cli_help;
 mod mitigate;
+mod predict;
+mod score;
 mod simulate;
 mod train;
+mod transform;

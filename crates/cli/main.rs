@@ -10,9 +10,11 @@ use clap::{Parser, Subcommand};
 mod common;
 mod data_args;
 mod mitigate;
+mod predict;
 mod simulate;
 mod single;
 mod train;
+mod transform;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -33,6 +35,10 @@ enum Command {
     Train(Box<train::Args>),
     /// Fit a mitigation method and report its test metrics by group.
     Mitigate(Box<mitigate::Args>),
+    /// Predict the rows of a CSV file with a saved model.
+    Predict(predict::Args),
+    /// Fit a feature repair and write the repaired data as CSV.
+    Transform(Box<transform::Args>),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,8 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Train(args) => train::run(*args),
         Command::Mitigate(args) => mitigate::run(*args),
+        Command::Predict(args) => predict::run(args),
+        Command::Transform(args) => transform::run(*args),
     };
     match result {
         Ok(code) => code,

@@ -72,6 +72,11 @@ pub struct Args {
     /// Threshold: relaxed mode, the groups' rates may differ by up to X.
     #[arg(long, value_name = "X")]
     tol: Option<f64>,
+    /// Threshold: fit the thresholds on this numeric column of --data (e.g. an existing
+    /// model's scores) instead of fitting an estimator, and evaluate them on the same column
+    /// of --test. The column is the only input (not a feature); no estimator is fitted.
+    #[arg(long, value_name = "COL", conflicts_with = "estimator")]
+    score: Option<String>,
     /// Disparate-impact remover: repair level in [0, 1] (default 1).
     #[arg(long, value_name = "X")]
     repair_level: Option<f64>,
@@ -166,8 +171,13 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
             grid_size,
             flip,
             tol,
+            score,
             ..
         } => {
+            if args.score.is_some() {
+                score.clone_from(&args.score);
+                used.push("score");
+            }
             if let Some(o) = &args.objective {
                 *objective = o.parse::<Objective>()?;
                 used.push("objective");
@@ -208,6 +218,7 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("objective", args.objective.is_some()),
         ("flip", args.flip),
         ("tol", args.tol.is_some()),
+        ("score", args.score.is_some()),
         ("repair-level", args.repair_level.is_some()),
         ("aif360-binning", args.aif360_binning),
         ("alpha", args.alpha.is_some()),

@@ -265,9 +265,17 @@ impl Encoder {
     /// prediction.
     ///
     /// # Errors
-    /// A missing column; an empty, non-numeric or non-finite value in a numeric column; a
-    /// sensitive group not seen when fitting.
+    /// As [`features`](Self::features) and [`groups`](Self::groups).
     pub fn transform_features(&self, table: &Table) -> Result<(Array2<f64>, Groups)> {
+        Ok((self.features(table)?, self.groups(table)?))
+    }
+
+    /// Encodes the feature columns of a table (row-major). A categorical value not seen when
+    /// fitting sets all of its column's one-hot features to zero.
+    ///
+    /// # Errors
+    /// A missing column; an empty, non-numeric or non-finite value in a numeric column.
+    pub fn features(&self, table: &Table) -> Result<Array2<f64>> {
         let n = table.n_rows();
         // Filled column by column (contiguous), then laid out row-major once.
         let mut x = Array2::zeros((n, self.feature_names.len()).f());
@@ -295,7 +303,16 @@ impl Encoder {
             }
             offset += c.width();
         }
-        let mut codes = Vec::with_capacity(n);
+        Ok(x.as_standard_layout().into_owned())
+    }
+
+    /// The rows' groups under the fitted schema.
+    ///
+    /// # Errors
+    /// A missing or empty sensitive value, or a sensitive value not seen when fitting
+    /// ([`Error::UnseenGroup`]).
+    pub fn groups(&self, table: &Table) -> Result<Groups> {
+        let mut codes = Vec::with_capacity(table.n_rows());
         for row in sensitive_rows(&self.spec, table)? {
             codes.push(self.schema.code(&row).ok_or_else(|| {
                 Error::UnseenGroup {
@@ -310,8 +327,40 @@ impl Encoder {
                 }
             })?);
         }
-        let x = x.as_standard_layout().into_owned();
-        Ok((x, Groups::new(Arc::clone(&self.schema), codes)?))
+        Ok(Groups::new(Arc::clone(&self.schema), codes)?)
+    }
+
+    /// The rows' groups, where sensitive values not seen when fitting are allowed: under the
+    /// fitted schema when every value is one of its levels, else under the fitted schema
+    /// extended with the new levels (so codes differ from the fitted ones, and consumers match
+    /// groups by value, as every fitted method of fairkit does). A model that ignores groups at
+    /// prediction can then predict rows of a new group, and one that uses them names it.
+    ///
+    /// # Errors
+    /// A missing or empty sensitive value.
+    pub fn open_groups(&self, table: &Table) -> Result<Groups> {
+        let rows = sensitive_rows(&self.spec, table)?;
+        if rows.iter().all(|r| self.schema.code(r).is_some()) {
+            return self.groups(table);
+        }
+        let mut levels: Vec<BTreeSet<&str>> = self
+            .schema
+            .levels()
+            .iter()
+            .map(|l| l.iter().map(String::as_str).collect())
+            .collect();
+        for row in &rows {
+            for (set, v) in levels.iter_mut().zip(row) {
+                set.insert(v);
+            }
+        }
+        let levels = levels
+            .into_iter()
+            .map(|s| s.into_iter().map(str::to_string).collect())
+            .collect();
+        let schema = GroupSchema::new(self.spec.sensitive.clone(), levels)?;
+        let codes = rows.iter().map(|r| schema.code(r).unwrap_or(0)).collect();
+        Ok(Groups::new(Arc::new(schema), codes)?)
     }
 
     /// The spec it was fitted with.
@@ -754,6 +803,26 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, DataError::Core(Error::UnseenGroup { .. })));
         assert!(err.to_string().contains("sex=X"));
+    }
+
+    #[test]
+    fn open_groups_extend_the_schema_with_new_levels() {
+        let spec = DatasetSpec::new("y", ["sex"]);
+        let e = Encoder::fit(&spec, &table(TOY), &[]).unwrap();
+        // Known levels only: the fitted schema and codes.
+        let known = table("age,colour,sex\n30,red,M\n31,red,F\n");
+        assert_eq!(e.open_groups(&known).unwrap(), e.groups(&known).unwrap());
+        // A new level: the schema gains it (sorted), values are kept.
+        let g = e
+            .open_groups(&table("age,colour,sex\n30,red,X\n31,red,F\n"))
+            .unwrap();
+        assert_eq!(g.schema().levels(), [vec!["F", "M", "X"]]);
+        assert_eq!(g.schema().label(g.codes()[0]), "X");
+        assert_eq!(g.schema().label(g.codes()[1]), "F");
+        let err = e
+            .open_groups(&table("age,colour,sex\n30,red,\n"))
+            .unwrap_err();
+        assert!(matches!(err, DataError::EmptyValue { .. }));
     }
 
     #[test]
