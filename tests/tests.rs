@@ -4,7 +4,10 @@
 mod util;
 
 mod cli_help;
+mod compare;
+mod gate;
 mod mitigate;
+mod monitor;
 mod predict;
 mod score;
 mod simulate;

@@ -8,8 +8,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod common;
+mod compare;
 mod data_args;
+mod gate;
 mod mitigate;
+mod monitor;
 mod predict;
 mod simulate;
 mod single;
@@ -39,6 +42,12 @@ enum Command {
     Predict(predict::Args),
     /// Fit a feature repair and write the repaired data as CSV.
     Transform(Box<transform::Args>),
+    /// Compare methods over several seeds: table, JSON, CSV, Markdown and a trade-off plot.
+    Compare(Box<compare::Args>),
+    /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
+    Gate(gate::Args),
+    /// Watch a JSON-lines stream of predictions and labels for fairness drift.
+    Monitor(monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +65,9 @@ fn main() -> ExitCode {
         Command::Mitigate(args) => mitigate::run(*args),
         Command::Predict(args) => predict::run(args),
         Command::Transform(args) => transform::run(*args),
+        Command::Compare(args) => compare::run(*args),
+        Command::Gate(args) => gate::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     match result {
         Ok(code) => code,

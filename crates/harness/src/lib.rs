@@ -9,6 +9,7 @@
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
