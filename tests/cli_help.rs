@@ -14,3 +14,50 @@ fn unknown_subcommand_exits_2() {
     let out = run(&["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The subcommands listed under `Commands:` in the top-level help.
+fn subcommands() -> Vec<String> {
+    let top = stdout(&run(&["--help"]));
+    top.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|&name| name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_has_its_own_help() {
+    let names = subcommands();
+    for expected in [
+        "simulate",
+        "train",
+        "mitigate",
+        "predict",
+        "transform",
+        "compare",
+        "gate",
+        "monitor",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
+    }
+    for name in &names {
+        for flag in ["--help", "-h"] {
+            let out = run(&[name, flag]);
+            assert!(out.status.success(), "{name} {flag}");
+            let text = stdout(&out);
+            assert!(
+                text.contains(&format!("Usage: fairkit {name}")) && text.contains("Options:"),
+                "{name} {flag}:\n{text}"
+            );
+        }
+        // The long help is the short help and more.
+        let (short, long) = (run(&[name, "-h"]), run(&[name, "--help"]));
+        assert!(long.stdout.len() >= short.stdout.len(), "{name}");
+    }
+}

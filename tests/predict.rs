@@ -475,3 +475,217 @@ fn predict_help_describes_the_output() {
     let out = run(&["predict", "--data", "x.csv"]);
     assert_bad_input(&out, &["--model"]);
 }
+
+/// A model file edited in one place.
+type Edit = fn(&mut serde_json::Value);
+
+/// The value at a JSON pointer of a model file.
+fn at<'a>(m: &'a mut serde_json::Value, pointer: &str) -> &'a mut serde_json::Value {
+    m.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("the model file has no {pointer}"))
+}
+
+/// Removes the last element of the array at `pointer`.
+fn pop(m: &mut serde_json::Value, pointer: &str) {
+    at(m, pointer).as_array_mut().unwrap().pop();
+}
+
+#[test]
+fn corrupted_models_are_refused_before_predicting() {
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let (train, test) = simulated(dir.path());
+    let cases: [(&str, &str, Edit, &[&str]); 19] = [
+        (
+            "di-remover",
+            "logistic",
+            |m| *at(m, "/fitted/repair/features/0/strata/0/position/0") = json!(1_000_000),
+            &["quantile table of stratum 0 of feature 0"],
+        ),
+        (
+            "di-remover",
+            "logistic",
+            |m| *at(m, "/fitted/repair/features/2/strata/1/distinct") = json!([]),
+            &["quantile table of stratum 1 of feature 2"],
+        ),
+        (
+            "di-remover",
+            "logistic",
+            |m| {
+                at(m, "/fitted/repair/stratum_of")
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!(0))
+            },
+            &["3 stratum entries for 2 groups"],
+        ),
+        (
+            "di-remover",
+            "logistic",
+            |m| *at(m, "/fitted/repair/repair_level") = json!(1.5),
+            &["repair_level"],
+        ),
+        (
+            "di-remover",
+            "logistic",
+            |m| pop(m, "/fitted/repair/features"),
+            &[
+                "disparate-impact remover",
+                "reads 4 features, the encoding gives 5",
+            ],
+        ),
+        (
+            "correlation-remover",
+            "logistic",
+            |m| pop(m, "/fitted/remover/shares"),
+            &["1 shares and 2 coefficient rows for 2 groups"],
+        ),
+        (
+            "expgrad-dp",
+            "logistic",
+            |m| pop(m, "/fitted/model/weights"),
+            &["non-negative weights"],
+        ),
+        (
+            "expgrad-dp",
+            "logistic",
+            |m| pop(m, "/fitted/model/predictors/0/Learned/coefficients"),
+            &["a predictor has 4 features, the reduction 5"],
+        ),
+        (
+            "gridsearch-dp",
+            "logistic",
+            |m| *at(m, "/fitted/model/best_idx") = json!(99),
+            &["the selected predictor 99 is not one of the 10"],
+        ),
+        (
+            "threshold-dp",
+            "logistic",
+            |m| *at(m, "/fitted/thresholder/groups/0/rule/p0") = json!(2.0),
+            &["the rule of group=A"],
+        ),
+        (
+            "threshold-dp",
+            "logistic",
+            |m| *at(m, "/fitted/thresholder/groups/1/code") = json!(0),
+            &["group codes must ascend"],
+        ),
+        (
+            "threshold-dp",
+            "logistic",
+            |m| *at(m, "/fitted/thresholder/params/grid_size") = json!(0),
+            &["invalid grid_size 0"],
+        ),
+        (
+            "threshold-dp",
+            "logistic",
+            |m| *at(m, "/method") = json!({"method": "baseline"}),
+            &["its fit is not one of method baseline"],
+        ),
+        (
+            "baseline",
+            "logistic",
+            |m| pop(m, "/fitted/model/coefficients"),
+            &["model", "reads 4 features, the encoding gives 5"],
+        ),
+        (
+            "baseline",
+            "tree",
+            |m| *at(m, "/fitted/model/nodes/1/split/left") = json!(0),
+            &["decision tree", "node 1 has child 0"],
+        ),
+        (
+            "baseline",
+            "tree",
+            |m| *at(m, "/fitted/model/nodes/0/split/feature") = json!(7),
+            &["node 0 splits on feature 7 of 5"],
+        ),
+        (
+            "baseline",
+            "boosting",
+            |m| *at(m, "/fitted/model/booster/trees/3/nodes/0/right_child") = json!(999),
+            &["boosted ensemble", "node 0 has child 999"],
+        ),
+        (
+            "baseline",
+            "logistic",
+            |m| pop(m, "/encoder/feature_names"),
+            &["encoder", "feature names"],
+        ),
+        (
+            "baseline",
+            "logistic",
+            |m| *at(m, "/encoder/columns/1/Numeric/scale") = json!(0.0),
+            &["column 'debt_ratio' has mean"],
+        ),
+    ];
+    let out_file = dir.path().join("out.csv");
+    for (i, (method, estimator, edit, needles)) in cases.into_iter().enumerate() {
+        let model = dir.path().join(format!("{method}-{estimator}.json"));
+        if !model.exists() {
+            let mut args = vec![
+                "mitigate",
+                "--method",
+                method,
+                "--estimator",
+                estimator,
+                "--data",
+                &train,
+                "--test",
+                &test,
+                "--save-model",
+                model.to_str().unwrap(),
+            ];
+            args.extend(SIM_FLAGS);
+            let out = run(&args);
+            assert!(out.status.success(), "{}", stderr(&out));
+            // The file as saved is fine.
+            let out = run(&[
+                "predict",
+                "--model",
+                model.to_str().unwrap(),
+                "--data",
+                &test,
+            ]);
+            assert!(
+                out.status.success(),
+                "{method} {estimator}: {}",
+                stderr(&out)
+            );
+        }
+        let mut m: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        edit(&mut m);
+        let bad = write_file(
+            dir.path(),
+            &format!("bad{i}.json"),
+            m.to_string().as_bytes(),
+        );
+        let out = run(&[
+            "predict",
+            "--model",
+            &bad,
+            "--data",
+            &test,
+            "--out",
+            out_file.to_str().unwrap(),
+        ]);
+        assert_bad_input(&out, &[&format!("bad{i}.json"), "corrupted model"]);
+        assert_bad_input(&out, needles);
+        assert!(!out_file.exists(), "case {i}: no output file on error");
+    }
+    // A schema whose levels are not sorted would change every group's code.
+    let model = dir.path().join("baseline-logistic.json");
+    let text = std::fs::read_to_string(&model).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    at(&mut m, "/encoder/schema/levels/0")
+        .as_array_mut()
+        .unwrap()
+        .reverse();
+    let bad = write_file(dir.path(), "levels.json", m.to_string().as_bytes());
+    let out = run(&["predict", "--model", &bad, "--data", &test]);
+    assert_bad_input(
+        &out,
+        &["malformed model", "group schema", "not sorted and distinct"],
+    );
+}

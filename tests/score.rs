@@ -299,7 +299,27 @@ fn bad_scores_and_flags_are_refused() {
         })
         .collect();
     let constant = write_file(dir.path(), "constant.csv", constant.as_bytes());
-    let cases: [(&str, &[&str], &[&str]); 8] = [
+    // Every row of group b is positive.
+    let one_class: String = good
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let f: Vec<&str> = l.split(',').collect();
+            if i > 0 && f[2] == "b" {
+                format!("{},{},b,1\n", f[0], f[1])
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    let one_class = write_file(dir.path(), "one_class.csv", one_class.as_bytes());
+    let cases: [(&str, &[&str], &[&str]); 10] = [
+        (
+            &one_class,
+            &[],
+            &["Degenerate labels", "g=b", "every group needs both labels"],
+        ),
+        (&train, &["--tol=-1"], &["invalid tol -1"]),
         (
             &nan,
             &[],
@@ -311,7 +331,11 @@ fn bad_scores_and_flags_are_refused() {
             &["--score", "note"],
             &["note", "must be a numeric column"],
         ),
-        (&train, &["--score", "g"], &["'g'", "sensitive column"]),
+        (
+            &train,
+            &["--score", "g"],
+            &["score = g", "sensitive column"],
+        ),
         (&train, &["--score", "y"], &["label column"]),
         (
             &train,
@@ -366,6 +390,25 @@ fn bad_scores_and_flags_are_refused() {
             &[&format!("--score does not apply to --method {method}")],
         );
     }
+    // Equalized odds allows only accuracy and balanced accuracy.
+    assert_bad_input(
+        &run(&[
+            "mitigate",
+            "--method",
+            "threshold-eo",
+            "--objective",
+            "selection_rate",
+            "--score",
+            "s",
+            "--data",
+            &train,
+            "--label",
+            "y",
+            "--sensitive",
+            "g",
+        ]),
+        &["objective selection_rate cannot be combined with constraint equalized_odds"],
+    );
     // The built-in scenario has no score column.
     assert_bad_input(
         &run(&["mitigate", "--method", "threshold-dp", "--score", "s"]),

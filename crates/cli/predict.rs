@@ -13,23 +13,29 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::common::emit;
 
-/// Predict the rows of a CSV file with a model saved by `fairkit train` or `fairkit mitigate`
-/// (--save-model FILE).
-///
-/// The rows are encoded exactly as the model's training data was (the saved one-hot levels and
-/// standardization; a categorical level unseen in training becomes all zeros), so the file
-/// needs the model's feature and sensitive columns; a label column is not needed and is
-/// ignored. A group unseen in training is an error for methods that use groups (every
-/// mitigation but reweighing), not for the baseline.
-///
-/// Output, one line per input row: `row` (the 1-based row number; with --keep, the kept
-/// columns instead), the sensitive columns, `score` (increases with the positive class: the
-/// model's probability, or the expected probability for randomized methods), `expected` (the
-/// probability of a positive prediction: 0 or 1 for deterministic methods) and `pred` (the
-/// predicted label, in the label column's values). Randomized methods (exponentiated gradient,
-/// threshold optimizer) sample `pred` with --seed: the seed of the `mitigate` run that saved
-/// the model gives the same labels on the same rows.
+/// What `fairkit predict --help` adds after the options.
+const HELP: &str = "\
+The model file comes from `fairkit train` or `fairkit mitigate` (--save-model FILE). It records
+its format (fairkit-model) and version, and a file of another version, or one whose parts do
+not agree (edited or damaged), is refused with exit status 2.
+
+The rows are encoded exactly as the model's training data was (the saved one-hot levels and
+standardization; a categorical level unseen in training becomes all zeros), so the file needs
+the model's feature and sensitive columns; a label column is not needed and is ignored. A
+group unseen in training is an error for methods that use groups (every mitigation but
+reweighing), not for the baseline.
+
+Output, one line per input row: `row` (the 1-based row number; with --keep, the kept columns
+instead), the sensitive columns, `score` (increases with the positive class: the model's
+probability, or the expected probability for randomized methods), `expected` (the
+probability of a positive prediction: 0 or 1 for deterministic methods) and `pred` (the
+predicted label, in the label column's values). Randomized methods (exponentiated gradient,
+threshold optimizer) sample `pred` with --seed: the seed of the `mitigate` run that saved the
+model gives the same labels on the same rows.";
+
+/// Predict the rows of a CSV file with a saved model (`--help` shows [`HELP`]).
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
 pub struct Args {
     /// The model file (written by --save-model).
     #[arg(long, value_name = "FILE")]

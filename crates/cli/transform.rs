@@ -11,22 +11,24 @@ use fairkit_harness::repair::TableRepair;
 use crate::common::emit;
 use crate::data_args::DataArgs;
 
+/// What `fairkit transform --help` adds after the options.
+const HELP: &str = "\
+The repair is fitted on every row of --data (or of the built-in scenario without --data). The
+output holds the encoded features with repaired values (numeric columns, standardized unless
+--no-standardize, and one-hot columns named `col=level`), then the sensitive columns, the
+weights column and the label column as they were. It is exactly what `fairkit mitigate
+--method di-remover` (or correlation-remover) fits its estimator on, and goes straight back
+into `fairkit train --data OUT --label COL --sensitive COL --no-standardize` or any other tool.
+
+With --apply FILE, the output is that file (e.g. the test set) repaired with the repair fitted
+on --data: same encoding (a categorical level unseen in --data becomes all zeros), same
+repair; a group without rows in --data is an error. Its label and weights columns are copied
+when present. The output file is written atomically; on an error none is written.";
+
 /// Fit a feature repair (the disparate-impact remover or the correlation remover) and write
-/// the repaired data as CSV.
-///
-/// The repair is fitted on every row of --data (or of the built-in scenario without --data).
-/// The output holds the encoded features with repaired values (numeric columns, standardized
-/// unless --no-standardize, and one-hot columns named `col=level`), then the sensitive
-/// columns, the weights column and the label column as they were. It is exactly what
-/// `fairkit mitigate --method di-remover` (or correlation-remover) fits its estimator on, and
-/// goes straight back into `fairkit train --data OUT --label COL --sensitive COL
-/// --no-standardize` or any other tool.
-///
-/// With --apply FILE, the output is that file (e.g. the test set) repaired with the repair
-/// fitted on --data: same encoding (a categorical level unseen in --data becomes all zeros),
-/// same repair; a group without rows in --data is an error. Its label and weights columns are
-/// copied when present.
+/// the repaired data as CSV (`--help` shows [`HELP`]).
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
 pub struct Args {
     /// The repair: di-remover or correlation-remover.
     #[arg(long, value_name = "NAME")]

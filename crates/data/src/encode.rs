@@ -363,6 +363,58 @@ impl Encoder {
         Ok(Groups::new(Arc::new(schema), codes)?)
     }
 
+    /// Checks that a deserialized encoder is consistent (what [`fit`](Self::fit) guarantees):
+    /// a valid spec, one feature name per encoded column (`col`, `col=level`), finite means
+    /// and positive finite scales, sorted distinct one-hot levels, two distinct label classes
+    /// and a group schema over the spec's sensitive columns.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |reason: String| DataError::from(Error::inconsistent("encoder", reason));
+        self.spec.validate()?;
+        let mut names = Vec::new();
+        for c in &self.columns {
+            match c {
+                FeatureColumn::Numeric { name, mean, scale } => {
+                    if !mean.is_finite() || !scale.is_finite() || *scale <= 0.0 {
+                        return Err(bad(format!(
+                            "column '{name}' has mean {mean} and scale {scale}; the mean must \
+                             be finite and the scale finite and positive"
+                        )));
+                    }
+                    names.push(name.clone());
+                }
+                FeatureColumn::Categorical { name, levels } => {
+                    if levels.is_empty() || sort_levels(levels.clone()) != *levels {
+                        return Err(bad(format!(
+                            "the levels of column '{name}' are not sorted, distinct and non-empty"
+                        )));
+                    }
+                    names.extend(levels.iter().map(|l| format!("{name}={l}")));
+                }
+            }
+        }
+        if names != self.feature_names {
+            return Err(bad(format!(
+                "its feature names ({}) do not match its columns ({})",
+                self.feature_names.join(", "),
+                names.join(", ")
+            )));
+        }
+        if self.positive == self.negative {
+            return Err(bad(format!("both label classes are '{}'", self.positive)));
+        }
+        if self.schema.columns() != self.spec.sensitive.as_slice() {
+            return Err(bad(format!(
+                "its group schema is over {} but its sensitive columns are {}",
+                self.schema.columns().join(","),
+                self.spec.sensitive.join(",")
+            )));
+        }
+        Ok(())
+    }
+
     /// The spec it was fitted with.
     pub fn spec(&self) -> &DatasetSpec {
         &self.spec
@@ -656,6 +708,45 @@ mod tests {
 
     fn table(text: &str) -> Table {
         Table::from_csv(text.as_bytes(), "toy.csv").unwrap()
+    }
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_inconsistent_encoders() {
+        let fitted = Encoder::fit(&DatasetSpec::new("y", ["sex"]), &table(TOY), &[]).unwrap();
+        fitted.validate().unwrap();
+        let refused = |edit: fn(&mut Encoder), needle: &str| {
+            let mut e = fitted.clone();
+            edit(&mut e);
+            let err = e.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        refused(|e| e.feature_names.truncate(3), "do not match its columns");
+        refused(|e| e.feature_names.swap(1, 2), "do not match its columns");
+        refused(
+            |e| {
+                if let FeatureColumn::Numeric { scale, .. } = &mut e.columns[0] {
+                    *scale = 0.0;
+                }
+            },
+            "column 'age' has mean",
+        );
+        refused(
+            |e| {
+                if let FeatureColumn::Categorical { levels, .. } = &mut e.columns[1] {
+                    levels.reverse();
+                }
+            },
+            "levels of column 'colour'",
+        );
+        refused(|e| e.negative = e.positive.clone(), "both label classes");
+        refused(
+            |e| e.spec.sensitive = vec!["age".into()],
+            "group schema is over sex",
+        );
+        refused(
+            |e| e.spec.sensitive.clear(),
+            "at least one sensitive column",
+        );
     }
 
     fn fit_err(text: &str, spec: &DatasetSpec) -> DataError {

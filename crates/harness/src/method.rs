@@ -672,6 +672,87 @@ fn score_column(x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
 }
 
 impl FittedMethod {
+    /// Whether this is the fit of `spec`'s method family (a thresholder of a score column
+    /// for a spec with that [score column](MethodSpec::score_column)).
+    pub fn is_fit_of(&self, spec: &MethodSpec) -> bool {
+        match (spec, self) {
+            (
+                MethodSpec::Threshold { score: Some(c), .. },
+                FittedMethod::ScoreThreshold { column, .. },
+            ) => c == column,
+            (MethodSpec::Threshold { score: None, .. }, FittedMethod::Threshold { .. })
+            | (MethodSpec::Baseline, FittedMethod::Baseline { .. })
+            | (MethodSpec::Reweighing, FittedMethod::Reweighing { .. })
+            | (MethodSpec::DiRemover { .. }, FittedMethod::DiRemover { .. })
+            | (MethodSpec::CorrelationRemover { .. }, FittedMethod::CorrelationRemover { .. })
+            | (MethodSpec::Expgrad { .. }, FittedMethod::Expgrad { .. })
+            | (MethodSpec::Gridsearch { .. }, FittedMethod::Gridsearch { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// Checks that a deserialized fit is consistent, so that predicting rows of `n_features`
+    /// encoded features cannot panic: every part valid on its own (see the `validate` methods
+    /// of the learners', pre-processing, reduction and post-processing types) and every part
+    /// reading the width it is given.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] or the part's own error, naming what does not fit.
+    pub fn validate(&self, n_features: usize) -> Result<()> {
+        let width = |what: &str, got: usize| {
+            if got == n_features {
+                Ok(())
+            } else {
+                Err(Error::inconsistent(
+                    what,
+                    format!("it reads {got} features, the encoding gives {n_features}"),
+                ))
+            }
+        };
+        let model = |m: &Model| -> Result<()> {
+            m.validate().map_err(HarnessError::method)?;
+            Ok(width("model", m.n_features())?)
+        };
+        let hypotheses = |h: &[fairkit_reductions::Hypothesis<Model>]| {
+            h.iter()
+                .filter_map(fairkit_reductions::Hypothesis::model)
+                .try_for_each(model)
+        };
+        match self {
+            FittedMethod::Baseline { model: m } | FittedMethod::Reweighing { model: m, .. } => {
+                model(m)
+            }
+            FittedMethod::DiRemover { repair, model: m } => {
+                repair.validate().map_err(HarnessError::method)?;
+                width("disparate-impact remover", repair.n_features())?;
+                model(m)
+            }
+            FittedMethod::CorrelationRemover { remover, model: m } => {
+                remover.validate().map_err(HarnessError::method)?;
+                width("correlation remover", remover.n_features())?;
+                model(m)
+            }
+            FittedMethod::Expgrad { model: mix } => {
+                mix.validate().map_err(HarnessError::method)?;
+                width("exponentiated gradient mixture", mix.n_features())?;
+                hypotheses(mix.predictors())
+            }
+            FittedMethod::Gridsearch { model: grid } => {
+                grid.validate().map_err(HarnessError::method)?;
+                width("grid search", grid.n_features())?;
+                hypotheses(grid.predictors())
+            }
+            FittedMethod::Threshold { base, thresholder } => {
+                model(base)?;
+                thresholder.validate().map_err(HarnessError::method)
+            }
+            FittedMethod::ScoreThreshold { thresholder, .. } => {
+                width("score thresholder", 1)?;
+                thresholder.validate().map_err(HarnessError::method)
+            }
+        }
+    }
+
     /// Whether predictions are randomized.
     pub fn is_randomized(&self) -> bool {
         matches!(

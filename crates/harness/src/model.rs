@@ -114,7 +114,40 @@ impl SavedModel {
                 )));
             }
         }
-        serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))
+        let model: Self =
+            serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))?;
+        model
+            .validate()
+            .map_err(|e| bad(format!("corrupted model: {e}")))?;
+        Ok(model)
+    }
+
+    /// Checks that the parts of a model read from a file agree (a file edited by hand or
+    /// damaged must be refused here, not panic when predicting): a valid encoder, a fit of
+    /// the recorded method, every fitted part consistent and reading the encoder's width,
+    /// and a score thresholder's encoder reading only its score column.
+    ///
+    /// # Errors
+    /// What does not fit, as [`fairkit_core::Error::Inconsistent`] or the part's own error.
+    pub fn validate(&self) -> Result<()> {
+        self.encoder.validate()?;
+        if !self.fitted.is_fit_of(&self.method) {
+            return Err(fairkit_core::Error::inconsistent(
+                "model",
+                format!("its fit is not one of method {}", self.method.name()),
+            )
+            .into());
+        }
+        if let FittedMethod::ScoreThreshold { column, .. } = &self.fitted {
+            if self.encoder.feature_names() != [column.as_str()] {
+                return Err(fairkit_core::Error::inconsistent(
+                    "model",
+                    format!("its thresholds read column '{column}' but its encoder does not"),
+                )
+                .into());
+            }
+        }
+        self.fitted.validate(self.encoder.feature_names().len())
     }
 
     /// Writes the model atomically.
