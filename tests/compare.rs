@@ -228,6 +228,18 @@ fn bad_input_exits_2_without_writing() {
         &run(&["compare", "--config", &config, "--out", o]),
         &["seedz"],
     );
+    let config = write_file(
+        dir.path(),
+        "score.toml",
+        br#"methods = [{ name = "t", method = "threshold", constraint = "demographic_parity", score = "s" }]"#,
+    );
+    assert_bad_input(
+        &run(&["compare", "--config", &config, "--out", o]),
+        &[
+            "method t thresholds a score column",
+            "fairkit mitigate --score",
+        ],
+    );
     let config = write_file(dir.path(), "ok.toml", b"seeds = 1\n");
     assert_bad_input(
         &run(&["compare", "--config", &config, "--seeds", "2", "--out", o]),
