@@ -1,6 +1,6 @@
 //! `--help` and usage errors of the command line.
 
-use crate::util::{run, stdout};
+use crate::util::{assert_bad_input, run, stdout};
 
 #[test]
 fn top_level_help_lists_the_tool() {
@@ -60,4 +60,49 @@ fn every_subcommand_has_its_own_help() {
         let (short, long) = (run(&[name, "-h"]), run(&[name, "--help"]));
         assert!(long.stdout.len() >= short.stdout.len(), "{name}");
     }
+}
+
+#[test]
+fn predict_and_transform_help_describe_their_output() {
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "predict",
+            &[
+                "--model <FILE>",
+                "--data <FILE>",
+                "--seed <S>",
+                "--keep <COLS>",
+                "--out <FILE>",
+                "--format <FORMAT>",
+                "unseen in training becomes all zeros",
+                "`expected`",
+                "fairkit-model",
+            ],
+        ),
+        (
+            "transform",
+            &[
+                "--method <NAME>",
+                "--repair-level <X>",
+                "--aif360-binning",
+                "--alpha <X>",
+                "--apply <FILE>",
+                "--out <FILE>",
+                "--no-standardize",
+                "`col=level`",
+                "fairkit train --data OUT",
+            ],
+        ),
+    ];
+    for (name, needles) in cases {
+        let text = stdout(&run(&[name, "--help"]));
+        for needle in needles {
+            assert!(
+                text.contains(needle),
+                "{name} help lacks {needle:?}: {text}"
+            );
+        }
+    }
+    assert_bad_input(&run(&["predict", "--data", "x.csv"]), &["--model"]);
+    assert_bad_input(&run(&["transform", "--method", "di-remover"]), &["--out"]);
 }

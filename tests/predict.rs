@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use crate::util::{assert_bad_input, json, run, stderr, stdout, write_file};
+use crate::util::{
+    CATEGORICAL_FLAGS, SIM_FLAGS, assert_bad_input, categorical_csv, column, json, run, simulated,
+    stderr, stdout, write_file,
+};
 
 /// Every method, by its `mitigate` name.
 pub const METHODS: [&str; 9] = [
@@ -19,72 +22,26 @@ pub const METHODS: [&str; 9] = [
     "threshold-eo",
 ];
 
-/// A CSV file as its header and rows of text.
-pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).expect("readable CSV");
-    let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
-}
-
-/// The values of one column of a CSV file.
-pub fn column(path: &Path, name: &str) -> Vec<String> {
-    let (header, rows) = read_csv(path);
-    let j = header
-        .iter()
-        .position(|h| h == name)
-        .unwrap_or_else(|| panic!("{} has no column {name}: {header:?}", path.display()));
-    rows.into_iter().map(|r| r[j].clone()).collect()
-}
-
-/// Simulated train (600 rows) and test (300 rows) files of the built-in scenario.
-pub fn simulated(dir: &Path) -> (String, String) {
-    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
-    let (train, test) = (path("sim_train.csv"), path("sim_test.csv"));
-    for (file, seed) in [(&train, "1"), (&test, "2")] {
-        let out = run(&["simulate", "--rows", "600", "--seed", seed, "--out", file]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-    (train, test)
-}
-
-/// A small deterministic generator (a 64-bit LCG), enough for test data.
-pub struct Lcg(pub u64);
-
-impl Lcg {
-    pub fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// Rows of a CSV with a numeric and a categorical feature, string labels (`yes` is
-/// favourable) and a sensitive column `sex`, where the label depends on both features and the
-/// numeric feature on the group.
-pub fn categorical_csv(rows: usize, seed: u64) -> String {
-    let mut g = Lcg(seed);
-    let mut out = String::from("x1,colour,sex,outcome\n");
-    for _ in 0..rows {
-        let male = g.next() < 0.5;
-        let x1 = (g.next() + g.next() + g.next() - 1.5) * 2.0 + if male { 0.8 } else { 0.0 };
-        let colour = ["red", "green", "blue"][(g.next() * 3.0) as usize];
-        let shift = match colour {
-            "red" => 0.7,
-            "green" => -0.3,
-            _ => 0.0,
-        };
-        let p = 1.0 / (1.0 + (-(1.2 * x1 + shift - 0.2)).exp());
-        let y = if g.next() < p { "yes" } else { "no" };
-        let sex = if male { "M" } else { "F" };
-        out.push_str(&format!("{x1},{colour},{sex},{y}\n"));
-    }
-    out
+/// Runs `mitigate --method METHOD --estimator ESTIMATOR --save-model MODEL` with `args`
+/// (data and other flags) and returns its standard output; panics when it fails.
+fn mitigate_saving(model: &Path, method: &str, estimator: &str, args: &[&str]) -> Vec<u8> {
+    let mut all = vec![
+        "mitigate",
+        "--method",
+        method,
+        "--estimator",
+        estimator,
+        "--save-model",
+        model.to_str().unwrap(),
+    ];
+    all.extend(args);
+    let out = run(&all);
+    assert!(
+        out.status.success(),
+        "{method} {estimator}: {}",
+        stderr(&out)
+    );
+    out.stdout
 }
 
 /// Runs `mitigate` with a saved model and a predictions file, then `predict` on the test file
@@ -96,22 +53,16 @@ fn round_trip(dir: &Path, data: &[&str], method: &str, estimator: &str, keep: &s
     let saved = dir.join(format!("{tag}-mitigate.csv"));
     let predicted = dir.join(format!("{tag}-predict.csv"));
     let mut args = vec![
-        "mitigate",
-        "--method",
-        method,
-        "--estimator",
-        estimator,
         "--seed",
         "3",
-        "--save-model",
-        model.to_str().unwrap(),
         "--predictions",
         saved.to_str().unwrap(),
         "--format",
         "json",
     ];
     args.extend(data);
-    let report = json(&run(&args));
+    let report: serde_json::Value =
+        serde_json::from_slice(&mitigate_saving(&model, method, estimator, &args)).unwrap();
     let test = data[data.iter().position(|&a| a == "--test").unwrap() + 1];
     let out = run(&[
         "predict",
@@ -163,8 +114,6 @@ fn round_trip(dir: &Path, data: &[&str], method: &str, estimator: &str, keep: &s
     }
 }
 
-const SIM_FLAGS: [&str; 4] = ["--label", "approved", "--sensitive", "group"];
-
 #[test]
 fn every_method_predicts_the_simulated_test_rows_as_mitigate_did() {
     let dir = tempfile::tempdir().unwrap();
@@ -184,18 +133,8 @@ fn every_method_predicts_a_categorical_csv_as_mitigate_did() {
     let dir = tempfile::tempdir().unwrap();
     let train = write_file(dir.path(), "train.csv", categorical_csv(500, 11).as_bytes());
     let test = write_file(dir.path(), "test.csv", categorical_csv(200, 12).as_bytes());
-    let data = [
-        "--data",
-        &train,
-        "--test",
-        &test,
-        "--label",
-        "outcome",
-        "--positive-label",
-        "yes",
-        "--sensitive",
-        "sex",
-    ];
+    let mut data = vec!["--data", &train, "--test", &test];
+    data.extend(CATEGORICAL_FLAGS);
     for method in METHODS {
         round_trip(dir.path(), &data, method, "logistic", "outcome");
     }
@@ -218,24 +157,9 @@ fn saved_baseline(dir: &Path, method: &str) -> (String, String) {
     let train = write_file(dir, "train.csv", categorical_csv(300, 5).as_bytes());
     let test = write_file(dir, "test.csv", categorical_csv(20, 6).as_bytes());
     let model = dir.join(format!("{method}.json"));
-    let out = run(&[
-        "mitigate",
-        "--method",
-        method,
-        "--data",
-        &train,
-        "--test",
-        &test,
-        "--label",
-        "outcome",
-        "--positive-label",
-        "yes",
-        "--sensitive",
-        "sex",
-        "--save-model",
-        model.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let mut args = vec!["--data", &train, "--test", &test];
+    args.extend(CATEGORICAL_FLAGS);
+    mitigate_saving(&model, method, "logistic", &args);
     (model.to_str().unwrap().to_string(), test)
 }
 
@@ -455,27 +379,6 @@ fn bad_data_is_refused() {
     }
 }
 
-#[test]
-fn predict_help_describes_the_output() {
-    let out = run(&["predict", "--help"]);
-    assert!(out.status.success());
-    let text = stdout(&out);
-    for needle in [
-        "--model <FILE>",
-        "--data <FILE>",
-        "--seed <S>",
-        "--keep <COLS>",
-        "--out <FILE>",
-        "--format <FORMAT>",
-        "unseen in training becomes all zeros",
-        "`expected`",
-    ] {
-        assert!(text.contains(needle), "help lacks {needle:?}: {text}");
-    }
-    let out = run(&["predict", "--data", "x.csv"]);
-    assert_bad_input(&out, &["--model"]);
-}
-
 /// A model file edited in one place.
 type Edit = fn(&mut serde_json::Value);
 
@@ -623,22 +526,9 @@ fn corrupted_models_are_refused_before_predicting() {
     for (i, (method, estimator, edit, needles)) in cases.into_iter().enumerate() {
         let model = dir.path().join(format!("{method}-{estimator}.json"));
         if !model.exists() {
-            let mut args = vec![
-                "mitigate",
-                "--method",
-                method,
-                "--estimator",
-                estimator,
-                "--data",
-                &train,
-                "--test",
-                &test,
-                "--save-model",
-                model.to_str().unwrap(),
-            ];
+            let mut args = vec!["--data", &train, "--test", &test];
             args.extend(SIM_FLAGS);
-            let out = run(&args);
-            assert!(out.status.success(), "{}", stderr(&out));
+            mitigate_saving(&model, method, estimator, &args);
             // The file as saved is fine.
             let out = run(&[
                 "predict",

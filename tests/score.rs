@@ -4,11 +4,14 @@
 //! scikit-learn's scores, saves models that `fairkit predict` reads, and refuses bad scores.
 
 use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-use crate::predict::{Lcg, column, simulated};
-use crate::util::{assert_bad_input, json, run, shared_or_skip, stderr, stdout, write_file};
+use crate::util::{
+    Lcg, SIM_FLAGS, assert_bad_input, column, json, read_csv, run, shared_or_skip, simulated,
+    stderr, stdout, write_file,
+};
 
 /// Rows whose score `s` is the label plus noise, shifted up for group `b` (so thresholds at
 /// one cut give group `b` a higher selection rate), and a text column that is not an input.
@@ -33,6 +36,24 @@ fn mitigate_json(args: &[&str]) -> Value {
     json(&run(&all))
 }
 
+/// Runs `mitigate --method METHOD --data DATA` on a file of [`scored_csv`] rows (label `y`,
+/// group `g`) with `extra` flags.
+fn mitigate_scored(method: &str, data: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "mitigate",
+        "--method",
+        method,
+        "--data",
+        data,
+        "--label",
+        "y",
+        "--sensitive",
+        "g",
+    ];
+    args.extend(extra);
+    run(&args)
+}
+
 fn expected_dp(report: &Value) -> f64 {
     report["expected"]["disparities"]["demographic_parity_difference"]
         .as_f64()
@@ -46,30 +67,24 @@ fn thresholds_a_noisy_score_column_and_saves_a_model_predict_reads() {
     let test = write_file(dir.path(), "test.csv", scored_csv(300, 2).as_bytes());
     let model = dir.path().join("m.json");
     let predictions = dir.path().join("p.csv");
-    let data = [
-        "--data",
-        &train,
-        "--test",
-        &test,
-        "--label",
-        "y",
-        "--sensitive",
-        "g",
-    ];
-    let mut args = vec![
-        "--method",
+    let report = json(&mitigate_scored(
         "threshold-dp",
-        "--score",
-        "s",
-        "--seed",
-        "7",
-        "--save-model",
-        model.to_str().unwrap(),
-        "--predictions",
-        predictions.to_str().unwrap(),
-    ];
-    args.extend(data);
-    let report = mitigate_json(&args);
+        &train,
+        &[
+            "--test",
+            &test,
+            "--score",
+            "s",
+            "--seed",
+            "7",
+            "--save-model",
+            model.to_str().unwrap(),
+            "--predictions",
+            predictions.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    ));
     assert_eq!(report["method"], "threshold-dp");
     assert_eq!(report["method_params"]["score"], "s");
     assert_eq!(report["estimator"], Value::Null);
@@ -88,21 +103,11 @@ fn thresholds_a_noisy_score_column_and_saves_a_model_predict_reads() {
     assert!(dp < 0.06, "DP difference {dp}");
     let accuracy = report["expected"]["overall"]["accuracy"].as_f64().unwrap();
     assert!(accuracy > 0.7, "accuracy {accuracy}");
-    let text = stdout(&run(&[
-        "mitigate",
-        "--method",
+    let text = stdout(&mitigate_scored(
         "threshold-dp",
-        "--score",
-        "s",
-        "--data",
         &train,
-        "--test",
-        &test,
-        "--label",
-        "y",
-        "--sensitive",
-        "g",
-    ]));
+        &["--score", "s", "--test", &test],
+    ));
     assert!(
         text.starts_with("threshold-dp with the scores of column 's' on train.csv"),
         "{text}"
@@ -113,7 +118,7 @@ fn thresholds_a_noisy_score_column_and_saves_a_model_predict_reads() {
     assert_eq!(m["fitted"]["method"], "score-threshold");
     assert_eq!(m["fitted"]["column"], "s");
     assert_eq!(m["encoder"]["feature_names"], serde_json::json!(["s"]));
-    let (_, rows) = crate::predict::read_csv(Path::new(&test));
+    let (_, rows) = read_csv(Path::new(&test));
     let mut slim = String::from("g,s\n");
     for r in &rows {
         slim.push_str(&format!("{},{}\n", r[2], r[1]));
@@ -143,7 +148,6 @@ fn thresholds_a_noisy_score_column_and_saves_a_model_predict_reads() {
 fn a_column_of_the_estimators_scores_gives_exactly_the_estimator_path() {
     let dir = tempfile::tempdir().unwrap();
     let (train, test) = simulated(dir.path());
-    let sim = ["--label", "approved", "--sensitive", "group"];
     // The logistic baseline's scores of the training rows and of the test rows.
     let scores = |test_file: &str, name: &str| {
         let path = dir.path().join(name).to_str().unwrap().to_string();
@@ -156,7 +160,7 @@ fn a_column_of_the_estimators_scores_gives_exactly_the_estimator_path() {
             "--predictions",
             &path,
         ];
-        args.extend(sim);
+        args.extend(SIM_FLAGS);
         assert!(run(&args).status.success());
         path
     };
@@ -164,7 +168,7 @@ fn a_column_of_the_estimators_scores_gives_exactly_the_estimator_path() {
     let test_scores = scores(&test, "test_scores.csv");
     for method in ["threshold-dp", "threshold-eo"] {
         let mut fitted = vec!["--method", method, "--data", &train, "--test", &test];
-        fitted.extend(sim);
+        fitted.extend(SIM_FLAGS);
         let mut scored = vec![
             "--method",
             method,
@@ -175,7 +179,7 @@ fn a_column_of_the_estimators_scores_gives_exactly_the_estimator_path() {
             "--test",
             &test_scores,
         ];
-        scored.extend(sim);
+        scored.extend(SIM_FLAGS);
         let (a, b) = (mitigate_json(&fitted), mitigate_json(&scored));
         for key in ["rules", "expected", "overall", "by_group", "disparities"] {
             assert_eq!(a[key], b[key], "{method}: {key}");
@@ -286,33 +290,25 @@ fn bad_scores_and_flags_are_refused() {
     let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
     lines[5] = "row 4,NaN,a,1".into();
     let nan = write_file(dir.path(), "nan.csv", (lines.join("\n") + "\n").as_bytes());
-    let constant: String = good
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            let f: Vec<&str> = l.split(',').collect();
-            if i > 0 && f[2] == "b" {
-                format!("{},0.5,b,{}\n", f[0], f[3])
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    let constant = write_file(dir.path(), "constant.csv", constant.as_bytes());
+    // The rows of group b rewritten from their fields (note, s, g, y).
+    let group_b = |name: &str, row: fn(&[&str]) -> String| {
+        let text: String = good
+            .lines()
+            .enumerate()
+            .map(|(i, l)| {
+                let f: Vec<&str> = l.split(',').collect();
+                if i > 0 && f[2] == "b" {
+                    row(&f) + "\n"
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        write_file(dir.path(), name, text.as_bytes())
+    };
+    let constant = group_b("constant.csv", |f| format!("{},0.5,b,{}", f[0], f[3]));
     // Every row of group b is positive.
-    let one_class: String = good
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            let f: Vec<&str> = l.split(',').collect();
-            if i > 0 && f[2] == "b" {
-                format!("{},{},b,1\n", f[0], f[1])
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    let one_class = write_file(dir.path(), "one_class.csv", one_class.as_bytes());
+    let one_class = group_b("one_class.csv", |f| format!("{},{},b,1", f[0], f[1]));
     let cases: [(&str, &[&str], &[&str]); 10] = [
         (
             &one_class,
@@ -354,59 +350,25 @@ fn bad_scores_and_flags_are_refused() {
         ),
     ];
     for (data, extra, needles) in cases {
-        let mut args = vec![
-            "mitigate",
-            "--method",
-            "threshold-dp",
-            "--data",
-            data,
-            "--label",
-            "y",
-            "--sensitive",
-            "g",
-        ];
+        let mut flags = extra.to_vec();
         if !extra.contains(&"--score") {
-            args.extend(["--score", "s"]);
+            flags.extend(["--score", "s"]);
         }
-        args.extend(extra);
-        assert_bad_input(&run(&args), needles);
+        assert_bad_input(&mitigate_scored("threshold-dp", data, &flags), needles);
     }
     for method in ["reweighing", "expgrad-dp", "baseline"] {
-        let out = run(&[
-            "mitigate",
-            "--method",
-            method,
-            "--score",
-            "s",
-            "--data",
-            &train,
-            "--label",
-            "y",
-            "--sensitive",
-            "g",
-        ]);
         assert_bad_input(
-            &out,
+            &mitigate_scored(method, &train, &["--score", "s"]),
             &[&format!("--score does not apply to --method {method}")],
         );
     }
     // Equalized odds allows only accuracy and balanced accuracy.
     assert_bad_input(
-        &run(&[
-            "mitigate",
-            "--method",
+        &mitigate_scored(
             "threshold-eo",
-            "--objective",
-            "selection_rate",
-            "--score",
-            "s",
-            "--data",
             &train,
-            "--label",
-            "y",
-            "--sensitive",
-            "g",
-        ]),
+            &["--objective", "selection_rate", "--score", "s"],
+        ),
         &["objective selection_rate cannot be combined with constraint equalized_odds"],
     );
     // The built-in scenario has no score column.

@@ -10,6 +10,7 @@ use fairkit_harness::repair::TableRepair;
 
 use crate::common::emit;
 use crate::data_args::DataArgs;
+use crate::mitigate::RepairArgs;
 
 /// What `fairkit transform --help` adds after the options.
 const HELP: &str = "\
@@ -33,16 +34,8 @@ pub struct Args {
     /// The repair: di-remover or correlation-remover.
     #[arg(long, value_name = "NAME")]
     method: String,
-    /// Disparate-impact remover: repair level in [0, 1] (default 1; 0 leaves the features as
-    /// they are).
-    #[arg(long, value_name = "X")]
-    repair_level: Option<f64>,
-    /// Disparate-impact remover: AIF360's Freedman-Diaconis binning of the groups.
-    #[arg(long)]
-    aif360_binning: bool,
-    /// Correlation remover: share of the filtered features in [0, 1] (default 1).
-    #[arg(long, value_name = "X")]
-    alpha: Option<f64>,
+    #[command(flatten)]
+    repair: RepairArgs,
     #[command(flatten)]
     data: DataArgs,
     /// Seed of the simulated scenario (the built-in data).
@@ -81,28 +74,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 /// The repair and its parameters; a flag of the other repair is an error.
 fn method_spec(args: &Args) -> Result<MethodSpec> {
-    let (spec, wrong) = match args.method.as_str() {
-        "di-remover" => (
-            MethodSpec::DiRemover {
-                repair_level: args.repair_level.unwrap_or(1.0),
-                aif360_binning: args.aif360_binning,
-            },
-            args.alpha.is_some().then_some("alpha"),
-        ),
-        "correlation-remover" => (
-            MethodSpec::CorrelationRemover {
-                alpha: args.alpha.unwrap_or(1.0),
-            },
-            if args.repair_level.is_some() {
-                Some("repair-level")
-            } else {
-                args.aif360_binning.then_some("aif360-binning")
-            },
-        ),
+    let spec = match args.method.as_str() {
+        "di-remover" | "correlation-remover" => args.method.parse()?,
         other => bail!("unknown repair '{other}': expected di-remover or correlation-remover"),
     };
-    if let Some(flag) = wrong {
-        bail!("--{flag} does not apply to --method {}", args.method);
-    }
-    Ok(spec)
+    args.repair.repair_spec(spec, &args.method)
 }

@@ -138,14 +138,14 @@ impl SavedModel {
             )
             .into());
         }
-        if let FittedMethod::ScoreThreshold { column, .. } = &self.fitted {
-            if self.encoder.feature_names() != [column.as_str()] {
-                return Err(fairkit_core::Error::inconsistent(
-                    "model",
-                    format!("its thresholds read column '{column}' but its encoder does not"),
-                )
-                .into());
-            }
+        if let FittedMethod::ScoreThreshold { column, .. } = &self.fitted
+            && self.encoder.feature_names() != [column.as_str()]
+        {
+            return Err(fairkit_core::Error::inconsistent(
+                "model",
+                format!("its thresholds read column '{column}' but its encoder does not"),
+            )
+            .into());
         }
         self.fitted.validate(self.encoder.feature_names().len())
     }
