@@ -3,5 +3,7 @@
 
 mod util;
 
+mod assess;
+mod audit;
 mod cli_help;
 mod simulate;

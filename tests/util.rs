@@ -45,3 +45,14 @@ pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
     eprintln!("skipping: shared file {} is absent", path.display());
     None
 }
+
+/// The help text of one flag in `--help` output: from its option line to the next option.
+pub fn flag_help<'a>(help: &'a str, flag: &str) -> &'a str {
+    let start = help
+        .find(&format!("\n      {flag} "))
+        .or_else(|| help.find(&format!("\n      {flag}\n")))
+        .unwrap_or_else(|| panic!("{flag} missing from help:\n{help}"));
+    let block = &help[start + 1..];
+    let end = block.find("\n  -").unwrap_or(block.len());
+    &block[..end]
+}

@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod assess;
+mod audit;
+mod columns;
 mod common;
 mod simulate;
 
@@ -25,6 +28,8 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    Assess(assess::Args),
+    Audit(audit::Args),
 }
 
 fn main() -> ExitCode {
@@ -38,6 +43,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Assess(args) => assess::run(args),
+        Command::Audit(args) => audit::run(args),
     };
     match result {
         Ok(code) => code,
