@@ -355,6 +355,37 @@ fn control_features_give_per_level_results() {
 }
 
 #[test]
+fn intersectional_groups_keep_empty_combinations() {
+    // SPEC E4: (F,y) has no rows: count 0, every rate null, skipped by the aggregates.
+    let csv = "sex,race,y,p\nF,x,1,1\nF,x,0,1\nM,x,1,0\nM,x,0,0\nM,y,1,1\nM,y,1,0\n";
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_csv(dir.path(), "e4.csv", csv.as_bytes());
+    let r = assess_json(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "sex,race",
+    ]);
+    let labels: Vec<&String> = r["by_group"].as_object().unwrap().keys().collect();
+    assert_eq!(labels, ["F,x", "F,y", "M,x", "M,y"]);
+    assert_eq!(r["by_group"]["F,y"]["count"], 0);
+    assert!(r["by_group"]["F,y"]["selection_rate"].is_null());
+    assert_eq!(
+        r["sizes"]["by_group"]["F,y"]["warnings"],
+        serde_json::json!(["empty"])
+    );
+    approx(&r["by_group"]["M,y"]["selection_rate"], 0.5);
+    let sr = &r["aggregates"]["selection_rate"];
+    approx(&sr["difference"], 1.0);
+    approx(&sr["ratio"], 0.0);
+    approx(&sr["difference_to_overall"], 0.5);
+}
+
+#[test]
 fn csv_has_one_row_per_group_and_overall() {
     let dir = tempfile::tempdir().unwrap();
     let data = o1_file(dir.path());

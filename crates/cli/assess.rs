@@ -106,7 +106,7 @@ pub struct Args {
     #[arg(long, requires = "consistency")]
     no_standardize: bool,
     /// Output format: a table for people, the stable JSON report, or CSV (one row per group and
-    /// `overall`, one column per metric).
+    /// `overall`, one column per metric; point values only, intervals are in the JSON).
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Output file (written atomically); standard output without it.
