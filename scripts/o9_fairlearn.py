@@ -26,3 +26,12 @@ for name,c in [("dp",DemographicParity()),("dp05",DemographicParity(difference_b
     eg.fit(X,y,sensitive_features=A)
     p=eg._pmf_predict(X)[:,1]
     print(name, "calls",eg.n_oracle_calls_, "dummy",eg.n_oracle_calls_dummy_returned_, "npred",len(eg.predictors_), "best_iter",eg.best_iter_, "last",eg.last_iter_, "gap",eg.best_gap_, "err", np.mean(np.abs(p-y)), "w", list(np.round(eg.weights_.values,6)))
+for eps in [0.1, 0.002]:
+    for name,c in [("dp",DemographicParity()),("eo",EqualizedOdds())]:
+        eg=ExponentiatedGradient(CellMajority(), c, eps=eps)
+        eg.fit(X,y,sensitive_features=A)
+        p=eg._pmf_predict(X)[:,1]
+        print(name, "eps",eps, "calls",eg.n_oracle_calls_, "dummy",eg.n_oracle_calls_dummy_returned_, "npred",len(eg.predictors_), "best_iter",eg.best_iter_, "last",eg.last_iter_, "gap",eg.best_gap_, "err", np.mean(np.abs(p-y)))
+gs=GridSearch(CellMajority(), DemographicParity(), grid_size=10)
+gs.fit(X,y,sensitive_features=A)
+print("gs best", gs.best_idx_, "objectives", [round(v,6) for v in gs.objectives_])

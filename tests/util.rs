@@ -56,3 +56,26 @@ pub fn flag_help<'a>(help: &'a str, flag: &str) -> &'a str {
     let end = block.find("\n  -").unwrap_or(block.len());
     &block[..end]
 }
+
+/// Standard output parsed as JSON (panics with stderr when the command failed).
+pub fn json(out: &Output) -> serde_json::Value {
+    assert!(out.status.success(), "command failed: {}", stderr(out));
+    serde_json::from_slice(&out.stdout).expect("standard output is JSON")
+}
+
+/// Writes `content` to `name` in `dir` and returns the path as a string.
+pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write test file");
+    path.to_str().expect("UTF-8 path").to_string()
+}
+
+/// Asserts that a run failed with exit status 2 and that stderr mentions every needle.
+pub fn assert_bad_input(out: &Output, needles: &[&str]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    for n in needles {
+        assert!(err.contains(n), "stderr lacks {n:?}: {err}");
+    }
+    assert!(!err.contains("panicked"), "panic: {err}");
+}

@@ -11,7 +11,14 @@ mod assess;
 mod audit;
 mod columns;
 mod common;
+mod compare;
+mod data_args;
+mod gate;
+mod mitigate;
+mod monitor;
 mod simulate;
+mod single;
+mod train;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -30,6 +37,16 @@ enum Command {
     Simulate(simulate::Args),
     Assess(assess::Args),
     Audit(audit::Args),
+    /// Fit a baseline model and report its test metrics by group.
+    Train(Box<train::Args>),
+    /// Fit a mitigation method and report its test metrics by group.
+    Mitigate(Box<mitigate::Args>),
+    /// Compare methods over several seeds: table, JSON, CSV, Markdown and a trade-off plot.
+    Compare(Box<compare::Args>),
+    /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
+    Gate(gate::Args),
+    /// Watch a JSON-lines stream of predictions and labels for fairness drift.
+    Monitor(monitor::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +62,11 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(args),
         Command::Assess(args) => assess::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Train(args) => train::run(*args),
+        Command::Mitigate(args) => mitigate::run(*args),
+        Command::Compare(args) => compare::run(*args),
+        Command::Gate(args) => gate::run(args),
+        Command::Monitor(args) => monitor::run(args),
     };
     match result {
         Ok(code) => code,

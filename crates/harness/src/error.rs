@@ -21,8 +21,18 @@ pub enum HarnessError {
     /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
     #[error(transparent)]
     Method(Box<dyn std::error::Error + Send + Sync>),
+    /// One job of a comparison failed.
+    #[error("{method} (seed {seed})")]
+    Job {
+        /// The method entry.
+        method: String,
+        /// The seed.
+        seed: u64,
+        /// What went wrong.
+        source: Box<HarnessError>,
+    },
     /// A file could not be read or written.
-    #[error("{action} {path}: {source}")]
+    #[error("{action} {path}")]
     Io {
         /// What was attempted, e.g. `"cannot read"`.
         action: &'static str,

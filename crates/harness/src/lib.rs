@@ -7,13 +7,16 @@
 //! * [`plot`]: the trade-off picture as SVG.
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
 pub mod io;
 pub mod method;
+pub mod model;
 pub mod pareto;
 pub mod plot;
+pub mod single;
 pub mod summary;
 
 pub use error::{HarnessError, Result};

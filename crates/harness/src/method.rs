@@ -336,9 +336,24 @@ impl MethodSpec {
                 model: fit_base(train)?,
             },
             MethodSpec::Reweighing => {
-                let weighted = Reweighing::fit_transform(train).map_err(HarnessError::method)?;
-                FittedMethod::Baseline {
+                let reweighing = Reweighing::fit(train).map_err(HarnessError::method)?;
+                let weighted = reweighing.transform(train).map_err(HarnessError::method)?;
+                let schema = train.groups().schema();
+                let factors = train
+                    .groups()
+                    .present()
+                    .into_iter()
+                    .flat_map(|g| {
+                        [false, true].map(|label| CellFactor {
+                            group: schema.label(g),
+                            label,
+                            factor: reweighing.factor(g, label),
+                        })
+                    })
+                    .collect();
+                FittedMethod::Reweighing {
                     model: fit_base(&weighted)?,
+                    factors,
                 }
             }
             MethodSpec::DiRemover {
@@ -485,6 +500,13 @@ pub enum FittedMethod {
         /// The model.
         model: Model,
     },
+    /// A model fitted with Kamiran-Calders weights.
+    Reweighing {
+        /// The model.
+        model: Model,
+        /// The weight of every (group, label) cell of the training data.
+        factors: Vec<CellFactor>,
+    },
     /// The repair, then a model fitted on repaired features.
     DiRemover {
         /// The fitted repair, applied to new rows first.
@@ -516,6 +538,44 @@ pub enum FittedMethod {
         /// The thresholds.
         thresholder: InterpolatedThresholder,
     },
+}
+
+/// One reweighing factor `P(group) P(label) / P(group, label)`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellFactor {
+    /// The group label.
+    pub group: String,
+    /// The label (`true` = 1).
+    pub label: bool,
+    /// The factor; `None` for an empty cell.
+    pub factor: Option<f64>,
+}
+
+/// What a fitted method reports besides its metrics: iterations, thresholds, weights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct MethodDetails {
+    /// Exponentiated gradient: iterations run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iterations: Option<usize>,
+    /// Reductions: base-learner fits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oracle_calls: Option<usize>,
+    /// Exponentiated gradient: the duality gap of the returned mixture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_gap: Option<f64>,
+    /// Reductions: models in the mixture with non-zero weight (exponentiated gradient) or in
+    /// the grid (grid search).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predictors: Option<usize>,
+    /// Grid search: the selected grid point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_index: Option<usize>,
+    /// Threshold optimizer: one human-readable rule per group.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// Reweighing: the factor of every (group, label) cell.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub weights: Vec<CellFactor>,
 }
 
 fn as_probability(labels: ndarray::Array1<bool>) -> Vec<f64> {
@@ -550,7 +610,7 @@ impl FittedMethod {
             }
         };
         Ok(match self {
-            FittedMethod::Baseline { model } => {
+            FittedMethod::Baseline { model } | FittedMethod::Reweighing { model, .. } => {
                 check(model)?;
                 as_probability(model.predict(x))
             }
@@ -586,6 +646,68 @@ impl FittedMethod {
         })
     }
 
+    /// A score per row that increases with the positive class: the model's probability for
+    /// single-model methods (on repaired or filtered features where the method transforms
+    /// them), the expected positive probability for randomized methods.
+    ///
+    /// # Errors
+    /// As [`expected`](Self::expected).
+    pub fn score(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Vec<f64>> {
+        Ok(match self {
+            FittedMethod::Baseline { model } | FittedMethod::Reweighing { model, .. } => {
+                self.expected(x, groups)?;
+                model.score(x).to_vec()
+            }
+            FittedMethod::DiRemover { repair, model } => {
+                let x = repair
+                    .transform_features(x, groups)
+                    .map_err(HarnessError::method)?;
+                model.score(x.view()).to_vec()
+            }
+            FittedMethod::CorrelationRemover { remover, model } => {
+                let x = remover
+                    .transform_features(x, groups)
+                    .map_err(HarnessError::method)?;
+                model.score(x.view()).to_vec()
+            }
+            FittedMethod::Gridsearch { model } => {
+                model.check_groups(groups).map_err(HarnessError::method)?;
+                model.score(x).map_err(HarnessError::method)?.to_vec()
+            }
+            FittedMethod::Expgrad { .. } | FittedMethod::Threshold { .. } => {
+                self.expected(x, groups)?
+            }
+        })
+    }
+
+    /// The method's own numbers (iterations, rules, weights).
+    pub fn details(&self) -> MethodDetails {
+        match self {
+            FittedMethod::Reweighing { factors, .. } => MethodDetails {
+                weights: factors.clone(),
+                ..MethodDetails::default()
+            },
+            FittedMethod::Expgrad { model } => MethodDetails {
+                iterations: Some(model.last_iteration() + 1),
+                oracle_calls: Some(model.n_oracle_calls()),
+                best_gap: Some(model.best_gap()),
+                predictors: Some(model.weights().iter().filter(|&&w| w > 0.0).count()),
+                ..MethodDetails::default()
+            },
+            FittedMethod::Gridsearch { model } => MethodDetails {
+                oracle_calls: Some(model.predictors().len() - model.n_constant_fallbacks()),
+                predictors: Some(model.predictors().len()),
+                best_index: Some(model.best_index()),
+                ..MethodDetails::default()
+            },
+            FittedMethod::Threshold { thresholder, .. } => MethodDetails {
+                rules: thresholder.describe(),
+                ..MethodDetails::default()
+            },
+            _ => MethodDetails::default(),
+        }
+    }
+
     /// Predicted labels: sampled from [`expected`](Self::expected) with `seed` for randomized
     /// methods (`ŷ = 1[p ≥ u]`, `u` uniform from the seed's stream), the hard predictions
     /// otherwise. The same seed gives the same labels.
@@ -598,7 +720,7 @@ impl FittedMethod {
 
     /// Labels from expected probabilities: sampled for randomized methods, thresholded at
     /// 0.5 (the probabilities are 0 or 1) otherwise.
-    fn labels(&self, expected: &[f64], seed: u64) -> Vec<bool> {
+    pub fn labels(&self, expected: &[f64], seed: u64) -> Vec<bool> {
         if self.is_randomized() {
             rng::sample_labels(expected, seed)
         } else {

@@ -70,6 +70,7 @@ pub fn tradeoff_svg(
             .configure_mesh()
             .x_desc(format!("{x_label} (lower is fairer)"))
             .y_desc("accuracy (higher is better)")
+            .light_line_style(WHITE)
             .x_label_formatter(&|v| format!("{v:.3}"))
             .y_label_formatter(&|v| format!("{v:.3}"))
             .draw()
@@ -112,17 +113,31 @@ pub fn tradeoff_svg(
                 Circle::new((p.x, p.y), 6, style)
             }))
             .map_err(|e| err(&e))?
-            .label("method (mean ± sd over seeds)")
+            .label("method, mean ± sd over seeds (filled: Pareto-optimal)")
             .legend(|(x, y)| Circle::new((x + 10, y), 5, BLUE.filled()));
-        chart
-            .draw_series(shown.iter().map(|p| {
-                Text::new(
-                    p.label.clone(),
-                    (p.x, p.y),
-                    ("sans-serif", 14).into_font().color(&BLACK),
-                )
-            }))
+        // Names next to their points, moved down where they would overlap a name already
+        // placed (points of similar methods often sit close together).
+        let mut placed: Vec<(i32, i32, i32)> = Vec::new();
+        let mut order: Vec<&&TradeoffPoint> = shown.iter().collect();
+        order.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+        for p in order {
+            let (px, mut py) = chart.backend_coord(&(p.x, p.y));
+            let (x, width) = (px + 9, 7 * p.label.chars().count() as i32);
+            py -= 7;
+            while placed
+                .iter()
+                .any(|&(ox, oy, ow)| (py - oy).abs() < 15 && x < ox + ow && ox < x + width)
+            {
+                py += 15;
+            }
+            placed.push((x, py, width));
+            root.draw(&Text::new(
+                p.label.clone(),
+                (x, py),
+                ("sans-serif", 14).into_font().color(&BLACK),
+            ))
             .map_err(|e| err(&e))?;
+        }
         chart
             .configure_series_labels()
             .background_style(WHITE.mix(0.8))

@@ -222,3 +222,76 @@ fn compas_threshold_optimizer_matches_fairlearn() {
         }
     }
 }
+
+/// The largest absolute difference between two vectors.
+fn max_gap(a: &[f64], b: &[f64]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y).abs())
+        .fold(0.0, f64::max)
+}
+
+/// The end-to-end check of the issue: fairkit's own logistic baseline fitted on the training
+/// split, the optimizer fitted on the training split, expected metrics on the test split.
+///
+/// scikit-learn's recorded baseline stopped about 1e-3 (in probability) short of the optimum
+/// of the same objective (fairkit's fit is that far from it however tightly it converges), so
+/// near-tied hull vertices can change and thresholds are compared exactly only in
+/// [`compas_threshold_optimizer_matches_fairlearn`], on scikit-learn's own scores. Here the
+/// expected test accuracy must be within 0.005 and the target disparity within 0.01.
+#[test]
+fn compas_over_the_fairkit_logistic_baseline() {
+    use fairkit_core::Learner;
+    let Some(c) = load() else { return };
+    let model = fairkit_learners::Logistic::params()
+        .fit(c.train.features(), c.train.labels_view(), None)
+        .unwrap();
+    let score_gap = max_gap(
+        &model.score(c.test.features()).to_vec(),
+        &c.predictions["lr_proba"],
+    );
+    println!("fairkit logistic vs scikit-learn test probabilities: max gap {score_gap:e}");
+    for (name, constraint, disparity_key) in [
+        (
+            "to_dp",
+            Constraint::DemographicParity,
+            "demographic_parity_difference",
+        ),
+        (
+            "to_eo",
+            Constraint::EqualizedOdds,
+            "equalized_odds_difference",
+        ),
+    ] {
+        let method = &c.json["methods"][name];
+        let fitted = ThresholdOptimizerParams::new()
+            .constraint(constraint)
+            .fit(&model, &c.train)
+            .unwrap();
+        let p = fitted.probability_on(&model, &c.test).unwrap();
+        let (acc, dp, eo) = test_metrics(&p, &c.test);
+        let disparity = if constraint == Constraint::EqualizedOdds {
+            eo
+        } else {
+            dp
+        };
+        let want = &method["test"]["expected_under_randomization"];
+        let want_acc = want["accuracy"].as_f64().unwrap();
+        let want_disparity = want[disparity_key].as_f64().unwrap();
+        println!(
+            "{name}: expected test accuracy {acc:.4} (Fairlearn {want_acc:.4}), {disparity_key} \
+             {disparity:.4} (Fairlearn {want_disparity:.4})"
+        );
+        assert!(
+            (acc - want_acc).abs() < 0.005,
+            "{name} accuracy {acc} vs {want_acc}"
+        );
+        assert!(
+            (disparity - want_disparity).abs() < 0.01,
+            "{name} {disparity_key} {disparity} vs {want_disparity}"
+        );
+        for line in fitted.describe() {
+            println!("  {line}");
+        }
+    }
+}

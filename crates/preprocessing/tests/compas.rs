@@ -1,7 +1,8 @@
 //! COMPAS reference (../shared/reference): reweighing factors against compas.json.
 
-use fairkit_core::FairDataset;
+use fairkit_core::{Classifier, FairDataset};
 use fairkit_data::{DatasetSpec, Prepared, Table};
+use fairkit_learners::Logistic;
 use fairkit_preprocessing::Reweighing;
 
 use crate::common::shared_file;
@@ -62,4 +63,73 @@ fn json_number_after(json: &str, key: &str, field: &str) -> f64 {
         .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | 'e' | 'E' | '+'))
         .collect();
     number.parse().unwrap()
+}
+
+/// Reweighing plus fairkit's weighted logistic regression against `reweigh_lr` (scikit-learn's
+/// lbfgs LogisticRegression, C = 1, refit with the same weights): test accuracy within 0.005,
+/// demographic parity difference within 0.01, test probabilities within 5e-3.
+#[test]
+fn compas_reweighing_with_logistic_regression_matches_the_reference() {
+    let (Some((train, test)), Some(expected)) =
+        (compas(), shared_file("reference/expected/compas.json"))
+    else {
+        return;
+    };
+    let json = std::fs::read_to_string(expected).unwrap();
+    let method = &json[json.find("\"reweigh_lr\"").unwrap()..];
+    let rw = Reweighing::fit(&train).unwrap();
+    let model = rw.fit_learner(&Logistic::params(), &train).unwrap();
+
+    let predicted = model.predict(test.features());
+    let accuracy = predicted
+        .iter()
+        .zip(test.labels())
+        .filter(|(p, y)| p == y)
+        .count() as f64
+        / test.n_rows() as f64;
+    let mut selected = [0.0; 2];
+    let mut sizes = [0.0; 2];
+    for (&p, &g) in predicted.iter().zip(test.groups().codes()) {
+        sizes[g as usize] += 1.0;
+        selected[g as usize] += f64::from(u8::from(p));
+    }
+    let dp = (selected[0] / sizes[0] - selected[1] / sizes[1]).abs();
+    let ref_accuracy = json_number_after(method, "\"test\"", "\"accuracy\":");
+    let ref_dp = json_number_after(method, "\"test\"", "\"demographic_parity_difference\":");
+    assert!(
+        (accuracy - ref_accuracy).abs() < 0.005,
+        "accuracy {accuracy} vs {ref_accuracy}"
+    );
+    assert!((dp - ref_dp).abs() < 0.01, "DP difference {dp} vs {ref_dp}");
+
+    // The predicted probabilities agree with scikit-learn's. (The coefficients of the two
+    // one-hot sex columns and the intercept are collinear, so only the penalty separates
+    // them, and they are compared through the probabilities.)
+    let Some(predictions) = shared_file("reference/expected/compas_test_predictions.csv") else {
+        return;
+    };
+    let text = std::fs::read_to_string(predictions).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let column = header.iter().position(|&h| h == "rw_lr_proba").unwrap();
+    let reference: Vec<f64> = lines
+        .map(|l| l.split(',').nth(column).unwrap().parse().unwrap())
+        .collect();
+    let scores = model.score(test.features());
+    assert_eq!(reference.len(), scores.len());
+    let max_diff = scores
+        .iter()
+        .zip(&reference)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max);
+    let differing = predicted
+        .iter()
+        .zip(&reference)
+        .filter(|(p, r)| **p != (**r >= 0.5))
+        .count();
+    assert!(max_diff < 5e-3, "max |p - p_sklearn| = {max_diff}");
+    eprintln!(
+        "COMPAS reweighing + LR: accuracy {accuracy} (reference {ref_accuracy}), DP difference \
+         {dp} (reference {ref_dp}), max |p - p_sklearn| = {max_diff:e}, {differing} predictions differ"
+    );
 }

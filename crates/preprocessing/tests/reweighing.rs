@@ -203,6 +203,17 @@ fn learners_must_honour_weights() {
             if learner == "majority" && method == "reweighing"
     ));
     assert!(require_weight_support(&Majority(WeightSupport::Honoured), "x").is_ok());
+    // The real learners: linfa-logistic as published ignores weights, fairkit's own honours them.
+    assert!(matches!(
+        rw.fit_learner(&fairkit_learners::LinfaLogistic::default(), &data),
+        Err(PreprocessingError::Core(Error::IgnoresWeights { .. }))
+    ));
+    let x = ndarray::Array2::from_shape_fn((12, 1), |(i, _)| i as f64);
+    let data = data.with_features(x).unwrap();
+    assert!(
+        rw.fit_learner(&fairkit_learners::Logistic::params(), &data)
+            .is_ok()
+    );
 }
 
 proptest! {

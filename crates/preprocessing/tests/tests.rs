@@ -7,6 +7,7 @@ mod correlation_remover;
 mod di_fixture;
 mod di_remover;
 mod reweighing;
+mod scenario;
 
 use fairkit_preprocessing::{
     CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Reweighing,

@@ -42,7 +42,7 @@ mod hypothesis;
 pub mod moments;
 
 pub use error::{ReductionsError, Result};
-pub use exp_grad::{ExponentiatedGradient, ExponentiatedGradientParams};
+pub use exp_grad::{ExponentiatedGradient, ExponentiatedGradientParams, WarmStart};
 pub use grid_search::{GridSearch, GridSearchParams, GridWarning, SelectionRule};
 pub use hypothesis::{Hypothesis, TrainedGroups};
 pub use moments::{

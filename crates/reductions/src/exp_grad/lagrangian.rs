@@ -5,6 +5,7 @@ use fairkit_core::Learner;
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use ndarray::ArrayView2;
 
+use super::WarmStart;
 use super::constants::{GAP_MULTIPLIERS, PRECISION};
 use crate::hypothesis::{Hypothesis, fit_best_response};
 use crate::moments::{LoadedErrorRate, LoadedMoment};
@@ -42,9 +43,9 @@ pub(crate) struct Lagrangian<'a, L: Learner, C> {
     objective: &'a LoadedErrorRate,
     objective_sw: Vec<f64>,
     b: f64,
-    warm_start: bool,
-    /// The most recent learned model, the warm start of the next fit.
-    last_model: Option<L::Model>,
+    warm_start: WarmStart,
+    /// Every learned model with the multipliers it was fitted at, for warm starts.
+    fitted: Vec<(Vec<f64>, L::Model)>,
     pub hs: Vec<Hypothesis<L::Model>>,
     pub errors: Vec<f64>,
     pub gammas: Vec<Vec<f64>>,
@@ -65,7 +66,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         constraints: &'a C,
         objective: &'a LoadedErrorRate,
         b: f64,
-        warm_start: bool,
+        warm_start: WarmStart,
     ) -> Self {
         Self {
             learner,
@@ -75,7 +76,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             objective_sw: objective.signed_weights(),
             b,
             warm_start,
-            last_model: None,
+            fitted: Vec::new(),
             hs: Vec::new(),
             errors: Vec::new(),
             gammas: Vec::new(),
@@ -85,6 +86,24 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             oracle_seconds: Vec::new(),
             first_predictions: None,
             last_lp: None,
+        }
+    }
+
+    /// The model a fit at `λ` starts from.
+    fn warm_model(&self, lambda: &[f64]) -> Option<&L::Model> {
+        match self.warm_start {
+            WarmStart::Off => None,
+            WarmStart::MostRecent => self.fitted.last().map(|(_, m)| m),
+            WarmStart::NearestLambda => {
+                let mut best: Option<(f64, &L::Model)> = None;
+                for (l, m) in self.fitted.iter().rev() {
+                    let d: f64 = l.iter().zip(lambda).map(|(a, b)| (a - b).abs()).sum();
+                    if best.is_none_or(|(bd, _)| d < bd) {
+                        best = Some((d, m));
+                    }
+                }
+                best.map(|(_, m)| m)
+            }
         }
     }
 
@@ -100,19 +119,15 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         for (s, o) in signed.iter_mut().zip(&self.objective_sw) {
             *s += o;
         }
-        let warm = if self.warm_start {
-            self.last_model.as_ref()
-        } else {
-            None
-        };
+        let warm = self.warm_model(lambda);
         let fit = fit_best_response(self.learner, self.x, &signed, true, warm)?;
         self.n_oracle_calls += 1;
         self.oracle_seconds.push(fit.seconds);
         match &fit.hypothesis {
             Hypothesis::Constant(_) => self.n_constant += 1,
             Hypothesis::Learned(m) => {
-                if self.warm_start {
-                    self.last_model = Some(m.clone());
+                if self.warm_start != WarmStart::Off {
+                    self.fitted.push((lambda.to_vec(), m.clone()));
                 }
             }
         }

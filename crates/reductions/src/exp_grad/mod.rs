@@ -6,7 +6,7 @@ mod constants;
 mod hyperparams;
 mod lagrangian;
 
-pub use hyperparams::ExponentiatedGradientParams;
+pub use hyperparams::{ExponentiatedGradientParams, WarmStart};
 
 use fairkit_core::{Classifier, Groups, Learner, rng};
 use ndarray::{Array1, Array2, ArrayView2};
@@ -197,8 +197,8 @@ impl<M: Classifier> ExponentiatedGradient<M> {
         let mut p = Array1::zeros(x.nrows());
         for (h, &w) in self.predictors.iter().zip(&self.weights) {
             if w > 0.0 {
-                for (pi, yi) in p.iter_mut().zip(h.predict(x)) {
-                    *pi += w * f64::from(u8::from(yi));
+                for (pi, yi) in p.iter_mut().zip(h.predict_f64(x)) {
+                    *pi += w * yi;
                 }
             }
         }

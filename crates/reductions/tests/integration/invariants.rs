@@ -150,3 +150,123 @@ fn fitted_models_serialize() {
         assert!((a - b).abs() < 1e-14);
     }
 }
+
+/// Large inputs are predicted on blocks of rows in parallel: the same values as one serial
+/// pass, on one thread or two.
+#[test]
+fn block_parallel_prediction_matches_serial() {
+    let rows: Vec<(u32, &str, bool)> = (0..10_000u32)
+        .map(|i| {
+            let cell = i % 7;
+            let group = if cell >= 4 || i % 5 == 0 { "a" } else { "b" };
+            (cell, group, (i * 7919) % 10 < cell + 2)
+        })
+        .collect();
+    let data = cells(&rows);
+    let eg = ExponentiatedGradient::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    let mut serial = vec![0.0; data.n_rows()];
+    for (h, &w) in eg.predictors().iter().zip(eg.weights()) {
+        for (s, y) in serial.iter_mut().zip(h.predict(data.features())) {
+            *s += w * f64::from(u8::from(y));
+        }
+    }
+    for threads in [1, 2] {
+        let p = in_pool(threads, || eg.expected(data.features()).unwrap());
+        assert_eq!(p.to_vec(), serial);
+    }
+    assert!(eg.predictors().len() > 1);
+}
+
+/// A CellMajority that numbers its fits and records which earlier fit each one started from.
+#[derive(Default)]
+struct WarmRecorder {
+    starts: std::sync::Mutex<Vec<Option<usize>>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Numbered(crate::common::CellTable, usize);
+
+impl fairkit_core::Classifier for Numbered {
+    fn n_features(&self) -> usize {
+        1
+    }
+    fn predict(&self, x: ndarray::ArrayView2<'_, f64>) -> ndarray::Array1<bool> {
+        self.0.predict(x)
+    }
+    fn score(&self, x: ndarray::ArrayView2<'_, f64>) -> ndarray::Array1<f64> {
+        self.0.score(x)
+    }
+}
+
+impl fairkit_core::Learner for &WarmRecorder {
+    type Model = Numbered;
+    fn name(&self) -> String {
+        "warm_recorder".into()
+    }
+    fn weight_support(&self) -> fairkit_core::WeightSupport {
+        fairkit_core::WeightSupport::Honoured
+    }
+    fn fit(
+        &self,
+        x: ndarray::ArrayView2<'_, f64>,
+        y: ndarray::ArrayView1<'_, bool>,
+        w: Option<ndarray::ArrayView1<'_, f64>>,
+    ) -> Result<Numbered, fairkit_core::LearnerError> {
+        self.fit_warm(x, y, w, None)
+    }
+    fn fit_warm(
+        &self,
+        x: ndarray::ArrayView2<'_, f64>,
+        y: ndarray::ArrayView1<'_, bool>,
+        w: Option<ndarray::ArrayView1<'_, f64>>,
+        warm: Option<&Numbered>,
+    ) -> Result<Numbered, fairkit_core::LearnerError> {
+        let mut starts = self.starts.lock().unwrap();
+        starts.push(warm.map(|m| m.1));
+        Ok(Numbered(CellMajority.fit(x, y, w)?, starts.len() - 1))
+    }
+}
+
+#[test]
+fn warm_starts_follow_the_chosen_rule_and_leave_table_fits_unchanged() {
+    use fairkit_reductions::WarmStart;
+    let data = o9();
+    let mut expected = Vec::new();
+    for rule in [
+        WarmStart::Off,
+        WarmStart::MostRecent,
+        WarmStart::NearestLambda,
+    ] {
+        let recorder = WarmRecorder::default();
+        let eg = ExponentiatedGradient::params(&recorder, UtilityParity::equalized_odds())
+            .warm_start(rule)
+            .fit(&data)
+            .unwrap();
+        let starts = recorder.starts.into_inner().unwrap();
+        assert_eq!(starts.len(), eg.n_oracle_calls());
+        match rule {
+            WarmStart::Off => assert!(starts.iter().all(Option::is_none)),
+            WarmStart::MostRecent => {
+                for (i, s) in starts.iter().enumerate() {
+                    assert_eq!(*s, i.checked_sub(1));
+                }
+            }
+            _ => {
+                assert_eq!(starts[0], None);
+                assert!(starts[1..].iter().all(|s| s.is_some()));
+                // Nearest multipliers: not always the previous fit.
+                assert!(
+                    starts
+                        .iter()
+                        .enumerate()
+                        .any(|(i, s)| *s != i.checked_sub(1))
+                );
+            }
+        }
+        expected.push(eg.expected(data.features()).unwrap());
+    }
+    assert_eq!(expected[0], expected[1]);
+    assert_eq!(expected[0], expected[2]);
+}

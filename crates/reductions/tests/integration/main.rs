@@ -4,3 +4,4 @@
 mod common;
 mod invariants;
 mod o9;
+mod reference;

@@ -195,62 +195,32 @@ fn unseen_groups_and_feature_counts_are_refused_at_prediction() {
 #[test]
 fn bookkeeping_matches_fairlearn_on_o9() {
     let data = o9();
-    let ratio = Bound::Ratio {
+    let dp = UtilityParity::demographic_parity();
+    let eo = UtilityParity::equalized_odds();
+    let ratio = dp.with_bound(Bound::Ratio {
         ratio: 0.8,
         slack: 0.0,
-    };
+    });
+    let dp05 = dp.with_bound(Bound::Difference(0.05));
+    let tprp = UtilityParity::true_positive_rate_parity();
+    let erp = UtilityParity::error_rate_parity();
+    // (name, constraint, eps, oracle calls, constants, predictors, expected error)
+    #[rustfmt::skip]
     let cases = [
-        (
-            "dp",
-            UtilityParity::demographic_parity(),
-            22,
-            0,
-            4,
-            0.3726190476190476,
-        ),
-        (
-            "dp05",
-            UtilityParity::demographic_parity().with_bound(Bound::Difference(0.05)),
-            22,
-            0,
-            4,
-            0.3392857142857143,
-        ),
-        (
-            "tprp",
-            UtilityParity::true_positive_rate_parity(),
-            34,
-            0,
-            1,
-            0.2857142857142857,
-        ),
-        (
-            "eo",
-            UtilityParity::equalized_odds(),
-            22,
-            0,
-            5,
-            0.3702857142857143,
-        ),
-        (
-            "erp",
-            UtilityParity::error_rate_parity(),
-            21,
-            0,
-            4,
-            0.31935483870967746,
-        ),
-        (
-            "dp_ratio",
-            UtilityParity::demographic_parity().with_bound(ratio),
-            22,
-            12,
-            4,
-            0.30867346938775514,
-        ),
+        ("dp", dp, 0.01, 22, 0, 4, 0.3726190476190476),
+        ("dp05", dp05, 0.01, 22, 0, 4, 0.3392857142857143),
+        ("tprp", tprp, 0.01, 34, 0, 1, 0.2857142857142857),
+        ("eo", eo, 0.01, 22, 0, 5, 0.3702857142857143),
+        ("erp", erp, 0.01, 21, 0, 4, 0.31935483870967746),
+        ("dp_ratio", ratio, 0.01, 22, 12, 4, 0.30867346938775514),
+        ("dp eps 0.1", dp, 0.1, 22, 0, 4, 0.3726190476190476),
+        ("eo eps 0.1", eo, 0.1, 22, 0, 5, 0.3702857142857143),
+        ("dp eps 0.002", dp, 0.002, 22, 0, 4, 0.3726190476190476),
+        ("eo eps 0.002", eo, 0.002, 22, 0, 5, 0.3702857142857143),
     ];
-    for (name, constraint, calls, constants, n_predictors, error) in cases {
+    for (name, constraint, eps, calls, constants, n_predictors, error) in cases {
         let eg = ExponentiatedGradient::params(CellMajority, constraint)
+            .eps(eps)
             .fit(&data)
             .unwrap();
         assert_eq!(eg.n_oracle_calls(), calls, "{name}");

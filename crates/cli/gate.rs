@@ -1,0 +1,210 @@
+//! `fairkit gate`: the fairness gate of a CI/CD pipeline, over a CSV of test predictions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use fairkit_data::{DatasetSpec, Encoder, Table};
+use fairkit_gate::{GateConfig, run_gate};
+use fairkit_harness::io;
+
+use crate::common::{Format, emit};
+
+/// Check a model's test predictions against fairness and accuracy thresholds (`--help`
+/// shows [`HELP`]).
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = HELP)]
+pub struct Args {
+    /// CSV file of test rows with labels and predictions.
+    #[arg(long, value_name = "FILE")]
+    data: PathBuf,
+    /// The label (true outcome) column.
+    #[arg(long, value_name = "COL")]
+    label: String,
+    /// The prediction column; its values must be the label column's classes.
+    #[arg(long, value_name = "COL")]
+    pred: String,
+    /// Sensitive column(s), comma-separated; the group is the tuple of their values.
+    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',', required = true)]
+    sensitive: Vec<String>,
+    /// The label value of the favourable outcome.
+    #[arg(long, value_name = "V", default_value = "1")]
+    positive_label: String,
+    /// A column of non-negative sample weights (rates are weighted; minimum sizes count rows).
+    #[arg(long, value_name = "COL")]
+    weights: Option<String>,
+    /// A gate.toml with settings; flags override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Largest allowed demographic parity difference, or `off` [default: 0.10].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    dp_max: Option<Threshold>,
+    /// Largest allowed equalized odds difference, or `off` [default: 0.10].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    eo_max: Option<Threshold>,
+    /// Smallest allowed overall accuracy, or `off` [default: 0.70].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    min_accuracy: Option<Threshold>,
+    /// Rows a group needs for a check involving it to decide [default: 100].
+    #[arg(long, value_name = "N")]
+    min_group_size: Option<u64>,
+    /// Check the four-fifths rule (on by default; overrides `four_fifths = false` in --config).
+    #[arg(long, overrides_with = "no_four_fifths")]
+    four_fifths: bool,
+    /// Do not check the four-fifths rule.
+    #[arg(long)]
+    no_four_fifths: bool,
+    /// Treat INCONCLUSIVE as a failure (exit status 1).
+    #[arg(long)]
+    strict: bool,
+    /// Decide on bootstrap intervals at this confidence level, strictly between 0 and 1.
+    #[arg(long, value_name = "C")]
+    confidence: Option<f64>,
+    /// Bootstrap resamples with --confidence [default: 1000].
+    #[arg(long, value_name = "N")]
+    n_boot: Option<usize>,
+    /// Seed of the bootstrap [default: 0].
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Output file (written atomically); standard output without it.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// The long help: what the gate checks, where settings come from, what a verdict means.
+const HELP: &str = "\
+Reads a CSV with a label column, a prediction column (values from the label's two classes)
+and one or more sensitive columns, and runs the checks: accuracy >= --min-accuracy (0.70),
+demographic parity difference <= --dp-max (0.10), equalized odds difference <= --eo-max
+(0.10) and the four-fifths rule (smallest / largest selection rate >= 0.8). Each check reports
+its value, threshold and status, and the report lists every group's counts and rates.
+
+A check that involves a group with fewer than --min-group-size rows (100; for equalized odds
+also fewer than 10 positives or 10 negatives) is INCONCLUSIVE.
+
+Sampling noise: with --confidence C (e.g. 0.95) each check decides on a seeded bootstrap
+interval (--n-boot resamples, --seed) instead of the point value. FAIL only when the whole
+interval is beyond the threshold: the violation is not explained by sampling noise. PASS only
+when the whole interval meets it. INCONCLUSIVE when it straddles the threshold: the test set
+cannot tell; collect more labelled data, or accept the risk explicitly (without --strict) or
+refuse it (with --strict).
+
+Settings: the defaults, then --config (a gate.toml with any of the keys dp_difference_max,
+eo_difference_max, accuracy_floor, per_group_accuracy_floor, four_fifths,
+four_fifths_threshold, min_samples_per_group, min_positives_per_group,
+min_negatives_per_group, strict, confidence, n_boot, seed; a threshold set to false turns its
+check off), then the flags.
+
+Exit status: 0 pass (or inconclusive without --strict), 1 fail (or inconclusive with
+--strict), 2 bad input or usage. The same input, settings and seed give the same bytes.";
+
+/// A threshold flag: a number, or `off` to turn the check off.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(pub Option<f64>);
+
+/// Parses a [`Threshold`]: a finite number or `off`.
+pub fn threshold(text: &str) -> Result<Threshold, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(Threshold(None));
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Threshold(Some(v))),
+        _ => Err(format!("expected a number or `off`, got '{text}'")),
+    }
+}
+
+impl Args {
+    /// The defaults, overridden by the config file, overridden by the flags.
+    fn config(&self) -> Result<GateConfig> {
+        let mut c = match &self.config {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                // The message already quotes the TOML error; keep it once (not again as a cause).
+                GateConfig::from_toml(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?
+            }
+            None => GateConfig::default(),
+        };
+        let set = |slot: &mut Option<f64>, flag: Option<Threshold>| {
+            if let Some(Threshold(v)) = flag {
+                *slot = v;
+            }
+        };
+        set(&mut c.dp_difference_max, self.dp_max);
+        set(&mut c.eo_difference_max, self.eo_max);
+        set(&mut c.accuracy_floor, self.min_accuracy);
+        c.min_samples_per_group = self.min_group_size.unwrap_or(c.min_samples_per_group);
+        c.four_fifths = (c.four_fifths || self.four_fifths) && !self.no_four_fifths;
+        c.strict |= self.strict;
+        c.confidence = self.confidence.or(c.confidence);
+        c.n_boot = self.n_boot.unwrap_or(c.n_boot);
+        c.seed = self.seed.unwrap_or(c.seed);
+        c.validate().context("invalid gate settings")?;
+        Ok(c)
+    }
+}
+
+/// Labels, predictions, groups and weights of the test file.
+struct Rows {
+    data: fairkit_core::FairDataset,
+    pred: Vec<bool>,
+}
+
+/// Reads the file: the label through the data crate's encoder (two classes, the positive one
+/// present, at least two groups, valid weights), the prediction column against the label's
+/// two classes.
+fn read(args: &Args) -> Result<Rows> {
+    if args.pred == args.label {
+        bail!("--pred and --label name the same column '{}'", args.label);
+    }
+    let name = args.data.display().to_string();
+    let table = Table::from_csv(io::open(&args.data)?, &name)?;
+    let spec = DatasetSpec {
+        positive_label: args.positive_label.clone(),
+        features: Some(Vec::new()),
+        weights: args.weights.clone(),
+        ..DatasetSpec::new(&args.label, args.sensitive.iter().cloned())
+    };
+    let encoder = Encoder::fit(&spec, &table, &[])?;
+    let data = encoder.transform(&table)?;
+    let (pos, neg) = (encoder.positive_label(), encoder.negative_label());
+    let is = |v: &str, class: &str| {
+        v == class
+            || matches!((v.trim().parse::<f64>(), class.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
+    };
+    let column = table.column(&args.pred)?;
+    let mut pred = Vec::with_capacity(column.len());
+    for (i, v) in column.iter().enumerate() {
+        pred.push(if is(v, pos) {
+            true
+        } else if is(v, neg) {
+            false
+        } else {
+            bail!(
+                "{name}: line {}, row {}, prediction column '{}': value '{v}' is not one of \
+                 the label column's classes ({neg}, {pos})",
+                table.line(i),
+                i + 1,
+                args.pred
+            );
+        });
+    }
+    Ok(Rows { data, pred })
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let config = args.config()?;
+    let rows = read(&args)?;
+    let d = &rows.data;
+    let report = run_gate(d.labels(), &rows.pred, d.groups(), d.weights(), &config)?;
+    let text = match args.format {
+        Format::Table => report.to_string(),
+        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+    };
+    emit(text.as_bytes(), args.out.as_deref())?;
+    Ok(ExitCode::from(report.exit_code() as u8))
+}

@@ -1,0 +1,240 @@
+//! `fairkit mitigate`: fit a mitigation method and report its test metrics by group.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use fairkit_harness::method::{MethodSpec, PRESETS, ReductionConstraint};
+use fairkit_postprocessing::{Constraint, Objective};
+use fairkit_reductions::Bound;
+
+use crate::single::{self, RunArgs};
+
+/// Fit a mitigation method on the training rows and report accuracy and fairness by group on
+/// the test rows.
+///
+/// The report covers the predicted labels (sampled with --seed for randomized methods) and,
+/// under `expected`, the same metrics in expectation over the method's randomization, which is
+/// what compares across tools. Without --data it runs on the built-in biased-credit scenario.
+///
+/// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
+/// (reductions); threshold (post-processing); baseline; or a preset such as expgrad-dp,
+/// expgrad-eo, gridsearch-dp, threshold-eo.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The method (or a preset: see above).
+    #[arg(long, value_name = "NAME")]
+    method: String,
+    /// The fairness constraint: demographic_parity, equalized_odds, true_positive_rate_parity,
+    /// false_positive_rate_parity, error_rate_parity (reductions); demographic_parity,
+    /// equalized_odds, true/false positive/negative_rate_parity (threshold).
+    #[arg(long, value_name = "NAME")]
+    constraint: Option<String>,
+    /// Reductions: each group's rate may differ from the overall rate by at most X
+    /// (default 0.01).
+    #[arg(long, value_name = "X", conflicts_with = "ratio_bound")]
+    difference_bound: Option<f64>,
+    /// Reductions: each group's rate must be at least X times the overall rate and the overall
+    /// rate at least X times the group's, X in (0, 1].
+    #[arg(long, value_name = "X")]
+    ratio_bound: Option<f64>,
+    /// Reductions: slack added to the ratio bound's constraints (default 0).
+    #[arg(long, value_name = "X", requires = "ratio_bound")]
+    ratio_slack: Option<f64>,
+    /// Exponentiated gradient: B = 1/eps caps the Lagrange multipliers (default 0.01).
+    #[arg(long, value_name = "X")]
+    eps: Option<f64>,
+    /// Exponentiated gradient: maximum iterations (default 50).
+    #[arg(long, value_name = "N")]
+    max_iter: Option<usize>,
+    /// Exponentiated gradient: convergence threshold on the duality gap (default: from the
+    /// data).
+    #[arg(long, value_name = "X")]
+    nu: Option<f64>,
+    /// Exponentiated gradient: initial learning rate multiplier (default 2).
+    #[arg(long, value_name = "X")]
+    eta0: Option<f64>,
+    /// Grid search: grid points (default 10); threshold: grid intervals (default 1000).
+    #[arg(long, value_name = "N")]
+    grid_size: Option<usize>,
+    /// Grid search: largest multiplier (default 2).
+    #[arg(long, value_name = "X")]
+    grid_limit: Option<f64>,
+    /// Grid search: weight of the violation against the error (default 0.5).
+    #[arg(long, value_name = "X")]
+    constraint_weight: Option<f64>,
+    /// Threshold: what to maximize: accuracy, balanced_accuracy, selection_rate,
+    /// true_positive_rate, true_negative_rate (default accuracy).
+    #[arg(long, value_name = "NAME")]
+    objective: Option<String>,
+    /// Threshold: also consider "score below the threshold gives 1" rules.
+    #[arg(long)]
+    flip: bool,
+    /// Threshold: relaxed mode, the groups' rates may differ by up to X.
+    #[arg(long, value_name = "X")]
+    tol: Option<f64>,
+    /// Disparate-impact remover: repair level in [0, 1] (default 1).
+    #[arg(long, value_name = "X")]
+    repair_level: Option<f64>,
+    /// Disparate-impact remover: AIF360's Freedman-Diaconis binning of the groups.
+    #[arg(long)]
+    aif360_binning: bool,
+    /// Correlation remover: share of the filtered features in [0, 1] (default 1).
+    #[arg(long, value_name = "X")]
+    alpha: Option<f64>,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let spec = method_spec(&args)?;
+    single::run(spec, &args.run)
+}
+
+fn reduction_constraint(args: &Args) -> Result<ReductionConstraint> {
+    match &args.constraint {
+        Some(c) => Ok(c.parse()?),
+        None => bail!("--method {} needs --constraint NAME", args.method),
+    }
+}
+
+/// The method spec from the method name (or preset) and the flags that apply to it; a flag
+/// that does not apply to the method is an error rather than silently ignored.
+fn method_spec(args: &Args) -> Result<MethodSpec> {
+    let mut spec: MethodSpec = match args.method.as_str() {
+        "expgrad" => MethodSpec::expgrad(reduction_constraint(args)?),
+        "gridsearch" => MethodSpec::gridsearch(reduction_constraint(args)?),
+        "threshold" => {
+            let Some(c) = &args.constraint else {
+                bail!("--method threshold needs --constraint NAME");
+            };
+            MethodSpec::threshold(c.parse::<Constraint>()?)
+        }
+        other => {
+            if args.constraint.is_some() {
+                bail!(
+                    "--constraint applies to expgrad, gridsearch and threshold; --method {other} \
+                     names its constraint itself or has none"
+                );
+            }
+            other.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "unknown method '{other}': expected expgrad, gridsearch, threshold or one of {}",
+                    PRESETS.join(", ")
+                )
+            })?
+        }
+    };
+    let mut used: Vec<&str> = Vec::new();
+    match &mut spec {
+        MethodSpec::Expgrad {
+            bound,
+            eps,
+            max_iter,
+            nu,
+            eta0,
+            ..
+        } => {
+            set_bound(args, bound, &mut used);
+            set(&mut used, "eps", args.eps, eps);
+            set(&mut used, "max-iter", args.max_iter, max_iter);
+            set(&mut used, "eta0", args.eta0, eta0);
+            if args.nu.is_some() {
+                *nu = args.nu;
+                used.push("nu");
+            }
+        }
+        MethodSpec::Gridsearch {
+            bound,
+            grid_size,
+            grid_limit,
+            constraint_weight,
+            ..
+        } => {
+            set_bound(args, bound, &mut used);
+            set(&mut used, "grid-size", args.grid_size, grid_size);
+            set(&mut used, "grid-limit", args.grid_limit, grid_limit);
+            set(
+                &mut used,
+                "constraint-weight",
+                args.constraint_weight,
+                constraint_weight,
+            );
+        }
+        MethodSpec::Threshold {
+            objective,
+            grid_size,
+            flip,
+            tol,
+            ..
+        } => {
+            if let Some(o) = &args.objective {
+                *objective = o.parse::<Objective>()?;
+                used.push("objective");
+            }
+            set(&mut used, "grid-size", args.grid_size, grid_size);
+            if args.flip {
+                *flip = true;
+                used.push("flip");
+            }
+            if args.tol.is_some() {
+                *tol = args.tol;
+                used.push("tol");
+            }
+        }
+        MethodSpec::DiRemover {
+            repair_level,
+            aif360_binning,
+        } => {
+            set(&mut used, "repair-level", args.repair_level, repair_level);
+            if args.aif360_binning {
+                *aif360_binning = true;
+                used.push("aif360-binning");
+            }
+        }
+        MethodSpec::CorrelationRemover { alpha } => set(&mut used, "alpha", args.alpha, alpha),
+        MethodSpec::Baseline | MethodSpec::Reweighing => {}
+    }
+    let given = [
+        ("difference-bound", args.difference_bound.is_some()),
+        ("ratio-bound", args.ratio_bound.is_some()),
+        ("eps", args.eps.is_some()),
+        ("max-iter", args.max_iter.is_some()),
+        ("nu", args.nu.is_some()),
+        ("eta0", args.eta0.is_some()),
+        ("grid-size", args.grid_size.is_some()),
+        ("grid-limit", args.grid_limit.is_some()),
+        ("constraint-weight", args.constraint_weight.is_some()),
+        ("objective", args.objective.is_some()),
+        ("flip", args.flip),
+        ("tol", args.tol.is_some()),
+        ("repair-level", args.repair_level.is_some()),
+        ("aif360-binning", args.aif360_binning),
+        ("alpha", args.alpha.is_some()),
+    ];
+    if let Some((flag, _)) = given.iter().find(|(f, g)| *g && !used.contains(f)) {
+        bail!("--{flag} does not apply to --method {}", args.method);
+    }
+    Ok(spec)
+}
+
+fn set<T: Copy>(used: &mut Vec<&'static str>, flag: &'static str, value: Option<T>, slot: &mut T) {
+    if let Some(v) = value {
+        *slot = v;
+        used.push(flag);
+    }
+}
+
+fn set_bound(args: &Args, bound: &mut Bound, used: &mut Vec<&'static str>) {
+    if let Some(eps) = args.difference_bound {
+        *bound = Bound::Difference(eps);
+        used.push("difference-bound");
+    }
+    if let Some(ratio) = args.ratio_bound {
+        *bound = Bound::Ratio {
+            ratio,
+            slack: args.ratio_slack.unwrap_or(0.0),
+        };
+        used.push("ratio-bound");
+    }
+}

@@ -1,0 +1,118 @@
+//! What `fairkit train` and `fairkit mitigate` share: run one method, print its report, write
+//! the test predictions and the model.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use fairkit_harness::io::write_atomic;
+use fairkit_harness::method::MethodSpec;
+use fairkit_harness::model::SavedModel;
+use fairkit_harness::single::SingleRun;
+use fairkit_learners::Estimator;
+use fairkit_metrics::GroupedReport;
+
+use crate::common::{Format, emit};
+use crate::data_args::DataArgs;
+
+/// Flags of every single run.
+#[derive(Debug, clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Base estimator: logistic (weighted L2 logistic regression), tree (depth-5 decision
+    /// tree), boosting (gradient-boosted trees) or linfa-logistic (ignores sample weights, so
+    /// it is refused by methods that reweight).
+    #[arg(long, value_name = "NAME", default_value = "logistic")]
+    pub estimator: String,
+    /// Seed of the train/test split and of sampled predictions.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Seed of the simulated scenario (the built-in data).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub sim_seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Write the test rows' label, sensitive columns, score, expected probability and
+    /// predicted label as CSV.
+    #[arg(long, value_name = "FILE")]
+    pub predictions: Option<PathBuf>,
+    /// Save the fitted model (with its feature encoding) for `fairkit predict`.
+    #[arg(long, value_name = "FILE")]
+    pub save_model: Option<PathBuf>,
+}
+
+/// Runs `method` as the flags say and prints its report.
+pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
+    let estimator: Estimator = args.estimator.parse()?;
+    let (source, split) = args.data.source(args.sim_seed, false)?;
+    let single = SingleRun::execute(
+        &source,
+        &split,
+        &method,
+        &estimator,
+        args.seed,
+        &GroupedReport::params(),
+    )?;
+    let report = match args.format {
+        Format::Table => single.render_table(),
+        Format::Json => serde_json::to_string_pretty(&single)? + "\n",
+    };
+    if let Some(path) = &args.predictions {
+        write_predictions(&single, path)
+            .with_context(|| format!("writing predictions to {}", path.display()))?;
+    }
+    if let Some(path) = &args.save_model {
+        SavedModel::new(
+            estimator,
+            method,
+            single.data.encoder.clone(),
+            single.run.fitted.clone(),
+        )
+        .save(path)?;
+    }
+    emit(report.as_bytes(), args.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The test rows' predictions as CSV: label and sensitive columns as in the data, then the
+/// score, the expected probability and the predicted label (in the label's values).
+fn write_predictions(single: &SingleRun, path: &std::path::Path) -> Result<()> {
+    let test = &single.data.test;
+    let encoder = &single.data.encoder;
+    let spec = encoder.spec();
+    let schema = test.groups().schema();
+    let x = test.features();
+    let score = single.run.fitted.score(x, test.groups())?;
+    let (pos, neg) = (encoder.positive_label(), encoder.negative_label());
+    let value = |b: bool| if b { pos } else { neg };
+    write_atomic(path, |w| {
+        let mut out = csv::Writer::from_writer(w);
+        let mut header: Vec<&str> = vec![&spec.label];
+        header.extend(spec.sensitive.iter().map(String::as_str));
+        header.extend(["score", "expected", "pred"]);
+        out.write_record(&header)?;
+        let rows = test
+            .labels()
+            .iter()
+            .zip(test.groups().codes())
+            .zip(score.iter().zip(&single.run.expected))
+            .zip(&single.run.predicted);
+        for (((&label, &code), (score, expected)), &pred) in rows {
+            let mut row = vec![value(label).to_string()];
+            row.extend(schema.values(code).into_iter().map(str::to_string));
+            row.extend([
+                score.to_string(),
+                expected.to_string(),
+                value(pred).to_string(),
+            ]);
+            out.write_record(&row)?;
+        }
+        out.flush()
+    })?;
+    Ok(())
+}

@@ -1,0 +1,639 @@
+//! The comparison harness: methods x seeds on one dataset, summarised with mean and standard
+//! deviation, the Pareto front of accuracy against a chosen disparity, and reports.
+//!
+//! Every (method, seed) job is independent and deterministic; jobs run in parallel with rayon
+//! and are collected in a fixed order, so the results are identical on any thread count.
+
+use std::path::Path;
+
+use fairkit_data::Prepared;
+use fairkit_learners::Estimator;
+use fairkit_metrics::GroupedReport;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::data::{DataSource, LoadedData, SplitPolicy};
+use crate::evaluate::{Headline, evaluate};
+use crate::method::{MethodSpec, run};
+use crate::plot::{TradeoffPoint, tradeoff_svg};
+use crate::summary::mean_std;
+use crate::{HarnessError, Result, io, pareto};
+
+/// One method of a comparison: a display name, the method, and optionally its own estimator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MethodEntry {
+    /// The name shown in tables and plots (unique within a comparison).
+    pub name: String,
+    /// The method and its parameters.
+    pub spec: MethodSpec,
+    /// The estimator of this entry; the comparison's estimator when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimator: Option<Estimator>,
+}
+
+impl MethodEntry {
+    /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-tree`,
+    /// `baseline-boosting` and `baseline-logistic` are the baseline with that estimator.
+    ///
+    /// # Errors
+    /// An unknown preset.
+    pub fn preset(name: &str) -> Result<Self> {
+        if let Some(estimator) = name.strip_prefix("baseline-") {
+            return Ok(Self {
+                name: name.to_string(),
+                spec: MethodSpec::Baseline,
+                estimator: Some(estimator.parse()?),
+            });
+        }
+        Ok(Self {
+            name: name.to_string(),
+            spec: name.parse()?,
+            estimator: None,
+        })
+    }
+}
+
+/// How an experiment file names an estimator: `"tree"`, or a table with its parameters
+/// (`{ name = "tree", max_depth = 3 }`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum EstimatorItem {
+    Name(String),
+    Full(Estimator),
+}
+
+impl EstimatorItem {
+    fn resolve(self) -> Result<Estimator> {
+        match self {
+            EstimatorItem::Name(name) => Ok(name.parse()?),
+            EstimatorItem::Full(e) => Ok(e),
+        }
+    }
+}
+
+/// How an experiment file lists a method: a preset name, or a table with a `name`, a
+/// `method` and its parameters (and optionally an `estimator`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum MethodItem {
+    Preset(String),
+    Custom {
+        name: String,
+        #[serde(default)]
+        estimator: Option<EstimatorItem>,
+        #[serde(flatten)]
+        spec: MethodSpec,
+    },
+}
+
+/// Which disparity the trade-off plot and the Pareto front use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DisparityAxis {
+    /// Demographic parity difference.
+    #[default]
+    DemographicParity,
+    /// Equalized odds difference.
+    EqualizedOdds,
+}
+
+impl DisparityAxis {
+    /// The metric key, e.g. `demographic_parity_difference`.
+    pub fn key(self) -> &'static str {
+        match self {
+            DisparityAxis::DemographicParity => "demographic_parity_difference",
+            DisparityAxis::EqualizedOdds => "equalized_odds_difference",
+        }
+    }
+
+    /// The position of [`key`](Self::key) in [`Headline::KEYS`].
+    fn index(self) -> usize {
+        Headline::KEYS
+            .iter()
+            .position(|k| *k == self.key())
+            .expect("the axis is a headline key")
+    }
+}
+
+impl std::str::FromStr for DisparityAxis {
+    type Err = fairkit_core::Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "demographic_parity" | "dp" => Ok(DisparityAxis::DemographicParity),
+            "equalized_odds" | "eo" => Ok(DisparityAxis::EqualizedOdds),
+            _ => Err(fairkit_core::Error::invalid(
+                "disparity",
+                s,
+                "must be demographic_parity or equalized_odds",
+            )),
+        }
+    }
+}
+
+/// The methods of `fairkit compare` with no arguments.
+pub const DEFAULT_METHODS: [&str; 9] = [
+    "baseline",
+    "baseline-tree",
+    "reweighing",
+    "di-remover",
+    "expgrad-dp",
+    "expgrad-eo",
+    "gridsearch-dp",
+    "threshold-dp",
+    "threshold-eo",
+];
+
+/// Seeds as an experiment file gives them: a count (`0..n`) or a list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum SeedsItem {
+    Count(u64),
+    List(Vec<u64>),
+}
+
+/// An experiment: data, split, methods, estimator, seeds and the plot's disparity. It reads
+/// from TOML (`fairkit compare --config FILE`) and is recorded, resolved, in `results.json`,
+/// so that re-running the recorded config gives the same results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompareConfig {
+    /// The data source.
+    pub data: DataSource,
+    /// How each seed splits the data.
+    pub split: SplitPolicy,
+    /// The default estimator.
+    pub estimator: Estimator,
+    /// The methods, in table order.
+    pub methods: Vec<MethodEntry>,
+    /// One run per seed: it seeds the split and sampled predictions.
+    pub seeds: Vec<u64>,
+    /// The plot's and the Pareto front's disparity.
+    pub disparity: DisparityAxis,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    data: DataSource,
+    #[serde(default = "resplit")]
+    split: SplitPolicy,
+    estimator: Option<EstimatorItem>,
+    methods: Option<Vec<MethodItem>>,
+    seeds: Option<SeedsItem>,
+    #[serde(default)]
+    disparity: DisparityAxis,
+}
+
+fn resplit() -> SplitPolicy {
+    SplitPolicy {
+        fixed: false,
+        ..SplitPolicy::default()
+    }
+}
+
+impl Default for CompareConfig {
+    fn default() -> Self {
+        Self {
+            data: DataSource::default(),
+            split: resplit(),
+            estimator: Estimator::default(),
+            methods: DEFAULT_METHODS
+                .iter()
+                .map(|m| MethodEntry::preset(m).expect("default presets parse"))
+                .collect(),
+            seeds: (0..5).collect(),
+            disparity: DisparityAxis::default(),
+        }
+    }
+}
+
+impl CompareConfig {
+    /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
+    ///
+    /// # Errors
+    /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds.
+    pub fn from_toml(text: &str, source: &str) -> Result<Self> {
+        let file: ConfigFile = toml::from_str(text).map_err(|e| {
+            HarnessError::Input(fairkit_core::Error::invalid(
+                "config",
+                source,
+                &e.to_string(),
+            ))
+        })?;
+        let defaults = Self::default();
+        let methods = match file.methods {
+            None => defaults.methods,
+            Some(items) => items
+                .into_iter()
+                .map(|item| match item {
+                    MethodItem::Preset(name) => MethodEntry::preset(&name),
+                    MethodItem::Custom {
+                        name,
+                        estimator,
+                        spec,
+                    } => Ok(MethodEntry {
+                        name,
+                        spec,
+                        estimator: estimator.map(EstimatorItem::resolve).transpose()?,
+                    }),
+                })
+                .collect::<Result<_>>()?,
+        };
+        let seeds = match file.seeds {
+            None => defaults.seeds,
+            Some(SeedsItem::Count(n)) => (0..n).collect(),
+            Some(SeedsItem::List(list)) => list,
+        };
+        let config = Self {
+            data: file.data,
+            split: file.split,
+            estimator: match file.estimator {
+                Some(e) => e.resolve()?,
+                None => defaults.estimator,
+            },
+            methods,
+            seeds,
+            disparity: file.disparity,
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Checks that there is something to run and that names are unique.
+    ///
+    /// # Errors
+    /// No methods, no seeds, or a repeated method name.
+    pub fn check(&self) -> Result<()> {
+        let invalid = |name: &str, value: &str, reason: &str| {
+            Err(HarnessError::Input(fairkit_core::Error::invalid(
+                name, value, reason,
+            )))
+        };
+        if self.methods.is_empty() {
+            return invalid("methods", "(none)", "list at least one method");
+        }
+        if self.seeds.is_empty() {
+            return invalid("seeds", "0", "run at least one seed");
+        }
+        for (i, m) in self.methods.iter().enumerate() {
+            if self.methods[..i].iter().any(|o| o.name == m.name) {
+                return invalid("methods", &m.name, "is listed twice");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One (method, seed) result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultRow {
+    /// The method entry's name.
+    pub method: String,
+    /// The estimator used.
+    pub estimator: String,
+    /// The seed.
+    pub seed: u64,
+    /// The headline of the predicted labels (sampled with the seed for randomized methods).
+    #[serde(flatten)]
+    pub predicted: Headline,
+    /// Wall-clock seconds of the fit.
+    pub fit_seconds: f64,
+    /// The same headline in expectation over the method's randomization.
+    pub expected: Headline,
+}
+
+/// Mean and standard deviation of one method across seeds, of the expected headline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// The method entry's name.
+    pub method: String,
+    /// `(mean, sd)` of each of [`Headline::KEYS`], in order.
+    pub metrics: Vec<(f64, f64)>,
+    /// `(mean, sd)` of the fit seconds.
+    pub fit_seconds: (f64, f64),
+    /// Whether the method is on the Pareto front of mean accuracy against the mean chosen
+    /// disparity.
+    pub pareto: bool,
+}
+
+impl Serialize for SummaryRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let num = |v: f64| fairkit_metrics::Num(v);
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("method", &self.method)?;
+        for (key, (mean, sd)) in Headline::KEYS.iter().zip(&self.metrics) {
+            map.serialize_entry(&format!("{key}_mean"), &num(*mean))?;
+            map.serialize_entry(&format!("{key}_std"), &num(*sd))?;
+        }
+        map.serialize_entry("fit_seconds_mean", &num(self.fit_seconds.0))?;
+        map.serialize_entry("fit_seconds_std", &num(self.fit_seconds.1))?;
+        map.serialize_entry("pareto", &self.pareto)?;
+        map.end()
+    }
+}
+
+/// A finished comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// The dataset's name.
+    pub dataset: String,
+    /// The fairkit version that ran it.
+    pub fairkit_version: String,
+    /// The resolved configuration (re-running it reproduces the results).
+    pub config: CompareConfig,
+    /// Every (method, seed) result, methods in config order, seeds in config order.
+    pub results: Vec<ResultRow>,
+    /// One row per method.
+    pub summary: Vec<SummaryRow>,
+}
+
+/// Runs a comparison. `progress(method_index)` is called after each job, from any thread.
+///
+/// # Errors
+/// Data errors, and the first failing job's error (naming the method and seed).
+pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<Comparison> {
+    config.check()?;
+    let loaded: LoadedData = config.data.load()?;
+    let prepared: Vec<Prepared> = config
+        .seeds
+        .par_iter()
+        .map(|&seed| {
+            let p = loaded.prepare(&config.split, seed)?;
+            p.train.groups().require_two_groups()?;
+            p.train.require_both_classes()?;
+            Ok(p)
+        })
+        .collect::<Result<_>>()?;
+    let jobs: Vec<(usize, usize)> = (0..config.methods.len())
+        .flat_map(|m| (0..config.seeds.len()).map(move |s| (m, s)))
+        .collect();
+    let report = GroupedReport::params();
+    let results: Vec<ResultRow> = jobs
+        .par_iter()
+        .map(|&(m, s)| {
+            let entry = &config.methods[m];
+            let seed = config.seeds[s];
+            let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
+            let data = &prepared[s];
+            let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
+                .and_then(|r| Ok((evaluate(&data.test, &r, &report)?, r.fit_seconds)))
+                .map(|(e, fit_seconds)| ResultRow {
+                    method: entry.name.clone(),
+                    estimator: estimator.to_string(),
+                    seed,
+                    predicted: Headline::of(&e.predicted),
+                    fit_seconds,
+                    expected: Headline::of(&e.expected),
+                })
+                .map_err(|e| HarnessError::Job {
+                    method: entry.name.clone(),
+                    seed,
+                    source: Box::new(e),
+                });
+            progress(m);
+            row
+        })
+        .collect::<Result<_>>()?;
+    let summary = summarize(config, &results);
+    Ok(Comparison {
+        dataset: loaded.name,
+        fairkit_version: env!("CARGO_PKG_VERSION").into(),
+        config: config.clone(),
+        results,
+        summary,
+    })
+}
+
+fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
+    let mut rows: Vec<SummaryRow> = config
+        .methods
+        .iter()
+        .map(|entry| {
+            let mine: Vec<&ResultRow> = results.iter().filter(|r| r.method == entry.name).collect();
+            let column = |k: usize| {
+                mean_std(
+                    &mine
+                        .iter()
+                        .map(|r| r.expected.values()[k])
+                        .collect::<Vec<_>>(),
+                )
+            };
+            SummaryRow {
+                method: entry.name.clone(),
+                metrics: (0..Headline::KEYS.len()).map(column).collect(),
+                fit_seconds: mean_std(&mine.iter().map(|r| r.fit_seconds).collect::<Vec<_>>()),
+                pareto: false,
+            }
+        })
+        .collect();
+    let axis = config.disparity.index();
+    let points: Vec<(f64, f64)> = rows
+        .iter()
+        .map(|r| (r.metrics[0].0, r.metrics[axis].0))
+        .collect();
+    for (row, on) in rows.iter_mut().zip(pareto::front(&points)) {
+        row.pareto = on;
+    }
+    rows
+}
+
+impl Comparison {
+    /// The summary as a plain-text table (mean ± sd over seeds, Pareto methods marked `*`).
+    pub fn render_table(&self) -> String {
+        let headers = [
+            "method",
+            "accuracy",
+            "bal. accuracy",
+            "DP diff",
+            "DP ratio",
+            "EO diff",
+            "EOpp diff",
+            "fit s",
+        ];
+        let mut lines: Vec<Vec<String>> = vec![headers.iter().map(|h| h.to_string()).collect()];
+        for row in &self.summary {
+            let mut cells = vec![format!(
+                "{}{}",
+                if row.pareto { "* " } else { "  " },
+                row.method
+            )];
+            cells.extend(row.metrics.iter().map(|&(m, s)| pm(m, s, 3)));
+            cells.push(pm(row.fit_seconds.0, row.fit_seconds.1, 3));
+            lines.push(cells);
+        }
+        let widths: Vec<usize> = (0..headers.len())
+            .map(|j| {
+                lines
+                    .iter()
+                    .map(|l| l[j].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let mut out = format!(
+            "{} on {}: {} seed(s) {:?}, expected metrics on the test split (mean ± sd)\n\n",
+            self.config.estimator,
+            self.dataset,
+            self.config.seeds.len(),
+            self.config.seeds,
+        );
+        for (i, l) in lines.iter().enumerate() {
+            let cells: Vec<String> = l
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(j, (c, w))| {
+                    if j == 0 {
+                        format!("{c:<w$}")
+                    } else {
+                        format!("{c:>w$}")
+                    }
+                })
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+            if i == 0 {
+                out.push_str(&"-".repeat(widths.iter().sum::<usize>() + 2 * (widths.len() - 1)));
+                out.push('\n');
+            }
+        }
+        out.push_str(&format!(
+            "\n* Pareto-optimal: no other method has both higher mean accuracy and lower mean {}.\n",
+            self.config.disparity.key().replace('_', " ")
+        ));
+        out
+    }
+
+    /// The summary and the runs as Markdown, with the trade-off picture.
+    pub fn render_markdown(&self) -> String {
+        let mut md = format!(
+            "# fairkit comparison on {}\n\nfairkit {}, estimator `{}`, seeds {:?}, test share {} \
+             ({}).\nMetrics are on the test split, in expectation over each method's \
+             randomization; mean ± standard deviation over seeds. Pareto-optimal methods \
+             (accuracy against {}) are marked **bold**.\n\n![trade-off](tradeoff.svg)\n\n",
+            self.dataset,
+            self.fairkit_version,
+            self.config.estimator,
+            self.config.seeds,
+            self.config.split.test_size,
+            if self.config.split.fixed {
+                "fixed split"
+            } else {
+                "a new split per seed"
+            },
+            self.config.disparity.key().replace('_', " "),
+        );
+        md.push_str("| method | accuracy | balanced accuracy | DP difference | DP ratio | EO difference | equal opportunity difference | fit seconds |\n");
+        md.push_str("|---|---|---|---|---|---|---|---|\n");
+        for row in &self.summary {
+            let name = if row.pareto {
+                format!("**{}**", row.method)
+            } else {
+                row.method.clone()
+            };
+            let cells: Vec<String> = row.metrics.iter().map(|&(m, s)| pm(m, s, 4)).collect();
+            md.push_str(&format!(
+                "| {name} | {} | {} |\n",
+                cells.join(" | "),
+                pm(row.fit_seconds.0, row.fit_seconds.1, 3)
+            ));
+        }
+        md.push_str("\nEvery run is in `results.json` and `results.csv`; `results.json` records the resolved configuration.\n");
+        md
+    }
+
+    /// One CSV row per (method, seed), predicted and expected headlines.
+    pub fn render_csv(&self) -> String {
+        let mut out = String::from("method,estimator,seed");
+        for k in Headline::KEYS {
+            out.push_str(&format!(",{k}"));
+        }
+        out.push_str(",fit_seconds");
+        for k in Headline::KEYS {
+            out.push_str(&format!(",expected_{k}"));
+        }
+        out.push('\n');
+        let num = |v: f64| {
+            if v.is_nan() {
+                String::new()
+            } else {
+                v.to_string()
+            }
+        };
+        for r in &self.results {
+            out.push_str(&format!("{},{},{}", r.method, r.estimator, r.seed));
+            for v in r.predicted.values() {
+                out.push_str(&format!(",{}", num(v)));
+            }
+            out.push_str(&format!(",{}", num(r.fit_seconds)));
+            for v in r.expected.values() {
+                out.push_str(&format!(",{}", num(v)));
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The trade-off picture as SVG.
+    ///
+    /// # Errors
+    /// No method with finite accuracy and disparity.
+    pub fn render_svg(&self) -> std::result::Result<String, String> {
+        let axis = self.config.disparity.index();
+        let points: Vec<TradeoffPoint> = self
+            .summary
+            .iter()
+            .map(|r| TradeoffPoint {
+                label: r.method.clone(),
+                x: r.metrics[axis].0,
+                x_err: r.metrics[axis].1,
+                y: r.metrics[0].0,
+                y_err: r.metrics[0].1,
+                pareto: r.pareto,
+            })
+            .collect();
+        tradeoff_svg(
+            &points,
+            &format!(
+                "accuracy vs {} on {}",
+                self.config.disparity.key().replace('_', " "),
+                self.dataset
+            ),
+            &self.config.disparity.key().replace('_', " "),
+        )
+    }
+
+    /// Writes `results.json`, `results.csv`, `report.md` and `tradeoff.svg` into `dir`
+    /// (created if needed), each atomically, after all four are rendered.
+    ///
+    /// # Errors
+    /// Unwritable directory, or a picture that cannot be drawn.
+    pub fn write(&self, dir: &Path) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).expect("results serialize") + "\n";
+        let svg = self.render_svg().map_err(|message| HarnessError::Plot {
+            path: dir.join("tradeoff.svg"),
+            message,
+        })?;
+        let files = [
+            ("results.json", json),
+            ("results.csv", self.render_csv()),
+            ("report.md", self.render_markdown()),
+            ("tradeoff.svg", svg),
+        ];
+        io::create_dir(dir)?;
+        for (name, content) in files {
+            io::write_bytes_atomic(&dir.join(name), content.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+fn pm(mean: f64, sd: f64, digits: usize) -> String {
+    match (mean.is_nan(), sd.is_nan()) {
+        (true, _) => "-".into(),
+        (false, true) => format!("{mean:.digits$}"),
+        (false, false) => format!("{mean:.digits$} ± {sd:.digits$}"),
+    }
+}

@@ -1,0 +1,157 @@
+//! Saved models: a fitted method with everything needed to predict new rows of a CSV file.
+//!
+//! The file is JSON. It records its format name and version, the fairkit version that wrote
+//! it, the base estimator and method parameters, the feature [`Encoder`] (so that new data is
+//! one-hot encoded and standardized exactly as the training data was) and the fitted method.
+//! A file of another format version is refused with a clear error rather than misread.
+
+use std::path::Path;
+
+use fairkit_core::Groups;
+use fairkit_data::{Encoder, Table};
+use fairkit_learners::Estimator;
+use serde::{Deserialize, Serialize};
+
+use crate::method::{FittedMethod, MethodSpec};
+use crate::{HarnessError, Result, io};
+
+/// The `format` field of every model file.
+pub const MODEL_FORMAT: &str = "fairkit-model";
+
+/// The model file version this build writes and reads. Bump it whenever the serialized form
+/// of any fitted model changes.
+pub const MODEL_VERSION: u32 = 1;
+
+/// A fitted method and its encoder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SavedModel {
+    /// Always [`MODEL_FORMAT`].
+    pub format: String,
+    /// The file format version ([`MODEL_VERSION`] when written by this build).
+    pub version: u32,
+    /// The fairkit version that wrote the file.
+    pub fairkit_version: String,
+    /// The base estimator and its parameters.
+    pub estimator: Estimator,
+    /// The method and its parameters.
+    pub method: MethodSpec,
+    /// How raw rows become features and groups.
+    pub encoder: Encoder,
+    /// The fitted method.
+    pub fitted: FittedMethod,
+}
+
+/// Just the header, read first so that a file of another version gets a clear error.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u32>,
+}
+
+/// Predictions for the rows of a table.
+#[derive(Debug, Clone)]
+pub struct Predictions {
+    /// Each row's group.
+    pub groups: Groups,
+    /// A score that increases with the positive class.
+    pub score: Vec<f64>,
+    /// The expected probability of a positive prediction.
+    pub expected: Vec<f64>,
+    /// The predicted labels (sampled with the seed for randomized methods).
+    pub predicted: Vec<bool>,
+}
+
+impl SavedModel {
+    /// Bundles a fitted method for saving.
+    pub fn new(
+        estimator: Estimator,
+        method: MethodSpec,
+        encoder: Encoder,
+        fitted: FittedMethod,
+    ) -> Self {
+        Self {
+            format: MODEL_FORMAT.into(),
+            version: MODEL_VERSION,
+            fairkit_version: env!("CARGO_PKG_VERSION").into(),
+            estimator,
+            method,
+            encoder,
+            fitted,
+        }
+    }
+
+    /// The model as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a model serializes")
+    }
+
+    /// Reads a model from JSON text; `source` names it in errors.
+    ///
+    /// # Errors
+    /// Text that is not a fairkit model, a model of another format version, or a malformed
+    /// model.
+    pub fn from_json(text: &str, source: &str) -> Result<Self> {
+        let bad = |reason: String| {
+            HarnessError::Input(fairkit_core::Error::invalid("model", source, &reason))
+        };
+        let header: Header = serde_json::from_str(text)
+            .map_err(|e| bad(format!("not a fairkit model file ({e})")))?;
+        if header.format.as_deref() != Some(MODEL_FORMAT) {
+            return Err(bad(format!(
+                "not a fairkit model file (format {:?}, expected {MODEL_FORMAT:?})",
+                header.format.unwrap_or_default()
+            )));
+        }
+        match header.version {
+            Some(MODEL_VERSION) => {}
+            v => {
+                return Err(bad(format!(
+                    "model format version {} is not supported; this fairkit {} reads version \
+                     {MODEL_VERSION} (refit the model with this version)",
+                    v.map_or_else(|| "(missing)".into(), |v| v.to_string()),
+                    env!("CARGO_PKG_VERSION"),
+                )));
+            }
+        }
+        serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))
+    }
+
+    /// Writes the model atomically.
+    ///
+    /// # Errors
+    /// [`HarnessError::Io`].
+    pub fn save(&self, path: &Path) -> Result<()> {
+        io::write_bytes_atomic(path, self.to_json().as_bytes())
+    }
+
+    /// Reads a model file.
+    ///
+    /// # Errors
+    /// As [`from_json`](Self::from_json), and unreadable files.
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|source| HarnessError::Io {
+            action: "cannot read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_json(&text, &path.display().to_string())
+    }
+
+    /// Predicts the rows of a raw table (labels not needed), encoding it with the saved
+    /// encoder; randomized methods sample labels with `seed`.
+    ///
+    /// # Errors
+    /// Missing columns, values the encoder cannot read, groups unseen in training.
+    pub fn predict(&self, table: &Table, seed: u64) -> Result<Predictions> {
+        let (x, groups) = self.encoder.transform_features(table)?;
+        let expected = self.fitted.expected(x.view(), &groups)?;
+        let score = self.fitted.score(x.view(), &groups)?;
+        let predicted = self.fitted.labels(&expected, seed);
+        Ok(Predictions {
+            groups,
+            score,
+            expected,
+            predicted,
+        })
+    }
+}

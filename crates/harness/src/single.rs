@@ -1,0 +1,189 @@
+//! One method on one dataset and seed: what `fairkit train` and `fairkit mitigate` print.
+
+use fairkit_data::Prepared;
+use fairkit_learners::Estimator;
+use fairkit_metrics::{GroupedReport, ReportParams};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::data::{DataSource, SplitPolicy};
+use crate::evaluate::{Evaluation, Headline, evaluate};
+use crate::method::{MethodDetails, MethodRun, MethodSpec, run};
+use crate::{Result, data::LoadedData};
+
+/// A single run's result.
+#[derive(Debug, Clone)]
+pub struct SingleRun {
+    /// The dataset's name.
+    pub dataset: String,
+    /// The method.
+    pub method: MethodSpec,
+    /// The base estimator.
+    pub estimator: Estimator,
+    /// The seed of the split and of sampled predictions.
+    pub seed: u64,
+    /// The encoded training and test data.
+    pub data: Prepared,
+    /// The fit and the test predictions.
+    pub run: MethodRun,
+    /// The test reports.
+    pub evaluation: Evaluation,
+}
+
+impl SingleRun {
+    /// Loads the data, fits the method on the training rows and evaluates it on the test rows.
+    ///
+    /// # Errors
+    /// Data errors, fewer than two groups or one label class in the training data, and every
+    /// fit error of the method.
+    pub fn execute(
+        source: &DataSource,
+        split: &SplitPolicy,
+        method: &MethodSpec,
+        estimator: &Estimator,
+        seed: u64,
+        report: &ReportParams,
+    ) -> Result<Self> {
+        let loaded = source.load()?;
+        Self::on_loaded(&loaded, split, method, estimator, seed, report)
+    }
+
+    /// As [`execute`](Self::execute) on data already loaded.
+    ///
+    /// # Errors
+    /// As [`execute`](Self::execute).
+    pub fn on_loaded(
+        loaded: &LoadedData,
+        split: &SplitPolicy,
+        method: &MethodSpec,
+        estimator: &Estimator,
+        seed: u64,
+        report: &ReportParams,
+    ) -> Result<Self> {
+        let data = loaded.prepare(split, seed)?;
+        data.train.groups().require_two_groups()?;
+        data.train.require_both_classes()?;
+        let run = run(method, estimator, &data.train, &data.test, seed)?;
+        let evaluation = evaluate(&data.test, &run, report)?;
+        Ok(Self {
+            dataset: loaded.name.clone(),
+            method: method.clone(),
+            estimator: estimator.clone(),
+            seed,
+            data,
+            run,
+            evaluation,
+        })
+    }
+
+    /// The method's own numbers.
+    pub fn details(&self) -> MethodDetails {
+        self.run.fitted.details()
+    }
+
+    /// A plain-text report: the run, the predicted labels' report table, the expected headline
+    /// of randomized methods, the fit time and the method's details.
+    pub fn render_table(&self) -> String {
+        let mut out = format!(
+            "{} with {} on {} (seed {}): {} training rows, {} test rows\n\n",
+            self.method,
+            self.estimator,
+            self.dataset,
+            self.seed,
+            self.data.train.n_rows(),
+            self.data.test.n_rows(),
+        );
+        out.push_str(&self.evaluation.predicted.render_table());
+        if self.run.fitted.is_randomized() {
+            let h = Headline::of(&self.evaluation.expected);
+            out.push_str(&format!(
+                "\nexpected under the method's randomization: accuracy {:.4}, balanced accuracy \
+                 {:.4}, DP difference {:.4}, DP ratio {:.4}, EO difference {:.4}\n",
+                h.accuracy,
+                h.balanced_accuracy,
+                h.demographic_parity_difference,
+                h.demographic_parity_ratio,
+                h.equalized_odds_difference,
+            ));
+        }
+        out.push_str(&format!("\nfit: {:.3} s\n", self.run.fit_seconds));
+        let d = self.details();
+        if let (Some(it), Some(calls), Some(gap)) = (d.iterations, d.oracle_calls, d.best_gap) {
+            out.push_str(&format!(
+                "iterations {it}, oracle calls {calls}, best gap {gap:.3e}, predictors with \
+                 weight {}\n",
+                d.predictors.unwrap_or(0)
+            ));
+        }
+        if let Some(i) = d.best_index {
+            out.push_str(&format!(
+                "grid point {i} of {} selected\n",
+                d.predictors.unwrap_or(0)
+            ));
+        }
+        if !d.rules.is_empty() {
+            out.push_str("\nthresholds (fitted on the training data):\n");
+            for r in &d.rules {
+                out.push_str(&format!("  {r}\n"));
+            }
+        }
+        if !d.weights.is_empty() {
+            out.push_str("\nreweighing factors P(group) P(label) / P(group, label):\n");
+            for w in &d.weights {
+                let f = w.factor.map_or_else(|| "-".into(), |f| format!("{f:.6}"));
+                out.push_str(&format!("  {} label {}: {f}\n", w.group, u8::from(w.label)));
+            }
+        }
+        out
+    }
+}
+
+/// Serializes as the predicted labels' report (`overall`, `by_group`, `disparities`, ...), then
+/// `expected` (the same keys under the method's randomization), `fit_seconds`, the method's
+/// details, and the run's identity.
+impl Serialize for SingleRun {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let report =
+            serde_json::to_value(&self.evaluation.predicted).map_err(serde::ser::Error::custom)?;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("dataset", &self.dataset)?;
+        map.serialize_entry("method", &self.method.name())?;
+        map.serialize_entry("method_params", &self.method)?;
+        map.serialize_entry("estimator", &self.estimator)?;
+        map.serialize_entry("seed", &self.seed)?;
+        map.serialize_entry("train_rows", &self.data.train.n_rows())?;
+        map.serialize_entry("test_rows", &self.data.test.n_rows())?;
+        if let serde_json::Value::Object(fields) = report {
+            for (k, v) in fields {
+                map.serialize_entry(&k, &v)?;
+            }
+        }
+        map.serialize_entry("expected", &ExpectedJson(&self.evaluation.expected))?;
+        map.serialize_entry("fit_seconds", &self.run.fit_seconds)?;
+        let details = serde_json::to_value(self.details()).map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(fields) = details {
+            for (k, v) in fields {
+                map.serialize_entry(&k, &v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// The expected report's values and disparities (no sizes or settings, which repeat).
+struct ExpectedJson<'a>(&'a GroupedReport);
+
+impl Serialize for ExpectedJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        let value = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        let mut map = serializer.serialize_map(None)?;
+        if let serde_json::Value::Object(fields) = value {
+            for key in ["overall", "by_group", "disparities"] {
+                if let Some(v) = fields.get(key) {
+                    map.serialize_entry(key, v)?;
+                }
+            }
+        }
+        map.end()
+    }
+}

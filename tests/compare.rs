@@ -1,0 +1,237 @@
+//! `fairkit compare`: the outputs, their documented schema, reproducibility and bad input.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{assert_bad_input, fairkit, run, stderr, stdout, write_file};
+
+const METHODS: &str = "baseline,reweighing,expgrad-dp,threshold-dp,threshold-eo";
+
+fn compare_into(dir: &Path, extra: &[&str]) -> Value {
+    let out_dir = dir.to_str().unwrap();
+    let mut args = vec![
+        "compare",
+        "--rows",
+        "2000",
+        "--seeds",
+        "2",
+        "--methods",
+        METHODS,
+        "--out",
+        out_dir,
+        "--quiet",
+    ];
+    args.extend(extra);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.join("results.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn summary<'a>(results: &'a Value, method: &str) -> &'a Value {
+    results["summary"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["method"] == method)
+        .unwrap()
+}
+
+const METRICS: [&str; 6] = [
+    "accuracy",
+    "balanced_accuracy",
+    "demographic_parity_difference",
+    "demographic_parity_ratio",
+    "equalized_odds_difference",
+    "equal_opportunity_difference",
+];
+
+#[test]
+fn writes_four_files_matching_the_documented_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = compare_into(dir.path(), &[]);
+    for name in ["results.json", "results.csv", "report.md", "tradeoff.svg"] {
+        assert!(dir.path().join(name).exists(), "{name}");
+    }
+    assert_eq!(results["dataset"], "biased-credit");
+    assert!(results["config"]["methods"].is_array());
+    assert_eq!(results["config"]["seeds"], serde_json::json!([0, 1]));
+    assert!(results["fairkit_version"].is_string());
+    let rows = results["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 5 * 2);
+    for row in rows {
+        for key in ["method", "estimator", "seed", "fit_seconds"] {
+            assert!(!row[key].is_null(), "{key} in {row}");
+        }
+        for key in METRICS {
+            assert!(row[key].is_f64(), "{key} in {row}");
+            assert!(row["expected"][key].is_f64(), "expected {key} in {row}");
+        }
+    }
+    let summary = results["summary"].as_array().unwrap();
+    assert_eq!(summary.len(), 5);
+    for row in summary {
+        for key in METRICS.iter().chain(&["fit_seconds"]) {
+            assert!(row[format!("{key}_mean")].is_f64(), "{key}_mean in {row}");
+            assert!(row[format!("{key}_std")].is_f64(), "{key}_std in {row}");
+        }
+        assert!(row["pareto"].is_boolean());
+    }
+    assert!(summary.iter().any(|r| r["pareto"] == true));
+    let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 10);
+    assert!(csv.starts_with("method,estimator,seed,accuracy,"));
+    let md = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(md.contains("| method | accuracy |") && md.contains("tradeoff.svg"));
+    let svg = std::fs::read_to_string(dir.path().join("tradeoff.svg")).unwrap();
+    assert!(svg.contains("<svg") && svg.contains("threshold-dp") && svg.contains("Pareto front"));
+}
+
+#[test]
+fn mitigations_lower_their_target_disparity() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = compare_into(dir.path(), &[]);
+    let mean = |m: &str, k: &str| summary(&results, m)[format!("{k}_mean")].as_f64().unwrap();
+    let dp = "demographic_parity_difference";
+    for m in ["reweighing", "expgrad-dp", "threshold-dp"] {
+        assert!(mean(m, dp) < mean("baseline", dp), "{m}");
+    }
+    let eo = "equalized_odds_difference";
+    assert!(mean("threshold-eo", eo) < mean("baseline", eo));
+}
+
+fn without_timings(mut v: Value) -> Value {
+    for row in v["results"].as_array_mut().unwrap() {
+        row.as_object_mut().unwrap().remove("fit_seconds");
+    }
+    for row in v["summary"].as_array_mut().unwrap() {
+        let row = row.as_object_mut().unwrap();
+        row.remove("fit_seconds_mean");
+        row.remove("fit_seconds_std");
+    }
+    v
+}
+
+#[test]
+fn same_config_same_results_on_any_thread_count() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = compare_into(a.path(), &[]);
+    let out = fairkit()
+        .env("RAYON_NUM_THREADS", "1")
+        .args([
+            "compare",
+            "--rows",
+            "2000",
+            "--seeds",
+            "2",
+            "--methods",
+            METHODS,
+            "--out",
+            b.path().to_str().unwrap(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(b.path().join("results.json")).unwrap();
+    let second: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(without_timings(first), without_timings(second));
+}
+
+#[test]
+fn recorded_config_reruns_to_the_same_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_file(
+        dir.path(),
+        "experiment.toml",
+        br#"
+estimator = "logistic"
+seeds = [3, 7]
+disparity = "equalized_odds"
+methods = [
+    "baseline",
+    "baseline-tree",
+    { name = "eg-loose", method = "expgrad", constraint = "equalized_odds", bound = { Difference = 0.05 } },
+]
+
+[data]
+source = "scenario"
+name = "biased-credit"
+rows = 1500
+seed = 11
+"#,
+    );
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    for out_dir in [&a, &b] {
+        let out = run(&[
+            "compare",
+            "--config",
+            &config,
+            "--out",
+            out_dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(stdout(&out).contains("eg-loose"));
+    }
+    let read = |d: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(d.join("results.json")).unwrap()).unwrap()
+    };
+    let first = read(&a);
+    assert_eq!(first["config"]["seeds"], serde_json::json!([3, 7]));
+    assert_eq!(first["config"]["disparity"], "equalized_odds");
+    assert_eq!(first["results"][2]["estimator"], "tree");
+    assert_eq!(without_timings(first), without_timings(read(&b)));
+}
+
+#[test]
+fn table_marks_pareto_methods() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "compare",
+        "--rows",
+        "1500",
+        "--seeds",
+        "2",
+        "--methods",
+        "baseline,threshold-dp",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(text.contains("Pareto-optimal"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("* ")), "{text}");
+    assert!(text.contains(" ± "), "{text}");
+}
+
+#[test]
+fn bad_input_exits_2_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let o = out_dir.to_str().unwrap();
+    assert_bad_input(
+        &run(&["compare", "--methods", "magic", "--out", o]),
+        &["magic"],
+    );
+    assert_bad_input(&run(&["compare", "--seeds", "0", "--out", o]), &["seeds"]);
+    assert_bad_input(
+        &run(&["compare", "--methods", "baseline,baseline", "--out", o]),
+        &["baseline", "twice"],
+    );
+    assert_bad_input(
+        &run(&["compare", "--disparity", "fairness", "--out", o]),
+        &["fairness"],
+    );
+    let config = write_file(dir.path(), "bad.toml", b"seedz = 3\n");
+    assert_bad_input(
+        &run(&["compare", "--config", &config, "--out", o]),
+        &["seedz"],
+    );
+    let config = write_file(dir.path(), "ok.toml", b"seeds = 1\n");
+    assert_bad_input(
+        &run(&["compare", "--config", &config, "--seeds", "2", "--out", o]),
+        &["--config"],
+    );
+    assert!(!out_dir.exists());
+}
