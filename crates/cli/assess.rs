@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::ValueEnum;
-use fairkit_data::DatasetSpec;
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::{
@@ -14,7 +13,7 @@ use fairkit_metrics::{
 };
 use serde::Serialize;
 
-use crate::columns::{self, encode, predictions, read_table};
+use crate::columns::{self, PredictionArgs};
 use crate::common::emit;
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
@@ -40,24 +39,8 @@ use crate::common::emit;
 /// one-hot encoded with sorted levels. The search is exact and costs O(rows² × features).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// CSV file with a header row holding the label, prediction and sensitive columns.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// Column of true labels (two classes).
-    #[arg(long, value_name = "COL")]
-    label: String,
-    /// Column of predicted labels, in the label column's value set.
-    #[arg(long, value_name = "COL")]
-    pred: String,
-    /// Sensitive column(s), comma-separated; several give intersectional groups.
-    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',', required = true)]
-    sensitive: Vec<String>,
-    /// The label value of the favourable outcome (a number also matches e.g. `1.0`).
-    #[arg(long, value_name = "V", default_value = "1")]
-    positive_label: String,
-    /// Column of non-negative sample weights (default: every row weighs 1).
-    #[arg(long, value_name = "COL")]
-    weights: Option<String>,
+    #[command(flatten)]
+    input: PredictionArgs,
     /// Control feature column(s), comma-separated: aggregates and disparities are also reported
     /// within each control level.
     #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
@@ -199,37 +182,27 @@ struct AssessJson<'a> {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let table = read_table(&args.data)?;
-    let features = match (&args.consistency, &args.features) {
-        (None, _) => Vec::new(),
-        (Some(_), Some(list)) => list.clone(),
-        (Some(_), None) => {
-            let mut used = vec![args.label.as_str(), args.pred.as_str()];
-            used.extend(args.sensitive.iter().map(String::as_str));
-            used.extend(args.weights.as_deref());
-            columns::other_columns(&table, &used)
-        }
-    };
-    if args.consistency.is_some() && features.is_empty() {
-        anyhow::bail!(
+    let input_args = &args.input;
+    let read = input_args.read(
+        |table| match (&args.consistency, &args.features) {
+            (None, _) => Vec::new(),
+            (Some(_), Some(list)) => list.clone(),
+            (Some(_), None) => input_args.other_columns(table),
+        },
+        !args.no_standardize,
+    )?;
+    let (table, encoded, y_pred) = (&read.table, &read.encoded, &read.pred);
+    let data = &encoded.data;
+    if args.consistency.is_some() && data.feature_names().is_empty() {
+        bail!(
             "--consistency needs feature columns, and {} has none",
             table.file()
         );
     }
-    let spec = DatasetSpec {
-        positive_label: args.positive_label.clone(),
-        features: Some(features),
-        weights: args.weights.clone(),
-        standardize: !args.no_standardize,
-        ..DatasetSpec::new(&args.label, args.sensitive.iter().cloned())
-    };
-    let encoded = encode(&table, &spec)?;
-    let data = &encoded.data;
-    let y_pred = predictions(&table, &encoded.encoder, &args.pred)?;
     let control = if args.control.is_empty() {
         None
     } else {
-        Some(columns::groups(&table, &args.control)?)
+        Some(columns::groups(table, &args.control)?)
     };
 
     let mut params = GroupedReport::params()
@@ -251,7 +224,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         params = params
             .bootstrap(BootstrapParams::new(n, args.seed).with_quantiles(args.quantiles.clone()));
     }
-    let mut input = ReportInput::new(data.labels(), &y_pred, data.groups());
+    let mut input = ReportInput::new(data.labels(), y_pred, data.groups());
     if let Some(w) = data.weights() {
         input = input.weights(w);
     }
@@ -259,12 +232,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
         input = input.control(c);
     }
     let report = params.compute(input)?;
-    let inequality = InequalityIndices::compute(data.labels(), &y_pred, data.groups(), 2.0)?;
+    let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
     let individual = match args.consistency {
         None => None,
         Some(k) => {
             let score =
-                consistency(data.features(), &y_pred, k as usize).context("--consistency")?;
+                consistency(data.features(), y_pred, k as usize).context("--consistency")?;
             Some(Individual {
                 consistency: Num(score),
                 k,
@@ -284,12 +257,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 input: InputJson {
                     file: table.file().to_string(),
                     rows: table.n_rows(),
-                    label: &args.label,
-                    prediction: &args.pred,
+                    label: &input_args.label,
+                    prediction: &input_args.pred,
                     positive_label: encoded.encoder.positive_label(),
                     negative_label: encoded.encoder.negative_label(),
-                    sensitive: &args.sensitive,
-                    weights: args.weights.as_deref(),
+                    sensitive: &input_args.sensitive,
+                    weights: input_args.weights.as_deref(),
                 },
             };
             let mut bytes = serde_json::to_vec_pretty(&json)?;

@@ -1,13 +1,83 @@
 //! Reading the columns a fairness command needs from a CSV file: labels, predicted labels,
 //! sensitive groups, weights, control features and encoded features. Shared by the subcommands
-//! that assess data or predictions.
+//! that assess data or predictions (`assess`, `audit`, `gate`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use fairkit_core::{FairDataset, Groups};
 use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
 use fairkit_harness::io;
+
+/// The flags that locate a classifier's predictions in a CSV file: `assess` and `gate`.
+#[derive(Debug, clap::Args)]
+pub struct PredictionArgs {
+    /// CSV file with a header row holding the label, prediction and sensitive columns.
+    #[arg(long, value_name = "FILE")]
+    pub data: PathBuf,
+    /// Column of true labels (two classes).
+    #[arg(long, value_name = "COL")]
+    pub label: String,
+    /// Column of predicted labels, in the label column's value set.
+    #[arg(long, value_name = "COL")]
+    pub pred: String,
+    /// Sensitive column(s), comma-separated; several give intersectional groups.
+    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',', required = true)]
+    pub sensitive: Vec<String>,
+    /// The label value of the favourable outcome (a number also matches e.g. `1.0`).
+    #[arg(long, value_name = "V", default_value = "1")]
+    pub positive_label: String,
+    /// Column of non-negative sample weights; rates are weighted (default: every row weighs 1).
+    #[arg(long, value_name = "COL")]
+    pub weights: Option<String>,
+}
+
+/// A prediction file read under [`PredictionArgs`]: the table, its encoding and the predicted
+/// labels.
+pub struct Predictions {
+    /// The file as read.
+    pub table: Table,
+    /// Labels, groups, weights and the requested features.
+    pub encoded: Encoded,
+    /// The predicted labels (true: the favourable class).
+    pub pred: Vec<bool>,
+}
+
+impl PredictionArgs {
+    /// Reads the file and encodes it: the labels (two classes, the positive one present), the
+    /// groups (at least two), the weights (finite, non-negative), the predictions against the
+    /// label's two classes, and the feature columns `features` picks from the table (none: an
+    /// empty list), standardized or not.
+    pub fn read(
+        &self,
+        features: impl FnOnce(&Table) -> Vec<String>,
+        standardize: bool,
+    ) -> Result<Predictions> {
+        let table = read_table(&self.data)?;
+        let spec = DatasetSpec {
+            positive_label: self.positive_label.clone(),
+            features: Some(features(&table)),
+            weights: self.weights.clone(),
+            standardize,
+            ..DatasetSpec::new(&self.label, self.sensitive.iter().cloned())
+        };
+        let encoded = encode(&table, &spec)?;
+        let pred = predictions(&table, &encoded.encoder, &self.pred)?;
+        Ok(Predictions {
+            table,
+            encoded,
+            pred,
+        })
+    }
+
+    /// Every column of `table` that is not the label, prediction, sensitive or weights column.
+    pub fn other_columns(&self, table: &Table) -> Vec<String> {
+        let mut used = vec![self.label.as_str(), self.pred.as_str()];
+        used.extend(self.sensitive.iter().map(String::as_str));
+        used.extend(self.weights.as_deref());
+        other_columns(table, &used)
+    }
+}
 
 /// Reads a CSV file with a header row; errors name the file (and the line where known).
 pub fn read_table(path: &Path) -> Result<Table> {
@@ -58,8 +128,12 @@ fn same_number(a: &str, b: &str) -> bool {
 /// equal to a class as a number, e.g. `1.0` for `1`, counts as that class).
 ///
 /// # Errors
-/// A missing column, or a value that is neither class (the message names the row).
-pub fn predictions(table: &Table, encoder: &Encoder, column: &str) -> Result<Vec<bool>> {
+/// The label column itself, a missing column, or a value that is neither class (the message
+/// names the row).
+fn predictions(table: &Table, encoder: &Encoder, column: &str) -> Result<Vec<bool>> {
+    if column == encoder.spec().label {
+        bail!("the prediction and label columns are the same column '{column}'");
+    }
     let (pos, neg) = (encoder.positive_label(), encoder.negative_label());
     let values = table.column(column)?;
     let mut out = Vec::with_capacity(values.len());
