@@ -1,26 +1,40 @@
 //! `fairkit assess`: the reference values of Fairlearn 0.15, the three output formats, the
 //! consistency and inequality indices, and every bad-input rule.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{flag_help, run, shared_or_skip, stderr, stdout};
+use crate::util::{
+    approx, assert_bad_input, flag_help, json, run, shared_or_skip, stderr, stdout, write_file,
+};
 
 /// Runs `fairkit assess` and parses its JSON output, failing on a non-zero exit.
 fn assess_json(args: &[&str]) -> Value {
     let mut all = vec!["assess", "--format", "json"];
     all.extend_from_slice(args);
-    let out = run(&all);
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
+    json(&run(&all))
 }
 
-/// A CSV file in a temporary directory.
-fn write_csv(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
+/// `--data FILE --label y --pred p --sensitive g`: the columns of the small test files.
+fn ypg(data: &str) -> Vec<&str> {
+    vec![
+        "--data",
+        data,
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "g",
+    ]
+}
+
+/// `fairkit assess` followed by `args`.
+fn assess<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["assess"];
+    all.extend_from_slice(args);
+    all
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,10 +198,7 @@ b,no,no,3
 ";
 
 fn o1_file(dir: &Path) -> String {
-    write_csv(dir, "o1.csv", O1.as_bytes())
-        .to_str()
-        .unwrap()
-        .to_string()
+    write_file(dir, "o1.csv", O1.as_bytes())
 }
 
 const O1_ARGS: [&str; 8] = [
@@ -208,12 +219,6 @@ fn o1_json(extra: &[&str]) -> Value {
     args.extend_from_slice(&O1_ARGS);
     args.extend_from_slice(extra);
     assess_json(&args)
-}
-
-#[track_caller]
-fn approx(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!((got - want).abs() < 1e-12, "{got} != {want}");
 }
 
 #[test]
@@ -327,8 +332,8 @@ fn control_features_give_per_level_results() {
         text.push_str(&format!("{},{},{},{c}\n", f[0], f[1], f[2]));
     }
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "e5.csv", text.as_bytes());
-    let mut args = vec!["--data", data.to_str().unwrap(), "--control", "cf"];
+    let data = write_file(dir.path(), "e5.csv", text.as_bytes());
+    let mut args = vec!["--data", &data, "--control", "cf"];
     args.extend_from_slice(&O1_ARGS);
     let r = assess_json(&args);
     let levels = &r["control"]["levels"];
@@ -359,17 +364,10 @@ fn intersectional_groups_keep_empty_combinations() {
     // SPEC E4: (F,y) has no rows: count 0, every rate null, skipped by the aggregates.
     let csv = "sex,race,y,p\nF,x,1,1\nF,x,0,1\nM,x,1,0\nM,x,0,0\nM,y,1,1\nM,y,1,0\n";
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "e4.csv", csv.as_bytes());
-    let r = assess_json(&[
-        "--data",
-        data.to_str().unwrap(),
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "sex,race",
-    ]);
+    let data = write_file(dir.path(), "e4.csv", csv.as_bytes());
+    let mut args = ypg(&data);
+    args[7] = "sex,race";
+    let r = assess_json(&args);
     let labels: Vec<&String> = r["by_group"].as_object().unwrap().keys().collect();
     assert_eq!(labels, ["F,x", "F,y", "M,x", "M,y"]);
     assert_eq!(r["by_group"]["F,y"]["count"], 0);
@@ -485,20 +483,9 @@ const O6: &str = "x,g,y,p\n0,a,1,1\n1,b,1,1\n2,a,0,0\n10,b,0,0\n11,a,0,0\n12,b,1
 #[test]
 fn consistency_matches_o6_with_raw_features() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "o6.csv", O6.as_bytes());
-    let data = data.to_str().unwrap();
-    let base = [
-        "--data",
-        data,
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "g",
-        "--consistency",
-        "3",
-    ];
+    let data = write_file(dir.path(), "o6.csv", O6.as_bytes());
+    let mut base = ypg(&data);
+    base.extend(["--consistency", "3"]);
     let mut raw = base.to_vec();
     raw.push("--no-standardize");
     let r = assess_json(&raw);
@@ -513,9 +500,7 @@ fn consistency_matches_o6_with_raw_features() {
     approx(&r["individual"]["consistency"], 5.0 / 9.0);
     assert_eq!(r["individual"]["standardized"], true);
     // The table shows it too.
-    let mut table = vec!["assess"];
-    table.extend_from_slice(&base);
-    let out = run(&table);
+    let out = run(&assess(&base));
     assert!(
         stdout(&out).contains("consistency (k = 3, 1 features, standardized) 0.5556"),
         "{}",
@@ -526,19 +511,8 @@ fn consistency_matches_o6_with_raw_features() {
 #[test]
 fn consistency_errors_name_the_flag() {
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "o6.csv", O6.as_bytes());
-    let data = data.to_str().unwrap();
-    let args = [
-        "assess",
-        "--data",
-        data,
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "g",
-    ];
+    let data = write_file(dir.path(), "o6.csv", O6.as_bytes());
+    let args = assess(&ypg(&data));
     // More neighbours than rows.
     let mut too_many = args.to_vec();
     too_many.extend(["--consistency", "7"]);
@@ -547,9 +521,9 @@ fn consistency_errors_name_the_flag() {
     assert!(stderr(&out).contains("--consistency"), "{}", stderr(&out));
     // No feature column left.
     let dir2 = tempfile::tempdir().unwrap();
-    let bare = write_csv(dir2.path(), "bare.csv", b"g,y,p\na,1,1\nb,0,0\n");
+    let bare = write_file(dir2.path(), "bare.csv", b"g,y,p\na,1,1\nb,0,0\n");
     let mut none = args.to_vec();
-    none[2] = bare.to_str().unwrap();
+    none[2] = &bare;
     none.extend(["--consistency", "1"]);
     let out = run(&none);
     assert_eq!(out.status.code(), Some(2));
@@ -570,31 +544,13 @@ fn consistency_errors_name_the_flag() {
 #[track_caller]
 fn rejects(csv: &[u8], extra: &[&str], needles: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "bad.csv", csv);
+    let data = write_file(dir.path(), "bad.csv", csv);
     let report = dir.path().join("report.json");
-    let mut args = vec![
-        "assess",
-        "--data",
-        data.to_str().unwrap(),
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "g",
-        "--format",
-        "json",
-        "--out",
-        report.to_str().unwrap(),
-    ];
+    let mut args = assess(&ypg(&data));
+    args.extend(["--format", "json", "--out", report.to_str().unwrap()]);
     args.extend_from_slice(extra);
     let out = run(&args);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for needle in needles {
-        assert!(err.contains(needle), "{needle:?} not in {err}");
-    }
+    assert_bad_input(&out, needles);
     assert!(out.stdout.is_empty());
     assert!(!report.exists(), "a partial output file was left");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
@@ -649,6 +605,18 @@ fn bad_unknown_column() {
         &["missing column 'nope'", "columns: g, y, p"],
     );
     rejects(b"g,y,q\na,1,1\nb,0,0\n", &[], &["missing column 'p'"]);
+}
+
+#[test]
+fn bad_prediction_column_is_the_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = write_file(dir.path(), "same.csv", b"g,y\na,1\nb,0\n");
+    let mut args = assess(&ypg(&data));
+    args[6] = "y";
+    assert_bad_input(
+        &run(&args),
+        &["prediction and label columns are the same column 'y'"],
+    );
 }
 
 #[test]
@@ -716,17 +684,8 @@ fn group_without_positives_reports_undefined_rates() {
     // default reports 0 (fairlearn) with a warning, --zero-division nan reports null.
     let csv = "g,y,p\na,1,1\na,0,1\na,1,0\nb,0,0\nb,0,1\nb,0,0\n";
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "e1.csv", csv.as_bytes());
-    let args = [
-        "--data",
-        data.to_str().unwrap(),
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "g",
-    ];
+    let data = write_file(dir.path(), "e1.csv", csv.as_bytes());
+    let args = ypg(&data);
     let r = assess_json(&args);
     assert_eq!(r["by_group"]["b"]["true_positive_rate"], 0.0);
     let warnings = r["sizes"]["by_group"]["b"]["warnings"].as_array().unwrap();
@@ -743,9 +702,7 @@ fn group_without_positives_reports_undefined_rates() {
     // The equal-opportunity difference skips the undefined group: one group left, difference 0.
     approx(&r["disparities"]["equal_opportunity_difference"], 0.0);
     // The table shows the warning and a dash.
-    let mut table = vec!["assess"];
-    table.extend_from_slice(&nan);
-    let out = run(&table);
+    let out = run(&assess(&nan));
     let text = stdout(&out);
     let b = text.lines().find(|l| l.starts_with("b ")).unwrap();
     assert!(b.contains("no_positives") && b.contains(" -"), "{b}");
@@ -756,17 +713,8 @@ fn numeric_predictions_match_integer_labels() {
     // `1.0` and `0.0` in the prediction column are the label classes `1` and `0`.
     let csv = "g,y,p\na,1,1.0\na,0,0.0\nb,1,0.0\nb,0,1\n";
     let dir = tempfile::tempdir().unwrap();
-    let data = write_csv(dir.path(), "f.csv", csv.as_bytes());
-    let r = assess_json(&[
-        "--data",
-        data.to_str().unwrap(),
-        "--label",
-        "y",
-        "--pred",
-        "p",
-        "--sensitive",
-        "g",
-    ]);
+    let data = write_file(dir.path(), "f.csv", csv.as_bytes());
+    let r = assess_json(&ypg(&data));
     approx(&r["by_group"]["a"]["accuracy"], 1.0);
     approx(&r["by_group"]["b"]["accuracy"], 0.0);
 }

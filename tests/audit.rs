@@ -4,20 +4,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{flag_help, run, stderr, stdout};
+use crate::util::{approx, assert_bad_input, flag_help, json, run, stderr, stdout, write_file};
 
 fn audit_json(args: &[&str]) -> Value {
     let mut all = vec!["audit", "--format", "json"];
     all.extend_from_slice(args);
-    let out = run(&all);
-    assert!(out.status.success(), "{}", stderr(&out));
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-#[track_caller]
-fn approx(v: &Value, want: f64) {
-    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
-    assert!((got - want).abs() < 1e-12, "{got} != {want}");
+    json(&run(&all))
 }
 
 /// SPEC O1's labels with a perfect proxy, a noise column and a text column that is the group.
@@ -38,9 +30,7 @@ b,0,0,3,y
 ";
 
 fn write(dir: &Path, content: &[u8]) -> String {
-    let path = dir.join("data.csv");
-    std::fs::write(&path, content).unwrap();
-    path.to_str().unwrap().to_string()
+    write_file(dir, "data.csv", content)
 }
 
 #[test]
@@ -211,11 +201,7 @@ fn bad_input_names_the_problem() {
         let data = write(dir.path(), csv);
         let mut args = vec!["audit", "--data", &data, "--label", "y", "--sensitive", "g"];
         args.extend_from_slice(extra);
-        let out = run(&args);
-        let err = stderr(&out);
-        assert_eq!(out.status.code(), Some(2), "{needle}: {err}");
-        assert!(err.contains(needle), "{needle:?} not in {err}");
-        assert!(!err.contains("panicked"), "{err}");
+        assert_bad_input(&run(&args), &[needle]);
     }
 }
 

@@ -79,3 +79,10 @@ pub fn assert_bad_input(out: &Output, needles: &[&str]) {
     }
     assert!(!err.contains("panicked"), "panic: {err}");
 }
+
+/// Asserts that a JSON value is a number within 1e-12 of `want`.
+#[track_caller]
+pub fn approx(v: &serde_json::Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - want).abs() < 1e-12, "{got} != {want}");
+}
