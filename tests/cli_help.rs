@@ -32,6 +32,8 @@ fn subcommands() -> Vec<String> {
 fn every_subcommand_has_its_own_help() {
     let names = subcommands();
     for expected in [
+        "assess",
+        "audit",
         "simulate",
         "train",
         "mitigate",
