@@ -12,6 +12,11 @@ pub struct TextColumn {
 }
 
 impl TextColumn {
+    fn reserve(&mut self, values: usize, bytes: usize) {
+        self.ends.reserve(values);
+        self.text.reserve(bytes);
+    }
+
     fn push(&mut self, value: &str) {
         self.text.push_str(value);
         self.ends.push(self.text.len());
@@ -56,6 +61,11 @@ pub struct CsvFormat {
     /// Rename a repeated column name `x` to `x.1`, `x.2`, ... (as pandas does) instead of
     /// rejecting it.
     pub rename_duplicates: bool,
+    /// Keep only these columns (in file order); `None` keeps every column. The others are
+    /// still parsed (ragged rows are rejected) but neither checked for UTF-8 nor stored, which
+    /// saves time and memory on wide files. A name that is not in the header is a
+    /// [`DataError::MissingColumn`].
+    pub select: Option<Vec<String>>,
 }
 
 impl Default for CsvFormat {
@@ -65,6 +75,7 @@ impl Default for CsvFormat {
             trim: false,
             names: None,
             rename_duplicates: false,
+            select: None,
         }
     }
 }
@@ -105,7 +116,7 @@ impl Table {
     /// Reads a CSV file laid out as `format` says.
     ///
     /// # Errors
-    /// As [`from_csv`](Self::from_csv).
+    /// As [`from_csv`](Self::from_csv), and a selected column missing from the header.
     pub fn from_csv_with(mut reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
         // The whole input is kept so that record lines can be counted exactly (the csv crate's
         // own line numbers drift after blank lines and CRLF terminators).
@@ -153,10 +164,13 @@ impl Table {
         } else {
             header
         };
+        check_header(file, &header)?;
+        let expected = header.len();
+        let (header, keep) = select(header, format.select.as_deref(), file)?;
         let mut builder = Builder::new(file, header)?;
+        let mut first = true;
         while rdr.read_byte_record(&mut record).map_err(read_err)? {
             let line = lines.of(&record);
-            let expected = builder.header.len();
             if record.len() != expected {
                 return Err(DataError::RaggedRow {
                     file: file.to_string(),
@@ -166,9 +180,12 @@ impl Table {
                     got: record.len(),
                 });
             }
-            for (j, field) in record.iter().enumerate() {
-                let value = utf8(field, file, line, j)?;
-                builder.columns[j].push(value);
+            if first {
+                first = false;
+                builder.reserve(&record, &keep, data.len());
+            }
+            for (column, &j) in builder.columns.iter_mut().zip(&keep) {
+                column.push(utf8(&record[j], file, line, j)?);
             }
             builder.lines.push(line);
         }
@@ -331,27 +348,25 @@ struct Builder {
 
 impl Builder {
     fn new(file: &str, header: Vec<String>) -> Result<Self> {
-        if header.is_empty() {
-            return Err(DataError::EmptyFile {
-                file: file.to_string(),
-            });
-        }
-        for (second, name) in header.iter().enumerate() {
-            if let Some(first) = header[..second].iter().position(|h| h == name) {
-                return Err(DataError::DuplicateColumn {
-                    file: file.to_string(),
-                    column: name.clone(),
-                    first: first + 1,
-                    second: second + 1,
-                });
-            }
-        }
+        check_header(file, &header)?;
         Ok(Self {
             file: file.to_string(),
             columns: vec![TextColumn::default(); header.len()],
             header,
             lines: Vec::new(),
         })
+    }
+
+    /// Reserves room for the rows of a file of `total` bytes, estimated from its first record
+    /// (read columns at positions `keep`), so that columns rarely grow by copying.
+    fn reserve(&mut self, first: &csv::ByteRecord, keep: &[usize], total: usize) {
+        let record_bytes = first.as_slice().len() + first.len();
+        // 10% more than the estimate: later rows can be longer than the first.
+        let rows = (total / record_bytes.max(1)).saturating_mul(11) / 10 + 1;
+        self.lines.reserve(rows);
+        for (column, &j) in self.columns.iter_mut().zip(keep) {
+            column.reserve(rows, rows.saturating_mul(first[j].len() + 1));
+        }
     }
 
     fn finish(self) -> Result<Table> {
@@ -407,6 +422,51 @@ fn utf8<'a>(field: &'a [u8], file: &str, line: u64, j: usize) -> Result<&'a str>
         line,
         column: j + 1,
     })
+}
+
+/// A header needs at least one column and distinct names.
+fn check_header(file: &str, header: &[String]) -> Result<()> {
+    if header.is_empty() {
+        return Err(DataError::EmptyFile {
+            file: file.to_string(),
+        });
+    }
+    for (second, name) in header.iter().enumerate() {
+        if let Some(first) = header[..second].iter().position(|h| h == name) {
+            return Err(DataError::DuplicateColumn {
+                file: file.to_string(),
+                column: name.clone(),
+                first: first + 1,
+                second: second + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The header restricted to `select` (in file order), and the file positions of the kept
+/// columns.
+fn select(
+    header: Vec<String>,
+    select: Option<&[String]>,
+    file: &str,
+) -> Result<(Vec<String>, Vec<usize>)> {
+    let Some(names) = select else {
+        let keep = (0..header.len()).collect();
+        return Ok((header, keep));
+    };
+    if let Some(missing) = names.iter().find(|n| !header.contains(n)) {
+        return Err(DataError::MissingColumn {
+            file: file.to_string(),
+            column: missing.clone(),
+            available: header.join(", "),
+        });
+    }
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&j| names.contains(&header[j]))
+        .collect();
+    let header = keep.iter().map(|&j| header[j].clone()).collect();
+    Ok((header, keep))
 }
 
 /// pandas' renaming of repeated names: the second `x` becomes `x.1`, the third `x.2`.
@@ -534,6 +594,33 @@ mod tests {
         let e = Table::from_csv(Broken, "t.csv").unwrap_err();
         assert!(matches!(e, DataError::Read { line: None, .. }));
         assert_eq!(e.to_string(), "t.csv: cannot read: disk on fire");
+    }
+
+    #[test]
+    fn selects_columns_in_file_order() {
+        let format = CsvFormat {
+            select: Some(vec!["c".into(), "a".into()]),
+            ..CsvFormat::default()
+        };
+        let text = b"a,b,c\n1,\xff,x\n2,y,\"z,w\"\n";
+        let t = Table::from_csv_with(&text[..], "t.csv", &format).unwrap();
+        // Column b is skipped, so its bytes are not checked for UTF-8.
+        assert_eq!(t.header(), &["a", "c"]);
+        assert_eq!(
+            t.column("c").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "z,w"]
+        );
+        assert_eq!((t.n_rows(), t.line(1)), (2, 3));
+        assert!(t.column("b").is_err());
+        // Rows are still checked for width; a missing selected column names the header.
+        let e = Table::from_csv_with(&b"a,b,c\n1,2\n"[..], "t.csv", &format).unwrap_err();
+        assert!(matches!(e, DataError::RaggedRow { expected: 3, .. }));
+        let format = CsvFormat {
+            select: Some(vec!["d".into()]),
+            ..CsvFormat::default()
+        };
+        let e = Table::from_csv_with(&b"a,b\n1,2\n"[..], "t.csv", &format).unwrap_err();
+        assert!(e.to_string().contains("missing column 'd' (columns: a, b)"));
     }
 
     #[test]
