@@ -12,11 +12,6 @@ pub struct TextColumn {
 }
 
 impl TextColumn {
-    fn reserve(&mut self, values: usize, bytes: usize) {
-        self.ends.reserve(values);
-        self.text.reserve(bytes);
-    }
-
     fn push(&mut self, value: &str) {
         self.text.push_str(value);
         self.ends.push(self.text.len());
@@ -117,44 +112,24 @@ impl Table {
     ///
     /// # Errors
     /// As [`from_csv`](Self::from_csv), and a selected column missing from the header.
-    pub fn from_csv_with(mut reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
-        // The whole input is kept so that record lines can be counted exactly (the csv crate's
-        // own line numbers drift after blank lines and CRLF terminators).
-        let mut data = Vec::new();
-        reader.read_to_end(&mut data).map_err(|e| DataError::Read {
+    pub fn from_csv_with(reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
+        let mut records = Records::new(reader, format);
+        let read_err = |e: std::io::Error| DataError::Read {
             file: file.to_string(),
             line: None,
             message: e.to_string(),
-        })?;
-        let mut lines = LineCounter::new(&data);
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(format.delimiter)
-            .trim(if format.trim {
-                csv::Trim::All
-            } else {
-                csv::Trim::None
-            })
-            .from_reader(&data[..]);
-        let read_err = |e: csv::Error| DataError::Read {
-            file: file.to_string(),
-            line: e.position().map(csv::Position::line),
-            message: e.to_string(),
         };
-        let mut record = csv::ByteRecord::new();
         let header = match &format.names {
             Some(names) => names.clone(),
             None => {
-                if !rdr.read_byte_record(&mut record).map_err(read_err)? {
+                let Some(line) = records.next().map_err(read_err)? else {
                     return Err(DataError::EmptyFile {
                         file: file.to_string(),
                     });
-                }
-                let line = lines.of(&record);
-                let mut names = Vec::with_capacity(record.len());
-                for (j, field) in record.iter().enumerate() {
-                    names.push(utf8(field, file, line, j)?.to_string());
+                };
+                let mut names = Vec::with_capacity(records.len());
+                for j in 0..records.len() {
+                    names.push(utf8(records.field(j), file, line, j)?.to_string());
                 }
                 names
             }
@@ -168,24 +143,18 @@ impl Table {
         let expected = header.len();
         let (header, keep) = select(header, format.select.as_deref(), file)?;
         let mut builder = Builder::new(file, header)?;
-        let mut first = true;
-        while rdr.read_byte_record(&mut record).map_err(read_err)? {
-            let line = lines.of(&record);
-            if record.len() != expected {
+        while let Some(line) = records.next().map_err(read_err)? {
+            if records.len() != expected {
                 return Err(DataError::RaggedRow {
                     file: file.to_string(),
                     line,
                     row: builder.lines.len() + 1,
                     expected,
-                    got: record.len(),
+                    got: records.len(),
                 });
             }
-            if first {
-                first = false;
-                builder.reserve(&record, &keep, data.len());
-            }
             for (column, &j) in builder.columns.iter_mut().zip(&keep) {
-                column.push(utf8(&record[j], file, line, j)?);
+                column.push(utf8(records.field(j), file, line, j)?);
             }
             builder.lines.push(line);
         }
@@ -357,18 +326,6 @@ impl Builder {
         })
     }
 
-    /// Reserves room for the rows of a file of `total` bytes, estimated from its first record
-    /// (read columns at positions `keep`), so that columns rarely grow by copying.
-    fn reserve(&mut self, first: &csv::ByteRecord, keep: &[usize], total: usize) {
-        let record_bytes = first.as_slice().len() + first.len();
-        // 10% more than the estimate: later rows can be longer than the first.
-        let rows = (total / record_bytes.max(1)).saturating_mul(11) / 10 + 1;
-        self.lines.reserve(rows);
-        for (column, &j) in self.columns.iter_mut().zip(keep) {
-            column.reserve(rows, rows.saturating_mul(first[j].len() + 1));
-        }
-    }
-
     fn finish(self) -> Result<Table> {
         if self.lines.is_empty() {
             return Err(DataError::HeaderOnly { file: self.file });
@@ -382,37 +339,115 @@ impl Builder {
     }
 }
 
-/// Finds the 1-based line on which each record starts, from its byte offset.
-struct LineCounter<'a> {
-    data: &'a [u8],
+/// CSV records read from a stream in blocks (the whole input is never held), with the 1-based
+/// line on which each record starts counted exactly: blank lines, CRLF terminators and line
+/// breaks inside quoted fields included (the csv crate's own line numbers drift after the first
+/// two).
+struct Records<R> {
+    input: R,
+    core: csv_core::Reader,
+    trim: bool,
+    buf: Vec<u8>,
     pos: usize,
+    len: usize,
+    eof: bool,
     line: u64,
+    /// The current record's field bytes, and where each field ends in them.
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    n_fields: usize,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(data: &'a [u8]) -> Self {
+impl<R: Read> Records<R> {
+    fn new(input: R, format: &CsvFormat) -> Self {
         Self {
-            data,
+            input,
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(format.delimiter)
+                .build(),
+            trim: format.trim,
+            buf: vec![0; 1 << 16],
             pos: 0,
+            len: 0,
+            eof: false,
             line: 1,
+            fields: vec![0; 1 << 10],
+            ends: vec![0; 64],
+            n_fields: 0,
         }
     }
 
-    /// The line of a record; offsets must not decrease between calls.
-    fn of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        // The reader's offset can point at the terminators of the previous record or at blank
-        // lines; the record starts after them.
-        while matches!(self.data.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
+    /// Refills the buffer once it is used up.
+    fn fill(&mut self) -> std::io::Result<()> {
+        loop {
+            match self.input.read(&mut self.buf) {
+                Ok(n) => {
+                    (self.pos, self.len, self.eof) = (0, n, n == 0);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
-        let start = start.min(self.data.len()).max(self.pos);
-        self.line += self.data[self.pos..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.pos = start;
-        self.line
+    }
+
+    /// Reads the next record and returns the line it starts on, or `None` at the end.
+    fn next(&mut self) -> std::io::Result<Option<u64>> {
+        // Line terminators before the record (blank lines) are skipped here, so that the
+        // record's first line is known.
+        loop {
+            if self.pos == self.len {
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+                continue;
+            }
+            match self.buf[self.pos] {
+                b'\n' => self.line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let start = self.line;
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let input = &self.buf[self.pos..self.len];
+            let (result, nin, out, end) =
+                self.core
+                    .read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
+            self.line += input[..nin].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.pos += nin;
+            nout += out;
+            nend += end;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty if !self.eof => self.fill()?,
+                csv_core::ReadRecordResult::OutputFull => {
+                    self.fields.resize(self.fields.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.ends.resize(self.ends.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    self.n_fields = nend;
+                    return Ok(Some(start));
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Number of fields of the current record.
+    fn len(&self) -> usize {
+        self.n_fields
+    }
+
+    /// Field `j` of the current record (trimmed if the format says so).
+    fn field(&self, j: usize) -> &[u8] {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        let field = &self.fields[start..self.ends[j]];
+        if self.trim { field.trim_ascii() } else { field }
     }
 }
 
@@ -504,6 +539,47 @@ mod tests {
             ["x", "y\nz", "w"]
         );
         assert_eq!((t.line(0), t.line(1), t.line(2)), (2, 4, 6));
+    }
+
+    /// Hands out one byte per read, so that records, quoted fields and line terminators span
+    /// every block boundary.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_exact_across_read_boundaries() {
+        let text = b"a,b\r\n1,x\r\n\r\n\n2,\"y\r\nz\"\n\"3\",\"w\"\"\"\r\n4,v";
+        let whole = read(text).unwrap();
+        let bytewise = Table::from_csv(OneByte(text), "t.csv").unwrap();
+        assert_eq!(whole, bytewise);
+        assert_eq!(whole.lines, [2, 5, 7, 8]);
+        assert_eq!(
+            whole.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "y\r\nz", "w\"", "v"]
+        );
+        // Many rows with long fields: records cross the 64 KiB blocks and outgrow the field
+        // buffer.
+        let long = "q".repeat(3000);
+        let mut big = String::from("a,b\n");
+        for i in 0..100 {
+            big.push_str(&format!("{i},\"{long}\n{i}\"\n\n"));
+        }
+        let t = read(big.as_bytes()).unwrap();
+        assert_eq!(t.n_rows(), 100);
+        assert_eq!(t.line(99), 2 + 99 * 3);
+        assert_eq!(t.column("b").unwrap().get(99), format!("{long}\n99"));
     }
 
     #[test]
