@@ -127,8 +127,8 @@ impl Table {
                         file: file.to_string(),
                     });
                 };
-                let mut names = Vec::with_capacity(records.len());
-                for j in 0..records.len() {
+                let mut names = Vec::with_capacity(records.n_fields());
+                for j in 0..records.n_fields() {
                     names.push(utf8(records.field(j), file, line, j)?.to_string());
                 }
                 names
@@ -144,13 +144,13 @@ impl Table {
         let (header, keep) = select(header, format.select.as_deref(), file)?;
         let mut builder = Builder::new(file, header)?;
         while let Some(line) = records.next().map_err(read_err)? {
-            if records.len() != expected {
+            if records.n_fields() != expected {
                 return Err(DataError::RaggedRow {
                     file: file.to_string(),
                     line,
                     row: builder.lines.len() + 1,
                     expected,
-                    got: records.len(),
+                    got: records.n_fields(),
                 });
             }
             for (column, &j) in builder.columns.iter_mut().zip(&keep) {
@@ -439,7 +439,7 @@ impl<R: Read> Records<R> {
     }
 
     /// Number of fields of the current record.
-    fn len(&self) -> usize {
+    fn n_fields(&self) -> usize {
         self.n_fields
     }
 
