@@ -50,7 +50,7 @@ fn main() -> Result<()> {
         ..CompareConfig::default()
     };
     let comparison = compare(&config, &|_| {})?;
-    println!("{}", comparison.render_table());
+    print!("{}", comparison.render_table());
     // Reading the table (DP = demographic parity, EO = equalized odds, EOpp = equal
     // opportunity, i.e. the true positive rate gap):
     // * baseline: the reference point, with DP and EO gaps well above the usual 0.1 limit.
@@ -59,8 +59,8 @@ fn main() -> Result<()> {
     //   there by moving thresholds on the baseline's scores, exponentiated gradient by
     //   retraining; both are randomized and the threshold optimizer needs the group at
     //   prediction time.
-    // * expgrad-eo and threshold-eo: EO difference near zero, at a larger accuracy cost, and
-    //   their DP difference shrinks too without being the target.
+    // * expgrad-eo and threshold-eo: EO difference down to a few hundredths, at a larger
+    //   accuracy cost; their DP difference shrinks too without being the target.
     // * The Pareto front (`*`) is the menu of sensible choices: here threshold-dp matches
     //   expgrad-dp's accuracy with a smaller DP difference, so expgrad-dp is off the front.
     // * Differences smaller than about two standard deviations could be luck of the splits.
