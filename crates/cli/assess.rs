@@ -13,7 +13,7 @@ use fairkit_metrics::{
 };
 use serde::Serialize;
 
-use crate::columns::{self, PredictionArgs};
+use crate::columns::{self, Features, PredictionArgs};
 use crate::common::emit;
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
@@ -183,14 +183,12 @@ struct AssessJson<'a> {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let input_args = &args.input;
-    let read = input_args.read(
-        |table| match (&args.consistency, &args.features) {
-            (None, _) => Vec::new(),
-            (Some(_), Some(list)) => list.clone(),
-            (Some(_), None) => input_args.other_columns(table),
-        },
-        !args.no_standardize,
-    )?;
+    let features = match (&args.consistency, &args.features) {
+        (None, _) => Features::None,
+        (Some(_), Some(list)) => Features::These(list),
+        (Some(_), None) => Features::Others,
+    };
+    let read = input_args.read(features, &args.control, !args.no_standardize)?;
     let (table, encoded, y_pred) = (&read.table, &read.encoded, &read.pred);
     let data = &encoded.data;
     if args.consistency.is_some() && data.feature_names().is_empty() {

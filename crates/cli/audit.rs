@@ -66,7 +66,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // scenario only.
     let base = sim::default_spec();
     let table = match &args.data {
-        Some(path) => read_table(path)?,
+        // With --features, only the columns the audit uses are kept.
+        Some(path) => read_table(
+            path,
+            args.features.as_ref().map(|features| {
+                let mut keep = features.clone();
+                keep.extend(args.label.clone());
+                keep.extend(args.sensitive.iter().flatten().cloned());
+                keep.extend(args.weights.clone());
+                keep
+            }),
+        )?,
         None => sim::simulate(sim::DEFAULT_SCENARIO, sim::DEFAULT_ROWS, 0)?,
     };
     let spec = DatasetSpec {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, anyhow, bail};
 use fairkit_core::{FairDataset, Groups};
-use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
+use fairkit_data::{CsvFormat, DataError, DatasetSpec, Encoder, Table};
 use fairkit_harness::io;
 
 /// The flags that locate a classifier's predictions in a CSV file: `assess` and `gate`.
@@ -43,20 +43,50 @@ pub struct Predictions {
     pub pred: Vec<bool>,
 }
 
+/// The feature columns a prediction file is read with.
+#[derive(Debug, Clone, Copy)]
+pub enum Features<'a> {
+    /// None: labels, predictions, groups and weights only.
+    None,
+    /// These columns.
+    These(&'a [String]),
+    /// Every column that is not the label, prediction, sensitive or weights column.
+    Others,
+}
+
 impl PredictionArgs {
     /// Reads the file and encodes it: the labels (two classes, the positive one present), the
     /// groups (at least two), the weights (finite, non-negative), the predictions against the
-    /// label's two classes, and the feature columns `features` picks from the table (none: an
-    /// empty list), standardized or not.
+    /// label's two classes, and the `features`, standardized or not. Only the columns named
+    /// here and in `also` are kept (unless `features` is [`Features::Others`]).
     pub fn read(
         &self,
-        features: impl FnOnce(&Table) -> Vec<String>,
+        features: Features<'_>,
+        also: &[String],
         standardize: bool,
     ) -> Result<Predictions> {
-        let table = read_table(&self.data)?;
+        let mut roles = vec![self.label.clone(), self.pred.clone()];
+        roles.extend(self.sensitive.iter().cloned());
+        roles.extend(self.weights.clone());
+        let select = match features {
+            Features::None => Some([&roles[..], also].concat()),
+            Features::These(list) => Some([&roles[..], list, also].concat()),
+            Features::Others => None,
+        };
+        let table = read_table(&self.data, select)?;
+        let features = match features {
+            Features::None => Vec::new(),
+            Features::These(list) => list.to_vec(),
+            Features::Others => table
+                .header()
+                .iter()
+                .filter(|c| !roles.contains(c))
+                .cloned()
+                .collect(),
+        };
         let spec = DatasetSpec {
             positive_label: self.positive_label.clone(),
-            features: Some(features(&table)),
+            features: Some(features),
             weights: self.weights.clone(),
             standardize,
             ..DatasetSpec::new(&self.label, self.sensitive.iter().cloned())
@@ -69,20 +99,17 @@ impl PredictionArgs {
             pred,
         })
     }
-
-    /// Every column of `table` that is not the label, prediction, sensitive or weights column.
-    pub fn other_columns(&self, table: &Table) -> Vec<String> {
-        let mut used = vec![self.label.as_str(), self.pred.as_str()];
-        used.extend(self.sensitive.iter().map(String::as_str));
-        used.extend(self.weights.as_deref());
-        other_columns(table, &used)
-    }
 }
 
-/// Reads a CSV file with a header row; errors name the file (and the line where known).
-pub fn read_table(path: &Path) -> Result<Table> {
+/// Reads a CSV file with a header row, keeping only the columns in `select` (all without it);
+/// errors name the file (and the line where known).
+pub fn read_table(path: &Path, select: Option<Vec<String>>) -> Result<Table> {
     let name = path.display().to_string();
-    Ok(Table::from_csv(io::open(path)?, &name)?)
+    let format = CsvFormat {
+        select,
+        ..CsvFormat::default()
+    };
+    Ok(Table::from_csv_with(io::open(path)?, &name, &format)?)
 }
 
 /// A table encoded under a spec: the encoder (label classes, group schema, feature encoding)
@@ -182,15 +209,4 @@ pub fn groups(table: &Table, columns: &[String]) -> Result<Groups> {
     }
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
     Ok(Groups::from_columns(&names, &values)?)
-}
-
-/// The columns of `table` that play no other role: every column not listed in `used`, in file
-/// order.
-pub fn other_columns(table: &Table, used: &[&str]) -> Vec<String> {
-    table
-        .header()
-        .iter()
-        .filter(|c| !used.contains(&c.as_str()))
-        .cloned()
-        .collect()
 }

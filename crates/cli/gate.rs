@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use fairkit_gate::{GateConfig, run_gate};
 
-use crate::columns::PredictionArgs;
+use crate::columns::{Features, PredictionArgs};
 use crate::common::{Format, emit};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
@@ -134,7 +134,7 @@ impl Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
-    let rows = args.input.read(|_| Vec::new(), false)?;
+    let rows = args.input.read(Features::None, &[], false)?;
     let d = &rows.encoded.data;
     let report = run_gate(d.labels(), &rows.pred, d.groups(), d.weights(), &config)?;
     let text = match args.format {
