@@ -3,6 +3,8 @@
 
 mod util;
 
+mod assess;
+mod audit;
 mod cli_help;
 mod compare;
 mod gate;

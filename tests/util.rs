@@ -46,6 +46,17 @@ pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
     None
 }
 
+/// The help text of one flag in `--help` output: from its option line to the next option.
+pub fn flag_help<'a>(help: &'a str, flag: &str) -> &'a str {
+    let start = help
+        .find(&format!("\n      {flag} "))
+        .or_else(|| help.find(&format!("\n      {flag}\n")))
+        .unwrap_or_else(|| panic!("{flag} missing from help:\n{help}"));
+    let block = &help[start + 1..];
+    let end = block.find("\n  -").unwrap_or(block.len());
+    &block[..end]
+}
+
 /// Standard output parsed as JSON (panics with stderr when the command failed).
 pub fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "command failed: {}", stderr(out));
@@ -67,4 +78,11 @@ pub fn assert_bad_input(out: &Output, needles: &[&str]) {
         assert!(err.contains(n), "stderr lacks {n:?}: {err}");
     }
     assert!(!err.contains("panicked"), "panic: {err}");
+}
+
+/// Asserts that a JSON value is a number within 1e-12 of `want`.
+#[track_caller]
+pub fn approx(v: &serde_json::Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - want).abs() < 1e-12, "{got} != {want}");
 }

@@ -7,6 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod assess;
+mod audit;
+mod columns;
 mod common;
 mod compare;
 mod data_args;
@@ -32,6 +35,8 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    Assess(assess::Args),
+    Audit(audit::Args),
     /// Fit a baseline model and report its test metrics by group.
     Train(Box<train::Args>),
     /// Fit a mitigation method and report its test metrics by group.
@@ -55,6 +60,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Assess(args) => assess::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Train(args) => train::run(*args),
         Command::Mitigate(args) => mitigate::run(*args),
         Command::Compare(args) => compare::run(*args),

@@ -88,3 +88,19 @@ pub trait Learner: Send + Sync {
         self.fit(x, y, weights)
     }
 }
+
+/// Refuses a learner that ignores sample weights, for a mitigation `method` (e.g.
+/// `"exponentiated gradient"`) that works through weights and would silently do nothing.
+///
+/// # Errors
+/// [`Error::IgnoresWeights`](crate::Error::IgnoresWeights) when the learner's
+/// [`weight_support`](Learner::weight_support) is [`WeightSupport::Ignored`].
+pub fn require_weight_support<L: Learner + ?Sized>(learner: &L, method: &str) -> crate::Result<()> {
+    match learner.weight_support() {
+        WeightSupport::Honoured => Ok(()),
+        WeightSupport::Ignored => Err(crate::Error::IgnoresWeights {
+            learner: learner.name(),
+            method: method.to_string(),
+        }),
+    }
+}

@@ -37,4 +37,4 @@ pub mod rng;
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};
 pub use group::{GroupSchema, Groups, sort_levels};
-pub use learner::{Classifier, Learner, LearnerError, WeightSupport};
+pub use learner::{Classifier, Learner, LearnerError, WeightSupport, require_weight_support};

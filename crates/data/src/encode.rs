@@ -184,20 +184,23 @@ impl Encoder {
     pub fn fit(spec: &DatasetSpec, train: &Table, others: &[&Table]) -> Result<Self> {
         spec.validate()?;
         let (positive, negative) = label_classes(spec, train)?;
-        let mut group_rows: Vec<Vec<&str>> = Vec::new();
-        for table in std::iter::once(train).chain(others.iter().copied()) {
-            group_rows.extend(sensitive_rows(spec, table)?);
+        let mut levels = Vec::with_capacity(spec.sensitive.len());
+        for name in &spec.sensitive {
+            let mut seen = BTreeSet::new();
+            for table in std::iter::once(train).chain(others.iter().copied()) {
+                seen.extend(distinct(non_empty(table, name)?)?);
+            }
+            levels.push(seen.into_iter().map(str::to_string).collect());
         }
-        let schema = GroupSchema::fit(spec.sensitive.clone(), &group_rows)?;
-        let train_groups = group_rows[..train.n_rows()]
-            .iter()
-            .map(|r| schema.code(r).unwrap_or(0))
-            .collect::<BTreeSet<_>>();
-        if train_groups.len() < 2 {
+        let schema = GroupSchema::new(spec.sensitive.clone(), levels)?;
+        let train_codes = group_codes(spec, &schema, train)?;
+        if let [first, rest @ ..] = &train_codes[..]
+            && rest.iter().all(|c| c == first)
+        {
             return Err(DataError::SingleGroup {
                 file: train.file().to_string(),
                 columns: spec.sensitive.join(","),
-                group: schema.label(train_groups.first().copied().unwrap_or(0)),
+                group: schema.label(*first),
             });
         }
         let mut numeric = Vec::new();
@@ -295,21 +298,7 @@ impl Encoder {
             }
             offset += c.width();
         }
-        let mut codes = Vec::with_capacity(n);
-        for row in sensitive_rows(&self.spec, table)? {
-            codes.push(self.schema.code(&row).ok_or_else(|| {
-                Error::UnseenGroup {
-                    group: self
-                        .spec
-                        .sensitive
-                        .iter()
-                        .zip(&row)
-                        .map(|(c, v)| format!("{c}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                }
-            })?);
-        }
+        let codes = group_codes(&self.spec, &self.schema, table)?;
         let x = x.as_standard_layout().into_owned();
         Ok((x, Groups::new(Arc::clone(&self.schema), codes)?))
     }
@@ -401,7 +390,7 @@ fn same_number(a: &str, b: &str) -> bool {
 /// The (positive, negative) label values of the training table.
 fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> {
     let column = &spec.label;
-    let classes: BTreeSet<&str> = non_empty(train, column)?.collect::<Result<_>>()?;
+    let classes = distinct(non_empty(train, column)?)?;
     let file = train.file().to_string();
     let listed = |k: usize| {
         classes
@@ -445,15 +434,68 @@ fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> 
     }
 }
 
-/// The sensitive values of every row of `table`.
-fn sensitive_rows<'t>(spec: &DatasetSpec, table: &'t Table) -> Result<Vec<Vec<&'t str>>> {
-    let mut rows = vec![Vec::with_capacity(spec.sensitive.len()); table.n_rows()];
-    for name in &spec.sensitive {
-        for (row, v) in rows.iter_mut().zip(non_empty(table, name)?) {
-            row.push(v?);
+/// The distinct values, sorted; fast when there are few (labels, groups, categories).
+fn distinct<'t>(values: impl Iterator<Item = Result<&'t str>>) -> Result<BTreeSet<&'t str>> {
+    const FEW: usize = 16;
+    let mut few: Vec<&str> = Vec::with_capacity(FEW);
+    let mut many = BTreeSet::new();
+    for v in values {
+        let v = v?;
+        if few.contains(&v) {
+            continue;
+        }
+        if few.len() < FEW {
+            few.push(v);
+        } else {
+            many.insert(v);
         }
     }
-    Ok(rows)
+    many.extend(few);
+    Ok(many)
+}
+
+/// The group code of every row of `table` under `schema` (its levels are the sensitive
+/// columns' values), one column at a time without per-row allocations.
+///
+/// # Errors
+/// A missing sensitive column, an empty value, or a combination with a value the schema lacks.
+fn group_codes(spec: &DatasetSpec, schema: &GroupSchema, table: &Table) -> Result<Vec<u32>> {
+    let columns = spec
+        .sensitive
+        .iter()
+        .map(|name| table.column(name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut codes = vec![0u32; table.n_rows()];
+    for (name, levels) in spec.sensitive.iter().zip(schema.levels()) {
+        let index: HashMap<&str, u32> = levels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.as_str(), k as u32))
+            .collect();
+        let radix = levels.len() as u32;
+        for (i, (code, v)) in codes.iter_mut().zip(non_empty(table, name)?).enumerate() {
+            let v = v?;
+            // A short list is searched faster than hashed.
+            let level = if levels.len() <= 8 {
+                levels.iter().position(|l| l == v).map(|k| k as u32)
+            } else {
+                index.get(v).copied()
+            };
+            let Some(k) = level else {
+                let group = spec
+                    .sensitive
+                    .iter()
+                    .zip(&columns)
+                    .map(|(c, values)| format!("{c}={}", values.get(i)))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                return Err(Error::UnseenGroup { group }.into());
+            };
+            // Below the schema's group count, which fits in u32.
+            *code = *code * radix + k;
+        }
+    }
+    Ok(codes)
 }
 
 /// The values of a column, each an error if it is empty.
@@ -539,7 +581,7 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
         .iter()
         .any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
-        let levels: BTreeSet<&str> = non_empty(train, name)?.collect::<Result<_>>()?;
+        let levels = distinct(non_empty(train, name)?)?;
         return Ok(FeatureColumn::Categorical {
             name: name.to_string(),
             levels: sort_levels(levels.into_iter().map(str::to_string).collect()),

@@ -1,6 +1,6 @@
 use std::time::Instant;
 
-use fairkit_core::{Classifier, Error, Learner, WeightSupport};
+use fairkit_core::{Classifier, Error, Learner};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -52,18 +52,6 @@ impl<M: Classifier> Hypothesis<M> {
             Hypothesis::Learned(m) => Some(m),
             Hypothesis::Constant(_) => None,
         }
-    }
-}
-
-/// Refuses learners that ignore sample weights: every reduction refits with weights.
-pub(crate) fn require_weights<L: Learner>(learner: &L, method: &str) -> Result<()> {
-    match learner.weight_support() {
-        WeightSupport::Honoured => Ok(()),
-        WeightSupport::Ignored => Err(Error::IgnoresWeights {
-            learner: learner.name(),
-            method: method.to_string(),
-        }
-        .into()),
     }
 }
 

@@ -1,4 +1,4 @@
-use fairkit_core::{Error, FairDataset, Learner};
+use fairkit_core::{Error, FairDataset, Learner, require_weight_support};
 
 use serde::{Deserialize, Serialize};
 
@@ -117,7 +117,10 @@ impl<L: Learner, C: Moment> ExponentiatedGradientParams<L, C> {
             return Err(Error::invalid("eta0", self.eta0, "must be finite and > 0").into());
         }
         self.objective.check()?;
-        crate::hypothesis::require_weights(&self.learner, "exponentiated gradient")
+        Ok(require_weight_support(
+            &self.learner,
+            "exponentiated gradient",
+        )?)
     }
 
     /// Fits the randomized classifier on `data` (SPEC 2.6.3).

@@ -125,11 +125,11 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         self.oracle_seconds.push(fit.seconds);
         match &fit.hypothesis {
             Hypothesis::Constant(_) => self.n_constant += 1,
-            Hypothesis::Learned(m) => {
-                if self.warm_start != WarmStart::Off {
-                    self.fitted.push((lambda.to_vec(), m.clone()));
-                }
-            }
+            Hypothesis::Learned(m) => match self.warm_start {
+                WarmStart::Off => {}
+                WarmStart::MostRecent => self.fitted = vec![(lambda.to_vec(), m.clone())],
+                WarmStart::NearestLambda => self.fitted.push((lambda.to_vec(), m.clone())),
+            },
         }
         let error = self.objective.error(&fit.predictions);
         let gamma = self.constraints.gamma(&fit.predictions);
@@ -143,7 +143,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             }
         }
         let best_value = best.map_or(f64::INFINITY, |(_, v)| v);
-        if value < best_value - PRECISION {
+        if self.hs.is_empty() || value < best_value - PRECISION {
             if self.hs.is_empty() {
                 self.first_predictions = Some(fit.predictions);
             }
@@ -153,7 +153,6 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
             self.lambdas.push(lambda.to_vec());
             Ok(self.hs.len() - 1)
         } else {
-            // `best` is Some: an empty store has best_value = ∞, which any finite value beats.
             Ok(best.map_or(0, |(j, _)| j))
         }
     }

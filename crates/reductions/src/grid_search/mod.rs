@@ -5,14 +5,12 @@ mod grid;
 
 pub use grid::{GRID_DIMENSION_WARN_THRESHOLD, GridWarning, generate_grid, integer_grid};
 
-use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner};
+use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner, require_weight_support};
 use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{
-    Hypothesis, TrainedGroups, check_features, fit_best_response, require_weights,
-};
+use crate::hypothesis::{Hypothesis, TrainedGroups, check_features, fit_best_response};
 use crate::moments::{LoadedMoment, Moment};
 use crate::{ErrorRate, Result};
 
@@ -113,7 +111,7 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
             return Err(Error::invalid("grid_limit", self.grid_limit, "must be finite").into());
         }
         self.objective.check()?;
-        require_weights(&self.learner, "grid search")
+        Ok(require_weight_support(&self.learner, "grid search")?)
     }
 
     /// The grid for loaded constraints: the user grid or a generated one, checked.
