@@ -152,7 +152,7 @@ disparity = "equalized_odds"
 methods = [
     "baseline",
     "baseline-tree",
-    { name = "eg-loose", method = "expgrad", constraint = "equalized_odds", bound = { Difference = 0.05 } },
+    { name = "eg-loose", method = "expgrad", constraint = "equalized_odds", bound = { difference = 0.05 } },
 ]
 
 [data]
