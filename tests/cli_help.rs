@@ -14,3 +14,42 @@ fn unknown_subcommand_exits_2() {
     let out = run(&["no-such-command"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The subcommands `fairkit --help` lists.
+fn subcommands() -> Vec<String> {
+    let out = run(&["--help"]);
+    let text = stdout(&out);
+    text.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let names = subcommands();
+    for expected in [
+        "simulate", "train", "assess", "audit", "mitigate", "compare", "gate", "monitor",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+    for name in &names {
+        let out = run(&[name, "--help"]);
+        assert!(out.status.success(), "{name} --help");
+        let text = stdout(&out);
+        assert!(
+            text.contains(&format!("Usage: fairkit {name}")),
+            "{name} --help:\n{text}"
+        );
+        assert!(text.contains("Options:"), "{name} --help:\n{text}");
+        let short = run(&[name, "-h"]);
+        assert!(short.status.success(), "{name} -h");
+    }
+}
