@@ -38,7 +38,7 @@ pub use boosting::{Boosting, BoostingParams, BoostingValidParams};
 pub use error::{Error, Result};
 pub use estimator::{Estimator, Model};
 pub use linfa_logistic::LinfaLogistic;
-pub use logistic::{Logistic, LogisticParams, LogisticValidParams, Solver};
+pub use logistic::{Logistic, LogisticParams, LogisticValidParams};
 pub use tree::{Node, SplitQuality, Tree, TreeParams, TreeValidParams};
 
 /// Checks a split node `i` of a tree of `len` nodes stored parent first: its children come

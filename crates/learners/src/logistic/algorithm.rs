@@ -1,5 +1,4 @@
-//! The solvers of the weighted logistic regression (Newton-Cholesky and L-BFGS), and its linfa
-//! traits.
+//! The L-BFGS solver of the weighted logistic regression, and its linfa traits.
 
 use std::cell::RefCell;
 
@@ -8,25 +7,14 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
-use linfa_linalg::cholesky::SolveCInplace;
-use ndarray::{Array1, Array2, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
-use sprs::{CsMat, CsVecView};
+use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
 
-use super::{Logistic, LogisticValidParams, Solver};
+use super::{Logistic, LogisticValidParams};
 use crate::input::{check_fit, kept_rows};
 use crate::{Error, Result};
 
 /// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).
 const LBFGS_MEMORY: usize = 10;
-
-/// Armijo's sufficient-decrease constant of the Newton line search.
-const ARMIJO: f64 = 1e-4;
-
-/// Relative cost change below which the line search compares gradients instead of costs.
-const FLAT: f64 = 1e-13;
-
-/// The Newton line search gives up below this step length.
-const MIN_STEP: f64 = 1e-10;
 
 /// `log(1 + exp(t))` without overflow.
 pub(crate) fn softplus(t: f64) -> f64 {
@@ -43,31 +31,15 @@ pub(crate) fn sigmoid(t: f64) -> f64 {
     }
 }
 
-/// `(softplus(-m), sigmoid(-m))` of a margin `m` with one exponential.
-fn loss_and_slope(margin: f64) -> (f64, f64) {
-    let e = (-margin.abs()).exp();
-    let loss = (-margin).max(0.0) + e.ln_1p();
-    let slope = if margin >= 0.0 {
-        e / (1.0 + e)
-    } else {
-        1.0 / (1.0 + e)
-    };
-    (loss, slope)
-}
-
 /// A point with its cost and gradient.
 type Evaluation = (Array1<f64>, f64, Array1<f64>);
 
 /// The weight-averaged objective `(sum_i w_i log(1 + exp(-y_i z_i)) + alpha/2 |beta|^2) / sum_i w_i`
-/// (same minimiser as the summed one, gradients of order one), over parameters
-/// `[beta, intercept]`.
-///
-/// The rows are held as compressed sparse rows: one-hot encoded data is mostly zeros (Adult's
-/// 106 columns hold 14 non-zeros per row), and a pass over the non-zeros is all that any
-/// evaluation needs.
-struct Objective {
-    /// The features, compressed sparse rows.
-    x: CsMat<f64>,
+/// (same minimiser as the summed one, gradients of order one for the line search), over
+/// parameters `[beta, intercept]`.
+struct Objective<'a> {
+    /// Row-major features.
+    x: ArrayView2<'a, f64>,
     /// Labels as -1 / +1.
     sign: Array1<f64>,
     /// Weights divided by their sum.
@@ -75,112 +47,47 @@ struct Objective {
     /// `alpha` divided by the weight sum.
     alpha: f64,
     fit_intercept: bool,
-    /// The last point and its cost and gradient: the L-BFGS line search asks for both at each
-    /// point, and one pass over the rows computes both.
+    /// The last point and its cost and gradient: the line search asks for both at each point,
+    /// and one pass over the rows computes both.
     cache: RefCell<Option<Evaluation>>,
 }
 
-impl Objective {
-    fn n_features(&self) -> usize {
-        self.x.cols()
-    }
-
-    /// Calls `f(row, its non-zeros, margin y_i z_i, weight)` for every row at `theta`.
-    fn for_each_row(
-        &self,
-        theta: &Array1<f64>,
-        mut f: impl FnMut(usize, CsVecView<'_, f64>, f64, f64),
-    ) {
-        let p = self.n_features();
-        let intercept = if self.fit_intercept { theta[p] } else { 0.0 };
-        for (i, row) in self.x.outer_iterator().enumerate() {
-            let z: f64 = row.iter().map(|(j, &v)| v * theta[j]).sum::<f64>() + intercept;
-            f(i, row, self.sign[i] * z, self.weight[i]);
-        }
-    }
-
-    /// The penalty `alpha/2 |beta|^2`.
-    fn penalty(&self, theta: &Array1<f64>) -> f64 {
-        let beta = theta.slice(s![..self.n_features()]);
-        0.5 * self.alpha * beta.dot(&beta)
-    }
-
-    /// The cost alone.
-    fn cost_at(&self, theta: &Array1<f64>) -> f64 {
-        let mut loss = 0.0;
-        self.for_each_row(theta, |_, _, margin, w| loss += w * softplus(-margin));
-        loss + self.penalty(theta)
-    }
-
-    /// Cost and gradient at `theta`, and the Hessian when asked, in one pass over the rows.
-    fn evaluate_full(
-        &self,
-        theta: &Array1<f64>,
-        mut hessian: Option<&mut Array2<f64>>,
-    ) -> (f64, Array1<f64>) {
-        let p = self.n_features();
-        let mut loss = 0.0;
-        let mut grad = Array1::zeros(theta.len());
-        if let Some(h) = hessian.as_deref_mut() {
-            h.fill(0.0);
-        }
-        self.for_each_row(theta, |i, row, margin, w| {
-            let (l, slope) = loss_and_slope(margin);
-            loss += w * l;
-            // d/dz of w log(1 + exp(-y z)) = -w y sigmoid(-y z); d2/dz2 = w s (1 - s)
-            let residual = -w * self.sign[i] * slope;
-            for (j, &v) in row.iter() {
-                grad[j] += residual * v;
-            }
-            if self.fit_intercept {
-                grad[p] += residual;
-            }
-            if let Some(h) = hessian.as_deref_mut() {
-                let curvature = w * slope * (1.0 - slope);
-                // upper triangle only; mirrored below
-                for (a, &va) in row.iter() {
-                    let scaled = curvature * va;
-                    for (b, &vb) in row.iter().filter(|&(b, _)| b >= a) {
-                        h[[a, b]] += scaled * vb;
-                    }
-                    if self.fit_intercept {
-                        h[[a, p]] += scaled;
-                    }
-                }
-                if self.fit_intercept {
-                    h[[p, p]] += curvature;
-                }
-            }
-        });
-        grad.slice_mut(s![..p])
-            .scaled_add(self.alpha, &theta.slice(s![..p]));
-        if let Some(h) = hessian {
-            for a in 0..h.nrows() {
-                if a < p {
-                    h[[a, a]] += self.alpha;
-                }
-                for b in 0..a {
-                    h[[a, b]] = h[[b, a]];
-                }
-            }
-        }
-        (loss + self.penalty(theta), grad)
-    }
-
-    /// Cost and gradient, cached for the L-BFGS line search.
+impl Objective<'_> {
+    /// Cost and gradient at `theta`, in one pass over the rows.
     fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
         if let Some((point, cost, grad)) = &*self.cache.borrow()
             && point == theta
         {
             return (*cost, grad.clone());
         }
-        let (cost, grad) = self.evaluate_full(theta, None);
+        let p = self.x.ncols();
+        let beta = theta.slice(s![..p]);
+        let intercept = if self.fit_intercept { theta[p] } else { 0.0 };
+        let mut loss = 0.0;
+        let mut grad = Array1::zeros(theta.len());
+        let mut intercept_grad = 0.0;
+        {
+            let mut beta_grad = grad.slice_mut(s![..p]);
+            for ((row, &sign), &w) in self.x.rows().into_iter().zip(&self.sign).zip(&self.weight) {
+                let margin = sign * (row.dot(&beta) + intercept);
+                loss += w * softplus(-margin);
+                // d/dz of w log(1 + exp(-y z)) = -w y sigmoid(-y z)
+                let residual = -w * sign * sigmoid(-margin);
+                beta_grad.scaled_add(residual, &row);
+                intercept_grad += residual;
+            }
+            beta_grad.scaled_add(self.alpha, &beta);
+        }
+        if self.fit_intercept {
+            grad[p] = intercept_grad;
+        }
+        let cost = loss + 0.5 * self.alpha * beta.dot(&beta);
         *self.cache.borrow_mut() = Some((theta.clone(), cost, grad.clone()));
         (cost, grad)
     }
 }
 
-impl CostFunction for Objective {
+impl CostFunction for Objective<'_> {
     type Param = Array1<f64>;
     type Output = f64;
 
@@ -189,7 +96,7 @@ impl CostFunction for Objective {
     }
 }
 
-impl Gradient for Objective {
+impl Gradient for Objective<'_> {
     type Param = Array1<f64>;
     type Gradient = Array1<f64>;
 
@@ -226,13 +133,6 @@ pub(crate) fn fit(
     solve(params, x, y, weights, warm)
 }
 
-/// Where a solver ended.
-struct Solution {
-    theta: Array1<f64>,
-    iterations: u64,
-    converged: bool,
-}
-
 fn solve(
     params: &LogisticValidParams,
     x: ArrayView2<'_, f64>,
@@ -242,13 +142,14 @@ fn solve(
 ) -> Result<Logistic> {
     let n = x.nrows();
     let p = x.ncols();
+    let x = x.as_standard_layout();
     let weight = match weights {
         Some(w) => w.to_owned(),
         None => Array1::ones(n),
     };
     let total = weight.sum();
     let problem = Objective {
-        x: CsMat::csr_from_dense(x, 0.0),
+        x: x.view(),
         sign: y.mapv(|label| if label { 1.0 } else { -1.0 }),
         weight: weight / total,
         alpha: params.alpha / total,
@@ -266,106 +167,6 @@ fn solve(
         }
         _ => Array1::zeros(n_params),
     };
-    let solution = match params.solver {
-        Solver::NewtonCholesky => newton_cholesky(params, &problem, init),
-        Solver::Lbfgs => lbfgs(params, problem, init)?,
-    };
-    let theta = solution.theta;
-    Ok(Logistic {
-        coefficients: theta.iter().take(p).copied().collect(),
-        intercept: if params.fit_intercept { theta[p] } else { 0.0 },
-        iterations: solution.iterations,
-        converged: solution.converged,
-    })
-}
-
-/// Newton's method with the exact Hessian, solved by Cholesky, and a backtracking (Armijo) line
-/// search; scikit-learn's `newton-cholesky`. The objective is convex, so each Newton direction
-/// descends; an indefinite Hessian (only possible without a penalty, e.g. with collinear
-/// one-hot columns and `alpha = 0`) gets a growing ridge until it factors.
-fn newton_cholesky(
-    params: &LogisticValidParams,
-    problem: &Objective,
-    init: Array1<f64>,
-) -> Solution {
-    let k = init.len();
-    let mut theta = init;
-    let mut hessian = Array2::zeros((k, k));
-    let (mut cost, mut grad) = problem.evaluate_full(&theta, Some(&mut hessian));
-    let mut iterations = 0;
-    while iterations < params.max_iterations {
-        if grad.dot(&grad).sqrt() <= params.gradient_tolerance {
-            return Solution {
-                theta,
-                iterations,
-                converged: true,
-            };
-        }
-        let direction = newton_direction(&hessian, &grad);
-        let slope = grad.dot(&direction);
-        let mut step = 1.0;
-        let accepted = loop {
-            let candidate = &theta + &(step * &direction);
-            let candidate_cost = problem.cost_at(&candidate);
-            if candidate_cost <= cost + ARMIJO * step * slope {
-                break Some((candidate, false));
-            }
-            if (candidate_cost - cost).abs() <= FLAT * cost.abs().max(1.0) {
-                // The decrease is below the cost's rounding: let the gradient judge.
-                break Some((candidate, true));
-            }
-            step *= 0.5;
-            if step < MIN_STEP {
-                break None;
-            }
-        };
-        iterations += 1;
-        let Some((next, flat)) = accepted else { break };
-        let (next_cost, next_grad) = problem.evaluate_full(&next, Some(&mut hessian));
-        if flat && next_grad.dot(&next_grad) >= grad.dot(&grad) {
-            // no progress is representable any more: the point is as good as it gets
-            break;
-        }
-        (theta, cost, grad) = (next, next_cost, next_grad);
-    }
-    let converged = grad.dot(&grad).sqrt() <= params.gradient_tolerance;
-    Solution {
-        theta,
-        iterations,
-        converged,
-    }
-}
-
-/// Solves `H d = -g`, adding a ridge to `H` when it does not factor (steepest descent if even
-/// that fails).
-fn newton_direction(hessian: &Array2<f64>, grad: &Array1<f64>) -> Array1<f64> {
-    let scale = hessian
-        .diag()
-        .iter()
-        .fold(0.0_f64, |m, &v| m.max(v.abs()))
-        .max(1e-300);
-    let mut ridge = 0.0;
-    for _ in 0..12 {
-        let mut h = hessian.clone();
-        h.diag_mut().mapv_inplace(|v| v + ridge);
-        let rhs = grad.mapv(|g| -g).insert_axis(Axis(1));
-        if let Ok(d) = h.solvec_into(rhs) {
-            let d = d.remove_axis(Axis(1));
-            if d.iter().all(|v| v.is_finite()) {
-                return d;
-            }
-        }
-        ridge = if ridge == 0.0 {
-            1e-10 * scale
-        } else {
-            ridge * 100.0
-        };
-    }
-    grad.mapv(|g| -g)
-}
-
-/// L-BFGS with a More-Thuente line search, through argmin.
-fn lbfgs(params: &LogisticValidParams, problem: Objective, init: Array1<f64>) -> Result<Solution> {
     let solver_error = |e: argmin::core::Error| Error::Solver {
         message: e.to_string(),
     };
@@ -380,13 +181,15 @@ fn lbfgs(params: &LogisticValidParams, problem: Objective, init: Array1<f64>) ->
     let theta = state.get_best_param().ok_or_else(|| Error::Solver {
         message: "no parameters were evaluated".into(),
     })?;
-    Ok(Solution {
-        theta: theta.clone(),
+    let converged = !matches!(
+        state.get_termination_reason(),
+        Some(TerminationReason::MaxItersReached)
+    );
+    Ok(Logistic {
+        coefficients: theta.iter().take(p).copied().collect(),
+        intercept: if params.fit_intercept { theta[p] } else { 0.0 },
         iterations: state.get_iter(),
-        converged: !matches!(
-            state.get_termination_reason(),
-            Some(TerminationReason::MaxItersReached)
-        ),
+        converged,
     })
 }
 

@@ -4,39 +4,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// How the weighted logistic regression is solved. Both reach the same minimiser (to the
-/// gradient tolerance); they differ in speed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Solver {
-    /// Newton's method with the exact Hessian, factored by Cholesky, and a backtracking line
-    /// search (scikit-learn's `newton-cholesky`). An iteration costs the sum over rows of the
-    /// squared number of non-zero features: cheap for few features or one-hot data (Adult:
-    /// about 8 iterations of a few milliseconds), and it converges in a handful of iterations,
-    /// fewer still from a warm start.
-    #[default]
-    NewtonCholesky,
-    /// L-BFGS with a More-Thuente line search (scikit-learn's default `lbfgs`): an evaluation
-    /// costs one pass over the non-zeros, but it needs ten times more iterations. For many
-    /// dense features (hundreds), where the Hessian is dear.
-    Lbfgs,
-}
-
 /// Checked parameters of the weighted [`Logistic`](super::Logistic) regression.
 ///
 /// | name | default | purpose | range |
 /// |---|---|---|---|
 /// | `alpha` | 1.0 | L2 strength on the coefficients (scikit-learn's `C = 1/alpha`); the intercept is not penalised | `>= 0` |
 /// | `fit_intercept` | true | fit an intercept | |
-/// | `solver` | `newton-cholesky` | [`Solver`] | |
-/// | `max_iterations` | 1000 | iteration limit (scikit-learn's `max_iter`) | `>= 1` |
+/// | `max_iterations` | 1000 | L-BFGS iteration limit (scikit-learn's `max_iter`) | `>= 1` |
 /// | `gradient_tolerance` | 1e-4 | stop when the L2 norm of the gradient of the weight-averaged objective falls below it (scikit-learn stops when the largest entry does, `tol = 1e-4`) | `> 0` |
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LogisticValidParams {
     pub(crate) alpha: f64,
     pub(crate) fit_intercept: bool,
-    pub(crate) solver: Solver,
     pub(crate) max_iterations: u64,
     pub(crate) gradient_tolerance: f64,
 }
@@ -46,7 +26,6 @@ impl Default for LogisticValidParams {
         Self {
             alpha: 1.0,
             fit_intercept: true,
-            solver: Solver::default(),
             max_iterations: 1000,
             gradient_tolerance: 1e-4,
         }
@@ -64,12 +43,7 @@ impl LogisticValidParams {
         self.fit_intercept
     }
 
-    /// The solver.
-    pub fn solver(&self) -> Solver {
-        self.solver
-    }
-
-    /// The iteration limit.
+    /// The L-BFGS iteration limit.
     pub fn max_iterations(&self) -> u64 {
         self.max_iterations
     }
@@ -110,12 +84,6 @@ impl LogisticParams {
     /// Fits an intercept or not.
     pub fn fit_intercept(mut self, fit_intercept: bool) -> Self {
         self.0.fit_intercept = fit_intercept;
-        self
-    }
-
-    /// Sets the solver.
-    pub fn solver(mut self, solver: Solver) -> Self {
-        self.0.solver = solver;
         self
     }
 
