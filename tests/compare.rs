@@ -152,7 +152,7 @@ disparity = "equalized_odds"
 methods = [
     "baseline",
     "baseline-tree",
-    { name = "eg-loose", method = "expgrad", constraint = "equalized_odds", bound = { Difference = 0.05 } },
+    { name = "eg-loose", method = "expgrad", constraint = "equalized_odds", bound = { difference = 0.05 } },
 ]
 
 [data]
@@ -227,6 +227,18 @@ fn bad_input_exits_2_without_writing() {
     assert_bad_input(
         &run(&["compare", "--config", &config, "--out", o]),
         &["seedz"],
+    );
+    let config = write_file(
+        dir.path(),
+        "score.toml",
+        br#"methods = [{ name = "t", method = "threshold", constraint = "demographic_parity", score = "s" }]"#,
+    );
+    assert_bad_input(
+        &run(&["compare", "--config", &config, "--out", o]),
+        &[
+            "method t thresholds a score column",
+            "fairkit mitigate --score",
+        ],
     );
     let config = write_file(dir.path(), "ok.toml", b"seeds = 1\n");
     assert_bad_input(

@@ -3,10 +3,15 @@
 
 mod util;
 
+mod assess;
+mod audit;
 mod cli_help;
 mod compare;
 mod gate;
 mod mitigate;
 mod monitor;
+mod predict;
+mod score;
 mod simulate;
 mod train;
+mod transform;

@@ -46,6 +46,17 @@ pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
     None
 }
 
+/// The help text of one flag in `--help` output: from its option line to the next option.
+pub fn flag_help<'a>(help: &'a str, flag: &str) -> &'a str {
+    let start = help
+        .find(&format!("\n      {flag} "))
+        .or_else(|| help.find(&format!("\n      {flag}\n")))
+        .unwrap_or_else(|| panic!("{flag} missing from help:\n{help}"));
+    let block = &help[start + 1..];
+    let end = block.find("\n  -").unwrap_or(block.len());
+    &block[..end]
+}
+
 /// Standard output parsed as JSON (panics with stderr when the command failed).
 pub fn json(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "command failed: {}", stderr(out));
@@ -67,4 +78,92 @@ pub fn assert_bad_input(out: &Output, needles: &[&str]) {
         assert!(err.contains(n), "stderr lacks {n:?}: {err}");
     }
     assert!(!err.contains("panicked"), "panic: {err}");
+}
+
+/// The label and sensitive flags of the built-in scenario's CSV files.
+pub const SIM_FLAGS: [&str; 4] = ["--label", "approved", "--sensitive", "group"];
+
+/// The label and sensitive flags of [`categorical_csv`] files.
+pub const CATEGORICAL_FLAGS: [&str; 6] = [
+    "--label",
+    "outcome",
+    "--positive-label",
+    "yes",
+    "--sensitive",
+    "sex",
+];
+
+/// A CSV file as its header and rows of text.
+pub fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(path).expect("readable CSV");
+    let header = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+/// The values of one column of a CSV file.
+pub fn column(path: &Path, name: &str) -> Vec<String> {
+    let (header, rows) = read_csv(path);
+    let j = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("{} has no column {name}: {header:?}", path.display()));
+    rows.into_iter().map(|r| r[j].clone()).collect()
+}
+
+/// Simulated train (600 rows) and test (300 rows) files of the built-in scenario.
+pub fn simulated(dir: &Path) -> (String, String) {
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let (train, test) = (path("sim_train.csv"), path("sim_test.csv"));
+    for (file, seed) in [(&train, "1"), (&test, "2")] {
+        let out = run(&["simulate", "--rows", "600", "--seed", seed, "--out", file]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    (train, test)
+}
+
+/// A small deterministic generator (a 64-bit LCG), enough for test data.
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Rows of a CSV with a numeric and a categorical feature, string labels (`yes` is
+/// favourable) and a sensitive column `sex`, where the label depends on both features and the
+/// numeric feature on the group.
+pub fn categorical_csv(rows: usize, seed: u64) -> String {
+    let mut g = Lcg(seed);
+    let mut out = String::from("x1,colour,sex,outcome\n");
+    for _ in 0..rows {
+        let male = g.next() < 0.5;
+        let x1 = (g.next() + g.next() + g.next() - 1.5) * 2.0 + if male { 0.8 } else { 0.0 };
+        let colour = ["red", "green", "blue"][(g.next() * 3.0) as usize];
+        let shift = match colour {
+            "red" => 0.7,
+            "green" => -0.3,
+            _ => 0.0,
+        };
+        let p = 1.0 / (1.0 + (-(1.2 * x1 + shift - 0.2)).exp());
+        let y = if g.next() < p { "yes" } else { "no" };
+        let sex = if male { "M" } else { "F" };
+        out.push_str(&format!("{x1},{colour},{sex},{y}\n"));
+    }
+    out
+}
+
+/// Asserts that a JSON value is a number within 1e-12 of `want`.
+#[track_caller]
+pub fn approx(v: &serde_json::Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"));
+    assert!((got - want).abs() < 1e-12, "{got} != {want}");
 }

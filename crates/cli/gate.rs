@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, anyhow, bail};
-use fairkit_data::{DatasetSpec, Encoder, Table};
+use anyhow::{Context, Result, anyhow};
 use fairkit_gate::{GateConfig, run_gate};
-use fairkit_harness::io;
 
+use crate::columns::{Features, PredictionArgs};
 use crate::common::{Format, emit};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
@@ -15,24 +14,8 @@ use crate::common::{Format, emit};
 #[derive(Debug, clap::Args)]
 #[command(after_long_help = HELP)]
 pub struct Args {
-    /// CSV file of test rows with labels and predictions.
-    #[arg(long, value_name = "FILE")]
-    data: PathBuf,
-    /// The label (true outcome) column.
-    #[arg(long, value_name = "COL")]
-    label: String,
-    /// The prediction column; its values must be the label column's classes.
-    #[arg(long, value_name = "COL")]
-    pred: String,
-    /// Sensitive column(s), comma-separated; the group is the tuple of their values.
-    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',', required = true)]
-    sensitive: Vec<String>,
-    /// The label value of the favourable outcome.
-    #[arg(long, value_name = "V", default_value = "1")]
-    positive_label: String,
-    /// A column of non-negative sample weights (rates are weighted; minimum sizes count rows).
-    #[arg(long, value_name = "COL")]
-    weights: Option<String>,
+    #[command(flatten)]
+    input: PredictionArgs,
     /// A gate.toml with settings; flags override it.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -80,7 +63,8 @@ Reads a CSV with a label column, a prediction column (values from the label's tw
 and one or more sensitive columns, and runs the checks: accuracy >= --min-accuracy (0.70),
 demographic parity difference <= --dp-max (0.10), equalized odds difference <= --eo-max
 (0.10) and the four-fifths rule (smallest / largest selection rate >= 0.8). Each check reports
-its value, threshold and status, and the report lists every group's counts and rates.
+its value, threshold and status, and the report lists every group's counts and rates. With
+--weights the rates are weighted, while the minimum group sizes count rows.
 
 A check that involves a group with fewer than --min-group-size rows (100; for equalized odds
 also fewer than 10 positives or 10 negatives) is INCONCLUSIVE.
@@ -147,59 +131,11 @@ impl Args {
     }
 }
 
-/// Labels, predictions, groups and weights of the test file.
-struct Rows {
-    data: fairkit_core::FairDataset,
-    pred: Vec<bool>,
-}
-
-/// Reads the file: the label through the data crate's encoder (two classes, the positive one
-/// present, at least two groups, valid weights), the prediction column against the label's
-/// two classes.
-fn read(args: &Args) -> Result<Rows> {
-    if args.pred == args.label {
-        bail!("--pred and --label name the same column '{}'", args.label);
-    }
-    let name = args.data.display().to_string();
-    let table = Table::from_csv(io::open(&args.data)?, &name)?;
-    let spec = DatasetSpec {
-        positive_label: args.positive_label.clone(),
-        features: Some(Vec::new()),
-        weights: args.weights.clone(),
-        ..DatasetSpec::new(&args.label, args.sensitive.iter().cloned())
-    };
-    let encoder = Encoder::fit(&spec, &table, &[])?;
-    let data = encoder.transform(&table)?;
-    let (pos, neg) = (encoder.positive_label(), encoder.negative_label());
-    let is = |v: &str, class: &str| {
-        v == class
-            || matches!((v.trim().parse::<f64>(), class.parse::<f64>()), (Ok(a), Ok(b)) if a == b)
-    };
-    let column = table.column(&args.pred)?;
-    let mut pred = Vec::with_capacity(column.len());
-    for (i, v) in column.iter().enumerate() {
-        pred.push(if is(v, pos) {
-            true
-        } else if is(v, neg) {
-            false
-        } else {
-            bail!(
-                "{name}: line {}, row {}, prediction column '{}': value '{v}' is not one of \
-                 the label column's classes ({neg}, {pos})",
-                table.line(i),
-                i + 1,
-                args.pred
-            );
-        });
-    }
-    Ok(Rows { data, pred })
-}
-
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
-    let rows = read(&args)?;
-    let d = &rows.data;
+    let rows = args.input.read(Features::None, &[], false)?;
+    let d = &rows.encoded.data;
     let report = run_gate(d.labels(), &rows.pred, d.groups(), d.weights(), &config)?;
     let text = match args.format {
         Format::Table => report.to_string(),

@@ -7,15 +7,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod assess;
+mod audit;
+mod columns;
 mod common;
 mod compare;
 mod data_args;
 mod gate;
 mod mitigate;
 mod monitor;
+mod predict;
 mod simulate;
 mod single;
 mod train;
+mod transform;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -32,10 +37,16 @@ struct Cli {
 enum Command {
     /// Simulate a dataset (CSV to stdout, or to --out).
     Simulate(simulate::Args),
+    Assess(assess::Args),
+    Audit(audit::Args),
     /// Fit a baseline model and report its test metrics by group.
     Train(Box<train::Args>),
     /// Fit a mitigation method and report its test metrics by group.
     Mitigate(Box<mitigate::Args>),
+    /// Predict the rows of a CSV file with a saved model.
+    Predict(predict::Args),
+    /// Fit a feature repair and write the repaired data as CSV.
+    Transform(Box<transform::Args>),
     /// Compare methods over several seeds: table, JSON, CSV, Markdown and a trade-off plot.
     Compare(Box<compare::Args>),
     /// Check test predictions against fairness thresholds (CI gate; exit 0 pass, 1 fail).
@@ -55,8 +66,12 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Simulate(args) => simulate::run(args),
+        Command::Assess(args) => assess::run(args),
+        Command::Audit(args) => audit::run(args),
         Command::Train(args) => train::run(*args),
         Command::Mitigate(args) => mitigate::run(*args),
+        Command::Predict(args) => predict::run(args),
+        Command::Transform(args) => transform::run(*args),
         Command::Compare(args) => compare::run(*args),
         Command::Gate(args) => gate::run(args),
         Command::Monitor(args) => monitor::run(args),

@@ -72,7 +72,22 @@ pub struct Args {
     /// Threshold: relaxed mode, the groups' rates may differ by up to X.
     #[arg(long, value_name = "X")]
     tol: Option<f64>,
-    /// Disparate-impact remover: repair level in [0, 1] (default 1).
+    /// Threshold: fit the thresholds on this numeric column of --data (e.g. an existing
+    /// model's scores) instead of fitting an estimator, and evaluate them on the same column
+    /// of --test. The column is the only input (not a feature); no estimator is fitted.
+    #[arg(long, value_name = "COL", conflicts_with = "estimator")]
+    score: Option<String>,
+    #[command(flatten)]
+    repair: RepairArgs,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+/// The parameters of the feature repairs (shared with `fairkit transform`).
+#[derive(Debug, clap::Args)]
+pub struct RepairArgs {
+    /// Disparate-impact remover: repair level in [0, 1] (default 1; 0 leaves the features as
+    /// they are).
     #[arg(long, value_name = "X")]
     repair_level: Option<f64>,
     /// Disparate-impact remover: AIF360's Freedman-Diaconis binning of the groups.
@@ -81,8 +96,54 @@ pub struct Args {
     /// Correlation remover: share of the filtered features in [0, 1] (default 1).
     #[arg(long, value_name = "X")]
     alpha: Option<f64>,
-    #[command(flatten)]
-    run: RunArgs,
+}
+
+impl RepairArgs {
+    /// Sets the repair parameters of `spec`, recording the flags used.
+    fn apply(&self, spec: &mut MethodSpec, used: &mut Vec<&'static str>) {
+        match spec {
+            MethodSpec::DiRemover {
+                repair_level,
+                aif360_binning,
+            } => {
+                set(used, "repair-level", self.repair_level, repair_level);
+                if self.aif360_binning {
+                    *aif360_binning = true;
+                    used.push("aif360-binning");
+                }
+            }
+            MethodSpec::CorrelationRemover { alpha } => set(used, "alpha", self.alpha, alpha),
+            _ => {}
+        }
+    }
+
+    /// Which of the flags were given.
+    fn given(&self) -> [(&'static str, bool); 3] {
+        [
+            ("repair-level", self.repair_level.is_some()),
+            ("aif360-binning", self.aif360_binning),
+            ("alpha", self.alpha.is_some()),
+        ]
+    }
+
+    /// `spec` (a feature repair) with these parameters; a flag of another repair is an error.
+    ///
+    /// # Errors
+    /// A given flag that does not apply to `spec`.
+    pub fn repair_spec(&self, mut spec: MethodSpec, method: &str) -> Result<MethodSpec> {
+        let mut used = Vec::new();
+        self.apply(&mut spec, &mut used);
+        refuse_unused(&self.given(), &used, method)?;
+        Ok(spec)
+    }
+}
+
+/// Errors on the first given flag that the method did not use.
+fn refuse_unused(given: &[(&str, bool)], used: &[&str], method: &str) -> Result<()> {
+    match given.iter().find(|(f, g)| *g && !used.contains(f)) {
+        Some((flag, _)) => bail!("--{flag} does not apply to --method {method}"),
+        None => Ok(()),
+    }
 }
 
 /// Runs the command.
@@ -166,8 +227,13 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
             grid_size,
             flip,
             tol,
+            score,
             ..
         } => {
+            if args.score.is_some() {
+                score.clone_from(&args.score);
+                used.push("score");
+            }
             if let Some(o) = &args.objective {
                 *objective = o.parse::<Objective>()?;
                 used.push("objective");
@@ -182,17 +248,9 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 used.push("tol");
             }
         }
-        MethodSpec::DiRemover {
-            repair_level,
-            aif360_binning,
-        } => {
-            set(&mut used, "repair-level", args.repair_level, repair_level);
-            if args.aif360_binning {
-                *aif360_binning = true;
-                used.push("aif360-binning");
-            }
+        MethodSpec::DiRemover { .. } | MethodSpec::CorrelationRemover { .. } => {
+            args.repair.apply(&mut spec, &mut used);
         }
-        MethodSpec::CorrelationRemover { alpha } => set(&mut used, "alpha", args.alpha, alpha),
         MethodSpec::Baseline | MethodSpec::Reweighing => {}
     }
     let given = [
@@ -208,13 +266,10 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("objective", args.objective.is_some()),
         ("flip", args.flip),
         ("tol", args.tol.is_some()),
-        ("repair-level", args.repair_level.is_some()),
-        ("aif360-binning", args.aif360_binning),
-        ("alpha", args.alpha.is_some()),
+        ("score", args.score.is_some()),
     ];
-    if let Some((flag, _)) = given.iter().find(|(f, g)| *g && !used.contains(f)) {
-        bail!("--{flag} does not apply to --method {}", args.method);
-    }
+    refuse_unused(&given, &used, &args.method)?;
+    refuse_unused(&args.repair.given(), &used, &args.method)?;
     Ok(spec)
 }
 

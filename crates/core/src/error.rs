@@ -106,6 +106,15 @@ pub enum Error {
         /// Features now.
         got: usize,
     },
+    /// A fitted object read back (e.g. from a saved model file) contradicts itself: a table
+    /// that does not fit the others, an index out of range, a probability outside `[0, 1]`.
+    #[error("inconsistent {what}: {reason}")]
+    Inconsistent {
+        /// The object, e.g. `"disparate-impact remover"`.
+        what: String,
+        /// What does not fit.
+        reason: String,
+    },
     /// A fitted learner failed.
     #[error(transparent)]
     Learner(#[from] crate::LearnerError),
@@ -117,6 +126,14 @@ impl Error {
         Error::InvalidParameter {
             name: name.to_string(),
             value: value.to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Shorthand for [`Error::Inconsistent`].
+    pub fn inconsistent(what: &str, reason: impl ToString) -> Self {
+        Error::Inconsistent {
+            what: what.to_string(),
             reason: reason.to_string(),
         }
     }

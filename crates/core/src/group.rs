@@ -12,10 +12,36 @@ use crate::{Error, Result};
 /// lexicographic order (first column slowest), so with two or more columns the combinations
 /// that have no rows still have a code and are reported as empty, as fairlearn's MetricFrame
 /// does. With one column every level occurs in the data the schema was fitted on.
+///
+/// Deserialization checks what [`GroupSchema::new`] checks, and that the levels are already
+/// sorted and distinct (re-sorting them would change the codes of a saved model).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "SchemaParts")]
 pub struct GroupSchema {
     columns: Vec<String>,
     levels: Vec<Vec<String>>,
+}
+
+/// The serialized form of a [`GroupSchema`], checked before it becomes one.
+#[derive(Deserialize)]
+struct SchemaParts {
+    columns: Vec<String>,
+    levels: Vec<Vec<String>>,
+}
+
+impl TryFrom<SchemaParts> for GroupSchema {
+    type Error = Error;
+
+    fn try_from(parts: SchemaParts) -> Result<Self> {
+        let schema = Self::new(parts.columns, parts.levels.clone())?;
+        if schema.levels != parts.levels {
+            return Err(Error::inconsistent(
+                "group schema",
+                "the levels of a sensitive column are not sorted and distinct",
+            ));
+        }
+        Ok(schema)
+    }
 }
 
 /// Sorts distinct level values the way users expect: numerically when every value parses as a
@@ -351,6 +377,33 @@ impl Groups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deserialization_checks_the_schema() {
+        let schema =
+            GroupSchema::new(vec!["g".into()], vec![vec!["b".into(), "a".into()]]).unwrap();
+        let json = serde_json::to_string(&schema).unwrap();
+        assert_eq!(serde_json::from_str::<GroupSchema>(&json).unwrap(), schema);
+        for (bad, needle) in [
+            (r#"{"columns": ["g"], "levels": [[]]}"#, "no rows"),
+            (r#"{"columns": [], "levels": []}"#, "at least one"),
+            (
+                r#"{"columns": ["g"], "levels": [["a"], ["b"]]}"#,
+                "length mismatch",
+            ),
+            (
+                r#"{"columns": ["g"], "levels": [["b", "a"]]}"#,
+                "not sorted",
+            ),
+            (
+                r#"{"columns": ["g"], "levels": [["a", "a"]]}"#,
+                "not sorted",
+            ),
+        ] {
+            let err = serde_json::from_str::<GroupSchema>(bad).unwrap_err();
+            assert!(err.to_string().contains(needle), "{bad}: {err}");
+        }
+    }
 
     #[test]
     fn levels_sort_numerically_when_all_numbers() {

@@ -184,20 +184,23 @@ impl Encoder {
     pub fn fit(spec: &DatasetSpec, train: &Table, others: &[&Table]) -> Result<Self> {
         spec.validate()?;
         let (positive, negative) = label_classes(spec, train)?;
-        let mut group_rows: Vec<Vec<&str>> = Vec::new();
-        for table in std::iter::once(train).chain(others.iter().copied()) {
-            group_rows.extend(sensitive_rows(spec, table)?);
+        let mut levels = Vec::with_capacity(spec.sensitive.len());
+        for name in &spec.sensitive {
+            let mut seen = BTreeSet::new();
+            for table in std::iter::once(train).chain(others.iter().copied()) {
+                seen.extend(distinct(non_empty(table, name)?)?);
+            }
+            levels.push(seen.into_iter().map(str::to_string).collect());
         }
-        let schema = GroupSchema::fit(spec.sensitive.clone(), &group_rows)?;
-        let train_groups = group_rows[..train.n_rows()]
-            .iter()
-            .map(|r| schema.code(r).unwrap_or(0))
-            .collect::<BTreeSet<_>>();
-        if train_groups.len() < 2 {
+        let schema = GroupSchema::new(spec.sensitive.clone(), levels)?;
+        let train_codes = group_codes(spec, &schema, train)?;
+        if let [first, rest @ ..] = &train_codes[..]
+            && rest.iter().all(|c| c == first)
+        {
             return Err(DataError::SingleGroup {
                 file: train.file().to_string(),
                 columns: spec.sensitive.join(","),
-                group: schema.label(train_groups.first().copied().unwrap_or(0)),
+                group: schema.label(*first),
             });
         }
         let mut numeric = Vec::new();
@@ -265,9 +268,17 @@ impl Encoder {
     /// prediction.
     ///
     /// # Errors
-    /// A missing column; an empty, non-numeric or non-finite value in a numeric column; a
-    /// sensitive group not seen when fitting.
+    /// As [`features`](Self::features) and [`groups`](Self::groups).
     pub fn transform_features(&self, table: &Table) -> Result<(Array2<f64>, Groups)> {
+        Ok((self.features(table)?, self.groups(table)?))
+    }
+
+    /// Encodes the feature columns of a table (row-major). A categorical value not seen when
+    /// fitting sets all of its column's one-hot features to zero.
+    ///
+    /// # Errors
+    /// A missing column; an empty, non-numeric or non-finite value in a numeric column.
+    pub fn features(&self, table: &Table) -> Result<Array2<f64>> {
         let n = table.n_rows();
         // Filled column by column (contiguous), then laid out row-major once.
         let mut x = Array2::zeros((n, self.feature_names.len()).f());
@@ -295,23 +306,102 @@ impl Encoder {
             }
             offset += c.width();
         }
-        let mut codes = Vec::with_capacity(n);
-        for row in sensitive_rows(&self.spec, table)? {
-            codes.push(self.schema.code(&row).ok_or_else(|| {
-                Error::UnseenGroup {
-                    group: self
-                        .spec
-                        .sensitive
-                        .iter()
-                        .zip(&row)
-                        .map(|(c, v)| format!("{c}={v}"))
-                        .collect::<Vec<_>>()
-                        .join(","),
-                }
-            })?);
+        Ok(x.as_standard_layout().into_owned())
+    }
+
+    /// The rows' groups under the fitted schema.
+    ///
+    /// # Errors
+    /// A missing or empty sensitive value, or a sensitive value not seen when fitting
+    /// ([`Error::UnseenGroup`]).
+    pub fn groups(&self, table: &Table) -> Result<Groups> {
+        let codes = group_codes(&self.spec, &self.schema, table)?;
+        Ok(Groups::new(Arc::clone(&self.schema), codes)?)
+    }
+
+    /// The rows' groups, where sensitive values not seen when fitting are allowed: under the
+    /// fitted schema when every value is one of its levels, else under the fitted schema
+    /// extended with the new levels (so codes differ from the fitted ones, and consumers match
+    /// groups by value, as every fitted method of fairkit does). A model that ignores groups at
+    /// prediction can then predict rows of a new group, and one that uses them names it.
+    ///
+    /// # Errors
+    /// A missing or empty sensitive value.
+    pub fn open_groups(&self, table: &Table) -> Result<Groups> {
+        match self.groups(table) {
+            Err(DataError::Core(Error::UnseenGroup { .. })) => {}
+            known => return known,
         }
-        let x = x.as_standard_layout().into_owned();
-        Ok((x, Groups::new(Arc::clone(&self.schema), codes)?))
+        let mut levels: Vec<BTreeSet<&str>> = self
+            .schema
+            .levels()
+            .iter()
+            .map(|l| l.iter().map(String::as_str).collect())
+            .collect();
+        for (set, name) in levels.iter_mut().zip(&self.spec.sensitive) {
+            for v in non_empty(table, name)? {
+                set.insert(v?);
+            }
+        }
+        let levels = levels
+            .into_iter()
+            .map(|s| s.into_iter().map(str::to_string).collect())
+            .collect();
+        let schema = GroupSchema::new(self.spec.sensitive.clone(), levels)?;
+        let codes = group_codes(&self.spec, &schema, table)?;
+        Ok(Groups::new(Arc::new(schema), codes)?)
+    }
+
+    /// Checks that a deserialized encoder is consistent (what [`fit`](Self::fit) guarantees):
+    /// a valid spec, one feature name per encoded column (`col`, `col=level`), finite means
+    /// and positive finite scales, sorted distinct one-hot levels, two distinct label classes
+    /// and a group schema over the spec's sensitive columns.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |reason: String| DataError::from(Error::inconsistent("encoder", reason));
+        self.spec.validate()?;
+        let mut names = Vec::new();
+        for c in &self.columns {
+            match c {
+                FeatureColumn::Numeric { name, mean, scale } => {
+                    if !mean.is_finite() || !scale.is_finite() || *scale <= 0.0 {
+                        return Err(bad(format!(
+                            "column '{name}' has mean {mean} and scale {scale}; the mean must \
+                             be finite and the scale finite and positive"
+                        )));
+                    }
+                    names.push(name.clone());
+                }
+                FeatureColumn::Categorical { name, levels } => {
+                    if levels.is_empty() || sort_levels(levels.clone()) != *levels {
+                        return Err(bad(format!(
+                            "the levels of column '{name}' are not sorted, distinct and non-empty"
+                        )));
+                    }
+                    names.extend(levels.iter().map(|l| format!("{name}={l}")));
+                }
+            }
+        }
+        if names != self.feature_names {
+            return Err(bad(format!(
+                "its feature names ({}) do not match its columns ({})",
+                self.feature_names.join(", "),
+                names.join(", ")
+            )));
+        }
+        if self.positive == self.negative {
+            return Err(bad(format!("both label classes are '{}'", self.positive)));
+        }
+        if self.schema.columns() != self.spec.sensitive.as_slice() {
+            return Err(bad(format!(
+                "its group schema is over {} but its sensitive columns are {}",
+                self.schema.columns().join(","),
+                self.spec.sensitive.join(",")
+            )));
+        }
+        Ok(())
     }
 
     /// The spec it was fitted with.
@@ -401,7 +491,7 @@ fn same_number(a: &str, b: &str) -> bool {
 /// The (positive, negative) label values of the training table.
 fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> {
     let column = &spec.label;
-    let classes: BTreeSet<&str> = non_empty(train, column)?.collect::<Result<_>>()?;
+    let classes = distinct(non_empty(train, column)?)?;
     let file = train.file().to_string();
     let listed = |k: usize| {
         classes
@@ -445,15 +535,68 @@ fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> 
     }
 }
 
-/// The sensitive values of every row of `table`.
-fn sensitive_rows<'t>(spec: &DatasetSpec, table: &'t Table) -> Result<Vec<Vec<&'t str>>> {
-    let mut rows = vec![Vec::with_capacity(spec.sensitive.len()); table.n_rows()];
-    for name in &spec.sensitive {
-        for (row, v) in rows.iter_mut().zip(non_empty(table, name)?) {
-            row.push(v?);
+/// The distinct values, sorted; fast when there are few (labels, groups, categories).
+fn distinct<'t>(values: impl Iterator<Item = Result<&'t str>>) -> Result<BTreeSet<&'t str>> {
+    const FEW: usize = 16;
+    let mut few: Vec<&str> = Vec::with_capacity(FEW);
+    let mut many = BTreeSet::new();
+    for v in values {
+        let v = v?;
+        if few.contains(&v) {
+            continue;
+        }
+        if few.len() < FEW {
+            few.push(v);
+        } else {
+            many.insert(v);
         }
     }
-    Ok(rows)
+    many.extend(few);
+    Ok(many)
+}
+
+/// The group code of every row of `table` under `schema` (its levels are the sensitive
+/// columns' values), one column at a time without per-row allocations.
+///
+/// # Errors
+/// A missing sensitive column, an empty value, or a combination with a value the schema lacks.
+fn group_codes(spec: &DatasetSpec, schema: &GroupSchema, table: &Table) -> Result<Vec<u32>> {
+    let columns = spec
+        .sensitive
+        .iter()
+        .map(|name| table.column(name))
+        .collect::<Result<Vec<_>>>()?;
+    let mut codes = vec![0u32; table.n_rows()];
+    for (name, levels) in spec.sensitive.iter().zip(schema.levels()) {
+        let index: HashMap<&str, u32> = levels
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (l.as_str(), k as u32))
+            .collect();
+        let radix = levels.len() as u32;
+        for (i, (code, v)) in codes.iter_mut().zip(non_empty(table, name)?).enumerate() {
+            let v = v?;
+            // A short list is searched faster than hashed.
+            let level = if levels.len() <= 8 {
+                levels.iter().position(|l| l == v).map(|k| k as u32)
+            } else {
+                index.get(v).copied()
+            };
+            let Some(k) = level else {
+                let group = spec
+                    .sensitive
+                    .iter()
+                    .zip(&columns)
+                    .map(|(c, values)| format!("{c}={}", values.get(i)))
+                    .collect::<Vec<_>>()
+                    .join(",");
+                return Err(Error::UnseenGroup { group }.into());
+            };
+            // Below the schema's group count, which fits in u32.
+            *code = *code * radix + k;
+        }
+    }
+    Ok(codes)
 }
 
 /// The values of a column, each an error if it is empty.
@@ -539,7 +682,7 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
         .iter()
         .any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
-        let levels: BTreeSet<&str> = non_empty(train, name)?.collect::<Result<_>>()?;
+        let levels = distinct(non_empty(train, name)?)?;
         return Ok(FeatureColumn::Categorical {
             name: name.to_string(),
             levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
@@ -607,6 +750,45 @@ mod tests {
 
     fn table(text: &str) -> Table {
         Table::from_csv(text.as_bytes(), "toy.csv").unwrap()
+    }
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_inconsistent_encoders() {
+        let fitted = Encoder::fit(&DatasetSpec::new("y", ["sex"]), &table(TOY), &[]).unwrap();
+        fitted.validate().unwrap();
+        let refused = |edit: fn(&mut Encoder), needle: &str| {
+            let mut e = fitted.clone();
+            edit(&mut e);
+            let err = e.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        refused(|e| e.feature_names.truncate(3), "do not match its columns");
+        refused(|e| e.feature_names.swap(1, 2), "do not match its columns");
+        refused(
+            |e| {
+                if let FeatureColumn::Numeric { scale, .. } = &mut e.columns[0] {
+                    *scale = 0.0;
+                }
+            },
+            "column 'age' has mean",
+        );
+        refused(
+            |e| {
+                if let FeatureColumn::Categorical { levels, .. } = &mut e.columns[1] {
+                    levels.reverse();
+                }
+            },
+            "levels of column 'colour'",
+        );
+        refused(|e| e.negative = e.positive.clone(), "both label classes");
+        refused(
+            |e| e.spec.sensitive = vec!["age".into()],
+            "group schema is over sex",
+        );
+        refused(
+            |e| e.spec.sensitive.clear(),
+            "at least one sensitive column",
+        );
     }
 
     fn fit_err(text: &str, spec: &DatasetSpec) -> DataError {
@@ -754,6 +936,26 @@ mod tests {
             .unwrap_err();
         assert!(matches!(err, DataError::Core(Error::UnseenGroup { .. })));
         assert!(err.to_string().contains("sex=X"));
+    }
+
+    #[test]
+    fn open_groups_extend_the_schema_with_new_levels() {
+        let spec = DatasetSpec::new("y", ["sex"]);
+        let e = Encoder::fit(&spec, &table(TOY), &[]).unwrap();
+        // Known levels only: the fitted schema and codes.
+        let known = table("age,colour,sex\n30,red,M\n31,red,F\n");
+        assert_eq!(e.open_groups(&known).unwrap(), e.groups(&known).unwrap());
+        // A new level: the schema gains it (sorted), values are kept.
+        let g = e
+            .open_groups(&table("age,colour,sex\n30,red,X\n31,red,F\n"))
+            .unwrap();
+        assert_eq!(g.schema().levels(), [vec!["F", "M", "X"]]);
+        assert_eq!(g.schema().label(g.codes()[0]), "X");
+        assert_eq!(g.schema().label(g.codes()[1]), "F");
+        let err = e
+            .open_groups(&table("age,colour,sex\n30,red,\n"))
+            .unwrap_err();
+        assert!(matches!(err, DataError::EmptyValue { .. }));
     }
 
     #[test]

@@ -56,6 +56,11 @@ pub struct CsvFormat {
     /// Rename a repeated column name `x` to `x.1`, `x.2`, ... (as pandas does) instead of
     /// rejecting it.
     pub rename_duplicates: bool,
+    /// Keep only these columns (in file order); `None` keeps every column. The others are
+    /// still parsed (ragged rows are rejected) but neither checked for UTF-8 nor stored, which
+    /// saves time and memory on wide files. A name that is not in the header is a
+    /// [`DataError::MissingColumn`].
+    pub select: Option<Vec<String>>,
 }
 
 impl Default for CsvFormat {
@@ -65,6 +70,7 @@ impl Default for CsvFormat {
             trim: false,
             names: None,
             rename_duplicates: false,
+            select: None,
         }
     }
 }
@@ -105,45 +111,25 @@ impl Table {
     /// Reads a CSV file laid out as `format` says.
     ///
     /// # Errors
-    /// As [`from_csv`](Self::from_csv).
-    pub fn from_csv_with(mut reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
-        // The whole input is kept so that record lines can be counted exactly (the csv crate's
-        // own line numbers drift after blank lines and CRLF terminators).
-        let mut data = Vec::new();
-        reader.read_to_end(&mut data).map_err(|e| DataError::Read {
+    /// As [`from_csv`](Self::from_csv), and a selected column missing from the header.
+    pub fn from_csv_with(reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
+        let mut records = Records::new(reader, format);
+        let read_err = |e: std::io::Error| DataError::Read {
             file: file.to_string(),
             line: None,
             message: e.to_string(),
-        })?;
-        let mut lines = LineCounter::new(&data);
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(format.delimiter)
-            .trim(if format.trim {
-                csv::Trim::All
-            } else {
-                csv::Trim::None
-            })
-            .from_reader(&data[..]);
-        let read_err = |e: csv::Error| DataError::Read {
-            file: file.to_string(),
-            line: e.position().map(csv::Position::line),
-            message: e.to_string(),
         };
-        let mut record = csv::ByteRecord::new();
         let header = match &format.names {
             Some(names) => names.clone(),
             None => {
-                if !rdr.read_byte_record(&mut record).map_err(read_err)? {
+                let Some(line) = records.next().map_err(read_err)? else {
                     return Err(DataError::EmptyFile {
                         file: file.to_string(),
                     });
-                }
-                let line = lines.of(&record);
-                let mut names = Vec::with_capacity(record.len());
-                for (j, field) in record.iter().enumerate() {
-                    names.push(utf8(field, file, line, j)?.to_string());
+                };
+                let mut names = Vec::with_capacity(records.n_fields());
+                for j in 0..records.n_fields() {
+                    names.push(utf8(records.field(j), file, line, j)?.to_string());
                 }
                 names
             }
@@ -153,22 +139,22 @@ impl Table {
         } else {
             header
         };
+        check_header(file, &header)?;
+        let expected = header.len();
+        let (header, keep) = select(header, format.select.as_deref(), file)?;
         let mut builder = Builder::new(file, header)?;
-        while rdr.read_byte_record(&mut record).map_err(read_err)? {
-            let line = lines.of(&record);
-            let expected = builder.header.len();
-            if record.len() != expected {
+        while let Some(line) = records.next().map_err(read_err)? {
+            if records.n_fields() != expected {
                 return Err(DataError::RaggedRow {
                     file: file.to_string(),
                     line,
                     row: builder.lines.len() + 1,
                     expected,
-                    got: record.len(),
+                    got: records.n_fields(),
                 });
             }
-            for (j, field) in record.iter().enumerate() {
-                let value = utf8(field, file, line, j)?;
-                builder.columns[j].push(value);
+            for (column, &j) in builder.columns.iter_mut().zip(&keep) {
+                column.push(utf8(records.field(j), file, line, j)?);
             }
             builder.lines.push(line);
         }
@@ -331,21 +317,7 @@ struct Builder {
 
 impl Builder {
     fn new(file: &str, header: Vec<String>) -> Result<Self> {
-        if header.is_empty() {
-            return Err(DataError::EmptyFile {
-                file: file.to_string(),
-            });
-        }
-        for (second, name) in header.iter().enumerate() {
-            if let Some(first) = header[..second].iter().position(|h| h == name) {
-                return Err(DataError::DuplicateColumn {
-                    file: file.to_string(),
-                    column: name.clone(),
-                    first: first + 1,
-                    second: second + 1,
-                });
-            }
-        }
+        check_header(file, &header)?;
         Ok(Self {
             file: file.to_string(),
             columns: vec![TextColumn::default(); header.len()],
@@ -367,37 +339,115 @@ impl Builder {
     }
 }
 
-/// Finds the 1-based line on which each record starts, from its byte offset.
-struct LineCounter<'a> {
-    data: &'a [u8],
+/// CSV records read from a stream in blocks (the whole input is never held), with the 1-based
+/// line on which each record starts counted exactly: blank lines, CRLF terminators and line
+/// breaks inside quoted fields included (the csv crate's own line numbers drift after the first
+/// two).
+struct Records<R> {
+    input: R,
+    core: csv_core::Reader,
+    trim: bool,
+    buf: Vec<u8>,
     pos: usize,
+    len: usize,
+    eof: bool,
     line: u64,
+    /// The current record's field bytes, and where each field ends in them.
+    fields: Vec<u8>,
+    ends: Vec<usize>,
+    n_fields: usize,
 }
 
-impl<'a> LineCounter<'a> {
-    fn new(data: &'a [u8]) -> Self {
+impl<R: Read> Records<R> {
+    fn new(input: R, format: &CsvFormat) -> Self {
         Self {
-            data,
+            input,
+            core: csv_core::ReaderBuilder::new()
+                .delimiter(format.delimiter)
+                .build(),
+            trim: format.trim,
+            buf: vec![0; 1 << 16],
             pos: 0,
+            len: 0,
+            eof: false,
             line: 1,
+            fields: vec![0; 1 << 10],
+            ends: vec![0; 64],
+            n_fields: 0,
         }
     }
 
-    /// The line of a record; offsets must not decrease between calls.
-    fn of(&mut self, record: &csv::ByteRecord) -> u64 {
-        let mut start = record.position().map_or(0, |p| p.byte() as usize);
-        // The reader's offset can point at the terminators of the previous record or at blank
-        // lines; the record starts after them.
-        while matches!(self.data.get(start), Some(b'\r' | b'\n')) {
-            start += 1;
+    /// Refills the buffer once it is used up.
+    fn fill(&mut self) -> std::io::Result<()> {
+        loop {
+            match self.input.read(&mut self.buf) {
+                Ok(n) => {
+                    (self.pos, self.len, self.eof) = (0, n, n == 0);
+                    return Ok(());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
-        let start = start.min(self.data.len()).max(self.pos);
-        self.line += self.data[self.pos..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        self.pos = start;
-        self.line
+    }
+
+    /// Reads the next record and returns the line it starts on, or `None` at the end.
+    fn next(&mut self) -> std::io::Result<Option<u64>> {
+        // Line terminators before the record (blank lines) are skipped here, so that the
+        // record's first line is known.
+        loop {
+            if self.pos == self.len {
+                if self.eof {
+                    return Ok(None);
+                }
+                self.fill()?;
+                continue;
+            }
+            match self.buf[self.pos] {
+                b'\n' => self.line += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let start = self.line;
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let input = &self.buf[self.pos..self.len];
+            let (result, nin, out, end) =
+                self.core
+                    .read_record(input, &mut self.fields[nout..], &mut self.ends[nend..]);
+            self.line += input[..nin].iter().filter(|&&b| b == b'\n').count() as u64;
+            self.pos += nin;
+            nout += out;
+            nend += end;
+            match result {
+                csv_core::ReadRecordResult::InputEmpty if !self.eof => self.fill()?,
+                csv_core::ReadRecordResult::OutputFull => {
+                    self.fields.resize(self.fields.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => {
+                    self.ends.resize(self.ends.len() * 2, 0);
+                }
+                csv_core::ReadRecordResult::Record => {
+                    self.n_fields = nend;
+                    return Ok(Some(start));
+                }
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    /// Number of fields of the current record.
+    fn n_fields(&self) -> usize {
+        self.n_fields
+    }
+
+    /// Field `j` of the current record (trimmed if the format says so).
+    fn field(&self, j: usize) -> &[u8] {
+        let start = if j == 0 { 0 } else { self.ends[j - 1] };
+        let field = &self.fields[start..self.ends[j]];
+        if self.trim { field.trim_ascii() } else { field }
     }
 }
 
@@ -407,6 +457,51 @@ fn utf8<'a>(field: &'a [u8], file: &str, line: u64, j: usize) -> Result<&'a str>
         line,
         column: j + 1,
     })
+}
+
+/// A header needs at least one column and distinct names.
+fn check_header(file: &str, header: &[String]) -> Result<()> {
+    if header.is_empty() {
+        return Err(DataError::EmptyFile {
+            file: file.to_string(),
+        });
+    }
+    for (second, name) in header.iter().enumerate() {
+        if let Some(first) = header[..second].iter().position(|h| h == name) {
+            return Err(DataError::DuplicateColumn {
+                file: file.to_string(),
+                column: name.clone(),
+                first: first + 1,
+                second: second + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The header restricted to `select` (in file order), and the file positions of the kept
+/// columns.
+fn select(
+    header: Vec<String>,
+    select: Option<&[String]>,
+    file: &str,
+) -> Result<(Vec<String>, Vec<usize>)> {
+    let Some(names) = select else {
+        let keep = (0..header.len()).collect();
+        return Ok((header, keep));
+    };
+    if let Some(missing) = names.iter().find(|n| !header.contains(n)) {
+        return Err(DataError::MissingColumn {
+            file: file.to_string(),
+            column: missing.clone(),
+            available: header.join(", "),
+        });
+    }
+    let keep: Vec<usize> = (0..header.len())
+        .filter(|&j| names.contains(&header[j]))
+        .collect();
+    let header = keep.iter().map(|&j| header[j].clone()).collect();
+    Ok((header, keep))
 }
 
 /// pandas' renaming of repeated names: the second `x` becomes `x.1`, the third `x.2`.
@@ -444,6 +539,47 @@ mod tests {
             ["x", "y\nz", "w"]
         );
         assert_eq!((t.line(0), t.line(1), t.line(2)), (2, 4, 6));
+    }
+
+    /// Hands out one byte per read, so that records, quoted fields and line terminators span
+    /// every block boundary.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn lines_are_exact_across_read_boundaries() {
+        let text = b"a,b\r\n1,x\r\n\r\n\n2,\"y\r\nz\"\n\"3\",\"w\"\"\"\r\n4,v";
+        let whole = read(text).unwrap();
+        let bytewise = Table::from_csv(OneByte(text), "t.csv").unwrap();
+        assert_eq!(whole, bytewise);
+        assert_eq!(whole.lines, [2, 5, 7, 8]);
+        assert_eq!(
+            whole.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "y\r\nz", "w\"", "v"]
+        );
+        // Many rows with long fields: records cross the 64 KiB blocks and outgrow the field
+        // buffer.
+        let long = "q".repeat(3000);
+        let mut big = String::from("a,b\n");
+        for i in 0..100 {
+            big.push_str(&format!("{i},\"{long}\n{i}\"\n\n"));
+        }
+        let t = read(big.as_bytes()).unwrap();
+        assert_eq!(t.n_rows(), 100);
+        assert_eq!(t.line(99), 2 + 99 * 3);
+        assert_eq!(t.column("b").unwrap().get(99), format!("{long}\n99"));
     }
 
     #[test]
@@ -534,6 +670,33 @@ mod tests {
         let e = Table::from_csv(Broken, "t.csv").unwrap_err();
         assert!(matches!(e, DataError::Read { line: None, .. }));
         assert_eq!(e.to_string(), "t.csv: cannot read: disk on fire");
+    }
+
+    #[test]
+    fn selects_columns_in_file_order() {
+        let format = CsvFormat {
+            select: Some(vec!["c".into(), "a".into()]),
+            ..CsvFormat::default()
+        };
+        let text = b"a,b,c\n1,\xff,x\n2,y,\"z,w\"\n";
+        let t = Table::from_csv_with(&text[..], "t.csv", &format).unwrap();
+        // Column b is skipped, so its bytes are not checked for UTF-8.
+        assert_eq!(t.header(), &["a", "c"]);
+        assert_eq!(
+            t.column("c").unwrap().iter().collect::<Vec<_>>(),
+            ["x", "z,w"]
+        );
+        assert_eq!((t.n_rows(), t.line(1)), (2, 3));
+        assert!(t.column("b").is_err());
+        // Rows are still checked for width; a missing selected column names the header.
+        let e = Table::from_csv_with(&b"a,b,c\n1,2\n"[..], "t.csv", &format).unwrap_err();
+        assert!(matches!(e, DataError::RaggedRow { expected: 3, .. }));
+        let format = CsvFormat {
+            select: Some(vec!["d".into()]),
+            ..CsvFormat::default()
+        };
+        let e = Table::from_csv_with(&b"a,b\n1,2\n"[..], "t.csv", &format).unwrap_err();
+        assert!(e.to_string().contains("missing column 'd' (columns: a, b)"));
     }
 
     #[test]

@@ -260,10 +260,11 @@ impl CompareConfig {
         Ok(config)
     }
 
-    /// Checks that there is something to run and that names are unique.
+    /// Checks that there is something to run, that names are unique and that no method reads
+    /// a score column of the data (a comparison fits every method on the same features).
     ///
     /// # Errors
-    /// No methods, no seeds, or a repeated method name.
+    /// No methods, no seeds, a repeated method name, or a score column.
     pub fn check(&self) -> Result<()> {
         let invalid = |name: &str, value: &str, reason: &str| {
             Err(HarnessError::Input(fairkit_core::Error::invalid(
@@ -279,6 +280,17 @@ impl CompareConfig {
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
+            }
+            if let Some(column) = m.spec.score_column() {
+                return invalid(
+                    "score",
+                    column,
+                    &format!(
+                        "method {} thresholds a score column, but a comparison fits every \
+                         method on the same features; use `fairkit mitigate --score` instead",
+                        m.name
+                    ),
+                );
             }
         }
         Ok(())

@@ -64,7 +64,11 @@ pub struct LoadedData {
     pub spec: DatasetSpec,
 }
 
-fn read_table(path: &Path) -> Result<Table> {
+/// Reads a CSV file into a table; errors name the file.
+///
+/// # Errors
+/// Unreadable files and every CSV error of `fairkit-data` (empty file, ragged rows, ...).
+pub fn read_table(path: &Path) -> Result<Table> {
     let name = path.display().to_string();
     Ok(Table::from_csv(io::open(path)?, &name)?)
 }

@@ -5,6 +5,8 @@
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
 //! * [`summary`]: mean and standard deviation across seeds.
 //! * [`plot`]: the trade-off picture as SVG.
+//! * [`model`]: saved models and their predictions on new CSV rows.
+//! * [`repair`]: the feature repairs on their own (`fairkit transform`).
 #![deny(missing_docs)]
 
 pub mod compare;
@@ -16,6 +18,7 @@ pub mod method;
 pub mod model;
 pub mod pareto;
 pub mod plot;
+pub mod repair;
 pub mod single;
 pub mod summary;
 

@@ -10,16 +10,18 @@ use std::str::FromStr;
 use std::time::Instant;
 
 use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner, rng};
+use fairkit_data::DatasetSpec;
 use fairkit_learners::{Estimator, Model};
 use fairkit_postprocessing::{InterpolatedThresholder, Objective, ThresholdOptimizerParams};
 use fairkit_preprocessing::{
-    CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Reweighing,
-    Strata, require_weight_support,
+    CorrelationRemover, DisparateImpactRemover, FeatureTransform, Reweighing,
+    require_weight_support,
 };
 use fairkit_reductions::{Bound, ExponentiatedGradient, GridSearch, UtilityParity};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
+use crate::repair::FittedRepair;
 use crate::{HarnessError, Result};
 
 /// The parity constraint of a reduction (exponentiated gradient or grid search).
@@ -194,7 +196,8 @@ pub enum MethodSpec {
         #[serde(default = "default_constraint_weight")]
         constraint_weight: f64,
     },
-    /// The threshold optimizer over the estimator's scores, fitted on the training data.
+    /// The threshold optimizer over the estimator's scores (or over a score column of the
+    /// data), fitted on the training data.
     Threshold {
         /// The constraint.
         constraint: fairkit_postprocessing::Constraint,
@@ -210,6 +213,11 @@ pub enum MethodSpec {
         /// Relaxed mode: the groups' constraint values may differ by this much.
         #[serde(default)]
         tol: Option<f64>,
+        /// Threshold a numeric column of the data (e.g. an existing model's scores) instead of
+        /// fitting the estimator: no estimator is fitted, and the column is the only input
+        /// (see [`MethodSpec::data_spec`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        score: Option<String>,
     },
 }
 
@@ -262,7 +270,60 @@ impl MethodSpec {
             grid_size: default_threshold_grid(),
             flip: false,
             tol: None,
+            score: None,
         }
+    }
+
+    /// The score column the method thresholds instead of fitting an estimator, if any.
+    pub fn score_column(&self) -> Option<&str> {
+        match self {
+            MethodSpec::Threshold { score, .. } => score.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How the data must be encoded for this method: `spec` itself, except for a method that
+    /// reads a score column, whose only input is that column, raw (numeric, not standardized,
+    /// and not a feature of any estimator).
+    ///
+    /// # Errors
+    /// A score column with explicit feature or categorical columns in `spec`.
+    pub fn data_spec(&self, spec: &DatasetSpec) -> Result<DatasetSpec> {
+        let Some(column) = self.score_column() else {
+            return Ok(spec.clone());
+        };
+        if spec.features.is_some() || !spec.categorical.is_empty() {
+            return Err(Error::invalid(
+                "score",
+                column,
+                "the score column is the threshold optimizer's only input: feature and \
+                 categorical columns do not apply",
+            )
+            .into());
+        }
+        let role = if column == spec.label {
+            Some("the label")
+        } else if spec.sensitive.iter().any(|s| s == column) {
+            Some("a sensitive")
+        } else if spec.weights.as_deref() == Some(column) {
+            Some("the weights")
+        } else {
+            None
+        };
+        if let Some(role) = role {
+            return Err(Error::invalid(
+                "score",
+                column,
+                &format!("is {role} column, not a score column"),
+            )
+            .into());
+        }
+        Ok(DatasetSpec {
+            features: Some(vec![column.to_string()]),
+            categorical: Vec::new(),
+            standardize: false,
+            ..spec.clone()
+        })
     }
 
     /// Whether the fitted method predicts at random (its expected and sampled predictions
@@ -298,9 +359,14 @@ impl MethodSpec {
     /// A short name: the preset name when the parameters are a preset's, else the family with
     /// its constraint.
     pub fn name(&self) -> String {
+        // Where the scores come from is not part of the name.
+        let mut unscored = self.clone();
+        if let MethodSpec::Threshold { score, .. } = &mut unscored {
+            *score = None;
+        }
         if let Some(p) = PRESETS
             .iter()
-            .find(|p| p.parse::<MethodSpec>().as_ref() == Ok(self))
+            .find(|p| p.parse::<MethodSpec>().as_ref() == Ok(&unscored))
         {
             return p.to_string();
         }
@@ -318,6 +384,9 @@ impl MethodSpec {
     /// Fits the method on `train` with `estimator` as the base learner. `seed` drives every
     /// random draw of the fit (none of the current methods draws at fit time; it is recorded
     /// for those that will).
+    ///
+    /// A method with a [score column](Self::score_column) fits no estimator: `train` must hold
+    /// that column as its only feature (encoded with [`data_spec`](Self::data_spec)).
     ///
     /// # Errors
     /// Invalid parameters, an estimator that ignores weights for a method that needs them,
@@ -356,35 +425,14 @@ impl MethodSpec {
                     factors,
                 }
             }
-            MethodSpec::DiRemover {
-                repair_level,
-                aif360_binning,
-            } => {
-                let strata = if *aif360_binning {
-                    Strata::Aif360Binning
-                } else {
-                    Strata::Groups
-                };
-                let repair = DisparateImpactRemover::params()
-                    .repair_level(*repair_level)
-                    .strata(strata)
-                    .fit(train)
-                    .map_err(HarnessError::method)?;
-                let repaired = repair.transform(train).map_err(HarnessError::method)?;
-                FittedMethod::DiRemover {
-                    model: fit_base(&repaired)?,
-                    repair,
-                }
-            }
-            MethodSpec::CorrelationRemover { alpha } => {
-                let remover = CorrelationRemover::params()
-                    .alpha(*alpha)
-                    .fit(train)
-                    .map_err(HarnessError::method)?;
-                let filtered = remover.transform(train).map_err(HarnessError::method)?;
-                FittedMethod::CorrelationRemover {
-                    model: fit_base(&filtered)?,
-                    remover,
+            MethodSpec::DiRemover { .. } | MethodSpec::CorrelationRemover { .. } => {
+                let repair = FittedRepair::fit(self, train)?;
+                let model = fit_base(&repair.transform(train)?)?;
+                match repair {
+                    FittedRepair::DiRemover(repair) => FittedMethod::DiRemover { repair, model },
+                    FittedRepair::CorrelationRemover(remover) => {
+                        FittedMethod::CorrelationRemover { remover, model }
+                    }
                 }
             }
             MethodSpec::Expgrad {
@@ -423,8 +471,8 @@ impl MethodSpec {
                 grid_size,
                 flip,
                 tol,
+                score,
             } => {
-                let base = fit_base(train)?;
                 let mut params = ThresholdOptimizerParams::new()
                     .constraint(*constraint)
                     .objective(*objective)
@@ -433,16 +481,37 @@ impl MethodSpec {
                 if let Some(tol) = tol {
                     params = params.tol(*tol);
                 }
-                let scores = base.score(x);
-                let thresholder = params
-                    .fit_scores(
-                        scores.as_slice().expect("contiguous scores"),
-                        train.labels(),
-                        train.groups(),
-                        train.weights(),
-                    )
-                    .map_err(HarnessError::method)?;
-                FittedMethod::Threshold { base, thresholder }
+                let fit_on = |scores: &[f64]| {
+                    params
+                        .fit_scores(scores, train.labels(), train.groups(), train.weights())
+                        .map_err(HarnessError::method)
+                };
+                match score {
+                    Some(column) => {
+                        if train.feature_names() != [column.as_str()] {
+                            return Err(Error::invalid(
+                                "score",
+                                column,
+                                &format!(
+                                    "must be a numeric column and the only input of the \
+                                     threshold optimizer (the data encodes: {})",
+                                    train.feature_names().join(", ")
+                                ),
+                            )
+                            .into());
+                        }
+                        FittedMethod::ScoreThreshold {
+                            column: column.clone(),
+                            thresholder: fit_on(&score_column(x)?)?,
+                        }
+                    }
+                    None => {
+                        let base = fit_base(train)?;
+                        let scores = base.score(x);
+                        let thresholder = fit_on(scores.as_slice().expect("contiguous scores"))?;
+                        FittedMethod::Threshold { base, thresholder }
+                    }
+                }
             }
         })
     }
@@ -538,6 +607,14 @@ pub enum FittedMethod {
         /// The thresholds.
         thresholder: InterpolatedThresholder,
     },
+    /// Per-group randomized thresholds on a score column of the data (the only feature of the
+    /// encoded rows).
+    ScoreThreshold {
+        /// The score column's name.
+        column: String,
+        /// The thresholds.
+        thresholder: InterpolatedThresholder,
+    },
 }
 
 /// One reweighing factor `P(group) P(label) / P(group, label)`.
@@ -582,12 +659,107 @@ fn as_probability(labels: ndarray::Array1<bool>) -> Vec<f64> {
     labels.iter().map(|&l| f64::from(u8::from(l))).collect()
 }
 
+/// The scores of rows encoded with a score column as their only feature.
+fn score_column(x: ArrayView2<'_, f64>) -> Result<Vec<f64>> {
+    if x.ncols() != 1 {
+        return Err(Error::FeatureMismatch {
+            expected: 1,
+            got: x.ncols(),
+        }
+        .into());
+    }
+    Ok(x.column(0).to_vec())
+}
+
 impl FittedMethod {
+    /// Whether this is the fit of `spec`'s method family (a thresholder of a score column
+    /// for a spec with that [score column](MethodSpec::score_column)).
+    pub fn is_fit_of(&self, spec: &MethodSpec) -> bool {
+        match (spec, self) {
+            (
+                MethodSpec::Threshold { score: Some(c), .. },
+                FittedMethod::ScoreThreshold { column, .. },
+            ) => c == column,
+            (MethodSpec::Threshold { score: None, .. }, FittedMethod::Threshold { .. })
+            | (MethodSpec::Baseline, FittedMethod::Baseline { .. })
+            | (MethodSpec::Reweighing, FittedMethod::Reweighing { .. })
+            | (MethodSpec::DiRemover { .. }, FittedMethod::DiRemover { .. })
+            | (MethodSpec::CorrelationRemover { .. }, FittedMethod::CorrelationRemover { .. })
+            | (MethodSpec::Expgrad { .. }, FittedMethod::Expgrad { .. })
+            | (MethodSpec::Gridsearch { .. }, FittedMethod::Gridsearch { .. }) => true,
+            _ => false,
+        }
+    }
+
+    /// Checks that a deserialized fit is consistent, so that predicting rows of `n_features`
+    /// encoded features cannot panic: every part valid on its own (see the `validate` methods
+    /// of the learners', pre-processing, reduction and post-processing types) and every part
+    /// reading the width it is given.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] or the part's own error, naming what does not fit.
+    pub fn validate(&self, n_features: usize) -> Result<()> {
+        let width = |what: &str, got: usize| {
+            if got == n_features {
+                Ok(())
+            } else {
+                Err(Error::inconsistent(
+                    what,
+                    format!("it reads {got} features, the encoding gives {n_features}"),
+                ))
+            }
+        };
+        let model = |m: &Model| -> Result<()> {
+            m.validate().map_err(HarnessError::method)?;
+            Ok(width("model", m.n_features())?)
+        };
+        let hypotheses = |h: &[fairkit_reductions::Hypothesis<Model>]| {
+            h.iter()
+                .filter_map(fairkit_reductions::Hypothesis::model)
+                .try_for_each(model)
+        };
+        match self {
+            FittedMethod::Baseline { model: m } | FittedMethod::Reweighing { model: m, .. } => {
+                model(m)
+            }
+            FittedMethod::DiRemover { repair, model: m } => {
+                repair.validate().map_err(HarnessError::method)?;
+                width("disparate-impact remover", repair.n_features())?;
+                model(m)
+            }
+            FittedMethod::CorrelationRemover { remover, model: m } => {
+                remover.validate().map_err(HarnessError::method)?;
+                width("correlation remover", remover.n_features())?;
+                model(m)
+            }
+            FittedMethod::Expgrad { model: mix } => {
+                mix.validate().map_err(HarnessError::method)?;
+                width("exponentiated gradient mixture", mix.n_features())?;
+                hypotheses(mix.predictors())
+            }
+            FittedMethod::Gridsearch { model: grid } => {
+                grid.validate().map_err(HarnessError::method)?;
+                width("grid search", grid.n_features())?;
+                hypotheses(grid.predictors())
+            }
+            FittedMethod::Threshold { base, thresholder } => {
+                model(base)?;
+                thresholder.validate().map_err(HarnessError::method)
+            }
+            FittedMethod::ScoreThreshold { thresholder, .. } => {
+                width("score thresholder", 1)?;
+                thresholder.validate().map_err(HarnessError::method)
+            }
+        }
+    }
+
     /// Whether predictions are randomized.
     pub fn is_randomized(&self) -> bool {
         matches!(
             self,
-            FittedMethod::Expgrad { .. } | FittedMethod::Threshold { .. }
+            FittedMethod::Expgrad { .. }
+                | FittedMethod::Threshold { .. }
+                | FittedMethod::ScoreThreshold { .. }
         )
     }
 
@@ -643,6 +815,9 @@ impl FittedMethod {
                     .probability(scores.as_slice().expect("contiguous scores"), groups)
                     .map_err(HarnessError::method)?
             }
+            FittedMethod::ScoreThreshold { thresholder, .. } => thresholder
+                .probability(&score_column(x)?, groups)
+                .map_err(HarnessError::method)?,
         })
     }
 
@@ -674,9 +849,9 @@ impl FittedMethod {
                 model.check_groups(groups).map_err(HarnessError::method)?;
                 model.score(x).map_err(HarnessError::method)?.to_vec()
             }
-            FittedMethod::Expgrad { .. } | FittedMethod::Threshold { .. } => {
-                self.expected(x, groups)?
-            }
+            FittedMethod::Expgrad { .. }
+            | FittedMethod::Threshold { .. }
+            | FittedMethod::ScoreThreshold { .. } => self.expected(x, groups)?,
         })
     }
 
@@ -700,7 +875,8 @@ impl FittedMethod {
                 best_index: Some(model.best_index()),
                 ..MethodDetails::default()
             },
-            FittedMethod::Threshold { thresholder, .. } => MethodDetails {
+            FittedMethod::Threshold { thresholder, .. }
+            | FittedMethod::ScoreThreshold { thresholder, .. } => MethodDetails {
                 rules: thresholder.describe(),
                 ..MethodDetails::default()
             },

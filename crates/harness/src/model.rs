@@ -31,7 +31,8 @@ pub struct SavedModel {
     pub version: u32,
     /// The fairkit version that wrote the file.
     pub fairkit_version: String,
-    /// The base estimator and its parameters.
+    /// The base estimator and its parameters (not fitted, and so not used, by a method that
+    /// thresholds a score column).
     pub estimator: Estimator,
     /// The method and its parameters.
     pub method: MethodSpec,
@@ -113,7 +114,40 @@ impl SavedModel {
                 )));
             }
         }
-        serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))
+        let model: Self =
+            serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))?;
+        model
+            .validate()
+            .map_err(|e| bad(format!("corrupted model: {e}")))?;
+        Ok(model)
+    }
+
+    /// Checks that the parts of a model read from a file agree (a file edited by hand or
+    /// damaged must be refused here, not panic when predicting): a valid encoder, a fit of
+    /// the recorded method, every fitted part consistent and reading the encoder's width,
+    /// and a score thresholder's encoder reading only its score column.
+    ///
+    /// # Errors
+    /// What does not fit, as [`fairkit_core::Error::Inconsistent`] or the part's own error.
+    pub fn validate(&self) -> Result<()> {
+        self.encoder.validate()?;
+        if !self.fitted.is_fit_of(&self.method) {
+            return Err(fairkit_core::Error::inconsistent(
+                "model",
+                format!("its fit is not one of method {}", self.method.name()),
+            )
+            .into());
+        }
+        if let FittedMethod::ScoreThreshold { column, .. } = &self.fitted
+            && self.encoder.feature_names() != [column.as_str()]
+        {
+            return Err(fairkit_core::Error::inconsistent(
+                "model",
+                format!("its thresholds read column '{column}' but its encoder does not"),
+            )
+            .into());
+        }
+        self.fitted.validate(self.encoder.feature_names().len())
     }
 
     /// Writes the model atomically.
@@ -138,12 +172,17 @@ impl SavedModel {
     }
 
     /// Predicts the rows of a raw table (labels not needed), encoding it with the saved
-    /// encoder; randomized methods sample labels with `seed`.
+    /// encoder; randomized methods sample labels with `seed` (the same seed and rows give the
+    /// same labels as the run that saved the model). A categorical level unseen in training
+    /// encodes as zeros. A group unseen in training is an error for methods that use groups
+    /// at prediction, and is allowed for those that do not (the baseline, reweighing).
     ///
     /// # Errors
-    /// Missing columns, values the encoder cannot read, groups unseen in training.
+    /// Missing feature or sensitive columns, values the encoder cannot read, groups unseen in
+    /// training where the method uses them.
     pub fn predict(&self, table: &Table, seed: u64) -> Result<Predictions> {
-        let (x, groups) = self.encoder.transform_features(table)?;
+        let x = self.encoder.features(table)?;
+        let groups = self.encoder.open_groups(table)?;
         let expected = self.fitted.expected(x.view(), &groups)?;
         let score = self.fitted.score(x.view(), &groups)?;
         let predicted = self.fitted.labels(&expected, seed);

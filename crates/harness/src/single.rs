@@ -60,7 +60,16 @@ impl SingleRun {
         seed: u64,
         report: &ReportParams,
     ) -> Result<Self> {
-        let data = loaded.prepare(split, seed)?;
+        let spec = method.data_spec(&loaded.spec)?;
+        let data = if spec == loaded.spec {
+            loaded.prepare(split, seed)?
+        } else {
+            LoadedData {
+                spec,
+                ..loaded.clone()
+            }
+            .prepare(split, seed)?
+        };
         data.train.groups().require_two_groups()?;
         data.train.require_both_classes()?;
         let run = run(method, estimator, &data.train, &data.test, seed)?;
@@ -84,10 +93,14 @@ impl SingleRun {
     /// A plain-text report: the run, the predicted labels' report table, the expected headline
     /// of randomized methods, the fit time and the method's details.
     pub fn render_table(&self) -> String {
+        let scores = match self.method.score_column() {
+            Some(column) => format!("the scores of column '{column}'"),
+            None => self.estimator.to_string(),
+        };
         let mut out = format!(
             "{} with {} on {} (seed {}): {} training rows, {} test rows\n\n",
             self.method,
-            self.estimator,
+            scores,
             self.dataset,
             self.seed,
             self.data.train.n_rows(),
@@ -149,7 +162,14 @@ impl Serialize for SingleRun {
         map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method.name())?;
         map.serialize_entry("method_params", &self.method)?;
-        map.serialize_entry("estimator", &self.estimator)?;
+        // A method that thresholds a score column fits no estimator.
+        match self.method.score_column() {
+            Some(column) => {
+                map.serialize_entry("estimator", &None::<Estimator>)?;
+                map.serialize_entry("score_column", column)?;
+            }
+            None => map.serialize_entry("estimator", &self.estimator)?,
+        }
         map.serialize_entry("seed", &self.seed)?;
         map.serialize_entry("train_rows", &self.data.train.n_rows())?;
         map.serialize_entry("test_rows", &self.data.test.n_rows())?;

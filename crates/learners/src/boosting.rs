@@ -192,6 +192,51 @@ impl Boosting {
         self.booster.trees.len()
     }
 
+    /// Checks the ensemble (see [`Model::validate`]): a finite base score, no more
+    /// prediction trees than trees, no dedicated thread pool, and every tree non-empty with
+    /// children after their parent, split features below
+    /// [`n_features`](Classifier::n_features) and finite leaf weights.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`].
+    ///
+    /// [`Model::validate`]: crate::Model::validate
+    pub fn validate(&self) -> Result<()> {
+        let what = "boosted ensemble";
+        let bad = |reason: String| Error::from(CoreError::inconsistent(what, reason));
+        let b = &self.booster;
+        if !b.base_score.is_finite() {
+            return Err(bad(format!("the base score is {}", b.base_score)));
+        }
+        if b.prediction_iteration.is_some_and(|n| n > b.trees.len()) {
+            return Err(bad("it predicts with more trees than it has".into()));
+        }
+        if b.num_threads.is_some() {
+            return Err(bad("it asks for its own thread pool".into()));
+        }
+        for (t, tree) in b.trees.iter().enumerate() {
+            if tree.nodes.is_empty() {
+                return Err(bad(format!("tree {t} has no nodes")));
+            }
+            for (i, node) in tree.nodes.iter().enumerate() {
+                if !node.weight_value.is_finite() {
+                    return Err(bad(format!("node {i} of tree {t} has a non-finite weight")));
+                }
+                if !node.is_leaf {
+                    crate::check_split(
+                        what,
+                        i,
+                        &[node.left_child, node.right_child, node.missing_node],
+                        node.split_feature,
+                        self.n_features,
+                        tree.nodes.len(),
+                    )?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The log-odds of label `true`.
     pub fn decision_function(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
         let columns = column_major(x);
@@ -286,6 +331,46 @@ impl Learner for BoostingParams {
 mod tests {
     use super::*;
     use crate::testutil::logistic_data;
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_broken_trees() {
+        let (x, y) = logistic_data(53, 200, 3);
+        let fitted = Boosting::params()
+            .iterations(5)
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        fitted.validate().unwrap();
+        let json = serde_json::to_value(&fitted).unwrap();
+        for (pointer, value, needle) in [
+            (
+                "/booster/trees/1/nodes/0/left_child",
+                0.into(),
+                "node 0 has child 0",
+            ),
+            (
+                "/booster/trees/2/nodes/0/split_feature",
+                3.into(),
+                "feature 3 of 3",
+            ),
+            (
+                "/booster/trees/0/nodes",
+                serde_json::json!([]),
+                "tree 0 has no nodes",
+            ),
+            (
+                "/booster/prediction_iteration",
+                6.into(),
+                "more trees than it has",
+            ),
+            ("/booster/num_threads", 2.into(), "thread pool"),
+        ] {
+            let mut broken = json.clone();
+            *broken.pointer_mut(pointer).unwrap() = value;
+            let b: Boosting = serde_json::from_value(broken).unwrap();
+            let err = b.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{pointer}: {err}");
+        }
+    }
 
     #[test]
     fn autotraits() {

@@ -93,6 +93,20 @@ pub enum Model {
 }
 
 impl Model {
+    /// Checks that a deserialized model is consistent, so that predicting with it cannot
+    /// panic: finite logistic coefficients; tree nodes whose children come after them (no
+    /// cycles) and split on existing features; leaf rates in `[0, 1]`.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> crate::Result<()> {
+        match self {
+            Model::Logistic(m) => m.validate(),
+            Model::Tree(m) => m.validate(),
+            Model::Boosting(m) => m.validate(),
+        }
+    }
+
     fn classifier(&self) -> &dyn Classifier {
         match self {
             Model::Logistic(m) => m,
@@ -244,6 +258,7 @@ mod tests {
             let model = estimator.fit(x.view(), y.view(), None).unwrap();
             let json = serde_json::to_string(&model).unwrap();
             let loaded: Model = serde_json::from_str(&json).unwrap();
+            loaded.validate().unwrap();
             assert_eq!(loaded.score(x.view()), model.score(x.view()), "{name}");
             assert_eq!(loaded.predict(x.view()), model.predict(x.view()), "{name}");
             assert_eq!(loaded.n_features(), 3);

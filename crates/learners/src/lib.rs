@@ -40,3 +40,30 @@ pub use estimator::{Estimator, Model};
 pub use linfa_logistic::LinfaLogistic;
 pub use logistic::{Logistic, LogisticParams, LogisticSolver, LogisticValidParams};
 pub use tree::{Node, SplitQuality, Tree, TreeParams, TreeValidParams};
+
+/// Checks a split node `i` of a tree of `len` nodes stored parent first: its children come
+/// after it (so routing a row always ends) and its feature exists.
+fn check_split(
+    what: &str,
+    i: usize,
+    children: &[usize],
+    feature: usize,
+    n_features: usize,
+    len: usize,
+) -> Result<()> {
+    if let Some(c) = children.iter().find(|&&c| c <= i || c >= len) {
+        return Err(fairkit_core::Error::inconsistent(
+            what,
+            format!("node {i} has child {c}; children must come after it among {len} nodes"),
+        )
+        .into());
+    }
+    if feature >= n_features {
+        return Err(fairkit_core::Error::inconsistent(
+            what,
+            format!("node {i} splits on feature {feature} of {n_features}"),
+        )
+        .into());
+    }
+    Ok(())
+}

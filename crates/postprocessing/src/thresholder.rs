@@ -415,6 +415,55 @@ impl InterpolatedThresholder {
         lines
     }
 
+    /// Checks that a deserialized thresholder is consistent (what fitting guarantees): valid
+    /// parameters, fitted groups in ascending code order that name groups of the schema, and
+    /// rules whose probabilities lie in `[0, 1]` (the two rules' summing to 1) and whose
+    /// thresholds are numbers.
+    ///
+    /// # Errors
+    /// The parameters' error, or [`fairkit_core::Error::Inconsistent`] naming what does not
+    /// fit.
+    pub fn validate(&self) -> Result<()> {
+        crate::ThresholdOptimizerParams(self.params.clone()).check_ref()?;
+        let bad = |reason: String| {
+            crate::ThresholdOptimizerError::from(Error::inconsistent("threshold optimizer", reason))
+        };
+        let n = self.schema.n_groups();
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.code as usize >= n || (i > 0 && self.groups[i - 1].code >= g.code) {
+                return Err(bad(format!(
+                    "group codes must ascend below {n}; found code {} at position {i}",
+                    g.code
+                )));
+            }
+            if g.group != self.schema.describe(g.code) {
+                return Err(bad(format!(
+                    "group {} has code {} of {}",
+                    g.group,
+                    g.code,
+                    self.schema.describe(g.code)
+                )));
+            }
+        }
+        let unit = |p: f64| (0.0..=1.0).contains(&p);
+        let rules = self.groups.iter().map(|g| (g.group.as_str(), &g.rule));
+        for (group, r) in rules.chain(self.overall.iter().map(|r| ("(overall)", r))) {
+            let mix = r
+                .ignore
+                .is_none_or(|m| unit(m.p_ignore) && unit(m.prediction_constant));
+            if !(unit(r.p0) && unit(r.p1) && (r.p0 + r.p1 - 1.0).abs() <= 1e-9 && mix)
+                || r.operation0.threshold.is_nan()
+                || r.operation1.threshold.is_nan()
+            {
+                return Err(bad(format!(
+                    "the rule of {group} has probabilities outside [0, 1], not summing to 1, \
+                     or a NaN threshold"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn fitted(&self, code: u32) -> Option<&FittedGroup> {
         self.groups
             .binary_search_by_key(&code, |g| g.code)
@@ -574,6 +623,35 @@ pub(crate) fn model_scores<C: Classifier + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_inconsistent_rules() {
+        let groups = Groups::from_labels("g", &["a", "a", "a", "b", "b", "b"]).unwrap();
+        let scores = [0.1, 0.5, 0.9, 0.2, 0.6, 0.8];
+        let labels = [false, true, true, false, false, true];
+        let fitted = crate::ThresholdOptimizerParams::new()
+            .fit_scores(&scores, &labels, &groups, None)
+            .unwrap();
+        fitted.validate().unwrap();
+        let refused = |edit: fn(&mut InterpolatedThresholder), needle: &str| {
+            let mut t = fitted.clone();
+            edit(&mut t);
+            let err = t.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        refused(|t| t.groups[0].rule.p0 = -0.5, "the rule of g=a");
+        refused(
+            |t| t.groups[1].rule.operation1.threshold = f64::NAN,
+            "NaN threshold",
+        );
+        refused(|t| t.groups.swap(0, 1), "group codes must ascend");
+        refused(|t| t.groups[1].code = 5, "group codes must ascend below 2");
+        refused(
+            |t| t.groups[0].group = "g=b".into(),
+            "group g=b has code 0 of g=a",
+        );
+        refused(|t| t.params.grid_size = 0, "invalid grid_size 0");
+    }
 
     fn op(operator: Operator, threshold: f64) -> ThresholdOperation {
         ThresholdOperation {

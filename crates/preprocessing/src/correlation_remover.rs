@@ -182,6 +182,34 @@ impl CorrelationRemover {
     }
 }
 
+impl CorrelationRemover {
+    /// Checks that a deserialized filter is consistent, so that
+    /// [`transform_features`](FeatureTransform::transform_features) cannot panic: `alpha` in
+    /// `[0, 1]`, one share in `[0, 1]` and one row of finite coefficients per group of the
+    /// schema.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        check_unit("alpha", self.alpha)?;
+        let n = self.schema.n_groups();
+        let reason = if self.shares.len() != n || self.coefficients.nrows() != n {
+            format!(
+                "{} shares and {} coefficient rows for {n} groups",
+                self.shares.len(),
+                self.coefficients.nrows()
+            )
+        } else if !self.shares.iter().all(|s| (0.0..=1.0).contains(s)) {
+            "a group share is outside [0, 1]".into()
+        } else if !self.coefficients.iter().all(|c| c.is_finite()) {
+            "a coefficient is not finite".into()
+        } else {
+            return Ok(());
+        };
+        Err(fairkit_core::Error::inconsistent("correlation remover", reason).into())
+    }
+}
+
 impl FeatureTransform for CorrelationRemover {
     /// Filters a feature matrix whose rows belong to `groups`: row `i` of group `g` becomes
     /// `x_i − α·β_g`.
@@ -195,5 +223,38 @@ impl FeatureTransform for CorrelationRemover {
             row.scaled_add(-self.alpha, &self.coefficients.row(c as usize));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fairkit_core::Groups;
+    use ndarray::array;
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_inconsistent_tables() {
+        let g = Groups::from_labels("g", &["a", "a", "b", "b"]).unwrap();
+        let x = array![[1.0, 2.0], [3.0, 1.0], [5.0, 0.0], [7.0, 4.0]];
+        let data = FairDataset::new(x, vec![true, false, true, false], g).unwrap();
+        let fitted = CorrelationRemover::params().fit(&data).unwrap();
+        fitted.validate().unwrap();
+        let refused = |edit: fn(&mut CorrelationRemover), needle: &str| {
+            let mut r = fitted.clone();
+            edit(&mut r);
+            let err = r.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        refused(
+            |r| r.shares.truncate(1),
+            "1 shares and 2 coefficient rows for 2 groups",
+        );
+        refused(
+            |r| r.coefficients = Array2::zeros((3, 2)),
+            "2 shares and 3 coefficient rows",
+        );
+        refused(|r| r.shares[0] = 1.5, "share is outside [0, 1]");
+        refused(|r| r.coefficients[[1, 1]] = f64::INFINITY, "not finite");
+        refused(|r| r.alpha = -0.1, "alpha");
     }
 }

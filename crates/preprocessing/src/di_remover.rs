@@ -268,6 +268,65 @@ impl DisparateImpactRemover {
     }
 }
 
+impl DisparateImpactRemover {
+    /// Checks that a deserialized repair is consistent, so that
+    /// [`transform_features`](FeatureTransform::transform_features) cannot panic: a repair
+    /// level in `[0, 1]`, one stratum entry per group of the schema, and for every feature
+    /// sorted distinct finite training values and, per stratum, a non-empty sorted quantile
+    /// table whose ranks and targets point into those values (each rank at its own value).
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |reason: String| {
+            PreprocessingError::from(Error::inconsistent("disparate-impact remover", reason))
+        };
+        check_unit("repair_level", self.repair_level)?;
+        if self.stratum_of.len() != self.schema.n_groups() {
+            return Err(bad(format!(
+                "{} stratum entries for {} groups",
+                self.stratum_of.len(),
+                self.schema.n_groups()
+            )));
+        }
+        let n_strata = self.n_strata();
+        if self.stratum_of.iter().flatten().any(|&s| s >= n_strata) {
+            return Err(bad(format!(
+                "a group's stratum is not one of the {n_strata}"
+            )));
+        }
+        let sorted = |v: &[f64]| v.iter().all(|x| x.is_finite()) && v.is_sorted_by(|a, b| a < b);
+        for (j, f) in self.features.iter().enumerate() {
+            if f.strata.len() != n_strata || !sorted(&f.values) {
+                return Err(bad(format!(
+                    "feature {j} has {} strata (expected {n_strata}) or unsorted values",
+                    f.strata.len()
+                )));
+            }
+            for (s, t) in f.strata.iter().enumerate() {
+                let points_in = |ranks: &[usize]| {
+                    ranks.len() == t.distinct.len() && ranks.iter().all(|&r| r < f.values.len())
+                };
+                let consistent = !t.distinct.is_empty()
+                    && sorted(&t.distinct)
+                    && points_in(&t.position)
+                    && points_in(&t.target)
+                    && t.position
+                        .iter()
+                        .zip(&t.distinct)
+                        .all(|(&p, &v)| f.values[p] == v);
+                if !consistent {
+                    return Err(bad(format!(
+                        "the quantile table of stratum {s} of feature {j} does not match the \
+                         feature's values"
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
 impl FeatureTransform for DisparateImpactRemover {
     /// Repairs a feature matrix whose rows belong to `groups`.
     fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
@@ -512,6 +571,39 @@ fn percentile_linear(sorted: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn validate_accepts_a_fit_and_refuses_inconsistent_tables() {
+        let g = Groups::from_labels("g", &["a", "a", "a", "b", "b", "b"]).unwrap();
+        let x = Array2::from_shape_fn((6, 2), |(i, j)| (i * (j + 1)) as f64);
+        let data = FairDataset::new(x, vec![true, false, true, false, true, false], g).unwrap();
+        let fitted = DisparateImpactRemover::params().fit(&data).unwrap();
+        fitted.validate().unwrap();
+        let refused = |edit: fn(&mut DisparateImpactRemover), needle: &str| {
+            let mut r = fitted.clone();
+            edit(&mut r);
+            let err = r.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        let table = "the quantile table of stratum";
+        refused(|r| r.features[1].strata[0].position[0] = 99, table);
+        refused(|r| r.features[1].strata[1].target.truncate(1), table);
+        refused(|r| r.features[0].strata[1].distinct.clear(), table);
+        refused(|r| r.features[0].strata[0].distinct.reverse(), table);
+        // A rank that points at another value.
+        refused(|r| r.features[0].strata[0].position[0] = 1, table);
+        refused(|r| r.features[1].values.reverse(), "unsorted values");
+        refused(
+            |r| r.features[1].strata.truncate(1),
+            "1 strata (expected 2)",
+        );
+        refused(
+            |r| r.stratum_of.push(None),
+            "3 stratum entries for 2 groups",
+        );
+        refused(|r| r.stratum_of[1] = Some(7), "not one of the 2");
+        refused(|r| r.repair_level = f64::NAN, "repair_level");
+    }
 
     #[test]
     fn percentiles_match_numpy() {

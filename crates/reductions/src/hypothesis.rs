@@ -173,6 +173,30 @@ impl TrainedGroups {
     }
 }
 
+/// Checks that every learned hypothesis of a deserialized reduction has the reduction's
+/// feature count (so that predicting with it cannot panic).
+pub(crate) fn check_hypotheses<M: Classifier>(
+    what: &str,
+    predictors: &[Hypothesis<M>],
+    n_features: usize,
+) -> Result<()> {
+    match predictors
+        .iter()
+        .filter_map(Hypothesis::model)
+        .find(|m| m.n_features() != n_features)
+    {
+        Some(m) => Err(Error::inconsistent(
+            what,
+            format!(
+                "a predictor has {} features, the reduction {n_features}",
+                m.n_features()
+            ),
+        )
+        .into()),
+        None => Ok(()),
+    }
+}
+
 /// Errors unless `x` has the training width.
 pub(crate) fn check_features(expected: usize, x: ArrayView2<'_, f64>) -> Result<()> {
     if x.ncols() == expected {

@@ -80,6 +80,28 @@ impl Logistic {
         self.converged
     }
 
+    /// Checks that the coefficients and intercept are finite (see [`Model::validate`]).
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`].
+    ///
+    /// [`Model::validate`]: crate::Model::validate
+    pub fn validate(&self) -> crate::Result<()> {
+        if let Some(c) = self
+            .coefficients
+            .iter()
+            .chain([&self.intercept])
+            .find(|c| !c.is_finite())
+        {
+            return Err(fairkit_core::Error::inconsistent(
+                "logistic regression",
+                format!("a coefficient is {c}"),
+            )
+            .into());
+        }
+        Ok(())
+    }
+
     /// The linear predictor `x . coefficients + intercept` (log-odds of label `true`).
     ///
     /// # Panics

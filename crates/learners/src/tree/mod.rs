@@ -82,6 +82,44 @@ impl Tree {
             .count()
     }
 
+    /// Checks the node list (see [`Model::validate`]): at least one node, children after
+    /// their parent, split features below [`n_features`](Classifier::n_features), leaf rates
+    /// in `[0, 1]`.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`].
+    ///
+    /// [`Model::validate`]: crate::Model::validate
+    pub fn validate(&self) -> crate::Result<()> {
+        let bad = |reason: String| fairkit_core::Error::inconsistent("decision tree", reason);
+        if self.nodes.is_empty() {
+            return Err(bad("it has no nodes".into()).into());
+        }
+        for (i, node) in self.nodes.iter().enumerate() {
+            match *node {
+                Node::Split {
+                    feature,
+                    left,
+                    right,
+                    ..
+                } => crate::check_split(
+                    "decision tree",
+                    i,
+                    &[left, right],
+                    feature,
+                    self.n_features,
+                    self.nodes.len(),
+                )?,
+                Node::Leaf { positive_rate, .. } => {
+                    if !(0.0..=1.0).contains(&positive_rate) {
+                        return Err(bad(format!("leaf {i} has rate {positive_rate}")).into());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Depth of the deepest leaf (0 for a single leaf).
     pub fn depth(&self) -> usize {
         fn depth(nodes: &[Node], i: usize) -> usize {
@@ -207,6 +245,47 @@ mod tests {
     use fairkit_core::rng;
     use linfa::traits::Predict;
     use ndarray::{Array2, Axis, array};
+
+    #[test]
+    fn validate_refuses_cycles_missing_features_and_bad_rates() {
+        let leaf = |positive_rate| Node::Leaf {
+            prediction: true,
+            positive_rate,
+            weight: 1.0,
+        };
+        let split = |feature, left, right| Node::Split {
+            feature,
+            threshold: 0.5,
+            left,
+            right,
+        };
+        let tree = |nodes| Tree {
+            nodes,
+            n_features: 2,
+        };
+        tree(vec![split(1, 1, 2), leaf(0.0), leaf(1.0)])
+            .validate()
+            .unwrap();
+        for (t, needle) in [
+            (tree(vec![]), "no nodes"),
+            (
+                tree(vec![split(0, 0, 2), leaf(0.0), leaf(1.0)]),
+                "node 0 has child 0",
+            ),
+            (tree(vec![split(0, 1, 3), leaf(0.0), leaf(1.0)]), "child 3"),
+            (
+                tree(vec![split(2, 1, 2), leaf(0.0), leaf(1.0)]),
+                "feature 2 of 2",
+            ),
+            (
+                tree(vec![split(0, 1, 2), leaf(0.0), leaf(1.5)]),
+                "leaf 2 has rate 1.5",
+            ),
+        ] {
+            let err = t.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{err}");
+        }
+    }
 
     #[test]
     fn autotraits() {

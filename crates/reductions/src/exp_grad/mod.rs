@@ -12,7 +12,7 @@ use fairkit_core::{Classifier, Groups, Learner, rng};
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{Hypothesis, TrainedGroups, check_features};
+use crate::hypothesis::{Hypothesis, TrainedGroups, check_features, check_hypotheses};
 use crate::{Moment, Result};
 
 /// A fitted ExponentiatedGradient: a mixture of the hypotheses found, with the fitting history.
@@ -187,6 +187,36 @@ impl<M> ExponentiatedGradient<M> {
 }
 
 impl<M: Classifier> ExponentiatedGradient<M> {
+    /// Number of features it was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Checks that a deserialized mixture is consistent, so that predicting cannot panic: one
+    /// finite non-negative weight per predictor, and every learned predictor fitted on
+    /// [`n_features`](Self::n_features) features. The predictors' own models are for the
+    /// caller to check.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        let what = "exponentiated gradient mixture";
+        if self.weights.len() != self.predictors.len()
+            || !self.weights.iter().all(|w| w.is_finite() && *w >= 0.0)
+        {
+            return Err(fairkit_core::Error::inconsistent(
+                what,
+                format!(
+                    "{} predictors need as many finite non-negative weights, got {:?}",
+                    self.predictors.len(),
+                    self.weights
+                ),
+            )
+            .into());
+        }
+        check_hypotheses(what, &self.predictors, self.n_features)
+    }
+
     /// The expected positive probability `p(x) = Σ_h Q_h·h(x)`, clamped to `[0, 1]`.
     /// Predictors with zero weight are not evaluated.
     ///

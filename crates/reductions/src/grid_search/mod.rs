@@ -12,7 +12,9 @@ use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{Hypothesis, TrainedGroups, check_features, fit_best_response};
+use crate::hypothesis::{
+    Hypothesis, TrainedGroups, check_features, check_hypotheses, fit_best_response,
+};
 use crate::moments::{LoadedMoment, Moment};
 use crate::{ErrorRate, Result};
 
@@ -337,6 +339,33 @@ impl<M> GridSearch<M> {
 }
 
 impl<M: Classifier> GridSearch<M> {
+    /// Number of features it was fitted on.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Checks that a deserialized grid is consistent, so that predicting cannot panic: the
+    /// selected index is a predictor, and every learned predictor was fitted on
+    /// [`n_features`](Self::n_features) features. The predictors' own models are for the
+    /// caller to check.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> Result<()> {
+        if self.best_idx >= self.predictors.len() {
+            return Err(Error::inconsistent(
+                "grid search",
+                format!(
+                    "the selected predictor {} is not one of the {}",
+                    self.best_idx,
+                    self.predictors.len()
+                ),
+            )
+            .into());
+        }
+        check_hypotheses("grid search", &self.predictors, self.n_features)
+    }
+
     /// The selected predictor's labels (deterministic).
     ///
     /// # Errors

@@ -70,6 +70,7 @@ pub enum Utility {
 
 /// The one bound of a parity constraint (SPEC 2.3.4). The type makes giving both impossible.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// Each group's conditional mean stays within `ε` of the event-wide mean: `c = ε ≥ 0`.
     Difference(f64),

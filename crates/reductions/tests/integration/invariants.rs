@@ -348,3 +348,72 @@ fn one_feature_cache_serves_every_fit_of_a_reduction() {
     assert_eq!(counter.fills.into_inner(), 1);
     assert!(counter.fits.into_inner() > 1);
 }
+
+/// A fit read back from JSON validates; edited in one place, it is refused.
+#[test]
+fn validate_refuses_inconsistent_fits_read_back() {
+    use serde_json::{Value, json};
+    fn refused<T: serde::de::DeserializeOwned>(
+        fit: &Value,
+        pointer: &str,
+        value: Value,
+        validate: fn(&T) -> fairkit_reductions::Result<()>,
+        needle: &str,
+    ) {
+        let mut broken = fit.clone();
+        *broken.pointer_mut(pointer).unwrap() = value;
+        let read: T = serde_json::from_value(broken).unwrap();
+        let err = validate(&read).unwrap_err().to_string();
+        assert!(err.contains(needle), "{pointer}: {err}");
+    }
+    let data = o9();
+    let eg = ExponentiatedGradient::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    eg.validate().unwrap();
+    let json = serde_json::to_value(&eg).unwrap();
+    let n = eg.predictors().len();
+    type Eg = ExponentiatedGradient<crate::common::CellTable>;
+    refused::<Eg>(
+        &json,
+        "/weights",
+        json!(vec![0.5; n + 1]),
+        Eg::validate,
+        "non-negative weights",
+    );
+    refused::<Eg>(
+        &json,
+        "/weights/0",
+        json!(-0.1),
+        Eg::validate,
+        "non-negative weights",
+    );
+    refused::<Eg>(
+        &json,
+        "/n_features",
+        json!(2),
+        Eg::validate,
+        "a predictor has 1 features, the reduction 2",
+    );
+
+    let gs = GridSearch::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    gs.validate().unwrap();
+    let json = serde_json::to_value(&gs).unwrap();
+    type Gs = GridSearch<crate::common::CellTable>;
+    refused::<Gs>(
+        &json,
+        "/best_idx",
+        json!(10),
+        Gs::validate,
+        "the selected predictor 10 is not one of the 10",
+    );
+    refused::<Gs>(
+        &json,
+        "/n_features",
+        json!(3),
+        Gs::validate,
+        "the reduction 3",
+    );
+}

@@ -1,0 +1,374 @@
+//! `fairkit assess`: the group fairness report of a classifier's predictions in a CSV file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use fairkit_metrics::consistency::consistency;
+use fairkit_metrics::inequality::InequalityIndices;
+use fairkit_metrics::{
+    Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, Metric, Num, ReportInput,
+    ZeroDivision,
+};
+use serde::Serialize;
+
+use crate::columns::{self, Features, PredictionArgs};
+use crate::common::emit;
+
+/// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
+///
+/// Reads a CSV file holding, for each row, the true label (--label), the predicted label
+/// (--pred, in the same value set as the label: `1`/`0`, or e.g. `>50K`/`<=50K`) and the
+/// sensitive attribute(s) (--sensitive). Reports, overall and per group (several sensitive
+/// columns: every combination, empty ones included), the count, selection rate, TPR, FPR, FNR,
+/// TNR, PPV, NPV, accuracy and balanced accuracy; the named disparities (demographic parity,
+/// equalized odds, equal opportunity, predictive parity, error rate; differences and ratios) and
+/// the four-fifths rule; and the inequality indices of the individual benefits
+/// b = 1 + pred - label (generalized entropy index with alpha 2, Theil index, coefficient of
+/// variation, each also between groups). In the table, disparities past the usual thresholds
+/// (difference > 0.1, ratio < 0.8) are marked `!`. Undefined values are `null` in JSON, empty in
+/// CSV and `-` in the table; groups where a rate is undefined carry a warning (e.g.
+/// `no_positives`).
+///
+/// With --consistency K the report adds individual fairness: AIF360's consistency, one minus the
+/// mean absolute difference between each row's prediction and the mean prediction of its K
+/// nearest rows (itself included) in Euclidean distance over the feature columns. Features are
+/// encoded as for training: numeric columns standardized to mean 0 and
+/// population standard deviation 1 over this file (unless --no-standardize), text columns
+/// one-hot encoded with sorted levels. The search is exact and costs O(rows² × features).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    input: PredictionArgs,
+    /// Control feature column(s), comma-separated: aggregates and disparities are also reported
+    /// within each control level.
+    #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
+    control: Vec<String>,
+    /// Bootstrap confidence intervals from N resamples of the rows.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    bootstrap: Option<u64>,
+    /// Quantiles of the bootstrap intervals, comma-separated, each strictly inside (0, 1).
+    #[arg(
+        long,
+        value_name = "Q,Q",
+        value_delimiter = ',',
+        default_value = "0.025,0.975",
+        value_parser = quantile
+    )]
+    quantiles: Vec<f64>,
+    /// Seed of the bootstrap resampling (same seed, same intervals).
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    seed: u64,
+    /// How differences and ratios compare groups: between groups (max - min, min / max) or each
+    /// group to the overall value.
+    #[arg(long, value_enum, default_value_t = Method::BetweenGroups)]
+    method: Method,
+    /// How equalized odds combines its TPR and FPR parts: the worse one, or their mean.
+    #[arg(long, value_enum, default_value_t = EoAgg::WorstCase)]
+    eo_agg: EoAgg,
+    /// What a rate with a zero denominator becomes: 0 (fairlearn) or undefined (null; AIF360).
+    #[arg(long, value_enum, default_value_t = ZeroDiv::Zero)]
+    zero_division: ZeroDiv,
+    /// Groups with fewer rows are flagged `small` and make the four-fifths rule inconclusive.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    min_group_size: u64,
+    /// Add the consistency score with K nearest neighbours over the feature columns.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    consistency: Option<u64>,
+    /// Feature columns for --consistency, comma-separated (default: every column that is not
+    /// the label, prediction, sensitive or weights column).
+    #[arg(
+        long,
+        value_name = "COLS",
+        value_delimiter = ',',
+        requires = "consistency"
+    )]
+    features: Option<Vec<String>>,
+    /// Keep numeric features as they are for --consistency instead of standardizing them.
+    #[arg(long, requires = "consistency")]
+    no_standardize: bool,
+    /// Output format: a table for people, the stable JSON report, or CSV (one row per group and
+    /// `overall`, one column per metric; point values only, intervals are in the JSON).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Output file (written atomically); standard output without it.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+/// Output formats of `assess`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// A table for people.
+    Table,
+    /// The stable JSON report.
+    Json,
+    /// One row per group, one column per metric.
+    Csv,
+}
+
+/// `--method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Method {
+    /// max - min and min / max over groups.
+    #[value(name = "between_groups")]
+    BetweenGroups,
+    /// The largest gap to the overall value, the smallest ratio to it (folded to <= 1).
+    #[value(name = "to_overall")]
+    ToOverall,
+}
+
+/// `--eo-agg`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EoAgg {
+    /// The larger difference, the smaller ratio.
+    #[value(name = "worst_case")]
+    WorstCase,
+    /// The mean of the two parts.
+    Mean,
+}
+
+/// `--zero-division`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ZeroDiv {
+    /// 0, as fairlearn.
+    Zero,
+    /// Undefined (null), as AIF360's classic API.
+    Nan,
+}
+
+fn quantile(s: &str) -> std::result::Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(q) if q > 0.0 && q < 1.0 => Ok(q),
+        Ok(q) => Err(format!("{q} is not strictly inside (0, 1)")),
+        Err(e) => Err(format!("'{s}' is not a number: {e}")),
+    }
+}
+
+/// The consistency block of the JSON report.
+#[derive(Debug, Serialize)]
+struct Individual {
+    consistency: Num,
+    k: u64,
+    features: Vec<String>,
+    standardized: bool,
+}
+
+/// What was read, for the record.
+#[derive(Debug, Serialize)]
+struct InputJson<'a> {
+    file: String,
+    rows: usize,
+    label: &'a str,
+    prediction: &'a str,
+    positive_label: &'a str,
+    negative_label: &'a str,
+    sensitive: &'a [String],
+    weights: Option<&'a str>,
+}
+
+/// The JSON report: the grouped report's stable shape, then `inequality`, `individual` (with
+/// --consistency) and `input`.
+#[derive(Serialize)]
+struct AssessJson<'a> {
+    #[serde(flatten)]
+    report: &'a GroupedReport,
+    inequality: &'a InequalityIndices,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    individual: Option<&'a Individual>,
+    input: InputJson<'a>,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let input_args = &args.input;
+    let features = match (&args.consistency, &args.features) {
+        (None, _) => Features::None,
+        (Some(_), Some(list)) => Features::These(list),
+        (Some(_), None) => Features::Others,
+    };
+    let read = input_args.read(features, &args.control, !args.no_standardize)?;
+    let (table, encoded, y_pred) = (&read.table, &read.encoded, &read.pred);
+    let data = &encoded.data;
+    if args.consistency.is_some() && data.feature_names().is_empty() {
+        bail!(
+            "--consistency needs feature columns, and {} has none",
+            table.file()
+        );
+    }
+    let control = if args.control.is_empty() {
+        None
+    } else {
+        Some(columns::groups(table, &args.control)?)
+    };
+
+    let mut params = GroupedReport::params()
+        .method(match args.method {
+            Method::BetweenGroups => Aggregation::BetweenGroups,
+            Method::ToOverall => Aggregation::ToOverall,
+        })
+        .equalized_odds_agg(match args.eo_agg {
+            EoAgg::WorstCase => EqualizedOddsAgg::WorstCase,
+            EoAgg::Mean => EqualizedOddsAgg::Mean,
+        })
+        .zero_division(match args.zero_division {
+            ZeroDiv::Zero => ZeroDivision::Zero,
+            ZeroDiv::Nan => ZeroDivision::NaN,
+        })
+        .min_group_size(args.min_group_size);
+    if let Some(n) = args.bootstrap {
+        let n = usize::try_from(n).context("--bootstrap is too large")?;
+        params = params
+            .bootstrap(BootstrapParams::new(n, args.seed).with_quantiles(args.quantiles.clone()));
+    }
+    let mut input = ReportInput::new(data.labels(), y_pred, data.groups());
+    if let Some(w) = data.weights() {
+        input = input.weights(w);
+    }
+    if let Some(c) = &control {
+        input = input.control(c);
+    }
+    let report = params.compute(input)?;
+    let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
+    let individual = match args.consistency {
+        None => None,
+        Some(k) => {
+            let score =
+                consistency(data.features(), y_pred, k as usize).context("--consistency")?;
+            Some(Individual {
+                consistency: Num(score),
+                k,
+                features: data.feature_names().to_vec(),
+                standardized: !args.no_standardize,
+            })
+        }
+    };
+
+    let bytes = match args.format {
+        Format::Table => render_table(&report, &inequality, individual.as_ref()).into_bytes(),
+        Format::Json => {
+            let json = AssessJson {
+                report: &report,
+                inequality: &inequality,
+                individual: individual.as_ref(),
+                input: InputJson {
+                    file: table.file().to_string(),
+                    rows: table.n_rows(),
+                    label: &input_args.label,
+                    prediction: &input_args.pred,
+                    positive_label: encoded.encoder.positive_label(),
+                    negative_label: encoded.encoder.negative_label(),
+                    sensitive: &input_args.sensitive,
+                    weights: input_args.weights.as_deref(),
+                },
+            };
+            let mut bytes = serde_json::to_vec_pretty(&json)?;
+            bytes.push(b'\n');
+            bytes
+        }
+        Format::Csv => render_csv(&report)?,
+    };
+    emit(&bytes, args.out.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn num(v: f64) -> String {
+    if v.is_finite() {
+        format!("{v:.4}")
+    } else {
+        "-".into()
+    }
+}
+
+/// The report's table, then the inequality indices and consistency.
+fn render_table(
+    report: &GroupedReport,
+    ineq: &InequalityIndices,
+    individual: Option<&Individual>,
+) -> String {
+    let mut out = report.render_table();
+    out.push_str("\ninequality of benefits b = 1 + pred - label     overall  between groups\n");
+    let rows = [
+        (
+            "generalized entropy index (alpha 2)",
+            ineq.generalized_entropy_index,
+            ineq.between_group_generalized_entropy_index,
+        ),
+        (
+            "Theil index",
+            ineq.theil_index,
+            ineq.between_group_theil_index,
+        ),
+        (
+            "coefficient of variation",
+            ineq.coefficient_of_variation,
+            ineq.between_group_coefficient_of_variation,
+        ),
+    ];
+    for (name, overall, between) in rows {
+        out.push_str(&format!(
+            "  {name:<44} {:>8}  {:>14}\n",
+            num(overall),
+            num(between)
+        ));
+    }
+    if let Some(ind) = individual {
+        out.push_str(&format!(
+            "\nconsistency (k = {}, {} features{}) {}\n",
+            ind.k,
+            ind.features.len(),
+            if ind.standardized {
+                ", standardized"
+            } else {
+                ""
+            },
+            num(ind.consistency.0)
+        ));
+    }
+    out
+}
+
+/// One CSV row per group and `overall` (per control level with control features), one column
+/// per metric; undefined values are empty.
+fn render_csv(report: &GroupedReport) -> Result<Vec<u8>> {
+    let metrics = report.metrics();
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<&str> = Vec::new();
+    if report.control().is_some() {
+        header.push("control");
+    }
+    header.push("group");
+    header.extend(metrics.iter().map(|m| m.name()));
+    w.write_record(&header)?;
+    let cell = |v: f64| {
+        if v.is_finite() {
+            v.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let mut write_section = |control: Option<&str>, section: &fairkit_metrics::Section<f64>| {
+        let labels = report.labels().iter().map(String::as_str);
+        let rows = labels
+            .zip(section.by_group.iter())
+            .chain(std::iter::once(("overall", &section.overall)));
+        for (label, values) in rows {
+            let mut record: Vec<String> = control.iter().map(|c| c.to_string()).collect();
+            record.push(label.to_string());
+            record.extend(metrics.iter().map(|m: &Metric| cell(values[m.index()])));
+            w.write_record(&record)?;
+        }
+        Ok::<(), csv::Error>(())
+    };
+    match report.control() {
+        None => write_section(None, report.section())?,
+        Some(control) => {
+            write_section(Some(""), report.section())?;
+            for level in &control.levels {
+                write_section(Some(&level.label), &level.section)?;
+            }
+        }
+    }
+    Ok(w.into_inner().map_err(|e| e.into_error())?)
+}

@@ -1,0 +1,211 @@
+//! Feature repairs on their own: the disparate-impact remover and the correlation remover
+//! fitted on a table and applied to tables, for `fairkit transform`.
+//!
+//! The output of a repair is a table of the *encoded* features (named as the [`Encoder`] names
+//! them: `col` for numbers, `col=level` for one-hot columns) with repaired values, followed by
+//! the sensitive columns, the weights column and the label column as they were. Read back with
+//! the same label and sensitive columns and without standardization, it is exactly the data the
+//! methods `di-remover` and `correlation-remover` fit their estimator on.
+
+use fairkit_core::{Error, FairDataset, Groups};
+use fairkit_data::{DatasetSpec, Encoder, Table};
+use fairkit_preprocessing::{
+    CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Strata,
+};
+use ndarray::{Array2, ArrayView2};
+
+use crate::method::MethodSpec;
+use crate::{HarnessError, Result};
+
+/// A fitted feature repair.
+#[derive(Debug, Clone)]
+pub enum FittedRepair {
+    /// The disparate-impact remover.
+    DiRemover(DisparateImpactRemover),
+    /// The correlation remover.
+    CorrelationRemover(CorrelationRemover),
+}
+
+impl FittedRepair {
+    /// Fits the repair of a `di-remover` or `correlation-remover` method on `train`.
+    ///
+    /// # Errors
+    /// Another method, invalid parameters (a repair level or alpha outside `[0, 1]`), and every
+    /// fit error of the repair.
+    pub fn fit(method: &MethodSpec, train: &FairDataset) -> Result<Self> {
+        match method {
+            MethodSpec::DiRemover {
+                repair_level,
+                aif360_binning,
+            } => {
+                let strata = if *aif360_binning {
+                    Strata::Aif360Binning
+                } else {
+                    Strata::Groups
+                };
+                DisparateImpactRemover::params()
+                    .repair_level(*repair_level)
+                    .strata(strata)
+                    .fit(train)
+                    .map(FittedRepair::DiRemover)
+                    .map_err(HarnessError::method)
+            }
+            MethodSpec::CorrelationRemover { alpha } => CorrelationRemover::params()
+                .alpha(*alpha)
+                .fit(train)
+                .map(FittedRepair::CorrelationRemover)
+                .map_err(HarnessError::method),
+            other => Err(Error::invalid(
+                "method",
+                other.name(),
+                "is not a feature repair: expected di-remover or correlation-remover",
+            )
+            .into()),
+        }
+    }
+
+    /// Repairs the features of rows that belong to `groups`.
+    ///
+    /// # Errors
+    /// A feature count other than the fitted one, or a group without rows at fit time.
+    pub fn transform_features(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> Result<Array2<f64>> {
+        match self {
+            FittedRepair::DiRemover(r) => r.transform_features(x, groups),
+            FittedRepair::CorrelationRemover(r) => r.transform_features(x, groups),
+        }
+        .map_err(HarnessError::method)
+    }
+
+    /// `data` with repaired features.
+    ///
+    /// # Errors
+    /// As [`transform_features`](Self::transform_features).
+    pub fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
+        let x = self.transform_features(data.features(), data.groups())?;
+        Ok(data.with_features(x)?)
+    }
+}
+
+/// A repair fitted on a training table, with the encoding of that table.
+#[derive(Debug, Clone)]
+pub struct TableRepair {
+    /// How raw rows become features and groups (fitted on the training table).
+    pub encoder: Encoder,
+    /// The repair.
+    pub repair: FittedRepair,
+}
+
+impl TableRepair {
+    /// Encodes `train` with `spec` and fits the repair of `method` on it.
+    ///
+    /// # Errors
+    /// Every encoding error of `fairkit-data`, fewer than two groups, and as
+    /// [`FittedRepair::fit`].
+    pub fn fit(method: &MethodSpec, spec: &DatasetSpec, train: &Table) -> Result<Self> {
+        let encoder = Encoder::fit(spec, train, &[])?;
+        let data = encoder.transform(train)?;
+        data.groups().require_two_groups()?;
+        let repair = FittedRepair::fit(method, &data)?;
+        Ok(Self { encoder, repair })
+    }
+
+    /// Repairs the rows of `table` (the training table or another one with the same feature
+    /// and sensitive columns; its label and weights columns are copied when present).
+    ///
+    /// The result holds the encoded, repaired features (numbers in Rust's shortest round-trip
+    /// form), then the sensitive columns, the weights column and the label column.
+    ///
+    /// # Errors
+    /// Missing feature or sensitive columns, values the encoder cannot read, a group without
+    /// training rows, and an encoded feature name that clashes with a copied column.
+    pub fn apply(&self, table: &Table) -> Result<Table> {
+        let x = self.encoder.features(table)?;
+        let groups = self.encoder.open_groups(table)?;
+        let repaired = self.repair.transform_features(x.view(), &groups)?;
+        let spec = self.encoder.spec();
+        let mut header: Vec<String> = self.encoder.feature_names().to_vec();
+        let mut columns: Vec<Vec<String>> = repaired
+            .columns()
+            .into_iter()
+            .map(|c| c.iter().map(f64::to_string).collect())
+            .collect();
+        let copied = spec
+            .sensitive
+            .iter()
+            .map(|s| (s, true))
+            .chain(spec.weights.iter().map(|w| (w, false)))
+            .chain([(&spec.label, false)]);
+        for (name, required) in copied {
+            if required || table.column_index(name).is_some() {
+                header.push(name.clone());
+                columns.push(table.column(name)?.iter().map(str::to_string).collect());
+            }
+        }
+        Ok(Table::from_columns(table.file(), header, &columns)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(text: &str) -> Table {
+        Table::from_csv(text.as_bytes(), "t.csv").unwrap()
+    }
+
+    const TRAIN: &str = "x,c,g,y\n1,u,a,1\n2,v,a,0\n3,u,a,1\n5,u,b,0\n7,v,b,1\n9,v,b,0\n";
+
+    #[test]
+    fn level_zero_keeps_the_encoded_features() {
+        let spec = DatasetSpec {
+            standardize: false,
+            ..DatasetSpec::new("y", ["g"])
+        };
+        let method = MethodSpec::DiRemover {
+            repair_level: 0.0,
+            aif360_binning: false,
+        };
+        let fitted = TableRepair::fit(&method, &spec, &table(TRAIN)).unwrap();
+        let out = fitted.apply(&table(TRAIN)).unwrap();
+        assert_eq!(out.header(), ["x", "c=u", "c=v", "g", "y"]);
+        let col = |name: &str| out.column(name).unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(col("x"), ["1", "2", "3", "5", "7", "9"]);
+        assert_eq!(col("c=u"), ["1", "0", "1", "1", "0", "0"]);
+        assert_eq!(col("g"), ["a", "a", "a", "b", "b", "b"]);
+        // Without a label column the rest is the same.
+        let out = fitted.apply(&table("x,c,g\n4,w,b\n")).unwrap();
+        assert_eq!(out.header(), ["x", "c=u", "c=v", "g"]);
+        assert_eq!(out.column("c=u").unwrap().get(0), "0");
+    }
+
+    #[test]
+    fn full_repair_equalizes_the_groups_distributions() {
+        let spec = DatasetSpec {
+            standardize: false,
+            features: Some(vec!["x".into()]),
+            ..DatasetSpec::new("y", ["g"])
+        };
+        let method: MethodSpec = "di-remover".parse().unwrap();
+        let fitted = TableRepair::fit(&method, &spec, &table(TRAIN)).unwrap();
+        let out = fitted.apply(&table(TRAIN)).unwrap();
+        let x: Vec<&str> = out.column("x").unwrap().iter().collect();
+        // Rank k of group a and rank k of group b get the same value.
+        assert_eq!(x[..3], x[3..]);
+        let err = fitted.apply(&table("x,g\n1,z\n")).unwrap_err();
+        assert!(err.to_string().contains("g=z"), "{err}");
+    }
+
+    #[test]
+    fn other_methods_are_not_repairs() {
+        let data = Encoder::fit(&DatasetSpec::new("y", ["g"]), &table(TRAIN), &[])
+            .unwrap()
+            .transform(&table(TRAIN))
+            .unwrap();
+        let err = FittedRepair::fit(&MethodSpec::Baseline, &data).unwrap_err();
+        assert!(err.to_string().contains("not a feature repair"));
+    }
+}
