@@ -195,7 +195,7 @@ impl Objective<'_> {
     }
 
     /// The internal parameters of `coefficients` and `intercept`.
-    fn to_internal(&self, coefficients: &[f64], intercept: f64) -> Vec<f64> {
+    fn internal(&self, coefficients: &[f64], intercept: f64) -> Vec<f64> {
         let intercept = self.fit_intercept.then_some(intercept);
         let columns = self.rows.dense_columns.iter();
         let columns = columns.chain(&self.rows.sparse_columns);
@@ -206,7 +206,7 @@ impl Objective<'_> {
     }
 
     /// The coefficients and intercept of internal parameters `theta`.
-    fn from_internal(&self, theta: &[f64]) -> (Vec<f64>, f64) {
+    fn coefficients_of(&self, theta: &[f64]) -> (Vec<f64>, f64) {
         let mut coefficients = vec![0.0; self.rows.n_features];
         let columns = self.rows.dense_columns.iter();
         let columns = columns.chain(&self.rows.sparse_columns);
@@ -388,7 +388,7 @@ pub(crate) fn fit(
     };
     let d = problem.dim();
     let mut theta = match warm.filter(|m| m.coefficients.len() == rows.n_features) {
-        Some(model) => problem.to_internal(&model.coefficients, model.intercept),
+        Some(model) => problem.internal(&model.coefficients, model.intercept),
         None => vec![0.0; d],
     };
     let n_active = problem.active.len();
@@ -437,7 +437,7 @@ pub(crate) fn fit(
         std::mem::swap(&mut grad, &mut next_grad);
         std::mem::swap(&mut curvature, &mut next_curvature);
     };
-    let (coefficients, intercept) = problem.from_internal(&theta);
+    let (coefficients, intercept) = problem.coefficients_of(&theta);
     Ok(Logistic {
         coefficients,
         intercept,
