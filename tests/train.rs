@@ -249,3 +249,31 @@ fn unknown_estimator() {
         &["forest", "logistic"],
     );
 }
+
+#[test]
+fn solvers_agree_and_bad_solver_flags_exit_2() {
+    let accuracy = |solver: &str| {
+        let report = json(&run(&[
+            "train", "--rows", "2000", "--solver", solver, "--format", "json",
+        ]));
+        report["overall"]["accuracy"].as_f64().unwrap()
+    };
+    // the same minimiser: at most a handful of the 600 test rows change side
+    assert!((accuracy("newton-cholesky") - accuracy("lbfgs")).abs() <= 3.0 / 600.0);
+    assert_bad_input(
+        &run(&["train", "--rows", "500", "--solver", "sgd"]),
+        &["solver", "sgd", "newton-cholesky, lbfgs"],
+    );
+    assert_bad_input(
+        &run(&[
+            "train",
+            "--rows",
+            "500",
+            "--estimator",
+            "tree",
+            "--solver",
+            "lbfgs",
+        ]),
+        &["solver", "logistic estimator only"],
+    );
+}

@@ -31,6 +31,9 @@ pub struct Args {
     /// Base estimator of every method: logistic, tree or boosting.
     #[arg(long, value_name = "NAME")]
     estimator: Option<String>,
+    /// Solver of the logistic estimator: newton-cholesky (the default) or lbfgs.
+    #[arg(long, value_name = "NAME")]
+    solver: Option<String>,
     /// Number of seeds (0, 1, ..., N-1); each seeds the split and the sampled predictions.
     #[arg(long, value_name = "N")]
     seeds: Option<u64>,
@@ -59,6 +62,7 @@ impl Args {
     fn flags_given(&self) -> bool {
         self.methods.is_some()
             || self.estimator.is_some()
+            || self.solver.is_some()
             || self.seeds.is_some()
             || self.disparity.is_some()
             || self.fixed_split
@@ -92,6 +96,7 @@ impl Args {
         if let Some(e) = &self.estimator {
             config.estimator = e.parse()?;
         }
+        config.estimator = crate::single::with_solver(config.estimator, self.solver.as_deref())?;
         if let Some(n) = self.seeds {
             config.seeds = (0..n).collect();
         }

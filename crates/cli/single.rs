@@ -25,6 +25,10 @@ pub struct RunArgs {
     /// it is refused by methods that reweight).
     #[arg(long, value_name = "NAME", default_value = "logistic")]
     pub estimator: String,
+    /// Solver of the logistic estimator: newton-cholesky (the default: exact Hessian, fast on
+    /// one-hot data) or lbfgs (stops where scikit-learn's lbfgs does).
+    #[arg(long, value_name = "NAME")]
+    pub solver: Option<String>,
     /// Seed of the train/test split and of sampled predictions.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
@@ -46,9 +50,17 @@ pub struct RunArgs {
     pub save_model: Option<PathBuf>,
 }
 
+/// `estimator` with the `--solver` flag applied.
+pub fn with_solver(estimator: Estimator, solver: Option<&str>) -> Result<Estimator> {
+    Ok(match solver {
+        Some(name) => estimator.with_solver(name.parse()?)?,
+        None => estimator,
+    })
+}
+
 /// Runs `method` as the flags say and prints its report.
 pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
-    let estimator: Estimator = args.estimator.parse()?;
+    let estimator = with_solver(args.estimator.parse()?, args.solver.as_deref())?;
     let (source, split) = args.data.source(args.sim_seed, false)?;
     let single = SingleRun::execute(
         &source,

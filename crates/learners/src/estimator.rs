@@ -44,6 +44,23 @@ impl Estimator {
     pub const NAMES: [&'static str; 4] = ["logistic", "tree", "boosting", "linfa-logistic"];
 }
 
+impl Estimator {
+    /// The estimator with its logistic solver set.
+    ///
+    /// # Errors
+    /// The estimator is not the weighted logistic regression.
+    pub fn with_solver(self, solver: crate::LogisticSolver) -> Result<Self, CoreError> {
+        match self {
+            Estimator::Logistic(params) => Ok(Estimator::Logistic(params.solver(solver))),
+            other => Err(CoreError::invalid(
+                "solver",
+                &other.to_string(),
+                "applies to the logistic estimator only",
+            )),
+        }
+    }
+}
+
 impl Default for Estimator {
     fn default() -> Self {
         Estimator::Logistic(LogisticParams::default())

@@ -20,6 +20,9 @@ use super::{Logistic, LogisticValidParams};
 use crate::input::check_targets;
 use crate::{Error, Result};
 
+/// Relative cost change below which the line search judges a step by the gradient instead.
+const FLAT: f64 = 1e-13;
+
 /// Sufficient decrease of the Armijo line search.
 const ARMIJO: f64 = 1e-4;
 /// Step halvings before the line search gives up.
@@ -421,7 +424,10 @@ pub(crate) fn fit(
         for _ in 0..MAX_HALVINGS {
             let candidate: Vec<f64> = theta.iter().zip(&step).map(|(a, s)| a + t * s).collect();
             let c = problem.evaluate(&candidate, &mut next_grad, &mut next_curvature);
-            if c <= cost + ARMIJO * t * slope {
+            // Near the optimum the decrease falls below the cost's rounding: there a smaller
+            // gradient is the evidence of progress.
+            let flat = (c - cost).abs() <= FLAT * cost.abs().max(1.0);
+            if c <= cost + ARMIJO * t * slope || (flat && norm(&next_grad) < norm(&grad)) {
                 accepted = Some((candidate, c));
                 break;
             }
