@@ -54,7 +54,7 @@ impl Estimator {
             Estimator::Logistic(params) => Ok(Estimator::Logistic(params.solver(solver))),
             other => Err(CoreError::invalid(
                 "solver",
-                &other.to_string(),
+                other.to_string(),
                 "applies to the logistic estimator only",
             )),
         }
