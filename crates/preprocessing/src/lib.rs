@@ -50,6 +50,7 @@ pub use di_remover::{
     DisparateImpactRemover, DisparateImpactRemoverParams, DisparateImpactRemoverValidParams, Strata,
 };
 pub use error::{PreprocessingError, Result};
+pub use fairkit_core::require_weight_support;
 pub use linfa::ParamGuard;
-pub use reweighing::{Reweighing, require_weight_support};
+pub use reweighing::Reweighing;
 pub use transform::{FeatureTransform, FitFeatureTransform};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use fairkit_core::{Error, FairDataset, GroupSchema, Learner, WeightSupport};
+use fairkit_core::{Error, FairDataset, GroupSchema, Learner, require_weight_support};
 use ndarray::ArrayView1;
 
 use crate::groups::{resolve_codes, unseen};
@@ -171,21 +171,5 @@ impl Reweighing {
             data.labels_view(),
             Some(ArrayView1::from(&w[..])),
         )?)
-    }
-}
-
-/// Refuses a learner that ignores sample weights: a mitigation that works through weights
-/// (`method`, e.g. `"reweighing"`) would silently do nothing with it.
-///
-/// # Errors
-/// [`Error::IgnoresWeights`] when `learner.weight_support()` is [`WeightSupport::Ignored`].
-pub fn require_weight_support<L: Learner + ?Sized>(learner: &L, method: &str) -> Result<()> {
-    match learner.weight_support() {
-        WeightSupport::Honoured => Ok(()),
-        WeightSupport::Ignored => Err(Error::IgnoresWeights {
-            learner: learner.name(),
-            method: method.to_string(),
-        }
-        .into()),
     }
 }
