@@ -9,6 +9,9 @@
 //!   such seeds in parallel.
 //!
 //! Run: `cargo bench --bench end_to_end`.
+//!
+//! Measured on the project's 2-core machine (`-- --quick`, nothing else running): default
+//! 229 ms, Adult one seed 2.26 s.
 
 use std::path::Path;
 
