@@ -30,3 +30,30 @@ pub(crate) fn logistic_data(
         .collect();
     (x, y)
 }
+
+/// Asserts that fitting with zero weights on every `every`-th row of `logistic_data(seed, rows,
+/// features)` gives exactly the model fitted without those rows.
+pub(crate) fn assert_zero_weights_drop_rows<L>(
+    learner: &L,
+    (seed, rows, features): (u64, usize, usize),
+    every: usize,
+) where
+    L: fairkit_core::Learner,
+    L::Model: PartialEq + std::fmt::Debug,
+{
+    use ndarray::Axis;
+    let (x, y) = logistic_data(seed, rows, features);
+    let w = Array1::from_iter((0..rows).map(|i| if i % every == 0 { 0.0 } else { 1.0 }));
+    let kept: Vec<usize> = (0..rows).filter(|i| i % every != 0).collect();
+    let weighted = learner
+        .fit(x.view(), y.view(), Some(w.view()))
+        .expect("weighted fit");
+    let dropped = learner
+        .fit(
+            x.select(Axis(0), &kept).view(),
+            y.select(Axis(0), &kept).view(),
+            None,
+        )
+        .expect("fit without the rows");
+    assert_eq!(weighted, dropped);
+}

@@ -277,20 +277,7 @@ mod tests {
 
     #[test]
     fn zero_weights_are_dropped_rows_exactly() {
-        let (x, y) = logistic_data(4, 60, 2);
-        let w = Array1::from_iter((0..60).map(|i| if i % 4 == 0 { 0.0 } else { 1.0 }));
-        let kept: Vec<usize> = (0..60).filter(|i| i % 4 != 0).collect();
-        let a = Logistic::params()
-            .fit(x.view(), y.view(), Some(w.view()))
-            .unwrap();
-        let b = Logistic::params()
-            .fit(
-                x.select(Axis(0), &kept).view(),
-                y.select(Axis(0), &kept).view(),
-                None,
-            )
-            .unwrap();
-        assert_eq!(a, b);
+        crate::testutil::assert_zero_weights_drop_rows(&Logistic::params(), (4, 60, 2), 4);
     }
 
     #[test]

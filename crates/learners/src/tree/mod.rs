@@ -244,7 +244,7 @@ mod tests {
     use crate::testutil::logistic_data;
     use fairkit_core::rng;
     use linfa::traits::Predict;
-    use ndarray::{Array2, Axis, array};
+    use ndarray::{Array2, array};
 
     #[test]
     fn validate_refuses_cycles_missing_features_and_bad_rates() {
@@ -366,20 +366,7 @@ mod tests {
 
     #[test]
     fn zero_weights_are_dropped_rows_exactly() {
-        let (x, y) = logistic_data(23, 200, 3);
-        let w = Array1::from_iter((0..200).map(|i| if i % 3 == 0 { 0.0 } else { 1.0 }));
-        let kept: Vec<usize> = (0..200).filter(|i| i % 3 != 0).collect();
-        let a = Tree::params()
-            .fit(x.view(), y.view(), Some(w.view()))
-            .unwrap();
-        let b = Tree::params()
-            .fit(
-                x.select(Axis(0), &kept).view(),
-                y.select(Axis(0), &kept).view(),
-                None,
-            )
-            .unwrap();
-        assert_eq!(a, b);
+        crate::testutil::assert_zero_weights_drop_rows(&Tree::params(), (23, 200, 3), 3);
     }
 
     #[test]
