@@ -114,7 +114,9 @@ ROC_METRICS = [("statistical_parity_difference", "Statistical parity difference"
                ("average_odds_difference", "Average odds difference"),
                ("equal_opportunity_difference", "Equal opportunity difference")]
 ALL_METHODS = ["eq_odds", "calibrated_eq_odds", "reject_option", "massaging", "prejudice_remover",
-               "lfr", "gerryfair", "adversarial"]
+               "lfr", "gerryfair", "gerryfair_rich", "adversarial"]
+# gerryfair_rich: the auditor's subgroups range over these feature columns besides the group
+RICH = {"compas": ["sex=Female", "age"], "adult": ["age", "race=White"]}
 PRIV, UNPRIV = [{"sensitive": 1.0}], [{"sensitive": 0.0}]
 
 
@@ -139,15 +141,22 @@ class Data:
         self.gt = (te["sensitive"].astype(str) == self.privileged_value).to_numpy(int)
         assert set(te["sensitive"].astype(str)) <= {self.privileged_value, self.unprivileged_value}
 
-    def dataset(self, split, labels=None, scores=None):
+    def dataset(self, split, labels=None, scores=None, extra_protected=()):
+        """AIF360 dataset; `extra_protected` feature columns become protected attributes too
+        (they stay features; only gerryfair_rich uses this)."""
         X, y, g = (self.X, self.y, self.g) if split == "train" else (self.Xt, self.yt, self.gt)
         df = pd.DataFrame(X, columns=self.features)
         df["sensitive"] = g.astype(float)
         df["label"] = (y if labels is None else labels).astype(float)
-        ds = BinaryLabelDataset(df=df, label_names=["label"], protected_attribute_names=["sensitive"],
+        extra = list(extra_protected)
+        # AIF360 wants every value of a protected column designated; the extra columns' split is
+        # never used (the GerryFair auditor reads raw values)
+        levels = [np.unique(df[c].to_numpy()) for c in extra]
+        ds = BinaryLabelDataset(df=df, label_names=["label"],
+                                protected_attribute_names=["sensitive"] + extra,
                                 favorable_label=1.0, unfavorable_label=0.0,
-                                privileged_protected_attributes=[np.array([1.0])],
-                                unprivileged_protected_attributes=[np.array([0.0])])
+                                privileged_protected_attributes=[np.array([1.0])] + [v[-1:] for v in levels],
+                                unprivileged_protected_attributes=[np.array([0.0])] + [v[:-1] for v in levels])
         # drop the protected column from the model features (kept in protected_attributes)
         keep = [i for i, n in enumerate(ds.feature_names) if n != "sensitive"]
         ds.features = ds.features[:, keep]
@@ -734,7 +743,7 @@ def audit_group(dataset, predictions):
     base = aud.get_baseline(aud.y_input, preds)
     grp = aud.get_group(preds, base)
     members = np.asarray(grp.func.predict(aud.X_prime)).astype(int)
-    g = dataset.protected_attributes[:, 0].astype(int)
+    g = dataset.protected_attributes[:, dataset.protected_attribute_names.index("sensitive")].astype(int)
     return {
         "fp_baseline": float(base),
         "subgroup": {
@@ -755,8 +764,8 @@ def audit_group(dataset, predictions):
     }
 
 
-def run_gerryfair(data, reps, budget):
-    ds_tr, ds_te = data.dataset("train"), data.dataset("test")
+def run_gerryfair(data, reps, budget, extra=()):
+    ds_tr, ds_te = data.dataset("train", extra_protected=extra), data.dataset("test", extra_protected=extra)
 
     def fit():
         return GerryFairClassifier(C=10, printflag=False, max_iters=10, gamma=0.01,
@@ -774,6 +783,7 @@ def run_gerryfair(data, reps, budget):
         "aif360_class": "GerryFairClassifier",
         "params": {"C": 10, "max_iters": 10, "gamma": 0.01, "fairness_def": "FP",
                    "predictor": "sklearn LinearRegression", "early_termination": True},
+        "protected_attributes": list(ds_tr.protected_attribute_names),
         "learner_features": list(X.columns),
         "learner_features_note": "AIF360 re-adds the protected column `sensitive` (1 = privileged) "
                                  "as the last learner feature",
@@ -933,6 +943,7 @@ def main():
             "prejudice_remover": lambda: run_prejudice_remover(data, args.reps, args.budget),
             "lfr": lambda: run_lfr(data, args.budget),
             "gerryfair": lambda: run_gerryfair(data, args.reps, args.budget),
+            "gerryfair_rich": lambda: run_gerryfair(data, args.reps, args.budget, RICH[name]),
             "adversarial": lambda: run_adversarial(data, args.budget),
         }
         for m in methods:
