@@ -87,6 +87,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import scipy
+import scipy.optimize
 import sklearn
 from sklearn.linear_model import LogisticRegression
 
@@ -636,6 +637,51 @@ def run_massaging(data, s, st, reps, budget):
 # ----------------------------------------------------------------------------------------------
 # in-processing and LFR
 
+PR_SIGMOID_RANGE = np.log((1.0 - 1.0e-10) / 1.0e-10)  # Kamishima's clip of w.x
+
+
+def pr_loss_grad(w, X, y, s, eta, C):
+    """Kamishima's LRwPRType4 loss (same formula and sigmoid clip) with its correct gradient.
+
+    loss = -sum_i [y_i log p_i + (1-y_i) log(1-p_i)]
+           + eta * sum_i [p_i (log q_{s_i} - log r) + (1-p_i) (log(1-q_{s_i}) - log(1-r))]
+           + C/2 * ||w||^2,
+    p_i = sigmoid(x_i . w_{s_i}), q_s = mean of p over group s, r = mean of p over all rows.
+    d/dw_g = sum_{i in g} [-(y_i - p_i) + eta p_i (1-p_i) (A_i - B_i)] x_i + C w_g with
+    A_i = log q_{s_i} - log r, B_i = log(1-q_{s_i}) - log(1-r): the terms through dq and dr
+    cancel (sum_{i in s} (p_i/q_s - (1-p_i)/(1-q_s)) = 0, and the same for r). Kamishima's
+    grad_loss keeps a term -sum_{i in g} (p_i - r)/(r(1-r)) * (sum over ALL rows of dp)/n,
+    which does not cancel, so AIF360 optimizes with a wrong gradient whenever eta > 0.
+    """
+    d = X.shape[1]
+    W = w.reshape(2, d)
+    z = np.clip(np.einsum("ij,ij->i", X, W[s]), -PR_SIGMOID_RANGE, PR_SIGMOID_RANGE)
+    p = 1.0 / (1.0 + np.exp(-z))
+    q = np.array([p[s == 0].mean(), p[s == 1].mean()])
+    r = p.mean()
+    ll = np.sum(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
+    a = np.log(q[s]) - np.log(r)
+    b = np.log(1.0 - q[s]) - np.log(1.0 - r)
+    f = np.sum(p * a + (1.0 - p) * b)
+    loss = -ll + eta * f + 0.5 * C * np.sum(w * w)
+    row = -(y - p) + eta * p * (1.0 - p) * (a - b)
+    G = np.vstack([(row[s == k, None] * X[s == k]).sum(0) for k in (0, 1)]) + C * W
+    return float(loss), G.ravel()
+
+
+def check_pr_gradient(w, X, y, s, eta, C, h=1e-6):
+    """Max relative error of pr_loss_grad's gradient against central differences."""
+    _, g = pr_loss_grad(w, X, y, s, eta, C)
+    fd = np.empty_like(w)
+    for j in range(len(w)):
+        e = np.zeros_like(w)
+        e[j] = h
+        fd[j] = (pr_loss_grad(w + e, X, y, s, eta, C)[0] - pr_loss_grad(w - e, X, y, s, eta, C)[0]) / (2 * h)
+    err = float(np.max(np.abs(g - fd)) / max(1.0, np.max(np.abs(fd))))
+    assert err < 1e-5, f"pr_loss_grad gradient check failed: {err}"
+    return err
+
+
 def run_prejudice_remover(data, reps, budget):
     res = {}
     kam = os.path.join(os.path.dirname(importlib.import_module(
@@ -672,6 +718,31 @@ def run_prejudice_remover(data, reps, budget):
             with contextlib.suppress(OSError):
                 os.unlink(mdl.model_name)
         k = coef.reshape(int(clr.n_sfv_), int(clr.n_features_))
+        # optimizer diagnostics in Kamishima's own terms: [features, 1], s = 1 privileged
+        Xk = np.c_[data.X, np.ones(len(data.y))]
+        yk, sk = data.y.astype(float), data.g.astype(int)
+        grad = clr.grad_loss(clr.coef_, Xk, yk, sk)
+        init = type(clr)(eta=eta, C=1.0)
+        init.n_s_, init.n_sfv_, init.n_features_, init.n_samples_ = 1, 2, Xk.shape[1], Xk.shape[0]
+        init.c_s_ = np.array([np.sum(sk == 0), np.sum(sk == 1)], float)
+        init.init_coef(3, Xk, yk, sk)
+        init_loss = float(init.loss(init.coef_, Xk, yk, sk))
+        # AIF360's fmin_cg uses Kamishima's analytic gradient, which does not match the loss when
+        # eta > 0 (see pr_loss_grad); record the mismatch at the start, then run the same loss from
+        # the same start to convergence with the correct gradient, for context
+        _, g_ok = pr_loss_grad(init.coef_, Xk, yk, sk, eta, 1.0)
+        g_kam = init.grad_loss(init.coef_, Xk, yk, sk)
+        fd_check = check_pr_gradient(init.coef_, Xk, yk, sk, eta, 1.0)
+        assert abs(pr_loss_grad(init.coef_, Xk, yk, sk, eta, 1.0)[0] - init_loss) <= 1e-9 * abs(init_loss)
+        t0 = time.perf_counter()
+        opt = scipy.optimize.minimize(pr_loss_grad, init.coef_.copy(), args=(Xk, yk, sk, eta, 1.0),
+                                      jac=True, method="L-BFGS-B",
+                                      options={"maxiter": 10000, "maxfun": 20000, "gtol": 1e-6})
+        conv_secs = time.perf_counter() - t0
+        init.coef_ = opt.x
+        conv_lab = init.predict(np.c_[data.Xt, data.gt]).astype(int)
+        _, conv_grad = pr_loss_grad(opt.x, Xk, yk, sk, eta, 1.0)
+        kam_loss_at_opt = float(init.loss(opt.x, Xk, yk, sk))
         res[f"eta_{eta:g}"] = {
             "aif360_class": "PrejudiceRemover", "eta": eta, "C": 1.0,
             "model": "Kamishima LRwPRType4: one logistic weight vector per group (row 0 = "
@@ -680,6 +751,24 @@ def run_prejudice_remover(data, reps, budget):
                      "init = per-group sklearn LogisticRegression(C=1, fit_intercept=False on "
                      "[features, 1]); scipy fmin_cg maxiter=100",
             "coefficients": k.tolist(), "final_loss": loss,
+            "initial_loss": init_loss,
+            "final_gradient_norm": float(np.linalg.norm(grad)),
+            "final_gradient_max_abs": float(np.max(np.abs(grad))),
+            "kamishima_gradient_at_start": {
+                "max_abs_error": float(np.max(np.abs(g_kam - g_ok))),
+                "max_abs_correct": float(np.max(np.abs(g_ok))),
+                "correct_gradient_vs_finite_differences_max_rel_error": fd_check,
+            },
+            "converged_reference": {
+                "optimizer": "scipy L-BFGS-B on the same loss from the same start with the "
+                             "correct gradient, gtol=1e-6 (not AIF360; context: how far "
+                             "AIF360's result is from the optimum of its own objective)",
+                "iterations": int(opt.nit), "success": bool(opt.success),
+                "final_loss": float(opt.fun), "kamishima_loss_at_optimum": kam_loss_at_opt,
+                "final_gradient_max_abs": float(np.max(np.abs(conv_grad))),
+                "seconds": conv_secs,
+                "test": expected_metrics(conv_lab, data.yt, data.gt),
+            },
             "train": expected_metrics(tr_pred, data.y, data.g),
             "test": mt,
             "test_score_mean": float(np.mean(scores)),
