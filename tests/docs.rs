@@ -327,10 +327,19 @@ fn no_comment_cites_the_external_spec() {
 
 #[test]
 fn anchors_follow_githubs_rule() {
-    assert_eq!(github_anchor("Weighted confusion counts"), "weighted-confusion-counts");
+    assert_eq!(
+        github_anchor("Weighted confusion counts"),
+        "weighted-confusion-counts"
+    );
     assert_eq!(github_anchor("O10b"), "o10b");
-    assert_eq!(github_anchor("The CI gate: `fairkit gate`!"), "the-ci-gate-fairkit-gate");
-    assert_eq!(github_anchor("Trade-off points (x, y)"), "trade-off-points-x-y");
+    assert_eq!(
+        github_anchor("The CI gate: `fairkit gate`!"),
+        "the-ci-gate-fairkit-gate"
+    );
+    assert_eq!(
+        github_anchor("Trade-off points (x, y)"),
+        "trade-off-points-x-y"
+    );
     let text = "# Title\n## Notes\n```\n## not a heading\n```\n## Notes\n#nospace\n";
     let found = anchors(text);
     let want: HashSet<String> = ["title", "notes", "notes-1"].map(String::from).into();
