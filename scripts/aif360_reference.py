@@ -979,7 +979,12 @@ def main():
                     help="stop repeating a fit once this many wall seconds were spent on it")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--prepared", default=os.path.join(root, "..", "shared", "reference", "prepared"))
+    ap.add_argument("--summary", action="store_true",
+                    help="only print the markdown table of the results already in OUTDIR")
     args = ap.parse_args()
+    if args.summary:
+        print(summary_table(args.outdir, [d for d in args.datasets.split(",") if d]))
+        return
     methods = [m for m in args.methods.split(",") if m]
     unknown = set(methods) - set(ALL_METHODS)
     if unknown:
@@ -1055,6 +1060,66 @@ def main():
             write_scores(tmp, sc)
             os.replace(tmp, p)
         write_json(path, doc)
+
+
+def summary_table(outdir, datasets):
+    """Markdown table of the headline numbers of OUTDIR/<ds>.json (for the README)."""
+    lines = ["| method | dataset | test accuracy | target disparity (test) | spread over seeds "
+             "(min to max, sd) | fit s (wall, median) | CPU s (median) | load (1 min) |",
+             "|---|---|---|---|---|---|---|---|"]
+    f = lambda v: "n/a" if v is None else f"{v:.4f}"
+
+    def row(method, ds, acc, disp, spread_txt, timing):
+        loads = timing["load_average_1min_at_start"]
+        lines.append(f"| {method} | {ds} | {acc} | {disp} | {spread_txt} | "
+                     f"{timing['fit_seconds_median']:.3g} | {timing['cpu_seconds_median']:.3g} | "
+                     f"{min(loads):.0f}-{max(loads):.0f} |")
+
+    for ds in datasets:
+        path = os.path.join(outdir, f"{ds}.json")
+        if not os.path.exists(path):
+            continue
+        d = json.load(open(path))
+        if "eq_odds" in d:
+            e = d["eq_odds"]
+            row("eq-odds (expected)", ds, f(e["test_expected"]["accuracy"]),
+                f"EO {f(e['test_expected']['equalized_odds_difference'])}", "-", e["timing"])
+        for cost, v in d.get("calibrated_eq_odds", {}).get("variants", {}).items():
+            mr = v["mix_rates"]
+            row(f"calibrated-eq-odds {cost} (expected; mix p {mr['privileged']:.3g}, "
+                f"u {mr['unprivileged']:.3g})", ds, f(v["test_expected"]["accuracy"]),
+                f"EO {f(v['test_expected']['equalized_odds_difference'])}", "-", v["timing"])
+        short = {"statistical_parity_difference": "SPD", "average_odds_difference": "AOD",
+                 "equal_opportunity_difference": "EOD"}
+        for key, v in d.get("reject_option", {}).get("variants", {}).items():
+            row(f"reject-option {short[key]} (t {v['classification_threshold']:.4f}, "
+                f"m {v['roc_margin']:.4f})", ds, f(v["test"]["accuracy"]),
+                f"{short[key]} {f(v['test'][key])}", "-", v["timing"])
+        if "massaging" in d:
+            m = d["massaging"]
+            row(f"massaging (M = {m['m']}; LR refit)", ds, f(m["relabelled_fit"]["test"]["accuracy"]),
+                f"DP {f(m['relabelled_fit']['test']['demographic_parity_difference'])}", "-",
+                m["timing"])
+        for key, v in d.get("prejudice_remover", {}).get("variants", {}).items():
+            c = v.get("converged_reference")
+            extra = "" if not c else (f" (converged: {f(c['test']['accuracy'])} / "
+                                      f"{f(c['test']['demographic_parity_difference'])})")
+            row(f"prejudice-remover eta {v['eta']:g}", ds, f(v["test"]["accuracy"]),
+                f"DP {f(v['test']['demographic_parity_difference'])}{extra}", "-", v["timing"])
+        for key, name in [("lfr", "lfr"), ("adversarial", "adversarial")]:
+            if key in d:
+                s = d[key]["summary"]
+                a, p = s["test_accuracy"], s["test_demographic_parity_difference"]
+                row(f"{name} (mean of 5 seeds)", ds, f(a["mean"]), f"DP {f(p['mean'])}",
+                    f"acc {a['min']:.4f}-{a['max']:.4f} (sd {a['sd']:.4f}); DP {p['min']:.4f}-"
+                    f"{p['max']:.4f} (sd {p['sd']:.4f})", d[key]["timing"])
+        for key in ["gerryfair", "gerryfair_rich"]:
+            if key in d:
+                g = d[key]
+                row(key.replace("_", "-"), ds, f(g["test"]["accuracy"]),
+                    f"FP γ {g['test_audit_soft']['weighted_disparity']:.5f}; DP "
+                    f"{f(g['test']['demographic_parity_difference'])}", "-", g["timing"])
+    return "\n".join(lines)
 
 
 def write_json(path, doc):
