@@ -777,14 +777,49 @@ def run_prejudice_remover(data, reps, budget):
     return {"variants": res}
 
 
-def run_lfr(data, budget):
+LFR_PARAMS = {"k": 5, "Ax": 0.01, "Ay": 1.0, "Az": 50.0, "maxiter": 5000, "maxfun": 5000,
+              "threshold": 0.5, "optimizer": "scipy fmin_l_bfgs_b, approx_grad=True, epsilon=1e-5",
+              "seeding": "np.random.seed(seed) before the uniform initialization"}
+
+
+def run_lfr(data, budget, existing=None, save=None):
+    """LFR over SEEDS. Seeds already in `existing` (same params) are kept, so an interrupted run
+    resumes; `save(partial)` is called after every seed (an Adult seed takes many minutes)."""
     ds_tr, ds_te = data.dataset("train"), data.dataset("test")
-    per_seed, walls, cpus, loads = [], [], [], []
+    done = {}
+    if existing and existing.get("params") == LFR_PARAMS:
+        done = {r["seed"]: r for r in existing.get("seeds", []) if "cpu_seconds" in r}
     idx_u, idx_p = np.where(data.g == 0)[0], np.where(data.g == 1)[0]
+    per_seed = []
+
+    def result():
+        walls = [r["fit_seconds"] for r in per_seed]
+        out = {
+            "aif360_class": "LFR",
+            "params": LFR_PARAMS,
+            "predictions": "the LFR's own labels (y_hat > 0.5) on test; lr_on_representation_test: "
+                           "LogisticRegression(lbfgs, C=1) on the transformed train features with "
+                           "the TRUE train labels, applied to the transformed test features (context)",
+            "seeds_planned": SEEDS,
+            "seeds": per_seed,
+            "complete": [r["seed"] for r in per_seed] == SEEDS,
+            "summary": {"test_accuracy": spread([r["test"]["accuracy"] for r in per_seed]),
+                        "test_demographic_parity_difference": spread(
+                            [r["test"]["demographic_parity_difference"] for r in per_seed]),
+                        "test_statistical_parity_difference": spread(
+                            [r["test"]["statistical_parity_difference"] for r in per_seed])},
+            "timing": time_summary(walls, [r["cpu_seconds"] for r in per_seed],
+                                   [r["load_average_1min_at_start"] for r in per_seed],
+                                   note="one fit per seed"),
+        }
+        return out
+
     for seed in SEEDS:
+        if seed in done:
+            per_seed.append(done[seed])
+            continue
         model, w, c, l = timed(lambda: LFR(UNPRIV, PRIV, k=5, Ax=0.01, Ay=1.0, Az=50.0,
                                            verbose=0, seed=seed).fit(ds_tr, maxiter=5000, maxfun=5000))
-        walls.append(w); cpus.append(c); loads.append(l)
         te = model.transform(ds_te, threshold=0.5)
         tr = model.transform(ds_tr, threshold=0.5)
         lab_t, lab_tr = te.labels.ravel().astype(int), tr.labels.ravel().astype(int)
@@ -796,27 +831,16 @@ def run_lfr(data, budget):
         lr = LogisticRegression(solver="lbfgs", C=1.0, max_iter=1000).fit(tr.features, data.y)
         lr_pred = (lr.predict_proba(te.features)[:, 1] > 0.5).astype(int)
         per_seed.append({
-            "seed": seed, "fit_seconds": w, "final_objective": float(obj),
+            "seed": seed, "fit_seconds": w, "cpu_seconds": c, "load_average_1min_at_start": round(l, 2),
+            "final_objective": float(obj),
             "w": model.w.tolist(), "prototypes": model.prototypes.tolist(),
             "train": expected_metrics(lab_tr, data.y, data.g), "test": mt,
             "lr_on_representation_test": expected_metrics(lr_pred, data.yt, data.gt),
         })
-    return {
-        "aif360_class": "LFR",
-        "params": {"k": 5, "Ax": 0.01, "Ay": 1.0, "Az": 50.0, "maxiter": 5000, "maxfun": 5000,
-                   "threshold": 0.5, "optimizer": "scipy fmin_l_bfgs_b, approx_grad=True, epsilon=1e-5",
-                   "seeding": "np.random.seed(seed) before the uniform initialization"},
-        "predictions": "the LFR's own labels (y_hat > 0.5) on test; lr_on_representation_test: "
-                       "LogisticRegression(lbfgs, C=1) on the transformed train features with the "
-                       "TRUE train labels, applied to the transformed test features (context)",
-        "seeds": per_seed,
-        "summary": {"test_accuracy": spread([r["test"]["accuracy"] for r in per_seed]),
-                    "test_demographic_parity_difference": spread(
-                        [r["test"]["demographic_parity_difference"] for r in per_seed]),
-                    "test_statistical_parity_difference": spread(
-                        [r["test"]["statistical_parity_difference"] for r in per_seed])},
-        "timing": time_summary(walls, cpus, loads, note="one fit per seed"),
-    }
+        if save is not None:
+            save(result())
+        print(f"{data.name} lfr seed {seed} done in {w:.1f} s", file=sys.stderr, flush=True)
+    return result()
 
 
 def spread(vals):
@@ -996,9 +1020,10 @@ def main():
         path = os.path.join(args.outdir, f"{name}.json")
         doc = json.load(open(path)) if os.path.exists(path) else {}
         lr, s, st = base_scores(data)
-        pending = {}
         for split, sc in [("train", s), ("test", st)]:
-            pending[os.path.join(args.outdir, f"{name}_{split}_scores.csv")] = sc
+            out = os.path.join(args.outdir, f"{name}_{split}_scores.csv")
+            write_scores(out + ".tmp", sc)
+            os.replace(out + ".tmp", out)
         doc.update({
             "schema_version": SCHEMA_VERSION,
             "dataset": name,
@@ -1035,7 +1060,9 @@ def main():
             "reject_option": lambda: run_reject_option(data, s, st, args.reps, args.budget),
             "massaging": lambda: run_massaging(data, s, st, args.reps, args.budget),
             "prejudice_remover": lambda: run_prejudice_remover(data, args.reps, args.budget),
-            "lfr": lambda: run_lfr(data, args.budget),
+            "lfr": lambda: run_lfr(data, args.budget, doc.get("lfr"),
+                                   lambda partial: (doc.__setitem__("lfr", partial),
+                                                    write_json(path, doc))),
             "gerryfair": lambda: run_gerryfair(data, args.reps, args.budget),
             "gerryfair_rich": lambda: run_gerryfair(data, args.reps, args.budget, RICH[name]),
             "adversarial": lambda: run_adversarial(data, args.budget),
@@ -1052,13 +1079,10 @@ def main():
                              "total_wall_seconds": round(time.perf_counter() - t0, 3)}
             doc[m] = result
             print(f"{name} {m} done in {time.perf_counter() - t0:.1f} s", file=sys.stderr, flush=True)
-            # every method's result is written as soon as it exists (runs take long); each write
-            # is atomic (temporary file, then rename), so a file is never half written
+            # every method's result (and the scores, above) is written as soon as it exists (runs
+            # take long); each write is atomic (temporary file, then rename), so no file is ever
+            # half written
             write_json(path, doc)
-        for p, sc in pending.items():
-            tmp = p + ".tmp"
-            write_scores(tmp, sc)
-            os.replace(tmp, p)
         write_json(path, doc)
 
 
