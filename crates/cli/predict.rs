@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 use fairkit_data::Table;
 use fairkit_harness::data::read_table;
+use fairkit_harness::io::Outputs;
 use fairkit_harness::model::{Predictions, SavedModel};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
@@ -68,6 +69,12 @@ enum OutputFormat {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
+    let mut outputs = Outputs::new();
+    let out = args
+        .out
+        .as_deref()
+        .map(|p| outputs.file(p, "--out"))
+        .transpose()?;
     let model = SavedModel::load(&args.model)?;
     let table = read_table(&args.data)?;
     let predictions = model.predict(&table, args.seed)?;
@@ -76,7 +83,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         OutputFormat::Csv => output.csv()?,
         OutputFormat::Json => serde_json::to_vec_pretty(&output)?,
     };
-    emit(&bytes, args.out.as_deref())?;
+    match out {
+        Some(id) => {
+            outputs.write(id, |w| w.write_all(&bytes))?;
+            outputs.commit()?;
+        }
+        None => emit(&bytes, None)?,
+    }
     Ok(ExitCode::SUCCESS)
 }
 
