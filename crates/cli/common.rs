@@ -54,12 +54,12 @@ pub fn count(
 /// [`limits::BYTES_PER_ROW_IN_MEMORY`] each within the machine's memory.
 pub fn rows_in_memory(text: &str) -> std::result::Result<u64, String> {
     let rows = count(limits::ROWS_IN_MEMORY, 0)(text)?;
-    limits::check_memory("--rows", rows, limits::BYTES_PER_ROW_IN_MEMORY, None).map_err(|e| {
-        match e {
+    limits::check_memory("--rows", rows, limits::BYTES_PER_ROW_IN_MEMORY, None).map_err(
+        |e| match e {
             fairkit_core::Error::InvalidParameter { reason, .. } => reason,
             other => other.to_string(),
-        }
-    })?;
+        },
+    )?;
     Ok(rows)
 }
 

@@ -151,7 +151,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     comparison.stage(&mut outputs, run_dir)?;
     let committed = outputs.commit()?;
     for dir in &committed.replaced_runs {
-        eprintln!("note: replaced the earlier fairkit run in {}", dir.display());
+        eprintln!(
+            "note: replaced the earlier fairkit run in {}",
+            dir.display()
+        );
     }
     print!("{}", comparison.render_table());
     println!(

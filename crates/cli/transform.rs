@@ -8,9 +8,9 @@ use fairkit_harness::data::read_table;
 use fairkit_harness::method::MethodSpec;
 use fairkit_harness::repair::TableRepair;
 
-use fairkit_harness::io::Outputs;
 use crate::data_args::DataArgs;
 use crate::mitigate::RepairArgs;
+use fairkit_harness::io::Outputs;
 
 /// What `fairkit transform --help` adds after the options.
 const HELP: &str = "\

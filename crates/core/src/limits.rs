@@ -108,8 +108,12 @@ pub fn physical_memory() -> Option<u64> {
     #[cfg(unix)]
     {
         // SAFETY: sysconf only reads system configuration values.
-        let (pages, size) =
-            unsafe { (libc::sysconf(libc::_SC_PHYS_PAGES), libc::sysconf(libc::_SC_PAGESIZE)) };
+        let (pages, size) = unsafe {
+            (
+                libc::sysconf(libc::_SC_PHYS_PAGES),
+                libc::sysconf(libc::_SC_PAGESIZE),
+            )
+        };
         if pages > 0 && size > 0 {
             return (pages as u64).checked_mul(size as u64);
         }

@@ -502,7 +502,11 @@ mod tests {
             )
         }
 
-        pub(super) fn biased_credit(rows: usize, seed: u64, params: &BiasedCreditParams) -> Result<Table> {
+        pub(super) fn biased_credit(
+            rows: usize,
+            seed: u64,
+            params: &BiasedCreditParams,
+        ) -> Result<Table> {
             if rows == 0 {
                 return Err(DataError::ZeroRows);
             }
@@ -527,9 +531,9 @@ mod tests {
                 let neighbourhood = side * params.proxy_gap + normal(&mut r);
                 let repaid = r.gen_bool(sigmoid(0.3 + params.signal * c));
                 let flipped = r.gen_bool(params.label_flip);
-                for (col, v) in cols
-                    .iter_mut()
-                    .zip([income, debt, history, accounts, neighbourhood])
+                for (col, v) in
+                    cols.iter_mut()
+                        .zip([income, debt, history, accounts, neighbourhood])
                 {
                     col.push(v);
                 }
@@ -569,7 +573,6 @@ mod tests {
                 columns.into_iter().map(|(n, v)| (n.to_string(), v)).unzip();
             Table::from_columns(source, names, &values)
         }
-
     }
 
     #[test]
@@ -607,7 +610,10 @@ mod tests {
         assert_eq!(row.len(), 6);
         assert!(!s.next_row(&mut row));
         assert_eq!(s.remaining(), 0);
-        assert!(matches!(stream("x", 3, 1), Err(DataError::UnknownScenario { .. })));
+        assert!(matches!(
+            stream("x", 3, 1),
+            Err(DataError::UnknownScenario { .. })
+        ));
         assert!(matches!(stream("credit", 0, 1), Err(DataError::ZeroRows)));
     }
 

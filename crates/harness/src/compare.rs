@@ -401,7 +401,12 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         .collect::<Result<_>>()?;
     let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
     let results: Vec<ResultRow> = (0..config.methods.len())
-        .flat_map(|_| columns.iter_mut().filter_map(Iterator::next).collect::<Vec<_>>())
+        .flat_map(|_| {
+            columns
+                .iter_mut()
+                .filter_map(Iterator::next)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let summary = summarize(config, &results);
     Ok(Comparison {
@@ -422,25 +427,25 @@ fn job(
     report: &fairkit_metrics::ReportParams,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ResultRow> {
-            let entry = &config.methods[m];
-            let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-            let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-                .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
-                .map(|(e, fit_seconds)| ResultRow {
-                    method: entry.name.clone(),
-                    estimator: estimator.to_string(),
-                    seed,
-                    predicted: Headline::of(&e.predicted),
-                    fit_seconds,
-                    expected: Headline::of(&e.expected),
-                })
-                .map_err(|e| HarnessError::Job {
-                    method: entry.name.clone(),
-                    seed,
-                    source: Box::new(e),
-                });
-            progress(m);
-            row
+    let entry = &config.methods[m];
+    let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
+    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
+        .map(|(e, fit_seconds)| ResultRow {
+            method: entry.name.clone(),
+            estimator: estimator.to_string(),
+            seed,
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+        })
+        .map_err(|e| HarnessError::Job {
+            method: entry.name.clone(),
+            seed,
+            source: Box::new(e),
+        });
+    progress(m);
+    row
 }
 
 fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
