@@ -115,10 +115,20 @@ fn a_successful_run_commits_every_output_and_nothing_else() {
     let (_, test) = simulated(dir.path());
     let predicted = run(&["predict", "--model", &m, "--data", &test, "--out", &o]);
     assert!(predicted.status.success(), "{}", stderr(&predicted));
-    assert!(std::fs::read_to_string(&o).unwrap().starts_with("row,group,score"));
+    assert!(
+        std::fs::read_to_string(&o)
+            .unwrap()
+            .starts_with("row,group,score")
+    );
     assert_eq!(
         names(dir.path()),
-        ["m.model", "p.csv", "report.txt", "sim_test.csv", "sim_train.csv"]
+        [
+            "m.model",
+            "p.csv",
+            "report.txt",
+            "sim_test.csv",
+            "sim_train.csv"
+        ]
     );
 }
 
@@ -440,4 +450,39 @@ fn simulate_writes_the_rows_of_the_in_memory_table() {
     for key in ["by_group", "overall", "disparities", "expected"] {
         assert_eq!(a[key], b[key], "{key}");
     }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_device_is_written_in_place_never_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let out = run(&["simulate", "--rows", "10", "--out", fifo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(reader.join().unwrap().lines().count(), 11);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+    assert_eq!(names(dir.path()), ["fifo"]);
 }

@@ -205,8 +205,13 @@ pub struct OutputId(usize);
 enum Kind {
     File {
         staged: Staged,
+        /// Where the staged copy goes: the target, or the file a symbolic link names.
+        dest: PathBuf,
         written: bool,
     },
+    /// An existing device, pipe or socket (`/dev/null`, `/dev/stdout`, a FIFO): written in
+    /// place, never replaced.
+    Direct { written: bool },
     Dir {
         staged: Staged,
         /// Whether the target holds an earlier run (replaced with a note).
@@ -268,23 +273,37 @@ impl Outputs {
                 )));
             }
         }
-        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        let existing = std::fs::metadata(path).ok();
+        if existing.as_ref().is_some_and(std::fs::Metadata::is_dir) {
             return Err(refuse("is a directory; give a file name".into()));
         }
         let key = self.claim_key(path, flag)?;
-        let staged = Staged::file_in(dir).map_err(|source| HarnessError::Io {
-            action: "cannot write",
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let kind = if existing.as_ref().is_some_and(|m| !m.is_file()) {
+            // A device or pipe is written in place: renaming over it would replace it.
+            Kind::Direct { written: false }
+        } else {
+            // A symbolic link to a file keeps pointing at it: the file is replaced.
+            let real = if existing.is_some() {
+                std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+            } else {
+                path.to_path_buf()
+            };
+            let staged = Staged::file_in(parent_dir(&real)).map_err(|source| HarnessError::Io {
+                action: "cannot write",
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Kind::File {
+                staged,
+                dest: real,
+                written: false,
+            }
+        };
         self.entries.push(Entry {
             flag: flag.to_string(),
             target: path.to_path_buf(),
             key,
-            kind: Kind::File {
-                staged,
-                written: false,
-            },
+            kind,
         });
         Ok(OutputId(self.entries.len() - 1))
     }
@@ -379,15 +398,25 @@ impl Outputs {
         F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
     {
         let entry = &mut self.entries[id.0];
-        let Kind::File { staged, written } = &mut entry.kind else {
-            return Err(output_error(
-                &entry.flag,
-                &entry.target,
-                "is a directory output; write files into it with write_in".into(),
-            ));
-        };
-        write_staged(&staged.path, &entry.target, Some(&entry.target), write)?;
-        *written = true;
+        match &mut entry.kind {
+            Kind::File {
+                staged, written, ..
+            } => {
+                write_staged(&staged.path, &entry.target, Some(&entry.target), write)?;
+                *written = true;
+            }
+            Kind::Direct { written } => {
+                write_direct(&entry.target, write)?;
+                *written = true;
+            }
+            Kind::Dir { .. } => {
+                return Err(output_error(
+                    &entry.flag,
+                    &entry.target,
+                    "is a directory output; write files into it with write_in".into(),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -422,7 +451,7 @@ impl Outputs {
     /// A claimed file that was never written; [`HarnessError::Io`] when a move fails.
     pub fn commit(mut self) -> Result<Committed> {
         for e in &self.entries {
-            if let Kind::File { written: false, .. } = e.kind {
+            if let Kind::File { written: false, .. } | Kind::Direct { written: false } = e.kind {
                 return Err(output_error(
                     &e.flag,
                     &e.target,
@@ -463,6 +492,8 @@ impl Outputs {
 /// How to take back one committed output; dropping it discards the kept earlier version.
 #[derive(Debug)]
 enum Undo {
+    /// Written in place (a device or pipe): nothing to take back.
+    Nothing,
     /// `target` was new: remove it (a staged file) or move it back (a staged directory).
     Created {
         target: PathBuf,
@@ -479,6 +510,7 @@ enum Undo {
 impl Undo {
     fn undo(self) {
         match self {
+            Undo::Nothing => {}
             Undo::Created { target, back } => match back {
                 Some(back) => {
                     let _ = std::fs::rename(&target, back);
@@ -508,27 +540,27 @@ fn commit_entry(e: &mut Entry, list: &mut Vec<PathBuf>) -> Result<Undo> {
         source,
     };
     match &mut e.kind {
-        Kind::File { staged, .. } => {
-            let dir = parent_dir(&e.target);
+        Kind::Direct { .. } => Ok(Undo::Nothing),
+        Kind::File { staged, dest, .. } => {
+            let real = dest.clone();
+            let dir = parent_dir(&real);
             // Keep the earlier file (a hard link) to put it back if a later output fails.
-            let kept = match std::fs::symlink_metadata(&e.target) {
+            let kept = match std::fs::symlink_metadata(&real) {
                 Ok(m) if m.is_file() => {
                     let kept = Staged::name_beside(dir, list).map_err(io_err)?;
-                    std::fs::hard_link(&e.target, &kept.path)
-                        .ok()
-                        .map(|()| kept)
+                    std::fs::hard_link(&real, &kept.path).ok().map(|()| kept)
                 }
                 _ => None,
             };
-            std::fs::rename(&staged.path, &e.target).map_err(io_err)?;
+            std::fs::rename(&staged.path, &real).map_err(io_err)?;
             Ok(match kept {
                 Some(kept) => Undo::Replaced {
-                    target: e.target.clone(),
+                    target: real.clone(),
                     kept,
                     exchanged: false,
                 },
                 None => Undo::Created {
-                    target: e.target.clone(),
+                    target: real.clone(),
                     back: None,
                 },
             })
@@ -615,6 +647,25 @@ where
     let _ = mode_of;
     file.sync_all().map_err(io_err)?;
     Ok(())
+}
+
+/// Writes a device or pipe in place.
+fn write_direct<F>(target: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
+    let io_err = |source| HarnessError::Io {
+        action: "cannot write",
+        path: target.to_path_buf(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(target)
+        .map_err(io_err)?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).map_err(io_err)?;
+    out.flush().map_err(io_err)
 }
 
 /// Whether the directory `path` holds an earlier run (`false`: it is empty).
@@ -960,6 +1011,47 @@ mod tests {
         assert_eq!(mine(staged_paths()), 1);
         drop(outputs);
         assert_eq!(mine(staged_paths()), 0);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_written_in_place_and_a_link_keeps_its_file() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                File::open(fifo).unwrap().read_to_string(&mut text).unwrap();
+                text
+            })
+        };
+        write_bytes_atomic(&fifo, b"through the pipe").unwrap();
+        assert_eq!(reader.join().unwrap(), "through the pipe");
+        let file_type = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+        assert!(std::os::unix::fs::FileTypeExt::is_fifo(&file_type));
+        // A symbolic link to a file: the file gets the content, the link stays a link.
+        let real = dir.path().join("real.csv");
+        let link = dir.path().join("link.csv");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_bytes_atomic(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert_eq!(names(dir.path()), ["fifo", "link.csv", "real.csv"]);
     }
 
     #[test]
