@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use clap::ValueEnum;
 use fairkit_core::limits::{self, Limit};
-use fairkit_harness::io::write_bytes_atomic;
+use fairkit_harness::io::{OutputId, Outputs};
 
 /// Output format of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -19,14 +19,31 @@ pub enum Format {
 
 /// Writes `bytes` to `out` atomically, or to standard output without `out`.
 pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
+    let mut outputs = Outputs::new();
+    let id = claim(&mut outputs, out, "--out")?;
+    finish(outputs, id, |w| w.write_all(bytes))
+}
+
+/// Claims the output file of `flag` when it was given.
+pub fn claim(outputs: &mut Outputs, path: Option<&Path>, flag: &str) -> Result<Option<OutputId>> {
+    Ok(path.map(|p| outputs.file(p, flag)).transpose()?)
+}
+
+/// Writes the main output with `write` (to the claimed file `out`, or to standard output
+/// without it) and commits every claimed output.
+pub fn finish<F>(mut outputs: Outputs, out: Option<OutputId>, write: F) -> Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
+{
     match out {
-        Some(path) => write_bytes_atomic(path, bytes)?,
+        Some(id) => outputs.write(id, write)?,
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout.write_all(bytes)?;
+            write(&mut stdout)?;
             stdout.flush()?;
         }
     }
+    outputs.commit()?;
     Ok(())
 }
 

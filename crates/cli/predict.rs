@@ -12,7 +12,7 @@ use fairkit_harness::model::{Predictions, SavedModel};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::common::emit;
+use crate::common::{claim, finish};
 
 /// What `fairkit predict --help` adds after the options.
 const HELP: &str = "\
@@ -70,11 +70,7 @@ enum OutputFormat {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut outputs = Outputs::new();
-    let out = args
-        .out
-        .as_deref()
-        .map(|p| outputs.file(p, "--out"))
-        .transpose()?;
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let model = SavedModel::load(&args.model)?;
     let table = read_table(&args.data)?;
     let predictions = model.predict(&table, args.seed)?;
@@ -83,13 +79,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         OutputFormat::Csv => output.csv()?,
         OutputFormat::Json => serde_json::to_vec_pretty(&output)?,
     };
-    match out {
-        Some(id) => {
-            outputs.write(id, |w| w.write_all(&bytes))?;
-            outputs.commit()?;
-        }
-        None => emit(&bytes, None)?,
-    }
+    finish(outputs, out, |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,6 +9,8 @@ use fairkit_data::sim;
 use fairkit_core::limits;
 use fairkit_harness::io::Outputs;
 
+use crate::common::{claim, finish};
+
 /// Simulate a dataset from a named scenario.
 ///
 /// Scenarios: `biased-credit` (the built-in default data: a proxy feature, group-dependent
@@ -36,18 +38,8 @@ pub struct Args {
 /// Runs the command: rows are generated and written one at a time, in constant memory.
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut outputs = Outputs::new();
-    let out = args
-        .out
-        .as_deref()
-        .map(|p| outputs.file(p, "--out"))
-        .transpose()?;
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let rows = sim::stream(&args.scenario, args.rows, args.seed)?;
-    match out {
-        Some(id) => {
-            outputs.write(id, |w| rows.write_csv(w))?;
-            outputs.commit()?;
-        }
-        None => rows.write_csv(std::io::stdout().lock())?,
-    }
+    finish(outputs, out, |w| rows.write_csv(w))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ use fairkit_harness::single::SingleRun;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 
-use crate::common::{Format, emit};
+use crate::common::{Format, claim, finish};
 use crate::data_args::DataArgs;
 
 /// Flags of every single run.
@@ -66,12 +66,9 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
     let estimator = with_solver(args.estimator.parse()?, args.solver.as_deref())?;
     let (source, split) = args.data.source(args.sim_seed, false)?;
     let mut outputs = Outputs::new();
-    let claim = |outputs: &mut Outputs, path: &Option<PathBuf>, flag: &str| {
-        path.as_deref().map(|p| outputs.file(p, flag)).transpose()
-    };
-    let predictions = claim(&mut outputs, &args.predictions, "--predictions")?;
-    let model = claim(&mut outputs, &args.save_model, "--save-model")?;
-    let out = claim(&mut outputs, &args.out, "--out")?;
+    let predictions = claim(&mut outputs, args.predictions.as_deref(), "--predictions")?;
+    let model = claim(&mut outputs, args.save_model.as_deref(), "--save-model")?;
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let single = SingleRun::execute(
         &source,
         &split,
@@ -97,13 +94,7 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
         .to_json();
         outputs.write(id, |w| w.write_all(json.as_bytes()))?;
     }
-    if let Some(id) = out {
-        outputs.write(id, |w| w.write_all(report.as_bytes()))?;
-    }
-    outputs.commit()?;
-    if out.is_none() {
-        emit(report.as_bytes(), None)?;
-    }
+    finish(outputs, out, |w| w.write_all(report.as_bytes()))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,9 +8,11 @@ use fairkit_harness::data::read_table;
 use fairkit_harness::method::MethodSpec;
 use fairkit_harness::repair::TableRepair;
 
+use fairkit_harness::io::Outputs;
+
+use crate::common::finish;
 use crate::data_args::DataArgs;
 use crate::mitigate::RepairArgs;
-use fairkit_harness::io::Outputs;
 
 /// What `fairkit transform --help` adds after the options.
 const HELP: &str = "\
@@ -70,8 +72,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut bytes = Vec::new();
     repaired.write_csv(&mut bytes)?;
-    outputs.write(out, |w| w.write_all(&bytes))?;
-    outputs.commit()?;
+    finish(outputs, Some(out), |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
 }
 

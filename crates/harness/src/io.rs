@@ -826,16 +826,22 @@ mod tests {
         assert!(err.to_string().contains("/no/such/file.csv"));
     }
 
-    #[test]
-    fn nothing_is_touched_before_the_commit_and_a_dropped_set_leaves_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.model"));
+    /// A new file `a.csv` and a replacement of `b.model` (holding `old model`), both staged.
+    fn two_staged(dir: &Path) -> (Outputs, PathBuf, PathBuf) {
+        let (a, b) = (dir.join("a.csv"), dir.join("b.model"));
         std::fs::write(&b, b"old model").unwrap();
         let mut outputs = Outputs::new();
         let ia = outputs.file(&a, "--predictions").unwrap();
         let ib = outputs.file(&b, "--save-model").unwrap();
         outputs.write(ia, |w| w.write_all(b"rows")).unwrap();
         outputs.write(ib, |w| w.write_all(b"new model")).unwrap();
+        (outputs, a, b)
+    }
+
+    #[test]
+    fn nothing_is_touched_before_the_commit_and_a_dropped_set_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (outputs, a, b) = two_staged(dir.path());
         // Staged beside the targets, the targets untouched.
         assert_eq!(names(dir.path()).len(), 3);
         assert!(!a.exists());
@@ -848,13 +854,7 @@ mod tests {
     #[test]
     fn the_commit_moves_every_output_and_keeps_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.model"));
-        std::fs::write(&b, b"old model").unwrap();
-        let mut outputs = Outputs::new();
-        let ia = outputs.file(&a, "--predictions").unwrap();
-        let ib = outputs.file(&b, "--save-model").unwrap();
-        outputs.write(ia, |w| w.write_all(b"rows")).unwrap();
-        outputs.write(ib, |w| w.write_all(b"new model")).unwrap();
+        let (outputs, _, b) = two_staged(dir.path());
         assert_eq!(outputs.commit().unwrap(), Committed::default());
         assert_eq!(names(dir.path()), ["a.csv", "b.model"]);
         assert_eq!(std::fs::read(&b).unwrap(), b"new model");
