@@ -34,7 +34,9 @@ fn rgb(c: Colour) -> RGBColor {
 }
 
 fn font(px: f64, colour: Colour) -> TextStyle<'static> {
-    ("sans-serif", px * FONT_SCALE).into_font().color(&rgb(colour))
+    ("sans-serif", px * FONT_SCALE)
+        .into_font()
+        .color(&rgb(colour))
 }
 
 fn ipx(p: Px) -> (i32, i32) {
@@ -245,8 +247,11 @@ fn draw_scene(root: &Area, scene: &Scene, panel: &super::model::Panel) -> Result
     for m in &scene.markers {
         let c = rgb(style(m.series).colour.scaled(0.85));
         for s in &m.bars {
-            root.draw(&PathElement::new(vec![ipx(s.a), ipx(s.b)], c.stroke_width(1)))
-                .map_err(backend)?;
+            root.draw(&PathElement::new(
+                vec![ipx(s.a), ipx(s.b)],
+                c.stroke_width(1),
+            ))
+            .map_err(backend)?;
         }
     }
     for m in &scene.markers {
@@ -299,7 +304,14 @@ fn draw_legend(
         )
     };
     for (name, style) in entries {
-        marker(root, style.marker, (x + 12.0, y), MARKER_R - 1.0, style.colour, true)?;
+        marker(
+            root,
+            style.marker,
+            (x + 12.0, y),
+            MARKER_R - 1.0,
+            style.colour,
+            true,
+        )?;
         root.draw(&text(name, (x + 30.0, y), LABEL_PX, INK))
             .map_err(backend)?;
         y += LEGEND_ROW;

@@ -106,12 +106,7 @@ pub(crate) fn ranges(panel: &Panel) -> Option<((f64, f64), (f64, f64))> {
             grow(&mut y, gy, gy);
         }
     }
-    any.then(|| {
-        (
-            padded(x.0, x.1, AXIS_MARGIN),
-            padded(y.0, y.1, AXIS_MARGIN),
-        )
-    })
+    any.then(|| (padded(x.0, x.1, AXIS_MARGIN), padded(y.0, y.1, AXIS_MARGIN)))
 }
 
 /// Places a panel in `frame`: points, bars, curves and guides in pixels, and the labels.
@@ -182,12 +177,7 @@ pub(crate) fn scene(panel: &Panel, frame: Frame) -> Scene {
         .flat_map(|(_, c)| polyline(c))
         .chain(guides.iter().flat_map(|g| polyline(g)))
         .collect();
-    let placer = Placer {
-        area: frame.plot,
-        markers: &markers,
-        lines: &lines,
-        wanted: &wanted,
-    };
+    let placer = Placer::new(frame.plot, &markers, &lines, &wanted);
     let placed = placer.place();
     let mut labels = Vec::new();
     let mut unplaced = Vec::new();
@@ -232,8 +222,24 @@ struct Placed {
 struct Placer<'a> {
     area: Rect,
     markers: &'a [MarkerMark],
+    /// The box around each marker and its bars, to skip far markers quickly.
+    extents: Vec<Rect>,
     lines: &'a [Segment],
     wanted: &'a [Wanted],
+}
+
+/// The smallest rectangle holding both.
+fn union(a: Rect, b: Rect) -> Rect {
+    Rect {
+        x0: a.x0.min(b.x0),
+        y0: a.y0.min(b.y0),
+        x1: a.x1.max(b.x1),
+        y1: a.y1.max(b.y1),
+    }
+}
+
+fn bounds(s: &Segment) -> Rect {
+    union(Rect::around(s.a, 0.0), Rect::around(s.b, 0.0))
 }
 
 /// Distances (pixels beyond the marker) of the candidate rings.
@@ -242,15 +248,40 @@ const RINGS: [f64; 14] = [
 ];
 /// Directions in degrees (screen coordinates, so -45 is up-right), most preferred first.
 const DIRECTIONS: [f64; 16] = [
-    -45.0, 45.0, -135.0, 135.0, 0.0, 180.0, -90.0, 90.0, -22.5, 22.5, -157.5, 157.5, -67.5,
-    -112.5, 67.5, 112.5,
+    -45.0, 45.0, -135.0, 135.0, 0.0, 180.0, -90.0, 90.0, -22.5, 22.5, -157.5, 157.5, -67.5, -112.5,
+    67.5, 112.5,
 ];
 /// How many re-placement passes follow the greedy pass.
 const PASSES: usize = 4;
 /// The step of the fallback grid, in pixels.
 const GRID: f64 = 6.0;
 
-impl Placer<'_> {
+impl<'a> Placer<'a> {
+    fn new(
+        area: Rect,
+        markers: &'a [MarkerMark],
+        lines: &'a [Segment],
+        wanted: &'a [Wanted],
+    ) -> Self {
+        let extents = markers
+            .iter()
+            .map(|m| {
+                m.bars
+                    .iter()
+                    .map(bounds)
+                    .fold(Rect::around(m.centre, MARKER_R + 1.0), union)
+                    .inflate(1.0)
+            })
+            .collect();
+        Self {
+            area,
+            markers,
+            extents,
+            lines,
+            wanted,
+        }
+    }
+
     fn place(&self) -> Vec<Option<Placed>> {
         let n = self.wanted.len();
         // Crowded points first: they have the fewest good places.
@@ -274,7 +305,7 @@ impl Placer<'_> {
             let mut changed = false;
             for &i in &order {
                 let current = placed[i].take();
-                let keep = current.and_then(|c| self.cost(i, c.rect, &placed));
+                let keep = current.and_then(|c| self.cost(i, c.rect, &placed, f64::INFINITY));
                 let best = self.best(i, &placed, keep, false);
                 changed |= best.map(|b| b.rect) != current.map(|c| c.rect);
                 placed[i] = best;
@@ -298,7 +329,8 @@ impl Placer<'_> {
         let w = &self.wanted[i];
         let mut best = incumbent;
         let consider = |best: &mut Option<Placed>, rect: Rect, rank: f64| {
-            if let Some(mut p) = self.cost(i, rect, placed) {
+            let bound = best.map_or(f64::INFINITY, |b| b.cost - rank);
+            if let Some(mut p) = self.cost(i, rect, placed, bound) {
                 p.cost += rank;
                 if best.is_none_or(|b| p.cost < b.cost) {
                     *best = Some(p);
@@ -307,7 +339,11 @@ impl Placer<'_> {
         };
         for &ring in &RINGS {
             for (rank, &deg) in DIRECTIONS.iter().enumerate() {
-                consider(&mut best, candidate(w, deg, MARKER_R + ring), 0.5 * rank as f64);
+                consider(
+                    &mut best,
+                    candidate(w, deg, MARKER_R + ring),
+                    0.5 * rank as f64,
+                );
             }
         }
         if best.is_some() || !grid {
@@ -326,8 +362,9 @@ impl Placer<'_> {
     }
 
     /// The cost of drawing label `i` in `rect`, and its leader line; `None` when the box
-    /// leaves the plotting area or touches another placed label.
-    fn cost(&self, i: usize, rect: Rect, placed: &[Option<Placed>]) -> Option<Placed> {
+    /// leaves the plotting area or touches another placed label, or when the cost would not
+    /// be below `bound` (a cheaper place is known).
+    fn cost(&self, i: usize, rect: Rect, placed: &[Option<Placed>], bound: f64) -> Option<Placed> {
         let w = &self.wanted[i];
         if !self.area.inflate(-1.0).contains_rect(&rect) {
             return None;
@@ -343,52 +380,107 @@ impl Placer<'_> {
             return None;
         }
         let mut cost = 0.0;
-        for m in self.markers {
+        for (m, extent) in self.markers.iter().zip(&self.extents) {
+            if !extent.overlaps(&rect) {
+                continue;
+            }
             if Rect::around(m.centre, MARKER_R + 1.0).overlaps(&rect) {
                 cost += 1000.0;
             }
             cost += 150.0 * m.bars.iter().filter(|s| rect.meets(s)).count() as f64;
         }
         cost += 40.0 * self.lines.iter().filter(|s| rect.meets(s)).count() as f64;
-        cost += 300.0 * others().filter(|p| p.leader.is_some_and(|l| rect.meets(&l))).count() as f64;
+        cost += 300.0
+            * others()
+                .filter(|p| p.leader.is_some_and(|l| rect.meets(&l)))
+                .count() as f64;
 
         let gap = rect.distance(w.anchor);
-        let leader = (gap > LEADER_AT).then(|| {
-            let end = rect.nearest(w.anchor);
-            let d = dist(end, w.anchor);
-            let start = (
-                w.anchor.0 + (end.0 - w.anchor.0) * (MARKER_R + 1.0) / d,
-                w.anchor.1 + (end.1 - w.anchor.1) * (MARKER_R + 1.0) / d,
-            );
-            Segment::new(start, end)
-        });
         cost += gap;
-        if let Some(l) = leader {
-            cost += 20.0;
-            // A leader along its own point's error bar reads as part of the bar.
-            let own = &self.markers[w.marker];
-            if own.bars.iter().any(|b| along(&l, b, own.centre)) {
-                cost += 60.0;
-            }
-            for (k, m) in self.markers.iter().enumerate() {
-                if k != w.marker {
-                    if Rect::around(m.centre, MARKER_R).meets(&l) {
-                        cost += 200.0;
-                    }
-                    cost += 15.0 * m.bars.iter().filter(|s| s.crosses(&l)).count() as f64;
-                }
-            }
-            for p in others() {
-                if p.rect.meets(&l) {
-                    cost += 300.0;
-                }
-                if p.leader.is_some_and(|o| o.crosses(&l)) {
-                    cost += 80.0;
-                }
-            }
+        let needs_leader = gap > LEADER_AT;
+        if cost + if needs_leader { 20.0 } else { 0.0 } >= bound {
+            return None;
         }
+        let leader = if needs_leader {
+            // The leader ends where it is cheapest among the box's nearest point, corners and
+            // edge midpoints (never through the box), e.g. not along its own error bar.
+            let (l, c) = leader_ends(&rect, w.anchor)
+                .into_iter()
+                .map(|end| leader_from(w.anchor, end))
+                .filter(|l| !rect.inflate(-0.5).meets(l))
+                .map(|l| {
+                    let longer = dist(l.b, w.anchor) - gap;
+                    (l, self.leader_cost(i, &l, placed) + 0.5 * longer)
+                })
+                .min_by(|a, b| a.1.total_cmp(&b.1))?;
+            cost += 20.0 + c;
+            Some(l)
+        } else {
+            None
+        };
         Some(Placed { rect, leader, cost })
     }
+
+    /// What a leader line of label `i` hides or crosses.
+    fn leader_cost(&self, i: usize, l: &Segment, placed: &[Option<Placed>]) -> f64 {
+        let w = &self.wanted[i];
+        let mut cost = 0.0;
+        // A leader along its own point's error bar reads as part of the bar.
+        let own = &self.markers[w.marker];
+        if own.bars.iter().any(|b| along(l, b, own.centre)) {
+            cost += 150.0;
+        }
+        let reach = bounds(l);
+        for (k, (m, extent)) in self.markers.iter().zip(&self.extents).enumerate() {
+            if k != w.marker && extent.overlaps(&reach) {
+                if Rect::around(m.centre, MARKER_R).meets(l) {
+                    cost += 200.0;
+                }
+                cost += 15.0 * m.bars.iter().filter(|s| s.crosses(l)).count() as f64;
+            }
+        }
+        let others = placed
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .filter_map(|(_, p)| p.as_ref());
+        for p in others {
+            if p.rect.meets(l) {
+                cost += 300.0;
+            }
+            if p.leader.is_some_and(|o| o.crosses(l)) {
+                cost += 80.0;
+            }
+        }
+        cost
+    }
+}
+
+/// The points of `rect` a leader from `anchor` may end at: the nearest point, the corners and
+/// the edge midpoints.
+fn leader_ends(rect: &Rect, anchor: Px) -> [Px; 9] {
+    let (xm, ym) = ((rect.x0 + rect.x1) / 2.0, (rect.y0 + rect.y1) / 2.0);
+    [
+        rect.nearest(anchor),
+        (rect.x0, rect.y0),
+        (rect.x1, rect.y0),
+        (rect.x0, rect.y1),
+        (rect.x1, rect.y1),
+        (xm, rect.y0),
+        (xm, rect.y1),
+        (rect.x0, ym),
+        (rect.x1, ym),
+    ]
+}
+
+/// The leader line from the edge of the marker at `anchor` to `end`.
+fn leader_from(anchor: Px, end: Px) -> Segment {
+    let d = dist(end, anchor);
+    let start = (
+        anchor.0 + (end.0 - anchor.0) * (MARKER_R + 1.0) / d,
+        anchor.1 + (end.1 - anchor.1) * (MARKER_R + 1.0) / d,
+    );
+    Segment::new(start, end)
 }
 
 /// Whether `leader` runs within 20 degrees of the error bar `bar` that passes through `centre`

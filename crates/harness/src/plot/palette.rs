@@ -214,7 +214,10 @@ mod tests {
                 .iter()
                 .fold((0.0, 0.0), |(a, b), &(x, y)| (a + x, b + y));
             let n = poly.len() as f64;
-            assert!((sx / n - 100.0).abs() <= 2.0 && (sy / n - 50.0).abs() <= 2.0, "{m:?}");
+            assert!(
+                (sx / n - 100.0).abs() <= 2.0 && (sy / n - 50.0).abs() <= 2.0,
+                "{m:?}"
+            );
         }
     }
 }

@@ -19,20 +19,88 @@ fn default_run() -> Vec<TradeoffPoint> {
         pareto,
     };
     vec![
-        p("baseline", 0.1680859358295929, 0.013973562540703073, 0.6829333333333334, 0.010053744465510219, true),
-        p("baseline-tree", 0.15116124167449418, 0.05866564835086318, 0.6708666666666666, 0.005357238094391555, false),
-        p("reweighing", 0.08336891793007638, 0.013415800316611267, 0.6816, 0.006143650742387981, true),
-        p("di-remover", 0.010933187407338974, 0.007179613809497849, 0.6757333333333334, 0.005913261931173595, false),
-        p("expgrad-dp", 0.016275347268184158, 0.013115739236870136, 0.6781134545265457, 0.00552526097042143, true),
-        p("expgrad-eo", 0.01538278096917004, 0.011878992218390802, 0.5573742644634603, 0.010653696709806081, false),
-        p("gridsearch-dp", 0.05604681750930186, 0.06284397414792306, 0.6741333333333333, 0.007104771479630986, false),
-        p("threshold-dp", 0.008653939190523374, 0.008594852016235421, 0.6758391129956239, 0.008039026085435197, true),
-        p("threshold-eo", 0.03664300145053834, 0.017403774638126486, 0.6438256309440172, 0.013172630988905847, false),
+        p(
+            "baseline",
+            0.1680859358295929,
+            0.013973562540703073,
+            0.6829333333333334,
+            0.010053744465510219,
+            true,
+        ),
+        p(
+            "baseline-tree",
+            0.15116124167449418,
+            0.05866564835086318,
+            0.6708666666666666,
+            0.005357238094391555,
+            false,
+        ),
+        p(
+            "reweighing",
+            0.08336891793007638,
+            0.013415800316611267,
+            0.6816,
+            0.006143650742387981,
+            true,
+        ),
+        p(
+            "di-remover",
+            0.010933187407338974,
+            0.007179613809497849,
+            0.6757333333333334,
+            0.005913261931173595,
+            false,
+        ),
+        p(
+            "expgrad-dp",
+            0.016275347268184158,
+            0.013115739236870136,
+            0.6781134545265457,
+            0.00552526097042143,
+            true,
+        ),
+        p(
+            "expgrad-eo",
+            0.01538278096917004,
+            0.011878992218390802,
+            0.5573742644634603,
+            0.010653696709806081,
+            false,
+        ),
+        p(
+            "gridsearch-dp",
+            0.05604681750930186,
+            0.06284397414792306,
+            0.6741333333333333,
+            0.007104771479630986,
+            false,
+        ),
+        p(
+            "threshold-dp",
+            0.008653939190523374,
+            0.008594852016235421,
+            0.6758391129956239,
+            0.008039026085435197,
+            true,
+        ),
+        p(
+            "threshold-eo",
+            0.03664300145053834,
+            0.017403774638126486,
+            0.6438256309440172,
+            0.013172630988905847,
+            false,
+        ),
     ]
 }
 
 fn rendered(points: &[TradeoffPoint]) -> Rendered {
-    render(&tradeoff_figure(points, "trade-off", "demographic parity difference")).unwrap()
+    render(&tradeoff_figure(
+        points,
+        "trade-off",
+        "demographic parity difference",
+    ))
+    .unwrap()
 }
 
 /// The layout's guarantees: label boxes never overlap and stay inside the plotting area; each
@@ -41,25 +109,50 @@ fn rendered(points: &[TradeoffPoint]) -> Rendered {
 fn assert_layout(scene: &Scene) {
     let plot = scene.frame.plot;
     for (i, a) in scene.labels.iter().enumerate() {
-        assert!(plot.contains_rect(&a.rect), "{} leaves the plot: {:?}", a.text, a.rect);
+        assert!(
+            plot.contains_rect(&a.rect),
+            "{} leaves the plot: {:?}",
+            a.text,
+            a.rect
+        );
         for b in &scene.labels[..i] {
             assert!(!a.rect.overlaps(&b.rect), "{} overlaps {}", a.text, b.text);
         }
         let gap = a.rect.distance(a.anchor);
         match a.leader {
-            None => assert!(gap <= LEADER_AT, "{} is {gap} px away without a leader", a.text),
+            None => assert!(
+                gap <= LEADER_AT,
+                "{} is {gap} px away without a leader",
+                a.text
+            ),
             Some(l) => {
                 assert!(gap > LEADER_AT, "{} has a needless leader", a.text);
-                assert!((dist(l.a, a.anchor) - (MARKER_R + 1.0)).abs() < 1e-9, "{}", a.text);
-                assert!(a.rect.distance(l.b) < 1e-9, "{} leader misses its box", a.text);
-                assert!((dist(l.b, a.anchor) - gap).abs() < 1e-9, "{}", a.text);
+                assert!(
+                    (dist(l.a, a.anchor) - (MARKER_R + 1.0)).abs() < 1e-9,
+                    "{}",
+                    a.text
+                );
+                // It ends on the box's border, without passing through the box.
+                assert!(
+                    a.rect.distance(l.b) < 1e-9,
+                    "{} leader misses its box",
+                    a.text
+                );
+                assert!(!a.rect.inflate(-1e-6).contains(l.b), "{}", a.text);
+                assert!(!a.rect.inflate(-0.5).meets(&l), "{}", a.text);
             }
         }
     }
     for m in &scene.markers {
-        assert!(plot.contains_rect(&Rect::around(m.centre, MARKER_R)), "{m:?}");
+        assert!(
+            plot.contains_rect(&Rect::around(m.centre, MARKER_R)),
+            "{m:?}"
+        );
         for s in &m.bars {
-            assert!(plot.contains(s.a) && plot.contains(s.b), "bar outside: {s:?}");
+            assert!(
+                plot.contains(s.a) && plot.contains(s.b),
+                "bar outside: {s:?}"
+            );
         }
     }
 }
@@ -75,7 +168,11 @@ fn assert_clear(scene: &Scene) {
         .collect();
     for l in &scene.labels {
         for m in &scene.markers {
-            assert!(!Rect::around(m.centre, MARKER_R).overlaps(&l.rect), "{} hides a marker", l.text);
+            assert!(
+                !Rect::around(m.centre, MARKER_R).overlaps(&l.rect),
+                "{} hides a marker",
+                l.text
+            );
             for s in &m.bars {
                 assert!(!l.rect.meets(s), "an error bar crosses {}", l.text);
             }
@@ -85,7 +182,12 @@ fn assert_clear(scene: &Scene) {
         }
         for o in scene.labels.iter().filter(|o| o.text != l.text) {
             if let Some(leader) = o.leader {
-                assert!(!l.rect.meets(&leader), "{}'s leader crosses {}", o.text, l.text);
+                assert!(
+                    !l.rect.meets(&leader),
+                    "{}'s leader crosses {}",
+                    o.text,
+                    l.text
+                );
             }
         }
     }
@@ -107,8 +209,16 @@ fn axes_hold_every_error_bar_whole_with_a_margin() {
     let f = r.scenes[0].frame;
     for p in default_run() {
         // gridsearch-dp's disparity bar reaches below 0; it is shown whole.
-        assert!(f.x.0 < p.x - p.x_err && p.x + p.x_err < f.x.1, "{}", p.label);
-        assert!(f.y.0 < p.y - p.y_err && p.y + p.y_err < f.y.1, "{}", p.label);
+        assert!(
+            f.x.0 < p.x - p.x_err && p.x + p.x_err < f.x.1,
+            "{}",
+            p.label
+        );
+        assert!(
+            f.y.0 < p.y - p.y_err && p.y + p.y_err < f.y.1,
+            "{}",
+            p.label
+        );
     }
     assert!(f.x.0 < 0.05604681750930186 - 0.06284397414792306);
 }
@@ -167,7 +277,9 @@ fn points_at_the_corners_keep_their_labels_inside() {
 fn labels_that_fit_nowhere_are_left_out_never_overlapped() {
     let points: Vec<TradeoffPoint> = (0..60)
         .map(|i| TradeoffPoint {
-            label: format!("a deliberately long method name, longer than a third of the plot {i:02}"),
+            label: format!(
+                "a deliberately long method name, longer than a third of the plot {i:02}"
+            ),
             x: 0.1,
             x_err: 0.02,
             y: 0.6,
@@ -196,11 +308,18 @@ fn legend_names_every_method_in_its_colour_and_marker() {
         // Once next to the point, once in the legend.
         assert_eq!(r.svg.matches(&text).count(), 2, "{}", p.label);
         let colour = Style::nth(i).colour.hex().to_uppercase();
-        assert!(r.svg.contains(&format!("fill=\"{colour}\"")), "{} {colour}", p.label);
+        assert!(
+            r.svg.contains(&format!("fill=\"{colour}\"")),
+            "{} {colour}",
+            p.label
+        );
         assert_eq!(figure.panels[0].series[i].style, Style::nth(i));
     }
     assert!(r.svg.contains(">\nPareto front\n</text>"));
-    for axis in ["demographic parity difference (lower is fairer)", "accuracy (higher is better)"] {
+    for axis in [
+        "demographic parity difference (lower is fairer)",
+        "accuracy (higher is better)",
+    ] {
         assert!(r.svg.contains(axis), "{axis}");
     }
 }
@@ -210,7 +329,11 @@ fn a_method_without_finite_values_is_left_out_and_others_keep_their_style() {
     let mut points = default_run();
     points[1].x = f64::NAN;
     let figure = tradeoff_figure(&points, "t", "dp");
-    let names: Vec<&str> = figure.panels[0].series.iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = figure.panels[0]
+        .series
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
     assert!(!names.contains(&"baseline-tree"));
     assert_eq!(figure.panels[0].series[1].name, "reweighing");
     assert_eq!(figure.panels[0].series[1].style, Style::nth(2));
@@ -229,7 +352,12 @@ fn filled_markers_are_the_pareto_front_and_the_front_runs_by_disparity() {
     let names: Vec<f64> = front.iter().map(|p| p.0).collect();
     assert_eq!(
         names,
-        [0.008653939190523374, 0.016275347268184158, 0.08336891793007638, 0.1680859358295929]
+        [
+            0.008653939190523374,
+            0.016275347268184158,
+            0.08336891793007638,
+            0.1680859358295929
+        ]
     );
 }
 
