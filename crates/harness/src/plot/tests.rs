@@ -439,3 +439,21 @@ fn small_multiples_with_curves_lay_out_each_panel() {
         assert!(r.svg.contains(&format!(">\n{t}\n</text>")));
     }
 }
+
+#[test]
+fn label_width_estimate_is_never_narrower_than_dejavu_sans() {
+    // Advance widths of DejaVu Sans, written by scripts/font_advance_widths.py.
+    let table = include_str!("dejavu_sans_widths.txt");
+    let mut chars = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let (code, em) = line.split_once(' ').unwrap();
+        let c = char::from(code.parse::<u8>().unwrap());
+        let em: f64 = em.parse().unwrap();
+        assert!(
+            super::layout::text_width(&c.to_string(), 13.0) >= em * 13.0,
+            "{c:?}"
+        );
+        chars += 1;
+    }
+    assert_eq!(chars, 95);
+}
