@@ -13,7 +13,7 @@ if [ -z "$bin" ]; then
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$bin" compare --out "$out" --quiet
+"$bin" compare --out "$out" --quiet >/dev/null
 cp "$out/tradeoff.svg" docs/tradeoff.svg
 "${RSVG_CONVERT:-rsvg-convert}" --zoom 2 docs/tradeoff.svg -o docs/tradeoff.png
 ls -l docs/tradeoff.svg docs/tradeoff.png

@@ -23,12 +23,16 @@ use super::model::Panel;
 pub(crate) const MARKER_R: f64 = 7.0;
 /// The half-length of an error bar's end cap, in pixels.
 pub(crate) const CAP: f64 = 4.0;
-/// The label font size, in pixels.
-pub(crate) const LABEL_PX: f64 = 13.0;
+/// The label font size, in pixels (one whose size survives plotters' scaling exactly, so the
+/// SVG says `12.5`).
+pub(crate) const LABEL_PX: f64 = 12.5;
 /// Space between a label's text and its box, in pixels.
 pub(crate) const LABEL_PAD: f64 = 2.0;
 /// A label whose box is farther than this from its point gets a leader line.
 pub(crate) const LEADER_AT: f64 = MARKER_R + 6.0;
+/// The margin a label box keeps from markers, bars and lines to count as clear of them, in
+/// pixels (drawing rounds to whole pixels, and lines are a pixel or two wide).
+pub(crate) const CLEARANCE: f64 = 2.0;
 /// Share of the data span added on each side of an axis.
 const AXIS_MARGIN: f64 = 0.07;
 
@@ -382,19 +386,21 @@ impl<'a> Placer<'a> {
             return None;
         }
         let mut cost = 0.0;
+        // Drawn marks land on whole pixels and lines have width, so the box keeps a margin.
+        let clear = rect.inflate(CLEARANCE);
         for (m, extent) in self.markers.iter().zip(&self.extents) {
-            if !extent.overlaps(&rect) {
+            if !extent.overlaps(&clear) {
                 continue;
             }
-            if Rect::around(m.centre, MARKER_R + 1.0).overlaps(&rect) {
+            if Rect::around(m.centre, MARKER_R).overlaps(&clear) {
                 cost += 1000.0;
             }
-            cost += 150.0 * m.bars.iter().filter(|s| rect.meets(s)).count() as f64;
+            cost += 150.0 * m.bars.iter().filter(|s| clear.meets(s)).count() as f64;
         }
-        cost += 40.0 * self.lines.iter().filter(|s| rect.meets(s)).count() as f64;
+        cost += 40.0 * self.lines.iter().filter(|s| clear.meets(s)).count() as f64;
         cost += 300.0
             * others()
-                .filter(|p| p.leader.is_some_and(|l| rect.meets(&l)))
+                .filter(|p| p.leader.is_some_and(|l| clear.meets(&l)))
                 .count() as f64;
 
         let gap = rect.distance(w.anchor);

@@ -3,7 +3,7 @@
 
 use super::draw::{Rendered, render};
 use super::geometry::{Rect, dist};
-use super::layout::{LEADER_AT, MARKER_R, Scene};
+use super::layout::{CLEARANCE, LEADER_AT, MARKER_R, Scene};
 use super::*;
 
 /// The inputs of the plot of `fairkit compare` with no arguments (biased-credit, 5 seeds):
@@ -167,27 +167,22 @@ fn assert_clear(scene: &Scene) {
         .flat_map(|g| super::geometry::polyline(g))
         .collect();
     for l in &scene.labels {
+        // With the margin the layout keeps, so that whole-pixel drawing does not touch.
+        let clear = l.rect.inflate(CLEARANCE);
         for m in &scene.markers {
-            assert!(
-                !Rect::around(m.centre, MARKER_R).overlaps(&l.rect),
-                "{} hides a marker",
-                l.text
-            );
+            let hidden = Rect::around(m.centre, MARKER_R).overlaps(&clear);
+            assert!(!hidden, "{} hides a marker", l.text);
             for s in &m.bars {
-                assert!(!l.rect.meets(s), "an error bar crosses {}", l.text);
+                assert!(!clear.meets(s), "an error bar crosses {}", l.text);
             }
         }
         for s in &lines {
-            assert!(!l.rect.meets(s), "a guide crosses {}", l.text);
+            assert!(!clear.meets(s), "a guide crosses {}", l.text);
         }
         for o in scene.labels.iter().filter(|o| o.text != l.text) {
             if let Some(leader) = o.leader {
-                assert!(
-                    !l.rect.meets(&leader),
-                    "{}'s leader crosses {}",
-                    o.text,
-                    l.text
-                );
+                let crossed = clear.meets(&leader);
+                assert!(!crossed, "{}'s leader crosses {}", o.text, l.text);
             }
         }
     }
@@ -456,4 +451,35 @@ fn label_width_estimate_is_never_narrower_than_dejavu_sans() {
         chars += 1;
     }
     assert_eq!(chars, 95);
+}
+
+#[test]
+fn font_sizes_are_written_as_given() {
+    let svg = tradeoff_svg(&default_run(), "t", "dp").unwrap();
+    let mut sizes: Vec<&str> = svg
+        .split("font-size=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    assert_eq!(sizes, ["12", "12.5", "14", "18"]);
+}
+
+#[test]
+fn docs_picture_is_the_current_drawing_of_the_default_run() {
+    // docs/tradeoff.svg (shown in the README) is what `fairkit compare` with no arguments
+    // writes; after a change to the drawing, regenerate it with scripts/docs_tradeoff.sh.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/tradeoff.svg");
+    let docs = std::fs::read_to_string(path).unwrap();
+    let svg = tradeoff_svg(
+        &default_run(),
+        "accuracy vs demographic parity difference on biased-credit",
+        "demographic parity difference",
+    )
+    .unwrap();
+    assert!(
+        docs == svg,
+        "docs/tradeoff.svg is stale: run scripts/docs_tradeoff.sh"
+    );
 }
