@@ -151,7 +151,7 @@ pub(crate) struct Frame {
 }
 
 impl Frame {
-    pub fn to_px(&self, x: f64, y: f64) -> Px {
+    pub fn pixel(&self, x: f64, y: f64) -> Px {
         let tx = (x - self.x.0) / (self.x.1 - self.x.0);
         let ty = (y - self.y.0) / (self.y.1 - self.y.0);
         (
@@ -204,9 +204,9 @@ mod tests {
             x: (-1.0, 1.0),
             y: (0.5, 0.7),
         };
-        assert_eq!(f.to_px(-1.0, 0.5), (100.0, 450.0));
-        assert_eq!(f.to_px(1.0, 0.7), (700.0, 50.0));
-        assert_eq!(f.to_px(0.0, 0.6).0, 400.0);
+        assert_eq!(f.pixel(-1.0, 0.5), (100.0, 450.0));
+        assert_eq!(f.pixel(1.0, 0.7), (700.0, 50.0));
+        assert_eq!(f.pixel(0.0, 0.6).0, 400.0);
     }
 
     #[test]

@@ -123,12 +123,12 @@ pub(crate) fn scene(panel: &Panel, frame: Frame) -> Scene {
     for (si, series) in panel.series.iter().enumerate() {
         let mut curve = Vec::new();
         for p in series.points.iter().filter(|p| p.is_finite()) {
-            let c = frame.to_px(p.x, p.y);
+            let c = frame.pixel(p.x, p.y);
             let mut bars = Vec::new();
             if p.x_bar() > 0.0 {
                 let (l, r) = (
-                    frame.to_px(p.x - p.x_bar(), p.y),
-                    frame.to_px(p.x + p.x_bar(), p.y),
+                    frame.pixel(p.x - p.x_bar(), p.y),
+                    frame.pixel(p.x + p.x_bar(), p.y),
                 );
                 bars.push(Segment::new(l, r));
                 for e in [l, r] {
@@ -137,8 +137,8 @@ pub(crate) fn scene(panel: &Panel, frame: Frame) -> Scene {
             }
             if p.y_bar() > 0.0 {
                 let (t, b) = (
-                    frame.to_px(p.x, p.y + p.y_bar()),
-                    frame.to_px(p.x, p.y - p.y_bar()),
+                    frame.pixel(p.x, p.y + p.y_bar()),
+                    frame.pixel(p.x, p.y - p.y_bar()),
                 );
                 bars.push(Segment::new(t, b));
                 for e in [t, b] {
@@ -174,7 +174,7 @@ pub(crate) fn scene(panel: &Panel, frame: Frame) -> Scene {
             g.points
                 .iter()
                 .filter(|p| p.0.is_finite() && p.1.is_finite())
-                .map(|&(x, y)| frame.to_px(x, y))
+                .map(|&(x, y)| frame.pixel(x, y))
                 .collect()
         })
         .collect();
