@@ -336,3 +336,35 @@ fn draw_legend(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_maps_data_where_plotters_does() {
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (780, 560)).into_drawing_area();
+        let (x, y) = ((-0.0137, 0.2193), (0.5357, 0.7045));
+        let chart = chart(&root, Some("panel"), x, y).unwrap();
+        let frame = frame_of(&chart);
+        for i in 0..=20 {
+            for j in 0..=20 {
+                let v = (
+                    x.0 + (x.1 - x.0) * f64::from(i) / 20.0,
+                    y.0 + (y.1 - y.0) * f64::from(j) / 20.0,
+                );
+                let (px, py) = chart.backend_coord(&v);
+                let (fx, fy) = frame.pixel(v.0, v.1);
+                assert!(
+                    (f64::from(px) - fx).abs() <= 1.0,
+                    "x of {v:?}: {px} vs {fx}"
+                );
+                assert!(
+                    (f64::from(py) - fy).abs() <= 1.0,
+                    "y of {v:?}: {py} vs {fy}"
+                );
+            }
+        }
+    }
+}
