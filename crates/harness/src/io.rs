@@ -953,7 +953,7 @@ mod tests {
         // Until the commit, the old run is whole.
         assert_eq!(std::fs::read(out.join("report.md")).unwrap(), b"one");
         let done = outputs.commit().unwrap();
-        assert_eq!(done.replaced_runs, [out.clone()]);
+        assert_eq!(done.replaced_runs, std::slice::from_ref(&out));
         for name in RUN {
             assert_eq!(std::fs::read(out.join(name)).unwrap(), b"two");
         }
