@@ -1,5 +1,7 @@
 use thiserror::Error;
 
+use crate::text::ellipsize;
+
 /// Result alias with the shared [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -25,7 +27,7 @@ pub enum Error {
         what: String,
     },
     /// A value is NaN or infinite.
-    #[error("non-finite value ({value}) in {what} at row {row}")]
+    #[error("non-finite value ({value}) in {what} at row {} (counting from 1)", .row + 1)]
     NonFinite {
         /// Which input holds the value.
         what: String,
@@ -35,12 +37,35 @@ pub enum Error {
         value: String,
     },
     /// A weight is negative.
-    #[error("negative sample weight {value} at row {row}")]
+    #[error(
+        "negative sample weight {value} at row {} (counting from 1); weights must be zero or positive",
+        .row + 1
+    )]
     NegativeWeight {
         /// Zero-based row index.
         row: usize,
         /// The weight.
         value: f64,
+    },
+    /// Every weight is zero.
+    #[error("all {rows} sample weights are zero; at least one must be positive")]
+    ZeroWeights {
+        /// Number of weights.
+        rows: usize,
+    },
+    /// Weights so large that `rows` of the largest one sum past `f64::MAX`: weighted totals
+    /// (and bootstrap resamples, which draw `rows` rows) could overflow.
+    #[error(
+        "sample weight {value} at row {} (counting from 1) is too large: {rows} weights of this size sum past the largest number (about 1.8e308); divide every weight by the same factor",
+        .row + 1
+    )]
+    WeightsOverflow {
+        /// Zero-based row of the largest weight.
+        row: usize,
+        /// The largest weight.
+        value: f64,
+        /// Number of weights.
+        rows: usize,
     },
     /// The labels hold one class only, where both are needed.
     #[error("labels have a single class ({class}); both classes are needed{context}")]
@@ -58,7 +83,8 @@ pub enum Error {
     },
     /// Only one sensitive group exists, so no comparison is possible.
     #[error(
-        "the sensitive column(s) {columns} hold a single group ({group}); fairness needs at least two"
+        "the sensitive column(s) {columns} hold a single group ({}); fairness needs at least two",
+        ellipsize(.group, 80)
     )]
     SingleGroup {
         /// The sensitive column names, joined with `,`.
@@ -67,7 +93,7 @@ pub enum Error {
         group: String,
     },
     /// A group that is needed has no rows.
-    #[error("group {group} has no rows{context}")]
+    #[error("group {} has no rows{context}", ellipsize(.group, 80))]
     EmptyGroup {
         /// The group label.
         group: String,
@@ -75,13 +101,13 @@ pub enum Error {
         context: String,
     },
     /// A group seen at prediction time was not seen when fitting.
-    #[error("group {group} was not seen when fitting")]
+    #[error("group {} was not seen when fitting", ellipsize(.group, 80))]
     UnseenGroup {
         /// The group label.
         group: String,
     },
     /// A parameter is outside its allowed range.
-    #[error("invalid parameter {name} = {value}: {reason}")]
+    #[error("invalid parameter {name} = {}: {reason}", ellipsize(.value, 80))]
     InvalidParameter {
         /// The parameter name as the user knows it.
         name: String,
@@ -151,8 +177,20 @@ impl Error {
         }
     }
 
-    /// Checks that every value is finite and every weight non-negative.
+    /// Checks sample weights, the one rule every fairkit entry point applies: every weight
+    /// finite and non-negative, at least one positive, and no overflow in any sum of as many
+    /// weights as there are rows (so that weighted totals, and bootstrap resamples, which draw
+    /// that many rows, stay finite): `rows × largest weight` must be finite. Weights are refused
+    /// rather than rescaled, since learners' regularization depends on their scale.
+    ///
+    /// An empty slice passes (there is nothing to weigh; callers check for rows).
+    ///
+    /// # Errors
+    /// [`Error::NonFinite`], [`Error::NegativeWeight`], [`Error::ZeroWeights`] or
+    /// [`Error::WeightsOverflow`], naming the first offending row (the first largest weight
+    /// for an overflow).
     pub fn check_weights(weights: &[f64]) -> Result<()> {
+        let mut largest: Option<(usize, f64)> = None;
         for (row, &w) in weights.iter().enumerate() {
             if !w.is_finite() {
                 return Err(Error::NonFinite {
@@ -164,7 +202,20 @@ impl Error {
             if w < 0.0 {
                 return Err(Error::NegativeWeight { row, value: w });
             }
+            if largest.is_none_or(|(_, m)| w > m) {
+                largest = Some((row, w));
+            }
         }
-        Ok(())
+        let rows = weights.len();
+        match largest {
+            None => Ok(()),
+            Some((_, m)) if m == 0.0 => Err(Error::ZeroWeights { rows }),
+            Some((row, m)) if !(m * rows as f64).is_finite() => Err(Error::WeightsOverflow {
+                row,
+                value: m,
+                rows,
+            }),
+            Some(_) => Ok(()),
+        }
     }
 }

@@ -33,6 +33,7 @@ mod error;
 mod group;
 mod learner;
 pub mod rng;
+pub mod text;
 
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};
