@@ -27,7 +27,11 @@ pub enum Error {
         what: String,
     },
     /// A value is NaN or infinite.
-    #[error("non-finite value ({value}) in {what} at row {} (counting from 1)", .row + 1)]
+    #[error(
+        "non-finite value ({value}) in {} at row {} (counting from 1)",
+        ellipsize(.what, 120),
+        .row + 1
+    )]
     NonFinite {
         /// Which input holds the value.
         what: String,
