@@ -199,6 +199,113 @@ fn split_punct(word: &str) -> (&str, &str) {
     (&word[start..end], &word[end..])
 }
 
+/// One line for an error in a configuration file (TOML): `file: line L, column C: key 'k':
+/// what is wrong`, in the user's words.
+///
+/// `span` is the byte range the parser blames, and `detail` its message as printed without the
+/// file's text: the message, then optionally a line ``in `a.b` `` naming the key (as the
+/// `toml` crate prints an error whose input is unset). Serde's vocabulary becomes the file's:
+/// fields are keys, variants values, type names what the user writes ([`user_words`]). When
+/// the message names a key (``unknown field `k` ``, `key 'k'`) that the file holds after the
+/// blamed position, the line and column are that key's. An empty `file` is left out.
+///
+/// ```
+/// use fairkit_core::text::config_message;
+///
+/// let text = "[data]\nsource = \"csv\"\nlabl = \"y\"\n";
+/// let msg = config_message("x.toml", text, Some(0..6), "unknown field `labl`, expected `label`\nin `data`\n");
+/// assert_eq!(msg, "x.toml: line 3, column 1: key 'data.labl': unknown key 'labl', expected 'label'");
+/// ```
+pub fn config_message(
+    file: &str,
+    text: &str,
+    span: Option<std::ops::Range<usize>>,
+    detail: &str,
+) -> String {
+    let mut lines = detail.lines();
+    let message = lines.next().unwrap_or_default().trim();
+    let mut key = lines
+        .find_map(|l| l.strip_prefix("in `").and_then(|k| k.strip_suffix('`')))
+        .map(str::to_string);
+    let mut message = message
+        .replace("missing field `", "missing key `")
+        .replace("unknown field `", "unknown key `")
+        .replace("unknown variant `", "unknown value `");
+    // Backticked names become quoted ones.
+    while let Some(start) = message.find('`') {
+        let Some(len) = message[start + 1..].find('`') else {
+            break;
+        };
+        let inner = message[start + 1..start + 1 + len].to_string();
+        message.replace_range(start..start + len + 2, &format!("'{inner}'"));
+    }
+    let message = user_words(&message);
+    let mut at = span.map(|s| s.start);
+    // A key named in the message, found after the blamed position (a table's header), is a
+    // more exact place.
+    let named = ["unknown key '", "key '"]
+        .iter()
+        .find_map(|p| message.find(p).map(|i| i + p.len()))
+        .and_then(|i| message[i..].find('\'').map(|j| message[i..i + j].to_string()));
+    if let Some(name) = named {
+        let from = at.unwrap_or(0).min(text.len());
+        if let Some(offset) = find_key(text, from, &name) {
+            at = Some(offset);
+            key = Some(match key {
+                Some(table) if table != name && !table.ends_with(&format!(".{name}")) => {
+                    format!("{table}.{name}")
+                }
+                Some(table) => table,
+                None => name,
+            });
+        }
+    }
+    if at.is_none()
+        && let Some(k) = &key
+    {
+        at = find_key(text, 0, k.rsplit('.').next().unwrap_or(k));
+    }
+    let mut out = String::new();
+    if !file.is_empty() {
+        out.push_str(file);
+        out.push_str(": ");
+    }
+    if let Some(offset) = at {
+        let (line, column) = line_column(text, offset);
+        let _ = write!(out, "line {line}, column {column}: ");
+    }
+    if let Some(k) = key {
+        let _ = write!(out, "key {}: ", quote(&k));
+    }
+    out.push_str(&message);
+    out
+}
+
+/// The byte offset of the first line at or after `from` that assigns `key` (`key = ...`,
+/// possibly quoted).
+fn find_key(text: &str, from: usize, key: &str) -> Option<usize> {
+    let mut from = from.min(text.len());
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let start = text[..from].rfind('\n').map_or(0, |i| i + 1);
+    let mut offset = start;
+    for line in text[start..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let rest = trimmed
+            .strip_prefix(key)
+            .or_else(|| trimmed.strip_prefix(&format!("\"{key}\"")));
+        if let Some(rest) = rest
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset + indent);
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// The 1-based line and column (in characters) of byte `offset` of `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
