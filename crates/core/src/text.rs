@@ -265,6 +265,14 @@ pub fn config_message(
     {
         at = find_key(text, 0, k.rsplit('.').next().unwrap_or(k));
     }
+    // A message that starts by naming the key it is placed at does not name it twice.
+    let mut message = message.as_str();
+    if let Some(k) = &key {
+        let last = k.rsplit('.').next().unwrap_or(k);
+        message = message
+            .strip_prefix(&format!("key '{last}': "))
+            .unwrap_or(message);
+    }
     let mut out = String::new();
     if !file.is_empty() {
         out.push_str(file);
@@ -277,7 +285,7 @@ pub fn config_message(
     if let Some(k) = key {
         let _ = write!(out, "key {}: ", quote(&k));
     }
-    out.push_str(&message);
+    out.push_str(message);
     out
 }
 

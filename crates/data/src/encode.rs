@@ -23,12 +23,17 @@ use crate::{DataError, Result, Table};
 /// assert_eq!(spec.sensitive, ["sex"]);
 /// assert!(spec.features.is_none()); // every other column
 /// ```
+///
+/// Read from a file (e.g. an experiment file's `[data.spec]`), only `label` and `sensitive` are
+/// required; the other keys default as the command-line flags do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatasetSpec {
     /// The label column.
     pub label: String,
     /// The label value that means the favourable outcome (`true`, label 1). Default `"1"`. A
     /// value that equals it as a number (e.g. `1.0`) also counts.
+    #[serde(default = "default_positive_label")]
     pub positive_label: String,
     /// The sensitive columns (at least one); the group key is the tuple of their values.
     pub sensitive: Vec<String>,
@@ -39,10 +44,20 @@ pub struct DatasetSpec {
     pub weights: Option<String>,
     /// Feature columns to one-hot encode even though their values are numbers (or mix numbers
     /// and text).
+    #[serde(default)]
     pub categorical: Vec<String>,
     /// Standardize numeric features with the training mean and population standard deviation.
     /// Default `true`.
+    #[serde(default = "default_standardize")]
     pub standardize: bool,
+}
+
+fn default_positive_label() -> String {
+    "1".into()
+}
+
+fn default_standardize() -> bool {
+    true
 }
 
 impl DatasetSpec {
@@ -50,12 +65,12 @@ impl DatasetSpec {
     pub fn new<S: Into<String>>(label: &str, sensitive: impl IntoIterator<Item = S>) -> Self {
         Self {
             label: label.to_string(),
-            positive_label: "1".into(),
+            positive_label: default_positive_label(),
             sensitive: sensitive.into_iter().map(Into::into).collect(),
             features: None,
             weights: None,
             categorical: Vec::new(),
-            standardize: true,
+            standardize: default_standardize(),
         }
     }
 

@@ -8,8 +8,27 @@ use serde::{Deserialize, Serialize};
 use crate::{Result, io};
 
 /// A data source, as named on the command line or in an experiment file.
+///
+/// In an experiment file (the `[data]` table) every key but the ones a source cannot do
+/// without takes the default of the matching flag: `source` is `scenario` (no `--data`),
+/// `name` `biased-credit`, `rows` 10,000 and `seed` 0 (`--sim-seed`); a `csv` source needs
+/// `path` and a `[data.spec]` with `label` and `sensitive` (`--data`, `--label`,
+/// `--sensitive`; the other spec keys default as their flags do), `adult` and `compas` need
+/// `path` (`--path`).
+///
+/// ```
+/// use fairkit_harness::data::DataSource;
+///
+/// let d: DataSource = toml::from_str("source = \"scenario\"").unwrap();
+/// assert_eq!(d, DataSource::default());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "source", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "source",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "RawSource"
+)]
 pub enum DataSource {
     /// A simulator scenario (the built-in default data is `biased-credit`).
     Scenario {
@@ -48,6 +67,85 @@ impl Default for DataSource {
             rows: sim::DEFAULT_ROWS,
             seed: 0,
         }
+    }
+}
+
+/// The `[data]` table as written: every key optional, checked against its `source` when
+/// converted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    source: Option<String>,
+    name: Option<String>,
+    rows: Option<usize>,
+    seed: Option<u64>,
+    path: Option<PathBuf>,
+    test: Option<PathBuf>,
+    spec: Option<DatasetSpec>,
+}
+
+impl TryFrom<RawSource> for DataSource {
+    type Error = String;
+
+    fn try_from(raw: RawSource) -> Result<Self, String> {
+        let source = raw.source.as_deref().unwrap_or("scenario");
+        let keys: [(&str, bool); 6] = [
+            ("name", raw.name.is_some()),
+            ("rows", raw.rows.is_some()),
+            ("seed", raw.seed.is_some()),
+            ("path", raw.path.is_some()),
+            ("test", raw.test.is_some()),
+            ("spec", raw.spec.is_some()),
+        ];
+        let allowed: &[&str] = match source {
+            "scenario" => &["name", "rows", "seed"],
+            "adult" | "compas" => &["path"],
+            "csv" => &["path", "test", "spec"],
+            other => {
+                return Err(format!(
+                    "key 'source': unknown source {}; expected \"scenario\", \"csv\", \
+                     \"adult\" or \"compas\"",
+                    fairkit_core::text::quote(other)
+                ));
+            }
+        };
+        if let Some((key, _)) = keys.iter().find(|(k, given)| *given && !allowed.contains(k)) {
+            return Err(format!(
+                "key '{key}' does not apply to source = \"{source}\" (its keys: {})",
+                allowed.join(", ")
+            ));
+        }
+        let needs = |key: &str, what: &str| {
+            format!("key '{key}' is missing: source = \"{source}\" needs it ({what})")
+        };
+        Ok(match source {
+            "scenario" => DataSource::Scenario {
+                name: raw.name.unwrap_or_else(|| sim::DEFAULT_SCENARIO.into()),
+                rows: raw.rows.unwrap_or(sim::DEFAULT_ROWS),
+                seed: raw.seed.unwrap_or(0),
+            },
+            "adult" => DataSource::Adult {
+                path: raw.path.ok_or_else(|| {
+                    needs("path", "the directory holding adult.data and adult.test")
+                })?,
+            },
+            "compas" => DataSource::Compas {
+                path: raw
+                    .path
+                    .ok_or_else(|| needs("path", "the compas-scores-two-years.csv file"))?,
+            },
+            _ => DataSource::Csv {
+                path: raw.path.ok_or_else(|| needs("path", "the CSV file"))?,
+                test: raw.test,
+                spec: raw.spec.ok_or_else(|| {
+                    needs(
+                        "spec",
+                        "a [data.spec] table with at least label and sensitive, as --label \
+                         and --sensitive",
+                    )
+                })?,
+            },
+        })
     }
 }
 
@@ -125,22 +223,33 @@ impl DataSource {
 }
 
 /// How each seed gets its train and test rows.
+///
+/// A key missing from an experiment file's `[split]` table takes the default of
+/// `fairkit compare`'s flags: `test-size` 0.3, `stratify` false, `fixed` false (a new split
+/// per seed, as without `--fixed-split`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SplitPolicy {
     /// Share of rows in the test set when a split is drawn.
+    #[serde(default = "default_test_size")]
     pub test_size: f64,
     /// Keep the base rate in both sets.
+    #[serde(default)]
     pub stratify: bool,
     /// Use the source's fixed train/test pair (Adult's official files, COMPAS's reference
     /// split, `--test`) for every seed instead of drawing a split per seed.
+    #[serde(default)]
     pub fixed: bool,
+}
+
+fn default_test_size() -> f64 {
+    0.3
 }
 
 impl Default for SplitPolicy {
     fn default() -> Self {
         Self {
-            test_size: 0.3,
+            test_size: default_test_size(),
             stratify: false,
             fixed: true,
         }

@@ -12,6 +12,10 @@ pub enum HarnessError {
     /// Invalid input data or parameters.
     #[error(transparent)]
     Input(#[from] fairkit_core::Error),
+    /// An experiment file that does not parse or holds an invalid value: one line naming the
+    /// file, line, column and key.
+    #[error("{0}")]
+    Config(String),
     /// A data file or data request is invalid.
     #[error(transparent)]
     Data(#[from] fairkit_data::DataError),

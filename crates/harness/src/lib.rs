@@ -21,5 +21,7 @@ pub mod plot;
 pub mod repair;
 pub mod single;
 pub mod summary;
+#[cfg(test)]
+mod experiment_tests;
 
 pub use error::{HarnessError, Result};
