@@ -512,7 +512,7 @@ fn bad_input_exits_2_with_a_message_and_no_output_file() {
             "odd.csv: line 3, row 2",
             "prediction column 'pred'",
             "value '2'",
-            "(0, 1)",
+            "('0', '1')",
         ],
     );
     // A single group.

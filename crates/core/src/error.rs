@@ -110,6 +110,23 @@ pub enum Error {
         /// The group label.
         group: String,
     },
+    /// A group with test rows but no training rows, which the method needs to treat it.
+    #[error(
+        "{location}group {} has {test_rows} test row(s) but no training rows, so {method} cannot learn how to treat it; add rows of this group to the training data, or leave its rows out",
+        ellipsize(.group, 80)
+    )]
+    GroupNotInTraining {
+        /// The group label, e.g. `sex=X`.
+        group: String,
+        /// The group's value in each sensitive column.
+        values: Vec<String>,
+        /// How many test rows it has.
+        test_rows: usize,
+        /// The method, as the user named it.
+        method: String,
+        /// Where its first row is, e.g. `data.csv: line 402, row 401: ` (empty when unknown).
+        location: String,
+    },
     /// A parameter is outside its allowed range.
     #[error("invalid parameter {name} = {}: {reason}", ellipsize(.value, 80))]
     InvalidParameter {

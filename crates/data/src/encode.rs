@@ -280,6 +280,21 @@ impl Encoder {
         }
     }
 
+    /// The sample weights of `table` when the spec has a weights column (`None` without one),
+    /// checked as every command checks them.
+    ///
+    /// # Errors
+    /// A missing column, a value that is not a finite number, a negative weight, all weights
+    /// zero, or weights so large that their sums overflow: each naming the file, line and
+    /// column.
+    pub fn weights(&self, table: &Table) -> Result<Option<Vec<f64>>> {
+        self.spec
+            .weights
+            .as_deref()
+            .map(|w| weights(table, w))
+            .transpose()
+    }
+
     /// Encodes the features and groups of a table, without labels (which may be absent), for
     /// prediction.
     ///

@@ -292,7 +292,7 @@ impl CompareConfig {
         let file: ConfigFile = toml::from_str(text).map_err(|mut e| {
             let span = e.span();
             e.set_input(None);
-            HarnessError::Config(config_message(source, text, span, &e.to_string()))
+            HarnessError::Located(config_message(source, text, span, &e.to_string()))
         })?;
         // A value that parsed but is not valid is placed at its key.
         let at = |key: &str| {
@@ -300,12 +300,12 @@ impl CompareConfig {
             let text = text.to_string();
             let key = key.to_string();
             move |e: HarnessError| {
-                HarnessError::Config(config_message(&source, &text, None, &format!("{e}\nin `{key}`")))
+                HarnessError::Located(config_message(&source, &text, None, &format!("{e}\nin `{key}`")))
             }
         };
         let test_size = file.split.test_size;
         if !(test_size > 0.0 && test_size < 1.0) {
-            return Err(HarnessError::Config(config_message(
+            return Err(HarnessError::Located(config_message(
                 source,
                 text,
                 None,
@@ -504,7 +504,7 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
                 .map_err(|e| HarnessError::Job {
                     method: entry.name.clone(),
                     seed,
-                    source: Box::new(e),
+                    source: Box::new(loaded.locate(e)),
                 });
             progress(m);
             row
@@ -571,7 +571,7 @@ impl Comparison {
             let mut cells = vec![format!(
                 "{}{}",
                 if row.pareto { "* " } else { "  " },
-                row.method
+                fairkit_core::text::ellipsize(&row.method, 40)
             )];
             cells.extend(row.metrics.iter().map(|&(m, s)| pm(m, s, 3)));
             cells.push(pm(row.fit_seconds.0, row.fit_seconds.1, 3));

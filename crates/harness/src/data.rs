@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
-use crate::{Result, io};
+use crate::{HarnessError, Result, io};
 
 /// A data source, as named on the command line or in an experiment file.
 ///
@@ -267,6 +267,9 @@ impl LoadedData {
         match (&self.test, split.fixed) {
             (Some(test), true) => Ok(Prepared::from_tables(&self.spec, &self.train, test)?),
             (Some(test), false) => {
+                // Encoded once as a pair first, so that a bad cell is reported with its own
+                // file and line (the pooled table numbers its rows anew).
+                Prepared::from_tables(&self.spec, &self.train, test)?;
                 let pooled = concat(&self.train, test)?;
                 Ok(Prepared::split(
                     &self.spec,
@@ -284,6 +287,61 @@ impl LoadedData {
                 split.stratify,
             )?),
         }
+    }
+}
+
+impl LoadedData {
+    /// `e` with the file and line of the first row it concerns, where it names a group by its
+    /// values ([`fairkit_core::Error::GroupNotInTraining`]): the rows are searched in the
+    /// training table, then the test table.
+    pub fn locate(&self, e: HarnessError) -> HarnessError {
+        match e {
+            HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
+                group,
+                values,
+                test_rows,
+                method,
+                location,
+            }) if location.is_empty() => {
+                let location = self
+                    .find_group(&values)
+                    .map(|(table, i)| {
+                        format!(
+                            "{}: line {}, row {}, column(s) {}: ",
+                            table.file(),
+                            table.line(i),
+                            i + 1,
+                            fairkit_core::text::quote(&self.spec.sensitive.join(","))
+                        )
+                    })
+                    .unwrap_or_default();
+                HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
+                    group,
+                    values,
+                    test_rows,
+                    method,
+                    location,
+                })
+            }
+            other => other,
+        }
+    }
+
+    /// The table and row of the first row whose sensitive values are `values`.
+    fn find_group(&self, values: &[String]) -> Option<(&Table, usize)> {
+        std::iter::once(&self.train)
+            .chain(self.test.as_ref())
+            .find_map(|table| {
+                let columns: Vec<_> = self
+                    .spec
+                    .sensitive
+                    .iter()
+                    .map(|c| table.column(c).ok())
+                    .collect::<Option<_>>()?;
+                (0..table.n_rows())
+                    .find(|&i| columns.iter().zip(values).all(|(c, v)| c.get(i) == v))
+                    .map(|i| (table, i))
+            })
     }
 }
 

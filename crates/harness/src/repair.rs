@@ -8,7 +8,7 @@
 //! methods `di-remover` and `correlation-remover` fit their estimator on.
 
 use fairkit_core::{Error, FairDataset, Groups};
-use fairkit_data::{DatasetSpec, Encoder, Table};
+use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
 use fairkit_preprocessing::{
     CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Strata,
 };
@@ -113,6 +113,30 @@ impl TableRepair {
         Ok(Self { encoder, repair })
     }
 
+    /// The error for a repaired value that is not finite although every input was: row `i`,
+    /// encoded feature `j`.
+    fn non_finite(&self, table: &Table, i: usize, j: usize, v: f64) -> DataError {
+        let feature = &self.encoder.feature_names()[j];
+        // A numeric input column has the feature's name; a one-hot feature has none to show.
+        let value = table.column(feature).ok().map(|c| c.get(i).to_string());
+        let name = match self.repair {
+            FittedRepair::DiRemover(_) => "the disparate-impact remover",
+            FittedRepair::CorrelationRemover(_) => "the correlation remover",
+        };
+        DataError::NonFiniteResult {
+            file: table.file().to_string(),
+            line: table.line(i),
+            row: i + 1,
+            column: feature.clone(),
+            value,
+            step: format!("repairing the row with {name}"),
+            result: v.to_string(),
+            fix: "the features are too large for the repair's arithmetic: rescale them (or \
+                  leave standardization on)"
+                .into(),
+        }
+    }
+
     /// Repairs the rows of `table` (the training table or another one with the same feature
     /// and sensitive columns; its label and weights columns are copied when present).
     ///
@@ -124,8 +148,16 @@ impl TableRepair {
     /// training rows, and an encoded feature name that clashes with a copied column.
     pub fn apply(&self, table: &Table) -> Result<Table> {
         let x = self.encoder.features(table)?;
+        if let Some(w) = &self.encoder.spec().weights
+            && table.column_index(w).is_some()
+        {
+            self.encoder.weights(table)?;
+        }
         let groups = self.encoder.open_groups(table)?;
         let repaired = self.repair.transform_features(x.view(), &groups)?;
+        if let Some(((i, j), v)) = repaired.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(self.non_finite(table, i, j, *v).into());
+        }
         let spec = self.encoder.spec();
         let mut header: Vec<String> = self.encoder.feature_names().to_vec();
         let mut columns: Vec<Vec<String>> = repaired
