@@ -8,6 +8,7 @@ mod audit;
 mod cli_help;
 mod compare;
 mod gate;
+mod hardening;
 mod mitigate;
 mod monitor;
 mod predict;

@@ -1,6 +1,6 @@
 use thiserror::Error;
 
-use crate::text::ellipsize;
+use crate::text::{ellipsize, quote};
 
 /// Result alias with the shared [`enum@Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -88,7 +88,7 @@ pub enum Error {
     /// Only one sensitive group exists, so no comparison is possible.
     #[error(
         "the sensitive column(s) {columns} hold a single group ({}); fairness needs at least two",
-        ellipsize(.group, 80)
+        quote(.group)
     )]
     SingleGroup {
         /// The sensitive column names, joined with `,`.
@@ -97,7 +97,7 @@ pub enum Error {
         group: String,
     },
     /// A group that is needed has no rows.
-    #[error("group {} has no rows{context}", ellipsize(.group, 80))]
+    #[error("group {} has no rows{context}", quote(.group))]
     EmptyGroup {
         /// The group label.
         group: String,
@@ -105,7 +105,7 @@ pub enum Error {
         context: String,
     },
     /// A group seen at prediction time was not seen when fitting.
-    #[error("group {} was not seen when fitting", ellipsize(.group, 80))]
+    #[error("group {} was not seen when fitting", quote(.group))]
     UnseenGroup {
         /// The group label.
         group: String,
@@ -113,7 +113,7 @@ pub enum Error {
     /// A group with test rows but no training rows, which the method needs to treat it.
     #[error(
         "{location}group {} has {test_rows} test row(s) but no training rows, so {method} cannot learn how to treat it; add rows of this group to the training data, or leave its rows out",
-        ellipsize(.group, 80)
+        quote(.group)
     )]
     GroupNotInTraining {
         /// The group label, e.g. `sex=X`.

@@ -787,7 +787,8 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
             levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
         });
     }
-    let hint = " (a column that mixes numbers and text must be listed as categorical to be one-hot encoded)";
+    let hint = " (a column that mixes numbers and text is one-hot encoded when listed as \
+                categorical: --categorical COL, or categorical in a [data.spec] table)";
     let values = numbers(train, name, hint)?;
     let (mean, scale) = if standardize {
         mean_and_scale(&values).ok_or_else(|| {
