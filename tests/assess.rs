@@ -570,7 +570,12 @@ fn bad_prediction_outside_the_label_set() {
     rejects(
         b"g,y,p\na,1,1\nb,0,0\nb,1,2\n",
         &[],
-        &["line 4, row 3", "prediction column 'p'", "'2'", "('0', '1')"],
+        &[
+            "line 4, row 3",
+            "prediction column 'p'",
+            "'2'",
+            "('0', '1')",
+        ],
     );
 }
 

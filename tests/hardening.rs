@@ -44,7 +44,11 @@ fn one_line_error(out: &Output, needles: &[&str]) -> String {
     for j in JARGON {
         assert!(!message.contains(j), "message shows {j:?}: {message}");
     }
-    assert!(message.chars().count() < 1000, "{} characters", message.len());
+    assert!(
+        message.chars().count() < 1000,
+        "{} characters",
+        message.len()
+    );
     message.to_string()
 }
 
@@ -185,9 +189,11 @@ fn group_names_past_the_formatter_width_render_shortened_in_tables_and_whole_in_
             assert!(text.contains(&shown), "{args:?}: {text}");
         }
         // JSON and CSV keep the name whole.
-        let report = json(&run(
-            &[vec!["assess", "--format", "json"], pred_args(&file, &[])].concat(),
-        ));
+        let report = json(&run(&[
+            vec!["assess", "--format", "json"],
+            pred_args(&file, &[]),
+        ]
+        .concat()));
         assert!(report["by_group"][&long].is_object(), "{len}");
         let out = run(&[vec!["assess", "--format", "csv"], pred_args(&file, &[])].concat());
         assert!(stdout(&out).contains(&format!("\n{long},")), "{len}");
@@ -213,7 +219,12 @@ fn group_names_past_the_formatter_width_render_shortened_in_tables_and_whole_in_
 /// A prediction file with two features valued `scale` times small integers.
 fn consistency_file(dir: &Path, name: &str, scale: f64) -> String {
     let mut g = crate::util::Lcg(5);
-    let mut rows = vec![vec!["x1", "x2", "g", "y", "p"].iter().map(|s| s.to_string()).collect()];
+    let mut rows = vec![
+        vec!["x1", "x2", "g", "y", "p"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    ];
     for i in 0..60 {
         let a = (g.next() * 100.0).floor() - 50.0;
         let b = (g.next() * 100.0).floor() - 50.0;
@@ -235,26 +246,59 @@ fn consistency_with_features_near_the_largest_number() {
     let d = dir.path();
     let consistency = |file: &str, extra: &[&str]| {
         let mut args = vec![
-            "assess", "--format", "json", "--data", file, "--label", "y", "--pred", "p",
-            "--sensitive", "g", "--consistency", "5",
+            "assess",
+            "--format",
+            "json",
+            "--data",
+            file,
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
+            "--consistency",
+            "5",
         ];
         args.extend(extra);
-        json(&run(&args))["individual"]["consistency"].as_f64().unwrap()
+        json(&run(&args))["individual"]["consistency"]
+            .as_f64()
+            .unwrap()
     };
     let small = consistency_file(d, "small.csv", 1.0);
     let want = consistency(&small, &["--no-standardize"]);
-    for (name, scale) in [("e154.csv", 1e154), ("m1e154.csv", -1e154), ("e306.csv", 1e306)] {
+    for (name, scale) in [
+        ("e154.csv", 1e154),
+        ("m1e154.csv", -1e154),
+        ("e306.csv", 1e306),
+    ] {
         let big = consistency_file(d, name, scale);
         // Without standardization the neighbours are those of the small values.
         assert_eq!(consistency(&big, &["--no-standardize"]), want, "{name}");
         // Standardization's variance overflows: refused at the value, with the way out.
         let out = run(&[
-            "assess", "--data", &big, "--label", "y", "--pred", "p", "--sensitive", "g",
-            "--consistency", "5",
+            "assess",
+            "--data",
+            &big,
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
+            "--consistency",
+            "5",
         ]);
         one_line_error(
             &out,
-            &[name, ", row ", "column 'x", "is a finite input", "non-finite", "--no-standardize"],
+            &[
+                name,
+                ", row ",
+                "column 'x",
+                "is a finite input",
+                "non-finite",
+                "--no-standardize",
+            ],
         );
     }
 }
@@ -272,31 +316,98 @@ fn degenerate_weights_are_refused_by_every_command_with_one_message_shape() {
     type Weight = fn(usize) -> String;
     let cases: [(&str, Weight, &str, &str); 6] = [
         ("zero", |_| "0".into(), "lines 2-", "all "),
-        ("negative", |i| if i == 50 { "-1".into() } else { "1".into() }, "line 52, row 51", "negative weight '-1'"),
-        ("infinite", |i| if i == 7 { "inf".into() } else { "1".into() }, "line 9, row 8", "value 'inf' is NaN or infinite"),
-        ("nan", |i| if i == 7 { "NaN".into() } else { "1".into() }, "line 9, row 8", "value 'NaN' is NaN or infinite"),
-        ("overflow", |_| "1e308".into(), "line 2, row 1", "weight '1e308' is too large"),
-        ("one-overflows", |i| if i == 3 { "1.7e308".into() } else { "1".into() }, "line 5, row 4", "is too large"),
+        (
+            "negative",
+            |i| if i == 50 { "-1".into() } else { "1".into() },
+            "line 52, row 51",
+            "negative weight '-1'",
+        ),
+        (
+            "infinite",
+            |i| if i == 7 { "inf".into() } else { "1".into() },
+            "line 9, row 8",
+            "value 'inf' is NaN or infinite",
+        ),
+        (
+            "nan",
+            |i| if i == 7 { "NaN".into() } else { "1".into() },
+            "line 9, row 8",
+            "value 'NaN' is NaN or infinite",
+        ),
+        (
+            "overflow",
+            |_| "1e308".into(),
+            "line 2, row 1",
+            "weight '1e308' is too large",
+        ),
+        (
+            "one-overflows",
+            |i| if i == 3 { "1.7e308".into() } else { "1".into() },
+            "line 5, row 4",
+            "is too large",
+        ),
     ];
     for (name, weight, place, what) in cases {
         let wdata = with_column(d, &data, &format!("data_{name}.csv"), "w", weight);
         let wpreds = with_column(d, &preds, &format!("preds_{name}.csv"), "w", weight);
         let out_file = path(d, "out.csv");
         let out_dir = path(d, "out_dir");
-        let data_flags = ["--data", &wdata, "--label", "approved", "--sensitive", "group", "--weights", "w"];
+        let data_flags = [
+            "--data",
+            &wdata,
+            "--label",
+            "approved",
+            "--sensitive",
+            "group",
+            "--weights",
+            "w",
+        ];
         let commands: Vec<Vec<&str>> = vec![
             [vec!["train"], data_flags.to_vec()].concat(),
-            [vec!["mitigate", "--method", "reweighing"], data_flags.to_vec()].concat(),
-            [vec!["mitigate", "--method", "expgrad-dp"], data_flags.to_vec()].concat(),
-            [vec!["compare", "--quiet", "--seeds", "1", "--methods", "baseline", "--out", &out_dir], data_flags.to_vec()].concat(),
-            [vec!["transform", "--method", "di-remover", "--out", &out_file], data_flags.to_vec()].concat(),
+            [
+                vec!["mitigate", "--method", "reweighing"],
+                data_flags.to_vec(),
+            ]
+            .concat(),
+            [
+                vec!["mitigate", "--method", "expgrad-dp"],
+                data_flags.to_vec(),
+            ]
+            .concat(),
+            [
+                vec![
+                    "compare",
+                    "--quiet",
+                    "--seeds",
+                    "1",
+                    "--methods",
+                    "baseline",
+                    "--out",
+                    &out_dir,
+                ],
+                data_flags.to_vec(),
+            ]
+            .concat(),
+            [
+                vec!["transform", "--method", "di-remover", "--out", &out_file],
+                data_flags.to_vec(),
+            ]
+            .concat(),
             [vec!["audit"], data_flags.to_vec()].concat(),
             [vec!["assess"], pred_args(&wpreds, &["--weights", "w"])].concat(),
             [vec!["gate"], pred_args(&wpreds, &["--weights", "w"])].concat(),
-            [vec!["gate", "--strict"], pred_args(&wpreds, &["--weights", "w"])].concat(),
+            [
+                vec!["gate", "--strict"],
+                pred_args(&wpreds, &["--weights", "w"]),
+            ]
+            .concat(),
         ];
         for args in &commands {
-            let file = if ["assess", "gate"].contains(&args[0]) { &wpreds } else { &wdata };
+            let file = if ["assess", "gate"].contains(&args[0]) {
+                &wpreds
+            } else {
+                &wdata
+            };
             let out = run(args);
             assert_eq!(out.status.code(), Some(2), "{name}: {args:?}");
             let msg = one_line_error(&out, &[&format!("{file}: "), place, "column 'w'", what]);
@@ -314,7 +425,11 @@ fn large_weights_whose_sums_stay_finite_weigh_as_their_ratios() {
     let ones = with_column(d, &preds, "ones.csv", "w", |i| (1 + i % 3).to_string());
     let big = with_column(d, &preds, "big.csv", "w", |i| format!("{}e300", 1 + i % 3));
     let gate = |file: &str| {
-        let report = json(&run(&[vec!["gate", "--format", "json"], pred_args(file, &["--weights", "w"])].concat()));
+        let report = json(&run(&[
+            vec!["gate", "--format", "json"],
+            pred_args(file, &["--weights", "w"]),
+        ]
+        .concat()));
         let values: Vec<f64> = report["checks"]
             .as_array()
             .unwrap()
@@ -360,18 +475,31 @@ fn minimal_experiment_file_runs_as_the_flags_do() {
     assert_eq!(spec["positive_label"], "1");
     assert_eq!(spec["standardize"], true);
     assert_eq!(from_file["config"]["split"]["test-size"], 0.3);
-    assert_eq!(from_file["config"]["seeds"], serde_json::json!([0, 1, 2, 3, 4]));
+    assert_eq!(
+        from_file["config"]["seeds"],
+        serde_json::json!([0, 1, 2, 3, 4])
+    );
     let strip = |v: &Value| {
         v["results"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r["method"].clone(), r["seed"].clone(), r["accuracy"].clone()))
+            .map(|r| {
+                (
+                    r["method"].clone(),
+                    r["seed"].clone(),
+                    r["accuracy"].clone(),
+                )
+            })
             .collect::<Vec<_>>()
     };
     assert_eq!(strip(&from_file), strip(&from_flags));
     // A scenario source with nothing but its kind (and fewer rows, to keep the test quick).
-    let config = write_file(d, "scenario.toml", b"seeds = 1\nmethods = [\"baseline\"]\n[data]\nsource = \"scenario\"\nrows = 500\n");
+    let config = write_file(
+        d,
+        "scenario.toml",
+        b"seeds = 1\nmethods = [\"baseline\"]\n[data]\nsource = \"scenario\"\nrows = 500\n",
+    );
     let c = path(d, "c");
     let out = run(&["compare", "--quiet", "--config", &config, "--out", &c]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -395,7 +523,9 @@ fn gate_toml_keys_left_out_take_the_flags_defaults() {
         if text.starts_with('[') {
             one_line_error(
                 &run(&[vec!["gate", "--config", &config], pred_args(&preds, &[])].concat()),
-                &["gate.toml: line 1, column 2: unknown key 'dp', expected one of 'dp_difference_max'"],
+                &[
+                    "gate.toml: line 1, column 2: unknown key 'dp', expected one of 'dp_difference_max'",
+                ],
             );
             continue;
         }
@@ -422,7 +552,16 @@ fn a_value_that_overflows_standardization_is_named_at_its_line() {
         vec!["train"],
         vec!["mitigate", "--method", "threshold-dp"],
         vec!["transform", "--method", "di-remover", "--out", &out_file],
-        vec!["compare", "--quiet", "--seeds", "1", "--methods", "baseline", "--out", &out_file],
+        vec![
+            "compare",
+            "--quiet",
+            "--seeds",
+            "1",
+            "--methods",
+            "baseline",
+            "--out",
+            &out_file,
+        ],
     ] {
         let args = [cmd, vec!["--data", &huge], SIM_FLAGS.to_vec()].concat();
         let msg = one_line_error(&run(&args), &needles);
@@ -432,13 +571,21 @@ fn a_value_that_overflows_standardization_is_named_at_its_line() {
     let preds = predictions(d);
     let huge = with_cell(d, &preds, "huge_preds.csv", 9, "score", "1e308");
     one_line_error(
-        &run(&[vec!["assess", "--consistency", "3", "--features", "score"], pred_args(&huge, &[])].concat()),
+        &run(&[
+            vec!["assess", "--consistency", "3", "--features", "score"],
+            pred_args(&huge, &[]),
+        ]
+        .concat()),
         &["huge_preds.csv: line 11, row 10, column 'score': value '1e308' is a finite input"],
     );
     // A test file whose value overflows with the training mean and deviation.
     let test = with_cell(d, &data, "test.csv", 4, "debt_ratio", "1.5e308");
     one_line_error(
-        &run(&[vec!["train", "--data", &data, "--test", &test], SIM_FLAGS.to_vec()].concat()),
+        &run(&[
+            vec!["train", "--data", &data, "--test", &test],
+            SIM_FLAGS.to_vec(),
+        ]
+        .concat()),
         &["test.csv: line 6, row 5, column 'debt_ratio': value '1.5e308' is a finite input"],
     );
 }
@@ -465,20 +612,44 @@ fn a_group_without_training_rows_is_named_at_its_line() {
         "add rows of this group to the training data",
     ];
     for method in ["expgrad-dp", "threshold-dp", "di-remover", "gridsearch-dp"] {
-        let args = [vec!["mitigate", "--method", method, "--data", &train, "--test", &test], SIM_FLAGS.to_vec()].concat();
+        let args = [
+            vec![
+                "mitigate", "--method", method, "--data", &train, "--test", &test,
+            ],
+            SIM_FLAGS.to_vec(),
+        ]
+        .concat();
         let msg = one_line_error(&run(&args), &want);
         assert!(msg.contains(method), "{msg}");
         assert!(!msg.contains("was not seen when fitting"), "{msg}");
     }
     let out_dir = path(d, "cmp");
     let args = [
-        vec!["compare", "--quiet", "--fixed-split", "--seeds", "1", "--methods", "di-remover", "--data", &train, "--test", &test, "--out", &out_dir],
+        vec![
+            "compare",
+            "--quiet",
+            "--fixed-split",
+            "--seeds",
+            "1",
+            "--methods",
+            "di-remover",
+            "--data",
+            &train,
+            "--test",
+            &test,
+            "--out",
+            &out_dir,
+        ],
         SIM_FLAGS.to_vec(),
     ]
     .concat();
     one_line_error(&run(&args), &["di-remover (seed 0)", want[0]]);
     // Methods that do not use groups at prediction predict it.
-    let args = [vec!["train", "--data", &train, "--test", &test], SIM_FLAGS.to_vec()].concat();
+    let args = [
+        vec!["train", "--data", &train, "--test", &test],
+        SIM_FLAGS.to_vec(),
+    ]
+    .concat();
     assert!(run(&args).status.success());
 }
 
@@ -488,7 +659,19 @@ fn predicting_a_group_the_model_lacks_names_the_row_and_the_model() {
     let d = dir.path();
     let data = simulate(d, "sim.csv", 300);
     let model = path(d, "model.json");
-    let args = [vec!["mitigate", "--method", "threshold-dp", "--data", &data, "--save-model", &model], SIM_FLAGS.to_vec()].concat();
+    let args = [
+        vec![
+            "mitigate",
+            "--method",
+            "threshold-dp",
+            "--data",
+            &data,
+            "--save-model",
+            &model,
+        ],
+        SIM_FLAGS.to_vec(),
+    ]
+    .concat();
     assert!(run(&args).status.success());
     // A group the model never saw.
     let new = with_cell(d, &data, "new.csv", 6, "group", "Q");
@@ -522,11 +705,20 @@ fn weights_messages_agree_between_train_and_the_assessing_commands() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let data = simulate(d, "sim.csv", 300);
-    let neg = with_column(d, &data, "neg.csv", "w", |i| if i == 150 { "-1".into() } else { "1".into() });
+    let neg = with_column(d, &data, "neg.csv", "w", |i| {
+        if i == 150 { "-1".into() } else { "1".into() }
+    });
     let mut messages = Vec::new();
     for cmd in ["train", "audit"] {
-        let args = [vec![cmd, "--data", &neg, "--weights", "w"], SIM_FLAGS.to_vec()].concat();
-        let msg = one_line_error(&run(&args), &["neg.csv: line 152, row 151, column 'w': negative weight '-1'"]);
+        let args = [
+            vec![cmd, "--data", &neg, "--weights", "w"],
+            SIM_FLAGS.to_vec(),
+        ]
+        .concat();
+        let msg = one_line_error(
+            &run(&args),
+            &["neg.csv: line 152, row 151, column 'w': negative weight '-1'"],
+        );
         messages.push(msg);
     }
     assert_eq!(messages[0], messages[1]);
@@ -541,7 +733,11 @@ fn a_long_cell_is_quoted_at_80_characters_with_its_length() {
     let file = with_cell(d, &data, "big_cell.csv", 3, "income", &cell);
     let msg = one_line_error(
         &run(&[vec!["train", "--data", &file], SIM_FLAGS.to_vec()].concat()),
-        &["big_cell.csv: line 5, row 4, column 'income': non-numeric value 'x777", "…' (2000003 characters)", "--categorical"],
+        &[
+            "big_cell.csv: line 5, row 4, column 'income': non-numeric value 'x777",
+            "…' (2000003 characters)",
+            "--categorical",
+        ],
     );
     let quoted = msg.split('\'').nth(3).unwrap();
     assert_eq!(quoted.chars().count(), 80, "{quoted}");
@@ -569,7 +765,10 @@ fn an_unterminated_quote_is_named_where_it_opens() {
         let args = [vec![cmd, "--data", &file], SIM_FLAGS.to_vec()].concat();
         let msg = one_line_error(
             &run(&args),
-            &["quote.csv: line 10, column 6: unterminated quote", "through line 301"],
+            &[
+                "quote.csv: line 10, column 6: unterminated quote",
+                "through line 301",
+            ],
         );
         assert!(!msg.contains("ragged"), "{msg}");
     }
@@ -581,25 +780,67 @@ fn config_file_errors_are_one_line_at_the_key() {
     let d = dir.path();
     let out_dir = path(d, "out");
     for (text, needles) in [
-        ("seeds = \"x\"\n", vec!["bad.toml: line 1, column 9: key 'seeds'", "a list of seeds"]),
-        ("methods = [1]\n", vec!["bad.toml: line 1, column 12: key 'methods'", "a method name"]),
-        ("estimator = 3\n", vec!["bad.toml: line 1, column 13: key 'estimator'", "an estimator name"]),
-        ("[data]\nsource = \"csv\"\npath = \"x.csv\"\n[data.spec]\nlabel = \"y\"\n", vec!["bad.toml: line 4, column 1: key 'data.spec': missing key 'sensitive'"]),
+        (
+            "seeds = \"x\"\n",
+            vec!["bad.toml: line 1, column 9: key 'seeds'", "a list of seeds"],
+        ),
+        (
+            "methods = [1]\n",
+            vec![
+                "bad.toml: line 1, column 12: key 'methods'",
+                "a method name",
+            ],
+        ),
+        (
+            "estimator = 3\n",
+            vec![
+                "bad.toml: line 1, column 13: key 'estimator'",
+                "an estimator name",
+            ],
+        ),
+        (
+            "[data]\nsource = \"csv\"\npath = \"x.csv\"\n[data.spec]\nlabel = \"y\"\n",
+            vec!["bad.toml: line 4, column 1: key 'data.spec': missing key 'sensitive'"],
+        ),
         ("\n\n[data\n", vec!["bad.toml: line 3, column 6"]),
-        ("[split]\ntest-size = 2\n", vec!["bad.toml: line 2, column 1: key 'test-size'"]),
+        (
+            "[split]\ntest-size = 2\n",
+            vec!["bad.toml: line 2, column 1: key 'test-size'"],
+        ),
     ] {
         let config = write_file(d, "bad.toml", text.as_bytes());
-        one_line_error(&run(&["compare", "--config", &config, "--out", &out_dir]), &needles);
+        one_line_error(
+            &run(&["compare", "--config", &config, "--out", &out_dir]),
+            &needles,
+        );
         assert!(!Path::new(&out_dir).exists());
     }
     let preds = predictions(d);
     for (text, needles) in [
-        ("dp_difference_max = true\n", vec!["gate.toml: line 1, column 21: key 'dp_difference_max'", "false to turn the check off"]),
-        ("strict = true\naccuracy_floor = 7\n", vec!["gate.toml: line 2, column 1: key 'accuracy_floor': invalid value 7"]),
-        ("n_boot = \"many\"\n", vec!["gate.toml: line 1, column 10: key 'n_boot'", "a whole number"]),
+        (
+            "dp_difference_max = true\n",
+            vec![
+                "gate.toml: line 1, column 21: key 'dp_difference_max'",
+                "false to turn the check off",
+            ],
+        ),
+        (
+            "strict = true\naccuracy_floor = 7\n",
+            vec!["gate.toml: line 2, column 1: key 'accuracy_floor': invalid value 7"],
+        ),
+        (
+            "n_boot = \"many\"\n",
+            vec![
+                "gate.toml: line 1, column 10: key 'n_boot'",
+                "a whole number",
+            ],
+        ),
     ] {
         let config = write_file(d, "gate.toml", text.as_bytes());
-        one_line_error(&run(&[vec!["gate", "--config", &config], pred_args(&preds, &[])].concat()), &needles);
+        one_line_error(
+            &run(&[vec!["gate", "--config", &config], pred_args(&preds, &[])].concat()),
+            &needles,
+        );
     }
 }
 
@@ -629,23 +870,63 @@ fn mutations(text: &str, label: usize, group: usize) -> Vec<(&'static str, Vec<u
     non_utf8[at] = 0xff;
     vec![
         ("empty", Vec::new(), "empty"),
-        ("header-only", format!("{}\n", lines[0]).into_bytes(), "no data rows"),
-        ("ragged", edit(4, &|f| {
-            f.pop();
-        }), "line 5"),
-        ("unterminated", edit(6, &|f| f[group] = format!("\"{}", f[group])), "line 7"),
+        (
+            "header-only",
+            format!("{}\n", lines[0]).into_bytes(),
+            "no data rows",
+        ),
+        (
+            "ragged",
+            edit(4, &|f| {
+                f.pop();
+            }),
+            "line 5",
+        ),
+        (
+            "unterminated",
+            edit(6, &|f| f[group] = format!("\"{}", f[group])),
+            "line 7",
+        ),
         ("non-utf8", non_utf8, "line 8"),
-        ("three-classes", edit(8, &|f| f[label] = "2".into()), "3 classes"),
-        ("empty-label", edit(8, &|f| f[label] = String::new()), "line 9"),
-        ("long-label", edit(8, &|f| f[label] = "y".repeat(2_000_000)), "(2000000 characters)"),
-        ("empty-group", edit(8, &|f| f[group] = String::new()), "line 9"),
-        ("single-group", every(&|f| f[group] = "A".into()), "single group"),
-        ("missing-label", {
-            let mut t = text.replacen("approved", "approvedX", 1).into_bytes();
-            t.truncate(t.len());
-            t
-        }, "missing column 'approved'"),
-        ("duplicate-column", text.replacen("group", "approved", 1).into_bytes(), "approved"),
+        (
+            "three-classes",
+            edit(8, &|f| f[label] = "2".into()),
+            "3 classes",
+        ),
+        (
+            "empty-label",
+            edit(8, &|f| f[label] = String::new()),
+            "line 9",
+        ),
+        (
+            "long-label",
+            edit(8, &|f| f[label] = "y".repeat(2_000_000)),
+            "(2000000 characters)",
+        ),
+        (
+            "empty-group",
+            edit(8, &|f| f[group] = String::new()),
+            "line 9",
+        ),
+        (
+            "single-group",
+            every(&|f| f[group] = "A".into()),
+            "single group",
+        ),
+        (
+            "missing-label",
+            {
+                let mut t = text.replacen("approved", "approvedX", 1).into_bytes();
+                t.truncate(t.len());
+                t
+            },
+            "missing column 'approved'",
+        ),
+        (
+            "duplicate-column",
+            text.replacen("group", "approved", 1).into_bytes(),
+            "approved",
+        ),
     ]
 }
 
@@ -658,7 +939,19 @@ fn every_command_refuses_every_malformed_file_in_one_line() {
     let data = simulate(d, "sim.csv", 200);
     let preds = predictions(d);
     let model = path(d, "model.json");
-    let args = [vec!["mitigate", "--method", "threshold-dp", "--data", &data, "--save-model", &model], SIM_FLAGS.to_vec()].concat();
+    let args = [
+        vec![
+            "mitigate",
+            "--method",
+            "threshold-dp",
+            "--data",
+            &data,
+            "--save-model",
+            &model,
+        ],
+        SIM_FLAGS.to_vec(),
+    ]
+    .concat();
     assert!(run(&args).status.success());
     let out_file = path(d, "out.csv");
     let out_dir = path(d, "out");
@@ -666,7 +959,11 @@ fn every_command_refuses_every_malformed_file_in_one_line() {
     let (data_header, _) = read_csv(Path::new(&data));
     let col = |h: &[String], name: &str| h.iter().position(|c| c == name).unwrap();
     let mut checked = 0;
-    for (name, bytes, needle) in mutations(&data_text, col(&data_header, "approved"), col(&data_header, "group")) {
+    for (name, bytes, needle) in mutations(
+        &data_text,
+        col(&data_header, "approved"),
+        col(&data_header, "group"),
+    ) {
         let file = write_file(d, &format!("data-{name}.csv"), &bytes);
         let commands: Vec<Vec<&str>> = vec![
             vec!["train"],
@@ -674,7 +971,16 @@ fn every_command_refuses_every_malformed_file_in_one_line() {
             vec!["mitigate", "--method", "threshold-dp"],
             vec!["transform", "--method", "di-remover", "--out", &out_file],
             vec!["audit"],
-            vec!["compare", "--quiet", "--seeds", "1", "--methods", "baseline", "--out", &out_dir],
+            vec![
+                "compare",
+                "--quiet",
+                "--seeds",
+                "1",
+                "--methods",
+                "baseline",
+                "--out",
+                &out_dir,
+            ],
         ];
         for cmd in commands {
             let args = [cmd, vec!["--data", &file], SIM_FLAGS.to_vec()].concat();
@@ -682,17 +988,35 @@ fn every_command_refuses_every_malformed_file_in_one_line() {
             checked += 1;
         }
         // predict reads no label: only the mutations of other columns apply.
-        if !name.contains("label") && !name.contains("classes") && name != "single-group" && name != "duplicate-column" {
-            one_line_error(&run(&["predict", "--model", &model, "--data", &file]), &[&format!("data-{name}.csv"), needle]);
+        if !name.contains("label")
+            && !name.contains("classes")
+            && name != "single-group"
+            && name != "duplicate-column"
+        {
+            one_line_error(
+                &run(&["predict", "--model", &model, "--data", &file]),
+                &[&format!("data-{name}.csv"), needle],
+            );
             checked += 1;
         }
-        assert!(!Path::new(&out_file).exists() && !Path::new(&out_dir).exists(), "{name}");
+        assert!(
+            !Path::new(&out_file).exists() && !Path::new(&out_dir).exists(),
+            "{name}"
+        );
     }
     let pred_text = std::fs::read_to_string(&preds).unwrap();
     let (pred_header, _) = read_csv(Path::new(&preds));
-    for (name, bytes, needle) in mutations(&pred_text, col(&pred_header, "approved"), col(&pred_header, "group")) {
+    for (name, bytes, needle) in mutations(
+        &pred_text,
+        col(&pred_header, "approved"),
+        col(&pred_header, "group"),
+    ) {
         let file = write_file(d, &format!("preds-{name}.csv"), &bytes);
-        for cmd in [vec!["assess"], vec!["gate"], vec!["assess", "--consistency", "3"]] {
+        for cmd in [
+            vec!["assess"],
+            vec!["gate"],
+            vec!["assess", "--consistency", "3"],
+        ] {
             let args = [cmd, pred_args(&file, &[])].concat();
             one_line_error(&run(&args), &[&format!("preds-{name}.csv"), needle]);
             checked += 1;

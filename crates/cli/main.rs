@@ -82,7 +82,9 @@ fn main() -> ExitCode {
         Err(e) => {
             // Messages are built on one line; a line break that slipped into one (a value
             // from a file, an operating-system message) must not split it.
-            let message = format!("{e:#}").replace("\r\n", " ").replace(['\n', '\r'], " ");
+            let message = format!("{e:#}")
+                .replace("\r\n", " ")
+                .replace(['\n', '\r'], " ");
             eprintln!("error: {message}");
             ExitCode::from(2)
         }

@@ -100,7 +100,10 @@ pub fn user_words(message: &str) -> String {
     let mut text = message.replace(['\n', '\r'], " ");
     // Whole phrases first, then single type names.
     let phrases: [(&str, &str); 8] = [
-        ("data did not match any variant of untagged enum", "the value has none of the accepted forms of"),
+        (
+            "data did not match any variant of untagged enum",
+            "the value has none of the accepted forms of",
+        ),
         ("a sequence", "a list"),
         ("sequence", "list"),
         ("a map", "a table"),
@@ -120,9 +123,7 @@ pub fn user_words(message: &str) -> String {
         let (core, tail) = split_punct(w);
         let prev_a = out.ends_with("a ") || out.ends_with("an ");
         let replaced = match core {
-            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
-                Some("a whole number of at least 0")
-            }
+            "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => Some("a whole number of at least 0"),
             "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => Some("a whole number"),
             "f32" | "f64" => Some("a number"),
             "bool" => Some("true or false"),
@@ -155,7 +156,9 @@ pub fn user_words(message: &str) -> String {
                 out.push_str(name_tail);
                 i += 2;
                 // Drop "with N elements" after a struct name.
-                if words.get(i) == Some(&"with") && words.get(i + 2).is_some_and(|w| w.starts_with("element")) {
+                if words.get(i) == Some(&"with")
+                    && words.get(i + 2).is_some_and(|w| w.starts_with("element"))
+                {
                     let (_, t) = split_punct(words[i + 2]);
                     out.push_str(t);
                     i += 3;
@@ -246,7 +249,11 @@ pub fn config_message(
     let named = ["unknown key '", "key '"]
         .iter()
         .find_map(|p| message.find(p).map(|i| i + p.len()))
-        .and_then(|i| message[i..].find('\'').map(|j| message[i..i + j].to_string()));
+        .and_then(|i| {
+            message[i..]
+                .find('\'')
+                .map(|j| message[i..i + j].to_string())
+        });
     if let Some(name) = named {
         let from = at.unwrap_or(0).min(text.len());
         if let Some(offset) = find_key(text, from, &name) {
@@ -376,9 +383,15 @@ mod tests {
             user_words("invalid type: integer `3`, expected a boolean"),
             "invalid type: integer `3`, expected a boolean"
         );
-        assert_eq!(user_words("invalid type: string, expected f64"), "invalid type: string, expected a number");
+        assert_eq!(
+            user_words("invalid type: string, expected f64"),
+            "invalid type: string, expected a number"
+        );
         let untagged = user_words("data did not match any variant of untagged enum SeedsItem");
-        assert!(!untagged.contains("SeedsItem") && !untagged.contains("untagged"), "{untagged}");
+        assert!(
+            !untagged.contains("SeedsItem") && !untagged.contains("untagged"),
+            "{untagged}"
+        );
         assert_eq!(user_words("missing field `label`"), "missing field `label`");
     }
 

@@ -722,7 +722,11 @@ fn standardize_overflow(table: &Table, name: &str, i: usize, result: f64) -> Dat
         line: table.line(i),
         row: i + 1,
         column: name.to_string(),
-        value: Some(table.column(name).map_or_else(|_| String::new(), |c| c.get(i).to_string())),
+        value: Some(
+            table
+                .column(name)
+                .map_or_else(|_| String::new(), |c| c.get(i).to_string()),
+        ),
         step: "standardizing the column (x - mean) / standard deviation over the training rows"
             .into(),
         result: result.to_string(),
@@ -739,7 +743,11 @@ fn standardize_overflow(table: &Table, name: &str, i: usize, result: f64) -> Dat
 fn weights(table: &Table, name: &str) -> Result<Vec<f64>> {
     let w = numbers(table, name, "")?;
     let at = |row: usize| (table.file().to_string(), table.line(row), row + 1);
-    let raw = |row: usize| table.column(name).map_or_else(|_| String::new(), |c| c.get(row).into());
+    let raw = |row: usize| {
+        table
+            .column(name)
+            .map_or_else(|_| String::new(), |c| c.get(row).into())
+    };
     match Error::check_weights(&w) {
         Ok(()) => Ok(w),
         Err(Error::NegativeWeight { row, .. }) => {
@@ -1050,8 +1058,19 @@ mod tests {
         let err = e
             .transform_features(&table("age,colour,sex\n30,red,X\n"))
             .unwrap_err();
-        assert!(matches!(err, DataError::UnseenGroup { line: 2, row: 1, .. }));
-        assert!(err.to_string().contains("toy.csv: line 2, row 1, column(s) 'sex': group 'sex=X'"), "{err}");
+        assert!(matches!(
+            err,
+            DataError::UnseenGroup {
+                line: 2,
+                row: 1,
+                ..
+            }
+        ));
+        assert!(
+            err.to_string()
+                .contains("toy.csv: line 2, row 1, column(s) 'sex': group 'sex=X'"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1168,11 +1187,9 @@ mod tests {
         assert!(
             matches!(&e, DataError::PositiveLabelAbsent { positive, .. } if positive == ">50K")
         );
-        assert!(
-            e.to_string().contains(
-                "positive label '>50K' does not occur in label column 'y' (values: 'a', 'b')"
-            )
-        );
+        assert!(e.to_string().contains(
+            "positive label '>50K' does not occur in label column 'y' (values: 'a', 'b')"
+        ));
     }
 
     #[test]
@@ -1259,7 +1276,14 @@ mod tests {
             .unwrap()
             .transform(&table(text))
             .unwrap_err();
-        assert!(matches!(e, DataError::NegativeWeight { line: 3, row: 2, .. }));
+        assert!(matches!(
+            e,
+            DataError::NegativeWeight {
+                line: 3,
+                row: 2,
+                ..
+            }
+        ));
         assert_eq!(
             e.to_string(),
             "toy.csv: line 3, row 2, column 'w': negative weight '-1'; sample weights must be \
@@ -1277,7 +1301,10 @@ mod tests {
         let err = |w: [&str; 3]| {
             let text = format!("a,s,w,y\n1,u,{},1\n2,v,{},0\n3,v,{},1\n", w[0], w[1], w[2]);
             let t = table(&text);
-            let e = Encoder::fit(&spec, &t, &[]).unwrap().transform(&t).unwrap_err();
+            let e = Encoder::fit(&spec, &t, &[])
+                .unwrap()
+                .transform(&t)
+                .unwrap_err();
             e.to_string()
         };
         assert_eq!(
@@ -1286,15 +1313,22 @@ mod tests {
         );
         let big = err(["1", "1e308", "1e308"]);
         assert!(
-            big.starts_with("toy.csv: line 3, row 2, column 'w': weight '1e308' is too large: 3 weights"),
+            big.starts_with(
+                "toy.csv: line 3, row 2, column 'w': weight '1e308' is too large: 3 weights"
+            ),
             "{big}"
         );
         // Large weights whose sums stay finite are fine.
         let t = table("a,s,w,y\n1,u,1e300,1\n2,v,1e300,0\n");
         let d = Encoder::fit(&spec, &t, &[]).unwrap().transform(&t).unwrap();
         assert_eq!(d.weights().unwrap(), [1e300, 1e300]);
-        assert!(err(["1", "inf", "1"]).contains("line 3, row 2, column 'w': value 'inf' is NaN or infinite"));
-        assert!(err(["1", "-0.5", "1"]).contains("line 3, row 2, column 'w': negative weight '-0.5'"));
+        assert!(
+            err(["1", "inf", "1"])
+                .contains("line 3, row 2, column 'w': value 'inf' is NaN or infinite")
+        );
+        assert!(
+            err(["1", "-0.5", "1"]).contains("line 3, row 2, column 'w': negative weight '-0.5'")
+        );
     }
 
     /// A finite value whose standardization overflows names its line and says what happened;
@@ -1308,19 +1342,45 @@ mod tests {
             msg.starts_with("toy.csv: line 4, row 3, column 'a': value '1e308' is a finite input, but standardizing"),
             "{msg}"
         );
-        assert!(msg.contains("non-finite result") && msg.contains("--no-standardize"), "{msg}");
+        assert!(
+            msg.contains("non-finite result") && msg.contains("--no-standardize"),
+            "{msg}"
+        );
         // Squares that overflow (values of 1e154 and more) are caught the same way.
-        let e = fit_err("a,s,y\n-2e154,u,1\n2e154,v,0\n", &DatasetSpec::new("y", ["s"]));
+        let e = fit_err(
+            "a,s,y\n-2e154,u,1\n2e154,v,0\n",
+            &DatasetSpec::new("y", ["s"]),
+        );
         assert!(matches!(e, DataError::NonFiniteResult { .. }), "{e}");
         let raw = DatasetSpec {
             standardize: false,
             ..DatasetSpec::new("y", ["s"])
         };
-        let d = Encoder::fit(&raw, &table(text), &[]).unwrap().transform(&table(text)).unwrap();
+        let d = Encoder::fit(&raw, &table(text), &[])
+            .unwrap()
+            .transform(&table(text))
+            .unwrap();
         assert_eq!(d.features()[[2, 0]], 1e308);
         // A test value that overflows with the training statistics.
-        let enc = Encoder::fit(&DatasetSpec::new("y", ["s"]), &table("a,s,y\n1e-150,u,1\n3e-150,v,0\n"), &[]).unwrap();
-        let e = enc.transform(&table("a,s,y\n1,u,1\n1e300,v,0\n")).unwrap_err();
-        assert!(matches!(e, DataError::NonFiniteResult { line: 3, row: 2, .. }), "{e}");
+        let enc = Encoder::fit(
+            &DatasetSpec::new("y", ["s"]),
+            &table("a,s,y\n1e-150,u,1\n3e-150,v,0\n"),
+            &[],
+        )
+        .unwrap();
+        let e = enc
+            .transform(&table("a,s,y\n1,u,1\n1e300,v,0\n"))
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DataError::NonFiniteResult {
+                    line: 3,
+                    row: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 }

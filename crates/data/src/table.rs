@@ -756,12 +756,18 @@ mod tests {
             assert_eq!(bytewise, e);
         }
         let msg = read(b"a,b\n1,\"2\n3,4\n").unwrap_err().to_string();
-        assert!(msg.starts_with("t.csv: line 2, column 2: unterminated quote"), "{msg}");
+        assert!(
+            msg.starts_with("t.csv: line 2, column 2: unterminated quote"),
+            "{msg}"
+        );
         assert!(!msg.contains('\n'));
         // Closed quotes, escaped quotes and a literal quote inside an unquoted last field are
         // fine.
         let t = read(b"a,b\n1,\"x\"\"\"\n2,y\"z").unwrap();
-        assert_eq!(t.column("b").unwrap().iter().collect::<Vec<_>>(), ["x\"", "y\"z"]);
+        assert_eq!(
+            t.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x\"", "y\"z"]
+        );
         let t = read(b"a,b\n1,\"x\"").unwrap();
         assert_eq!(t.column("b").unwrap().get(0), "x");
     }

@@ -300,7 +300,12 @@ impl CompareConfig {
             let text = text.to_string();
             let key = key.to_string();
             move |e: HarnessError| {
-                HarnessError::Located(config_message(&source, &text, None, &format!("{e}\nin `{key}`")))
+                HarnessError::Located(config_message(
+                    &source,
+                    &text,
+                    None,
+                    &format!("{e}\nin `{key}`"),
+                ))
             }
         };
         let test_size = file.split.test_size;
@@ -309,7 +314,9 @@ impl CompareConfig {
                 source,
                 text,
                 None,
-                &format!("invalid value {test_size}: the test share must be in (0, 1)\nin `test-size`"),
+                &format!(
+                    "invalid value {test_size}: the test share must be in (0, 1)\nin `test-size`"
+                ),
             )));
         }
         let defaults = Self::default();

@@ -109,7 +109,10 @@ impl TryFrom<RawSource> for DataSource {
                 ));
             }
         };
-        if let Some((key, _)) = keys.iter().find(|(k, given)| *given && !allowed.contains(k)) {
+        if let Some((key, _)) = keys
+            .iter()
+            .find(|(k, given)| *given && !allowed.contains(k))
+        {
             return Err(format!(
                 "key '{key}' does not apply to source = \"{source}\" (its keys: {})",
                 allowed.join(", ")

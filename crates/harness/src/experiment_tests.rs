@@ -185,7 +185,9 @@ fn errors_are_one_line_at_the_key() {
     ] {
         let m = message(text);
         assert!(m.starts_with("x.toml: line "), "{text}: {m}");
-        for jargon in ["u64", "usize", "f64", "struct", "enum", "Item", "sequence", "\n"] {
+        for jargon in [
+            "u64", "usize", "f64", "struct", "enum", "Item", "sequence", "\n",
+        ] {
             assert!(!m.contains(jargon), "{text}: {m}");
         }
     }

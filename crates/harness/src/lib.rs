@@ -13,6 +13,8 @@ pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
+#[cfg(test)]
+mod experiment_tests;
 pub mod io;
 pub mod method;
 pub mod model;
@@ -21,7 +23,5 @@ pub mod plot;
 pub mod repair;
 pub mod single;
 pub mod summary;
-#[cfg(test)]
-mod experiment_tests;
 
 pub use error::{HarnessError, Result};

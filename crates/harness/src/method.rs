@@ -920,7 +920,11 @@ pub struct MethodRun {
 
 /// When a method could not predict the test rows: the first group with test rows but no
 /// training rows, as [`Error::GroupNotInTraining`] (groups compared by their values).
-fn missing_group(spec: &MethodSpec, train: &FairDataset, test: &FairDataset) -> Option<HarnessError> {
+fn missing_group(
+    spec: &MethodSpec,
+    train: &FairDataset,
+    test: &FairDataset,
+) -> Option<HarnessError> {
     let trained: Vec<Vec<&str>> = train
         .groups()
         .present()
@@ -935,7 +939,11 @@ fn missing_group(spec: &MethodSpec, train: &FairDataset, test: &FairDataset) -> 
         .find(|&c| !trained.contains(&schema.values(c)))?;
     Some(HarnessError::Input(Error::GroupNotInTraining {
         group: schema.describe(code),
-        values: schema.values(code).into_iter().map(str::to_string).collect(),
+        values: schema
+            .values(code)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         test_rows: test.groups().codes().iter().filter(|&&c| c == code).count(),
         method: spec.name(),
         location: String::new(),

@@ -28,8 +28,8 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::aggregate::Aggregate;
-use crate::render::name_cell;
 use crate::error::Result;
+use crate::render::name_cell;
 use crate::ser::{MapOf, Num};
 
 /// Parameters of the audit.

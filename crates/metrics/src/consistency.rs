@@ -212,7 +212,14 @@ mod tests {
     /// neighbours as the same values scaled down: no overflow, no panic.
     #[test]
     fn huge_values_find_the_same_neighbours() {
-        let base = array![[0.0, 1.0], [1.0, 1.0], [2.0, -3.0], [10.0, 0.5], [11.0, 7.0], [-12.0, 2.0]];
+        let base = array![
+            [0.0, 1.0],
+            [1.0, 1.0],
+            [2.0, -3.0],
+            [10.0, 0.5],
+            [11.0, 7.0],
+            [-12.0, 2.0]
+        ];
         let y = [1, 1, 0, 0, 0, 1].map(|v| v == 1);
         for scale in [1e154, -1e154, 1e300, 1e307] {
             let big = base.mapv(|v| v * scale);

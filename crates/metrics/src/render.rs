@@ -210,7 +210,8 @@ mod tests {
     fn long_names_are_shortened() {
         for len in [41, 65_535, 65_536, 200_000] {
             let long = "G".repeat(len);
-            let g = fairkit_core::Groups::from_labels("g", &[long.as_str(), "b", &long, "b"]).unwrap();
+            let g =
+                fairkit_core::Groups::from_labels("g", &[long.as_str(), "b", &long, "b"]).unwrap();
             let y = [true, false, false, true];
             let r = GroupedReport::params()
                 .compute(ReportInput::new(&y, &y, &g))

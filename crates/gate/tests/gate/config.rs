@@ -99,9 +99,18 @@ fn bad_files_are_errors() {
          number, or false to turn the check off"
     );
     // Every message is one line without Rust type names.
-    for bad in ["strict = ", "[x", "seed = 1.5", "n_boot = [1]", "four_fifths = 3"] {
+    for bad in [
+        "strict = ",
+        "[x",
+        "seed = 1.5",
+        "n_boot = [1]",
+        "four_fifths = 3",
+    ] {
         let m = message(bad);
         assert!(m.starts_with("line 1, column "), "{bad}: {m}");
-        assert!(!m.contains('\n') && !m.contains("u64") && !m.contains("usize"), "{bad}: {m}");
+        assert!(
+            !m.contains('\n') && !m.contains("u64") && !m.contains("usize"),
+            "{bad}: {m}"
+        );
     }
 }
