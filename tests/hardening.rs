@@ -4,7 +4,7 @@
 //! 1-based line and the column in the user's words, exits 2 and quotes at most 80 characters of
 //! a value.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
@@ -220,7 +220,7 @@ fn group_names_past_the_formatter_width_render_shortened_in_tables_and_whole_in_
 fn consistency_file(dir: &Path, name: &str, scale: f64) -> String {
     let mut g = crate::util::Lcg(5);
     let mut rows = vec![
-        vec!["x1", "x2", "g", "y", "p"]
+        ["x1", "x2", "g", "y", "p"]
             .iter()
             .map(|s| s.to_string())
             .collect(),
@@ -1023,5 +1023,4 @@ fn every_command_refuses_every_malformed_file_in_one_line() {
         }
     }
     assert!(checked > 100, "{checked}");
-    let _: PathBuf = PathBuf::new();
 }

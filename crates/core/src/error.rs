@@ -230,7 +230,7 @@ impl Error {
         let rows = weights.len();
         match largest {
             None => Ok(()),
-            Some((_, m)) if m == 0.0 => Err(Error::ZeroWeights { rows }),
+            Some((_, 0.0)) => Err(Error::ZeroWeights { rows }),
             Some((row, m)) if !(m * rows as f64).is_finite() => Err(Error::WeightsOverflow {
                 row,
                 value: m,

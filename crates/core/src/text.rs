@@ -44,15 +44,13 @@ fn escaped(value: &str) -> impl Iterator<Item = char> + '_ {
 pub fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len().min(QUOTE_LIMIT * 4) + 2);
     out.push('\'');
-    let mut shown = 0;
     let mut cut = false;
-    for c in escaped(value) {
+    for (shown, c) in escaped(value).enumerate() {
         if shown == QUOTE_LIMIT {
             cut = true;
             break;
         }
         out.push(c);
-        shown += 1;
     }
     if cut {
         // Replace the last shown character by the ellipsis, keeping QUOTE_LIMIT in all.
@@ -348,7 +346,9 @@ mod tests {
         let cell = "a\"b\r\nc".repeat(400_000);
         let q = quote(&cell);
         assert!(!q.contains('\n') && !q.contains('\r'), "{q}");
-        assert_eq!(q.chars().filter(|&c| c != '\'').count() <= 80 + 30, true);
+        let inside = &q[1..q.rfind("' (").unwrap()];
+        assert_eq!(inside.chars().count(), QUOTE_LIMIT);
+        assert!(inside.starts_with(r#"a"b\r\nca"b"#), "{inside}");
         assert!(q.ends_with("(2400000 characters)"), "{q}");
     }
 

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use fairkit_core::text::quote_list;
+use fairkit_core::text::{quote, quote_list};
 use fairkit_core::{Error, FairDataset, GroupSchema, Groups, sort_levels};
 use ndarray::{Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
@@ -624,12 +624,15 @@ fn group_codes(spec: &DatasetSpec, schema: &GroupSchema, table: &Table) -> Resul
                     file: table.file().to_string(),
                     line: table.line(i),
                     row: i + 1,
-                    columns: spec.sensitive.join(","),
+                    message: format!(
+                        "column(s) {}: group {} was not seen when fitting (known groups: {}); \
+                         what was fitted without this group cannot be applied to its rows: fit \
+                         on data that holds the group, or leave its rows out",
+                        quote(&spec.sensitive.join(",")),
+                        quote(&group),
+                        quote_list(&labels, 8)
+                    ),
                     group,
-                    known: quote_list(&labels, 8),
-                    hint: "what was fitted without this group cannot be applied to its rows; \
-                           fit on data that holds the group, or leave its rows out"
-                        .into(),
                 });
             };
             // Below the schema's group count, which fits in u32.
@@ -717,22 +720,21 @@ fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
 
 /// The error for row `i` of a numeric column whose standardized value is not finite.
 fn standardize_overflow(table: &Table, name: &str, i: usize, result: f64) -> DataError {
+    let value = table
+        .column(name)
+        .map_or_else(|_| String::new(), |c| c.get(i).to_string());
     DataError::NonFiniteResult {
         file: table.file().to_string(),
         line: table.line(i),
         row: i + 1,
         column: name.to_string(),
-        value: Some(
-            table
-                .column(name)
-                .map_or_else(|_| String::new(), |c| c.get(i).to_string()),
+        message: format!(
+            "value {} is a finite input, but standardizing the column (x - mean) / standard \
+             deviation over the training rows gives a non-finite result ({result}); the values \
+             are too large for that arithmetic: rescale the column (e.g. to other units), or \
+             keep the values as they are with --no-standardize",
+            quote(&value)
         ),
-        step: "standardizing the column (x - mean) / standard deviation over the training rows"
-            .into(),
-        result: result.to_string(),
-        fix: "the values are too large for that arithmetic: rescale the column (e.g. to other \
-              units), or keep the values as they are with --no-standardize"
-            .into(),
     }
 }
 

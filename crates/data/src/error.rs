@@ -121,11 +121,7 @@ pub enum DataError {
     },
     /// A finite value whose encoding (standardization, a repair) is not finite: the value is
     /// too large for the arithmetic applied to it.
-    #[error(
-        "{file}: line {line}, row {row}, column {}: {} is a finite input, but {step} gives a non-finite result ({result}); {fix}",
-        quote(.column),
-        described(.value)
-    )]
+    #[error("{file}: line {line}, row {row}, column {}: {message}", quote(.column))]
     NonFiniteResult {
         /// The source name.
         file: String,
@@ -135,15 +131,9 @@ pub enum DataError {
         row: usize,
         /// The column (as the user named it, or the encoded feature `col=level`).
         column: String,
-        /// The value as written, when the column is a number column of the file.
-        value: Option<String>,
-        /// What was computed, e.g. `standardizing it with the training mean and standard
-        /// deviation`.
-        step: String,
-        /// The result, e.g. `inf` or `NaN`.
-        result: String,
-        /// What would fix it.
-        fix: String,
+        /// What was computed, its result and what would fix it, e.g. `value '1e308' is a
+        /// finite input, but standardizing ... gives a non-finite result (inf); rescale ...`.
+        message: String,
     },
     /// A negative sample weight.
     #[error(
@@ -201,11 +191,7 @@ pub enum DataError {
         rows: usize,
     },
     /// A sensitive value (or combination) that the encoder was not fitted on.
-    #[error(
-        "{file}: line {line}, row {row}, column(s) {}: group {} was not seen when fitting (known groups: {known}); {hint}",
-        quote(.columns),
-        quote(.group)
-    )]
+    #[error("{file}: line {line}, row {row}, {message}")]
     UnseenGroup {
         /// The source name.
         file: String,
@@ -213,14 +199,11 @@ pub enum DataError {
         line: u64,
         /// 1-based data row.
         row: usize,
-        /// The sensitive columns, joined with `,`.
-        columns: String,
         /// The group, e.g. `sex=X`.
         group: String,
-        /// The fitted groups, quoted and joined.
-        known: String,
-        /// What to do about it.
-        hint: String,
+        /// The sensitive columns, the group, the known groups and what to do, e.g.
+        /// `column(s) 'sex': group 'sex=X' was not seen when fitting (known groups: ...); ...`.
+        message: String,
     },
     /// A quoted field that is never closed: the rest of the file would be one value.
     #[error(
@@ -355,12 +338,4 @@ pub enum DataError {
 
 fn at_line(line: Option<u64>) -> String {
     line.map(|l| format!(" at line {l}")).unwrap_or_default()
-}
-
-/// `value 'x'` for a value of the file, `the value` when there is none to show.
-fn described(value: &Option<String>) -> String {
-    match value {
-        Some(v) => format!("value {}", quote(v)),
-        None => "the value".into(),
-    }
 }

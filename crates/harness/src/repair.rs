@@ -7,6 +7,7 @@
 //! the same label and sensitive columns and without standardization, it is exactly the data the
 //! methods `di-remover` and `correlation-remover` fit their estimator on.
 
+use fairkit_core::text::quote;
 use fairkit_core::{Error, FairDataset, Groups};
 use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
 use fairkit_preprocessing::{
@@ -123,17 +124,17 @@ impl TableRepair {
             FittedRepair::DiRemover(_) => "the disparate-impact remover",
             FittedRepair::CorrelationRemover(_) => "the correlation remover",
         };
+        let value = value.map_or_else(|| "the value".into(), |v| format!("value {}", quote(&v)));
         DataError::NonFiniteResult {
             file: table.file().to_string(),
             line: table.line(i),
             row: i + 1,
             column: feature.clone(),
-            value,
-            step: format!("repairing the row with {name}"),
-            result: v.to_string(),
-            fix: "the features are too large for the repair's arithmetic: rescale them (or \
-                  leave standardization on)"
-                .into(),
+            message: format!(
+                "{value} is a finite input, but repairing the row with {name} gives a non-finite \
+                 result ({v}); the features are too large for the repair's arithmetic: rescale \
+                 them (or leave standardization on)"
+            ),
         }
     }
 
