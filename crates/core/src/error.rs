@@ -198,18 +198,16 @@ impl Error {
         }
     }
 
-    /// Checks sample weights, the one rule every fairkit entry point applies: every weight
-    /// finite and non-negative, at least one positive, and no overflow in any sum of as many
-    /// weights as there are rows (so that weighted totals, and bootstrap resamples, which draw
-    /// that many rows, stay finite): `rows × largest weight` must be finite. Weights are refused
-    /// rather than rescaled, since learners' regularization depends on their scale.
-    ///
-    /// An empty slice passes (there is nothing to weigh; callers check for rows).
+    /// Checks sample weights, the rule every fairkit entry point applies: every weight finite
+    /// and non-negative, and no overflow in any sum of as many weights as there are rows (so
+    /// that weighted totals, and bootstrap resamples, which draw that many rows, stay finite):
+    /// `rows × largest weight` must be finite. Weights are refused rather than rescaled, since
+    /// learners' regularization depends on their scale. Where weights are read from a file,
+    /// [`check_some_weight`](Self::check_some_weight) also refuses them all zero.
     ///
     /// # Errors
-    /// [`Error::NonFinite`], [`Error::NegativeWeight`], [`Error::ZeroWeights`] or
-    /// [`Error::WeightsOverflow`], naming the first offending row (the first largest weight
-    /// for an overflow).
+    /// [`Error::NonFinite`], [`Error::NegativeWeight`] or [`Error::WeightsOverflow`], naming the
+    /// first offending row (the first largest weight for an overflow).
     pub fn check_weights(weights: &[f64]) -> Result<()> {
         let mut largest: Option<(usize, f64)> = None;
         for (row, &w) in weights.iter().enumerate() {
@@ -229,14 +227,80 @@ impl Error {
         }
         let rows = weights.len();
         match largest {
-            None => Ok(()),
-            Some((_, 0.0)) => Err(Error::ZeroWeights { rows }),
             Some((row, m)) if !(m * rows as f64).is_finite() => Err(Error::WeightsOverflow {
                 row,
                 value: m,
                 rows,
             }),
-            Some(_) => Ok(()),
+            _ => Ok(()),
         }
+    }
+
+    /// Checks that at least one of `weights` is positive (an empty slice passes: there is
+    /// nothing to weigh). Data that is weighed as a whole (a file's weights column, a learner's
+    /// fit) needs it; a few rows of new data may all weigh zero.
+    ///
+    /// # Errors
+    /// [`Error::ZeroWeights`].
+    pub fn check_some_weight(weights: &[f64]) -> Result<()> {
+        if !weights.is_empty() && weights.iter().all(|&w| w == 0.0) {
+            return Err(Error::ZeroWeights {
+                rows: weights.len(),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_rule() {
+        assert!(Error::check_weights(&[]).is_ok());
+        assert!(Error::check_weights(&[0.0, 2.5, 1e300]).is_ok());
+        assert_eq!(
+            Error::check_weights(&[1.0, -0.5]),
+            Err(Error::NegativeWeight {
+                row: 1,
+                value: -0.5
+            })
+        );
+        assert!(matches!(
+            Error::check_weights(&[1.0, f64::NAN]),
+            Err(Error::NonFinite { row: 1, .. })
+        ));
+        // Two rows of 1e308 sum past f64::MAX; so would any resample drawing that row twice.
+        assert_eq!(
+            Error::check_weights(&[1.0, 1e308]),
+            Err(Error::WeightsOverflow {
+                row: 1,
+                value: 1e308,
+                rows: 2
+            })
+        );
+        let half = f64::MAX / 2.0;
+        assert!(Error::check_weights(&[half, half]).is_ok());
+        assert_eq!([half, half].iter().sum::<f64>(), f64::MAX);
+        assert_eq!(
+            Error::check_some_weight(&[0.0, 0.0]),
+            Err(Error::ZeroWeights { rows: 2 })
+        );
+        assert!(Error::check_some_weight(&[0.0, 1e-300]).is_ok());
+        assert!(Error::check_some_weight(&[]).is_ok());
+        assert_eq!(
+            Error::ZeroWeights { rows: 2 }.to_string(),
+            "all 2 sample weights are zero; at least one must be positive"
+        );
+        assert_eq!(
+            Error::NegativeWeight {
+                row: 150,
+                value: -1.0
+            }
+            .to_string(),
+            "negative sample weight -1 at row 151 (counting from 1); weights must be zero or \
+             positive"
+        );
     }
 }

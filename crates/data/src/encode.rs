@@ -750,7 +750,7 @@ fn weights(table: &Table, name: &str) -> Result<Vec<f64>> {
             .column(name)
             .map_or_else(|_| String::new(), |c| c.get(row).into())
     };
-    match Error::check_weights(&w) {
+    match Error::check_weights(&w).and_then(|()| Error::check_some_weight(&w)) {
         Ok(()) => Ok(w),
         Err(Error::NegativeWeight { row, .. }) => {
             let (file, line, row1) = at(row);
