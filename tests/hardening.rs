@@ -508,6 +508,81 @@ fn minimal_experiment_file_runs_as_the_flags_do() {
     assert_eq!(recorded["config"]["data"]["seed"], 0);
 }
 
+/// The public sources: an experiment file with nothing but `source` and `path` (and the
+/// methods and seeds, to keep the run short) records the same configuration and results as
+/// `--dataset NAME --path PATH`.
+#[test]
+fn minimal_public_source_files_run_as_the_flags_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for (kind, relative) in [
+        ("compas", "data/compas/compas-scores-two-years.csv"),
+        ("adult", "data/adult"),
+    ] {
+        let Some(source) = crate::util::shared_or_skip(relative) else {
+            return;
+        };
+        let source = source.to_str().unwrap().to_string();
+        let text = format!(
+            "seeds = 1\nmethods = [\"baseline\"]\n[data]\nsource = \"{kind}\"\npath = {}\n",
+            toml_string(&source)
+        );
+        let config = write_file(d, &format!("{kind}.toml"), text.as_bytes());
+        let (a, b) = (path(d, &format!("{kind}_a")), path(d, &format!("{kind}_b")));
+        let out = run(&["compare", "--quiet", "--config", &config, "--out", &a]);
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        let out = run(&[
+            "compare",
+            "--quiet",
+            "--dataset",
+            kind,
+            "--path",
+            &source,
+            "--seeds",
+            "1",
+            "--methods",
+            "baseline",
+            "--out",
+            &b,
+        ]);
+        assert!(out.status.success(), "{kind}: {}", stderr(&out));
+        let read = |dir: &str| -> Value {
+            let text = std::fs::read_to_string(Path::new(dir).join("results.json")).unwrap();
+            serde_json::from_str(&text).unwrap()
+        };
+        let (mut from_file, mut from_flags) = (read(&a), read(&b));
+        assert_eq!(from_file["config"], from_flags["config"], "{kind}");
+        assert_eq!(from_file["config"]["data"]["source"], kind);
+        // Everything but the time taken to fit.
+        for v in [&mut from_file, &mut from_flags] {
+            v["results"][0]["fit_seconds"] = Value::Null;
+        }
+        assert_eq!(from_file["results"], from_flags["results"], "{kind}");
+        // Without its path the source is refused at the [data] table, saying what it needs.
+        let config = write_file(
+            d,
+            &format!("{kind}_nopath.toml"),
+            format!("[data]\nsource = \"{kind}\"\n").as_bytes(),
+        );
+        one_line_error(
+            &run(&["compare", "--config", &config, "--out", &path(d, "never")]),
+            &[
+                &format!("{kind}_nopath.toml: line 1, column 1"),
+                "key 'path' is missing",
+            ],
+        );
+    }
+}
+
+/// `s` as a TOML literal string when it can be one, else a basic string with escapes.
+fn toml_string(s: &str) -> String {
+    if s.contains('\'') {
+        format!("{s:?}")
+    } else {
+        format!("'{s}'")
+    }
+}
+
 #[test]
 fn gate_toml_keys_left_out_take_the_flags_defaults() {
     let dir = tempfile::tempdir().unwrap();

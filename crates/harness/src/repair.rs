@@ -128,10 +128,7 @@ impl TableRepair {
         let feature = &self.encoder.feature_names()[j];
         // A numeric input column has the feature's name; a one-hot feature has none to show.
         let value = table.column(feature).ok().map(|c| c.get(i).to_string());
-        let name = match self.repair {
-            FittedRepair::DiRemover(_) => "the disparate-impact remover",
-            FittedRepair::CorrelationRemover(_) => "the correlation remover",
-        };
+        let name = self.repair.name();
         let value = value.map_or_else(|| "the value".into(), |v| format!("value {}", quote(&v)));
         DataError::NonFiniteResult {
             file: table.file().to_string(),
@@ -139,9 +136,9 @@ impl TableRepair {
             row: i + 1,
             column: feature.clone(),
             message: format!(
-                "{value} is a finite input, but repairing the row with {name} gives a non-finite \
-                 result ({v}); the features are too large for the repair's arithmetic: rescale \
-                 them (or leave standardization on)"
+                "{value} is a finite input, but repairing the row with the {name} gives a \
+                 non-finite result ({v}); the features are too large for the repair's \
+                 arithmetic: rescale column '{feature}' (or leave standardization on)"
             ),
         }
     }
@@ -165,26 +162,11 @@ impl TableRepair {
         }
         let groups = self.encoder.open_groups(table)?;
         let repaired = self.repair.transform_features(x.view(), &groups)?;
+        // fairkit refuses a non-finite number on reading, so none is written.
         if let Some(((i, j), v)) = repaired.indexed_iter().find(|(_, v)| !v.is_finite()) {
             return Err(self.non_finite(table, i, j, *v).into());
         }
         let spec = self.encoder.spec();
-        // fairkit refuses a non-finite number on reading, so none is written.
-        for (name, column) in self.encoder.feature_names().iter().zip(repaired.columns()) {
-            if let Some(i) = column.iter().position(|v| !v.is_finite()) {
-                return Err(Error::invalid(
-                    "data",
-                    format!("{} line {}", table.file(), table.line(i)),
-                    &format!(
-                        "the {} turns column '{name}' into {} there (its values are too large \
-                         for the repair's arithmetic); rescale column '{name}'",
-                        self.repair.name(),
-                        column[i]
-                    ),
-                )
-                .into());
-            }
-        }
         let mut header: Vec<String> = self.encoder.feature_names().to_vec();
         let mut columns: Vec<Vec<String>> = repaired
             .columns()
