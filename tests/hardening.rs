@@ -347,6 +347,7 @@ fn degenerate_weights_are_refused_by_every_command_with_one_message_shape() {
             "is too large",
         ),
     ];
+    let fine = with_column(d, &data, "data_fine.csv", "w", |i| (1 + i % 2).to_string());
     for (name, weight, place, what) in cases {
         let wdata = with_column(d, &data, &format!("data_{name}.csv"), "w", weight);
         let wpreds = with_column(d, &preds, &format!("preds_{name}.csv"), "w", weight);
@@ -393,6 +394,24 @@ fn degenerate_weights_are_refused_by_every_command_with_one_message_shape() {
                 data_flags.to_vec(),
             ]
             .concat(),
+            // The weights of a file repaired with a repair fitted on well-weighted data.
+            vec![
+                "transform",
+                "--method",
+                "di-remover",
+                "--data",
+                &fine,
+                "--apply",
+                &wdata,
+                "--label",
+                "approved",
+                "--sensitive",
+                "group",
+                "--weights",
+                "w",
+                "--out",
+                &out_file,
+            ],
             [vec!["audit"], data_flags.to_vec()].concat(),
             [vec!["assess"], pred_args(&wpreds, &["--weights", "w"])].concat(),
             [vec!["gate"], pred_args(&wpreds, &["--weights", "w"])].concat(),
