@@ -315,37 +315,22 @@ impl LoadedData {
     /// `e` with the file and line of the first row it concerns, where it names a group by its
     /// values ([`fairkit_core::Error::GroupNotInTraining`]): the rows are searched in the
     /// training table, then the test table.
-    pub fn locate(&self, e: HarnessError) -> HarnessError {
-        match e {
-            HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
-                group,
-                values,
-                test_rows,
-                method,
-                location,
-            }) if location.is_empty() => {
-                let location = self
-                    .find_group(&values)
-                    .map(|(table, i)| {
-                        format!(
-                            "{}: line {}, row {}, column(s) {}: ",
-                            table.file(),
-                            table.line(i),
-                            i + 1,
-                            fairkit_core::text::quote(&self.spec.sensitive.join(","))
-                        )
-                    })
-                    .unwrap_or_default();
-                HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
-                    group,
-                    values,
-                    test_rows,
-                    method,
-                    location,
-                })
-            }
-            other => other,
+    pub fn locate(&self, mut e: HarnessError) -> HarnessError {
+        if let HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
+            values, location, ..
+        }) = &mut e
+            && location.is_empty()
+            && let Some((table, i)) = self.find_group(values)
+        {
+            *location = format!(
+                "{}: line {}, row {}, column(s) {}: ",
+                table.file(),
+                table.line(i),
+                i + 1,
+                fairkit_core::text::quote(&self.spec.sensitive.join(","))
+            );
         }
+        e
     }
 
     /// The table and row of the first row whose sensitive values are `values`.
