@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::limits;
-use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
+use fairkit_data::{CsvFormat, DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
 use crate::{HarnessError, Result, io};
@@ -178,6 +178,21 @@ pub struct LoadedData {
 pub fn read_table(path: &Path) -> Result<Table> {
     let name = path.display().to_string();
     Ok(Table::from_csv(io::open(path)?, &name)?)
+}
+
+/// Reads a CSV file into a table, keeping only the columns in `select` (all without it);
+/// errors name the file (and the line where known).
+///
+/// # Errors
+/// Unreadable files, a selected column that is missing, and every CSV error of
+/// `fairkit-data`.
+pub fn read_table_with(path: &Path, select: Option<Vec<String>>) -> Result<Table> {
+    let name = path.display().to_string();
+    let format = CsvFormat {
+        select,
+        ..CsvFormat::default()
+    };
+    Ok(Table::from_csv_with(io::open(path)?, &name, &format)?)
 }
 
 /// `rows` if a simulated table of that many rows may be held in memory: at most

@@ -26,6 +26,21 @@ pub enum HarnessError {
     /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
     #[error(transparent)]
     Method(Box<dyn std::error::Error + Send + Sync>),
+    /// A report could not be computed.
+    #[error(transparent)]
+    Metrics(#[from] fairkit_metrics::MetricsError),
+    /// The gate's settings are invalid.
+    #[error(transparent)]
+    Gate(#[from] fairkit_gate::GateError),
+    /// Consistency was asked for on a file without feature columns.
+    #[error("--consistency needs feature columns, and {file} has none")]
+    NoFeatures {
+        /// The source name of the file.
+        file: String,
+    },
+    /// Consistency could not be computed (e.g. more neighbours than rows).
+    #[error("--consistency")]
+    Consistency(#[source] fairkit_metrics::MetricsError),
     /// One job of a comparison failed.
     #[error("{method} (seed {seed})")]
     Job {

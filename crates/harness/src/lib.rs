@@ -7,14 +7,19 @@
 //! * [`plot`]: the trade-off picture as SVG.
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
+//! * [`assess`], [`gate`], [`audit`]: the library forms of `fairkit assess`, `fairkit gate`
+//!   and `fairkit audit` (read the file, compute the report).
 #![deny(missing_docs)]
 
+pub mod assess;
+pub mod audit;
 pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
 #[cfg(test)]
 mod experiment_tests;
+pub mod gate;
 pub mod io;
 pub mod method;
 pub mod model;

@@ -2,20 +2,14 @@
 //! file; scikit-learn's `LogisticRegression(lbfgs, C=1)` takes about 0.24 s on it).
 //! Run with `cargo bench -p fairkit-learners --bench logistic`.
 
-use std::path::PathBuf;
-
 use criterion::{Criterion, criterion_group, criterion_main};
 use fairkit_core::Learner;
 use fairkit_data::{DatasetSpec, Encoder, Table};
 use fairkit_learners::LogisticParams;
 
 fn adult_train() -> Option<fairkit_core::FairDataset> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/prepared/adult_train.csv");
-    let Ok(file) = std::fs::File::open(&path) else {
-        println!("skipping the Adult bench: {} is absent", path.display());
-        return None;
-    };
+    let path = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
+    let file = std::fs::File::open(&path).ok()?;
     let table = Table::from_csv(file, &path.display().to_string()).ok()?;
     let spec = DatasetSpec {
         standardize: false,

@@ -6,23 +6,9 @@ use std::path::PathBuf;
 use fairkit_core::{Classifier, FairDataset, Learner};
 use fairkit_data::{DatasetSpec, Encoder, Table};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver, TreeParams};
+use fairkit_testkit::shared;
 use ndarray::Array1;
 use serde_json::Value;
-
-/// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
-}
 
 fn table(path: &PathBuf) -> Table {
     Table::from_csv(

@@ -34,6 +34,7 @@
 
 mod aggregate;
 pub mod aif360;
+pub mod assessment;
 pub mod audit;
 mod bootstrap;
 pub mod consistency;

@@ -1,8 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
 use fairkit_core::{Classifier, FairDataset, Groups};
 use ndarray::{Array1, Array2, ArrayView2};
 
@@ -93,23 +91,4 @@ pub fn expected(p: &[f64], y: &[bool], codes: &[u32], code: Option<u32>) -> Expe
         fpr: fp / neg,
         accuracy: correct / n,
     }
-}
-
-/// The shared folder beside the repository (`../../../shared` from this crate).
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-}
-
-/// A shared file, or `None` with a notice when it is absent (a panic under
-/// `FAIRKIT_REQUIRE_SHARED=1`).
-pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
-    let path = shared_dir().join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
 }
