@@ -18,7 +18,13 @@ pub mod data;
 mod error;
 pub mod evaluate;
 #[cfg(test)]
+mod command_tests;
+#[cfg(test)]
+mod compare_tests;
+#[cfg(test)]
 mod experiment_tests;
+#[cfg(test)]
+mod model_tests;
 pub mod gate;
 pub mod io;
 pub mod method;
