@@ -54,16 +54,29 @@
 #![deny(missing_docs)]
 
 mod algorithm;
+mod calibrated_eq_odds;
+mod eq_odds;
 mod error;
 mod hyperparams;
+mod reject_option;
 mod thresholder;
 mod tradeoff;
+mod two_group_error;
+mod two_groups;
 
+pub use calibrated_eq_odds::{
+    CalibratedEqOdds, CalibratedEqOddsParams, CalibratedEqOddsValidParams, CostConstraint,
+};
+pub use eq_odds::{EqOdds, EqOddsParams, EqOddsValidParams, FlipRates};
 pub use error::{Result, ThresholdOptimizerError, ThresholdOptimizerParamsError};
 pub use hyperparams::{
     Constraint, MAX_GRID_SIZE, Objective, ThresholdOptimizerParams, ThresholdOptimizerValidParams,
     UnseenGroupPolicy,
 };
+pub use linfa::ParamGuard;
+pub use reject_option::{RejectOption, RejectOptionParams, RejectOptionValidParams};
 pub use thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,
 };
+pub use two_group_error::PostprocessingMethodError;
+pub use two_groups::{Disparity, GroupPair};
