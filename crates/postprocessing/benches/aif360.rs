@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use fairkit_core::Groups;
 use fairkit_postprocessing::{
-    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, RejectOptionParams,
+    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, FitTwoGroups,
+    RejectOptionParams,
 };
 
 fn adult() -> Option<(Vec<f64>, Vec<bool>, Groups)> {

@@ -6,7 +6,9 @@ use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
-use crate::two_groups::{GroupPair, check_inputs, check_scores, confusion, require_both_labels};
+use crate::two_groups::{
+    FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
+};
 
 /// Which generalized error rate calibrated equalized odds equalizes across the groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -59,7 +61,7 @@ impl std::str::FromStr for CostConstraint {
     }
 }
 
-/// Checked parameters of calibrated equalized odds; fit with [`fit_scores`](Self::fit_scores).
+/// Checked parameters of calibrated equalized odds; fit with [`FitTwoGroups::fit_scores`].
 ///
 /// | name | default (AIF360) | purpose |
 /// |---|---|---|
@@ -89,7 +91,7 @@ impl Default for CalibratedEqOddsValidParams {
 ///
 /// ```
 /// use fairkit_core::Groups;
-/// use fairkit_postprocessing::{CalibratedEqOddsParams, CostConstraint};
+/// use fairkit_postprocessing::{FitTwoGroups, CalibratedEqOddsParams, CostConstraint};
 ///
 /// let scores = [0.9, 0.7, 0.6, 0.2, 0.8, 0.3, 0.4, 0.1];
 /// let labels = [true, true, false, false, true, true, false, false];
@@ -130,21 +132,6 @@ impl CalibratedEqOddsParams {
     pub fn privileged(mut self, label: impl Into<String>) -> Self {
         self.0.privileged = Some(label.into());
         self
-    }
-
-    /// Checks the parameters, then fits (see [`CalibratedEqOddsValidParams::fit_scores`]).
-    ///
-    /// # Errors
-    /// Invalid parameters, or as [`CalibratedEqOddsValidParams::fit_scores`].
-    pub fn fit_scores(
-        &self,
-        scores: &[f64],
-        labels: &[bool],
-        groups: &Groups,
-        weights: Option<&[f64]>,
-    ) -> Result<CalibratedEqOdds> {
-        self.check_ref()?
-            .fit_scores(scores, labels, groups, weights)
     }
 }
 
@@ -196,7 +183,9 @@ fn generalized(
     (pos / (pos + neg), gfp / neg, gfn / pos)
 }
 
-impl CalibratedEqOddsValidParams {
+impl FitTwoGroups for CalibratedEqOddsValidParams {
+    type Fitted = CalibratedEqOdds;
+
     /// Fits the mixing rates on the fitting rows (AIF360's operations): each group's cost
     /// (by [`CostConstraint`]) for its scores and for its trivial classifier (every score
     /// replaced by the group's base rate); the group that costs more keeps its scores
@@ -213,7 +202,7 @@ impl CalibratedEqOddsValidParams {
     /// groups other than two, an unknown privileged group, a group lacking a label class, a
     /// cheaper group whose trivial classifier costs as much as its scores
     /// ([`PostprocessingMethodError::CannotMix`]).
-    pub fn fit_scores(
+    fn fit_scores(
         &self,
         scores: &[f64],
         labels: &[bool],
@@ -268,7 +257,9 @@ impl CalibratedEqOddsValidParams {
             mix_rates: mix,
         })
     }
+}
 
+impl CalibratedEqOddsValidParams {
     fn cost(&self, base_rate: f64, gfpr: f64, gfnr: f64) -> f64 {
         match self.cost_constraint {
             CostConstraint::Fpr => gfpr,

@@ -8,10 +8,12 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
-use crate::two_groups::{GroupPair, check_inputs, check_scores, confusion, require_both_labels};
+use crate::two_groups::{
+    Confusion, FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
+};
 
 /// Checked parameters of equalized-odds post-processing; fit with
-/// [`fit_scores`](Self::fit_scores).
+/// [`FitTwoGroups::fit_scores`].
 ///
 /// | name | default | purpose |
 /// |---|---|---|
@@ -36,7 +38,7 @@ impl Default for EqOddsValidParams {
 ///
 /// ```
 /// use fairkit_core::Groups;
-/// use fairkit_postprocessing::EqOddsParams;
+/// use fairkit_postprocessing::{EqOddsParams, FitTwoGroups};
 ///
 /// let scores = [0.9, 0.7, 0.6, 0.2, 0.8, 0.3, 0.4, 0.1];
 /// let labels = [true, true, false, false, true, true, false, false];
@@ -71,21 +73,6 @@ impl EqOddsParams {
         self.0.privileged = Some(label.into());
         self
     }
-
-    /// Checks the parameters, then fits (see [`EqOddsValidParams::fit_scores`]).
-    ///
-    /// # Errors
-    /// Invalid parameters, or as [`EqOddsValidParams::fit_scores`].
-    pub fn fit_scores(
-        &self,
-        scores: &[f64],
-        labels: &[bool],
-        groups: &Groups,
-        weights: Option<&[f64]>,
-    ) -> Result<EqOdds> {
-        self.check_ref()?
-            .fit_scores(scores, labels, groups, weights)
-    }
 }
 
 impl ParamGuard for EqOddsParams {
@@ -119,7 +106,9 @@ pub struct FlipRates {
     pub n2p: f64,
 }
 
-impl EqOddsValidParams {
+impl FitTwoGroups for EqOddsValidParams {
+    type Fitted = EqOdds;
+
     /// Solves AIF360's linear program over `x = [p2p_priv, n2p_priv, p2p_unpriv, n2p_unpriv]`,
     /// each in `[0, 1]`: minimize `Σ_g (FPR_g − TPR_g)·p2p_g + (TNR_g − FNR_g)·n2p_g` subject to
     /// equal post-processed true positive rates `TPR_g·p2p_g + FNR_g·n2p_g` and false positive
@@ -132,7 +121,7 @@ impl EqOddsValidParams {
     /// Lengths that differ, no rows, a score that is not finite, invalid weights, a number of
     /// groups other than two, an unknown privileged group, a group lacking a label class, a
     /// failure of the solver.
-    pub fn fit_scores(
+    fn fit_scores(
         &self,
         scores: &[f64],
         labels: &[bool],
@@ -152,26 +141,24 @@ impl EqOddsValidParams {
         let sn2p = lp.add_var(p.tnr() - p.fnr(), (0.0, 1.0));
         let op2p = lp.add_var(u.fpr() - u.tpr(), (0.0, 1.0));
         let on2p = lp.add_var(u.tnr() - u.fnr(), (0.0, 1.0));
-        lp.add_constraint(
-            [
-                (sp2p, p.tpr()),
-                (sn2p, p.fnr()),
-                (op2p, -u.tpr()),
-                (on2p, -u.fnr()),
-            ],
-            ComparisonOp::Eq,
-            0.0,
-        );
-        lp.add_constraint(
-            [
-                (sp2p, p.fpr()),
-                (sn2p, p.tnr()),
-                (op2p, -u.fpr()),
-                (on2p, -u.tnr()),
-            ],
-            ComparisonOp::Eq,
-            0.0,
-        );
+        // Equal post-processed TPR (p2p·TPR + n2p·FNR) and FPR (p2p·FPR + n2p·TNR).
+        type Rate = fn(&Confusion) -> f64;
+        let rates: [(Rate, Rate); 2] = [
+            (Confusion::tpr, Confusion::fnr),
+            (Confusion::fpr, Confusion::tnr),
+        ];
+        for (from_pos, from_neg) in rates {
+            lp.add_constraint(
+                [
+                    (sp2p, from_pos(&p)),
+                    (sn2p, from_neg(&p)),
+                    (op2p, -from_pos(&u)),
+                    (on2p, -from_neg(&u)),
+                ],
+                ComparisonOp::Eq,
+                0.0,
+            );
+        }
         let solution = lp
             .solve()
             .map_err(|e| PostprocessingMethodError::LinearProgram {

@@ -86,4 +86,4 @@ pub use thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,
 };
 pub use two_group_error::PostprocessingMethodError;
-pub use two_groups::{Disparity, GroupPair};
+pub use two_groups::{Disparity, FitTwoGroups, GroupPair};

@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
 use crate::two_groups::{
-    Confusion, Disparity, GroupPair, check_inputs, check_scores, require_both_labels,
+    Confusion, Disparity, FitTwoGroups, GroupPair, check_inputs, check_scores, require_both_labels,
 };
 
 /// Checked parameters of reject option classification; fit with
-/// [`fit_scores`](Self::fit_scores).
+/// [`FitTwoGroups::fit_scores`].
 ///
 /// | name | default (AIF360) | purpose |
 /// |---|---|---|
@@ -50,11 +50,11 @@ impl Default for RejectOptionValidParams {
 }
 
 /// Unchecked parameters of reject option classification (linfa's builder idiom); checked by
-/// [`ParamGuard::check`] or by [`fit_scores`](Self::fit_scores).
+/// [`ParamGuard::check`] or by [`FitTwoGroups::fit_scores`].
 ///
 /// ```
 /// use fairkit_core::Groups;
-/// use fairkit_postprocessing::{Disparity, RejectOptionParams};
+/// use fairkit_postprocessing::{FitTwoGroups, Disparity, RejectOptionParams};
 ///
 /// let scores = [0.9, 0.7, 0.45, 0.2, 0.8, 0.55, 0.4, 0.1];
 /// let labels = [true, true, false, false, true, true, false, false];
@@ -124,21 +124,6 @@ impl RejectOptionParams {
     pub fn privileged(mut self, label: impl Into<String>) -> Self {
         self.0.privileged = Some(label.into());
         self
-    }
-
-    /// Checks the parameters, then fits (see [`RejectOptionValidParams::fit_scores`]).
-    ///
-    /// # Errors
-    /// Invalid parameters, or as [`RejectOptionValidParams::fit_scores`].
-    pub fn fit_scores(
-        &self,
-        scores: &[f64],
-        labels: &[bool],
-        groups: &Groups,
-        weights: Option<&[f64]>,
-    ) -> Result<RejectOption> {
-        self.check_ref()?
-            .fit_scores(scores, labels, groups, weights)
     }
 }
 
@@ -301,6 +286,10 @@ impl RejectOptionValidParams {
         let high = if t <= 0.5 { t } else { 1.0 - t };
         linspace(0.0, high, self.num_roc_margin)
     }
+}
+
+impl FitTwoGroups for RejectOptionValidParams {
+    type Fitted = RejectOption;
 
     /// Searches the grid of thresholds `t` (outer) and margins `m` (inner) on the fitting rows
     /// for the pair of highest balanced accuracy `½(TPR + TNR)` whose disparity lies within
@@ -312,7 +301,7 @@ impl RejectOptionValidParams {
     /// # Errors
     /// Lengths that differ, no rows, a score that is not finite, invalid weights, a number of
     /// groups other than two, an unknown privileged group, a group lacking a label class.
-    pub fn fit_scores(
+    fn fit_scores(
         &self,
         scores: &[f64],
         labels: &[bool],

@@ -3,9 +3,53 @@
 //! disparities (unprivileged minus privileged).
 
 use fairkit_core::{Error, Groups};
+use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
+
+/// Fits a two-group post-processor on a score per row (any model's scores, or a score column),
+/// binary labels, groups and optional sample weights (docs/postprocessing-aif360.md#two-groups).
+///
+/// Implemented by the checked parameters of each method and, through linfa's [`ParamGuard`], by
+/// the unchecked ones, which check themselves first.
+pub trait FitTwoGroups {
+    /// The fitted post-processor.
+    type Fitted;
+
+    /// Fits on the fitting rows. Use training or validation rows, and evaluate on other rows.
+    ///
+    /// # Errors
+    /// Invalid parameters, lengths that differ, no rows, an invalid score or weight, a number
+    /// of groups other than two, an unknown privileged group, a group lacking a label class,
+    /// and the method's own failures (see each method's checked parameters).
+    fn fit_scores(
+        &self,
+        scores: &[f64],
+        labels: &[bool],
+        groups: &Groups,
+        weights: Option<&[f64]>,
+    ) -> Result<Self::Fitted>;
+}
+
+impl<P> FitTwoGroups for P
+where
+    P: ParamGuard<Error = PostprocessingMethodError>,
+    P::Checked: FitTwoGroups,
+{
+    type Fitted = <P::Checked as FitTwoGroups>::Fitted;
+
+    fn fit_scores(
+        &self,
+        scores: &[f64],
+        labels: &[bool],
+        groups: &Groups,
+        weights: Option<&[f64]>,
+    ) -> Result<Self::Fitted> {
+        self.check_ref()?
+            .fit_scores(scores, labels, groups, weights)
+    }
+}
 
 /// The two groups a two-group post-processor compares, by their labels
 /// ([`GroupSchema::label`](fairkit_core::GroupSchema::label)).

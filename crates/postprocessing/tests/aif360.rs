@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use fairkit_core::Groups;
 use fairkit_postprocessing::{
-    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, RejectOptionParams,
+    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, FitTwoGroups,
+    RejectOptionParams,
 };
 use serde_json::Value;
 
@@ -95,14 +96,14 @@ fn assert_metrics(
     }
     let mut c = [C::default(); 2];
     let schema = split.groups.schema();
-    for i in 0..p.len() {
-        let k = usize::from(schema.label(split.groups.codes()[i]) == privileged);
-        if split.labels[i] {
-            c[k].tp += p[i];
-            c[k].fn_ += 1.0 - p[i];
+    for ((&pi, &y), &code) in p.iter().zip(&split.labels).zip(split.groups.codes()) {
+        let k = usize::from(schema.label(code) == privileged);
+        if y {
+            c[k].tp += pi;
+            c[k].fn_ += 1.0 - pi;
         } else {
-            c[k].fp += p[i];
-            c[k].tn += 1.0 - p[i];
+            c[k].fp += pi;
+            c[k].tn += 1.0 - pi;
         }
     }
     let all = C {

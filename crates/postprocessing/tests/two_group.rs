@@ -5,7 +5,7 @@
 
 use fairkit_core::Groups;
 use fairkit_postprocessing::{
-    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, ParamGuard,
+    CalibratedEqOddsParams, CostConstraint, Disparity, EqOddsParams, FitTwoGroups, ParamGuard,
     PostprocessingMethodError, RejectOptionParams,
 };
 use proptest::prelude::*;
