@@ -1,6 +1,7 @@
 //! Errors of the two-group post-processors (reject option, equalized odds, calibrated
 //! equalized odds).
 
+use fairkit_core::text::quote;
 use thiserror::Error;
 
 /// Why checking parameters, fitting or predicting a two-group post-processor failed.
@@ -8,7 +9,7 @@ use thiserror::Error;
 #[non_exhaustive]
 pub enum PostprocessingMethodError {
     /// A parameter outside its range, or a name that is not known.
-    #[error("invalid parameter {name} = {value}: {reason}")]
+    #[error("invalid parameter {name} = {}: {reason}", quote(.value))]
     InvalidParameter {
         /// The parameter, as the user knows it.
         name: &'static str,
@@ -18,7 +19,7 @@ pub enum PostprocessingMethodError {
         reason: String,
     },
     /// A name (disparity metric, cost constraint) that is not known.
-    #[error("unknown {what} {name:?}; expected one of: {expected}")]
+    #[error("unknown {what} {}; expected one of: {expected}", quote(.name))]
     UnknownName {
         /// What was named.
         what: &'static str,
@@ -36,7 +37,7 @@ pub enum PostprocessingMethodError {
         groups: String,
     },
     /// The privileged group named is not among the training groups.
-    #[error("privileged group {name:?} is not among the training groups ({groups})")]
+    #[error("privileged group {} is not among the training groups ({groups})", quote(.name))]
     UnknownPrivileged {
         /// The name given.
         name: String,
@@ -55,7 +56,8 @@ pub enum PostprocessingMethodError {
     },
     /// A group lacks one label class, so its rates conditioned on the label are undefined.
     #[error(
-        "group {group} has {positives} positive and {negatives} negative (weighted) training rows; both groups need both labels"
+        "group {} has {positives} positive and {negatives} negative (weighted) training rows; both groups need both labels",
+        quote(.group)
     )]
     DegenerateLabels {
         /// The group.
@@ -66,7 +68,7 @@ pub enum PostprocessingMethodError {
         negatives: f64,
     },
     /// A score outside `[0, 1]` where a probability is needed.
-    #[error("score {score} at row {row} is not a probability in [0, 1]")]
+    #[error("score {score} at row {} (counting from 1) is not a probability in [0, 1]", .row + 1)]
     ScoreOutOfRange {
         /// Zero-based row.
         row: usize,
@@ -76,7 +78,8 @@ pub enum PostprocessingMethodError {
     /// Calibrated equalized odds cannot move the cheaper group: mixing in its trivial
     /// classifier leaves its cost where it is.
     #[error(
-        "group {group}: its cost {cost} equals the cost of predicting its base rate for every row, so mixing cannot equalize the costs"
+        "group {}: its cost {cost} equals the cost of predicting its base rate for every row, so mixing cannot equalize the costs",
+        quote(.group)
     )]
     CannotMix {
         /// The group that would need mixing.

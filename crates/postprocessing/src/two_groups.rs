@@ -75,11 +75,13 @@ impl GroupPair {
         let present = groups.present();
         if present.len() != 2 {
             return Err(PostprocessingMethodError::NotTwoGroups {
-                groups: present
-                    .iter()
-                    .map(|&c| groups.schema().label(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                groups: fairkit_core::text::quote_list(
+                    &present
+                        .iter()
+                        .map(|&c| groups.schema().label(c))
+                        .collect::<Vec<_>>(),
+                    10,
+                ),
             });
         }
         let labels_of: Vec<String> = present.iter().map(|&c| groups.schema().label(c)).collect();
@@ -87,7 +89,7 @@ impl GroupPair {
             let Some(i) = labels_of.iter().position(|l| l == name) else {
                 return Err(PostprocessingMethodError::UnknownPrivileged {
                     name: name.to_string(),
-                    groups: labels_of.join(", "),
+                    groups: fairkit_core::text::quote_list(&labels_of, 10),
                 });
             };
             return Ok(Self {
@@ -111,7 +113,7 @@ impl GroupPair {
         }
         if rate[0] == rate[1] {
             return Err(PostprocessingMethodError::PrivilegedTie {
-                groups: labels_of.join(", "),
+                groups: fairkit_core::text::quote_list(&labels_of, 10),
                 base_rate: rate[0],
             });
         }

@@ -158,7 +158,7 @@ fn bad_input_is_refused_with_the_reason() {
         matches!(err, PostprocessingMethodError::NotTwoGroups { .. }),
         "{err}"
     );
-    assert!(err.to_string().contains("a, b, c"), "{err}");
+    assert!(err.to_string().contains("'a', 'b', 'c'"), "{err}");
 
     let two = groups(&["a", "a", "a", "b", "b", "b"]);
     let err = RejectOptionParams::new()
@@ -167,7 +167,7 @@ fn bad_input_is_refused_with_the_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "privileged group \"z\" is not among the training groups (a, b)"
+        "privileged group 'z' is not among the training groups ('a', 'b')"
     );
     // Group b = rows 3..6 holds labels true, false... make group a all positive instead.
     let one_class = [true, true, true, false, true, false];
@@ -184,7 +184,7 @@ fn bad_input_is_refused_with_the_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "score 1.5 at row 0 is not a probability in [0, 1]"
+        "score 1.5 at row 1 (counting from 1) is not a probability in [0, 1]"
     );
 
     let err = RejectOptionParams::new()
@@ -193,7 +193,7 @@ fn bad_input_is_refused_with_the_reason() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid parameter num_roc_margin = 0: must be at least 1"
+        "invalid parameter num_roc_margin = '0': must be at least 1"
     );
     let err = RejectOptionParams::new()
         .metric_lb(0.1)
@@ -202,7 +202,7 @@ fn bad_input_is_refused_with_the_reason() {
         .unwrap_err();
     assert!(
         err.to_string()
-            .starts_with("invalid parameter metric_ub = 0"),
+            .starts_with("invalid parameter metric_ub = '0'"),
         "{err}"
     );
     let err: PostprocessingMethodError = "parity".parse::<Disparity>().unwrap_err();
@@ -217,7 +217,7 @@ fn bad_input_is_refused_with_the_reason() {
         .fit_scores(&scores, &labels, &two, None)
         .unwrap();
     let err = fitted.probability(&[0.5], &groups(&["c"])).unwrap_err();
-    assert_eq!(err.to_string(), "group c was not seen when fitting");
+    assert_eq!(err.to_string(), "group 'c' was not seen when fitting");
     let err = fitted
         .probability(&[f64::NAN], &groups(&["a"]))
         .unwrap_err();
