@@ -96,12 +96,19 @@ fn the_pareto_front_holds_exactly_the_undominated_methods() {
 }
 
 #[test]
-fn the_csv_has_a_row_per_result_and_the_table_a_line_per_method() {
+fn the_csv_has_a_row_per_result_and_the_table_a_marked_line_per_method() {
     let c = run();
     let csv = c.render_csv();
     assert_eq!(csv.lines().count(), 1 + c.results.len());
+    // One line per method, marked `*` exactly when it is on the Pareto front.
     let table = c.render_table();
-    for m in ["baseline", "threshold-dp", "expgrad-dp", "reweighing"] {
-        assert!(table.lines().any(|l| l.starts_with(m)), "{m} in\n{table}");
+    for row in &c.summary {
+        let mark = if row.pareto { "* " } else { "  " };
+        let line = format!("{mark}{} ", row.method);
+        assert_eq!(
+            table.lines().filter(|l| l.starts_with(&line)).count(),
+            1,
+            "{line:?} in\n{table}"
+        );
     }
 }
