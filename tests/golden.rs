@@ -62,7 +62,9 @@ fn every_method_family_has_a_golden_model() {
         .map(|m| {
             let json: serde_json::Value =
                 serde_json::from_str(&read(&golden(&format!("models/{m}.json")))).expect("JSON");
-            let kind = json["fitted"]["method"].as_str().expect("the fitted method");
+            let kind = json["fitted"]["method"]
+                .as_str()
+                .expect("the fitted method");
             let estimator = json["estimator"]["name"].as_str().expect("the estimator");
             format!("{kind}/{estimator}")
         })

@@ -38,12 +38,27 @@ fn assess_reports_the_o1_rates_and_what_it_read() {
     let a = assess::run(&config).expect("O1 assesses");
     assert!(close(a.report.value(Metric::SelectionRate, 0), 0.5));
     assert!(close(a.report.value(Metric::SelectionRate, 1), 1.0 / 6.0));
-    assert!(close(a.report.value(Metric::TruePositiveRate, 0), 2.0 / 3.0));
-    assert!(close(a.report.disparity(Disparity::DemographicParityDifference), 1.0 / 3.0));
-    assert!(close(a.report.disparity(Disparity::EqualizedOddsDifference), 1.0 / 3.0));
+    assert!(close(
+        a.report.value(Metric::TruePositiveRate, 0),
+        2.0 / 3.0
+    ));
+    assert!(close(
+        a.report.disparity(Disparity::DemographicParityDifference),
+        1.0 / 3.0
+    ));
+    assert!(close(
+        a.report.disparity(Disparity::EqualizedOddsDifference),
+        1.0 / 3.0
+    ));
     assert!(a.individual.is_none());
     assert_eq!(a.input.rows, 12);
-    assert_eq!((a.input.positive_label.as_str(), a.input.negative_label.as_str()), ("1", "0"));
+    assert_eq!(
+        (
+            a.input.positive_label.as_str(),
+            a.input.negative_label.as_str()
+        ),
+        ("1", "0")
+    );
     // The JSON: the report's keys, then inequality and input; no `individual` without it.
     let json = serde_json::to_value(&a).expect("JSON");
     assert!(json.get("individual").is_none());
@@ -53,11 +68,22 @@ fn assess_reports_the_o1_rates_and_what_it_read() {
     let csv = String::from_utf8(a.render_csv().expect("CSV")).expect("UTF-8");
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4, "{csv}");
-    assert!(lines[0].starts_with("group,count,selection_rate,"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("group,count,selection_rate,"),
+        "{}",
+        lines[0]
+    );
     assert!(lines[1].starts_with("a,6,0.5,"), "{}", lines[1]);
-    assert!(lines[3].starts_with("overall,12,0.3333333333333333,"), "{}", lines[3]);
+    assert!(
+        lines[3].starts_with("overall,12,0.3333333333333333,"),
+        "{}",
+        lines[3]
+    );
     // The table ends with the inequality block.
-    assert!(a.render_table().contains("inequality of benefits b = 1 + pred - label"));
+    assert!(
+        a.render_table()
+            .contains("inequality of benefits b = 1 + pred - label")
+    );
 }
 
 #[test]
@@ -75,7 +101,10 @@ fn assess_with_consistency_and_control() {
     // k = 1: each row's only neighbour is itself, so consistency is exactly 1.
     assert_eq!(individual.consistency.0, 1.0);
     assert_eq!(individual.features, ["x"]);
-    assert!(a.render_table().contains("consistency (k = 1, 1 features, standardized) 1.0000"));
+    assert!(
+        a.render_table()
+            .contains("consistency (k = 1, 1 features, standardized) 1.0000")
+    );
 
     // The label as a control feature: two control levels, each with its groups.
     config.consistency = None;
@@ -93,7 +122,9 @@ fn assess_errors_keep_their_place_and_type() {
     std::fs::write(&path, "g,y,p\na,1,1\nb,0,2\n").expect("a temporary file");
     let config = AssessConfig::new(&path, PredictionColumns::new("y", "p", ["g"]));
     match assess::run(&config) {
-        Err(HarnessError::Data(DataError::UnknownPrediction { line, row, value, .. })) => {
+        Err(HarnessError::Data(DataError::UnknownPrediction {
+            line, row, value, ..
+        })) => {
             assert_eq!((line, row, value.as_str()), (3, 2, "2"));
         }
         other => panic!("expected an unknown prediction, got {other:?}"),
@@ -169,8 +200,14 @@ fn audit_reports_the_o1_base_rates() {
     let report = audit::run(&config).expect("O1 audits");
     assert_eq!(report.n_rows, 12);
     let rates: Vec<f64> = report.groups.iter().map(|g| g.base_rate).collect();
-    assert!(close(rates[0], 0.5) && close(rates[1], 2.0 / 6.0), "{rates:?}");
-    assert!(close(report.label_demographic_parity_difference, 0.5 - 2.0 / 6.0));
+    assert!(
+        close(rates[0], 0.5) && close(rates[1], 2.0 / 6.0),
+        "{rates:?}"
+    );
+    assert!(close(
+        report.label_demographic_parity_difference,
+        0.5 - 2.0 / 6.0
+    ));
     // The built-in scenario without a file.
     let builtin = audit::run(&AuditConfig::default()).expect("the scenario audits");
     assert_eq!(builtin.n_rows, 10_000);

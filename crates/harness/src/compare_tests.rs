@@ -66,7 +66,11 @@ fn the_summary_is_the_mean_and_sample_sd_of_the_expected_headline() {
             let values: Vec<f64> = mine.iter().map(|h| h.values()[k]).collect();
             let m = values.iter().sum::<f64>() / 3.0;
             let s = (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / 2.0).sqrt();
-            assert!((mean - m).abs() < 1e-12 && (sd - s).abs() < 1e-12, "{}", row.method);
+            assert!(
+                (mean - m).abs() < 1e-12 && (sd - s).abs() < 1e-12,
+                "{}",
+                row.method
+            );
             assert_eq!((*mean, *sd), mean_std(&values));
         }
     }
@@ -87,9 +91,10 @@ fn the_pareto_front_holds_exactly_the_undominated_methods() {
         .collect();
     for (i, row) in c.summary.iter().enumerate() {
         let (acc, dp) = points[i];
-        let dominated = points.iter().enumerate().any(|(j, &(a, d))| {
-            j != i && a >= acc && d <= dp && (a > acc || d < dp)
-        });
+        let dominated = points
+            .iter()
+            .enumerate()
+            .any(|(j, &(a, d))| j != i && a >= acc && d <= dp && (a > acc || d < dp));
         assert_eq!(row.pareto, !dominated, "{}", row.method);
     }
     assert!(c.summary.iter().any(|r| r.pareto));

@@ -13,22 +13,22 @@
 
 pub mod assess;
 pub mod audit;
+#[cfg(test)]
+mod command_tests;
 pub mod compare;
+#[cfg(test)]
+mod compare_tests;
 pub mod data;
 mod error;
 pub mod evaluate;
 #[cfg(test)]
-mod command_tests;
-#[cfg(test)]
-mod compare_tests;
-#[cfg(test)]
 mod experiment_tests;
-#[cfg(test)]
-mod model_tests;
 pub mod gate;
 pub mod io;
 pub mod method;
 pub mod model;
+#[cfg(test)]
+mod model_tests;
 pub mod pareto;
 pub mod plot;
 pub mod repair;

@@ -45,7 +45,10 @@ fn every_family_round_trips_through_a_file_and_predicts_the_same() {
         let loaded = SavedModel::load(&path).expect("the model loads");
         assert_eq!(loaded.to_json(), saved.to_json(), "{preset}");
         assert_eq!(loaded.source, path.display().to_string());
-        assert_eq!((loaded.format.as_str(), loaded.version), (MODEL_FORMAT, MODEL_VERSION));
+        assert_eq!(
+            (loaded.format.as_str(), loaded.version),
+            (MODEL_FORMAT, MODEL_VERSION)
+        );
         let (a, b) = (
             saved.predict(&rows, 9).expect("predicts"),
             loaded.predict(&rows, 9).expect("predicts"),
@@ -54,7 +57,10 @@ fn every_family_round_trips_through_a_file_and_predicts_the_same() {
         assert_eq!(a.score, b.score, "{preset}");
         assert_eq!(a.predicted, b.predicted, "{preset}");
         assert_eq!(a.expected.len(), 60);
-        assert!(a.expected.iter().all(|p| (0.0..=1.0).contains(p)), "{preset}");
+        assert!(
+            a.expected.iter().all(|p| (0.0..=1.0).contains(p)),
+            "{preset}"
+        );
         if !saved.method.is_randomized() {
             // A deterministic method predicts positive exactly where its expected
             // probability is 1.
@@ -96,7 +102,10 @@ fn another_format_or_version_is_refused_with_its_reason() {
     );
     let e = SavedModel::from_json(&newer, "m.json").expect_err("another version");
     let message = e.to_string();
-    assert!(message.contains("m.json") && message.contains("version"), "{message}");
+    assert!(
+        message.contains("m.json") && message.contains("version"),
+        "{message}"
+    );
     let other = text.replacen(MODEL_FORMAT, "something-else", 1);
     let e = SavedModel::from_json(&other, "m.json").expect_err("another format");
     assert!(e.to_string().contains("not a fairkit model file"), "{e}");
@@ -118,12 +127,22 @@ fn predicting_rows_without_a_feature_column_names_it() {
     text.push('\n');
     let first: Vec<&str> = keep
         .iter()
-        .map(|c| table.column(c).expect("a column").iter().next().expect("a row"))
+        .map(|c| {
+            table
+                .column(c)
+                .expect("a column")
+                .iter()
+                .next()
+                .expect("a row")
+        })
         .collect();
     text.push_str(&first.join(","));
     text.push('\n');
     let rows = Table::from_csv(text.as_bytes(), "rows.csv").expect("a table");
     let e = saved.predict(&rows, 0).expect_err("a missing feature");
     let message = e.to_string();
-    assert!(message.contains("rows.csv") && message.contains("income"), "{message}");
+    assert!(
+        message.contains("rows.csv") && message.contains("income"),
+        "{message}"
+    );
 }
