@@ -151,6 +151,16 @@ impl Error {
         }
     }
 
+    /// Shorthand for [`Error::FeatureMismatch`]; returns `Ok` when a predictor fitted on
+    /// `expected` features is given `got`.
+    pub fn check_features(expected: usize, got: usize) -> Result<()> {
+        if expected == got {
+            Ok(())
+        } else {
+            Err(Error::FeatureMismatch { expected, got })
+        }
+    }
+
     /// Checks that every value is finite and every weight non-negative.
     pub fn check_weights(weights: &[f64]) -> Result<()> {
         for (row, &w) in weights.iter().enumerate() {
