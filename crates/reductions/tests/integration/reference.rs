@@ -17,7 +17,7 @@ use fairkit_core::FairDataset;
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticSolver};
 use fairkit_metrics::{ConfusionTable, Metric};
-use fairkit_reductions::{ExponentiatedGradient, UtilityParity};
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity};
 
 fn shared(path: &str) -> Option<PathBuf> {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
