@@ -8,8 +8,8 @@ use clap::ValueEnum;
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::{
-    Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, Metric, Num, ReportInput,
-    ZeroDivision,
+    Aggregation, BootstrapParams, ComputeReport, EqualizedOddsAgg, GroupedReport, Metric, Num,
+    ReportInput, ZeroDivision,
 };
 use serde::Serialize;
 

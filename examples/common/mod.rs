@@ -8,7 +8,9 @@ use std::error::Error;
 
 use fairkit::core::FairDataset;
 use fairkit::data::{Prepared, sim};
-use fairkit::metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
+use fairkit::metrics::{
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+};
 
 /// A boxed error, so that `?` works on every crate's error type.
 pub type Result<T> = std::result::Result<T, Box<dyn Error>>;

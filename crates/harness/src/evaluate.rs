@@ -3,7 +3,7 @@
 
 use fairkit_core::FairDataset;
 use fairkit_metrics::{
-    ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
 };
 use serde::Serialize;
 

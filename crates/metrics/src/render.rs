@@ -47,7 +47,7 @@ impl GroupedReport {
     /// control level.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let iv = self.intervals().map(|i| (&i.section, &i.params.quantiles));
+        let iv = self.intervals().map(|i| (&i.section, i.params.quantiles()));
         self.render_section(
             &mut out,
             self.section(),
@@ -65,7 +65,7 @@ impl GroupedReport {
                 );
                 let iv = self
                     .intervals()
-                    .map(|i| (&i.control[c], &i.params.quantiles));
+                    .map(|i| (&i.control[c], i.params.quantiles()));
                 self.render_section(
                     &mut out,
                     &level.section,
@@ -84,7 +84,7 @@ impl GroupedReport {
         section: &Section<f64>,
         overall_size: &GroupSize,
         sizes: &[GroupSize],
-        intervals: Option<(&Section<Vec<f64>>, &Vec<f64>)>,
+        intervals: Option<(&Section<Vec<f64>>, &[f64])>,
     ) {
         let metrics = self.metrics();
         let group_header = self.columns().join(",");
@@ -186,7 +186,7 @@ impl GroupedReport {
 
 #[cfg(test)]
 mod tests {
-    use crate::{GroupedReport, ReportInput};
+    use crate::{ComputeReport, GroupedReport, ReportInput};
 
     #[test]
     fn o1_table() {

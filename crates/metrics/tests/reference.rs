@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::Groups;
-use fairkit_metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
+use fairkit_metrics::{
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+};
 use serde_json::Value;
 
 /// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
