@@ -14,6 +14,7 @@
 //!   not, its score where it has one, and a consistency check of a saved fit.
 //! * [`Error`]: the common error for invalid input, shared by all library crates.
 //! * [`rng`]: the one way fairkit makes random generators, always from an explicit seed.
+//! * [`limits`]: the documented maximum of every count a user gives, and memory plans.
 //!
 //! ```
 //! use fairkit_core::{FairDataset, Groups};
@@ -35,6 +36,7 @@ mod dataset;
 mod error;
 mod group;
 mod learner;
+pub mod limits;
 mod predictor;
 pub mod rng;
 

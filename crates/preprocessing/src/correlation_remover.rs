@@ -182,6 +182,10 @@ impl FeatureTransform for CorrelationRemover {
         self.coefficients.ncols()
     }
 
+    fn name(&self) -> &'static str {
+        "correlation remover"
+    }
+
     /// Checks that a deserialized filter is consistent, so that
     /// [`transform_features`](FeatureTransform::transform_features) cannot panic: `alpha` in
     /// `[0, 1]`, one share in `[0, 1]` and one row of finite coefficients per group of the

@@ -269,6 +269,10 @@ impl FeatureTransform for DisparateImpactRemover {
         self.features.len()
     }
 
+    fn name(&self) -> &'static str {
+        "disparate-impact remover"
+    }
+
     /// Checks that a deserialized repair is consistent, so that
     /// [`transform_features`](FeatureTransform::transform_features) cannot panic: a repair
     /// level in `[0, 1]`, one stratum entry per group of the schema, and for every feature

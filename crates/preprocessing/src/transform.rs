@@ -15,6 +15,9 @@ pub trait FeatureTransform {
     /// Number of features the transform was fitted on (and returns).
     fn n_features(&self) -> usize;
 
+    /// The transform's name for messages, e.g. `correlation remover`.
+    fn name(&self) -> &'static str;
+
     /// Checks that a transform read back from a file is consistent, so that
     /// [`transform_features`](Self::transform_features) cannot panic.
     ///

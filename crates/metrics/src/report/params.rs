@@ -261,7 +261,7 @@ impl ComputeReport for ReportValidParams {
                 n_cells,
                 input.weights,
                 stats,
-            );
+            )?;
             let mut k = 0;
             let mut next = |_: &f64| {
                 k += 1;

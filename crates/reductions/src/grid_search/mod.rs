@@ -35,7 +35,7 @@ pub enum SelectionRule {
 /// |---|---|
 /// | `selection_rule` | [`SelectionRule::TradeoffOptimization`] |
 /// | `constraint_weight` | 0.5, in `[0, 1]` |
-/// | `grid_size` | 10, ≥ 1 |
+/// | `grid_size` | 10, ≥ 1 and at most 10^5 ([`fairkit_core::limits::GRID_POINTS`]) |
 /// | `grid_limit` | 2.0 |
 /// | `grid_offset` | none (0) |
 /// | `grid` | none: generated; a user grid of multiplier vectors replaces it |
@@ -125,6 +125,7 @@ impl<L: Learner, C: Moment> ParamGuard for GridSearchParams<L, C> {
         if p.grid_size == 0 {
             return Err(Error::invalid("grid_size", 0, "must be at least 1").into());
         }
+        fairkit_core::limits::GRID_POINTS.check_usize("grid_size", p.grid_size)?;
         if !p.grid_limit.is_finite() {
             return Err(Error::invalid("grid_limit", p.grid_limit, "must be finite").into());
         }
