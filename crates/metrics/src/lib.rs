@@ -55,9 +55,9 @@ pub use bootstrap::{BootstrapParams, BootstrapValidParams, quantile_linear};
 pub use counts::{Confusion, ConfusionTable};
 pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
 pub use error::{MetricsError, Result};
+pub use linfa::ParamGuard;
 pub use rates::{Metric, ZeroDivision};
 pub use render::{DIFFERENCE_FLAG, RATIO_FLAG, flagged};
-pub use linfa::ParamGuard;
 pub use report::{
     ComputeReport, ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals,
     ReportInput, ReportParams, ReportValidParams, Section, Warnings,

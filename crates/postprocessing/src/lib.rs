@@ -69,7 +69,7 @@ pub use error::{PostprocessingError, Result, ThresholdOptimizerParamsError};
 pub use hyperparams::{ThresholdOptimizerParams, ThresholdOptimizerValidParams};
 pub use linfa::ParamGuard;
 pub use options::{Constraint, MAX_GRID_SIZE, Objective, UnseenGroupPolicy};
-pub use predictor::{ScoreThresholder, ThresholdedModel};
+pub use predictor::{ScorePostprocessor, ScoreThresholder, ThresholdedModel};
 pub use thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,
 };

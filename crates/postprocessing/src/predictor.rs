@@ -1,5 +1,10 @@
 //! Thresholds as a [`Predictor`]: behind a fitted model's scores, or on a score the rows
 //! carry.
+//!
+//! Both are generic over the [`ScorePostprocessor`], the fitted part of a post-processing
+//! method (per-group thresholds, [`InterpolatedThresholder`], by default): a new
+//! post-processing method implements that trait and is a predictor through
+//! [`ThresholdedModel`] and [`ScoreThresholder`] without code of its own.
 
 use fairkit_core::{Classifier, Error, Groups, Predictor, Result};
 use ndarray::ArrayView2;
@@ -8,9 +13,54 @@ use serde::{Deserialize, Serialize};
 use crate::InterpolatedThresholder;
 use crate::thresholder::model_scores;
 
+/// The fitted part of a post-processing method: what turns a score per row (increasing with
+/// the positive class) into the expected probability of predicting 1, given the row's group.
+pub trait ScorePostprocessor: Send + Sync {
+    /// Whether its predictions are randomized (expected and sampled predictions differ).
+    fn is_randomized(&self) -> bool;
+
+    /// Errors when `groups` holds a group it cannot predict.
+    ///
+    /// # Errors
+    /// [`Error::UnseenGroup`] or [`Error::InvalidParameter`] (other sensitive columns).
+    fn check_groups(&self, groups: &Groups) -> Result<()>;
+
+    /// The expected probability of predicting 1 for each row, from its score and group.
+    ///
+    /// # Errors
+    /// Lengths that differ, a non-finite score, and what
+    /// [`check_groups`](Self::check_groups) refuses.
+    fn probability(&self, scores: &[f64], groups: &Groups) -> Result<Vec<f64>>;
+
+    /// Checks that a post-processor read back from a file is consistent.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    fn validate(&self) -> Result<()>;
+}
+
+impl ScorePostprocessor for InterpolatedThresholder {
+    fn is_randomized(&self) -> bool {
+        true
+    }
+
+    fn check_groups(&self, groups: &Groups) -> Result<()> {
+        InterpolatedThresholder::check_groups(self, groups)
+    }
+
+    fn probability(&self, scores: &[f64], groups: &Groups) -> Result<Vec<f64>> {
+        InterpolatedThresholder::probability(self, scores, groups)
+    }
+
+    fn validate(&self) -> Result<()> {
+        InterpolatedThresholder::validate(self)
+    }
+}
+
 /// A fitted model and the per-group thresholds fitted on its scores: a randomized predictor of
 /// the model's features (its expected prediction is
-/// [`InterpolatedThresholder::probability`] of the model's scores).
+/// [`InterpolatedThresholder::probability`] of the model's scores). Any other
+/// [`ScorePostprocessor`] may stand for the thresholds (`T`).
 ///
 /// ```
 /// use fairkit_core::{Classifier, Groups, Predictor};
@@ -57,14 +107,14 @@ use crate::thresholder::model_scores;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ThresholdedModel<M> {
+pub struct ThresholdedModel<M, T = InterpolatedThresholder> {
     base: M,
-    thresholder: InterpolatedThresholder,
+    thresholder: T,
 }
 
-impl<M> ThresholdedModel<M> {
+impl<M, T> ThresholdedModel<M, T> {
     /// The model and the thresholds fitted on its scores.
-    pub fn new(base: M, thresholder: InterpolatedThresholder) -> Self {
+    pub fn new(base: M, thresholder: T) -> Self {
         Self { base, thresholder }
     }
 
@@ -74,18 +124,18 @@ impl<M> ThresholdedModel<M> {
     }
 
     /// The thresholds.
-    pub fn thresholder(&self) -> &InterpolatedThresholder {
+    pub fn thresholder(&self) -> &T {
         &self.thresholder
     }
 }
 
-impl<M: Classifier + Predictor> Predictor for ThresholdedModel<M> {
+impl<M: Classifier + Predictor, T: ScorePostprocessor> Predictor for ThresholdedModel<M, T> {
     fn n_features(&self) -> usize {
         Classifier::n_features(&self.base)
     }
 
     fn is_randomized(&self) -> bool {
-        true
+        self.thresholder.is_randomized()
     }
 
     fn check_groups(&self, groups: &Groups) -> Result<()> {
@@ -106,14 +156,14 @@ impl<M: Classifier + Predictor> Predictor for ThresholdedModel<M> {
 /// Per-group thresholds on a score the rows carry as their only feature (e.g. an existing
 /// model's scores, read from a column): a randomized predictor of one feature.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ScoreThresholder {
+pub struct ScoreThresholder<T = InterpolatedThresholder> {
     column: String,
-    thresholder: InterpolatedThresholder,
+    thresholder: T,
 }
 
-impl ScoreThresholder {
+impl<T> ScoreThresholder<T> {
     /// The thresholds fitted on the score column `column`.
-    pub fn new(column: impl Into<String>, thresholder: InterpolatedThresholder) -> Self {
+    pub fn new(column: impl Into<String>, thresholder: T) -> Self {
         Self {
             column: column.into(),
             thresholder,
@@ -126,18 +176,18 @@ impl ScoreThresholder {
     }
 
     /// The thresholds.
-    pub fn thresholder(&self) -> &InterpolatedThresholder {
+    pub fn thresholder(&self) -> &T {
         &self.thresholder
     }
 }
 
-impl Predictor for ScoreThresholder {
+impl<T: ScorePostprocessor> Predictor for ScoreThresholder<T> {
     fn n_features(&self) -> usize {
         1
     }
 
     fn is_randomized(&self) -> bool {
-        true
+        self.thresholder.is_randomized()
     }
 
     fn check_groups(&self, groups: &Groups) -> Result<()> {
@@ -213,5 +263,69 @@ mod tests {
             "inconsistent threshold optimizer: invalid grid_size 0: it is the number of grid \
              intervals and must be between 1 and 10000000"
         );
+    }
+
+    /// A post-processor other than thresholds: group `a` keeps the score's sign at 0.5, group
+    /// `b` always gets 1, deterministically.
+    struct Flip;
+
+    impl ScorePostprocessor for Flip {
+        fn is_randomized(&self) -> bool {
+            false
+        }
+        fn check_groups(&self, groups: &Groups) -> Result<()> {
+            Error::check_len("groups", 2, groups.n_groups())
+        }
+        fn probability(&self, scores: &[f64], groups: &Groups) -> Result<Vec<f64>> {
+            self.check_groups(groups)?;
+            Ok(scores
+                .iter()
+                .zip(groups.codes())
+                .map(|(&s, &c)| if c == 1 || s >= 0.5 { 1.0 } else { 0.0 })
+                .collect())
+        }
+        fn validate(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn any_score_postprocessor_is_a_predictor_behind_a_model_or_a_column() {
+        let (x, groups, _) = o10();
+        let column = ScoreThresholder::new("s", Flip);
+        assert!(!column.is_randomized());
+        let expected = [1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
+        assert_eq!(column.expected(x.view(), &groups).unwrap(), expected);
+        let model = ThresholdedModel::new(Identity, Flip);
+        assert!(!model.is_randomized());
+        assert_eq!(model.n_features(), 1);
+        assert_eq!(model.expected(x.view(), &groups).unwrap(), expected);
+        let one = Groups::from_labels("g", &["a"]).unwrap();
+        assert!(model.check_groups(&one).is_err());
+        assert!(model.expected(array![[0.5]].view(), &one).is_err());
+    }
+
+    /// Scores a row by its only feature.
+    struct Identity;
+
+    impl Classifier for Identity {
+        fn n_features(&self) -> usize {
+            1
+        }
+        fn predict(&self, x: ndarray::ArrayView2<'_, f64>) -> ndarray::Array1<bool> {
+            x.column(0).mapv(|v| v >= 0.5)
+        }
+        fn score(&self, x: ndarray::ArrayView2<'_, f64>) -> ndarray::Array1<f64> {
+            x.column(0).to_owned()
+        }
+    }
+
+    impl Predictor for Identity {
+        fn n_features(&self) -> usize {
+            1
+        }
+        fn expected(&self, x: ndarray::ArrayView2<'_, f64>, _: &Groups) -> Result<Vec<f64>> {
+            fairkit_core::classifier_expected(self, x)
+        }
     }
 }
