@@ -52,7 +52,7 @@ pub fn expected_report(data: &FairDataset, probability: &[f64]) -> Result<Groupe
         groups.n_groups(),
         None,
     )?;
-    Ok(GroupedReport::params().from_table(&table, groups.schema())?)
+    Ok(GroupedReport::params().compute_table(&table, groups.schema())?)
 }
 
 /// Prints reports side by side: accuracy, each group's selection, true positive and false

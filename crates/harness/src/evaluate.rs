@@ -42,7 +42,7 @@ pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> R
         groups.n_groups(),
         test.weights(),
     )?;
-    let expected = params.from_table(&table, groups.schema())?;
+    let expected = params.compute_table(&table, groups.schema())?;
     Ok(TestReports {
         predicted,
         expected,

@@ -317,7 +317,7 @@ fn errors_keep_the_type_of_the_crate_that_raised_them() {
         .unwrap()
         .fit(&logistic, &train)
         .unwrap();
-    let unseen = Groups::from_labels("g", &vec!["c"; 2]).unwrap();
+    let unseen = Groups::from_labels("g", &["c"; 2]).unwrap();
     let err = fitted
         .expected(train.features().slice(ndarray::s![..2, ..]), &unseen)
         .unwrap_err();

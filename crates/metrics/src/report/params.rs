@@ -152,7 +152,7 @@ pub trait ComputeReport {
     ///
     /// # Errors
     /// A table whose group count differs from the schema's, or invalid parameters.
-    fn from_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport>;
+    fn compute_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport>;
 }
 
 impl<P> ComputeReport for P
@@ -163,8 +163,8 @@ where
         self.check_ref()?.compute(input)
     }
 
-    fn from_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport> {
-        self.check_ref()?.from_table(table, schema)
+    fn compute_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport> {
+        self.check_ref()?.compute_table(table, schema)
     }
 }
 
@@ -282,7 +282,7 @@ impl ComputeReport for ReportValidParams {
         Ok(report)
     }
 
-    fn from_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport> {
+    fn compute_table(&self, table: &ConfusionTable, schema: &GroupSchema) -> Result<GroupedReport> {
         let settings = self.settings();
         Error::check_len("groups of the table", schema.n_groups(), table.n_groups())?;
         Ok(self.assemble(&settings, table, schema, None))
