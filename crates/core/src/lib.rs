@@ -39,6 +39,7 @@ mod learner;
 pub mod limits;
 mod predictor;
 pub mod rng;
+pub mod text;
 
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};
