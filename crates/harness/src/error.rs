@@ -1,3 +1,5 @@
+//! The harness's error: every library crate's error, and the harness's own (files, jobs).
+
 use std::path::PathBuf;
 
 use thiserror::Error;
@@ -23,9 +25,15 @@ pub enum HarnessError {
     /// A learner failed to fit.
     #[error(transparent)]
     Learner(#[from] fairkit_core::LearnerError),
-    /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
+    /// A reduction failed to fit (invalid parameters, degenerate data, a failing learner).
     #[error(transparent)]
-    Method(Box<dyn std::error::Error + Send + Sync>),
+    Reductions(#[from] fairkit_reductions::ReductionsError),
+    /// The threshold optimizer failed to fit (invalid parameters, degenerate groups).
+    #[error(transparent)]
+    Postprocessing(#[from] fairkit_postprocessing::PostprocessingError),
+    /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
+    #[error(transparent)]
+    Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),
     /// A report could not be computed.
     #[error(transparent)]
     Metrics(#[from] fairkit_metrics::MetricsError),
@@ -79,11 +87,4 @@ pub enum HarnessError {
         /// The drawing backend's message.
         message: String,
     },
-}
-
-impl HarnessError {
-    /// Wraps a mitigation crate's error.
-    pub fn method(e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        HarnessError::Method(Box::new(e))
-    }
 }

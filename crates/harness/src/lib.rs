@@ -1,5 +1,11 @@
 //! The fairkit comparison harness and the only library crate that touches files.
 //!
+//! * [`method`]: every mitigation method behind one interface: a [`method::MethodSpec`]
+//!   (the serde shape of experiment files) fits a [`method::FittedMethod`] (the serde shape of
+//!   saved models), which predicts through [`fairkit_core::Predictor`].
+//! * [`evaluate`]: the reports of a run's predicted and expected test labels.
+//! * [`compare`] and [`single`]: `fairkit compare` (methods x seeds) and one method on one
+//!   seed (`fairkit train` and `fairkit mitigate`).
 //! * [`io`]: reading input files with their path in every error, and atomic writes
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.

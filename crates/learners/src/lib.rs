@@ -30,6 +30,7 @@ mod estimator;
 mod input;
 mod linfa_logistic;
 mod logistic;
+mod predictor;
 #[cfg(test)]
 mod testutil;
 mod tree;

@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fairkit_core::{GroupSchema, Groups};
-use fairkit_metrics::{BootstrapParams, GroupedReport, Metric, ReportInput, consistency};
+use fairkit_metrics::{
+    BootstrapParams, ComputeReport, GroupedReport, Metric, ReportInput, consistency,
+};
 use ndarray::Array2;
 use serde_json::Value;
 

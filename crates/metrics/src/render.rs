@@ -60,7 +60,7 @@ impl GroupedReport {
     /// control level.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let iv = self.intervals().map(|i| (&i.section, &i.params.quantiles));
+        let iv = self.intervals().map(|i| (&i.section, i.params.quantiles()));
         self.render_section(
             &mut out,
             self.section(),
@@ -78,7 +78,7 @@ impl GroupedReport {
                 );
                 let iv = self
                     .intervals()
-                    .map(|i| (&i.control[c], &i.params.quantiles));
+                    .map(|i| (&i.control[c], i.params.quantiles()));
                 self.render_section(
                     &mut out,
                     &level.section,
@@ -97,7 +97,7 @@ impl GroupedReport {
         section: &Section<f64>,
         overall_size: &GroupSize,
         sizes: &[GroupSize],
-        intervals: Option<(&Section<Vec<f64>>, &Vec<f64>)>,
+        intervals: Option<(&Section<Vec<f64>>, &[f64])>,
     ) {
         let metrics = self.metrics();
         let group_header = name_cell(&self.columns().join(",")).into_owned();
@@ -252,7 +252,7 @@ impl GroupedReport {
 
 #[cfg(test)]
 mod tests {
-    use crate::{GroupedReport, ReportInput};
+    use crate::{ComputeReport, GroupedReport, ReportInput};
 
     /// Group names of any length render (the formatter's width limit is 65,535), shortened to
     /// [`super::NAME_WIDTH`] characters, while the report keeps them whole.

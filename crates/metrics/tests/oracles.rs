@@ -2,8 +2,8 @@
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
-    Aggregation, Disparity, EqualizedOddsAgg, GroupedReport, Metric, ReportInput, ReportParams,
-    RuleStatus, ZeroDivision,
+    Aggregation, ComputeReport, Disparity, EqualizedOddsAgg, GroupedReport, Metric, ReportInput,
+    ReportParams, RuleStatus, ZeroDivision,
 };
 
 fn bits(v: &[u8]) -> Vec<bool> {

@@ -2,7 +2,9 @@
 //! `{credit,compas}_test_predictions.csv` against the `test` block of `{credit,compas}.json`.
 
 use fairkit_core::Groups;
-use fairkit_metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
+use fairkit_metrics::{
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+};
 use fairkit_testkit::shared;
 use serde_json::Value;
 
@@ -217,7 +219,7 @@ fn cross_check_expected(dataset: &str) {
         let (codes, n_groups) = (r.groups.codes(), r.groups.n_groups());
         let table = ConfusionTable::accumulate_expected(&r.y, &pmf, codes, n_groups, None).unwrap();
         let report = GroupedReport::params()
-            .from_table(&table, r.groups.schema())
+            .compute_table(&table, r.groups.schema())
             .unwrap();
         let t = &r.expected["methods"][method]["test"]["expected_under_randomization"];
         check_block(method, &report, t, &mut checked);

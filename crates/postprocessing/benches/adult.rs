@@ -15,7 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use fairkit_core::{Classifier, FairDataset, Learner};
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::Logistic;
-use fairkit_postprocessing::{Constraint, ThresholdOptimizerParams};
+use fairkit_postprocessing::{Constraint, FitThresholds, ParamGuard, ThresholdOptimizerParams};
 
 fn adult() -> Option<FairDataset> {
     let train = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;

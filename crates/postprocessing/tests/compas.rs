@@ -11,7 +11,9 @@ use std::path::Path;
 
 use fairkit_core::{Classifier, FairDataset};
 use fairkit_data::{DatasetSpec, Prepared, Table};
-use fairkit_postprocessing::{Constraint, InterpolatedThresholder, ThresholdOptimizerParams};
+use fairkit_postprocessing::{
+    Constraint, FitThresholds, InterpolatedThresholder, ThresholdOptimizerParams,
+};
 use ndarray::{Array1, ArrayView2};
 use serde_json::Value;
 

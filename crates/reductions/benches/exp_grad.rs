@@ -21,7 +21,7 @@ use fairkit_core::{FairDataset, FeatureCache, Learner, LearnerError, WeightSuppo
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver};
 use fairkit_metrics::{ConfusionTable, Metric};
-use fairkit_reductions::{ExponentiatedGradient, UtilityParity, WarmStart};
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity, WarmStart};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
 fn adult() -> Option<(FairDataset, FairDataset)> {

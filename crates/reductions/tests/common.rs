@@ -1,6 +1,9 @@
 //! Test learners and fixtures shared by the integration tests.
 
-use fairkit_core::{Classifier, FairDataset, Groups, Learner, LearnerError, WeightSupport};
+use fairkit_core::{
+    Classifier, FairDataset, Groups, Learner, LearnerError, Predictor, WeightSupport,
+    classifier_expected,
+};
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +31,29 @@ impl Classifier for CellTable {
 
     fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
         self.predict(x).mapv(|p| f64::from(u8::from(p)))
+    }
+}
+
+/// A deterministic predictor of the cell table; a table without cells is inconsistent (so
+/// tests see whether a reduction's check reaches its models).
+impl Predictor for CellTable {
+    fn n_features(&self) -> usize {
+        1
+    }
+
+    fn expected(&self, x: ArrayView2<'_, f64>, _groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        classifier_expected(self, x)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        if self.0.is_empty() {
+            Err(fairkit_core::Error::inconsistent(
+                "cell table",
+                "it has no cells",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use fairkit_core::FairDataset;
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticSolver};
 use fairkit_metrics::{ConfusionTable, Metric};
-use fairkit_reductions::{ExponentiatedGradient, UtilityParity};
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity};
 use fairkit_testkit::shared;
 
 /// The prepared train and test sets, features as written (no standardization).
