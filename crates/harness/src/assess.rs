@@ -10,7 +10,7 @@ use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
 use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
-use fairkit_metrics::{Num, ReportInput, ReportParams};
+use fairkit_metrics::{ComputeReport, Num, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
 use crate::{HarnessError, Result};

@@ -1,27 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use fairkit_core::{Classifier, FairDataset, Groups};
-use ndarray::{Array1, Array2, ArrayView2};
-
-/// A "model" whose score is the first feature (O10, docs/test-oracles.md#o10:
-/// `predict_method = "predict"` on the identity).
-#[derive(Debug, Clone)]
-pub struct FirstFeature;
-
-impl Classifier for FirstFeature {
-    fn n_features(&self) -> usize {
-        1
-    }
-
-    fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
-        x.column(0).mapv(|v| v > 0.5)
-    }
-
-    fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
-        x.column(0).to_owned()
-    }
-}
+use fairkit_core::{FairDataset, Groups};
+pub use fairkit_testkit::learners::FirstFeature;
+use ndarray::Array2;
 
 /// A dataset of `(score, label, group)` rows with the score as the one feature.
 pub fn dataset(rows: &[(f64, u8, &str)]) -> FairDataset {

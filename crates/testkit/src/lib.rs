@@ -7,9 +7,12 @@
 //!   (CI sets it).
 //! - [`fixtures`]: small data sets that tests of several crates use (the oracles of
 //!   `docs/test-oracles.md`).
+//! - [`learners`]: deterministic learners for the tests of the mitigation crates, which never
+//!   name a concrete learner.
 #![deny(missing_docs)]
 
 pub mod fixtures;
+pub mod learners;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
