@@ -74,7 +74,8 @@ fuzz_target!(|data: &[u8]| {
 
     // Selecting while reading equals selecting afterwards.
     let header = train.header().to_vec();
-    let wanted = vec![header[0].clone(), header[header.len() - 1].clone()];
+    let mut wanted = vec![header[0].clone(), header[header.len() - 1].clone()];
+    wanted.dedup();
     let selecting = CsvFormat {
         select: Some(wanted.clone()),
         ..format.clone()

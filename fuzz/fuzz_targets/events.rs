@@ -48,7 +48,7 @@ fuzz_target!(|data: &[u8]| {
             .find(|(_, l)| !l.iter().all(u8::is_ascii_whitespace))
             .expect("the reader found a line that is not there");
         assert_eq!(line, i as u64 + 1);
-        let direct = parse_event(text.strip_suffix(b"\n").unwrap_or(text));
+        let direct = parse_event(text.strip_suffix(b"\r").unwrap_or(text));
         match (&event, &direct) {
             (Ok(x), Ok(y)) => assert_eq!(x, y),
             (Err(x), Err(y)) => assert_eq!(&x.message, y),
