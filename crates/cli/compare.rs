@@ -98,7 +98,7 @@ impl Args {
         }
         config.estimator = crate::single::with_solver(config.estimator, self.solver.as_deref())?;
         if let Some(n) = self.seeds {
-            config.seeds = (0..n).collect();
+            config.seeds = fairkit_harness::compare::seed_range(n)?;
         }
         if let Some(d) = &self.disparity {
             config.disparity = d.parse()?;

@@ -144,6 +144,25 @@ pub const DEFAULT_METHODS: [&str; 9] = [
     "threshold-eo",
 ];
 
+/// The most seeds one comparison runs (each seed runs every method once). A count above it is
+/// refused before anything is allocated.
+pub const MAX_SEEDS: u64 = 10_000;
+
+/// Seeds `0, 1, ..., n - 1`, as `seeds = N` in an experiment file and `--seeds N` give them.
+///
+/// # Errors
+/// `n` above [`MAX_SEEDS`] (`n = 0` is left to [`CompareConfig::check`]).
+pub fn seed_range(n: u64) -> Result<Vec<u64>> {
+    if n > MAX_SEEDS {
+        return Err(HarnessError::Input(fairkit_core::Error::invalid(
+            "seeds",
+            n,
+            &format!("at most {MAX_SEEDS} seeds can be run"),
+        )));
+    }
+    Ok((0..n).collect())
+}
+
 /// Seeds as an experiment file gives them: a count (`0..n`) or a list.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
@@ -212,7 +231,8 @@ impl CompareConfig {
     /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
     ///
     /// # Errors
-    /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds.
+    /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds or more than
+    /// [`MAX_SEEDS`].
     pub fn from_toml(text: &str, source: &str) -> Result<Self> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
             HarnessError::Input(fairkit_core::Error::invalid(
@@ -242,7 +262,7 @@ impl CompareConfig {
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
-            Some(SeedsItem::Count(n)) => (0..n).collect(),
+            Some(SeedsItem::Count(n)) => seed_range(n)?,
             Some(SeedsItem::List(list)) => list,
         };
         let config = Self {
@@ -260,11 +280,12 @@ impl CompareConfig {
         Ok(config)
     }
 
-    /// Checks that there is something to run, that names are unique and that no method reads
-    /// a score column of the data (a comparison fits every method on the same features).
+    /// Checks that there is something to run (and not more than [`MAX_SEEDS`] seeds), that
+    /// names are unique and that no method reads a score column of the data (a comparison fits
+    /// every method on the same features).
     ///
     /// # Errors
-    /// No methods, no seeds, a repeated method name, or a score column.
+    /// No methods, no seeds or too many, a repeated method name, or a score column.
     pub fn check(&self) -> Result<()> {
         let invalid = |name: &str, value: &str, reason: &str| {
             Err(HarnessError::Input(fairkit_core::Error::invalid(
@@ -276,6 +297,13 @@ impl CompareConfig {
         }
         if self.seeds.is_empty() {
             return invalid("seeds", "0", "run at least one seed");
+        }
+        if self.seeds.len() as u64 > MAX_SEEDS {
+            return invalid(
+                "seeds",
+                &format!("({} seeds)", self.seeds.len()),
+                &format!("at most {MAX_SEEDS} seeds can be run"),
+            );
         }
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
@@ -647,5 +675,27 @@ fn pm(mean: f64, sd: f64, digits: usize) -> String {
         (true, _) => "-".into(),
         (false, true) => format!("{mean:.digits$}"),
         (false, false) => format!("{mean:.digits$} ± {sd:.digits$}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `experiment_toml` fuzz target: `seeds = 5555555555538` tried to allocate
+    /// 44 TB for the seed list and aborted the process.
+    #[test]
+    fn a_huge_seed_count_is_refused_before_allocating() {
+        let err = CompareConfig::from_toml("seeds = 5555555555538\n", "x.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid parameter seeds = 5555555555538: at most 10000 seeds can be run"
+        );
+        let max = CompareConfig::from_toml(&format!("seeds = {MAX_SEEDS}\n"), "x.toml").unwrap();
+        assert_eq!(max.seeds.len() as u64, MAX_SEEDS);
+        assert_eq!(max.seeds.last(), Some(&(MAX_SEEDS - 1)));
+        let list = format!("seeds = [{}]\n", vec!["1"; MAX_SEEDS as usize + 1].join(", "));
+        let err = CompareConfig::from_toml(&list, "x.toml").unwrap_err();
+        assert!(err.to_string().contains("(10001 seeds)"), "{err}");
     }
 }
