@@ -594,7 +594,9 @@ fn answer_within_2s(addr: SocketAddr, request: &str) -> String {
 /// The number of threads of a process.
 #[cfg(target_os = "linux")]
 fn threads(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/task")).unwrap().count()
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .count()
 }
 
 #[test]
@@ -608,19 +610,30 @@ fn idle_connections_neither_stall_the_endpoint_nor_add_threads() {
     #[cfg(target_os = "linux")]
     let before = threads(m.child.id());
 
-    let idle: Vec<TcpStream> = (0..16).map(|_| TcpStream::connect(served).unwrap()).collect();
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| TcpStream::connect(served).unwrap())
+        .collect();
     let response = answer_within_2s(served, &get);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     assert!(response.ends_with("# EOF\n"), "{response}");
     let response = answer_within_2s(served, &head);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
-    assert!(response.ends_with("\r\n\r\n"), "HEAD has no body: {response}");
+    assert!(
+        response.ends_with("\r\n\r\n"),
+        "HEAD has no body: {response}"
+    );
 
     // 300 open connections: still answered, and no thread per connection.
-    let more: Vec<TcpStream> = (0..284).map(|_| TcpStream::connect(served).unwrap()).collect();
+    let more: Vec<TcpStream> = (0..284)
+        .map(|_| TcpStream::connect(served).unwrap())
+        .collect();
     assert!(answer_within_2s(served, &get).starts_with("HTTP/1.1 200"));
     #[cfg(target_os = "linux")]
-    assert_eq!(threads(m.child.id()), before, "threads grew with connections");
+    assert_eq!(
+        threads(m.child.id()),
+        before,
+        "threads grew with connections"
+    );
     drop((idle, more));
     drop(m.child.stdin.take());
     assert_eq!(m.child.wait().unwrap().code(), Some(0));
@@ -660,7 +673,10 @@ fn keep_serving_exits_0_on_sigterm_and_sigint() {
         assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
         let mut rest = String::new();
         m.stderr.read_to_string(&mut rest).unwrap();
-        assert_eq!(rest, format!("fairkit monitor: stopped serving on SIG{signal}\n"));
+        assert_eq!(
+            rest,
+            format!("fairkit monitor: stopped serving on SIG{signal}\n")
+        );
         assert!(
             TcpStream::connect(served).is_err(),
             "SIG{signal}: the port is released"

@@ -128,5 +128,11 @@ fuzz_target!(|data: &[u8]| {
         let _ = encoder.open_groups(test);
         let _ = Prepared::from_tables(&spec, &train, test);
     }
-    let _ = Prepared::split(&spec, &train, 0.25, u64::from(options >> 4), options & 4 != 0);
+    let _ = Prepared::split(
+        &spec,
+        &train,
+        0.25,
+        u64::from(options >> 4),
+        options & 4 != 0,
+    );
 });

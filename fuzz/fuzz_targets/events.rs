@@ -62,14 +62,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let mut out = Vec::new();
-    let summary = run_stream(&mut monitor, Trickle::new(input, chunk), |item| match item {
-        StreamItem::Evaluation(e) => {
-            let text = render_prometheus(&e.snapshot);
-            assert!(text.ends_with("# EOF\n"), "{text}");
-            e.write_json_lines(&mut out)
-        }
-        StreamItem::Malformed(_) => Ok(()),
-    })
+    let summary = run_stream(
+        &mut monitor,
+        Trickle::new(input, chunk),
+        |item| match item {
+            StreamItem::Evaluation(e) => {
+                let text = render_prometheus(&e.snapshot);
+                assert!(text.ends_with("# EOF\n"), "{text}");
+                e.write_json_lines(&mut out)
+            }
+            StreamItem::Malformed(_) => Ok(()),
+        },
+    )
     .expect("reading memory");
     // Every parsed event is recorded or rejected by the monitor (e.g. a timestamp going
     // backwards), and every line is counted.
@@ -80,7 +84,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(render_prometheus(&last.snapshot).ends_with("# EOF\n"));
     for line in out.split(|&c| c == b'\n').filter(|l| !l.is_empty()) {
         if let Err(e) = serde_json::from_slice::<serde_json::Value>(line) {
-            panic!("output line is not JSON ({e}): {}", String::from_utf8_lossy(line));
+            panic!(
+                "output line is not JSON ({e}): {}",
+                String::from_utf8_lossy(line)
+            );
         }
     }
 });

@@ -11,7 +11,9 @@ fuzz_target!(|data: &[u8]| {
     };
     match CompareConfig::from_toml(text, "fuzz.toml") {
         Ok(config) => {
-            config.check().expect("a parsed config passes its own check");
+            config
+                .check()
+                .expect("a parsed config passes its own check");
             // It is recorded in results.json.
             serde_json::to_string(&config).expect("a config serializes");
         }

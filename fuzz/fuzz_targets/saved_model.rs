@@ -32,7 +32,10 @@ fn rows(model: &SavedModel, bytes: &[u8]) -> Option<Table> {
             FeatureColumn::Categorical { levels, .. } => (0..n)
                 .map(|_| {
                     let k = usize::from(next());
-                    levels.get(k % (levels.len() + 1)).cloned().unwrap_or("unseen".into())
+                    levels
+                        .get(k % (levels.len() + 1))
+                        .cloned()
+                        .unwrap_or("unseen".into())
                 })
                 .collect(),
         };
@@ -49,7 +52,10 @@ fn rows(model: &SavedModel, bytes: &[u8]) -> Option<Table> {
             (0..n)
                 .map(|_| {
                     let k = usize::from(next());
-                    levels.get(k % (levels.len() + 1)).cloned().unwrap_or("new-group".into())
+                    levels
+                        .get(k % (levels.len() + 1))
+                        .cloned()
+                        .unwrap_or("new-group".into())
                 })
                 .collect(),
         );
@@ -76,7 +82,12 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(p) = model.predict(&table, seed) {
         let n = table.n_rows();
         assert_eq!(
-            (p.score.len(), p.expected.len(), p.predicted.len(), p.groups.len()),
+            (
+                p.score.len(),
+                p.expected.len(),
+                p.predicted.len(),
+                p.groups.len()
+            ),
             (n, n, n, n)
         );
         for e in &p.expected {

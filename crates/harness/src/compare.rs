@@ -694,7 +694,10 @@ mod tests {
         let max = CompareConfig::from_toml(&format!("seeds = {MAX_SEEDS}\n"), "x.toml").unwrap();
         assert_eq!(max.seeds.len() as u64, MAX_SEEDS);
         assert_eq!(max.seeds.last(), Some(&(MAX_SEEDS - 1)));
-        let list = format!("seeds = [{}]\n", vec!["1"; MAX_SEEDS as usize + 1].join(", "));
+        let list = format!(
+            "seeds = [{}]\n",
+            vec!["1"; MAX_SEEDS as usize + 1].join(", ")
+        );
         let err = CompareConfig::from_toml(&list, "x.toml").unwrap_err();
         assert!(err.to_string().contains("(10001 seeds)"), "{err}");
     }

@@ -7,8 +7,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
 use fairkit_monitor::{
-    FairnessMonitor, Label, MetricsServer, MonitorConfig, Prediction, ServerLimits,
-    SharedSnapshot, render_prometheus, serve, serve_with,
+    FairnessMonitor, Label, MetricsServer, MonitorConfig, Prediction, ServerLimits, SharedSnapshot,
+    render_prometheus, serve, serve_with,
 };
 
 fn get(addr: SocketAddr, path: &str) -> String {
