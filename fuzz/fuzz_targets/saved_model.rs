@@ -15,8 +15,24 @@ use fairkit_data::{FeatureColumn, Table};
 use fairkit_harness::model::SavedModel;
 use libfuzzer_sys::fuzz_target;
 
-/// Rows for `model`'s encoder: every feature, sensitive and label column, values drawn from
-/// `bytes` (numbers, levels, and now and then a level or group it has never seen).
+/// `n` values, each one of `levels` or (one time in `levels.len() + 1`) `unseen`.
+fn draw_levels(
+    n: usize,
+    levels: &[String],
+    unseen: &str,
+    next: &mut impl FnMut() -> u8,
+) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let k = usize::from(next()) % (levels.len() + 1);
+            levels.get(k).map_or(unseen, String::as_str).to_string()
+        })
+        .collect()
+}
+
+/// Rows for `model`'s encoder: every feature and sensitive column (labels are not needed to
+/// predict), values drawn from `bytes` (numbers around the training mean, levels, and now and
+/// then a level or group it has never seen).
 fn rows(model: &SavedModel, bytes: &[u8]) -> Option<Table> {
     let encoder = &model.encoder;
     let n = (bytes.len() / 2).clamp(1, 16);
@@ -29,36 +45,19 @@ fn rows(model: &SavedModel, bytes: &[u8]) -> Option<Table> {
             FeatureColumn::Numeric { mean, scale, .. } => (0..n)
                 .map(|_| (mean + scale * (f64::from(next() as i8) / 16.0)).to_string())
                 .collect(),
-            FeatureColumn::Categorical { levels, .. } => (0..n)
-                .map(|_| {
-                    let k = usize::from(next());
-                    levels
-                        .get(k % (levels.len() + 1))
-                        .cloned()
-                        .unwrap_or("unseen".into())
-                })
-                .collect(),
+            FeatureColumn::Categorical { levels, .. } => {
+                draw_levels(n, levels, "unseen", &mut next)
+            }
         };
         header.push(column.name().to_string());
         columns.push(values);
     }
     let schema = encoder.schema();
     for (name, levels) in schema.columns().iter().zip(schema.levels()) {
-        if header.contains(name) {
-            continue;
+        if !header.contains(name) {
+            header.push(name.clone());
+            columns.push(draw_levels(n, levels, "new-group", &mut next));
         }
-        header.push(name.clone());
-        columns.push(
-            (0..n)
-                .map(|_| {
-                    let k = usize::from(next());
-                    levels
-                        .get(k % (levels.len() + 1))
-                        .cloned()
-                        .unwrap_or("new-group".into())
-                })
-                .collect(),
-        );
     }
     Table::from_columns("rows.csv", header, &columns).ok()
 }
