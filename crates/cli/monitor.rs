@@ -217,18 +217,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// Keeps serving until SIGTERM or SIGINT (Ctrl-C), then stops the server: a requested stop
-/// is a normal end, exit status 0.
+/// is a normal end, exit status 0. The binary's signal handler (which removes staged outputs,
+/// none by now) hands the signal over instead of ending the process.
 #[cfg(unix)]
 fn serve_until_stopped(server: MetricsServer) -> Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    // Registered before the announcement, so that a signal sent after it is never missed.
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGINT])
-        .context("cannot watch for SIGTERM and SIGINT")?;
+    use signal_hook::consts::{SIGHUP, SIGINT};
+    // Handed over before the announcement, so that a signal sent after it stops the server.
+    let (tx, rx) = std::sync::mpsc::channel();
+    fairkit_harness::io::hand_signals_to(tx);
     eprintln!("fairkit monitor: end of input; still serving (SIGTERM or Ctrl-C stops it)");
-    let signal = signals.forever().next();
+    let signal = rx.recv();
     server.shutdown();
     let name = match signal {
-        Some(SIGINT) => "SIGINT",
+        Ok(SIGINT) => "SIGINT",
+        Ok(SIGHUP) => "SIGHUP",
         _ => "SIGTERM",
     };
     eprintln!("fairkit monitor: stopped serving on {name}");

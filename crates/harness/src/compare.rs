@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use fairkit_data::Prepared;
+use fairkit_core::limits;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 use rayon::prelude::*;
@@ -131,6 +131,20 @@ impl std::str::FromStr for DisparityAxis {
     }
 }
 
+/// The files of a comparison's output directory; `results.json` is in every run.
+pub const RUN_FILES: [&str; 4] = ["results.json", "results.csv", "report.md", "tradeoff.svg"];
+
+/// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
+/// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
+/// starts, so nothing of the user's is ever replaced. An earlier run is replaced as a whole at
+/// the commit, which reports it in [`io::Committed::replaced_runs`].
+///
+/// # Errors
+/// As [`io::Outputs::dir`].
+pub fn claim_run_dir(outputs: &mut io::Outputs, dir: &Path, flag: &str) -> Result<io::OutputId> {
+    outputs.dir(dir, flag, &RUN_FILES)
+}
+
 /// The methods of `fairkit compare` with no arguments.
 pub const DEFAULT_METHODS: [&str; 9] = [
     "baseline",
@@ -143,25 +157,6 @@ pub const DEFAULT_METHODS: [&str; 9] = [
     "threshold-dp",
     "threshold-eo",
 ];
-
-/// The most seeds one comparison runs (each seed runs every method once). A count above it is
-/// refused before anything is allocated.
-pub const MAX_SEEDS: u64 = 10_000;
-
-/// Seeds `0, 1, ..., n - 1`, as `seeds = N` in an experiment file and `--seeds N` give them.
-///
-/// # Errors
-/// `n` above [`MAX_SEEDS`] (`n = 0` is left to [`CompareConfig::check`]).
-pub fn seed_range(n: u64) -> Result<Vec<u64>> {
-    if n > MAX_SEEDS {
-        return Err(HarnessError::Input(fairkit_core::Error::invalid(
-            "seeds",
-            n,
-            &format!("at most {MAX_SEEDS} seeds can be run"),
-        )));
-    }
-    Ok((0..n).collect())
-}
 
 /// Seeds as an experiment file gives them: a count (`0..n`) or a list.
 #[derive(Debug, Clone, Deserialize)]
@@ -231,8 +226,7 @@ impl CompareConfig {
     /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
     ///
     /// # Errors
-    /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds or more than
-    /// [`MAX_SEEDS`].
+    /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds.
     pub fn from_toml(text: &str, source: &str) -> Result<Self> {
         let file: ConfigFile = toml::from_str(text).map_err(|e| {
             HarnessError::Input(fairkit_core::Error::invalid(
@@ -262,7 +256,7 @@ impl CompareConfig {
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
-            Some(SeedsItem::Count(n)) => seed_range(n)?,
+            Some(SeedsItem::Count(n)) => (0..limits::SEEDS.check("seeds", n)?).collect(),
             Some(SeedsItem::List(list)) => list,
         };
         let config = Self {
@@ -280,12 +274,11 @@ impl CompareConfig {
         Ok(config)
     }
 
-    /// Checks that there is something to run (and not more than [`MAX_SEEDS`] seeds), that
-    /// names are unique and that no method reads a score column of the data (a comparison fits
-    /// every method on the same features).
+    /// Checks that there is something to run, that names are unique and that no method reads
+    /// a score column of the data (a comparison fits every method on the same features).
     ///
     /// # Errors
-    /// No methods, no seeds or too many, a repeated method name, or a score column.
+    /// No methods, no seeds, a repeated method name, or a score column.
     pub fn check(&self) -> Result<()> {
         let invalid = |name: &str, value: &str, reason: &str| {
             Err(HarnessError::Input(fairkit_core::Error::invalid(
@@ -298,13 +291,7 @@ impl CompareConfig {
         if self.seeds.is_empty() {
             return invalid("seeds", "0", "run at least one seed");
         }
-        if self.seeds.len() as u64 > MAX_SEEDS {
-            return invalid(
-                "seeds",
-                &format!("({} seeds)", self.seeds.len()),
-                &format!("at most {MAX_SEEDS} seeds can be run"),
-            );
-        }
+        limits::SEEDS.check_usize("seeds", self.seeds.len())?;
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
@@ -396,46 +383,31 @@ pub struct Comparison {
 pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<Comparison> {
     config.check()?;
     let loaded: LoadedData = config.data.load()?;
-    let prepared: Vec<Prepared> = config
+    let report = GroupedReport::params();
+    // Each seed's split lives only while its methods run, so memory does not grow with the
+    // number of seeds.
+    let per_seed: Vec<Vec<ResultRow>> = config
         .seeds
         .par_iter()
         .map(|&seed| {
-            let p = loaded.prepare(&config.split, seed)?;
-            p.train.groups().require_two_groups()?;
-            p.train.require_both_classes()?;
-            Ok(p)
+            let data = loaded.prepare(&config.split, seed)?;
+            data.train.groups().require_two_groups()?;
+            data.train.require_both_classes()?;
+            (0..config.methods.len())
+                .into_par_iter()
+                .map(|m| job(config, m, seed, &data, &report, progress))
+                .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
-    let jobs: Vec<(usize, usize)> = (0..config.methods.len())
-        .flat_map(|m| (0..config.seeds.len()).map(move |s| (m, s)))
+    let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
+    let results: Vec<ResultRow> = (0..config.methods.len())
+        .flat_map(|_| {
+            columns
+                .iter_mut()
+                .filter_map(Iterator::next)
+                .collect::<Vec<_>>()
+        })
         .collect();
-    let report = GroupedReport::params();
-    let results: Vec<ResultRow> = jobs
-        .par_iter()
-        .map(|&(m, s)| {
-            let entry = &config.methods[m];
-            let seed = config.seeds[s];
-            let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-            let data = &prepared[s];
-            let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-                .and_then(|r| Ok((evaluate(&data.test, &r, &report)?, r.fit_seconds)))
-                .map(|(e, fit_seconds)| ResultRow {
-                    method: entry.name.clone(),
-                    estimator: estimator.to_string(),
-                    seed,
-                    predicted: Headline::of(&e.predicted),
-                    fit_seconds,
-                    expected: Headline::of(&e.expected),
-                })
-                .map_err(|e| HarnessError::Job {
-                    method: entry.name.clone(),
-                    seed,
-                    source: Box::new(e),
-                });
-            progress(m);
-            row
-        })
-        .collect::<Result<_>>()?;
     let summary = summarize(config, &results);
     Ok(Comparison {
         dataset: loaded.name,
@@ -444,6 +416,36 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         results,
         summary,
     })
+}
+
+/// Runs method `m` of `config` on one seed's data.
+fn job(
+    config: &CompareConfig,
+    m: usize,
+    seed: u64,
+    data: &fairkit_data::Prepared,
+    report: &fairkit_metrics::ReportParams,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ResultRow> {
+    let entry = &config.methods[m];
+    let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
+    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
+        .map(|(e, fit_seconds)| ResultRow {
+            method: entry.name.clone(),
+            estimator: estimator.to_string(),
+            seed,
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+        })
+        .map_err(|e| HarnessError::Job {
+            method: entry.name.clone(),
+            seed,
+            source: Box::new(e),
+        });
+    progress(m);
+    row
 }
 
 fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
@@ -645,26 +647,36 @@ impl Comparison {
         )
     }
 
-    /// Writes `results.json`, `results.csv`, `report.md` and `tradeoff.svg` into `dir`
-    /// (created if needed), each atomically, after all four are rendered.
+    /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
+    /// run there as a whole (see [`claim_run_dir`]).
     ///
     /// # Errors
-    /// Unwritable directory, or a picture that cannot be drawn.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).expect("results serialize") + "\n";
+    /// As [`claim_run_dir`] and [`stage`](Self::stage), and a failed commit.
+    pub fn write(&self, dir: &Path) -> Result<io::Committed> {
+        let mut outputs = io::Outputs::new();
+        let id = claim_run_dir(&mut outputs, dir, "--out")?;
+        self.stage(&mut outputs, id)?;
+        outputs.commit()
+    }
+
+    /// Renders the run's files into the claimed run directory `id` of `outputs` (committed
+    /// with the other outputs).
+    ///
+    /// # Errors
+    /// A picture that cannot be drawn, or a staged file that cannot be written.
+    pub fn stage(&self, outputs: &mut io::Outputs, id: io::OutputId) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
+            action: "cannot write",
+            path: "results.json".into(),
+            source: e.into(),
+        })? + "\n";
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
-            path: dir.join("tradeoff.svg"),
+            path: "tradeoff.svg".into(),
             message,
         })?;
-        let files = [
-            ("results.json", json),
-            ("results.csv", self.render_csv()),
-            ("report.md", self.render_markdown()),
-            ("tradeoff.svg", svg),
-        ];
-        io::create_dir(dir)?;
-        for (name, content) in files {
-            io::write_bytes_atomic(&dir.join(name), content.as_bytes())?;
+        let files = [json, self.render_csv(), self.render_markdown(), svg];
+        for (name, content) in RUN_FILES.iter().zip(files) {
+            outputs.write_in(id, name, |w| w.write_all(content.as_bytes()))?;
         }
         Ok(())
     }
@@ -683,22 +695,21 @@ mod tests {
     use super::*;
 
     /// Found by the `experiment_toml` fuzz target: `seeds = 5555555555538` tried to allocate
-    /// 44 TB for the seed list and aborted the process.
+    /// 44 TB for the seed list and aborted the process. The count is now checked against
+    /// `limits::SEEDS` before the list is built.
     #[test]
     fn a_huge_seed_count_is_refused_before_allocating() {
         let err = CompareConfig::from_toml("seeds = 5555555555538\n", "x.toml").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "invalid parameter seeds = 5555555555538: at most 10000 seeds can be run"
+            format!(
+                "invalid parameter seeds = 5555555555538: {}",
+                limits::SEEDS.describe()
+            )
         );
-        let max = CompareConfig::from_toml(&format!("seeds = {MAX_SEEDS}\n"), "x.toml").unwrap();
-        assert_eq!(max.seeds.len() as u64, MAX_SEEDS);
-        assert_eq!(max.seeds.last(), Some(&(MAX_SEEDS - 1)));
-        let list = format!(
-            "seeds = [{}]\n",
-            vec!["1"; MAX_SEEDS as usize + 1].join(", ")
-        );
-        let err = CompareConfig::from_toml(&list, "x.toml").unwrap_err();
-        assert!(err.to_string().contains("(10001 seeds)"), "{err}");
+        let max = limits::SEEDS.max;
+        let at_max = CompareConfig::from_toml(&format!("seeds = {max}\n"), "x.toml").unwrap();
+        assert_eq!(at_max.seeds.len() as u64, max);
+        assert_eq!(at_max.seeds.last(), Some(&(max - 1)));
     }
 }
