@@ -816,7 +816,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             format!(
-                "invalid parameter seeds = 5555555555538: {}",
+                "x.toml: line 1, column 1: key 'seeds': invalid parameter seeds = 5555555555538: {}",
                 limits::SEEDS.describe()
             )
         );
