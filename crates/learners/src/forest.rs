@@ -1,7 +1,7 @@
 //! Random forest of exact CART trees (scikit-learn's `RandomForestClassifier`).
 
-use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError, rng};
 use fairkit_core::WeightSupport;
+use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError, rng};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -219,9 +219,14 @@ impl ParamGuard for ForestParams {
 /// share of label `true` (scikit-learn's `predict_proba`), [`predict`](Classifier::predict)
 /// is `score > 0.5` (ties to `false`, as scikit-learn's `argmax`).
 ///
-/// Each tree is an exact CART tree (see [`Tree`]) fitted on the rows weighted by
-/// `weight × (times drawn)` when bootstrapping (scikit-learn's way of honouring sample weights
-/// in a forest), scanning `max_features` features drawn at random at each split. Trees are
+/// Each tree is an exact CART tree (see [`Tree`]) scanning `max_features` features drawn at
+/// random at each split. With `bootstrap`, a tree draws as many rows as there are rows of
+/// positive weight, uniformly with replacement among them, and weights each by
+/// `weight × (times drawn)` (scikit-learn's way of honouring sample weights in a forest;
+/// scikit-learn also draws rows of zero weight, which here are left out first, so that they
+/// are exactly as if absent). Integer weights then act as duplicated rows in distribution but
+/// not draw for draw (the duplicated data draw more rows); without `bootstrap` they act
+/// exactly so (see the weight conformance test). Trees are
 /// fitted in parallel; each draws from its own stream of the seed, so the forest is the same on
 /// any number of threads. Saved models hold each tree as one line of text: its nodes in
 /// pre-order, a split as `feature:threshold:right`, a leaf as `positive_rate:weight`.
@@ -325,6 +330,8 @@ fn fit_columns(
     let n = columns.n_rows;
     let w = row_weights(n, y, weights)?;
     let labels: Vec<bool> = y.to_vec();
+    // rows of zero weight are left out before resampling, so they are exactly as if absent
+    let positive: Vec<usize> = (0..n).filter(|&i| w[i] > 0.0).collect();
     let tree_params = params.tree();
     let k = params.max_features.of(columns.n_features());
     let trees = (0..params.n_estimators)
@@ -333,8 +340,8 @@ fn fit_columns(
             let mut draws = rng::stream(params.seed, t as u64);
             let tree_weights = if params.bootstrap {
                 let mut counts = vec![0_u32; n];
-                for i in rng::resample(&mut draws, n) {
-                    counts[i] += 1;
+                for i in rng::resample(&mut draws, positive.len()) {
+                    counts[positive[i]] += 1;
                 }
                 w.iter()
                     .zip(counts)
@@ -344,13 +351,8 @@ fn fit_columns(
                 w.clone()
             };
             let total: f64 = tree_weights.iter().sum();
-            let nodes = if total > 0.0 {
-                let config = tree_params.config(total, Some(k));
-                builder::grow(columns, config, &labels, &tree_weights, Some(draws))
-            } else {
-                // every draw hit a row of zero weight: the tree knows only the prior
-                vec![prior_leaf(&labels, &w)]
-            };
+            let config = tree_params.config(total, Some(k));
+            let nodes = builder::grow(columns, config, &labels, &tree_weights, Some(draws));
             // a leaf predicts what the forest would from it alone (the saved form keeps only
             // the rate)
             let nodes = nodes
@@ -378,22 +380,6 @@ fn fit_columns(
         trees,
         n_features: columns.n_features(),
     })
-}
-
-/// A leaf with the weighted class frequencies of all rows.
-fn prior_leaf(labels: &[bool], w: &[f64]) -> Node {
-    let (mut pos, mut total) = (0.0, 0.0);
-    for (&label, &wi) in labels.iter().zip(w) {
-        total += wi;
-        if label {
-            pos += wi;
-        }
-    }
-    Node::Leaf {
-        prediction: pos / total > 0.5,
-        positive_rate: pos / total,
-        weight: total,
-    }
 }
 
 impl Learner for ForestParams {
@@ -475,7 +461,9 @@ impl CompactTree {
         let mut nodes = Vec::new();
         for (i, token) in text.split(' ').enumerate() {
             let fields: Vec<&str> = token.split(':').collect();
-            let bad = || format!("node {i} ({token:?}) is neither feature:threshold:right nor rate:weight");
+            let bad = || {
+                format!("node {i} ({token:?}) is neither feature:threshold:right nor rate:weight")
+            };
             let node = match fields[..] {
                 [feature, threshold, right] => Node::Split {
                     feature: feature.parse().map_err(|_| bad())?,

@@ -80,8 +80,7 @@ impl LinfaTree {
             )
             .into());
         }
-        if !(self.min_impurity_decrease.is_finite() && self.min_impurity_decrease >= f64::EPSILON)
-        {
+        if !(self.min_impurity_decrease.is_finite() && self.min_impurity_decrease >= f64::EPSILON) {
             return Err(CoreError::invalid(
                 "min_impurity_decrease",
                 self.min_impurity_decrease,
@@ -330,10 +329,40 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_reproduction_fails_as_documented() {
+        // docs/linfa-trees-defect.md, verbatim: linfa-trees alone, usize labels, defaults
+        use linfa::prelude::*;
+        let x = array![
+            [0., 0.],
+            [0., 0.],
+            [0., 1.],
+            [0., 1.],
+            [1., 0.],
+            [1., 0.],
+            [1., 0.]
+        ];
+        let y = array![0usize, 0, 1, 1, 1, 1, 1];
+        let data = Dataset::new(x, y);
+        let tree = DecisionTree::params()
+            .max_depth(Some(2))
+            .fit(&data)
+            .unwrap();
+        let pred = tree.predict(&data);
+        let errors = pred
+            .iter()
+            .zip(data.targets())
+            .filter(|(p, t)| p != t)
+            .count();
+        // a depth-2 tree separates these rows perfectly (x0 <= 0.5, then x1 <= 0.5)
+        assert_eq!(errors, 2, "{pred:?}");
+    }
+
+    #[test]
     fn predictions_are_linfas() {
         let (x, y) = logistic_data(21, 400, 3);
         let (probe, _) = logistic_data(22, 500, 3);
-        let (tree, linfa_tree) = fit_with_linfa(&LinfaTree::default(), x.view(), y.view(), None).unwrap();
+        let (tree, linfa_tree) =
+            fit_with_linfa(&LinfaTree::default(), x.view(), y.view(), None).unwrap();
         let theirs: Array1<bool> = linfa::traits::Predict::predict(&linfa_tree, &probe);
         assert_eq!(Classifier::predict(&tree, probe.view()), theirs);
         assert_eq!(tree.depth(), 5);
@@ -364,7 +393,10 @@ mod tests {
         let y: Array1<bool> = (0..300).map(|_| rng::uniform(&mut r) < 0.5).collect();
         let first = LinfaTree::default().fit(x.view(), y.view(), None).unwrap();
         for _ in 0..20 {
-            assert_eq!(LinfaTree::default().fit(x.view(), y.view(), None).unwrap(), first);
+            assert_eq!(
+                LinfaTree::default().fit(x.view(), y.view(), None).unwrap(),
+                first
+            );
         }
     }
 

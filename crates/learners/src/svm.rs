@@ -1,8 +1,8 @@
 //! Linear support vector machine with scikit-learn's `LinearSVC` objective (squared hinge loss,
 //! L2 penalty, penalised intercept), solved exactly by Newton-Cholesky.
 
-use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError};
 use fairkit_core::WeightSupport;
+use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};

@@ -10,8 +10,8 @@ use linfa::traits::{Fit, PredictInplace};
 use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
 
 use super::{Logistic, LogisticSolver, LogisticValidParams};
-use crate::newton::{self, SparseRows};
 use crate::input::{check_fit, kept_rows};
+use crate::newton::{self, SparseRows};
 use crate::{Error, Result};
 
 /// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).

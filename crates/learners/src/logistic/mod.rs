@@ -179,8 +179,7 @@ impl Learner for LogisticParams {
         self.check_ref()
             .and_then(|params| {
                 if params.solver == LogisticSolver::NewtonCholesky
-                    && let Some(Ok(rows)) =
-                        cache.get_or_init::<CachedRows>(|| SparseRows::new(x))
+                    && let Some(Ok(rows)) = cache.get_or_init::<CachedRows>(|| SparseRows::new(x))
                     && rows.is_of(x)
                 {
                     return algorithm::fit_newton(params, rows, y, weights, warm);

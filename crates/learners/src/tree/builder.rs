@@ -20,9 +20,9 @@
 //! candidate replaces the best only when its proxy is strictly larger: among equally good
 //! splits the one of the lowest feature index wins, then the lowest threshold. (scikit-learn
 //! scans the features in an order drawn from `random_state`, so on exact ties its choice
-//! depends on the seed.) With `max_features` (the forest), the features are drawn in a random
-//! order from the tree's generator until `max_features` features that are not constant in the
-//! node have been scanned, as scikit-learn does; the tie rule is the same among them.
+//! depends on the seed.) With `max_features` (the forest), `max_features` features are drawn
+//! at random from the tree's generator, and more only while every feature drawn is constant in
+//! the node, as scikit-learn's splitter draws them; the tie rule is the same among them.
 //!
 //! **How.** Each column's rows carry their rank among the column's distinct values
 //! ([`Columns`]). A node finds a column's groups of equal values by counting ranks (few
@@ -34,7 +34,7 @@
 use fairkit_core::rng::{self, FairRng};
 use rayon::prelude::*;
 
-use super::columns::{Column, Columns};
+use super::columns::{Code, Column, Columns, with_codes};
 use super::{Node, SplitQuality};
 
 /// A node with at least this many rows scans its features (and partitions its sorted lists)
@@ -216,10 +216,7 @@ pub(crate) fn grow(
     let mut grower = Grower {
         columns,
         config,
-        total_weight: samples
-            .iter()
-            .map(|&r| weights[r as usize])
-            .sum::<f64>(),
+        total_weight: samples.iter().map(|&r| weights[r as usize]).sum::<f64>(),
         class_weight,
         samples,
         sorted,
@@ -304,7 +301,12 @@ impl Grower<'_> {
     }
 
     /// The split of a node and its children's impurities, or `None` for a leaf.
-    fn split(&mut self, p: &Pending, totals: Totals, impurity: f64) -> Option<(Candidate, [f64; 2])> {
+    fn split(
+        &mut self,
+        p: &Pending,
+        totals: Totals,
+        impurity: f64,
+    ) -> Option<(Candidate, [f64; 2])> {
         let c = self.config;
         let n = p.end - p.start;
         let w = totals.weight();
@@ -333,8 +335,7 @@ impl Grower<'_> {
     /// The best split over every feature (in parallel for large nodes).
     fn best_of_all(&mut self, p: &Pending, totals: Totals) -> Option<Candidate> {
         let n_features = self.columns.n_features();
-        let scans: Vec<Option<Candidate>> = if p.end - p.start >= PARALLEL_ROWS && n_features > 1
-        {
+        let scans: Vec<Option<Candidate>> = if p.end - p.start >= PARALLEL_ROWS && n_features > 1 {
             let n_bins = self.scratch.bins.len();
             let this = &*self;
             (0..n_features)
@@ -355,15 +356,15 @@ impl Grower<'_> {
         better_of(scans)
     }
 
-    /// The best split over features drawn at random until `k` of them were not constant.
+    /// The best split over `k` features drawn at random (more when all of those are constant
+    /// in the node: then until one is not), as scikit-learn's best splitter draws them.
     fn best_of_random(&mut self, p: &Pending, totals: Totals, k: usize) -> Option<Candidate> {
         let n_features = self.columns.n_features();
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut rng = self.rng.take();
         let mut scans = Vec::with_capacity(k);
-        let mut visited = 0;
         for i in 0..n_features {
-            if visited == k {
+            if i >= k && !scans.is_empty() {
                 break;
             }
             if let Some(r) = rng.as_mut() {
@@ -372,7 +373,6 @@ impl Grower<'_> {
             }
             let scan = self.scan(self.feature_order[i], p.start, p.end, totals, &mut scratch);
             if !scan.constant {
-                visited += 1;
                 scans.push(scan.best);
             }
         }
@@ -382,7 +382,14 @@ impl Grower<'_> {
     }
 
     /// The best split of feature `j` in the node `start..end`.
-    fn scan(&self, j: usize, start: usize, end: usize, totals: Totals, scratch: &mut Scratch) -> Scan {
+    fn scan(
+        &self,
+        j: usize,
+        start: usize,
+        end: usize,
+        totals: Totals,
+        scratch: &mut Scratch,
+    ) -> Scan {
         self.groups(j, start, end, scratch);
         let groups = &scratch.groups;
         if groups.len() < 2 {
@@ -417,8 +424,7 @@ impl Grower<'_> {
                 neg: totals.neg - left.neg,
                 pos: totals.pos - left.pos,
             };
-            let proxy =
-                -wr * c.criterion.impurity(right) - wl * c.criterion.impurity(left);
+            let proxy = -wr * c.criterion.impurity(right) - wl * c.criterion.impurity(left);
             if best.is_none_or(|b| proxy > b.proxy) {
                 best = Some(Candidate {
                     feature: j,
@@ -444,30 +450,22 @@ impl Grower<'_> {
         if let Some(sorted) = &self.sorted[j] {
             self.groups_of_keys(&sorted[start..end], &mut scratch.groups);
         } else if column.n_distinct() <= COUNT_PER_ROW * (end - start) {
+            let rows = &self.samples[start..end];
+            let cw = &self.class_weight;
+            let groups = &mut scratch.groups;
             let bins = &mut scratch.bins[..column.n_distinct()];
-            for &r in &self.samples[start..end] {
-                let [neg, pos] = self.class_weight[r as usize];
-                let bin = &mut bins[column.codes[r as usize] as usize];
-                bin.count += 1;
-                bin.neg += neg;
-                bin.pos += pos;
-            }
-            for (code, bin) in bins.iter_mut().enumerate() {
-                if bin.count > 0 {
-                    scratch.groups.push(Group {
-                        code: code as u32,
-                        ..*bin
-                    });
-                    *bin = Group::default();
-                }
-            }
+            with_codes!(&column.codes, codes => match column.n_distinct() {
+                2 => count_few::<_, 2>(codes, rows, cw, groups),
+                3 | 4 => count_few::<_, 4>(codes, rows, cw, groups),
+                _ => count_bins(codes, rows, cw, bins, groups),
+            });
         } else {
             scratch.keys.clear();
-            scratch.keys.extend(
-                self.samples[start..end]
-                    .iter()
-                    .map(|&r| u64::from(column.codes[r as usize]) << 32 | u64::from(r)),
-            );
+            let rows = &self.samples[start..end];
+            with_codes!(&column.codes, codes => scratch.keys.extend(
+                rows.iter()
+                    .map(|&r| u64::from(codes[r as usize].get()) << 32 | u64::from(r)),
+            ));
             scratch.keys.sort_unstable();
             self.groups_of_keys(&scratch.keys, &mut scratch.groups);
         }
@@ -502,12 +500,13 @@ impl Grower<'_> {
     /// Splits the node's rows (and its part of every sorted list) into the left rows, then the
     /// right rows, each in their previous order.
     fn partition(&mut self, start: usize, end: usize, split: &Candidate) {
-        let codes = &self.columns.columns[split.feature].codes;
         let goes_left = &mut self.goes_left;
         let segment = &mut self.samples[start..end];
-        for &r in segment.iter() {
-            goes_left[r as usize] = codes[r as usize] <= split.left_code;
-        }
+        with_codes!(&self.columns.columns[split.feature].codes, codes => {
+            for &r in segment.iter() {
+                goes_left[r as usize] = codes[r as usize].get() <= split.left_code;
+            }
+        });
         let goes_left = &self.goes_left;
         stable_partition(segment, &mut self.scratch.right_rows, |&r| {
             goes_left[r as usize]
@@ -529,6 +528,84 @@ impl Grower<'_> {
     }
 }
 
+/// Rows counted together by [`count_few`], each into its own sums.
+const LANES: usize = 2;
+
+/// The groups of a column of at most `K` distinct values over `rows`, counted in registers:
+/// [`LANES`] interleaved sums per value (rows `i`, `i + LANES`, ... in order), added at the
+/// end, which breaks the chain of additions into one sum that bounds counting one value at a
+/// time.
+fn count_few<T: Code, const K: usize>(
+    codes: &[T],
+    rows: &[u32],
+    class_weight: &[[f64; 2]],
+    groups: &mut Vec<Group>,
+) {
+    let mut neg = [[0.0; K]; LANES];
+    let mut pos = [[0.0; K]; LANES];
+    let mut count = [0_u32; K];
+    let mut chunks = rows.chunks_exact(LANES);
+    for chunk in &mut chunks {
+        for lane in 0..LANES {
+            let r = chunk[lane] as usize;
+            let code = codes[r].get();
+            let [n, p] = class_weight[r];
+            for k in 0..K {
+                let hit = code == k as u32;
+                let m = f64::from(u8::from(hit));
+                neg[lane][k] += m * n;
+                pos[lane][k] += m * p;
+                count[k] += u32::from(hit);
+            }
+        }
+    }
+    for (lane, &r) in chunks.remainder().iter().enumerate() {
+        let r = r as usize;
+        let code = codes[r].get() as usize;
+        let [n, p] = class_weight[r];
+        neg[lane][code] += n;
+        pos[lane][code] += p;
+        count[code] += 1;
+    }
+    for k in 0..K {
+        if count[k] > 0 {
+            groups.push(Group {
+                code: k as u32,
+                count: count[k],
+                neg: neg[0][k] + neg[1][k],
+                pos: pos[0][k] + pos[1][k],
+            });
+        }
+    }
+}
+
+/// The groups of a column over `rows`, counted into `bins` (one per distinct value, zero before
+/// and after).
+fn count_bins<T: Code>(
+    codes: &[T],
+    rows: &[u32],
+    class_weight: &[[f64; 2]],
+    bins: &mut [Group],
+    groups: &mut Vec<Group>,
+) {
+    for &r in rows {
+        let [neg, pos] = class_weight[r as usize];
+        let bin = &mut bins[codes[r as usize].get() as usize];
+        bin.count += 1;
+        bin.neg += neg;
+        bin.pos += pos;
+    }
+    for (code, bin) in bins.iter_mut().enumerate() {
+        if bin.count > 0 {
+            groups.push(Group {
+                code: code as u32,
+                ..*bin
+            });
+            *bin = Group::default();
+        }
+    }
+}
+
 /// Moves the items of `items` for which `left` holds to the front, the others after them, both
 /// in their previous order; `right` is a buffer.
 fn stable_partition<T: Copy>(items: &mut [T], right: &mut Vec<T>, left: impl Fn(&T) -> bool) {
@@ -546,12 +623,17 @@ fn stable_partition<T: Copy>(items: &mut [T], right: &mut Vec<T>, left: impl Fn(
     items[write..].copy_from_slice(right);
 }
 
-/// The best of per-feature results, in order: a later one wins only when strictly better.
+/// The best of per-feature results: the largest proxy, then the lowest feature index.
 fn better_of(scans: impl IntoIterator<Item = Option<Candidate>>) -> Option<Candidate> {
-    scans.into_iter().flatten().fold(None, |best, c| match best {
-        Some(b) if c.proxy <= b.proxy => Some(b),
-        _ => Some(c),
-    })
+    scans
+        .into_iter()
+        .flatten()
+        .fold(None, |best, c| match best {
+            Some(b) if c.proxy < b.proxy || (c.proxy == b.proxy && c.feature > b.feature) => {
+                Some(b)
+            }
+            _ => Some(c),
+        })
 }
 
 /// The stored threshold of a split between ranks `left` and `right` of `column`: rows with
@@ -634,8 +716,16 @@ pub(crate) mod tests {
             values.sort_by(f64::total_cmp);
             values.dedup();
             for pair in values.windows(2) {
-                let left: Vec<usize> = rows.iter().copied().filter(|&i| x[[i, j]] <= pair[0]).collect();
-                let right: Vec<usize> = rows.iter().copied().filter(|&i| x[[i, j]] > pair[0]).collect();
+                let left: Vec<usize> = rows
+                    .iter()
+                    .copied()
+                    .filter(|&i| x[[i, j]] <= pair[0])
+                    .collect();
+                let right: Vec<usize> = rows
+                    .iter()
+                    .copied()
+                    .filter(|&i| x[[i, j]] > pair[0])
+                    .collect();
                 if left.len() < c.min_samples_leaf || right.len() < c.min_samples_leaf {
                     continue;
                 }
@@ -643,7 +733,8 @@ pub(crate) mod tests {
                 if l.weight() < c.min_weight_leaf || r.weight() < c.min_weight_leaf {
                     continue;
                 }
-                let proxy = -r.weight() * c.criterion.impurity(r) - l.weight() * c.criterion.impurity(l);
+                let proxy =
+                    -r.weight() * c.criterion.impurity(r) - l.weight() * c.criterion.impurity(l);
                 if best.is_none_or(|b| proxy > b.0) {
                     best = Some((proxy, j, pair[0], pair[1]));
                 }
@@ -689,6 +780,9 @@ pub(crate) mod tests {
         assert_eq!(SplitQuality::Gini.impurity(t), 0.375);
         let e = SplitQuality::Entropy.impurity(t);
         assert!((e - 0.811_278_124_459_132_9).abs() < 1e-15, "{e}");
-        assert_eq!(SplitQuality::Entropy.impurity(Totals { neg: 3.0, pos: 0.0 }), 0.0);
+        assert_eq!(
+            SplitQuality::Entropy.impurity(Totals { neg: 3.0, pos: 0.0 }),
+            0.0
+        );
     }
 }

@@ -6,15 +6,76 @@ use fairkit_core::Error as CoreError;
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 
-use crate::input::check_finite;
-
 /// Columns with more distinct values than this also keep their rows sorted by value (see
 /// [`Column::sorted`]): a node then reads them in order instead of counting or sorting.
 pub(crate) const PRESORT_MIN_DISTINCT: usize = 1024;
 
-/// Distinct values a column may have before its codes are found by sorting rather than by a
-/// small sorted list of the values seen so far.
+/// Distinct values a column may have before its codes are found by sorting its rows rather
+/// than from the list of the values seen so far.
 const FEW_DISTINCT: usize = 16;
+
+/// Every row's rank among a column's distinct values, in the smallest integer type that holds
+/// them (one byte for most columns: less memory to read per node).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Codes {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+}
+
+/// A rank type of [`Codes`].
+pub(crate) trait Code: Copy + Send + Sync {
+    fn get(self) -> u32;
+}
+
+impl Code for u8 {
+    fn get(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Code for u16 {
+    fn get(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Code for u32 {
+    fn get(self) -> u32 {
+        self
+    }
+}
+
+/// Runs `$body` with `$c` bound to the codes as a slice of their own type.
+macro_rules! with_codes {
+    ($codes:expr, $c:ident => $body:expr) => {
+        match $codes {
+            $crate::tree::columns::Codes::U8($c) => $body,
+            $crate::tree::columns::Codes::U16($c) => $body,
+            $crate::tree::columns::Codes::U32($c) => $body,
+        }
+    };
+}
+pub(crate) use with_codes;
+
+impl Codes {
+    /// The smallest representation of `codes` (all below `n_distinct`).
+    fn new(codes: Vec<u32>, n_distinct: usize) -> Self {
+        if n_distinct <= 1 << 8 {
+            Codes::U8(codes.into_iter().map(|c| c as u8).collect())
+        } else if n_distinct <= 1 << 16 {
+            Codes::U16(codes.into_iter().map(|c| c as u16).collect())
+        } else {
+            Codes::U32(codes)
+        }
+    }
+
+    /// The rank of `row`.
+    #[cfg(test)]
+    pub fn get(&self, row: usize) -> u32 {
+        with_codes!(self, c => c[row].get())
+    }
+}
 
 /// One feature column.
 #[derive(Debug)]
@@ -22,7 +83,7 @@ pub(crate) struct Column {
     /// The distinct values, increasing (`-0.0` counts as `0.0`).
     pub values: Vec<f64>,
     /// Every row's index into [`values`](Self::values).
-    pub codes: Vec<u32>,
+    pub codes: Codes,
     /// For columns of more than [`PRESORT_MIN_DISTINCT`] values, `code << 32 | row` of every
     /// row, increasing (by value, then row).
     pub sorted: Option<Vec<u64>>,
@@ -52,15 +113,11 @@ impl Columns {
                 "the decision tree fits at most 2^32 - 1 rows",
             ));
         }
-        check_finite(x, "features")?;
-        let columns = (0..x.ncols())
-            .into_par_iter()
-            .map(|j| {
-                // `+ 0.0` turns -0.0 into 0.0, so the two zeros are one value
-                let values: Vec<f64> = x.column(j).iter().map(|&v| v + 0.0).collect();
-                Column::new(values)
-            })
-            .collect();
+        let columns = columns_of(x).map_err(|(row, value)| CoreError::NonFinite {
+            what: "features".into(),
+            row,
+            value: value.to_string(),
+        })?;
         let strides = x.strides();
         Ok(Self {
             n_rows,
@@ -83,28 +140,87 @@ impl Columns {
     }
 }
 
-impl Column {
-    /// The column of finite `values`.
-    fn new(values: Vec<f64>) -> Self {
-        if let Some(distinct) = few_distinct(&values) {
-            let codes = values
-                .iter()
-                .map(|v| distinct.partition_point(|d| d < v) as u32)
-                .collect();
-            return Self {
-                values: distinct,
-                codes,
-                sorted: None,
-            };
-        }
-        let (distinct, codes, sorted) = by_sorting(&values);
-        Self {
-            values: distinct,
-            codes,
-            sorted: (!sorted.is_empty()).then_some(sorted),
+/// A column's distinct values in the order first seen, while there are at most
+/// [`FEW_DISTINCT`] of them.
+struct Seen {
+    values: Vec<f64>,
+    /// The last value and its index in `values`.
+    last: (f64, u8),
+    /// Each row's index into `values`.
+    ids: Vec<u8>,
+}
+
+/// The columns of `x`, or the first non-finite value (in row order) as `(row, value)`.
+/// `-0.0` counts as `0.0` (`+ 0.0` makes it so).
+///
+/// One pass over the rows (the matrix is read in its own order) records, for every column of
+/// at most [`FEW_DISTINCT`] values, each row's value as the index of its first appearance; the
+/// indices are then mapped to ranks. Columns of more values are read again and sorted.
+fn columns_of(x: ArrayView2<'_, f64>) -> Result<Vec<Column>, (usize, f64)> {
+    let mut seen: Vec<Option<Seen>> = (0..x.ncols())
+        .map(|_| {
+            Some(Seen {
+                values: Vec::with_capacity(FEW_DISTINCT),
+                last: (f64::NAN, 0),
+                ids: Vec::with_capacity(x.nrows()),
+            })
+        })
+        .collect();
+    for (i, row) in x.rows().into_iter().enumerate() {
+        for (column, &v) in seen.iter_mut().zip(row) {
+            if !v.is_finite() {
+                return Err((i, v));
+            }
+            let Some(s) = column else { continue };
+            let v = v + 0.0;
+            if v != s.last.0 {
+                let id = match s.values.iter().position(|&u| u == v) {
+                    Some(id) => id,
+                    None if s.values.len() < FEW_DISTINCT => {
+                        s.values.push(v);
+                        s.values.len() - 1
+                    }
+                    None => {
+                        *column = None;
+                        continue;
+                    }
+                };
+                s.last = (v, id as u8);
+            }
+            s.ids.push(s.last.1);
         }
     }
+    Ok(seen
+        .into_par_iter()
+        .enumerate()
+        .map(|(j, seen)| match seen {
+            Some(Seen { values, ids, .. }) => {
+                let mut order: Vec<usize> = (0..values.len()).collect();
+                order.sort_by(|&a, &b| values[a].total_cmp(&values[b]));
+                let mut rank = [0_u8; FEW_DISTINCT];
+                for (r, &id) in order.iter().enumerate() {
+                    rank[id] = r as u8;
+                }
+                Column {
+                    values: order.iter().map(|&id| values[id]).collect(),
+                    codes: Codes::U8(ids.into_iter().map(|id| rank[id as usize]).collect()),
+                    sorted: None,
+                }
+            }
+            None => {
+                let values: Vec<f64> = x.column(j).iter().map(|&v| v + 0.0).collect();
+                let (distinct, codes, sorted) = by_sorting(&values);
+                Column {
+                    codes: Codes::new(codes, distinct.len()),
+                    values: distinct,
+                    sorted: (!sorted.is_empty()).then_some(sorted),
+                }
+            }
+        })
+        .collect())
+}
 
+impl Column {
     /// Number of distinct values.
     pub fn n_distinct(&self) -> usize {
         self.values.len()
@@ -116,31 +232,14 @@ impl Column {
     }
 }
 
-/// The distinct values, increasing, if there are at most [`FEW_DISTINCT`] of them (one pass).
-fn few_distinct(values: &[f64]) -> Option<Vec<f64>> {
-    let mut distinct: Vec<f64> = Vec::with_capacity(FEW_DISTINCT);
-    let mut last = None;
-    for &v in values {
-        // runs of one value (one-hot columns are mostly zeros) skip the search
-        if last == Some(v) {
-            continue;
-        }
-        last = Some(v);
-        let at = distinct.partition_point(|&d| d < v);
-        if distinct.get(at) != Some(&v) {
-            if distinct.len() == FEW_DISTINCT {
-                return None;
-            }
-            distinct.insert(at, v);
-        }
-    }
-    Some(distinct)
-}
-
 /// An unsigned integer that orders as the finite f64 `v` does.
 fn order_key(v: f64) -> u64 {
     let bits = v.to_bits();
-    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | 1 << 63
+    }
 }
 
 /// The distinct values, increasing, every row's code, and (for more than
@@ -184,9 +283,9 @@ mod tests {
         let x = array![[3.0, 1.0], [-0.0, 0.0], [3.0, 1.0], [0.0, 1.0], [-2.5, 0.0]];
         let c = Columns::new(x.view()).unwrap();
         assert_eq!(c.columns[0].values, vec![-2.5, 0.0, 3.0]);
-        assert_eq!(c.columns[0].codes, vec![2, 1, 2, 1, 0]);
+        assert_eq!(c.columns[0].codes, Codes::U8(vec![2, 1, 2, 1, 0]));
         assert_eq!(c.columns[1].values, vec![0.0, 1.0]);
-        assert_eq!(c.columns[1].codes, vec![1, 0, 1, 1, 0]);
+        assert_eq!(c.columns[1].codes, Codes::U8(vec![1, 0, 1, 1, 0]));
         assert!(c.columns[0].sorted.is_none());
         assert!(c.is_of(x.view()));
         assert!(!c.is_of(x.t()));
@@ -207,18 +306,16 @@ mod tests {
         for (j, column) in c.columns.iter().enumerate() {
             assert!(column.values.windows(2).all(|w| w[0] < w[1]));
             for i in 0..n {
-                assert_eq!(column.value(column.codes[i]), x[[i, j]]);
+                assert_eq!(column.value(column.codes.get(i)), x[[i, j]]);
             }
         }
         assert_eq!(c.columns[1].n_distinct(), 17);
         assert!(c.columns[1].sorted.is_none());
+        assert!(matches!(c.columns[0].codes, Codes::U16(_)));
         let sorted = c.columns[0].sorted.as_ref().unwrap();
         assert_eq!(sorted.len(), n);
         assert!(sorted.windows(2).all(|w| w[0] < w[1]));
-        let few = few_distinct(&[1.0, 0.0, 1.0, 2.0]).unwrap();
-        assert_eq!(few, vec![0.0, 1.0, 2.0]);
         let many: Vec<f64> = (0..20).map(f64::from).collect();
-        assert!(few_distinct(&many).is_none());
         assert_eq!(by_sorting(&many).0, many);
         let keys: Vec<u64> = [-3.5, -0.5, 0.0, 1e-300, 2.0, 1e300]
             .iter()
@@ -228,9 +325,20 @@ mod tests {
     }
 
     #[test]
-    fn non_finite_values_are_refused() {
-        let x = array![[0.0], [f64::INFINITY]];
+    fn the_first_non_finite_value_is_refused() {
+        // the first in row order, whatever block of columns it is in
+        let mut x = Array2::zeros((5, 40));
+        x[[3, 2]] = f64::NAN;
+        x[[2, 30]] = f64::INFINITY;
+        x[[2, 35]] = f64::NAN;
         let err = Columns::new(x.view()).unwrap_err();
-        assert!(err.to_string().contains("non-finite"), "{err}");
+        assert_eq!(
+            err,
+            CoreError::NonFinite {
+                what: "features".into(),
+                row: 2,
+                value: "inf".into()
+            }
+        );
     }
 }

@@ -116,7 +116,11 @@ impl TreeValidParams {
     /// Checks the limits (shared with the forest's parameters).
     pub(crate) fn check(&self) -> Result<()> {
         if self.min_samples_split < 2 {
-            return Err(invalid("min_samples_split", self.min_samples_split, "must be at least 2"));
+            return Err(invalid(
+                "min_samples_split",
+                self.min_samples_split,
+                "must be at least 2",
+            ));
         }
         if self.min_samples_leaf == 0 {
             return Err(invalid("min_samples_leaf", 0, "must be at least 1"));

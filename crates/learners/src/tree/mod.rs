@@ -216,7 +216,11 @@ impl Tree {
         }
     }
 
-    pub(crate) fn leaf_values<T>(&self, x: ArrayView2<'_, f64>, value: impl Fn(&Node) -> T) -> Array1<T> {
+    pub(crate) fn leaf_values<T>(
+        &self,
+        x: ArrayView2<'_, f64>,
+        value: impl Fn(&Node) -> T,
+    ) -> Array1<T> {
         x.rows()
             .into_iter()
             .map(|row| value(&self.nodes[self.leaf(row)]))
@@ -370,7 +374,12 @@ mod tests {
     #[test]
     fn equally_good_features_go_to_the_lowest_index() {
         // columns 1 and 2 are copies; column 0 is useless
-        let x = array![[5.0, 0.0, 0.0], [5.0, 1.0, 1.0], [5.0, 0.0, 0.0], [5.0, 1.0, 1.0]];
+        let x = array![
+            [5.0, 0.0, 0.0],
+            [5.0, 1.0, 1.0],
+            [5.0, 0.0, 0.0],
+            [5.0, 1.0, 1.0]
+        ];
         let y = array![false, true, false, true];
         let tree = Tree::params().fit(x.view(), y.view(), None).unwrap();
         assert_eq!(tree.split_values(), vec![(1, 0.5)]);
@@ -470,7 +479,11 @@ mod tests {
         // more rows than the parallel threshold, a wide column (presorted) and coarse ones
         let (x, y) = logistic_data(24, 3 * builder::PARALLEL_ROWS + 11, 4);
         let x = Array2::from_shape_fn(x.dim(), |(i, j)| {
-            if j == 0 { x[[i, j]] } else { (x[[i, j]] * 4.0).round() }
+            if j == 0 {
+                x[[i, j]]
+            } else {
+                (x[[i, j]] * 4.0).round()
+            }
         });
         let w = Array1::from_iter((0..x.nrows()).map(|i| (i % 5) as f64 * 0.3));
         let fit = |threads: usize| {
@@ -529,7 +542,13 @@ mod tests {
         );
         let nan = array![[0.0], [f64::NAN]];
         let err = Tree::params()
-            .fit_cached(nan.view(), array![true, false].view(), None, None, &FeatureCache::new())
+            .fit_cached(
+                nan.view(),
+                array![true, false].view(),
+                None,
+                None,
+                &FeatureCache::new(),
+            )
             .unwrap_err();
         assert!(err.message.contains("non-finite"), "{err}");
     }
@@ -557,9 +576,17 @@ mod tests {
         let old = r#"{"max_depth": 5, "split_quality": "gini", "min_samples_split": 2,
                       "min_weight_leaf": 1.0, "min_impurity_decrease": 1e-5}"#;
         let params: TreeParams = serde_json::from_str(old).unwrap();
-        assert_eq!(params, TreeParams::new().min_weight_leaf(1.0).min_impurity_decrease(1e-5));
+        assert_eq!(
+            params,
+            TreeParams::new()
+                .min_weight_leaf(1.0)
+                .min_impurity_decrease(1e-5)
+        );
         let modern: TreeParams = serde_json::from_str(r#"{"criterion": "entropy"}"#).unwrap();
-        assert_eq!(modern, TreeParams::new().split_quality(SplitQuality::Entropy));
+        assert_eq!(
+            modern,
+            TreeParams::new().split_quality(SplitQuality::Entropy)
+        );
     }
 
     #[test]
@@ -572,9 +599,15 @@ mod tests {
         for (params, needle) in [
             (Tree::params().min_samples_split(1), "min_samples_split"),
             (Tree::params().min_samples_leaf(0), "min_samples_leaf"),
-            (Tree::params().min_weight_fraction_leaf(0.6), "min_weight_fraction_leaf"),
+            (
+                Tree::params().min_weight_fraction_leaf(0.6),
+                "min_weight_fraction_leaf",
+            ),
             (Tree::params().min_weight_leaf(-1.0), "min_weight_leaf"),
-            (Tree::params().min_impurity_decrease(f64::NAN), "min_impurity_decrease"),
+            (
+                Tree::params().min_impurity_decrease(f64::NAN),
+                "min_impurity_decrease",
+            ),
         ] {
             let err = params
                 .fit(x.view(), array![false, true].view(), None)
