@@ -523,3 +523,157 @@ impl<'de> Deserialize<'de> for Forest {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TreeParams;
+    use crate::testutil::logistic_data;
+    use ndarray::Array2;
+
+    #[test]
+    fn autotraits() {
+        fn has<T: Send + Sync + Unpin + Sized>() {}
+        has::<Forest>();
+        has::<ForestParams>();
+        has::<ForestValidParams>();
+    }
+
+    #[test]
+    fn max_features_as_scikit_learn_counts_them() {
+        assert_eq!(MaxFeatures::Sqrt.of(106), 10);
+        assert_eq!(MaxFeatures::Sqrt.of(9), 3);
+        assert_eq!(MaxFeatures::Log2.of(106), 6);
+        assert_eq!(MaxFeatures::All.of(7), 7);
+        assert_eq!(MaxFeatures::Count(200).of(7), 7);
+        assert_eq!(MaxFeatures::Sqrt.of(1), 1);
+        let json = serde_json::to_string(&MaxFeatures::Count(3)).unwrap();
+        assert_eq!(json, r#"{"count":3}"#);
+        assert_eq!(
+            serde_json::to_string(&MaxFeatures::Sqrt).unwrap(),
+            r#""sqrt""#
+        );
+    }
+
+    #[test]
+    fn the_same_forest_on_any_number_of_threads_and_another_with_another_seed() {
+        let (x, y) = logistic_data(41, 300, 5);
+        let w = Array1::from_iter((0..300).map(|i| (i % 4) as f64 * 0.5));
+        let params = Forest::params().n_estimators(12);
+        let fit = |threads: usize, seed: u64| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| {
+                    params
+                        .seed(seed)
+                        .fit(x.view(), y.view(), Some(w.view()))
+                        .unwrap()
+                })
+        };
+        let one = fit(1, 0);
+        assert_eq!(one.n_trees(), 12);
+        assert_eq!(one, fit(2, 0));
+        assert_eq!(one, fit(3, 0));
+        assert_ne!(one, fit(2, 1));
+    }
+
+    #[test]
+    fn scores_are_the_mean_of_the_trees_and_labels_their_majority() {
+        let (x, y) = logistic_data(42, 200, 3);
+        let forest = Forest::params()
+            .n_estimators(7)
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        let mean = forest
+            .trees()
+            .map(|t| t.score(x.view()))
+            .fold(Array1::<f64>::zeros(200), |s, t| s + t)
+            / 7.0;
+        assert_eq!(forest.score(x.view()), mean);
+        assert_eq!(forest.predict(x.view()), mean.mapv(|p| p > 0.5));
+        // fully grown trees on bootstrap samples still fit the training rows well
+        let correct = forest
+            .predict(x.view())
+            .iter()
+            .zip(&y)
+            .filter(|(p, t)| p == t)
+            .count();
+        assert!(correct > 180, "{correct}");
+    }
+
+    #[test]
+    fn saved_forests_are_compact_and_read_back_exactly() {
+        let (x, y) = logistic_data(43, 150, 3);
+        let forest = Forest::params()
+            .n_estimators(5)
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        let json = serde_json::to_value(&forest).unwrap();
+        let trees = json["trees"].as_array().unwrap();
+        assert_eq!(trees.len(), 5);
+        assert!(trees[0].as_str().unwrap().contains(':'));
+        let back: Forest = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(back, forest);
+        back.validate().unwrap();
+        // a damaged tree is refused when read, or when validated
+        let mut broken = json.clone();
+        broken["trees"][2] = "0:0.5:2 0.25:3 oops".into();
+        let err = serde_json::from_value::<Forest>(broken)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("tree 2") && err.contains("node 2"), "{err}");
+        let mut cyclic = json.clone();
+        cyclic["trees"][1] = "0:0.5:0 0.25:3 1:2".into();
+        let forest: Forest = serde_json::from_value(cyclic).unwrap();
+        let err = forest.validate().unwrap_err().to_string();
+        assert!(err.contains("node 0 has child 0"), "{err}");
+        let mut wide = json;
+        wide["trees"][0] = "7:0.5:2 0.25:3 1:2".into();
+        let forest: Forest = serde_json::from_value(wide).unwrap();
+        let err = forest.validate().unwrap_err().to_string();
+        assert!(err.contains("feature 7 of 3"), "{err}");
+    }
+
+    #[test]
+    fn without_bootstrap_and_with_every_feature_each_tree_is_the_exact_tree() {
+        let (x, y) = logistic_data(44, 250, 3);
+        let x = Array2::from_shape_fn(x.dim(), |(i, j)| (x[[i, j]] * 3.0).round());
+        let forest = Forest::params()
+            .n_estimators(3)
+            .bootstrap(false)
+            .max_features(MaxFeatures::All)
+            .max_depth(Some(4))
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        let tree = TreeParams::new()
+            .max_depth(Some(4))
+            .fit(x.view(), y.view(), None)
+            .unwrap();
+        for t in forest.trees() {
+            assert_eq!(t.split_values(), tree.split_values());
+            assert_eq!(t.score(x.view()), tree.score(x.view()));
+        }
+    }
+
+    #[test]
+    fn bad_params_and_single_class_are_errors() {
+        let (x, y) = logistic_data(45, 50, 2);
+        for (params, needle) in [
+            (Forest::params().n_estimators(0), "n_estimators"),
+            (
+                Forest::params().max_features(MaxFeatures::Count(0)),
+                "max_features",
+            ),
+            (Forest::params().min_samples_leaf(0), "min_samples_leaf"),
+        ] {
+            let err = params.fit(x.view(), y.view(), None).unwrap_err();
+            assert!(err.message.contains(needle), "{err}");
+        }
+        let err = Forest::params()
+            .fit(x.view(), y.mapv(|_| true).view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("single class"), "{err}");
+    }
+}

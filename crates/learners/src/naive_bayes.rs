@@ -306,3 +306,99 @@ impl Learner for NaiveBayesParams {
             .map_err(|e| LearnerError::new(self.name(), e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    #[test]
+    fn autotraits() {
+        fn has<T: Send + Sync + Unpin + Sized>() {}
+        has::<NaiveBayes>();
+        has::<NaiveBayesParams>();
+    }
+
+    #[test]
+    fn a_hand_checked_model() {
+        // class false: 0, 2 (mean 1, variance 1); class true: 4, 6 (mean 5, variance 1);
+        // all rows: variance 5, so epsilon = 5e-9
+        let x = array![[0.0], [2.0], [4.0], [6.0]];
+        let y = array![false, false, true, true];
+        let nb = NaiveBayes::params().fit(x.view(), y.view(), None).unwrap();
+        assert_eq!(nb.priors(), [0.5, 0.5]);
+        assert_eq!(nb.means(), &[vec![1.0], vec![5.0]]);
+        assert_eq!(nb.epsilon(), 5e-9);
+        assert_eq!(nb.variances(), &[vec![1.0 + 5e-9], vec![1.0 + 5e-9]]);
+        // halfway the log-odds are zero: label false; the posterior is the logistic of
+        // (x - 3) * 4 / (2 var)
+        let probe = array![[3.0], [3.5]];
+        assert_eq!(nb.predict(probe.view()).to_vec(), vec![false, true]);
+        let p = nb.score(probe.view());
+        assert_abs_diff_eq!(p[0], 0.5, epsilon = 1e-12);
+        let z: f64 = 0.5 * 4.0 / (1.0 + 5e-9);
+        assert_abs_diff_eq!(p[1], 1.0 / (1.0 + (-z).exp()), epsilon = 1e-12);
+    }
+
+    #[test]
+    fn weights_weigh_means_variances_and_priors() {
+        let x = array![[0.0], [2.0], [4.0], [6.0]];
+        let y = array![false, false, true, true];
+        let w = array![3.0, 1.0, 1.0, 1.0];
+        let nb = NaiveBayes::params()
+            .fit(x.view(), y.view(), Some(w.view()))
+            .unwrap();
+        assert_eq!(nb.priors(), [4.0 / 6.0, 2.0 / 6.0]);
+        // class false: weighted mean 0.5, variance (3 * 0.25 + 2.25) / 4 = 0.75
+        assert_eq!(nb.means()[0], vec![0.5]);
+        assert_abs_diff_eq!(nb.variances()[0][0], 0.75, epsilon = 1e-8);
+    }
+
+    #[test]
+    fn validate_refuses_broken_models() {
+        let x = array![[0.0, 1.0], [2.0, 0.0], [4.0, 1.0], [6.0, 3.0]];
+        let y = array![false, false, true, true];
+        let nb = NaiveBayes::params().fit(x.view(), y.view(), None).unwrap();
+        nb.validate().unwrap();
+        let json = serde_json::to_value(&nb).unwrap();
+        for (pointer, value, needle) in [
+            ("/var/1/0", serde_json::json!(0.0), "a variance is 0"),
+            (
+                "/class_prior/0",
+                serde_json::json!(1.5),
+                "a class prior is 1.5",
+            ),
+            (
+                "/theta/1",
+                serde_json::json!([1.0]),
+                "different numbers of features",
+            ),
+        ] {
+            let mut broken = json.clone();
+            *broken.pointer_mut(pointer).unwrap() = value;
+            let b: NaiveBayes = serde_json::from_value(broken).unwrap();
+            let err = b.validate().unwrap_err().to_string();
+            assert!(err.contains(needle), "{pointer}: {err}");
+        }
+    }
+
+    #[test]
+    fn constant_features_need_smoothing() {
+        let x = array![[1.0], [1.0], [1.0], [1.0]];
+        let y = array![false, true, false, true];
+        let nb = NaiveBayes::params().fit(x.view(), y.view(), None).unwrap();
+        assert_eq!(nb.epsilon(), 1e-9);
+        assert_eq!(nb.score(x.view()).to_vec(), vec![0.5; 4]);
+        let err = NaiveBayes::params()
+            .var_smoothing(0.0)
+            .fit(x.view(), y.view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("var_smoothing"), "{err}");
+        let err = NaiveBayes::params()
+            .var_smoothing(f64::NAN)
+            .fit(x.view(), y.view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("var_smoothing"), "{err}");
+    }
+}

@@ -311,3 +311,89 @@ impl Learner for SvmParams {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::logistic_data;
+    use approx::assert_abs_diff_eq;
+    use ndarray::array;
+
+    #[test]
+    fn autotraits() {
+        fn has<T: Send + Sync + Unpin + Sized>() {}
+        has::<Svm>();
+        has::<SvmParams>();
+    }
+
+    #[test]
+    fn the_optimum_of_a_hand_checked_problem() {
+        // x = -1, 1 with labels -1, +1: by symmetry b = 0, and ½β² + 2 (1 - β)² is least at
+        // β = 0.8; with C = 2, ½β² + 4 (1 - β)² at β = 8/9
+        let x = array![[-1.0], [1.0]];
+        let y = array![false, true];
+        let svm = Svm::params().fit(x.view(), y.view(), None).unwrap();
+        assert!(svm.converged());
+        assert_abs_diff_eq!(svm.coefficients()[0], 0.8, epsilon = 1e-12);
+        assert_abs_diff_eq!(svm.intercept(), 0.0, epsilon = 1e-12);
+        let svm = Svm::params().c(2.0).fit(x.view(), y.view(), None).unwrap();
+        assert_abs_diff_eq!(svm.coefficients()[0], 8.0 / 9.0, epsilon = 1e-12);
+        // the intercept is penalised like a coefficient (scikit-learn's intercept_scaling = 1):
+        // with a zero feature, three positives and a negative, ½b² + 3 (1 - b)² + (1 + b)² is
+        // least at b = 4/9 (without the penalty at 1/2)
+        let x = array![[0.0], [0.0], [0.0], [0.0]];
+        let y = array![true, true, true, false];
+        let svm = Svm::params().fit(x.view(), y.view(), None).unwrap();
+        assert_eq!(svm.coefficients(), [0.0]);
+        assert_abs_diff_eq!(svm.intercept(), 4.0 / 9.0, epsilon = 1e-12);
+    }
+
+    #[test]
+    fn warm_starts_and_cached_rows_reach_the_same_model() {
+        let (x, y) = logistic_data(61, 400, 4);
+        let w = Array1::from_iter((0..400).map(|i| 0.5 + (i % 3) as f64));
+        let cold = Svm::params()
+            .fit(x.view(), y.view(), Some(w.view()))
+            .unwrap();
+        let first = Svm::params().fit(x.view(), y.view(), None).unwrap();
+        let warm = Svm::params()
+            .fit_warm(x.view(), y.view(), Some(w.view()), Some(&first))
+            .unwrap();
+        assert!(warm.iterations() <= cold.iterations());
+        for (a, b) in warm.coefficients().iter().zip(cold.coefficients()) {
+            assert_abs_diff_eq!(a, b, epsilon = 1e-9);
+        }
+        let cache = FeatureCache::new();
+        let cached = Svm::params()
+            .fit_cached(x.view(), y.view(), Some(w.view()), None, &cache)
+            .unwrap();
+        assert_eq!(cached, cold);
+        assert_eq!(cached.score(x.view()), cold.decision_function(x.view()));
+    }
+
+    #[test]
+    fn bad_input_and_params_are_errors() {
+        let x = array![[0.0], [1.0], [2.0]];
+        for (params, needle) in [
+            (Svm::params().c(-1.0), "c"),
+            (Svm::params().tolerance(0.0), "tolerance"),
+            (Svm::params().max_iterations(0), "max_iterations"),
+        ] {
+            let err = params
+                .fit(x.view(), array![true, false, true].view(), None)
+                .unwrap_err();
+            assert!(err.message.contains(needle), "{err}");
+        }
+        let err = Svm::params()
+            .fit(x.view(), array![true, true, true].view(), None)
+            .unwrap_err();
+        assert!(err.message.contains("single class"), "{err}");
+        let bad = Svm {
+            coefficients: vec![f64::NAN],
+            intercept: 0.0,
+            iterations: 0,
+            converged: true,
+        };
+        assert!(bad.validate().is_err());
+    }
+}

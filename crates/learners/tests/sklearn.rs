@@ -167,9 +167,15 @@ fn svm_reaches_scikit_learns_optimum() {
     assert!(gap < 1e-4, "{gap}");
 }
 
+/// Five forests of 100 trees per dataset; Adult's (32,561 rows) only in an optimised build
+/// without debug assertions (`cargo test --release`), COMPAS's always.
 #[test]
 fn forest_accuracy_is_within_scikit_learns_spread() {
     for dataset in ["compas", "adult"] {
+        if dataset == "adult" && cfg!(debug_assertions) {
+            eprintln!("skipping the Adult forests: a debug build (run cargo test --release)");
+            continue;
+        }
         let Some((train, test)) = prepared(dataset) else {
             return;
         };
