@@ -151,12 +151,35 @@ struct Pending {
     impurity: Option<f64>,
 }
 
+/// The `[negative, positive]` weight of each row (one of them zero).
+trait ClassWeight: Sync {
+    fn get(&self, row: usize) -> [f64; 2];
+}
+
+/// Rows of weight one: their labels alone (a byte per row, not sixteen: less memory to read).
+struct Labels(Vec<u8>);
+
+impl ClassWeight for Labels {
+    fn get(&self, row: usize) -> [f64; 2] {
+        let p = f64::from(self.0[row]);
+        [1.0 - p, p]
+    }
+}
+
+/// Weighted rows.
+struct Weighted(Vec<[f64; 2]>);
+
+impl ClassWeight for Weighted {
+    fn get(&self, row: usize) -> [f64; 2] {
+        self.0[row]
+    }
+}
+
 /// Grows one tree.
-struct Grower<'a> {
+struct Grower<'a, W> {
     columns: &'a Columns,
     config: Config,
-    /// `[negative, positive]` weight of each row (one of them zero).
-    class_weight: Vec<[f64; 2]>,
+    class_weight: W,
     total_weight: f64,
     /// The rows of positive weight, increasing within each node; a node is a range of it.
     samples: Vec<u32>,
@@ -181,11 +204,6 @@ pub(crate) fn grow(
     weights: &[f64],
     rng: Option<FairRng>,
 ) -> Vec<Node> {
-    let class_weight: Vec<[f64; 2]> = y
-        .iter()
-        .zip(weights)
-        .map(|(&label, &w)| if label { [0.0, w] } else { [w, 0.0] })
-        .collect();
     let samples: Vec<u32> = (0..columns.n_rows as u32)
         .filter(|&r| weights[r as usize] > 0.0)
         .collect();
@@ -213,11 +231,12 @@ pub(crate) fn grow(
         .map(Column::n_distinct)
         .max()
         .unwrap_or(0);
-    let mut grower = Grower {
+    let total_weight = samples.iter().map(|&r| weights[r as usize]).sum::<f64>();
+    let grower = Grower {
         columns,
         config,
-        total_weight: samples.iter().map(|&r| weights[r as usize]).sum::<f64>(),
-        class_weight,
+        total_weight,
+        class_weight: (),
         samples,
         sorted,
         goes_left: vec![false; columns.n_rows],
@@ -225,10 +244,38 @@ pub(crate) fn grow(
         rng,
         feature_order: (0..columns.n_features()).collect(),
     };
-    grower.run()
+    if weights.iter().all(|&w| w == 0.0 || w == 1.0) {
+        let labels = y.iter().map(|&label| u8::from(label)).collect();
+        grower.with(Labels(labels)).run()
+    } else {
+        let class_weight = y
+            .iter()
+            .zip(weights)
+            .map(|(&label, &w)| if label { [0.0, w] } else { [w, 0.0] })
+            .collect();
+        grower.with(Weighted(class_weight)).run()
+    }
 }
 
-impl Grower<'_> {
+impl<'a> Grower<'a, ()> {
+    /// The grower with its rows' class weights.
+    fn with<W: ClassWeight>(self, class_weight: W) -> Grower<'a, W> {
+        Grower {
+            columns: self.columns,
+            config: self.config,
+            class_weight,
+            total_weight: self.total_weight,
+            samples: self.samples,
+            sorted: self.sorted,
+            goes_left: self.goes_left,
+            scratch: self.scratch,
+            rng: self.rng,
+            feature_order: self.feature_order,
+        }
+    }
+}
+
+impl<W: ClassWeight> Grower<'_, W> {
     fn run(&mut self) -> Vec<Node> {
         let mut nodes = Vec::new();
         let mut stack = vec![Pending {
@@ -293,7 +340,7 @@ impl Grower<'_> {
     fn totals(&self, start: usize, end: usize) -> Totals {
         let mut t = Totals::default();
         for &r in &self.samples[start..end] {
-            let [neg, pos] = self.class_weight[r as usize];
+            let [neg, pos] = self.class_weight.get(r as usize);
             t.neg += neg;
             t.pos += pos;
         }
@@ -476,7 +523,7 @@ impl Grower<'_> {
         let mut current: Option<Group> = None;
         for &key in keys {
             let code = (key >> 32) as u32;
-            let [neg, pos] = self.class_weight[(key & 0xffff_ffff) as usize];
+            let [neg, pos] = self.class_weight.get((key & 0xffff_ffff) as usize);
             match &mut current {
                 Some(g) if g.code == code => {
                     g.count += 1;
@@ -538,7 +585,7 @@ const LANES: usize = 2;
 fn count_few<T: Code, const K: usize>(
     codes: &[T],
     rows: &[u32],
-    class_weight: &[[f64; 2]],
+    class_weight: &impl ClassWeight,
     groups: &mut Vec<Group>,
 ) {
     let mut neg = [[0.0; K]; LANES];
@@ -549,7 +596,7 @@ fn count_few<T: Code, const K: usize>(
         for lane in 0..LANES {
             let r = chunk[lane] as usize;
             let code = codes[r].get();
-            let [n, p] = class_weight[r];
+            let [n, p] = class_weight.get(r);
             for k in 0..K {
                 let hit = code == k as u32;
                 let m = f64::from(u8::from(hit));
@@ -562,7 +609,7 @@ fn count_few<T: Code, const K: usize>(
     for (lane, &r) in chunks.remainder().iter().enumerate() {
         let r = r as usize;
         let code = codes[r].get() as usize;
-        let [n, p] = class_weight[r];
+        let [n, p] = class_weight.get(r);
         neg[lane][code] += n;
         pos[lane][code] += p;
         count[code] += 1;
@@ -584,12 +631,12 @@ fn count_few<T: Code, const K: usize>(
 fn count_bins<T: Code>(
     codes: &[T],
     rows: &[u32],
-    class_weight: &[[f64; 2]],
+    class_weight: &impl ClassWeight,
     bins: &mut [Group],
     groups: &mut Vec<Group>,
 ) {
     for &r in rows {
-        let [neg, pos] = class_weight[r as usize];
+        let [neg, pos] = class_weight.get(r as usize);
         let bin = &mut bins[codes[r as usize].get() as usize];
         bin.count += 1;
         bin.neg += neg;

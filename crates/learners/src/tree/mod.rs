@@ -471,6 +471,12 @@ mod tests {
             };
             let naive = naive_tree(&params.check().unwrap(), x.view(), y.view(), w.view());
             assert_eq!(tree.nodes, naive, "seed {seed}");
+            // without weights (the builder then reads labels alone)
+            let ones = Array1::ones(rows);
+            if let Ok(tree) = params.fit(x.view(), y.view(), None) {
+                let naive = naive_tree(&params.check().unwrap(), x.view(), y.view(), ones.view());
+                assert_eq!(tree.nodes, naive, "seed {seed} without weights");
+            }
         }
     }
 
