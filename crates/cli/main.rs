@@ -70,6 +70,11 @@ fn allow_negative_numbers(command: ClapCommand) -> ClapCommand {
 }
 
 fn main() -> ExitCode {
+    // Staged outputs (`.fairkit-*.tmp`) are removed on Ctrl-C and SIGTERM.
+    if let Err(e) = fairkit_harness::io::remove_staged_on_signals() {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     let parsed = allow_negative_numbers(Cli::command())
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));

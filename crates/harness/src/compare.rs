@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use fairkit_data::Prepared;
+use fairkit_core::limits;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 use rayon::prelude::*;
@@ -131,6 +131,20 @@ impl std::str::FromStr for DisparityAxis {
     }
 }
 
+/// The files of a comparison's output directory; `results.json` is in every run.
+pub const RUN_FILES: [&str; 4] = ["results.json", "results.csv", "report.md", "tradeoff.svg"];
+
+/// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
+/// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
+/// starts, so nothing of the user's is ever replaced. An earlier run is replaced as a whole at
+/// the commit, which reports it in [`io::Committed::replaced_runs`].
+///
+/// # Errors
+/// As [`io::Outputs::dir`].
+pub fn claim_run_dir(outputs: &mut io::Outputs, dir: &Path, flag: &str) -> Result<io::OutputId> {
+    outputs.dir(dir, flag, &RUN_FILES)
+}
+
 /// The methods of `fairkit compare` with no arguments.
 pub const DEFAULT_METHODS: [&str; 9] = [
     "baseline",
@@ -242,7 +256,7 @@ impl CompareConfig {
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
-            Some(SeedsItem::Count(n)) => (0..n).collect(),
+            Some(SeedsItem::Count(n)) => (0..limits::SEEDS.check("seeds", n)?).collect(),
             Some(SeedsItem::List(list)) => list,
         };
         let config = Self {
@@ -277,6 +291,7 @@ impl CompareConfig {
         if self.seeds.is_empty() {
             return invalid("seeds", "0", "run at least one seed");
         }
+        limits::SEEDS.check_usize("seeds", self.seeds.len())?;
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
@@ -368,46 +383,31 @@ pub struct Comparison {
 pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<Comparison> {
     config.check()?;
     let loaded: LoadedData = config.data.load()?;
-    let prepared: Vec<Prepared> = config
+    let report = GroupedReport::params();
+    // Each seed's split lives only while its methods run, so memory does not grow with the
+    // number of seeds.
+    let per_seed: Vec<Vec<ResultRow>> = config
         .seeds
         .par_iter()
         .map(|&seed| {
-            let p = loaded.prepare(&config.split, seed)?;
-            p.train.groups().require_two_groups()?;
-            p.train.require_both_classes()?;
-            Ok(p)
+            let data = loaded.prepare(&config.split, seed)?;
+            data.train.groups().require_two_groups()?;
+            data.train.require_both_classes()?;
+            (0..config.methods.len())
+                .into_par_iter()
+                .map(|m| job(config, m, seed, &data, &report, progress))
+                .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
-    let jobs: Vec<(usize, usize)> = (0..config.methods.len())
-        .flat_map(|m| (0..config.seeds.len()).map(move |s| (m, s)))
+    let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
+    let results: Vec<ResultRow> = (0..config.methods.len())
+        .flat_map(|_| {
+            columns
+                .iter_mut()
+                .filter_map(Iterator::next)
+                .collect::<Vec<_>>()
+        })
         .collect();
-    let report = GroupedReport::params();
-    let results: Vec<ResultRow> = jobs
-        .par_iter()
-        .map(|&(m, s)| {
-            let entry = &config.methods[m];
-            let seed = config.seeds[s];
-            let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-            let data = &prepared[s];
-            let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-                .and_then(|r| Ok((evaluate(&data.test, &r, &report)?, r.fit_seconds)))
-                .map(|(e, fit_seconds)| ResultRow {
-                    method: entry.name.clone(),
-                    estimator: estimator.to_string(),
-                    seed,
-                    predicted: Headline::of(&e.predicted),
-                    fit_seconds,
-                    expected: Headline::of(&e.expected),
-                })
-                .map_err(|e| HarnessError::Job {
-                    method: entry.name.clone(),
-                    seed,
-                    source: Box::new(e),
-                });
-            progress(m);
-            row
-        })
-        .collect::<Result<_>>()?;
     let summary = summarize(config, &results);
     Ok(Comparison {
         dataset: loaded.name,
@@ -416,6 +416,36 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         results,
         summary,
     })
+}
+
+/// Runs method `m` of `config` on one seed's data.
+fn job(
+    config: &CompareConfig,
+    m: usize,
+    seed: u64,
+    data: &fairkit_data::Prepared,
+    report: &fairkit_metrics::ReportParams,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ResultRow> {
+    let entry = &config.methods[m];
+    let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
+    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
+        .map(|(e, fit_seconds)| ResultRow {
+            method: entry.name.clone(),
+            estimator: estimator.to_string(),
+            seed,
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+        })
+        .map_err(|e| HarnessError::Job {
+            method: entry.name.clone(),
+            seed,
+            source: Box::new(e),
+        });
+    progress(m);
+    row
 }
 
 fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
@@ -617,26 +647,36 @@ impl Comparison {
         )
     }
 
-    /// Writes `results.json`, `results.csv`, `report.md` and `tradeoff.svg` into `dir`
-    /// (created if needed), each atomically, after all four are rendered.
+    /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
+    /// run there as a whole (see [`claim_run_dir`]).
     ///
     /// # Errors
-    /// Unwritable directory, or a picture that cannot be drawn.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).expect("results serialize") + "\n";
+    /// As [`claim_run_dir`] and [`stage`](Self::stage), and a failed commit.
+    pub fn write(&self, dir: &Path) -> Result<io::Committed> {
+        let mut outputs = io::Outputs::new();
+        let id = claim_run_dir(&mut outputs, dir, "--out")?;
+        self.stage(&mut outputs, id)?;
+        outputs.commit()
+    }
+
+    /// Renders the run's files into the claimed run directory `id` of `outputs` (committed
+    /// with the other outputs).
+    ///
+    /// # Errors
+    /// A picture that cannot be drawn, or a staged file that cannot be written.
+    pub fn stage(&self, outputs: &mut io::Outputs, id: io::OutputId) -> Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
+            action: "cannot write",
+            path: "results.json".into(),
+            source: e.into(),
+        })? + "\n";
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
-            path: dir.join("tradeoff.svg"),
+            path: "tradeoff.svg".into(),
             message,
         })?;
-        let files = [
-            ("results.json", json),
-            ("results.csv", self.render_csv()),
-            ("report.md", self.render_markdown()),
-            ("tradeoff.svg", svg),
-        ];
-        io::create_dir(dir)?;
-        for (name, content) in files {
-            io::write_bytes_atomic(&dir.join(name), content.as_bytes())?;
+        let files = [json, self.render_csv(), self.render_markdown(), svg];
+        for (name, content) in RUN_FILES.iter().zip(files) {
+            outputs.write_in(id, name, |w| w.write_all(content.as_bytes()))?;
         }
         Ok(())
     }
