@@ -245,8 +245,8 @@ fn csv_flags_without_data_are_a_usage_error() {
 #[test]
 fn unknown_estimator() {
     assert_bad_input(
-        &run(&["train", "--estimator", "forest"]),
-        &["forest", "logistic"],
+        &run(&["train", "--estimator", "knn"]),
+        &["knn", "logistic", "forest", "naive-bayes", "svm"],
     );
 }
 
