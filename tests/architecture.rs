@@ -93,7 +93,12 @@ const LAYERS: [&[&str]; 5] = [
 ];
 
 /// Concrete learners: what mitigation crates must not name.
-const CONCRETE_LEARNERS: [&str; 3] = ["fairkit-learners", "linfa-logistic", "linfa-trees"];
+const CONCRETE_LEARNERS: [&str; 4] = [
+    "fairkit-learners",
+    "linfa-logistic",
+    "linfa-trees",
+    "forust-ml",
+];
 const MITIGATION: [&str; 3] = [
     "fairkit-reductions",
     "fairkit-postprocessing",
@@ -101,9 +106,10 @@ const MITIGATION: [&str; 3] = [
 ];
 
 /// Dependencies that only some packages may have (as normal dependencies).
-const RESTRICTED: [(&str, &[&str]); 6] = [
+const RESTRICTED: [(&str, &[&str]); 7] = [
     ("linfa-logistic", &["fairkit-learners"]),
     ("linfa-trees", &["fairkit-learners"]),
+    ("forust-ml", &["fairkit-learners"]),
     ("anyhow", &["fairkit"]),
     ("clap", &["fairkit"]),
     ("indicatif", &["fairkit"]),
