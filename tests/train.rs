@@ -44,7 +44,8 @@ fn same_seed_same_report() {
 }
 
 fn reference_accuracy(dataset: &str, expected: f64) {
-    let Some(train) = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_train.csv")) else {
+    let Some(train) = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_train.csv"))
+    else {
         return;
     };
     let test = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_test.csv")).unwrap();

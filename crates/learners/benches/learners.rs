@@ -7,7 +7,6 @@
 //! time: on a machine that other work shares, CPU seconds compare with scikit-learn's recorded
 //! `fit_cpu_seconds` where wall seconds do not.
 
-
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput};
 use fairkit_core::Learner;
