@@ -45,7 +45,7 @@ mod testutil;
 mod tree;
 
 pub use boosting::{Boosting, BoostingParams, BoostingValidParams};
-pub use error::{Error, Result};
+pub use error::{LearnersError, Result};
 pub use estimator::{Estimator, Model};
 pub use forest::{Forest, ForestParams, ForestValidParams, MaxFeatures};
 pub use linfa_logistic::LinfaLogistic;

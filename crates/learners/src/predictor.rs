@@ -4,12 +4,12 @@
 use fairkit_core::{Classifier, LearnerError, Predictor, classifier_expected, classifier_score};
 use ndarray::ArrayView2;
 
-use crate::{Boosting, Error, Logistic, Model, Tree};
+use crate::{Boosting, Forest, LearnersError, Logistic, Model, NaiveBayes, Svm, Tree};
 
 /// The shared error of a model's check: the input problem it names, or the learner's failure.
-fn into_core(e: Error) -> fairkit_core::Error {
+fn into_core(e: LearnersError) -> fairkit_core::Error {
     match e {
-        Error::Core(e) => e,
+        LearnersError::Core(e) => e,
         other => LearnerError::new("model", other).into(),
     }
 }
@@ -44,7 +44,7 @@ macro_rules! model_predictor {
     )+};
 }
 
-model_predictor!(Logistic, Tree, Boosting, Model);
+model_predictor!(Logistic, Tree, Forest, NaiveBayes, Svm, Boosting, Model);
 
 #[cfg(test)]
 mod tests {
