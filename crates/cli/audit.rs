@@ -9,6 +9,7 @@ use fairkit_metrics::audit::{AuditInput, AuditParams};
 
 use crate::columns::{encode, read_table};
 use crate::common::{Format, emit};
+use crate::data_args::LayoutArgs;
 
 /// Audit a dataset before training: group sizes, label base rates, proxy candidates.
 ///
@@ -58,6 +59,8 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 /// Runs the command.
@@ -65,6 +68,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // With --data, clap requires --label and --sensitive, so the defaults serve the built-in
     // scenario only.
     let base = sim::default_spec();
+    if args.data.is_none() && !args.layout.layout().is_default() {
+        anyhow::bail!("--delimiter, --no-header and --columns describe a CSV file: give it with --data FILE");
+    }
     let table = match &args.data {
         // With --features, only the columns the audit uses are kept.
         Some(path) => read_table(
@@ -76,6 +82,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 keep.extend(args.weights.clone());
                 keep
             }),
+            &args.layout,
         )?,
         None => sim::simulate(sim::DEFAULT_SCENARIO, sim::DEFAULT_ROWS, 0)?,
     };

@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let loaded = source.load()?;
     let repair = TableRepair::fit(&method, &loaded.spec, &loaded.train)?;
     let repaired = match &args.apply {
-        Some(path) => repair.apply(&read_table(path)?)?,
+        Some(path) => repair.apply(&read_table(path, &args.data.layout.format(None)?)?)?,
         None => repair.apply(&loaded.train)?,
     };
     let mut bytes = Vec::new();

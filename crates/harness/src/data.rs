@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
+use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
 use crate::{Result, io};
@@ -38,6 +38,9 @@ pub enum DataSource {
         test: Option<PathBuf>,
         /// Which columns are the label, the sensitive attributes, the features and the weights.
         spec: DatasetSpec,
+        /// The files' delimiter and header (comma-separated with a header row by default).
+        #[serde(default)]
+        layout: CsvLayout,
     },
 }
 
@@ -64,13 +67,13 @@ pub struct LoadedData {
     pub spec: DatasetSpec,
 }
 
-/// Reads a CSV file into a table; errors name the file.
+/// Reads a CSV file laid out as `format` says into a table; errors name the file.
 ///
 /// # Errors
 /// Unreadable files and every CSV error of `fairkit-data` (empty file, ragged rows, ...).
-pub fn read_table(path: &Path) -> Result<Table> {
+pub fn read_table(path: &Path, format: &CsvFormat) -> Result<Table> {
     let name = path.display().to_string();
-    Ok(Table::from_csv(io::open(path)?, &name)?)
+    Ok(Table::from_csv_with(io::open(path)?, &name, format)?)
 }
 
 fn file_name(path: &Path) -> String {
@@ -114,12 +117,23 @@ impl DataSource {
                     spec: data.spec,
                 })
             }
-            DataSource::Csv { path, test, spec } => Ok(LoadedData {
-                name: file_name(path),
-                train: read_table(path)?,
-                test: test.as_deref().map(read_table).transpose()?,
-                spec: spec.clone(),
-            }),
+            DataSource::Csv {
+                path,
+                test,
+                spec,
+                layout,
+            } => {
+                let format = layout.format()?;
+                Ok(LoadedData {
+                    name: file_name(path),
+                    train: read_table(path, &format)?,
+                    test: test
+                        .as_deref()
+                        .map(|t| read_table(t, &format))
+                        .transpose()?,
+                    spec: spec.clone(),
+                })
+            }
         }
     }
 }
