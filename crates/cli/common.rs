@@ -29,6 +29,14 @@ pub fn emit(bytes: &[u8], out: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// Prints one `warning: CONTEXT: ...` line per item on standard error (the small groups of a
+/// report; the JSON output carries them as its `warnings` list).
+pub fn warn<T: std::fmt::Display>(context: &str, items: impl IntoIterator<Item = T>) {
+    for item in items {
+        eprintln!("warning: {context}: {item}");
+    }
+}
+
 /// Whether an error is a closed standard output (`fairkit ... | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {

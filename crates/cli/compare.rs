@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use fairkit_harness::compare::{CompareConfig, MethodEntry, compare};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::common::Format;
 use crate::data_args::DataArgs;
 
 /// Compare mitigation methods over several seeds and draw the accuracy-fairness trade-off.
@@ -17,27 +18,33 @@ use crate::data_args::DataArgs;
 /// odds), grid search (demographic parity) and threshold optimizer (demographic parity,
 /// equalized odds), over 5 seeds (a new 70/30 split per seed). Prints the mean and standard
 /// deviation of each method's test metrics (in expectation over its randomization), marks the
-/// Pareto-optimal methods, and writes results.json, results.csv, report.md and tradeoff.svg
-/// into --out.
+/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg and
+/// experiment.toml (the resolved configuration, for --config) into --out.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
-    /// Methods to compare, comma-separated: baseline, baseline-tree, reweighing, di-remover,
-    /// correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp,
-    /// gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo.
+    /// Methods to compare, comma-separated: baseline, baseline-logistic, baseline-tree,
+    /// baseline-boosting, baseline-linfa-logistic (the baseline with that estimator),
+    /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
+    /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo
+    /// [default: baseline, baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo,
+    /// gridsearch-dp, threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
-    /// Base estimator of every method: logistic, tree or boosting.
+    /// Base estimator of every method: logistic, tree, boosting or linfa-logistic (ignores
+    /// sample weights, so methods that reweight refuse it) [default: logistic].
     #[arg(long, value_name = "NAME")]
     estimator: Option<String>,
     /// Solver of the logistic estimator: newton-cholesky (the default) or lbfgs.
     #[arg(long, value_name = "NAME")]
     solver: Option<String>,
-    /// Number of seeds (0, 1, ..., N-1); each seeds the split and the sampled predictions.
+    /// Number of seeds (0, 1, ..., N-1); each seeds the split and the sampled predictions
+    /// [default: 5].
     #[arg(long, value_name = "N")]
     seeds: Option<u64>,
-    /// The disparity of the plot and the Pareto front: demographic_parity or equalized_odds.
+    /// The disparity of the plot and the Pareto front: demographic_parity or equalized_odds
+    /// [default: demographic_parity].
     #[arg(long, value_name = "NAME")]
     disparity: Option<String>,
     /// Use the data's fixed train/test split (--test, Adult's official files, COMPAS's
@@ -47,7 +54,9 @@ pub struct Args {
     /// Seed of the simulated scenario (the built-in data).
     #[arg(long, value_name = "S", default_value_t = 0)]
     sim_seed: u64,
-    /// An experiment file (TOML) describing the whole run; the other flags must not be given.
+    /// An experiment file describing the whole run: TOML, or a results.json of an earlier
+    /// run (its recorded configuration; experiment.toml holds the same as TOML). The other
+    /// flags that choose the run must not be given.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Output directory.
@@ -56,6 +65,10 @@ pub struct Args {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
+    /// Standard output: the summary table, or results.json's content (the files are written
+    /// to --out either way).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 impl Args {
@@ -68,6 +81,7 @@ impl Args {
             || self.fixed_split
             || self.data.data.is_some()
             || self.data.dataset.is_some()
+            || !self.data.layout.layout().is_default()
     }
 
     fn config(&self) -> Result<CompareConfig> {
@@ -77,7 +91,7 @@ impl Args {
             }
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            return Ok(CompareConfig::from_toml(
+            return Ok(CompareConfig::from_text(
                 &text,
                 &path.display().to_string(),
             )?);
@@ -136,10 +150,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let _ = bars.clear();
     let comparison = result?;
     comparison.write(&args.out)?;
-    print!("{}", comparison.render_table());
-    println!(
-        "\nwrote results.json, results.csv, report.md and tradeoff.svg to {}",
-        args.out.display()
-    );
+    for w in &comparison.warnings {
+        eprintln!("warning: {w}");
+    }
+    match args.format {
+        Format::Table => {
+            print!("{}", comparison.render_table());
+            println!(
+                "\nwrote results.json, results.csv, report.md, tradeoff.svg and experiment.toml \
+                 to {}",
+                args.out.display()
+            );
+        }
+        Format::Json => print!("{}", comparison.render_json()),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -20,7 +20,12 @@ pub struct LayoutArgs {
     pub no_header: bool,
     /// Column names of files without a header row (--no-header), comma-separated, in field
     /// order.
-    #[arg(long, value_name = "NAMES", value_delimiter = ',', requires = "no_header")]
+    #[arg(
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        requires = "no_header"
+    )]
     pub columns: Option<Vec<String>>,
 }
 
@@ -54,8 +59,9 @@ pub struct DataArgs {
     /// Test CSV file; without it, the data is split with --test-size and --seed.
     #[arg(long, value_name = "FILE", requires = "data")]
     pub test: Option<PathBuf>,
-    /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), `adult`
-    /// (with --path DIR holding adult.data and adult.test) or `compas` (with --path FILE).
+    /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), adult
+    /// (with --path DIR holding adult.data and adult.test) or compas (with --path FILE)
+    /// [default: biased-credit].
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
     /// The directory (adult) or file (compas) of a public dataset.
@@ -140,6 +146,11 @@ impl DataArgs {
                 path: self.public_path("compas", "compas-scores-two-years.csv")?,
             },
             (None, name) => {
+                if let Some(name) = name.filter(|n| !sim::SCENARIOS.contains(n)) {
+                    let mut known = sim::SCENARIOS.to_vec();
+                    known.extend(["adult", "compas"]);
+                    return Err(fairkit_core::Error::unknown("--dataset", name, &known).into());
+                }
                 if csv_flags_given {
                     bail!(
                         "--label, --sensitive, --features, --weights, --delimiter, --no-header \

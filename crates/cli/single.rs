@@ -12,7 +12,7 @@ use fairkit_harness::single::SingleRun;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 
-use crate::common::{Format, emit};
+use crate::common::{Format, emit, warn};
 use crate::data_args::DataArgs;
 
 /// Flags of every single run.
@@ -88,6 +88,10 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
         .save(path)?;
     }
     emit(report.as_bytes(), args.out.as_deref())?;
+    warn(
+        &format!("test split (seed {})", args.seed),
+        single.evaluation.predicted.small_groups(),
+    );
     Ok(ExitCode::SUCCESS)
 }
 

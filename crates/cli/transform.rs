@@ -76,7 +76,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
 fn method_spec(args: &Args) -> Result<MethodSpec> {
     let spec = match args.method.as_str() {
         "di-remover" | "correlation-remover" => args.method.parse()?,
-        other => bail!("unknown repair '{other}': expected di-remover or correlation-remover"),
+        other => bail!(
+            "unknown repair '{other}': {}",
+            fairkit_core::suggest::one_of(other, &["di-remover", "correlation-remover"])
+        ),
     };
     args.repair.repair_spec(spec, &args.method)
 }

@@ -11,6 +11,7 @@
 //!   generic over. Mitigation crates never name a concrete learner.
 //! * [`Error`]: the common error for invalid input, shared by all library crates.
 //! * [`rng`]: the one way fairkit makes random generators, always from an explicit seed.
+//! * [`suggest`]: "did you mean ...?" for mistyped names.
 //!
 //! ```
 //! use fairkit_core::{FairDataset, Groups};
@@ -33,6 +34,7 @@ mod error;
 mod group;
 mod learner;
 pub mod rng;
+pub mod suggest;
 
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};

@@ -203,7 +203,10 @@ pub enum DataError {
         column: usize,
     },
     /// A simulator scenario that does not exist.
-    #[error("unknown scenario '{name}' (known: {known})")]
+    #[error(
+        "unknown scenario '{name}'{} (known: {known})",
+        fairkit_core::suggest::hint(name, &known.split(", ").collect::<Vec<_>>())
+    )]
     UnknownScenario {
         /// The name asked for.
         name: String,

@@ -51,7 +51,8 @@ const NAMED: [(&str, u8); 5] = [
 
 impl Delimiter {
     /// The names [`FromStr`] accepts besides a single character.
-    pub const NAMES: [&'static str; 6] = ["comma", "tab", "semicolon", "pipe", "space", "whitespace"];
+    pub const NAMES: [&'static str; 6] =
+        ["comma", "tab", "semicolon", "pipe", "space", "whitespace"];
 
     /// How a file separated by this delimiter is described, e.g. `tab-separated`.
     pub fn describe(self) -> String {

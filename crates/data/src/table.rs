@@ -948,12 +948,27 @@ mod tests {
         );
         // A ragged row names its line.
         let e = with(b"a b\n1 2\n\n3\n", &whitespace()).unwrap_err();
-        assert!(matches!(e, DataError::RaggedRow { line: 4, row: 2, got: 1, .. }));
+        assert!(matches!(
+            e,
+            DataError::RaggedRow {
+                line: 4,
+                row: 2,
+                got: 1,
+                ..
+            }
+        ));
         // Quoted empty fields are fields; an unterminated quote runs to the end.
         let t = with(b"a b\n\"\" x\n\"y z\" w", &whitespace()).unwrap();
         assert_eq!(values(&t, "a"), ["", "y z"]);
         let e = with(b"a b\n\"y z", &whitespace()).unwrap_err();
-        assert!(matches!(e, DataError::RaggedRow { line: 2, got: 1, .. }));
+        assert!(matches!(
+            e,
+            DataError::RaggedRow {
+                line: 2,
+                got: 1,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -1009,7 +1024,9 @@ mod tests {
     fn a_one_field_header_names_the_likely_delimiter() {
         let t = read(b"A11 6 A34 x\nA12 48 A32 y\n").unwrap();
         let e = t.column("class").unwrap_err();
-        assert!(matches!(&e, DataError::OtherDelimiter { delimiter, .. } if delimiter == "whitespace"));
+        assert!(
+            matches!(&e, DataError::OtherDelimiter { delimiter, .. } if delimiter == "whitespace")
+        );
         assert_eq!(
             e.to_string(),
             "t.csv: missing column 'class': the header was read as the single field \
@@ -1021,8 +1038,15 @@ mod tests {
             ..CsvFormat::default()
         };
         let e = with(b"x\ty\n1\t2\n", &format).unwrap_err();
-        assert!(e.to_string().ends_with("looks tab-separated: pass --delimiter tab"), "{e}");
-        let e = with(b"x,y\n1,2\n", &whitespace()).unwrap().column("z").unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("looks tab-separated: pass --delimiter tab"),
+            "{e}"
+        );
+        let e = with(b"x,y\n1,2\n", &whitespace())
+            .unwrap()
+            .column("z")
+            .unwrap_err();
         assert!(e.to_string().ends_with("pass --delimiter comma"), "{e}");
         // Long headers are cut; a plain one-column file keeps the usual message.
         let long = format!("{}\n1\n", "a;".repeat(60));
@@ -1030,7 +1054,10 @@ mod tests {
         let DataError::OtherDelimiter { header, .. } = &e else {
             panic!("{e}")
         };
-        assert_eq!((header.chars().count(), header.ends_with("...")), (80, true));
+        assert_eq!(
+            (header.chars().count(), header.ends_with("...")),
+            (80, true)
+        );
         let e = read(b"x\n1\n").unwrap().column("y").unwrap_err();
         assert!(matches!(e, DataError::MissingColumn { .. }));
     }

@@ -6,9 +6,11 @@
 
 use std::path::Path;
 
+use fairkit_core::suggest::annotate_unknown;
 use fairkit_data::Prepared;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
+use fairkit_metrics::small::{MIN_ROWS, SmallGroup, small_groups};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,34 +22,57 @@ use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
+/// It serializes as an experiment file lists a method: `name`, then the method's own keys
+/// (`method`, its parameters), then `estimator` when it has its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodEntry {
     /// The name shown in tables and plots (unique within a comparison).
     pub name: String,
     /// The method and its parameters.
+    #[serde(flatten)]
     pub spec: MethodSpec,
     /// The estimator of this entry; the comparison's estimator when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimator: Option<Estimator>,
 }
 
+/// The baseline with each estimator of [`Estimator::NAMES`], as `--methods` names them.
+pub const BASELINE_PRESETS: [&str; 4] = [
+    "baseline-logistic",
+    "baseline-tree",
+    "baseline-boosting",
+    "baseline-linfa-logistic",
+];
+
 impl MethodEntry {
+    /// Every name [`preset`](Self::preset) accepts: `baseline`, the [`BASELINE_PRESETS`],
+    /// then the other [`crate::method::PRESETS`].
+    pub fn names() -> Vec<&'static str> {
+        let mut names = vec![crate::method::PRESETS[0]];
+        names.extend(BASELINE_PRESETS);
+        names.extend(&crate::method::PRESETS[1..]);
+        names
+    }
+
     /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-tree`,
-    /// `baseline-boosting` and `baseline-logistic` are the baseline with that estimator.
+    /// `baseline-boosting`, `baseline-logistic` and `baseline-linfa-logistic` are the baseline
+    /// with that estimator.
     ///
     /// # Errors
-    /// An unknown preset.
+    /// An unknown name (the message lists [`names`](Self::names) and suggests the closest).
     pub fn preset(name: &str) -> Result<Self> {
+        let unknown =
+            || HarnessError::Input(fairkit_core::Error::unknown("method", name, &Self::names()));
         if let Some(estimator) = name.strip_prefix("baseline-") {
             return Ok(Self {
                 name: name.to_string(),
                 spec: MethodSpec::Baseline,
-                estimator: Some(estimator.parse()?),
+                estimator: Some(estimator.parse().map_err(|_| unknown())?),
             });
         }
         Ok(Self {
             name: name.to_string(),
-            spec: name.parse()?,
+            spec: name.parse().map_err(|_| unknown())?,
             estimator: None,
         })
     }
@@ -122,10 +147,10 @@ impl std::str::FromStr for DisparityAxis {
         match s {
             "demographic_parity" | "dp" => Ok(DisparityAxis::DemographicParity),
             "equalized_odds" | "eo" => Ok(DisparityAxis::EqualizedOdds),
-            _ => Err(fairkit_core::Error::invalid(
+            _ => Err(fairkit_core::Error::unknown(
                 "disparity",
                 s,
-                "must be demographic_parity or equalized_odds",
+                &["demographic_parity", "equalized_odds"],
             )),
         }
     }
@@ -209,6 +234,59 @@ impl Default for CompareConfig {
 }
 
 impl CompareConfig {
+    /// Reads an experiment file: TOML, or JSON, either a `results.json` (its `config`, which
+    /// records the run completely) or the configuration alone. A JSON file starts with `{`,
+    /// which a TOML file cannot.
+    ///
+    /// # Errors
+    /// As [`from_toml`](Self::from_toml) and [`from_json`](Self::from_json).
+    pub fn from_text(text: &str, source: &str) -> Result<Self> {
+        if text.trim_start().starts_with('{') {
+            Self::from_json(text, source)
+        } else {
+            Self::from_toml(text, source)
+        }
+    }
+
+    /// Reads the configuration a `results.json` records (its `config` object), or a JSON
+    /// object of the same keys as an experiment file. Running it gives the recorded results.
+    ///
+    /// # Errors
+    /// Malformed JSON, and every error of [`from_toml`](Self::from_toml).
+    pub fn from_json(text: &str, source: &str) -> Result<Self> {
+        let invalid = |e: &dyn std::fmt::Display| {
+            HarnessError::Input(fairkit_core::Error::invalid(
+                "config",
+                source,
+                &annotate_unknown(&e.to_string()),
+            ))
+        };
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(&e))?;
+        // A results.json: its `config` beside its `results`.
+        if value.get("results").is_some()
+            && let Some(config) = value.get_mut("config")
+        {
+            value = config.take();
+        }
+        let file: ConfigFile = serde_json::from_value(value).map_err(|e| invalid(&e))?;
+        Self::from_file(file)
+    }
+
+    /// The configuration as an experiment file (TOML) that [`from_toml`](Self::from_toml)
+    /// reads back to the same configuration: every default spelled out.
+    ///
+    /// # Errors
+    /// A value TOML cannot hold (a seed above 2^63 - 1, a path that is not UTF-8).
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string(self).map_err(|e| {
+            HarnessError::Input(fairkit_core::Error::invalid(
+                "config",
+                "experiment.toml",
+                &e.to_string(),
+            ))
+        })
+    }
+
     /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
     ///
     /// # Errors
@@ -218,9 +296,14 @@ impl CompareConfig {
             HarnessError::Input(fairkit_core::Error::invalid(
                 "config",
                 source,
-                &e.to_string(),
+                &annotate_unknown(&e.to_string()),
             ))
         })?;
+        Self::from_file(file)
+    }
+
+    /// The configuration an experiment file describes, defaults filled in.
+    fn from_file(file: ConfigFile) -> Result<Self> {
         let defaults = Self::default();
         let methods = match file.methods {
             None => defaults.methods,
@@ -359,6 +442,78 @@ pub struct Comparison {
     pub results: Vec<ResultRow>,
     /// One row per method.
     pub summary: Vec<SummaryRow>,
+    /// The groups too small in some seed's test split for their rates to mean much: one per
+    /// group, at the seed where it has the fewest test rows.
+    pub warnings: Vec<SplitWarning>,
+}
+
+/// A group too small in a seed's test split ([`fairkit_metrics::small`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitWarning {
+    /// The seed of the split where the group is smallest.
+    pub seed: u64,
+    /// How many splits there are.
+    pub splits: usize,
+    /// The group and its counts in that split.
+    pub group: SmallGroup,
+}
+
+impl std::fmt::Display for SplitWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.splits == 1 {
+            write!(f, "test split (seed {}): {}", self.seed, self.group)
+        } else {
+            write!(
+                f,
+                "test split of seed {} (the smallest of {} splits): {}",
+                self.seed, self.splits, self.group
+            )
+        }
+    }
+}
+
+/// `{"seed", "group", "rows", "positives", "negatives", "message"}`.
+impl Serialize for SplitWarning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(6))?;
+        map.serialize_entry("seed", &self.seed)?;
+        map.serialize_entry("group", &self.group.group)?;
+        map.serialize_entry("rows", &self.group.rows)?;
+        map.serialize_entry("positives", &self.group.positives)?;
+        map.serialize_entry("negatives", &self.group.negatives)?;
+        map.serialize_entry("message", &self.to_string())?;
+        map.end()
+    }
+}
+
+/// For each group that is small in some split, the split where it has the fewest rows (the
+/// first such seed on ties), in group order.
+fn split_warnings(seeds: &[u64], prepared: &[Prepared]) -> Result<Vec<SplitWarning>> {
+    let mut worst: Vec<SplitWarning> = Vec::new();
+    for (&seed, p) in seeds.iter().zip(prepared) {
+        let test = &p.test;
+        let small = small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS)
+            .map_err(HarnessError::method)?;
+        for group in small {
+            match worst.iter_mut().find(|w| w.group.group == group.group) {
+                Some(w) if group.rows < w.group.rows => {
+                    *w = SplitWarning {
+                        seed,
+                        splits: seeds.len(),
+                        group,
+                    }
+                }
+                Some(_) => {}
+                None => worst.push(SplitWarning {
+                    seed,
+                    splits: seeds.len(),
+                    group,
+                }),
+            }
+        }
+    }
+    Ok(worst)
 }
 
 /// Runs a comparison. `progress(method_index)` is called after each job, from any thread.
@@ -409,12 +564,14 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         })
         .collect::<Result<_>>()?;
     let summary = summarize(config, &results);
+    let warnings = split_warnings(&config.seeds, &prepared)?;
     Ok(Comparison {
         dataset: loaded.name,
         fairkit_version: env!("CARGO_PKG_VERSION").into(),
         config: config.clone(),
         results,
         summary,
+        warnings,
     })
 }
 
@@ -617,13 +774,20 @@ impl Comparison {
         )
     }
 
-    /// Writes `results.json`, `results.csv`, `report.md` and `tradeoff.svg` into `dir`
-    /// (created if needed), each atomically, after all four are rendered.
+    /// `results.json`: the whole comparison as JSON.
+    pub fn render_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("results serialize") + "\n"
+    }
+
+    /// Writes `results.json`, `results.csv`, `report.md`, `tradeoff.svg` and
+    /// `experiment.toml` (the resolved configuration, which `fairkit compare --config` runs
+    /// again) into `dir` (created if needed), each atomically, after all five are rendered.
     ///
     /// # Errors
-    /// Unwritable directory, or a picture that cannot be drawn.
+    /// Unwritable directory, a picture that cannot be drawn, or a configuration TOML cannot
+    /// hold.
     pub fn write(&self, dir: &Path) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).expect("results serialize") + "\n";
+        let json = self.render_json();
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
             path: dir.join("tradeoff.svg"),
             message,
@@ -633,6 +797,7 @@ impl Comparison {
             ("results.csv", self.render_csv()),
             ("report.md", self.render_markdown()),
             ("tradeoff.svg", svg),
+            ("experiment.toml", self.config.to_toml()?),
         ];
         io::create_dir(dir)?;
         for (name, content) in files {
@@ -647,5 +812,93 @@ fn pm(mean: f64, sd: f64, digits: usize) -> String {
         (true, _) => "-".into(),
         (false, true) => format!("{mean:.digits$}"),
         (false, false) => format!("{mean:.digits$} ± {sd:.digits$}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::method::ReductionConstraint;
+    use fairkit_data::{CsvLayout, DatasetSpec, Delimiter};
+
+    /// A configuration with every kind of value: a CSV source with a layout, a per-method
+    /// estimator, parameters left at `None`, a ratio bound, a seed list.
+    fn rich() -> CompareConfig {
+        let mut eg = MethodEntry::preset("expgrad-eo").unwrap();
+        if let MethodSpec::Expgrad { bound, nu, .. } = &mut eg.spec {
+            *bound = fairkit_reductions::Bound::Ratio {
+                ratio: 0.8,
+                slack: 0.0,
+            };
+            *nu = Some(1e-3);
+        }
+        let tree = MethodEntry {
+            name: "tree-eg".into(),
+            spec: MethodSpec::expgrad(ReductionConstraint::DemographicParity),
+            estimator: Some("tree".parse().unwrap()),
+        };
+        CompareConfig {
+            data: DataSource::Csv {
+                path: "data/german.data".into(),
+                test: None,
+                spec: DatasetSpec {
+                    positive_label: "1".into(),
+                    categorical: vec!["job".into()],
+                    ..DatasetSpec::new("class", ["sex"])
+                },
+                layout: CsvLayout {
+                    delimiter: Delimiter::Whitespace,
+                    header: false,
+                    columns: Some(vec!["job".into(), "sex".into(), "class".into()]),
+                },
+            },
+            methods: vec![
+                MethodEntry::preset("baseline-tree").unwrap(),
+                MethodEntry::preset("threshold-dp").unwrap(),
+                eg,
+                tree,
+            ],
+            seeds: vec![3, 7, 11],
+            disparity: DisparityAxis::EqualizedOdds,
+            ..CompareConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_recorded_configuration_reads_back_from_toml_and_json() {
+        for config in [CompareConfig::default(), rich()] {
+            let toml = config.to_toml().unwrap();
+            assert_eq!(
+                CompareConfig::from_text(&toml, "experiment.toml").unwrap(),
+                config,
+                "{toml}"
+            );
+            // A second write gives the same bytes.
+            let again = CompareConfig::from_toml(&toml, "experiment.toml").unwrap();
+            assert_eq!(again.to_toml().unwrap(), toml);
+            // The JSON that results.json records, alone and inside a results file.
+            let json = serde_json::to_string_pretty(&config).unwrap();
+            assert_eq!(CompareConfig::from_text(&json, "c.json").unwrap(), config);
+            let results = format!(r#"{{"dataset": "x", "config": {json}, "results": []}}"#);
+            assert_eq!(
+                CompareConfig::from_text(&results, "results.json").unwrap(),
+                config
+            );
+        }
+    }
+
+    #[test]
+    fn a_method_entry_serializes_as_an_experiment_file_lists_it() {
+        let tree = &rich().methods[3];
+        let json = serde_json::to_value(tree).unwrap();
+        assert_eq!(json["name"], "tree-eg");
+        assert_eq!(json["method"], "expgrad");
+        assert_eq!(json["constraint"], "demographic_parity");
+        assert_eq!(json["estimator"]["name"], "tree");
+        assert!(json.get("spec").is_none());
+        let e = CompareConfig::from_text("{\"seedz\": 3}", "c.json").unwrap_err();
+        assert!(e.to_string().contains("seedz"), "{e}");
+        let e = CompareConfig::from_text("{\"seeds\": ", "c.json").unwrap_err();
+        assert!(e.to_string().contains("c.json"), "{e}");
     }
 }

@@ -87,11 +87,7 @@ impl FromStr for Estimator {
             "tree" => Ok(Estimator::Tree(TreeParams::default())),
             "boosting" => Ok(Estimator::Boosting(BoostingParams::default())),
             "linfa-logistic" => Ok(Estimator::LinfaLogistic(LinfaLogistic::default())),
-            other => Err(CoreError::invalid(
-                "estimator",
-                other,
-                &format!("must be one of {}", Estimator::NAMES.join(", ")),
-            )),
+            other => Err(CoreError::unknown("estimator", other, &Estimator::NAMES)),
         }
     }
 }

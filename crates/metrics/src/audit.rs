@@ -30,6 +30,7 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::aggregate::Aggregate;
 use crate::error::Result;
 use crate::ser::{MapOf, Num};
+use crate::small::SmallGroup;
 
 /// Parameters of the audit.
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +143,9 @@ pub struct AuditReport {
     pub lowest_base_rate_group: Option<u32>,
     /// Human-readable warnings (small groups, empty intersections, single-class groups).
     pub warnings: Vec<String>,
+    /// The groups with rows that are too small for their rates to mean much
+    /// ([`crate::small`]); their messages are in `warnings` too.
+    pub small_groups: Vec<SmallGroup>,
     /// Proxy candidates, strongest first (constant features last).
     pub proxies: Vec<ProxyCandidate>,
     /// Groups with rows below this size are flagged.
@@ -217,6 +221,7 @@ impl AuditParams {
         }
         let total_weight: f64 = weight.iter().sum();
         let mut warnings = Vec::new();
+        let mut small_groups = Vec::new();
         let audit_groups: Vec<AuditGroup> = (0..n_groups)
             .map(|g| {
                 let label = schema.label(g as u32);
@@ -224,11 +229,15 @@ impl AuditParams {
                 if count[g] == 0 {
                     warnings.push(format!("group {label} has no rows (empty intersection)"));
                 } else {
-                    if small {
-                        warnings.push(format!(
-                            "group {label} has {} rows, fewer than {}",
-                            count[g], self.min_group_size
-                        ));
+                    if let Some(s) = SmallGroup::check(
+                        &label,
+                        count[g],
+                        pos_weight[g],
+                        weight[g] - pos_weight[g],
+                        self.min_group_size,
+                    ) {
+                        warnings.push(s.to_string());
+                        small_groups.push(s);
                     }
                     if pos_count[g] == 0 || pos_count[g] == count[g] {
                         let class = u8::from(pos_count[g] > 0);
@@ -272,6 +281,7 @@ impl AuditParams {
             highest_base_rate_group: agg.argmax,
             lowest_base_rate_group: agg.argmin,
             warnings,
+            small_groups,
             proxies,
             min_group_size: self.min_group_size,
         })
