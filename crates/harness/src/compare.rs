@@ -278,13 +278,17 @@ impl CompareConfig {
     /// # Errors
     /// A value TOML cannot hold (a seed above 2^63 - 1, a path that is not UTF-8).
     pub fn to_toml(&self) -> Result<String> {
-        toml::to_string(self).map_err(|e| {
+        let mut text = toml::to_string(self).map_err(|e| {
             HarnessError::Input(fairkit_core::Error::invalid(
                 "config",
                 "experiment.toml",
                 &e.to_string(),
             ))
-        })
+        })?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
     }
 
     /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
@@ -465,7 +469,7 @@ impl std::fmt::Display for SplitWarning {
         } else {
             write!(
                 f,
-                "test split of seed {} (the smallest of {} splits): {}",
+                "test split of seed {} (its smallest of {} splits): {}",
                 self.seed, self.splits, self.group
             )
         }

@@ -121,6 +121,15 @@ pub fn small_groups(
         .collect())
 }
 
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 /// A count as written in messages: an integer when it is one.
 fn count(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -149,7 +158,7 @@ impl fmt::Display for SmallGroup {
             self.rows,
             count(self.positives),
             count(self.negatives),
-            self.reasons().join(" and ")
+            and_list(&self.reasons())
         )
     }
 }
@@ -175,6 +184,12 @@ mod tests {
     fn each_threshold_is_strict() {
         // Exactly at the thresholds: no warning; one below any of them: a warning.
         assert!(SmallGroup::check("g", 30, 10.0, 20.0, 30).is_none());
+        let all = SmallGroup::check("g", 12, 3.0, 9.0, 30).unwrap();
+        assert_eq!(
+            all.to_string(),
+            "group 'g' has 12 rows (3 positive, 9 negative): fewer than 30 rows, fewer than 10 \
+             positives and fewer than 10 negatives, too few for its rates to mean much"
+        );
         let rows = SmallGroup::check("g", 29, 10.0, 19.0, 30).unwrap();
         assert_eq!(rows.reasons(), ["fewer than 30 rows"]);
         let pos = SmallGroup::check("g", 100, 9.0, 91.0, 30).unwrap();
