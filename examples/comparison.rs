@@ -42,7 +42,7 @@ fn main() -> Result<()> {
     //   the way, unevenly across splits (see its standard deviation).
     // * expgrad-eo and threshold-eo: EO difference down to a few hundredths, and their DP
     //   difference shrinks too without being the target; but equal true and false positive
-    //   rates are dear on these biased labels: exponentiated gradient pays about 12 points of
+    //   rates are dear on these biased labels: exponentiated gradient pays about 13 points of
     //   accuracy, the threshold optimizer about 4.
     // * The Pareto front (`*`) is the menu of sensible choices: for each, no other method is
     //   both more accurate and less disparate (here baseline, reweighing, expgrad-dp and
