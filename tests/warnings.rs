@@ -7,7 +7,8 @@ use std::process::Output;
 
 use crate::util::{assert_bad_input, json, run, stderr, stdout, write_file};
 
-/// SPEC O1 with string labels: group a has 3 positives and 3 negatives, group b 2 and 4.
+/// The O1 oracle (docs/test-oracles.md#o1) with string labels: group a has 3 positives and 3
+/// negatives, group b 2 and 4.
 const O1: &str = "\
 g,y,p
 a,yes,yes

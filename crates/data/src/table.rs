@@ -44,7 +44,7 @@ impl TextColumn {
 
 /// How a CSV file is laid out. The default is a comma-separated file whose first record is the
 /// header, fields taken as they are, and repeated column names rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CsvFormat {
     /// The field delimiter (one byte, or runs of whitespace).
     pub delimiter: Delimiter,
@@ -64,19 +64,6 @@ pub struct CsvFormat {
     /// saves time and memory on wide files. A name that is not in the header is a
     /// [`DataError::MissingColumn`].
     pub select: Option<Vec<String>>,
-}
-
-impl Default for CsvFormat {
-    fn default() -> Self {
-        Self {
-            delimiter: Delimiter::default(),
-            trim: false,
-            names: None,
-            numbered: false,
-            rename_duplicates: false,
-            select: None,
-        }
-    }
 }
 
 /// A raw table: column names and string values, with the source name and each row's line in
