@@ -178,9 +178,10 @@ fn reproduces_fairlearn_on_compas() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SPEC O1 through the command line: formats, labels as strings, weights, options
+// O1 (docs/test-oracles.md#o1) through the command line: formats, labels as strings, weights,
+// options
 
-/// SPEC O1 with string labels: group, label, prediction.
+/// O1 (docs/test-oracles.md#o1) with string labels: group, label, prediction.
 const O1: &str = "\
 g,y,p,w
 a,yes,yes,2
@@ -264,7 +265,7 @@ fn o1_options_method_agg_weights_min_group_size() {
     let r = o1_json(&["--eo-agg", "mean"]);
     approx(&r["disparities"]["equalized_odds_difference"], 0.25);
     approx(&r["disparities"]["equalized_odds_ratio"], 0.375);
-    // Weighted (SPEC O1): DP difference 25/56, ratio 7/32.
+    // Weighted (O1, docs/test-oracles.md#o1): DP difference 25/56, ratio 7/32.
     let r = o1_json(&["--weights", "w"]);
     approx(
         &r["disparities"]["demographic_parity_difference"],
@@ -324,7 +325,7 @@ fn o1_bootstrap_intervals_are_seeded() {
 
 #[test]
 fn control_features_give_per_level_results() {
-    // SPEC E5: O1 with a control feature.
+    // E5 (docs/test-oracles.md#e5): O1 with a control feature.
     let cf = ["u", "u", "u", "v", "v", "v", "u", "u", "v", "v", "v", "u"];
     let mut text = String::from("g,y,p,cf\n");
     for (line, c) in O1.lines().skip(1).zip(cf) {
@@ -361,7 +362,8 @@ fn control_features_give_per_level_results() {
 
 #[test]
 fn intersectional_groups_keep_empty_combinations() {
-    // SPEC E4: (F,y) has no rows: count 0, every rate null, skipped by the aggregates.
+    // E4 (docs/test-oracles.md#e4): (F,y) has no rows: count 0, every rate null, skipped by the
+    // aggregates.
     let csv = "sex,race,y,p\nF,x,1,1\nF,x,0,1\nM,x,1,0\nM,x,0,0\nM,y,1,1\nM,y,1,0\n";
     let dir = tempfile::tempdir().unwrap();
     let data = write_file(dir.path(), "e4.csv", csv.as_bytes());
@@ -474,7 +476,7 @@ fn out_writes_the_report_to_a_file() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Consistency (SPEC O6)
+// Consistency (O6, docs/test-oracles.md#o6)
 
 /// O6: x = 0, 1, 2, 10, 11, 12 with predictions 1, 1, 0, 0, 0, 1 (labels equal to predictions,
 /// two groups).

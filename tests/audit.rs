@@ -1,4 +1,5 @@
-//! `fairkit audit`: the built-in scenario, SPEC O3's label metrics, proxies, bad input, help.
+//! `fairkit audit`: the built-in scenario, O3's label metrics (docs/test-oracles.md#o3), proxies,
+//! bad input, help.
 
 use std::path::Path;
 
@@ -12,7 +13,8 @@ fn audit_json(args: &[&str]) -> Value {
     json(&run(&all))
 }
 
-/// SPEC O1's labels with a perfect proxy, a noise column and a text column that is the group.
+/// O1's labels (docs/test-oracles.md#o1) with a perfect proxy, a noise column and a text column
+/// that is the group.
 const O1: &str = "\
 g,y,proxy,noise,city
 a,1,1,1,x

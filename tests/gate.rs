@@ -1,5 +1,5 @@
-//! `fairkit gate`: crafted prediction files that pass, fail and are inconclusive, SPEC O14, the
-//! interval-aware decision, config files and flags, and bad input.
+//! `fairkit gate`: crafted prediction files that pass, fail and are inconclusive, O14
+//! (docs/test-oracles.md#o14), the interval-aware decision, config files and flags, and bad input.
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -181,7 +181,7 @@ fn a_small_group_is_inconclusive_exit_0_or_1_with_strict() {
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
 
-/// SPEC O1's rows.
+/// O1's rows (docs/test-oracles.md#o1).
 fn o1() -> String {
     let g = "aaaaaabbbbbb";
     let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0];

@@ -154,9 +154,9 @@ fn malformed_lines_are_reported_with_their_line_and_skipped() {
 
 #[test]
 fn delayed_labels_join_by_id_and_alerts_fire_once() {
-    // SPEC O14's monitor sequence through the command: 150 predictions per group, then their
-    // labels, 50 per group at a time. Group a: ids 2j, predicted j % 2 == 0, labels equal to
-    // the predictions. Group b: ids 2j + 1, predicted j % 5 == 0, label j % 2 == 0.
+    // O14's monitor sequence (docs/test-oracles.md#o14) through the command: 150 predictions per
+    // group, then their labels, 50 per group at a time. Group a: ids 2j, predicted j % 2 == 0,
+    // labels equal to the predictions. Group b: ids 2j + 1, predicted j % 5 == 0, label j % 2 == 0.
     let mut input = String::new();
     for j in 0..150 {
         input += &prediction(2 * j, 2 * j, "a", j % 2 == 0);

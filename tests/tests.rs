@@ -7,6 +7,7 @@ mod assess;
 mod audit;
 mod cli_help;
 mod compare;
+mod docs;
 mod gate;
 mod layout;
 mod mitigate;

@@ -1,10 +1,10 @@
-//! Loaders for the public Adult and COMPAS files, prepared exactly as the reference results
-//! (`shared/reference/prepared`) were.
+//! Loaders for the public Adult and COMPAS files, prepared exactly as Fairlearn's reference
+//! results were (data/README.md).
 //!
-//! The caller opens the files (see `shared/data/*/README.md` for their provenance); these
-//! functions take readers. Each returns a [`PublicData`]: raw training and test [`Table`]s and
-//! the [`DatasetSpec`] that encodes them, so that `PublicData::prepare` gives the same matrices
-//! as the prepared reference CSVs (to rounding: within 1e-12).
+//! The caller opens the files (data/README.md says where they live and where their provenance is
+//! recorded); these functions take readers. Each returns a [`PublicData`]: raw training and test
+//! [`Table`]s and the [`DatasetSpec`] that encodes them, so that `PublicData::prepare` gives the
+//! same matrices as the prepared reference CSVs (to rounding: within 1e-12).
 
 use std::io::Read;
 

@@ -18,9 +18,9 @@ use crate::Result;
 /// | `confidence` | off | e.g. 0.95: decide on a bootstrap interval instead of the point value |
 /// | `n_boot`, `seed` | 1000, 0 | bootstrap resamples and their seed |
 ///
-/// The defaults follow the reference material the project started from (SPEC 5.2's table
-/// proposes 30 samples and an accuracy floor of 0; SPEC O14 shows both settings give the
-/// same verdicts on its example). A threshold key set to `false` turns its check off:
+/// The defaults are the project's (docs/gate-and-monitor.md#gate-configuration; an earlier proposal
+/// used 30 samples and an accuracy floor of 0, and oracle O14, docs/test-oracles.md#o14, gives the
+/// same verdicts under both). A threshold key set to `false` turns its check off:
 ///
 /// ```
 /// use fairkit_gate::GateConfig;

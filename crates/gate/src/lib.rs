@@ -1,6 +1,7 @@
-//! A fairness gate for CI/CD pipelines (SPEC 5.1, 5.2): checks a model's predictions on a test
-//! set against fairness and accuracy thresholds and returns a verdict per check and overall,
-//! `Pass`, `Fail` or `Inconclusive`, with the exit status a pipeline step should end with.
+//! A fairness gate for CI/CD pipelines (docs/gate-and-monitor.md#gate): checks a model's
+//! predictions on a test set against fairness and accuracy thresholds and returns a verdict per
+//! check and overall, `Pass`, `Fail` or `Inconclusive`, with the exit status a pipeline step should
+//! end with.
 //!
 //! Checks (each one off-able, see [`GateConfig`]): overall accuracy, per-group accuracy,
 //! demographic parity difference, equalized odds difference and the four-fifths rule. Each
@@ -36,7 +37,7 @@
 //! use fairkit_core::Groups;
 //! use fairkit_gate::{GateConfig, Status, run_gate};
 //!
-//! // SPEC O1: 12 rows, groups a and b.
+//! // O1 (docs/test-oracles.md#o1): 12 rows, groups a and b.
 //! let groups = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])?;
 //! let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
 //! let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);

@@ -1,6 +1,7 @@
 //! The measured value (and bootstrap interval) of each check, read from fairkit-metrics'
-//! [`GroupedReport`], whose bootstrap follows SPEC 1.3.4 (`n` rows drawn with replacement from
-//! the whole data, resample `i` from `rng::stream(seed, i)`, numpy's linear quantiles).
+//! [`GroupedReport`], whose bootstrap follows docs/metrics.md#bootstrap-intervals (`n` rows drawn
+//! with replacement from the whole data, resample `i` from `rng::stream(seed, i)`, numpy's linear
+//! quantiles).
 
 use fairkit_core::Groups;
 use fairkit_metrics::{

@@ -74,7 +74,7 @@ pub struct GroupRatio {
     pub ratio: Option<f64>,
 }
 
-/// The four-fifths rule's details (SPEC 5.1).
+/// The four-fifths rule's details (docs/metrics.md#four-fifths-rule).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FourFifthsDetail {
     /// The group with the highest selection rate (first in group order on ties).

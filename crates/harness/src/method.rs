@@ -129,7 +129,10 @@ fn default_objective() -> Objective {
     Objective::Accuracy
 }
 
-/// A method and its parameters. Defaults are fairlearn's and AIF360's (SPEC appendix A).
+/// A method and its parameters. Defaults are fairlearn's and AIF360's
+/// (docs/reductions.md#exponentiated-gradient-parameters,
+/// docs/reductions.md#grid-search-parameters, docs/threshold-optimizer.md#parameters,
+/// docs/preprocessing.md).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum MethodSpec {

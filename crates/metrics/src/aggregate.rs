@@ -1,5 +1,5 @@
-//! Aggregations over groups (SPEC 1.3.3): min, max, difference and ratio, between groups or to
-//! the overall value, skipping undefined (NaN) group values.
+//! Aggregations over groups (docs/metrics.md#aggregations): min, max, difference and ratio, between
+//! groups or to the overall value, skipping undefined (NaN) group values.
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -119,7 +119,7 @@ pub(crate) fn nan_mean2(a: f64, b: f64) -> f64 {
 }
 
 impl Aggregate<f64> {
-    /// Aggregates group values against an overall value (SPEC 1.3.3).
+    /// Aggregates group values against an overall value (docs/metrics.md#aggregations).
     ///
     /// ```
     /// use fairkit_metrics::Aggregate;

@@ -1,14 +1,14 @@
-//! AIF360's two-group conventions (SPEC 1.4, oracle O3): a privileged and an unprivileged group,
-//! each given as conditions on the sensitive columns, and signed `unprivileged − privileged`
-//! metrics computed with AIF360's classic zero-division rules (TPR, FPR, TNR, FNR are NaN with a
-//! zero denominator; PPV and NPV are 0; ratios divide plainly, so `x / 0` is `+∞` and `0 / 0`
-//! NaN). Rows in neither group are ignored.
+//! AIF360's two-group conventions (docs/metrics.md#aif360-two-group-metrics, oracle O3): a
+//! privileged and an unprivileged group, each given as conditions on the sensitive columns, and
+//! signed `unprivileged − privileged` metrics computed with AIF360's classic zero-division rules
+//! (TPR, FPR, TNR, FNR are NaN with a zero denominator; PPV and NPV are 0; ratios divide plainly,
+//! so `x / 0` is `+∞` and `0 / 0` NaN). Rows in neither group are ignored.
 //!
 //! ```
 //! use fairkit_core::Groups;
 //! use fairkit_metrics::aif360::{GroupSpec, TwoGroupMetrics};
 //!
-//! // SPEC O3: O1 with privileged = a, unprivileged = b.
+//! // O3 (docs/test-oracles.md#o3): O1 with privileged = a, unprivileged = b.
 //! let g = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])?;
 //! let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
 //! let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);
@@ -226,9 +226,9 @@ impl TwoGroupMetrics {
         })
     }
 
-    /// The four-fifths rule on AIF360's disparate impact (SPEC 5.1): on `min(DI, 1/DI)`, or on
-    /// `DI` itself when `directional`. Inconclusive when DI is NaN or either group has fewer
-    /// than `min_group_size` rows.
+    /// The four-fifths rule on AIF360's disparate impact (docs/metrics.md#four-fifths-rule): on
+    /// `min(DI, 1/DI)`, or on `DI` itself when `directional`. Inconclusive when DI is NaN or either
+    /// group has fewer than `min_group_size` rows.
     pub fn four_fifths(
         &self,
         threshold: f64,

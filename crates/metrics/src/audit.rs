@@ -6,7 +6,7 @@
 //! use fairkit_metrics::audit::{AuditInput, AuditParams};
 //! use ndarray::array;
 //!
-//! // SPEC O3 dataset metric on O1's labels: base rates a = 1/2, b = 1/3.
+//! // O3's dataset metric (docs/test-oracles.md#o3) on O1's labels: base rates a = 1/2, b = 1/3.
 //! let g = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])?;
 //! let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
 //! let x = array![[1.0], [1.0], [1.0], [1.0], [1.0], [1.0], [0.0], [0.0], [0.0], [0.0], [0.0], [0.0]];

@@ -1,4 +1,4 @@
-//! Bootstrap confidence intervals (SPEC 1.3.4).
+//! Bootstrap confidence intervals (docs/metrics.md#bootstrap-intervals).
 //!
 //! Each resample draws `n` rows with replacement from the whole data (not stratified by group)
 //! and recomputes every statistic. Rows are never materialised: the rows are bucketed once by

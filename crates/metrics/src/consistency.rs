@@ -1,5 +1,5 @@
-//! Individual fairness: consistency of predictions among nearest neighbours (SPEC 1.5, AIF360's
-//! `consistency`).
+//! Individual fairness: consistency of predictions among nearest neighbours
+//! (docs/metrics.md#consistency, AIF360's `consistency`).
 //!
 //! `consistency = 1 − (1/n) Σ_i |ŷ_i − mean_{j ∈ N_k(i)} ŷ_j|`, where `N_k(i)` are the `k`
 //! nearest rows to row `i` in Euclidean distance over all feature columns, **the row itself
@@ -16,7 +16,7 @@
 //! ```
 //! use fairkit_metrics::consistency::consistency;
 //! use ndarray::array;
-//! // SPEC O6.
+//! // O6 (docs/test-oracles.md#o6).
 //! let x = array![[0.0], [1.0], [2.0], [10.0], [11.0], [12.0]];
 //! let y = [1, 1, 0, 0, 0, 1].map(|v| v == 1);
 //! assert!((consistency(x.view(), &y, 3)? - 5.0 / 9.0).abs() < 1e-15);

@@ -1,8 +1,8 @@
 use fairkit_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-/// The confusion counts of one set of rows (SPEC 1.1): weighted sums when weights are given,
-/// plain counts otherwise, plus the unweighted row count.
+/// The confusion counts of one set of rows (docs/metrics.md#weighted-confusion-counts): weighted
+/// sums when weights are given, plain counts otherwise, plus the unweighted row count.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Confusion {
     /// Weight of rows with `y = 1, ŷ = 1`.
@@ -122,10 +122,11 @@ impl ConfusionTable {
         Ok(table)
     }
 
-    /// Expected counts under randomized predictions (AIF360's "generalized" counts, SPEC 1.2):
-    /// row `i` predicts positive with probability `pmf[i]`, so it adds `w_i · pmf_i` to its
-    /// predicted-positive cell and `w_i · (1 − pmf_i)` to its predicted-negative cell. The
-    /// table is weighted; row counts stay unweighted (each row counts once).
+    /// Expected counts under randomized predictions (AIF360's "generalized" counts,
+    /// docs/metrics.md#expected-counts): row `i` predicts positive with probability `pmf[i]`, so it
+    /// adds `w_i · pmf_i` to its predicted-positive cell and `w_i · (1 − pmf_i)` to its
+    /// predicted-negative cell. The table is weighted; row counts stay unweighted (each row counts
+    /// once).
     ///
     /// Probabilities may exceed `[0, 1]` by rounding (up to `1e-9`); they are used as given.
     ///

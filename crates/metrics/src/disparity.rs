@@ -1,4 +1,5 @@
-//! Named disparities (SPEC 1.4) and the four-fifths rule (SPEC 5.1).
+//! Named disparities (docs/metrics.md#named-disparities) and the four-fifths rule
+//! (docs/metrics.md#four-fifths-rule).
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
@@ -102,8 +103,8 @@ pub enum RuleStatus {
     Inconclusive,
 }
 
-/// The four-fifths (80 %) rule (SPEC 5.1): each group's selection rate divided by the highest
-/// one.
+/// The four-fifths (80 %) rule (docs/metrics.md#four-fifths-rule): each group's selection rate
+/// divided by the highest one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FourFifths<T> {
     /// The group with the highest selection rate (first in code order on ties); `None` when no

@@ -1,5 +1,5 @@
-//! Inequality indices of individual benefits (SPEC 1.5, AIF360's `generalized_entropy_index`
-//! family).
+//! Inequality indices of individual benefits (docs/metrics.md#inequality-indices, AIF360's
+//! `generalized_entropy_index` family).
 //!
 //! Each row gets a benefit `b_i = 1 + ŷ_i − y_i`: 0 for a false negative, 2 for a false positive,
 //! 1 when correct. The indices measure how unequally the benefit is spread, over individuals or
@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use fairkit_metrics::inequality::{generalized_entropy_index, theil_index};
-//! // SPEC O5, AIF360's own case.
+//! // O5 (docs/test-oracles.md#o5), AIF360's own case.
 //! let y = [1, 0, 0, 1, 0, 0, 1, 0, 1, 1].map(|v| v == 1);
 //! let p = [1, 0, 0, 0, 1, 1, 1, 0, 1, 0].map(|v| v == 1);
 //! assert!((generalized_entropy_index(&y, &p, 2.0, false)? - 0.2).abs() < 1e-12);

@@ -23,7 +23,7 @@
 //! ```
 //! use fairkit_metrics::{ConfusionTable, Metric};
 //!
-//! // SPEC O1: 12 rows, groups a and b.
+//! // O1 (docs/test-oracles.md#o1): 12 rows, groups a and b.
 //! let g = [0u32, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1];
 //! let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
 //! let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);

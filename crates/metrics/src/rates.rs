@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::Confusion;
 
-/// What a rate with a zero denominator becomes (SPEC 1.6).
+/// What a rate with a zero denominator becomes (docs/metrics.md#zero-division).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ZeroDivision {
     /// fairlearn's convention: TPR, FNR, FPR, TNR, PPV and NPV are 0 when their denominator is 0.

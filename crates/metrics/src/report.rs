@@ -1,4 +1,5 @@
-//! The grouped report, fairkit's analogue of fairlearn's `MetricFrame` (SPEC 1.3).
+//! The grouped report, fairkit's analogue of fairlearn's `MetricFrame`
+//! (docs/metrics.md#grouped-report).
 
 use fairkit_core::{Error, GroupSchema, Groups};
 use serde::Serialize;
@@ -98,8 +99,8 @@ impl Section<f64> {
     }
 }
 
-/// Why a group's values need care (SPEC 1.6). Undefined rates follow the report's
-/// [`ZeroDivision`] policy; these flags say where that happened.
+/// Why a group's values need care (docs/metrics.md#group-sizes-and-warnings). Undefined rates
+/// follow the report's [`ZeroDivision`] policy; these flags say where that happened.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Warnings {
     /// No rows at all (an empty intersection): every rate is undefined, count 0.
@@ -560,7 +561,7 @@ fn sections(
     (top, levels)
 }
 
-/// One control level's results (SPEC 1.3.2, E5).
+/// One control level's results (docs/metrics.md#control-features, oracle E5).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ControlLevel {
     /// The control level's label.
@@ -605,7 +606,7 @@ pub struct Intervals {
 /// use fairkit_core::Groups;
 /// use fairkit_metrics::{Disparity, GroupedReport, Metric, ReportInput};
 ///
-/// // SPEC O1.
+/// // O1 (docs/test-oracles.md#o1).
 /// let g = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])?;
 /// let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1);
 /// let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0].map(|v| v == 1);

@@ -2,7 +2,7 @@
 
 use fairkit_core::Groups;
 
-/// SPEC O1: labels, predictions and groups a / b of the 12-row dataset.
+/// O1 (docs/test-oracles.md#o1): labels, predictions and groups a / b of the 12-row dataset.
 pub(crate) fn o1() -> (Vec<bool>, Vec<bool>, Groups) {
     let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]
         .map(|v| v == 1)

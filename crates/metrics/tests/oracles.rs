@@ -1,4 +1,4 @@
-//! SPEC section 7 oracles O1, O2 (E1-E5) and the four-fifths parts of O14, exactly.
+//! Oracles O1, O2 (E1-E5) and the four-fifths parts of O14 (docs/test-oracles.md), exactly.
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
@@ -184,7 +184,7 @@ fn e2_e3_selection_edge_cases() {
         let r = report(GroupedReport::params().method(method), &e2);
         assert_eq!(r.disparity(Disparity::DemographicParityDifference), 0.0);
         assert!(r.disparity(Disparity::DemographicParityRatio).is_nan());
-        // SPEC 1.6: nobody selected makes the four-fifths rule inconclusive.
+        // docs/metrics.md#edge-cases: nobody selected makes the four-fifths rule inconclusive.
         let ff = report(GroupedReport::params().min_group_size(1), &e2);
         assert_eq!(ff.four_fifths().status, RuleStatus::Inconclusive);
         assert!(ff.four_fifths().ratio.is_nan());

@@ -7,7 +7,7 @@ use crate::Result;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Window {
-    /// The last `n` predictions (SPEC 5.3 default: 10,000).
+    /// The last `n` predictions (default 10,000, docs/gate-and-monitor.md#window).
     Count(usize),
     /// The predictions whose timestamp is less than this span (in timestamp units, e.g.
     /// seconds) behind the newest timestamp seen: a record leaves once `now − ts ≥ span`.
@@ -20,8 +20,8 @@ impl Default for Window {
     }
 }
 
-/// The monitor's settings. Every field has the SPEC 5.3 default, so a config file may set only
-/// what differs.
+/// The monitor's settings. Every field has a default
+/// (docs/gate-and-monitor.md#monitor-configuration), so a config file may set only what differs.
 ///
 /// | field | default | meaning |
 /// |---|---|---|

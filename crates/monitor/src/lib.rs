@@ -1,4 +1,4 @@
-//! A rolling-window fairness monitor for live predictions (SPEC 5.3).
+//! A rolling-window fairness monitor for live predictions (docs/gate-and-monitor.md#monitor).
 //!
 //! * [`FairnessMonitor`] keeps the last `N` predictions (or a time span) in an eviction queue
 //!   with per-group counters ([`fairkit_metrics::ConfusionTable`]s), so each event costs O(1)

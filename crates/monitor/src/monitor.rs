@@ -7,7 +7,7 @@ use crate::snapshot::{Evaluation, MonitoredMetric, Snapshot, group_snapshot, met
 use crate::window::{Counters, RollingWindow};
 use crate::{MetricReading, Result};
 
-/// The rolling-window fairness monitor (SPEC 5.3).
+/// The rolling-window fairness monitor (docs/gate-and-monitor.md#monitor).
 ///
 /// Feed it predictions and, later, their labels; every `evaluate_every` events it evaluates
 /// the metrics on the window, steps each metric's alert state, calls the alert callbacks and

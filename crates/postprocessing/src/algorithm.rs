@@ -1,4 +1,6 @@
-//! Fitting: per-group curves, then the strict, relaxed or equalized-odds solve (SPEC 3.5 to 3.7).
+//! Fitting: per-group curves, then the strict, relaxed or equalized-odds solve
+//! (docs/threshold-optimizer.md#strict-constraints,
+//! docs/threshold-optimizer.md#relaxed-constraints, docs/threshold-optimizer.md#equalized-odds).
 
 use std::collections::VecDeque;
 
@@ -37,9 +39,10 @@ impl ThresholdOptimizerValidParams {
     /// Fits the per-group rules on a score per row (any model's scores, or a score column),
     /// binary labels, groups and optional sample weights.
     ///
-    /// With weights, every count of SPEC 3.2 becomes a weighted sum and the group shares are
-    /// weight shares. This is an extension: Fairlearn passes `sample_weight` only to the
-    /// estimator and searches thresholds unweighted; pass `None` to reproduce it.
+    /// With weights, every count of docs/threshold-optimizer.md#trade-off-points becomes a weighted
+    /// sum and the group shares are weight shares. This is an extension: Fairlearn passes
+    /// `sample_weight` only to the estimator and searches thresholds unweighted; pass `None` to
+    /// reproduce it.
     ///
     /// Fit on training or validation rows, and evaluate on separate test rows: rules fitted on
     /// the test set have seen its labels, so their test metrics are optimistic.
@@ -219,8 +222,9 @@ impl ThresholdOptimizerValidParams {
         self.fit_scores(&scores, data.labels(), data.groups(), data.weights())
     }
 
-    /// SPEC 3.7: the highest true positive rate every group reaches at each false positive rate,
-    /// the objective on the implied overall counts rounded to 15 decimals, the first maximiser.
+    /// docs/threshold-optimizer.md#equalized-odds: the highest true positive rate every group
+    /// reaches at each false positive rate, the objective on the implied overall counts rounded to
+    /// 15 decimals, the first maximiser.
     fn solve_equalized_odds(&self, curves: &[GroupCurve], grid: &[f64]) -> Solution {
         let p: f64 = curves.iter().map(|g| g.positives).sum();
         let n: f64 = curves.iter().map(|g| g.negatives).sum();
@@ -307,8 +311,8 @@ fn round15(v: f64) -> f64 {
 }
 
 /// The mixing that moves a group from `(x, y_group)` on its ROC hull down to `(x, y)`
-/// (SPEC 3.7). `clamp` keeps the probability in `[0, 1]` for the pooled fallback rule, which
-/// may not reach `y` exactly.
+/// (docs/threshold-optimizer.md#equalized-odds). `clamp` keeps the probability in `[0, 1]` for the
+/// pooled fallback rule, which may not reach `y` exactly.
 fn constant_mix(y_group: f64, x: f64, y: f64, clamp: bool) -> ConstantMix {
     let p = if y_group == x {
         0.0
@@ -321,8 +325,8 @@ fn constant_mix(y_group: f64, x: f64, y: f64, clamp: bool) -> ConstantMix {
     }
 }
 
-/// SPEC 3.5: the size-weighted objective at each grid point, summed over groups in code order;
-/// the first maximiser.
+/// docs/threshold-optimizer.md#strict-constraints: the size-weighted objective at each grid point,
+/// summed over groups in code order; the first maximiser.
 fn solve_strict(curves: &[GroupCurve], shares: &[f64], grid: &[f64]) -> Solution {
     let (mut best_k, mut best) = (0, f64::NEG_INFINITY);
     for k in 0..grid.len() {
@@ -344,10 +348,10 @@ fn solve_strict(curves: &[GroupCurve], shares: &[f64], grid: &[f64]) -> Solution
     }
 }
 
-/// SPEC 3.6: a window over the grid of width `tol`, with one monotonic deque of grid indices
-/// per group (descending weighted `y`, the latest index winning ties). Each window's candidate
-/// is every group's best index; a candidate replaces the best one when its objective is larger,
-/// or equal with a spread of `x` no larger.
+/// docs/threshold-optimizer.md#relaxed-constraints: a window over the grid of width `tol`, with one
+/// monotonic deque of grid indices per group (descending weighted `y`, the latest index winning
+/// ties). Each window's candidate is every group's best index; a candidate replaces the best one
+/// when its objective is larger, or equal with a spread of `x` no larger.
 fn solve_relaxed(curves: &[GroupCurve], shares: &[f64], grid: &[f64], tol: f64) -> Solution {
     let weighted: Vec<Vec<f64>> = curves
         .iter()

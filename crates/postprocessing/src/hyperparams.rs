@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ThresholdOptimizerParamsError;
 
-/// The fairness constraint: which rate must be equal across groups (SPEC 3.1).
+/// The fairness constraint: which rate must be equal across groups
+/// (docs/threshold-optimizer.md#parameters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Constraint {
@@ -21,7 +22,8 @@ pub enum Constraint {
     TrueNegativeRateParity,
     /// Equal false negative rates.
     FalseNegativeRateParity,
-    /// Equal true positive **and** false positive rates (SPEC 3.7).
+    /// Equal true positive **and** false positive rates
+    /// (docs/threshold-optimizer.md#equalized-odds).
     EqualizedOdds,
 }
 
@@ -90,7 +92,7 @@ impl FromStr for Constraint {
     }
 }
 
-/// What the optimizer maximizes on the training data (SPEC 3.1).
+/// What the optimizer maximizes on the training data (docs/threshold-optimizer.md#parameters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Objective {
     /// Accuracy (`accuracy_score`).
@@ -165,7 +167,8 @@ impl FromStr for Objective {
     }
 }
 
-/// What prediction does for a group that had no training rows (SPEC 3.8).
+/// What prediction does for a group that had no training rows
+/// (docs/threshold-optimizer.md#unseen-groups).
 ///
 /// Fairlearn silently predicts 0 for such rows; fairkit refuses by default, because a rule
 /// that was never fitted for a group says nothing about it (Fairlearn maintainers agree, #958).
@@ -185,7 +188,7 @@ pub enum UnseenGroupPolicy {
     Overall,
 }
 
-/// The rates of SPEC 1.2, on the counts of one threshold rule.
+/// The rates of docs/metrics.md#per-group-rates, on the counts of one threshold rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Measure {
     SelectionRate,
@@ -316,7 +319,8 @@ impl ThresholdOptimizerParams {
     }
 
     /// Relaxes the constraint: the groups' constraint rates may differ by at most `tol`
-    /// (SPEC 3.6). As in Fairlearn, `tol = 0` is the strict solve.
+    /// (docs/threshold-optimizer.md#relaxed-constraints). As in Fairlearn, `tol = 0` is the strict
+    /// solve.
     pub fn tol(mut self, tol: f64) -> Self {
         self.0.tol = Some(tol);
         self

@@ -7,10 +7,10 @@
 //! the constraint value where the groups together do best, so that every group reaches the same
 //! rate in expectation ([`Constraint`]), or rates within `tol` of each other.
 //!
-//! The numbers follow Fairlearn 0.15 operation for operation (SPEC section 3): trade-off points
-//! from exact counts, Andrew's monotone chain with its drop rule, the grid of
-//! `numpy.linspace`, the left-segment convention, the 15-decimal rounding of the
-//! equalized-odds objective. Differences, all deliberate:
+//! The numbers follow Fairlearn 0.15 operation for operation (docs/threshold-optimizer.md):
+//! trade-off points from exact counts, Andrew's monotone chain with its drop rule, the grid of
+//! `numpy.linspace`, the left-segment convention, the 15-decimal rounding of the equalized-odds
+//! objective. Differences, all deliberate:
 //!
 //! * a group without training rows is an error at prediction time, naming the group, unless an
 //!   [`UnseenGroupPolicy`] says otherwise (Fairlearn silently predicts 0);
@@ -33,7 +33,7 @@
 //! use fairkit_core::Groups;
 //! use fairkit_postprocessing::{Constraint, ThresholdOptimizerParams};
 //!
-//! // SPEC O10: score, label and group of eight rows.
+//! // O10 (docs/test-oracles.md#o10): score, label and group of eight rows.
 //! let scores = [0.9, 0.8, 0.3, 0.2, 0.7, 0.6, 0.4, 0.1];
 //! let labels = [true, true, false, false, true, false, true, false];
 //! let groups = Groups::from_labels("g", &["a", "a", "a", "a", "b", "b", "b", "b"])?;

@@ -68,9 +68,9 @@ impl ThresholdOperation {
     }
 }
 
-/// The equalized-odds mixing with a constant predictor (SPEC 3.7): with probability
-/// `p_ignore` the score is ignored and the prediction is 1 with probability
-/// `prediction_constant`.
+/// The equalized-odds mixing with a constant predictor
+/// (docs/threshold-optimizer.md#equalized-odds): with probability `p_ignore` the score is ignored
+/// and the prediction is 1 with probability `prediction_constant`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ConstantMix {
     /// Probability of ignoring the score.

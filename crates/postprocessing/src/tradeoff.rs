@@ -1,5 +1,7 @@
 //! Trade-off curves of one group: the points of every threshold rule, their upper convex hull
-//! and the hull's interpolation on the grid (SPEC 3.2 to 3.4).
+//! and the hull's interpolation on the grid
+//! (docs/threshold-optimizer.md#trade-off-points, docs/threshold-optimizer.md#upper-convex-hull,
+//! docs/threshold-optimizer.md#interpolation-on-the-grid).
 //!
 //! The float operations are those of Fairlearn 0.15, in the same order, so that unweighted
 //! inputs give bit-identical hulls, mixing probabilities and objective values.
@@ -61,8 +63,8 @@ pub(crate) fn totals(rows: &[Row]) -> (f64, f64) {
     (c[1], c[0])
 }
 
-/// The trade-off points of every threshold (SPEC 3.2), sorted by `(x, y)` with a stable sort.
-/// `rows` must be sorted by descending score and have both labels.
+/// The trade-off points of every threshold (docs/threshold-optimizer.md#trade-off-points), sorted
+/// by `(x, y)` with a stable sort. `rows` must be sorted by descending score and have both labels.
 pub(crate) fn points(rows: &[Row], flip: bool, x_rate: Measure, y_rate: Measure) -> Vec<Point> {
     let (pos, neg) = totals(rows);
     let mut out = Vec::with_capacity((rows.len() + 1) * (1 + usize::from(flip)));
@@ -114,7 +116,8 @@ pub(crate) fn points(rows: &[Row], flip: bool, x_rate: Measure, y_rate: Measure)
     out
 }
 
-/// The upper convex hull of points sorted by `(x, y)` (Andrew's monotone chain, SPEC 3.3):
+/// The upper convex hull of points sorted by `(x, y)` (Andrew's monotone chain,
+/// docs/threshold-optimizer.md#upper-convex-hull):
 /// the middle of three points is dropped when it lies on or below the line through the other
 /// two.
 pub(crate) fn upper_hull(points: &[Point]) -> Vec<Point> {
@@ -150,9 +153,10 @@ pub(crate) struct Mix {
     pub y: f64,
 }
 
-/// Interpolates the hull on the grid (SPEC 3.4). Segment `j` is the last hull vertex with
-/// `x_j ≤ x_k`, moved one left when `x_k = x_j` (except at `k = 0`), so that a grid point on a
-/// vertex uses the segment on its left. One merge pass, as the grid and the hull are sorted.
+/// Interpolates the hull on the grid (docs/threshold-optimizer.md#interpolation-on-the-grid).
+/// Segment `j` is the last hull vertex with `x_j ≤ x_k`, moved one left when `x_k = x_j` (except at
+/// `k = 0`), so that a grid point on a vertex uses the segment on its left. One merge pass, as the
+/// grid and the hull are sorted.
 pub(crate) fn interpolate(hull: &[Point], grid: &[f64]) -> Vec<Mix> {
     debug_assert!(hull.len() >= 2);
     let last = hull.len() - 2;

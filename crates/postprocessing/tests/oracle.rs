@@ -1,4 +1,5 @@
-//! SPEC 7, oracles O10 and O10b, checked exactly (values also reproduced with Fairlearn 0.15).
+//! Oracles O10 and O10b (docs/test-oracles.md#o10), checked exactly (values also reproduced with
+//! Fairlearn 0.15).
 
 use fairkit_core::{Error, Groups};
 use fairkit_postprocessing::{
@@ -177,7 +178,8 @@ fn o10b_strict_and_relaxed_demographic_parity() {
     assert_eq!(relaxed.y_best(), 0.9998);
     assert!((relaxed.between_groups() - 0.333).abs() < 1e-12);
     // The expected selection rates are the chosen x values (the thresholds themselves depend on
-    // which near-collinear hull points survive rounding, SPEC 3.3).
+    // which near-collinear hull points survive rounding,
+    // docs/threshold-optimizer.md#upper-convex-hull).
     let d = dataset(&O10B);
     for (t, want) in [(&strict, [0.167, 0.167]), (&relaxed, [0.5, 0.167])] {
         let p = pmf(t, &O10B);

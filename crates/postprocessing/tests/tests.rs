@@ -1,5 +1,5 @@
-//! Integration tests of the threshold optimizer: SPEC oracles, Fairlearn golden runs,
-//! invariants and the shared reference data.
+//! Integration tests of the threshold optimizer: oracles (docs/test-oracles.md), Fairlearn golden
+//! runs, invariants and the shared reference data.
 
 mod util;
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use fairkit_core::{Classifier, FairDataset, Groups};
 use ndarray::{Array1, Array2, ArrayView2};
 
-/// A "model" whose score is the first feature (SPEC O10: `predict_method = "predict"` on the
-/// identity).
+/// A "model" whose score is the first feature (O10, docs/test-oracles.md#o10:
+/// `predict_method = "predict"` on the identity).
 #[derive(Debug, Clone)]
 pub struct FirstFeature;
 
@@ -33,7 +33,7 @@ pub fn dataset(rows: &[(f64, u8, &str)]) -> FairDataset {
     FairDataset::new(x, y, Groups::from_labels("g", &g).unwrap()).unwrap()
 }
 
-/// SPEC O10 rows.
+/// O10 rows (docs/test-oracles.md#o10).
 pub const O10: [(f64, u8, &str); 8] = [
     (0.9, 1, "a"),
     (0.8, 1, "a"),
@@ -45,7 +45,7 @@ pub const O10: [(f64, u8, &str); 8] = [
     (0.1, 0, "b"),
 ];
 
-/// SPEC O10b rows: group a of O10, group b with six rows.
+/// O10b rows (docs/test-oracles.md#o10b): group a of O10, group b with six rows.
 pub const O10B: [(f64, u8, &str); 10] = [
     (0.9, 1, "a"),
     (0.8, 1, "a"),

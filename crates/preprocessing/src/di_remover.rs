@@ -1,5 +1,5 @@
-//! The disparate-impact remover (Feldman et al. 2015, as AIF360 runs it through
-//! BlackBoxAuditing), SPEC §4.3, with a stored fit and a transform for new data.
+//! The disparate-impact remover (Feldman et al. 2015, as AIF360 runs it through BlackBoxAuditing),
+//! docs/preprocessing.md#disparate-impact-remover, with a stored fit and a transform for new data.
 
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -24,7 +24,8 @@ pub enum Strata {
     /// Freedman–Diaconis bins (width `2·IQR·n^(−1/3)` over the rows, quartiles interpolated
     /// linearly as numpy does, width 1 when the IQR is 0; bins `[start, start + width)` from the
     /// minimum, empty bins dropped), and each non-empty bin is a stratum. Distinct groups can
-    /// share a bin: codes {0, 1, 2} with 9 rows merge 0 and 1 (SPEC O13, D3).
+    /// share a bin: codes {0, 1, 2} with 9 rows merge 0 and 1 (oracle O13,
+    /// docs/test-oracles.md#d3).
     ///
     /// A group's number is its level parsed as a float when the schema has one sensitive column
     /// whose levels are all numbers (as AIF360's numeric protected column); otherwise it is the
@@ -157,7 +158,7 @@ impl FitFeatureTransform for DisparateImpactRemoverValidParams {
     }
 }
 
-/// A fitted disparate-impact repair (SPEC §4.3).
+/// A fitted disparate-impact repair (docs/preprocessing.md#disparate-impact-remover).
 ///
 /// For each feature, the strata's sorted **distinct** values are cut into `Q` quantile buckets,
 /// `Q` being the smallest number of distinct values of any stratum (bucket bounds rounded half to
@@ -188,7 +189,7 @@ impl FitFeatureTransform for DisparateImpactRemoverValidParams {
 /// use fairkit_preprocessing::{DisparateImpactRemover, FitFeatureTransform};
 /// use ndarray::Array2;
 ///
-/// // SPEC O13, D1: x = 1..8, the first four rows in group 1.
+/// // O13 D1 (docs/test-oracles.md#d1): x = 1..8, the first four rows in group 1.
 /// let g = Groups::from_labels("g", &["1", "1", "1", "1", "0", "0", "0", "0"])?;
 /// let x = Array2::from_shape_fn((8, 1), |(i, _)| (i + 1) as f64);
 /// let data = FairDataset::new(x, vec![true; 8], g)?;

@@ -1,4 +1,5 @@
-//! Reweighing (Kamiran and Calders 2012), SPEC §4.2 in its multi-group form.
+//! Reweighing (Kamiran and Calders 2012), docs/preprocessing.md#reweighing, in its multi-group
+//! form.
 
 use std::sync::Arc;
 
@@ -27,7 +28,7 @@ use crate::{PreprocessingError, Result};
 /// use fairkit_preprocessing::Reweighing;
 /// use ndarray::Array2;
 ///
-/// // SPEC O4: group a has labels 1,1,1,0,0,0 and group b 1,1,0,0,0,0.
+/// // O4 (docs/test-oracles.md#o4): group a has labels 1,1,1,0,0,0 and group b 1,1,0,0,0,0.
 /// let g = Groups::from_labels("g", &["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"])?;
 /// let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1).to_vec();
 /// let data = FairDataset::new(Array2::zeros((12, 1)), y, g)?;

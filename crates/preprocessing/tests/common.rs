@@ -11,7 +11,8 @@ pub fn dataset(columns: &[&[f64]], groups: &[&str], y: &[u8]) -> FairDataset {
     FairDataset::new(x, y.iter().map(|&v| v == 1).collect(), g).unwrap()
 }
 
-/// One feature `x` and integer group values (SPEC O13 style); labels are all 0.
+/// One feature `x` and integer group values (O13 style, docs/test-oracles.md#o13); labels are
+/// all 0.
 pub fn one_feature(x: &[f64], g: &[u32]) -> FairDataset {
     let labels: Vec<String> = g.iter().map(u32::to_string).collect();
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();

@@ -1,4 +1,5 @@
-//! The disparate-impact remover: SPEC O13, transform of new data, invariants and bad input.
+//! The disparate-impact remover: O13 (docs/test-oracles.md#o13), transform of new data, invariants
+//! and bad input.
 
 use fairkit_core::{Error, FairDataset, Groups};
 use fairkit_preprocessing::{

@@ -1,4 +1,4 @@
-//! Reweighing: SPEC O4, invariants, the learner guard and bad input.
+//! Reweighing: O4 (docs/test-oracles.md#o4), invariants, the learner guard and bad input.
 
 use fairkit_core::{Classifier, Error, FairDataset, Groups, Learner, LearnerError, WeightSupport};
 use fairkit_preprocessing::{PreprocessingError, Reweighing, require_weight_support};
@@ -77,7 +77,8 @@ fn existing_weights_multiply() {
 
 #[test]
 fn intersectional_groups_and_empty_cells() {
-    // sex x race, with (M, y) all positive and (F, y) empty (SPEC O2, E4 layout).
+    // sex x race, with (M, y) all positive and (F, y) empty (the layout of E4,
+    // docs/test-oracles.md#e4).
     let g = Groups::from_columns(
         &["sex", "race"],
         &[

@@ -1,5 +1,5 @@
-//! Integration tests of fairkit-preprocessing: SPEC oracles O4 and O13, fairlearn's
-//! CorrelationRemover values, invariants, bad input and the COMPAS reference.
+//! Integration tests of fairkit-preprocessing: oracles O4 and O13 (docs/test-oracles.md),
+//! fairlearn's CorrelationRemover values, invariants, bad input and the COMPAS reference.
 
 mod common;
 mod compas;

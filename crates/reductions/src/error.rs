@@ -16,8 +16,9 @@ pub enum ReductionsError {
     /// The base learner failed on one of the reweighted problems.
     #[error("the base learner failed: {0}")]
     Learner(#[from] LearnerError),
-    /// The linear program over the hypotheses found (SPEC 2.6.5) could not be solved. The
-    /// problem is always feasible and bounded, so this means a numerical failure of the solver.
+    /// The linear program over the hypotheses found (docs/reductions.md#lp-step) could not be
+    /// solved. The problem is always feasible and bounded, so this means a numerical failure of the
+    /// solver.
     #[error("the linear program over the hypotheses failed: {reason}")]
     LinearProgram {
         /// The solver's message.

@@ -63,11 +63,12 @@ pub(crate) struct OracleFit<M> {
     pub seconds: f64,
 }
 
-/// Fits the base learner to the cost-sensitive problem of signed weights `s` (SPEC 2.6.2 and
-/// 2.7.3): labels `1[s > 0]`, weights `|s|`, rescaled to sum to `n` when `renormalize` (as
-/// ExponentiatedGradient does; GridSearch does not). A single class among the rows of positive
-/// weight gives a constant (fairlearn looks at all rows; the two agree unless some `s_i = 0`).
-/// Every fit on `x` shares `cache` ([`Learner::fit_cached`]).
+/// Fits the base learner to the cost-sensitive problem of signed weights `s`
+/// (docs/reductions.md#best-response and docs/reductions.md#fitting-and-selection): labels
+/// `1[s > 0]`, weights `|s|`, rescaled to sum to `n` when `renormalize` (as ExponentiatedGradient
+/// does; GridSearch does not). A single class among the rows of positive weight gives a constant
+/// (fairlearn looks at all rows; the two agree unless some `s_i = 0`). Every fit on `x` shares
+/// `cache` ([`Learner::fit_cached`]).
 pub(crate) fn fit_best_response<L: Learner>(
     learner: &L,
     x: ArrayView2<'_, f64>,

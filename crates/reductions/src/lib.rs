@@ -9,17 +9,17 @@
 //!   true/false positive rate parity, error rate parity, each with a [`Bound`]) and the
 //!   objective ([`ErrorRate`]). Intersectional groups come from the dataset's
 //!   [`fairkit_core::Groups`]; user sample weights enter every probability (module docs).
-//! * [`ExponentiatedGradient`] (SPEC 2.6): a mixture with its expected positive probability
-//!   and labels sampled from an explicit seed.
-//! * [`GridSearch`] (SPEC 2.7): one model per grid point, fitted in parallel, and the best
-//!   trade-off between error and violation.
+//! * [`ExponentiatedGradient`] (docs/reductions.md#exponentiated-gradient): a mixture with its
+//!   expected positive probability and labels sampled from an explicit seed.
+//! * [`GridSearch`] (docs/reductions.md#grid-search): one model per grid point, fitted in parallel,
+//!   and the best trade-off between error and violation.
 //!
 //! ```
 //! use fairkit_core::{FairDataset, Groups};
 //! use fairkit_reductions::{LoadedMoment, Moment, UtilityParity};
 //! use ndarray::Array2;
 //!
-//! // SPEC O7: demographic parity of the O1 predictions.
+//! // O7 (docs/test-oracles.md#o7): demographic parity of the O1 predictions.
 //! let g: Vec<&str> = [["a"; 6], ["b"; 6]].concat();
 //! let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0].map(|v| v == 1).to_vec();
 //! let data = FairDataset::new(Array2::zeros((12, 1)), y, Groups::from_labels("g", &g)?)?;

@@ -95,7 +95,7 @@ fn a_small_group_makes_it_inconclusive_and_strict_fails() {
 fn weights_weight_the_rates_but_not_the_minimum_sizes() {
     let blocks = [block("a", 6, 3, 2, 1), block("b", 6, 2, 1, 0)];
     let (y, p, g) = rows(&blocks);
-    // SPEC O1 weights: SR_a = 4/7, SR_b = 1/8, DP difference 25/56, EO 1/3.
+    // O1 weights (docs/test-oracles.md#o1): SR_a = 4/7, SR_b = 1/8, DP difference 25/56, EO 1/3.
     let w = [2.0, 1., 1., 1., 1., 1., 1., 1., 1., 1., 1., 3.];
     let config = GateConfig {
         min_samples_per_group: 6,

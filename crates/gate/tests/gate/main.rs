@@ -1,5 +1,5 @@
-//! Integration tests of the gate: SPEC O14, crafted pass / fail / inconclusive sets, the
-//! interval-aware decision, configuration.
+//! Integration tests of the gate: O14 (docs/test-oracles.md#o14), crafted pass / fail /
+//! inconclusive sets, the interval-aware decision, configuration.
 
 mod config;
 mod crafted;

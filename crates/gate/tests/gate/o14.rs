@@ -1,4 +1,4 @@
-//! SPEC O14, gate part, on the O1 data.
+//! Oracle O14 (docs/test-oracles.md#o14), gate part, on the O1 data.
 
 use fairkit_core::Groups;
 use fairkit_gate::{CheckKind as K, GateConfig, Status, run_gate};
@@ -61,7 +61,8 @@ fn o14_small_minima_fail_on_dp_eo_and_four_fifths() {
 #[test]
 fn o14_default_minima_make_every_check_inconclusive() {
     let (y, p, groups) = o1();
-    // The defaults (100 rows per group) and SPEC 5.2's (30) give the same verdicts.
+    // The defaults (100 rows per group) and the earlier proposal's (30) give the same
+    // verdicts.
     for min_samples in [100, 30] {
         let config = GateConfig {
             min_samples_per_group: min_samples,

@@ -1,5 +1,5 @@
-//! Integration tests of the monitor: SPEC O14, the window against a brute-force model, the
-//! alert state machine, the JSON-lines reader and the `/metrics` server.
+//! Integration tests of the monitor: O14 (docs/test-oracles.md#o14), the window against a
+//! brute-force model, the alert state machine, the JSON-lines reader and the `/metrics` server.
 
 mod alerts;
 mod o14;

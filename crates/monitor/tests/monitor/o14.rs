@@ -1,6 +1,6 @@
-//! SPEC O14, monitor part: 150 predictions per group without labels evaluate the DP metrics and
-//! leave EO at InsufficientData; 100 labels per group make EO evaluated; an OK → ALERT
-//! transition calls each callback exactly once.
+//! Oracle O14 (docs/test-oracles.md#o14), monitor part: 150 predictions per group without labels
+//! evaluate the DP metrics and leave EO at InsufficientData; 100 labels per group make EO
+//! evaluated; an OK → ALERT transition calls each callback exactly once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,4 +1,4 @@
-//! The main loop of ExponentiatedGradient (SPEC 2.6.3).
+//! The main loop of ExponentiatedGradient (docs/reductions.md#main-loop).
 
 use fairkit_core::{FairDataset, Learner};
 

@@ -1,4 +1,4 @@
-//! Fixed constants of fairlearn's ExponentiatedGradient (SPEC 2.6.1).
+//! Fixed constants of fairlearn's ExponentiatedGradient (docs/reductions.md#fixed-constants).
 
 /// `nu = ACCURACY_MUL · sd(|h₀(x) − y|) / √n` when `nu` is not given.
 pub(crate) const ACCURACY_MUL: f64 = 0.5;

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::ExponentiatedGradient;
 use crate::{ErrorRate, Moment, Result};
 
-/// The parameters of [`ExponentiatedGradient`] (SPEC 2.6.1), as a consuming builder.
+/// The parameters of [`ExponentiatedGradient`]
+/// (docs/reductions.md#exponentiated-gradient-parameters), as a consuming builder.
 ///
 /// | parameter | default | meaning |
 /// |---|---|---|
@@ -123,7 +124,7 @@ impl<L: Learner, C: Moment> ExponentiatedGradientParams<L, C> {
         )?)
     }
 
-    /// Fits the randomized classifier on `data` (SPEC 2.6.3).
+    /// Fits the randomized classifier on `data` (docs/reductions.md#main-loop).
     ///
     /// # Errors
     /// Invalid parameters (see [`check`](Self::check)), data the constraint cannot be loaded on,

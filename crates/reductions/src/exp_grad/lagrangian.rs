@@ -1,5 +1,5 @@
-//! The Lagrangian game of SPEC 2.6.2-2.6.5: the hypothesis store, the best response, the gap
-//! and the LP over the hypotheses found.
+//! The Lagrangian game (docs/reductions.md#best-response to docs/reductions.md#lp-step): the
+//! hypothesis store, the best response, the gap and the LP over the hypotheses found.
 
 use fairkit_core::{FeatureCache, Learner};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
@@ -115,8 +115,9 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         self.errors[j] + dot(&self.gammas[j], lambda)
     }
 
-    /// The best response to `λ` (SPEC 2.6.2): fits the oracle and keeps the new hypothesis only
-    /// if it beats every stored one by more than `1e-8`. Returns the index of the best.
+    /// The best response to `λ` (docs/reductions.md#best-response): fits the oracle and keeps the
+    /// new hypothesis only if it beats every stored one by more than `1e-8`. Returns the index of
+    /// the best.
     pub fn best_h(&mut self, lambda: &[f64]) -> Result<usize> {
         let mut signed = self.constraints.signed_weights(lambda);
         for (s, o) in signed.iter_mut().zip(&self.objective_sw) {
@@ -160,7 +161,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         }
     }
 
-    /// `(L, L_high)` of a mixture at `λ` (SPEC 2.6.4), and its error and γ.
+    /// `(L, L_high)` of a mixture at `λ` (docs/reductions.md#duality-gap), and its error and γ.
     fn eval(&self, q: &[(usize, f64)], lambda: &[f64]) -> (f64, f64) {
         let m = self.constraints.n_constraints();
         let mut error = 0.0;
@@ -187,7 +188,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         (l, l_high)
     }
 
-    /// The duality gap of a mixture at `λ̂` (SPEC 2.6.4). May add hypotheses.
+    /// The duality gap of a mixture at `λ̂` (docs/reductions.md#duality-gap). May add hypotheses.
     pub fn eval_gap(&mut self, q: &[(usize, f64)], lambda_hat: &[f64], nu: f64) -> Result<Gap> {
         let (l, l_high) = self.eval(q, lambda_hat);
         let mut gap = Gap {
@@ -209,7 +210,7 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
         Ok(gap)
     }
 
-    /// The LP step (SPEC 2.6.5), cached while the store does not grow.
+    /// The LP step (docs/reductions.md#lp-step), cached while the store does not grow.
     pub fn solve_linprog(&mut self, nu: f64) -> Result<LpResult> {
         let n_hs = self.hs.len();
         if let Some((n, result)) = &self.last_lp

@@ -1,5 +1,5 @@
-//! ExponentiatedGradient (SPEC 2.6): a randomized classifier, a mixture of base-learner models,
-//! that minimises the error subject to a fairness constraint.
+//! ExponentiatedGradient (docs/reductions.md#exponentiated-gradient): a randomized classifier, a
+//! mixture of base-learner models, that minimises the error subject to a fairness constraint.
 
 mod algorithm;
 mod constants;
@@ -44,7 +44,8 @@ pub struct ExponentiatedGradient<M> {
 }
 
 impl<M> ExponentiatedGradient<M> {
-    /// The parameters, with the defaults of SPEC 2.6.1, for a base learner and a constraint.
+    /// The parameters, with the defaults of
+    /// docs/reductions.md#exponentiated-gradient-parameters, for a base learner and a constraint.
     ///
     /// ```no_run
     /// # fn demo<L: fairkit_core::Learner>(learner: L, data: &fairkit_core::FairDataset)

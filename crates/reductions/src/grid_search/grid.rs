@@ -1,4 +1,4 @@
-//! Grid generation (SPEC 2.7.2).
+//! Grid generation (docs/reductions.md#grid-generation).
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +25,7 @@ pub enum GridWarning {
 }
 
 /// The integer grid points `z ∈ ℤ^d` in fairlearn's recursive order, the first `grid_size` of
-/// them, and the number of units `n_units` used (SPEC 2.7.2, steps 2-4).
+/// them, and the number of units `n_units` used (docs/reductions.md#grid-generation, steps 2-4).
 ///
 /// With `force_l1`, every point has L1 norm `n_units` exactly (the last coordinate takes the
 /// remaining budget). If the grid cannot grow to `grid_size` points (no dimensions, or a single
@@ -105,7 +105,7 @@ fn accumulate(
 }
 
 /// The grid of multiplier vectors (each of length `n_constraints`) for a basis, and the
-/// warnings fairlearn would log (SPEC 2.7.2, step 5).
+/// warnings fairlearn would log (docs/reductions.md#grid-generation, step 5).
 pub fn generate_grid(
     basis: &GridBasis,
     n_constraints: usize,

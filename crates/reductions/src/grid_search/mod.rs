@@ -1,5 +1,6 @@
-//! GridSearch (SPEC 2.7): fit the base learner at every point of a grid of multipliers and
-//! keep the best trade-off between error and constraint violation. A deterministic classifier.
+//! GridSearch (docs/reductions.md#grid-search): fit the base learner at every point of a grid of
+//! multipliers and keep the best trade-off between error and constraint violation. A deterministic
+//! classifier.
 
 mod grid;
 
@@ -27,7 +28,8 @@ pub enum SelectionRule {
     TradeoffOptimization,
 }
 
-/// The parameters of [`GridSearch`] (SPEC 2.7.1), as a consuming builder.
+/// The parameters of [`GridSearch`] (docs/reductions.md#grid-search-parameters), as a consuming
+/// builder.
 ///
 /// | parameter | default |
 /// |---|---|
@@ -152,8 +154,8 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
         ))
     }
 
-    /// Fits one model per grid point, in parallel on the current rayon pool, and selects the
-    /// best (SPEC 2.7.3). Results do not depend on the number of threads.
+    /// Fits one model per grid point, in parallel on the current rayon pool, and selects the best
+    /// (docs/reductions.md#fitting-and-selection). Results do not depend on the number of threads.
     ///
     /// # Errors
     /// Invalid parameters, data the constraint cannot be loaded on, a grid whose vectors do not
@@ -255,7 +257,8 @@ pub struct GridSearch<M> {
 }
 
 impl<M> GridSearch<M> {
-    /// The parameters, with the defaults of SPEC 2.7.1, for a base learner and a constraint.
+    /// The parameters, with the defaults of docs/reductions.md#grid-search-parameters, for a base
+    /// learner and a constraint.
     pub fn params<L, C>(learner: L, constraints: C) -> GridSearchParams<L, C>
     where
         L: Learner<Model = M>,

@@ -5,7 +5,8 @@ use super::{normalized_weights, weight_at};
 use crate::Result;
 
 /// The objective of the classification reductions: the (cost-weighted) error rate
-/// (SPEC 2.4), `err(h) = (c_FN·#{y=1, h=0} + c_FP·#{y=0, h=1}) / n`.
+/// (docs/reductions.md#error-rate-objective),
+/// `err(h) = (c_FN·#{y=1, h=0} + c_FP·#{y=0, h=1}) / n`.
 ///
 /// ```
 /// use fairkit_reductions::ErrorRate;

@@ -1,4 +1,4 @@
-//! Moments: the constraints and the objective of the reductions (SPEC 2.2-2.4).
+//! Moments: the constraints and the objective of the reductions (docs/reductions.md#moments).
 //!
 //! A moment comes in two states. The unloaded value ([`UtilityParity`], [`ErrorRate`]) holds
 //! only parameters and can be reused for any number of fits. [`Moment::load`] binds it to a
@@ -37,7 +37,7 @@ use fairkit_core::FairDataset;
 
 use crate::Result;
 
-/// A fairness constraint before it sees data: parameters only (SPEC 2.2).
+/// A fairness constraint before it sees data: parameters only (docs/reductions.md#moments).
 pub trait Moment: Clone + std::fmt::Debug + Send + Sync {
     /// The constraint bound to a dataset.
     type Loaded: LoadedMoment;
@@ -73,18 +73,21 @@ pub trait LoadedMoment: Send + Sync {
     /// The bounds `c` (length `m`).
     fn bound(&self) -> &[f64];
 
-    /// Multipliers that give the same or a higher Lagrangian for every classifier (SPEC 2.3.6).
+    /// Multipliers that give the same or a higher Lagrangian for every classifier
+    /// (docs/reductions.md#projecting-the-multipliers).
     fn project_lambda(&self, lambda: &[f64]) -> Vec<f64>;
 
-    /// The per-row costs of predicting 1 under multipliers `λ` (SPEC 2.3.5), length `n`.
+    /// The per-row costs of predicting 1 under multipliers `λ` (docs/reductions.md#signed-weights),
+    /// length `n`.
     fn signed_weights(&self, lambda: &[f64]) -> Vec<f64>;
 
-    /// GridSearch's lower-dimensional parameterisation (SPEC 2.3.8).
+    /// GridSearch's lower-dimensional parameterisation (docs/reductions.md#grid-basis).
     fn grid_basis(&self) -> GridBasis;
 }
 
 /// The grid basis of a moment: column `k` of the grid sets `λ[pos[k]]` to its positive part
-/// and `λ[neg[k]]` to its negative part (SPEC 2.3.8, 2.7.2).
+/// and `λ[neg[k]]` to its negative part (docs/reductions.md#grid-basis,
+/// docs/reductions.md#grid-generation).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridBasis {
     /// Per basis column, the constraint that a positive coefficient sets.

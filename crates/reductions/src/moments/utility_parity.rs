@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use super::{GridBasis, LoadedMoment, Moment, normalized_weights, weight_at};
 use crate::Result;
 
-/// Which rows a parity constraint compares, and how they are split into events (SPEC 2.3.7).
+/// Which rows a parity constraint compares, and how they are split into events
+/// (docs/reductions.md#concrete-constraints).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Event {
     /// Every row, one event `"all"` (demographic parity, error rate parity).
@@ -59,7 +60,7 @@ impl fmt::Display for EventKey {
     }
 }
 
-/// What is compared across groups (SPEC 2.3.2).
+/// What is compared across groups (docs/reductions.md#utilities).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Utility {
     /// The prediction itself, `g = h(x)`: `u0 = 0`, `u1 = 1`.
@@ -68,7 +69,8 @@ pub enum Utility {
     Error,
 }
 
-/// The one bound of a parity constraint (SPEC 2.3.4). The type makes giving both impossible.
+/// The one bound of a parity constraint (docs/reductions.md#bounds). The type makes giving both
+/// impossible.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
@@ -125,7 +127,8 @@ impl Bound {
     }
 }
 
-/// How [`LoadedMoment::project_lambda`] projects difference-bound multipliers (SPEC 2.3.6).
+/// How [`LoadedMoment::project_lambda`] projects difference-bound multipliers
+/// (docs/reductions.md#projecting-the-multipliers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 pub enum Projection {
     /// Fairlearn 0.15.0: within each event, shift `λ⁺ − λ⁻` by the weighted median of
@@ -157,8 +160,9 @@ pub struct ConstraintId {
     pub group: u32,
 }
 
-/// The parity constraints of fairlearn's `UtilityParity` family (SPEC 2.3): for every event
-/// `e` and group `a`, the group's conditional mean utility stays close to the event's.
+/// The parity constraints of fairlearn's `UtilityParity` family
+/// (docs/reductions.md#utility-parity): for every event `e` and group `a`, the group's conditional
+/// mean utility stays close to the event's.
 ///
 /// ```
 /// use fairkit_reductions::{Bound, UtilityParity};
@@ -411,8 +415,8 @@ struct EventCells {
 /// `(−, cell k)`, where the `K` cells are the (event, group) pairs that occur, ordered by event
 /// and then group code: fairlearn's lexicographic index order.
 ///
-/// `U` (SPEC 2.3.3) has at most 4 non-zeros per row and is never built: `Uλ` and `Uᵀp` are
-/// computed per cell.
+/// `U` (docs/reductions.md#constraint-values) has at most 4 non-zeros per row and is never built:
+/// `Uλ` and `Uᵀp` are computed per cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedUtilityParity {
     spec: UtilityParity,
@@ -642,7 +646,7 @@ mod tests {
     use ndarray::Array2;
     use proptest::prelude::*;
 
-    /// SPEC O1: groups, labels and predictions.
+    /// O1 (docs/test-oracles.md#o1): groups, labels and predictions.
     fn o1() -> (FairDataset, Vec<f64>) {
         let g: Vec<&str> = [["a"; 6], ["b"; 6]].concat();
         let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]

@@ -4,8 +4,9 @@ use fairkit_core::{Classifier, FairDataset, Groups, Learner, LearnerError, Weigh
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-/// SPEC O9's deterministic learner: column 0 holds an integer cell, and the model predicts 1
-/// for a cell iff the weighted mass of label 1 there is strictly greater than that of label 0.
+/// O9's deterministic learner (docs/test-oracles.md#o9): column 0 holds an integer cell, and the
+/// model predicts 1 for a cell iff the weighted mass of label 1 there is strictly greater than that
+/// of label 0.
 #[derive(Debug, Clone, Copy)]
 pub struct CellMajority;
 
@@ -102,7 +103,8 @@ pub fn cells(rows: &[(u32, &str, bool)]) -> FairDataset {
     FairDataset::new(x, y, Groups::from_labels("g", &groups).unwrap()).unwrap()
 }
 
-/// SPEC O9's 21 rows: per cell, group a then group b, positives then negatives.
+/// O9's 21 rows (docs/test-oracles.md#o9): per cell, group a then group b, positives then
+/// negatives.
 pub fn o9() -> FairDataset {
     let table: [(u32, [usize; 2], [usize; 2]); 4] = [
         (0, [3, 1], [1, 1]),

@@ -1,4 +1,5 @@
-//! SPEC O9: ExponentiatedGradient and GridSearch end to end with the CellMajority learner.
+//! O9 (docs/test-oracles.md#o9): ExponentiatedGradient and GridSearch end to end with the
+//! CellMajority learner.
 
 use approx::assert_abs_diff_eq;
 use fairkit_core::Error;
