@@ -1,6 +1,7 @@
 //! `fairkit compare`: the outputs, their documented schema, reproducibility and bad input.
 
 use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -8,8 +9,8 @@ use crate::util::{assert_bad_input, fairkit, run, stderr, stdout, write_file};
 
 const METHODS: &str = "baseline,reweighing,expgrad-dp,threshold-dp,threshold-eo";
 
-fn compare_into(dir: &Path, extra: &[&str]) -> Value {
-    let out_dir = dir.to_str().unwrap();
+/// `compare` on 2,000 simulated rows, 2 seeds and `methods`, into `out_dir`, quietly.
+fn small_compare<'a>(out_dir: &'a str, methods: &'a str, extra: &[&'a str]) -> Output {
     let mut args = vec![
         "compare",
         "--rows",
@@ -17,13 +18,17 @@ fn compare_into(dir: &Path, extra: &[&str]) -> Value {
         "--seeds",
         "2",
         "--methods",
-        METHODS,
+        methods,
         "--out",
         out_dir,
         "--quiet",
     ];
     args.extend(extra);
-    let out = run(&args);
+    run(&args)
+}
+
+fn compare_into(dir: &Path, extra: &[&str]) -> Value {
+    let out = small_compare(dir.to_str().unwrap(), METHODS, extra);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.join("results.json")).unwrap();
     serde_json::from_str(&text).unwrap()
@@ -299,20 +304,11 @@ fn a_run_replays_byte_for_byte_from_its_results_json_and_experiment_toml() {
 #[test]
 fn format_json_prints_results_json() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(&[
-        "compare",
-        "--rows",
-        "1500",
-        "--seeds",
-        "2",
-        "--methods",
-        "baseline,reweighing",
-        "--out",
+    let out = small_compare(
         dir.path().to_str().unwrap(),
-        "--quiet",
-        "--format",
-        "json",
-    ]);
+        "baseline,reweighing",
+        &["--format", "json"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         out.stdout,

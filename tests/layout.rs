@@ -101,10 +101,7 @@ fn assess_gate_audit_predict_and_transform_read_every_layout() {
     let bare = write_file(dir.path(), "d.txt", relayout(&text, "|", false).as_bytes());
     let columns = format!("{COLUMNS},guess");
     let headerless = ["--delimiter", "|", "--no-header", "--columns", &columns];
-    let assess = [
-        "assess",
-        "--format",
-        "json",
+    let predictions = [
         "--label",
         "outcome",
         "--pred",
@@ -114,26 +111,16 @@ fn assess_gate_audit_predict_and_transform_read_every_layout() {
         "--sensitive",
         "sex",
     ];
+    let assess = [&["assess", "--format", "json"][..], &predictions].concat();
     let want = report(&assess, &comma, &[]);
     assert_eq!(report(&assess, &tab, &["--delimiter", "tab"]), want);
     assert_eq!(report(&assess, &bare, &headerless), want);
     let gate = [
-        "gate",
-        "--format",
-        "json",
-        "--label",
-        "outcome",
-        "--pred",
-        "guess",
-        "--positive-label",
-        "yes",
-        "--sensitive",
-        "sex",
-        "--dp-max",
-        "off",
-        "--min-accuracy",
-        "off",
-    ];
+        &["gate", "--format", "json"][..],
+        &predictions,
+        &["--dp-max", "off", "--min-accuracy", "off"],
+    ]
+    .concat();
     let g = |file: &str, extra: &[&str]| {
         let mut args: Vec<&str> = gate.to_vec();
         args.extend(["--data", file]);
@@ -240,20 +227,10 @@ fn a_file_read_with_the_wrong_delimiter_says_which_it_looks_like() {
         &["pass --delimiter semicolon"],
     );
     // Flags that need one another, or a CSV file.
-    assert_bad_input(
-        &run(&[
-            "train",
-            "--data",
-            &tab,
-            "--columns",
-            "a,b",
-            "--label",
-            "a",
-            "--sensitive",
-            "b",
-        ]),
-        &["--no-header"],
-    );
+    let named = ["--columns", "a,b", "--label", "a", "--sensitive", "b"];
+    let train_named =
+        |file: &str, flags: &[&str]| run(&[&["train", "--data", file], flags, &named].concat());
+    assert_bad_input(&train_named(&tab, &[]), &["--no-header"]);
     assert_bad_input(&run(&["train", "--delimiter", "tab"]), &["--data"]);
     assert_bad_input(&run(&["audit", "--no-header"]), &["--data"]);
     assert_bad_input(
@@ -262,20 +239,7 @@ fn a_file_read_with_the_wrong_delimiter_says_which_it_looks_like() {
     );
     // Names for a header-less file must match its width.
     assert_bad_input(
-        &run(&[
-            "train",
-            "--data",
-            &ws,
-            "--delimiter",
-            "whitespace",
-            "--no-header",
-            "--columns",
-            "a,b",
-            "--label",
-            "a",
-            "--sensitive",
-            "b",
-        ]),
+        &train_named(&ws, &["--delimiter", "whitespace", "--no-header"]),
         &["line 1 has 4 fields, but 2 column names were given"],
     );
 }
