@@ -53,10 +53,16 @@ const METRICS: [&str; 6] = [
 ];
 
 #[test]
-fn writes_four_files_matching_the_documented_schema() {
+fn writes_five_files_matching_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let results = compare_into(dir.path(), &[]);
-    for name in ["results.json", "results.csv", "report.md", "tradeoff.svg"] {
+    for name in [
+        "results.json",
+        "results.csv",
+        "report.md",
+        "tradeoff.svg",
+        "experiment.toml",
+    ] {
         assert!(dir.path().join(name).exists(), "{name}");
     }
     assert_eq!(results["dataset"], "biased-credit");

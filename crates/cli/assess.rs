@@ -45,8 +45,9 @@ pub struct Args {
     /// within each control level.
     #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
     control: Vec<String>,
-    /// Bootstrap confidence intervals from N resamples of the rows.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Bootstrap confidence intervals from N resamples of the rows (at most 1000000).
+    #[arg(long, value_name = "N",
+          value_parser = crate::common::count(fairkit_core::limits::BOOTSTRAP, 1))]
     bootstrap: Option<u64>,
     /// Quantiles of the bootstrap intervals, comma-separated, each strictly inside (0, 1).
     #[arg(

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use fairkit_harness::compare::{CompareConfig, MethodEntry, compare};
+use fairkit_core::limits;
+use fairkit_harness::compare::{CompareConfig, MethodEntry, claim_run_dir, compare};
+use fairkit_harness::io::Outputs;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::common::Format;
@@ -20,6 +22,12 @@ use crate::data_args::DataArgs;
 /// deviation of each method's test metrics (in expectation over its randomization), marks the
 /// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg and
 /// experiment.toml (the resolved configuration, for --config) into --out.
+///
+/// The five files are written as one run: they are staged beside --out and replace it in one
+/// step after all of them are ready, so --out never mixes two runs, and a failed or interrupted
+/// run (Ctrl-C, SIGTERM) leaves it as it was. Running the same command twice replaces the
+/// earlier run and says so on standard error; --out holding anything but a fairkit run is
+/// refused (exit status 2) before the run starts.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -39,9 +47,9 @@ pub struct Args {
     /// Solver of the logistic estimator: newton-cholesky (the default) or lbfgs.
     #[arg(long, value_name = "NAME")]
     solver: Option<String>,
-    /// Number of seeds (0, 1, ..., N-1); each seeds the split and the sampled predictions
-    /// [default: 5].
-    #[arg(long, value_name = "N")]
+    /// Number of seeds (0, 1, ..., N-1), at most 100000; each seeds the split and the sampled
+    /// predictions [default: 5].
+    #[arg(long, value_name = "N", value_parser = crate::common::count(limits::SEEDS, 1))]
     seeds: Option<u64>,
     /// The disparity of the plot and the Pareto front: demographic_parity or equalized_odds
     /// [default: demographic_parity].
@@ -59,7 +67,9 @@ pub struct Args {
     /// flags that choose the run must not be given.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output directory.
+    /// Output directory of the run's five files. It must be new, empty, or hold an earlier
+    /// fairkit run, which is replaced as a whole (a note on standard error says so); a directory
+    /// holding anything else is refused before the run starts.
     #[arg(long, value_name = "DIR", default_value = "fairkit-out")]
     out: PathBuf,
     /// No progress bars.
@@ -125,6 +135,8 @@ impl Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
+    let mut outputs = Outputs::new();
+    let run_dir = claim_run_dir(&mut outputs, &args.out, "--out")?;
     let bars = MultiProgress::with_draw_target(if args.quiet {
         ProgressDrawTarget::hidden()
     } else {
@@ -149,7 +161,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let _ = bars.clear();
     let comparison = result?;
-    comparison.write(&args.out)?;
+    comparison.stage(&mut outputs, run_dir)?;
+    let committed = outputs.commit()?;
+    for dir in &committed.replaced_runs {
+        eprintln!(
+            "note: replaced the earlier fairkit run in {}",
+            dir.display()
+        );
+    }
     for w in &comparison.warnings {
         eprintln!("warning: {w}");
     }
@@ -162,7 +181,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 args.out.display()
             );
         }
-        Format::Json => print!("{}", comparison.render_json()),
+        Format::Json => print!("{}", comparison.render_json()?),
     }
     Ok(ExitCode::SUCCESS)
 }

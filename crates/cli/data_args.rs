@@ -94,9 +94,11 @@ pub struct DataArgs {
     /// Keep the label's base rate in both sides of the split.
     #[arg(long)]
     pub stratify: bool,
-    /// Rows to simulate for a scenario.
-    #[arg(long, value_name = "N", default_value_t = sim::DEFAULT_ROWS)]
-    pub rows: usize,
+    /// Rows to simulate for a scenario, held in memory: at most 100000000, and about 600 bytes
+    /// each within the machine's memory (`fairkit simulate` streams more).
+    #[arg(long, value_name = "N", default_value_t = sim::DEFAULT_ROWS as u64,
+          value_parser = crate::common::rows_in_memory)]
+    pub rows: u64,
     #[command(flatten)]
     pub layout: LayoutArgs,
 }
@@ -159,7 +161,7 @@ impl DataArgs {
                 }
                 DataSource::Scenario {
                     name: name.unwrap_or(sim::DEFAULT_SCENARIO).to_string(),
-                    rows: self.rows,
+                    rows: usize::try_from(self.rows)?,
                     seed,
                 }
             }

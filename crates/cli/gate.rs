@@ -43,9 +43,10 @@ pub struct Args {
     /// Decide on bootstrap intervals at this confidence level, strictly between 0 and 1.
     #[arg(long, value_name = "C")]
     confidence: Option<f64>,
-    /// Bootstrap resamples with --confidence [default: 1000].
-    #[arg(long, value_name = "N")]
-    n_boot: Option<usize>,
+    /// Bootstrap resamples with --confidence, at most 1000000 [default: 1000].
+    #[arg(long, value_name = "N",
+          value_parser = crate::common::count(fairkit_core::limits::BOOTSTRAP, 1))]
+    n_boot: Option<u64>,
     /// Seed of the bootstrap [default: 0].
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
@@ -124,7 +125,9 @@ impl Args {
         c.four_fifths = (c.four_fifths || self.four_fifths) && !self.no_four_fifths;
         c.strict |= self.strict;
         c.confidence = self.confidence.or(c.confidence);
-        c.n_boot = self.n_boot.unwrap_or(c.n_boot);
+        if let Some(n) = self.n_boot {
+            c.n_boot = usize::try_from(n)?;
+        }
         c.seed = self.seed.unwrap_or(c.seed);
         c.validate().context("invalid gate settings")?;
         Ok(c)

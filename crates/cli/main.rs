@@ -56,6 +56,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Staged outputs (`.fairkit-*.tmp`) are removed on Ctrl-C and SIGTERM.
+    if let Err(e) = fairkit_harness::io::remove_staged_on_signals() {
+        eprintln!("error: {e:#}");
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

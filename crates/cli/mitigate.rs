@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
+use fairkit_core::limits;
 use fairkit_harness::method::{MethodSpec, PRESETS, ReductionConstraint};
 use fairkit_postprocessing::{Constraint, Objective};
 use fairkit_reductions::Bound;
@@ -43,7 +44,7 @@ pub struct Args {
     /// Exponentiated gradient: B = 1/eps caps the Lagrange multipliers (default 0.01).
     #[arg(long, value_name = "X")]
     eps: Option<f64>,
-    /// Exponentiated gradient: maximum iterations (default 50).
+    /// Exponentiated gradient: maximum iterations (default 50, at most 100000).
     #[arg(long, value_name = "N")]
     max_iter: Option<usize>,
     /// Exponentiated gradient: convergence threshold on the duality gap (default: from the
@@ -53,7 +54,8 @@ pub struct Args {
     /// Exponentiated gradient: initial learning rate multiplier (default 2).
     #[arg(long, value_name = "X")]
     eta0: Option<f64>,
-    /// Grid search: grid points (default 10); threshold: grid intervals (default 1000).
+    /// Grid search: grid points (default 10, at most 100000); threshold: grid intervals
+    /// (default 1000, at most 10000000).
     #[arg(long, value_name = "N")]
     grid_size: Option<usize>,
     /// Grid search: largest multiplier (default 2).
@@ -272,6 +274,16 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;
+    // The counts that the methods also bound, checked here to name the flags.
+    match &spec {
+        MethodSpec::Gridsearch { grid_size, .. } => {
+            limits::GRID_POINTS.check_usize("--grid-size", *grid_size)?;
+        }
+        MethodSpec::Expgrad { max_iter, .. } => {
+            limits::ITERATIONS.check_usize("--max-iter", *max_iter)?;
+        }
+        _ => {}
+    }
     Ok(spec)
 }
 

@@ -7,11 +7,12 @@ use anyhow::{Result, bail};
 use clap::ValueEnum;
 use fairkit_data::Table;
 use fairkit_harness::data::read_table;
+use fairkit_harness::io::Outputs;
 use fairkit_harness::model::{Predictions, SavedModel};
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
-use crate::common::emit;
+use crate::common::{claim, finish};
 use crate::data_args::LayoutArgs;
 
 /// What `fairkit predict --help` adds after the options.
@@ -71,6 +72,8 @@ enum OutputFormat {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
+    let mut outputs = Outputs::new();
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let model = SavedModel::load(&args.model)?;
     let table = read_table(&args.data, &args.layout.format(None)?)?;
     let predictions = model.predict(&table, args.seed)?;
@@ -79,7 +82,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         OutputFormat::Csv => output.csv()?,
         OutputFormat::Json => serde_json::to_vec_pretty(&output)?,
     };
-    emit(&bytes, args.out.as_deref())?;
+    finish(outputs, out, |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use fairkit_data::sim;
 
-use crate::common::emit;
+use fairkit_core::limits;
+use fairkit_harness::io::Outputs;
+
+use crate::common::{claim, finish};
 
 /// Simulate a dataset from a named scenario.
 ///
@@ -19,22 +22,24 @@ pub struct Args {
     /// Scenario name.
     #[arg(long, default_value = sim::DEFAULT_SCENARIO)]
     scenario: String,
-    /// Number of rows.
-    #[arg(long, default_value_t = sim::DEFAULT_ROWS)]
-    rows: usize,
+    /// Number of rows, at most 10000000000 (streamed: memory does not grow with it).
+    #[arg(long, default_value_t = sim::DEFAULT_ROWS as u64,
+          value_parser = crate::common::count(limits::SIMULATE_ROWS, 0))]
+    rows: u64,
     /// Seed of every random draw.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// Output file (written atomically); standard output without it.
+    /// Output file (staged beside it and moved into place when complete; an interrupted run
+    /// leaves no file); standard output without it.
     #[arg(long)]
     out: Option<PathBuf>,
 }
 
-/// Runs the command.
+/// Runs the command: rows are generated and written one at a time, in constant memory.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let table = sim::simulate(&args.scenario, args.rows, args.seed)?;
-    let mut bytes = Vec::new();
-    table.write_csv(&mut bytes)?;
-    emit(&bytes, args.out.as_deref())?;
+    let mut outputs = Outputs::new();
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+    let rows = sim::stream(&args.scenario, args.rows, args.seed)?;
+    finish(outputs, out, |w| rows.write_csv(w))?;
     Ok(ExitCode::SUCCESS)
 }

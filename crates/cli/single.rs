@@ -4,15 +4,15 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use fairkit_harness::io::write_atomic;
+use anyhow::Result;
+use fairkit_harness::io::{OutputId, Outputs};
 use fairkit_harness::method::MethodSpec;
 use fairkit_harness::model::SavedModel;
 use fairkit_harness::single::SingleRun;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 
-use crate::common::{Format, emit, warn};
+use crate::common::{Format, claim, finish, warn};
 use crate::data_args::DataArgs;
 
 /// Flags of every single run.
@@ -38,7 +38,9 @@ pub struct RunArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write the report to this file (atomically) instead of standard output.
+    /// Write the report to this file instead of standard output. Every output file of the run
+    /// (--out, --predictions, --save-model) is checked before the run and written only when all
+    /// of them are ready: a failed run creates or changes none of them.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Write the test rows' label, sensitive columns, score, expected probability and
@@ -58,10 +60,15 @@ pub fn with_solver(estimator: Estimator, solver: Option<&str>) -> Result<Estimat
     })
 }
 
-/// Runs `method` as the flags say and prints its report.
+/// Runs `method` as the flags say and prints its report. Every output file is claimed before
+/// the run and committed together after all were produced.
 pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
     let estimator = with_solver(args.estimator.parse()?, args.solver.as_deref())?;
     let (source, split) = args.data.source(args.sim_seed, false)?;
+    let mut outputs = Outputs::new();
+    let predictions = claim(&mut outputs, args.predictions.as_deref(), "--predictions")?;
+    let model = claim(&mut outputs, args.save_model.as_deref(), "--save-model")?;
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let single = SingleRun::execute(
         &source,
         &split,
@@ -74,20 +81,20 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
         Format::Table => single.render_table(),
         Format::Json => serde_json::to_string_pretty(&single)? + "\n",
     };
-    if let Some(path) = &args.predictions {
-        write_predictions(&single, path)
-            .with_context(|| format!("writing predictions to {}", path.display()))?;
+    if let Some(id) = predictions {
+        write_predictions(&single, &mut outputs, id)?;
     }
-    if let Some(path) = &args.save_model {
-        SavedModel::new(
+    if let Some(id) = model {
+        let json = SavedModel::new(
             estimator,
             method,
             single.data.encoder.clone(),
             single.run.fitted.clone(),
         )
-        .save(path)?;
+        .to_json();
+        outputs.write(id, |w| w.write_all(json.as_bytes()))?;
     }
-    emit(report.as_bytes(), args.out.as_deref())?;
+    finish(outputs, out, |w| w.write_all(report.as_bytes()))?;
     warn(
         &format!("test split (seed {})", args.seed),
         single.evaluation.predicted.small_groups(),
@@ -97,7 +104,7 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
 
 /// The test rows' predictions as CSV: label and sensitive columns as in the data, then the
 /// score, the expected probability and the predicted label (in the label's values).
-fn write_predictions(single: &SingleRun, path: &std::path::Path) -> Result<()> {
+fn write_predictions(single: &SingleRun, outputs: &mut Outputs, id: OutputId) -> Result<()> {
     let test = &single.data.test;
     let encoder = &single.data.encoder;
     let spec = encoder.spec();
@@ -106,7 +113,7 @@ fn write_predictions(single: &SingleRun, path: &std::path::Path) -> Result<()> {
     let score = single.run.fitted.score(x, test.groups())?;
     let (pos, neg) = (encoder.positive_label(), encoder.negative_label());
     let value = |b: bool| if b { pos } else { neg };
-    write_atomic(path, |w| {
+    outputs.write(id, |w| {
         let mut out = csv::Writer::from_writer(w);
         let mut header: Vec<&str> = vec![&spec.label];
         header.extend(spec.sensitive.iter().map(String::as_str));

@@ -8,7 +8,9 @@ use fairkit_harness::data::read_table;
 use fairkit_harness::method::MethodSpec;
 use fairkit_harness::repair::TableRepair;
 
-use crate::common::emit;
+use fairkit_harness::io::Outputs;
+
+use crate::common::finish;
 use crate::data_args::DataArgs;
 use crate::mitigate::RepairArgs;
 
@@ -53,6 +55,8 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let method = method_spec(&args)?;
+    let mut outputs = Outputs::new();
+    let out = outputs.file(&args.out, "--out")?;
     if args.data.test.is_some() {
         bail!(
             "transform fits on every row of --data; repair another file with --apply FILE \
@@ -68,7 +72,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let mut bytes = Vec::new();
     repaired.write_csv(&mut bytes)?;
-    emit(&bytes, Some(&args.out))?;
+    finish(outputs, Some(out), |w| w.write_all(&bytes))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,7 @@
 //!   generic over. Mitigation crates never name a concrete learner.
 //! * [`Error`]: the common error for invalid input, shared by all library crates.
 //! * [`rng`]: the one way fairkit makes random generators, always from an explicit seed.
+//! * [`limits`]: the documented maximum of every count a user gives, and memory plans.
 //! * [`suggest`]: "did you mean ...?" for mistyped names.
 //!
 //! ```
@@ -33,6 +34,7 @@ mod dataset;
 mod error;
 mod group;
 mod learner;
+pub mod limits;
 pub mod rng;
 pub mod suggest;
 

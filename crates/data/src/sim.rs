@@ -39,16 +39,116 @@ pub const DEFAULT_ROWS: usize = 10_000;
 /// The known scenario names.
 pub const SCENARIOS: [&str; 2] = ["biased-credit", "credit"];
 
-/// Simulates `rows` rows of a scenario from `seed` (default parameters).
+/// Simulates `rows` rows of a scenario from `seed` (default parameters), held in memory as a
+/// table (the same rows as [`stream`] produces).
 ///
 /// # Errors
 /// [`DataError::UnknownScenario`], [`DataError::ZeroRows`].
 pub fn simulate(scenario: &str, rows: usize, seed: u64) -> Result<Table> {
+    stream(scenario, rows as u64, seed)?.into_table()
+}
+
+/// The rows of a scenario from `seed` (default parameters), produced one at a time in
+/// constant memory: [`SimRows::write_csv`] writes exactly the bytes of the table of
+/// [`simulate`] written with [`Table::write_csv`].
+///
+/// # Errors
+/// [`DataError::UnknownScenario`], [`DataError::ZeroRows`].
+pub fn stream(scenario: &str, rows: u64, seed: u64) -> Result<SimRows> {
     match scenario {
-        "biased-credit" => biased_credit(rows, seed, &BiasedCreditParams::default()),
-        "credit" => credit(rows, seed),
+        "biased-credit" => biased_credit_rows(rows, seed, &BiasedCreditParams::default()),
+        "credit" => credit_rows(rows, seed),
         _ => Err(unknown(scenario)),
     }
+}
+
+/// A scenario's rows, produced one at a time (see [`stream`]).
+#[derive(Debug)]
+pub struct SimRows {
+    source: &'static str,
+    header: &'static [&'static str],
+    remaining: u64,
+    generator: Generator,
+}
+
+#[derive(Debug)]
+enum Generator {
+    BiasedCredit(Box<BiasedCreditRows>),
+    Credit(Box<CreditRows>),
+}
+
+impl SimRows {
+    /// The column names.
+    pub fn header(&self) -> &'static [&'static str] {
+        self.header
+    }
+
+    /// Rows still to come.
+    pub fn remaining(&self) -> u64 {
+        self.remaining
+    }
+
+    /// Puts the next row's values, as text, into `row` (one string per column, reusing their
+    /// allocations); `false` when every row was produced.
+    pub fn next_row(&mut self, row: &mut Vec<String>) -> bool {
+        if self.remaining == 0 {
+            return false;
+        }
+        self.remaining -= 1;
+        row.resize(self.header.len(), String::new());
+        match &mut self.generator {
+            Generator::BiasedCredit(g) => g.next_row(row),
+            Generator::Credit(g) => g.next_row(row),
+        }
+        true
+    }
+
+    /// Writes the header and every remaining row as CSV, as [`Table::write_csv`] does.
+    ///
+    /// # Errors
+    /// The writer's error (a closed pipe stays recognisable by its kind).
+    pub fn write_csv(mut self, writer: impl std::io::Write) -> std::io::Result<()> {
+        let io = |e: csv::Error| match e.into_kind() {
+            csv::ErrorKind::Io(e) => e,
+            other => std::io::Error::other(format!("{other:?}")),
+        };
+        let mut w = csv::Writer::from_writer(writer);
+        w.write_record(self.header).map_err(io)?;
+        let mut row = Vec::new();
+        while self.next_row(&mut row) {
+            w.write_record(&row).map_err(io)?;
+        }
+        w.flush()
+    }
+
+    /// Collects the remaining rows into a table.
+    ///
+    /// # Errors
+    /// [`DataError::ZeroRows`] when no rows remain.
+    pub fn into_table(mut self) -> Result<Table> {
+        let n = usize::try_from(self.remaining).map_err(|_| DataError::ZeroRows)?;
+        let mut columns: Vec<Vec<String>> = vec![Vec::with_capacity(n); self.header.len()];
+        let mut row = Vec::new();
+        while self.next_row(&mut row) {
+            for (column, value) in columns.iter_mut().zip(&mut row) {
+                column.push(std::mem::take(value));
+            }
+        }
+        let header = self.header.iter().map(|h| h.to_string()).collect();
+        Table::from_columns(self.source, header, &columns)
+    }
+}
+
+/// Sets `cell` to `value` as Rust's shortest round-trip form (as `f64::to_string`).
+fn put(cell: &mut String, value: impl std::fmt::Display) {
+    use std::fmt::Write;
+    cell.clear();
+    let _ = write!(cell, "{value}");
+}
+
+/// `1` / `0`.
+fn flag(v: bool) -> &'static str {
+    if v { "1" } else { "0" }
 }
 
 /// The dataset spec of a scenario: its label and sensitive column (features: every other
@@ -90,38 +190,98 @@ fn unknown(name: &str) -> DataError {
 /// # Errors
 /// [`DataError::ZeroRows`].
 pub fn credit(rows: usize, seed: u64) -> Result<Table> {
+    credit_rows(rows as u64, seed)?.into_table()
+}
+
+/// The rows of [`credit`], one at a time. The generator draws column by column, so a first
+/// pass over the draws (nothing kept but `max(income)`) marks where each column's draws begin;
+/// one copy of the generator per column then replays them row by row.
+fn credit_rows(rows: u64, seed: u64) -> Result<SimRows> {
     if rows == 0 {
         return Err(DataError::ZeroRows);
     }
-    let mut r = rng::seeded(seed);
     let lognormal = LogNormal::new(10.0, 1.0).map_err(|e| invalid_distribution(&e))?;
     let exp = Exp::new(1.0 / 5.0).map_err(|e| invalid_distribution(&e))?;
     let poisson = Poisson::new(3.0).map_err(|e| invalid_distribution(&e))?;
-    let income: Vec<f64> = (0..rows).map(|_| lognormal.sample(&mut r)).collect();
-    let debt: Vec<f64> = (0..rows).map(|_| r.r#gen::<f64>()).collect();
-    let history: Vec<f64> = (0..rows).map(|_| exp.sample(&mut r)).collect();
-    let accounts: Vec<f64> = (0..rows).map(|_| poisson.sample(&mut r)).collect();
-    let gender: Vec<bool> = (0..rows).map(|_| r.gen_bool(0.5)).collect();
-    let max_income = income.iter().fold(f64::MIN, |m, &v| m.max(v));
-    let approved: Vec<bool> = income
-        .iter()
-        .zip(&gender)
-        .map(|(&inc, &g)| {
-            let p = 0.3 + 0.4 * inc / max_income + 0.1 * f64::from(u8::from(g));
-            r.gen_bool(p.clamp(0.0, 1.0))
-        })
-        .collect();
-    table(
-        "credit",
-        vec![
-            ("income", floats(&income)),
-            ("debt_ratio", floats(&debt)),
-            ("credit_history_years", floats(&history)),
-            ("num_accounts", floats(&accounts)),
-            ("gender", flags(&gender)),
-            ("approved", flags(&approved)),
+    let mut r = rng::seeded(seed);
+    let income = r.clone();
+    let mut max_income = f64::MIN;
+    for _ in 0..rows {
+        max_income = max_income.max(lognormal.sample(&mut r));
+    }
+    let debt = r.clone();
+    for _ in 0..rows {
+        r.r#gen::<f64>();
+    }
+    let history = r.clone();
+    for _ in 0..rows {
+        let _: f64 = exp.sample(&mut r);
+    }
+    let accounts = r.clone();
+    for _ in 0..rows {
+        let _: f64 = poisson.sample(&mut r);
+    }
+    let gender = r.clone();
+    for _ in 0..rows {
+        r.gen_bool(0.5);
+    }
+    Ok(SimRows {
+        source: "credit",
+        header: &[
+            "income",
+            "debt_ratio",
+            "credit_history_years",
+            "num_accounts",
+            "gender",
+            "approved",
         ],
-    )
+        remaining: rows,
+        generator: Generator::Credit(Box::new(CreditRows {
+            lognormal,
+            exp,
+            poisson,
+            max_income,
+            income,
+            debt,
+            history,
+            accounts,
+            gender,
+            approved: r,
+        })),
+    })
+}
+
+/// One generator per column of [`credit`], each at its column's next draw.
+#[derive(Debug)]
+struct CreditRows {
+    lognormal: LogNormal<f64>,
+    exp: Exp<f64>,
+    poisson: Poisson<f64>,
+    max_income: f64,
+    income: rng::FairRng,
+    debt: rng::FairRng,
+    history: rng::FairRng,
+    accounts: rng::FairRng,
+    gender: rng::FairRng,
+    approved: rng::FairRng,
+}
+
+impl CreditRows {
+    fn next_row(&mut self, row: &mut [String]) {
+        let income: f64 = self.lognormal.sample(&mut self.income);
+        let debt = self.debt.r#gen::<f64>();
+        let history: f64 = self.exp.sample(&mut self.history);
+        let accounts: f64 = self.poisson.sample(&mut self.accounts);
+        let gender = self.gender.gen_bool(0.5);
+        let p = 0.3 + 0.4 * income / self.max_income + 0.1 * f64::from(u8::from(gender));
+        let approved = self.approved.gen_bool(p.clamp(0.0, 1.0));
+        put(&mut row[0], income);
+        put(&mut row[1], debt);
+        put(&mut row[2], history);
+        put(&mut row[3], accounts);
+        put(&mut row[4], flag(gender));
+        put(&mut row[5], flag(approved));
+    }
 }
 
 /// The knobs of the `biased-credit` scenario.
@@ -208,75 +368,74 @@ impl BiasedCreditParams {
 /// # Errors
 /// [`DataError::ZeroRows`], a parameter out of range.
 pub fn biased_credit(rows: usize, seed: u64, params: &BiasedCreditParams) -> Result<Table> {
+    biased_credit_rows(rows as u64, seed, params)?.into_table()
+}
+
+/// The rows of [`biased_credit`], one at a time (its draws go row by row).
+fn biased_credit_rows(rows: u64, seed: u64, params: &BiasedCreditParams) -> Result<SimRows> {
     if rows == 0 {
         return Err(DataError::ZeroRows);
     }
     params.validate()?;
-    let exp = Exp::new(1.0 / 6.0).map_err(|e| invalid_distribution(&e))?;
-    let poisson = Poisson::new(3.0).map_err(|e| invalid_distribution(&e))?;
-    let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
-    let mut r = rng::seeded(seed);
-    let normal = |r: &mut rng::FairRng| -> f64 { StandardNormal.sample(r) };
-    let mut cols: [Vec<f64>; 5] = Default::default();
-    let mut group = Vec::with_capacity(rows);
-    let mut approved = Vec::with_capacity(rows);
-    for _ in 0..rows {
+    Ok(SimRows {
+        source: "biased-credit",
+        header: &[
+            "income",
+            "debt_ratio",
+            "credit_history_years",
+            "num_accounts",
+            "neighbourhood_score",
+            "group",
+            "approved",
+        ],
+        remaining: rows,
+        generator: Generator::BiasedCredit(Box::new(BiasedCreditRows {
+            params: params.clone(),
+            exp: Exp::new(1.0 / 6.0).map_err(|e| invalid_distribution(&e))?,
+            poisson: Poisson::new(3.0).map_err(|e| invalid_distribution(&e))?,
+            r: rng::seeded(seed),
+        })),
+    })
+}
+
+/// The state of [`biased_credit`]'s generator.
+#[derive(Debug)]
+struct BiasedCreditRows {
+    params: BiasedCreditParams,
+    exp: Exp<f64>,
+    poisson: Poisson<f64>,
+    r: rng::FairRng,
+}
+
+impl BiasedCreditRows {
+    fn next_row(&mut self, row: &mut [String]) {
+        let (params, r) = (&self.params, &mut self.r);
+        let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
+        let normal = |r: &mut rng::FairRng| -> f64 { StandardNormal.sample(r) };
         let b = r.gen_bool(params.minority_share);
-        let c = normal(&mut r);
+        let c = normal(r);
         let gap = if b { params.income_gap } else { 0.0 };
-        let income = (10.6 + 0.35 * c - gap + 0.35 * normal(&mut r)).exp();
-        let debt = sigmoid(-0.5 - 0.6 * c + 0.7 * normal(&mut r));
-        let history = exp.sample(&mut r);
-        let accounts = poisson.sample(&mut r);
+        let income = (10.6 + 0.35 * c - gap + 0.35 * normal(r)).exp();
+        let debt = sigmoid(-0.5 - 0.6 * c + 0.7 * normal(r));
+        let history: f64 = self.exp.sample(r);
+        let accounts: f64 = self.poisson.sample(r);
         let side = if b { -0.5 } else { 0.5 };
-        let neighbourhood = side * params.proxy_gap + normal(&mut r);
+        let neighbourhood = side * params.proxy_gap + normal(r);
         let repaid = r.gen_bool(sigmoid(0.3 + params.signal * c));
         let flipped = r.gen_bool(params.label_flip);
-        for (col, v) in cols
+        for (cell, v) in row
             .iter_mut()
             .zip([income, debt, history, accounts, neighbourhood])
         {
-            col.push(v);
+            put(cell, v);
         }
-        group.push(if b { "B" } else { "A" });
-        approved.push(repaid && !(b && flipped));
+        put(&mut row[5], if b { "B" } else { "A" });
+        put(&mut row[6], flag(repaid && !(b && flipped)));
     }
-    let [income, debt, history, accounts, neighbourhood] = &cols;
-    table(
-        "biased-credit",
-        vec![
-            ("income", floats(income)),
-            ("debt_ratio", floats(debt)),
-            ("credit_history_years", floats(history)),
-            ("num_accounts", floats(accounts)),
-            ("neighbourhood_score", floats(neighbourhood)),
-            ("group", group.iter().map(|g| g.to_string()).collect()),
-            ("approved", flags(&approved)),
-        ],
-    )
 }
 
 fn invalid_distribution(e: &dyn std::fmt::Display) -> DataError {
     Error::invalid("distribution", e, "rejected by rand_distr").into()
-}
-
-/// Floats in Rust's shortest round-trip form.
-fn floats(values: &[f64]) -> Vec<String> {
-    values.iter().map(|v| v.to_string()).collect()
-}
-
-/// Booleans as `1`/`0`.
-fn flags(values: &[bool]) -> Vec<String> {
-    values
-        .iter()
-        .map(|&v| if v { "1" } else { "0" }.to_string())
-        .collect()
-}
-
-fn table(source: &str, columns: Vec<(&str, Vec<String>)>) -> Result<Table> {
-    let (names, values): (Vec<String>, Vec<Vec<String>>) =
-        columns.into_iter().map(|(n, v)| (n.to_string(), v)).unzip();
-    Table::from_columns(source, names, &values)
 }
 
 #[cfg(test)]
@@ -301,6 +460,161 @@ mod tests {
     fn mean(v: impl IntoIterator<Item = f64>) -> f64 {
         let (s, n) = v.into_iter().fold((0.0, 0.0), |(s, n), x| (s + x, n + 1.0));
         s / n
+    }
+
+    /// The simulators as they were before they streamed (whole columns in memory): the oracle
+    /// of the streaming generators' bytes.
+    mod oracle {
+        use super::super::*;
+
+        pub(super) fn credit(rows: usize, seed: u64) -> Result<Table> {
+            if rows == 0 {
+                return Err(DataError::ZeroRows);
+            }
+            let mut r = rng::seeded(seed);
+            let lognormal = LogNormal::new(10.0, 1.0).map_err(|e| invalid_distribution(&e))?;
+            let exp = Exp::new(1.0 / 5.0).map_err(|e| invalid_distribution(&e))?;
+            let poisson = Poisson::new(3.0).map_err(|e| invalid_distribution(&e))?;
+            let income: Vec<f64> = (0..rows).map(|_| lognormal.sample(&mut r)).collect();
+            let debt: Vec<f64> = (0..rows).map(|_| r.r#gen::<f64>()).collect();
+            let history: Vec<f64> = (0..rows).map(|_| exp.sample(&mut r)).collect();
+            let accounts: Vec<f64> = (0..rows).map(|_| poisson.sample(&mut r)).collect();
+            let gender: Vec<bool> = (0..rows).map(|_| r.gen_bool(0.5)).collect();
+            let max_income = income.iter().fold(f64::MIN, |m, &v| m.max(v));
+            let approved: Vec<bool> = income
+                .iter()
+                .zip(&gender)
+                .map(|(&inc, &g)| {
+                    let p = 0.3 + 0.4 * inc / max_income + 0.1 * f64::from(u8::from(g));
+                    r.gen_bool(p.clamp(0.0, 1.0))
+                })
+                .collect();
+            table(
+                "credit",
+                vec![
+                    ("income", floats(&income)),
+                    ("debt_ratio", floats(&debt)),
+                    ("credit_history_years", floats(&history)),
+                    ("num_accounts", floats(&accounts)),
+                    ("gender", flags(&gender)),
+                    ("approved", flags(&approved)),
+                ],
+            )
+        }
+
+        pub(super) fn biased_credit(
+            rows: usize,
+            seed: u64,
+            params: &BiasedCreditParams,
+        ) -> Result<Table> {
+            if rows == 0 {
+                return Err(DataError::ZeroRows);
+            }
+            params.validate()?;
+            let exp = Exp::new(1.0 / 6.0).map_err(|e| invalid_distribution(&e))?;
+            let poisson = Poisson::new(3.0).map_err(|e| invalid_distribution(&e))?;
+            let sigmoid = |z: f64| 1.0 / (1.0 + (-z).exp());
+            let mut r = rng::seeded(seed);
+            let normal = |r: &mut rng::FairRng| -> f64 { StandardNormal.sample(r) };
+            let mut cols: [Vec<f64>; 5] = Default::default();
+            let mut group = Vec::with_capacity(rows);
+            let mut approved = Vec::with_capacity(rows);
+            for _ in 0..rows {
+                let b = r.gen_bool(params.minority_share);
+                let c = normal(&mut r);
+                let gap = if b { params.income_gap } else { 0.0 };
+                let income = (10.6 + 0.35 * c - gap + 0.35 * normal(&mut r)).exp();
+                let debt = sigmoid(-0.5 - 0.6 * c + 0.7 * normal(&mut r));
+                let history = exp.sample(&mut r);
+                let accounts = poisson.sample(&mut r);
+                let side = if b { -0.5 } else { 0.5 };
+                let neighbourhood = side * params.proxy_gap + normal(&mut r);
+                let repaid = r.gen_bool(sigmoid(0.3 + params.signal * c));
+                let flipped = r.gen_bool(params.label_flip);
+                for (col, v) in
+                    cols.iter_mut()
+                        .zip([income, debt, history, accounts, neighbourhood])
+                {
+                    col.push(v);
+                }
+                group.push(if b { "B" } else { "A" });
+                approved.push(repaid && !(b && flipped));
+            }
+            let [income, debt, history, accounts, neighbourhood] = &cols;
+            table(
+                "biased-credit",
+                vec![
+                    ("income", floats(income)),
+                    ("debt_ratio", floats(debt)),
+                    ("credit_history_years", floats(history)),
+                    ("num_accounts", floats(accounts)),
+                    ("neighbourhood_score", floats(neighbourhood)),
+                    ("group", group.iter().map(|g| g.to_string()).collect()),
+                    ("approved", flags(&approved)),
+                ],
+            )
+        }
+
+        /// Floats in Rust's shortest round-trip form.
+        fn floats(values: &[f64]) -> Vec<String> {
+            values.iter().map(|v| v.to_string()).collect()
+        }
+
+        /// Booleans as `1`/`0`.
+        fn flags(values: &[bool]) -> Vec<String> {
+            values
+                .iter()
+                .map(|&v| if v { "1" } else { "0" }.to_string())
+                .collect()
+        }
+
+        fn table(source: &str, columns: Vec<(&str, Vec<String>)>) -> Result<Table> {
+            let (names, values): (Vec<String>, Vec<Vec<String>>) =
+                columns.into_iter().map(|(n, v)| (n.to_string(), v)).unzip();
+            Table::from_columns(source, names, &values)
+        }
+    }
+
+    #[test]
+    fn streamed_rows_are_the_bytes_of_the_whole_table() {
+        for (scenario, rows, seed) in [
+            ("biased-credit", 1, 0),
+            ("biased-credit", 777, 3),
+            ("biased-credit", 10_000, 0),
+            ("credit", 1, 5),
+            ("credit", 777, 3),
+            ("credit", 10_000, 42),
+        ] {
+            let old = match scenario {
+                "credit" => oracle::credit(rows, seed),
+                _ => oracle::biased_credit(rows, seed, &BiasedCreditParams::default()),
+            }
+            .unwrap();
+            let mut streamed = Vec::new();
+            stream(scenario, rows as u64, seed)
+                .unwrap()
+                .write_csv(&mut streamed)
+                .unwrap();
+            assert_eq!(streamed, csv_bytes(&old), "{scenario} {rows} {seed}");
+            assert_eq!(simulate(scenario, rows, seed).unwrap(), old);
+        }
+    }
+
+    #[test]
+    fn a_stream_counts_down_its_rows() {
+        let mut s = stream("credit", 3, 1).unwrap();
+        assert_eq!(s.header().len(), 6);
+        let mut row = Vec::new();
+        assert_eq!(s.remaining(), 3);
+        assert!(s.next_row(&mut row) && s.next_row(&mut row) && s.next_row(&mut row));
+        assert_eq!(row.len(), 6);
+        assert!(!s.next_row(&mut row));
+        assert_eq!(s.remaining(), 0);
+        assert!(matches!(
+            stream("x", 3, 1),
+            Err(DataError::UnknownScenario { .. })
+        ));
+        assert!(matches!(stream("credit", 0, 1), Err(DataError::ZeroRows)));
     }
 
     #[test]

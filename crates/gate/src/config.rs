@@ -16,7 +16,7 @@ use crate::Result;
 /// | `min_positives_per_group`, `min_negatives_per_group` | 10 | the same for the TPR / FPR denominators of the equalized odds check |
 /// | `strict` | false | `Inconclusive` exits non-zero |
 /// | `confidence` | off | e.g. 0.95: decide on a bootstrap interval instead of the point value |
-/// | `n_boot`, `seed` | 1000, 0 | bootstrap resamples and their seed |
+/// | `n_boot`, `seed` | 1000, 0 | bootstrap resamples (at most 10^6, [`fairkit_core::limits::BOOTSTRAP`]) and their seed |
 ///
 /// The defaults are the project's (docs/gate-and-monitor.md#gate-configuration; an earlier proposal
 /// used 30 samples and an accuracy floor of 0, and oracle O14, docs/test-oracles.md#o14, gives the
@@ -144,6 +144,7 @@ impl GateConfig {
         if self.confidence.is_some() && self.n_boot == 0 {
             return Err(Error::invalid("n_boot", 0, "must be at least 1").into());
         }
+        fairkit_core::limits::BOOTSTRAP.check_usize("n_boot", self.n_boot)?;
         Ok(())
     }
 }

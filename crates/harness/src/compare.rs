@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use fairkit_core::limits;
 use fairkit_core::suggest::annotate_unknown;
 use fairkit_data::Prepared;
 use fairkit_learners::Estimator;
@@ -154,6 +155,27 @@ impl std::str::FromStr for DisparityAxis {
             )),
         }
     }
+}
+
+/// The files of a comparison's output directory; `results.json` is in every run, and
+/// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again).
+pub const RUN_FILES: [&str; 5] = [
+    "results.json",
+    "results.csv",
+    "report.md",
+    "tradeoff.svg",
+    "experiment.toml",
+];
+
+/// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
+/// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
+/// starts, so nothing of the user's is ever replaced. An earlier run is replaced as a whole at
+/// the commit, which reports it in [`io::Committed::replaced_runs`].
+///
+/// # Errors
+/// As [`io::Outputs::dir`].
+pub fn claim_run_dir(outputs: &mut io::Outputs, dir: &Path, flag: &str) -> Result<io::OutputId> {
+    outputs.dir(dir, flag, &RUN_FILES)
 }
 
 /// The methods of `fairkit compare` with no arguments.
@@ -329,7 +351,7 @@ impl CompareConfig {
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
-            Some(SeedsItem::Count(n)) => (0..n).collect(),
+            Some(SeedsItem::Count(n)) => (0..limits::SEEDS.check("seeds", n)?).collect(),
             Some(SeedsItem::List(list)) => list,
         };
         let config = Self {
@@ -364,6 +386,7 @@ impl CompareConfig {
         if self.seeds.is_empty() {
             return invalid("seeds", "0", "run at least one seed");
         }
+        limits::SEEDS.check_usize("seeds", self.seeds.len())?;
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
@@ -491,15 +514,19 @@ impl Serialize for SplitWarning {
     }
 }
 
-/// For each group that is small in some split, the split where it has the fewest rows (the
-/// first such seed on ties), in group order.
-fn split_warnings(seeds: &[u64], prepared: &[Prepared]) -> Result<Vec<SplitWarning>> {
+/// The small groups ([`small_groups`]) of one seed's test split.
+fn test_small_groups(data: &Prepared) -> Result<Vec<SmallGroup>> {
+    let test = &data.test;
+    small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS).map_err(HarnessError::method)
+}
+
+/// For each group that is small in some split (`small[i]`, the small groups of seed
+/// `seeds[i]`'s test split), the split where it has the fewest rows (the first such seed on
+/// ties), in group order.
+fn split_warnings(seeds: &[u64], small: Vec<Vec<SmallGroup>>) -> Vec<SplitWarning> {
     let mut worst: Vec<SplitWarning> = Vec::new();
-    for (&seed, p) in seeds.iter().zip(prepared) {
-        let test = &p.test;
-        let small = small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS)
-            .map_err(HarnessError::method)?;
-        for group in small {
+    for (&seed, groups) in seeds.iter().zip(small) {
+        for group in groups {
             match worst.iter_mut().find(|w| w.group.group == group.group) {
                 Some(w) if group.rows < w.group.rows => {
                     *w = SplitWarning {
@@ -517,7 +544,7 @@ fn split_warnings(seeds: &[u64], prepared: &[Prepared]) -> Result<Vec<SplitWarni
             }
         }
     }
-    Ok(worst)
+    worst
 }
 
 /// Runs a comparison. `progress(method_index)` is called after each job, from any thread.
@@ -527,48 +554,36 @@ fn split_warnings(seeds: &[u64], prepared: &[Prepared]) -> Result<Vec<SplitWarni
 pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<Comparison> {
     config.check()?;
     let loaded: LoadedData = config.data.load()?;
-    let prepared: Vec<Prepared> = config
+    let report = GroupedReport::params();
+    // Each seed's split lives only while its methods run, so memory does not grow with the
+    // number of seeds.
+    let (per_seed, small): (Vec<Vec<ResultRow>>, Vec<Vec<SmallGroup>>) = config
         .seeds
         .par_iter()
         .map(|&seed| {
-            let p = loaded.prepare(&config.split, seed)?;
-            p.train.groups().require_two_groups()?;
-            p.train.require_both_classes()?;
-            Ok(p)
+            let data = loaded.prepare(&config.split, seed)?;
+            data.train.groups().require_two_groups()?;
+            data.train.require_both_classes()?;
+            let rows = (0..config.methods.len())
+                .into_par_iter()
+                .map(|m| job(config, m, seed, &data, &report, progress))
+                .collect::<Result<Vec<_>>>()?;
+            Ok((rows, test_small_groups(&data)?))
         })
-        .collect::<Result<_>>()?;
-    let jobs: Vec<(usize, usize)> = (0..config.methods.len())
-        .flat_map(|m| (0..config.seeds.len()).map(move |s| (m, s)))
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
+    let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
+    let results: Vec<ResultRow> = (0..config.methods.len())
+        .flat_map(|_| {
+            columns
+                .iter_mut()
+                .filter_map(Iterator::next)
+                .collect::<Vec<_>>()
+        })
         .collect();
-    let report = GroupedReport::params();
-    let results: Vec<ResultRow> = jobs
-        .par_iter()
-        .map(|&(m, s)| {
-            let entry = &config.methods[m];
-            let seed = config.seeds[s];
-            let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-            let data = &prepared[s];
-            let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-                .and_then(|r| Ok((evaluate(&data.test, &r, &report)?, r.fit_seconds)))
-                .map(|(e, fit_seconds)| ResultRow {
-                    method: entry.name.clone(),
-                    estimator: estimator.to_string(),
-                    seed,
-                    predicted: Headline::of(&e.predicted),
-                    fit_seconds,
-                    expected: Headline::of(&e.expected),
-                })
-                .map_err(|e| HarnessError::Job {
-                    method: entry.name.clone(),
-                    seed,
-                    source: Box::new(e),
-                });
-            progress(m);
-            row
-        })
-        .collect::<Result<_>>()?;
     let summary = summarize(config, &results);
-    let warnings = split_warnings(&config.seeds, &prepared)?;
+    let warnings = split_warnings(&config.seeds, small);
     Ok(Comparison {
         dataset: loaded.name,
         fairkit_version: env!("CARGO_PKG_VERSION").into(),
@@ -577,6 +592,36 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         summary,
         warnings,
     })
+}
+
+/// Runs method `m` of `config` on one seed's data.
+fn job(
+    config: &CompareConfig,
+    m: usize,
+    seed: u64,
+    data: &fairkit_data::Prepared,
+    report: &fairkit_metrics::ReportParams,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ResultRow> {
+    let entry = &config.methods[m];
+    let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
+    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
+        .map(|(e, fit_seconds)| ResultRow {
+            method: entry.name.clone(),
+            estimator: estimator.to_string(),
+            seed,
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+        })
+        .map_err(|e| HarnessError::Job {
+            method: entry.name.clone(),
+            seed,
+            source: Box::new(e),
+        });
+    progress(m);
+    row
 }
 
 fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
@@ -779,33 +824,52 @@ impl Comparison {
     }
 
     /// `results.json`: the whole comparison as JSON.
-    pub fn render_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("results serialize") + "\n"
-    }
-
-    /// Writes `results.json`, `results.csv`, `report.md`, `tradeoff.svg` and
-    /// `experiment.toml` (the resolved configuration, which `fairkit compare --config` runs
-    /// again) into `dir` (created if needed), each atomically, after all five are rendered.
     ///
     /// # Errors
-    /// Unwritable directory, a picture that cannot be drawn, or a configuration TOML cannot
-    /// hold.
-    pub fn write(&self, dir: &Path) -> Result<()> {
-        let json = self.render_json();
+    /// A comparison that JSON cannot hold (none is expected: every key is a string).
+    pub fn render_json(&self) -> Result<String> {
+        Ok(serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
+            action: "cannot write",
+            path: "results.json".into(),
+            source: e.into(),
+        })? + "\n")
+    }
+
+    /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
+    /// run there as a whole (see [`claim_run_dir`]).
+    ///
+    /// # Errors
+    /// As [`claim_run_dir`] and [`stage`](Self::stage), and a failed commit.
+    pub fn write(&self, dir: &Path) -> Result<io::Committed> {
+        let mut outputs = io::Outputs::new();
+        let id = claim_run_dir(&mut outputs, dir, "--out")?;
+        self.stage(&mut outputs, id)?;
+        outputs.commit()
+    }
+
+    /// Renders the run's files ([`RUN_FILES`]: `results.json`, `results.csv`, `report.md`,
+    /// `tradeoff.svg` and `experiment.toml`, the resolved configuration, which `fairkit compare
+    /// --config` runs again) into the claimed run directory `id` of `outputs` (committed with
+    /// the other outputs).
+    ///
+    /// # Errors
+    /// A picture that cannot be drawn, a configuration TOML cannot hold, or a staged file that
+    /// cannot be written.
+    pub fn stage(&self, outputs: &mut io::Outputs, id: io::OutputId) -> Result<()> {
+        let json = self.render_json()?;
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
-            path: dir.join("tradeoff.svg"),
+            path: "tradeoff.svg".into(),
             message,
         })?;
         let files = [
-            ("results.json", json),
-            ("results.csv", self.render_csv()),
-            ("report.md", self.render_markdown()),
-            ("tradeoff.svg", svg),
-            ("experiment.toml", self.config.to_toml()?),
+            json,
+            self.render_csv(),
+            self.render_markdown(),
+            svg,
+            self.config.to_toml()?,
         ];
-        io::create_dir(dir)?;
-        for (name, content) in files {
-            io::write_bytes_atomic(&dir.join(name), content.as_bytes())?;
+        for (name, content) in RUN_FILES.iter().zip(files) {
+            outputs.write_in(id, name, |w| w.write_all(content.as_bytes()))?;
         }
         Ok(())
     }

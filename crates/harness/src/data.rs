@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use fairkit_core::limits;
 use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
@@ -76,6 +77,18 @@ pub fn read_table(path: &Path, format: &CsvFormat) -> Result<Table> {
     Ok(Table::from_csv_with(io::open(path)?, &name, format)?)
 }
 
+/// `rows` if a simulated table of that many rows may be held in memory: at most
+/// [`limits::ROWS_IN_MEMORY`], and planned at [`limits::BYTES_PER_ROW_IN_MEMORY`] each within
+/// the machine's memory. `name` is the flag or key that gave the count (`--rows`, `rows`).
+///
+/// # Errors
+/// [`fairkit_core::Error::InvalidParameter`] naming `name` and the limit.
+pub fn scenario_rows(name: &str, rows: usize) -> Result<usize> {
+    limits::ROWS_IN_MEMORY.check_usize(name, rows)?;
+    limits::check_memory(name, rows as u64, limits::BYTES_PER_ROW_IN_MEMORY, None)?;
+    Ok(rows)
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(
         || path.display().to_string(),
@@ -91,8 +104,8 @@ impl DataSource {
     pub fn load(&self) -> Result<LoadedData> {
         match self {
             DataSource::Scenario { name, rows, seed } => Ok(LoadedData {
+                train: sim::simulate(name, scenario_rows("rows", *rows)?, *seed)?,
                 name: name.clone(),
-                train: sim::simulate(name, *rows, *seed)?,
                 test: None,
                 spec: sim::spec(name)?,
             }),

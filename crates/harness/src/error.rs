@@ -41,6 +41,16 @@ pub enum HarnessError {
         /// The operating-system error.
         source: std::io::Error,
     },
+    /// An output path that cannot be used as given (checked before anything is written).
+    #[error("{}{}: {reason}", if flag.is_empty() { String::new() } else { format!("{flag} ") }, path.display())]
+    Output {
+        /// The flag or key that named it, e.g. `--out` (may be empty).
+        flag: String,
+        /// The path as given.
+        path: PathBuf,
+        /// Why it cannot be used, and what to do.
+        reason: String,
+    },
     /// The plot could not be drawn.
     #[error("cannot draw {path}: {message}")]
     Plot {

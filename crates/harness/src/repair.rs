@@ -80,6 +80,14 @@ impl FittedRepair {
         .map_err(HarnessError::method)
     }
 
+    /// The repair's name for messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            FittedRepair::DiRemover(_) => "disparate-impact remover",
+            FittedRepair::CorrelationRemover(_) => "correlation remover",
+        }
+    }
+
     /// `data` with repaired features.
     ///
     /// # Errors
@@ -121,12 +129,29 @@ impl TableRepair {
     ///
     /// # Errors
     /// Missing feature or sensitive columns, values the encoder cannot read, a group without
-    /// training rows, and an encoded feature name that clashes with a copied column.
+    /// training rows, a repaired value that is not finite (naming the column and the row's
+    /// line), and an encoded feature name that clashes with a copied column.
     pub fn apply(&self, table: &Table) -> Result<Table> {
         let x = self.encoder.features(table)?;
         let groups = self.encoder.open_groups(table)?;
         let repaired = self.repair.transform_features(x.view(), &groups)?;
         let spec = self.encoder.spec();
+        // fairkit refuses a non-finite number on reading, so none is written.
+        for (name, column) in self.encoder.feature_names().iter().zip(repaired.columns()) {
+            if let Some(i) = column.iter().position(|v| !v.is_finite()) {
+                return Err(Error::invalid(
+                    "data",
+                    format!("{} line {}", table.file(), table.line(i)),
+                    &format!(
+                        "the {} turns column '{name}' into {} there (its values are too large \
+                         for the repair's arithmetic); rescale column '{name}'",
+                        self.repair.name(),
+                        column[i]
+                    ),
+                )
+                .into());
+            }
+        }
         let mut header: Vec<String> = self.encoder.feature_names().to_vec();
         let mut columns: Vec<Vec<String>> = repaired
             .columns()
@@ -197,6 +222,23 @@ mod tests {
         assert_eq!(x[..3], x[3..]);
         let err = fitted.apply(&table("x,g\n1,z\n")).unwrap_err();
         assert!(err.to_string().contains("g=z"), "{err}");
+    }
+
+    #[test]
+    fn a_repair_that_overflows_is_refused_naming_the_column() {
+        let spec = DatasetSpec {
+            standardize: false,
+            ..DatasetSpec::new("y", ["g"])
+        };
+        let big = "x,g,y\n1e308,a,1\n-1e308,a,0\n1.5e308,b,1\n-1.7e308,b,0\n1e308,b,0\n";
+        let method: MethodSpec = "correlation-remover".parse().unwrap();
+        let fitted = TableRepair::fit(&method, &spec, &table(big)).unwrap();
+        let err = fitted.apply(&table(big)).unwrap_err().to_string();
+        assert!(
+            err.contains("column 'x'") && err.contains("t.csv line 2"),
+            "{err}"
+        );
+        assert!(err.contains("correlation remover"), "{err}");
     }
 
     #[test]

@@ -194,7 +194,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ratio_rules_of_spec_1_3_3() {
+    fn ratio_rules_of_metrics_doc() {
         // Every value 0: ratio NaN, difference 0.
         let a = Aggregate::of(&[0.0, 0.0], 0.0);
         assert_eq!(a.difference, 0.0);

@@ -51,6 +51,7 @@ impl BootstrapParams {
         if self.n_boot == 0 {
             return Err(invalid("n_boot", 0, "must be at least 1"));
         }
+        fairkit_core::limits::BOOTSTRAP.check_usize("n_boot", self.n_boot)?;
         if self.quantiles.is_empty() {
             return Err(invalid("quantiles", "(none)", "at least one is needed"));
         }
@@ -172,7 +173,11 @@ impl Resampler {
 
 /// Runs the bootstrap: `stats` maps a resample's counts to a fixed-length vector of statistics;
 /// the result holds, for each statistic, its value at each quantile (NaN resample values are
-/// ignored; all NaN gives NaN).
+/// ignored; all NaN gives NaN). The resamples' statistics are held until the quantiles are
+/// taken: their memory is planned from the first resample before the others are drawn.
+///
+/// # Errors
+/// More memory than the machine has for `n_boot` resamples of these statistics.
 pub(crate) fn run<F>(
     params: &BootstrapParams,
     y: &[bool],
@@ -181,17 +186,23 @@ pub(crate) fn run<F>(
     n_groups: usize,
     weights: Option<&[f64]>,
     stats: F,
-) -> Vec<Vec<f64>>
+) -> Result<Vec<Vec<f64>>>
 where
     F: Fn(&ConfusionTable) -> Vec<f64> + Sync,
 {
     let resampler = Resampler::new(y, p, groups, n_groups, weights);
-    let samples: Vec<Vec<f64>> = (0..params.n_boot as u64)
-        .into_par_iter()
-        .map(|i| stats(&resampler.draw(params.seed, i)))
-        .collect();
-    let n_stats = samples.first().map_or(0, Vec::len);
-    (0..n_stats)
+    let first = stats(&resampler.draw(params.seed, 0));
+    let n_stats = first.len();
+    let bytes_each = 8 * n_stats as u64 + std::mem::size_of::<Vec<f64>>() as u64;
+    fairkit_core::limits::check_memory("n_boot", params.n_boot as u64, bytes_each, None)?;
+    let mut samples: Vec<Vec<f64>> = Vec::with_capacity(params.n_boot);
+    samples.push(first);
+    samples.par_extend(
+        (1..params.n_boot as u64)
+            .into_par_iter()
+            .map(|i| stats(&resampler.draw(params.seed, i))),
+    );
+    Ok((0..n_stats)
         .into_par_iter()
         .map(|j| {
             let mut v: Vec<f64> = samples
@@ -206,7 +217,7 @@ where
                 .map(|&q| quantile_linear(&v, q))
                 .collect()
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]

@@ -448,7 +448,7 @@ impl ReportParams {
                 n_cells,
                 input.weights,
                 stats,
-            );
+            )?;
             let mut k = 0;
             let mut next = |_: &f64| {
                 k += 1;

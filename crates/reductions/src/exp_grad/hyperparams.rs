@@ -11,7 +11,7 @@ use crate::{ErrorRate, Moment, Result};
 /// | parameter | default | meaning |
 /// |---|---|---|
 /// | `eps` | 0.01 | sets `B = 1/eps`, the L1 cap on the multipliers (not the fairness slack: that is the constraint's [`Bound`](crate::Bound)); must be > 0 |
-/// | `max_iter` | 50 | maximum number of iterations; ≥ 1 |
+/// | `max_iter` | 50 | maximum number of iterations; ≥ 1 and at most 10^5 ([`fairkit_core::limits::ITERATIONS`]) |
 /// | `nu` | auto | convergence threshold on the duality gap; auto is `0.5·sd(|h₀(x) − y|)/√n` |
 /// | `eta0` | 2.0 | initial learning rate multiplier, `η = eta0/B`; > 0 |
 /// | `run_linprog_step` | true | solve the LP over the hypotheses found in every iteration after the first |
@@ -109,6 +109,7 @@ impl<L: Learner, C: Moment> ExponentiatedGradientParams<L, C> {
         if self.max_iter == 0 {
             return Err(Error::invalid("max_iter", 0, "must be at least 1").into());
         }
+        fairkit_core::limits::ITERATIONS.check_usize("max_iter", self.max_iter)?;
         if let Some(nu) = self.nu
             && !(nu.is_finite() && nu >= 0.0)
         {

@@ -35,7 +35,7 @@ pub enum SelectionRule {
 /// |---|---|
 /// | `selection_rule` | [`SelectionRule::TradeoffOptimization`] |
 /// | `constraint_weight` | 0.5, in `[0, 1]` |
-/// | `grid_size` | 10, ≥ 1 |
+/// | `grid_size` | 10, ≥ 1 and at most 10^5 ([`fairkit_core::limits::GRID_POINTS`]) |
 /// | `grid_limit` | 2.0 |
 /// | `grid_offset` | none (0) |
 /// | `grid` | none: generated; a user grid of multiplier vectors replaces it |
@@ -113,6 +113,7 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
         if self.grid_size == 0 {
             return Err(Error::invalid("grid_size", 0, "must be at least 1").into());
         }
+        fairkit_core::limits::GRID_POINTS.check_usize("grid_size", self.grid_size)?;
         if !self.grid_limit.is_finite() {
             return Err(Error::invalid("grid_limit", self.grid_limit, "must be finite").into());
         }
