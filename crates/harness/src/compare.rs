@@ -517,7 +517,8 @@ impl Serialize for SplitWarning {
 /// The small groups ([`small_groups`]) of one seed's test split.
 fn test_small_groups(data: &Prepared) -> Result<Vec<SmallGroup>> {
     let test = &data.test;
-    small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS).map_err(HarnessError::method)
+    small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS)
+        .map_err(HarnessError::method)
 }
 
 /// For each group that is small in some split (`small[i]`, the small groups of seed
@@ -828,11 +829,13 @@ impl Comparison {
     /// # Errors
     /// A comparison that JSON cannot hold (none is expected: every key is a string).
     pub fn render_json(&self) -> Result<String> {
-        Ok(serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
-            action: "cannot write",
-            path: "results.json".into(),
-            source: e.into(),
-        })? + "\n")
+        Ok(
+            serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
+                action: "cannot write",
+                path: "results.json".into(),
+                source: e.into(),
+            })? + "\n",
+        )
     }
 
     /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
