@@ -37,6 +37,7 @@ mod learner;
 pub mod limits;
 pub mod rng;
 pub mod suggest;
+pub mod text;
 
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};
