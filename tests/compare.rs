@@ -364,7 +364,7 @@ fn unknown_names_list_every_accepted_name_and_suggest_the_closest() {
     let config = write_file(dir.path(), "typo.toml", b"seedz = 3\n");
     assert_bad_input(
         &run(&["compare", "--config", &config, "--out", o]),
-        &["seedz", "did you mean `seeds`?"],
+        &["seedz", "did you mean 'seeds'?"],
     );
     assert!(!std::path::Path::new(o).exists());
 }
