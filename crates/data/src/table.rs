@@ -547,7 +547,9 @@ impl<R: Read> Records<R> {
                             Unterminated {
                                 line: field_line,
                                 column: self.ends.len() + 1,
-                                end: self.line.max(field_line),
+                                // The last line: a final line break ends it.
+                                end: (self.line - u64::from(self.fields.last() == Some(&b'\n')))
+                                    .max(field_line),
                             },
                         ));
                     }
@@ -1091,18 +1093,23 @@ mod tests {
                 ..
             }
         ));
-        // Quoted empty fields are fields; an unterminated quote runs to the end.
+        // Quoted empty fields are fields; a quote left open is an error naming where it opens
+        // (its line and field) and where the file ends.
         let t = with(b"a b\n\"\" x\n\"y z\" w", &whitespace()).unwrap();
         assert_eq!(values(&t, "a"), ["", "y z"]);
-        let e = with(b"a b\n\"y z", &whitespace()).unwrap_err();
-        assert!(matches!(
-            e,
-            DataError::RaggedRow {
-                line: 2,
-                got: 1,
-                ..
-            }
-        ));
+        let e = with(b"a b\n1 \"y\nz\n", &whitespace()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DataError::UnterminatedQuote {
+                    line: 2,
+                    column: 2,
+                    end: 3,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
     }
 
     #[test]

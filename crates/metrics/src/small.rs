@@ -22,8 +22,8 @@
 //! let warning = SmallGroup::check("A91", 15, 11.0, 4.0, MIN_ROWS).unwrap();
 //! assert_eq!(
 //!     warning.to_string(),
-//!     "group 'A91' has 15 rows (11 positive, 4 negative): fewer than 30 rows and fewer than \
-//!      10 negatives, too few for its rates to mean much"
+//!     "group 'A91' has 15 rows (11 positive, 4 negative): fewer than 30 rows and 10 \
+//!      negatives, too few for its rates to mean much"
 //! );
 //! assert!(SmallGroup::check("A93", 160, 110.0, 50.0, MIN_ROWS).is_none());
 //! ```
@@ -152,13 +152,20 @@ impl fmt::Display for SmallGroup {
         }
         write!(
             f,
-            "group '{}' has {} rows ({} positive, {} negative): {}, too few for its rates to \
-             mean much",
+            "group '{}' has {} rows ({} positive, {} negative): fewer than {}, too few for its \
+             rates to mean much",
             self.group,
             self.rows,
             count(self.positives),
             count(self.negatives),
-            and_list(&self.reasons())
+            // One "fewer than" for the whole list.
+            and_list(
+                &self
+                    .reasons()
+                    .iter()
+                    .map(|r| r.trim_start_matches("fewer than ").to_string())
+                    .collect::<Vec<_>>()
+            )
         )
     }
 }
@@ -187,8 +194,8 @@ mod tests {
         let all = SmallGroup::check("g", 12, 3.0, 9.0, 30).unwrap();
         assert_eq!(
             all.to_string(),
-            "group 'g' has 12 rows (3 positive, 9 negative): fewer than 30 rows, fewer than 10 \
-             positives and fewer than 10 negatives, too few for its rates to mean much"
+            "group 'g' has 12 rows (3 positive, 9 negative): fewer than 30 rows, 10 positives \
+             and 10 negatives, too few for its rates to mean much"
         );
         let rows = SmallGroup::check("g", 29, 10.0, 19.0, 30).unwrap();
         assert_eq!(rows.reasons(), ["fewer than 30 rows"]);

@@ -74,7 +74,7 @@ fn o1_report_json_shape() {
         w[0]["message"]
             .as_str()
             .unwrap()
-            .contains("fewer than 10 positives and fewer than 10 negatives")
+            .contains("fewer than 10 positives and 10 negatives")
     );
     assert_eq!(v["by_group"]["b"]["selection_rate"], 1.0 / 6.0);
     let d = &v["disparities"];
