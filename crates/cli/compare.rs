@@ -33,18 +33,20 @@ pub struct Args {
     #[command(flatten)]
     data: DataArgs,
     /// Methods to compare, comma-separated: baseline, baseline-logistic, baseline-tree,
-    /// baseline-boosting, baseline-linfa-logistic (the baseline with that estimator),
+    /// baseline-forest, baseline-naive-bayes, baseline-svm, baseline-boosting,
+    /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
     /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
     /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo
     /// [default: baseline, baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo,
     /// gridsearch-dp, threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
-    /// Base estimator of every method: logistic, tree, boosting or linfa-logistic (ignores
-    /// sample weights, so methods that reweight refuse it) [default: logistic].
+    /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,
+    /// linfa-tree or linfa-logistic (see `fairkit train --help`) [default: logistic].
     #[arg(long, value_name = "NAME")]
     estimator: Option<String>,
-    /// Solver of the logistic estimator: newton-cholesky (the default) or lbfgs.
+    /// Solver of the logistic estimator: newton-cholesky (the default, reaches the optimum) or
+    /// lbfgs (L-BFGS, stopping when the gradient norm of the mean loss falls below 1e-4).
     #[arg(long, value_name = "NAME")]
     solver: Option<String>,
     /// Number of seeds (0, 1, ..., N-1), at most 100000; each seeds the split and the sampled

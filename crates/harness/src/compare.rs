@@ -41,10 +41,14 @@ pub struct MethodEntry {
 }
 
 /// The baseline with each estimator of [`Estimator::NAMES`], as `--methods` names them.
-pub const BASELINE_PRESETS: [&str; 4] = [
+pub const BASELINE_PRESETS: [&str; Estimator::NAMES.len()] = [
     "baseline-logistic",
     "baseline-tree",
+    "baseline-forest",
+    "baseline-naive-bayes",
+    "baseline-svm",
     "baseline-boosting",
+    "baseline-linfa-tree",
     "baseline-linfa-logistic",
 ];
 
@@ -58,9 +62,8 @@ impl MethodEntry {
         names
     }
 
-    /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-tree`,
-    /// `baseline-boosting`, `baseline-logistic` and `baseline-linfa-logistic` are the baseline
-    /// with that estimator.
+    /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-NAME`
+    /// ([`BASELINE_PRESETS`]) is the baseline with the estimator NAME.
     ///
     /// # Errors
     /// An unknown name (the message lists [`names`](Self::names) and suggests the closest).
@@ -1078,6 +1081,15 @@ mod tests {
     }
 
     #[test]
+    fn every_estimator_has_its_baseline_preset() {
+        for (preset, name) in BASELINE_PRESETS.iter().zip(Estimator::NAMES) {
+            assert_eq!(*preset, format!("baseline-{name}"));
+            let entry = MethodEntry::preset(preset).unwrap();
+            assert_eq!(entry.estimator.unwrap().to_string(), name);
+        }
+    }
+
+    #[test]
     fn a_method_entry_serializes_as_an_experiment_file_lists_it() {
         let tree = &rich().methods[3];
         let json = serde_json::to_value(tree).unwrap();
@@ -1090,5 +1102,24 @@ mod tests {
         assert!(e.to_string().contains("seedz"), "{e}");
         let e = CompareConfig::from_text("{\"seeds\": ", "c.json").unwrap_err();
         assert!(e.to_string().contains("c.json"), "{e}");
+    }
+
+    /// Found by the `experiment_toml` fuzz target: `seeds = 5555555555538` tried to allocate
+    /// 44 TB for the seed list and aborted the process. The count is now checked against
+    /// `limits::SEEDS` before the list is built.
+    #[test]
+    fn a_huge_seed_count_is_refused_before_allocating() {
+        let err = CompareConfig::from_toml("seeds = 5555555555538\n", "x.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "x.toml: line 1, column 1: key 'seeds': invalid parameter seeds = 5555555555538: {}",
+                limits::SEEDS.describe()
+            )
+        );
+        let max = limits::SEEDS.max;
+        let at_max = CompareConfig::from_toml(&format!("seeds = {max}\n"), "x.toml").unwrap();
+        assert_eq!(at_max.seeds.len() as u64, max);
+        assert_eq!(at_max.seeds.last(), Some(&(max - 1)));
     }
 }

@@ -138,7 +138,8 @@ fn errors_are_one_line_at_the_key() {
         (
             "\nmethods = [\"magic\"]\n",
             "x.toml: line 2, column 1: key 'methods': invalid parameter method = magic: must be \
-             one of baseline, baseline-logistic, baseline-tree, baseline-boosting, \
+             one of baseline, baseline-logistic, baseline-tree, baseline-forest, \
+             baseline-naive-bayes, baseline-svm, baseline-boosting, baseline-linfa-tree, \
              baseline-linfa-logistic, reweighing, di-remover, correlation-remover, expgrad-dp, \
              expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, \
              threshold-dp, threshold-eo",
