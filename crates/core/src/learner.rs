@@ -128,6 +128,81 @@ pub trait Learner: Send + Sync {
     }
 }
 
+/// Implements [`Learner`] for a learner with a fixed name and weight support: the one place
+/// that spells the trait's header, so each learner writes only its fit (and the provided methods
+/// it overrides, after `fit`).
+///
+/// ```
+/// use fairkit_core::{Classifier, LearnerError};
+/// use ndarray::{Array1, ArrayView2};
+///
+/// #[derive(Clone)]
+/// struct Always(bool);
+///
+/// impl Classifier for Always {
+///     fn n_features(&self) -> usize {
+///         1
+///     }
+///     fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
+///         Array1::from_elem(x.nrows(), self.0)
+///     }
+///     fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
+///         self.predict(x).mapv(|p| f64::from(u8::from(p)))
+///     }
+/// }
+///
+/// struct Majority;
+///
+/// fairkit_core::learner! {
+///     Majority => Always, "majority", Ignored;
+///     fn fit(&self, _x, y, _weights) {
+///         let ones = y.iter().filter(|&&l| l).count();
+///         if y.is_empty() {
+///             return Err(LearnerError::new("majority", "no rows"));
+///         }
+///         Ok(Always(2 * ones > y.len()))
+///     }
+/// }
+///
+/// use fairkit_core::{Learner, WeightSupport};
+/// let y = ndarray::array![true, true, false];
+/// let x = ndarray::Array2::<f64>::zeros((3, 1));
+/// assert_eq!(Majority.name(), "majority");
+/// assert_eq!(Majority.weight_support(), WeightSupport::Ignored);
+/// assert!(Majority.fit(x.view(), y.view(), None).unwrap().0);
+/// ```
+#[macro_export]
+macro_rules! learner {
+    (
+        $learner:ty => $model:ty, $name:literal, $support:ident;
+        $(#[$attr:meta])*
+        fn fit(&$this:ident, $x:tt, $y:tt, $weights:tt) $body:block
+        $($rest:tt)*
+    ) => {
+        impl $crate::Learner for $learner {
+            type Model = $model;
+
+            fn name(&self) -> ::std::string::String {
+                ::std::string::String::from($name)
+            }
+
+            fn weight_support(&self) -> $crate::WeightSupport {
+                $crate::WeightSupport::$support
+            }
+
+            $(#[$attr])*
+            fn fit(
+                &$this,
+                $x: $crate::__private::ArrayView2<'_, f64>,
+                $y: $crate::__private::ArrayView1<'_, bool>,
+                $weights: ::std::option::Option<$crate::__private::ArrayView1<'_, f64>>,
+            ) -> ::std::result::Result<$model, $crate::LearnerError> $body
+
+            $($rest)*
+        }
+    };
+}
+
 /// What a learner keeps between fits on one feature matrix (see [`Learner::fit_cached`]).
 ///
 /// Reductions refit the same features dozens of times with new labels and weights; with one

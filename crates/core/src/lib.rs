@@ -50,3 +50,9 @@ pub use learner::{
     Classifier, FeatureCache, Learner, LearnerError, WeightSupport, require_weight_support,
 };
 pub use predictor::{Predictor, classifier_expected, classifier_score};
+
+/// What the exported macros name; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use ndarray::{ArrayView1, ArrayView2};
+}

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use fairkit_core::{Classifier, Error as CoreError, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Classifier, Error as CoreError, LearnerError};
 use forust_ml::{GradientBooster, Matrix};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
@@ -304,23 +304,10 @@ impl Classifier for Boosting {
     }
 }
 
-impl Learner for BoostingParams {
-    type Model = Boosting;
+fairkit_core::learner! {
+    BoostingParams => Boosting, "boosting", Honoured;
 
-    fn name(&self) -> String {
-        "boosting".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Boosting, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.check_ref()
             .and_then(|params| fit(params, x, y, weights))
             .map_err(|e| LearnerError::new(self.name(), e))
@@ -331,6 +318,7 @@ impl Learner for BoostingParams {
 mod tests {
     use super::*;
     use crate::testutil::logistic_data;
+    use fairkit_core::Learner;
 
     #[test]
     fn validate_accepts_a_fit_and_refuses_broken_trees() {

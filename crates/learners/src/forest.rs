@@ -1,7 +1,6 @@
 //! Random forest of exact CART trees (scikit-learn's `RandomForestClassifier`).
 
-use fairkit_core::WeightSupport;
-use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError, rng};
+use fairkit_core::{Classifier, Error as CoreError, FeatureCache, LearnerError, rng};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use rayon::prelude::*;
@@ -382,23 +381,10 @@ fn fit_columns(
     })
 }
 
-impl Learner for ForestParams {
-    type Model = Forest;
+fairkit_core::learner! {
+    ForestParams => Forest, "forest", Honoured;
 
-    fn name(&self) -> String {
-        "forest".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Forest, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.check_ref()
             .and_then(|params| {
                 crate::input::check_targets(x.nrows(), y, weights)?;
@@ -529,6 +515,7 @@ mod tests {
     use super::*;
     use crate::TreeParams;
     use crate::testutil::logistic_data;
+    use fairkit_core::Learner;
     use ndarray::Array2;
 
     #[test]

@@ -1,6 +1,6 @@
 //! linfa-logistic as published: a baseline that ignores sample weights.
 
-use fairkit_core::{Error as CoreError, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Error as CoreError, LearnerError};
 use linfa::DatasetBase;
 use linfa::traits::Fit;
 use linfa_logistic::LogisticRegression;
@@ -66,24 +66,11 @@ impl LinfaLogistic {
     }
 }
 
-impl Learner for LinfaLogistic {
-    type Model = Logistic;
-
-    fn name(&self) -> String {
-        "linfa-logistic".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Ignored
-    }
+fairkit_core::learner! {
+    LinfaLogistic => Logistic, "linfa-logistic", Ignored;
 
     /// Fits, ignoring `weights` except for the checks that every learner makes.
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Logistic, LearnerError> {
+    fn fit(&self, x, y, weights) {
         let checked = if self.alpha.is_finite() && self.alpha >= 0.0 {
             Ok(())
         } else {
@@ -100,6 +87,7 @@ mod tests {
     use super::*;
     use crate::testutil::logistic_data;
     use fairkit_core::Classifier;
+    use fairkit_core::{Learner, WeightSupport};
     use linfa_logistic::LogisticRegression;
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use fairkit_core::{Error as CoreError, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Error as CoreError, LearnerError};
 use linfa::DatasetBase;
 use linfa::traits::Fit;
 use linfa_trees::{DecisionTree, TreeNode};
@@ -92,23 +92,10 @@ impl LinfaTree {
     }
 }
 
-impl Learner for LinfaTree {
-    type Model = Tree;
+fairkit_core::learner! {
+    LinfaTree => Tree, "linfa-tree", Honoured;
 
-    fn name(&self) -> String {
-        "linfa-tree".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Tree, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.check()
             .and_then(|()| fit(self, x, y, weights))
             .map_err(|e| LearnerError::new(self.name(), e))
@@ -272,6 +259,7 @@ fn convert(node: &TreeNode<f64, bool>, nodes: &mut Vec<Node>) -> usize {
 mod tests {
     use super::*;
     use crate::testutil::logistic_data;
+    use fairkit_core::Learner;
     use fairkit_core::{Classifier, rng};
     use ndarray::{Array2, array};
 

@@ -3,7 +3,7 @@
 //! linfa-bayes' `GaussianNb` is not used: it never reads `DatasetBase::weights` (class counts
 //! are row counts, means and variances unweighted), so it cannot be refitted by a reduction.
 
-use fairkit_core::{Classifier, Error as CoreError, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Classifier, Error as CoreError, LearnerError};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -285,23 +285,10 @@ fn fit(
     })
 }
 
-impl Learner for NaiveBayesParams {
-    type Model = NaiveBayes;
+fairkit_core::learner! {
+    NaiveBayesParams => NaiveBayes, "naive-bayes", Honoured;
 
-    fn name(&self) -> String {
-        "naive-bayes".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<NaiveBayes, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.check_ref()
             .and_then(|params| fit(params, x, y, weights))
             .map_err(|e| LearnerError::new(self.name(), e))
@@ -312,6 +299,7 @@ impl Learner for NaiveBayesParams {
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
+    use fairkit_core::Learner;
     use ndarray::array;
 
     #[test]

@@ -1,8 +1,7 @@
 //! Linear support vector machine with scikit-learn's `LinearSVC` objective (squared hinge loss,
 //! L2 penalty, penalised intercept), solved exactly by Newton-Cholesky.
 
-use fairkit_core::WeightSupport;
-use fairkit_core::{Classifier, Error as CoreError, FeatureCache, Learner, LearnerError};
+use fairkit_core::{Classifier, Error as CoreError, FeatureCache, LearnerError};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -259,23 +258,10 @@ fn fit(
     })
 }
 
-impl Learner for SvmParams {
-    type Model = Svm;
+fairkit_core::learner! {
+    SvmParams => Svm, "svm", Honoured;
 
-    fn name(&self) -> String {
-        "svm".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Svm, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.fit_warm(x, y, weights, None)
     }
 
@@ -317,6 +303,7 @@ mod tests {
     use super::*;
     use crate::testutil::logistic_data;
     use approx::assert_abs_diff_eq;
+    use fairkit_core::Learner;
     use ndarray::array;
 
     #[test]

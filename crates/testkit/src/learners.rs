@@ -1,11 +1,8 @@
 //! Deterministic learners for the tests of the mitigation crates, which never name a concrete
 //! learner (docs/test-oracles.md#o9, docs/test-oracles.md#o10).
 
-use fairkit_core::{
-    Classifier, FairDataset, Groups, Learner, LearnerError, Predictor, WeightSupport,
-    classifier_expected,
-};
-use ndarray::{Array1, ArrayView1, ArrayView2};
+use fairkit_core::{Classifier, FairDataset, Groups, Learner, Predictor, classifier_expected};
+use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// O9's deterministic learner (docs/test-oracles.md#o9): column 0 holds an integer cell, and the
@@ -58,23 +55,10 @@ impl Predictor for CellTable {
     }
 }
 
-impl Learner for CellMajority {
-    type Model = CellTable;
+fairkit_core::learner! {
+    CellMajority => CellTable, "cell_majority", Honoured;
 
-    fn name(&self) -> String {
-        "cell_majority".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<CellTable, LearnerError> {
+    fn fit(&self, x, y, weights) {
         let n_cells = x
             .column(0)
             .iter()
@@ -107,23 +91,10 @@ impl CellMajority {
 #[derive(Debug, Clone, Copy)]
 pub struct WeightBlind;
 
-impl Learner for WeightBlind {
-    type Model = CellTable;
+fairkit_core::learner! {
+    WeightBlind => CellTable, "weight_blind", Ignored;
 
-    fn name(&self) -> String {
-        "weight_blind".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Ignored
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        _weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<CellTable, LearnerError> {
+    fn fit(&self, x, y, _weights) {
         CellMajority.fit(x, y, None)
     }
 }

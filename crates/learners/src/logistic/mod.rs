@@ -6,7 +6,7 @@ mod hyperparams;
 
 pub use hyperparams::{LogisticParams, LogisticSolver, LogisticValidParams};
 
-use fairkit_core::{Classifier, FeatureCache, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Classifier, FeatureCache, LearnerError};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -131,23 +131,10 @@ impl Classifier for Logistic {
     }
 }
 
-impl Learner for LogisticParams {
-    type Model = Logistic;
+fairkit_core::learner! {
+    LogisticParams => Logistic, "logistic", Honoured;
 
-    fn name(&self) -> String {
-        "logistic".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Logistic, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.fit_warm(x, y, weights, None)
     }
 
@@ -213,6 +200,7 @@ mod tests {
     use super::*;
     use crate::testutil::logistic_data;
     use approx::assert_abs_diff_eq;
+    use fairkit_core::Learner;
     use linfa::DatasetBase;
     use ndarray::{Array1, Array2, Axis, array};
 

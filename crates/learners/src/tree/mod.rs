@@ -9,7 +9,7 @@ mod hyperparams;
 pub(crate) use algorithm::{cached_columns, row_weights};
 pub use hyperparams::{SplitQuality, TreeParams, TreeValidParams};
 
-use fairkit_core::{Classifier, FeatureCache, Learner, LearnerError, WeightSupport};
+use fairkit_core::{Classifier, FeatureCache, LearnerError};
 use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -253,23 +253,10 @@ impl Classifier for Tree {
     }
 }
 
-impl Learner for TreeParams {
-    type Model = Tree;
+fairkit_core::learner! {
+    TreeParams => Tree, "tree", Honoured;
 
-    fn name(&self) -> String {
-        "tree".into()
-    }
-
-    fn weight_support(&self) -> WeightSupport {
-        WeightSupport::Honoured
-    }
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: ArrayView1<'_, bool>,
-        weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Tree, LearnerError> {
+    fn fit(&self, x, y, weights) {
         self.check_ref()
             .and_then(|params| algorithm::fit(params, x, y, weights))
             .map_err(|e| LearnerError::new(self.name(), e))
@@ -299,6 +286,7 @@ mod tests {
     use super::builder::tests::naive_tree;
     use super::*;
     use crate::testutil::logistic_data;
+    use fairkit_core::Learner;
     use fairkit_core::rng;
     use ndarray::{Array2, array};
 
