@@ -8,6 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{ChildStderr, ChildStdout, Output, Stdio};
 use std::time::Duration;
 
+use fairkit_testkit::http::{exchange, get};
 use serde_json::Value;
 
 use crate::util::{fairkit, run, stderr, stdout};
@@ -325,22 +326,6 @@ fn a_time_window_and_a_label_timeout() {
     );
 }
 
-/// An HTTP GET over loopback; the whole response.
-fn get(addr: SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
-
 /// The sample lines of a `/metrics` body.
 fn samples(response: &str) -> Vec<String> {
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
@@ -579,16 +564,9 @@ fn keep_serving_serves_the_final_gauges_after_the_input_ends() {
 /// Sends `request` on a new connection and returns the answer, failing if none comes within
 /// 2 s (a liveness bound, not a speed measurement).
 fn answer_within_2s(addr: SocketAddr, request: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(2)))
-        .unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
+    let response = exchange(addr, request.as_bytes(), Duration::from_secs(2))
         .unwrap_or_else(|e| panic!("no answer to {request:?} within 2 s: {e}"));
-    response
+    String::from_utf8(response).unwrap()
 }
 
 /// The number of threads of a process.

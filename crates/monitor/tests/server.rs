@@ -10,21 +10,7 @@ use fairkit_monitor::{
     FairnessMonitor, Label, MetricsServer, MonitorConfig, Prediction, ServerLimits, SharedSnapshot,
     render_prometheus, serve, serve_with,
 };
-
-fn get(addr: SocketAddr, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    response
-}
+use fairkit_testkit::http::{exchange, get};
 
 #[test]
 fn scrape_metrics_over_loopback() {
@@ -119,21 +105,10 @@ fn server_with(limits: ServerLimits) -> (MetricsServer, SharedSnapshot) {
     )
 }
 
-/// Sends `request` and reads the answer until the server closes, failing the read after
-/// `ANSWER_WITHIN` of silence.
-fn exchange(addr: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(ANSWER_WITHIN))?;
-    stream.write_all(request)?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response)?;
-    Ok(response)
-}
-
 /// `GET /metrics` answers 200 with the current rendering, within `ANSWER_WITHIN`.
 fn assert_serving(addr: SocketAddr, shared: &SharedSnapshot) {
     let request = format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-    let response = exchange(addr, request.as_bytes())
+    let response = exchange(addr, request.as_bytes(), ANSWER_WITHIN)
         .unwrap_or_else(|e| panic!("no answer to GET /metrics within {ANSWER_WITHIN:?}: {e}"));
     let text = String::from_utf8(response).unwrap();
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
@@ -165,7 +140,8 @@ fn head_metrics_is_answered_without_a_body() {
     let (server, shared) = server_with(ServerLimits::default());
     let addr = server.local_addr();
     let request = format!("HEAD /metrics HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-    let response = String::from_utf8(exchange(addr, request.as_bytes()).unwrap()).unwrap();
+    let response =
+        String::from_utf8(exchange(addr, request.as_bytes(), ANSWER_WITHIN).unwrap()).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     let head = head.to_ascii_lowercase();
@@ -183,7 +159,7 @@ fn other_methods_and_paths_are_refused() {
     let (server, shared) = server_with(ServerLimits::default());
     let addr = server.local_addr();
     let status = |request: &str| {
-        let response = exchange(addr, request.as_bytes()).unwrap();
+        let response = exchange(addr, request.as_bytes(), ANSWER_WITHIN).unwrap();
         String::from_utf8_lossy(&response)
             .lines()
             .next()
@@ -202,12 +178,18 @@ fn other_methods_and_paths_are_refused() {
         "/metrics/",
     ] {
         let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n\r\n");
-        let response = String::from_utf8(exchange(addr, request.as_bytes()).unwrap()).unwrap();
+        let response =
+            String::from_utf8(exchange(addr, request.as_bytes(), ANSWER_WITHIN).unwrap()).unwrap();
         assert!(response.starts_with("HTTP/1.1 404"), "{path}: {response}");
         assert!(response.ends_with("not found; try /metrics\n"), "{path}");
     }
     // A query string does not change the path.
-    let query = exchange(addr, b"GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let query = exchange(
+        addr,
+        b"GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+        ANSWER_WITHIN,
+    )
+    .unwrap();
     assert!(query.starts_with(b"HTTP/1.1 200"));
     assert_serving(addr, &shared);
 }
@@ -226,7 +208,7 @@ fn garbage_and_huge_requests_leave_it_serving() {
     ];
     for request in garbage {
         // Each gets a 4xx or a closed connection, never a hang.
-        match exchange(addr, request) {
+        match exchange(addr, request, ANSWER_WITHIN) {
             Ok(response) => assert!(
                 response.is_empty() || response.starts_with(b"HTTP/1.1 4"),
                 "{request:?}: {}",
@@ -362,7 +344,7 @@ fn connections_beyond_the_limit_are_closed_at_once() {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let request = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
-        if let Ok(response) = exchange(addr, request)
+        if let Ok(response) = exchange(addr, request, ANSWER_WITHIN)
             && response.starts_with(b"HTTP/1.1 200")
         {
             break;
