@@ -20,9 +20,12 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use fairkit_core::{FairDataset, FeatureCache, Learner, LearnerError, WeightSupport};
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver};
-use fairkit_metrics::{ConfusionTable, Metric};
 use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity, WarmStart};
 use ndarray::{Array1, ArrayView1, ArrayView2};
+
+#[path = "../tests/expected.rs"]
+mod expected;
+use expected::{Expected, expected_metrics};
 
 fn adult() -> Option<(FairDataset, FairDataset)> {
     let read = |part: &str| {
@@ -117,29 +120,6 @@ fn cpu_seconds() -> Option<f64> {
     Some(total)
 }
 
-/// Expected accuracy, demographic parity difference and equalized odds difference of
-/// probabilities `p` (each row counts `p` as predicted positive and `1 − p` as negative).
-fn expected(data: &FairDataset, p: &[f64]) -> (f64, f64, f64) {
-    let groups = data.groups();
-    let mut table = ConfusionTable::new(groups.n_groups(), true);
-    for ((&y, &pi), &g) in data.labels().iter().zip(p).zip(groups.codes()) {
-        table.push(y, true, g, pi);
-        table.push(y, false, g, 1.0 - pi);
-    }
-    let spread = |metric| {
-        let rates: Vec<f64> = groups
-            .present()
-            .iter()
-            .map(|&g| table.group(g as usize).rate(metric))
-            .collect();
-        rates.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-            - rates.iter().copied().fold(f64::INFINITY, f64::min)
-    };
-    let o = table.overall();
-    let eo = spread(Metric::TruePositiveRate).max(spread(Metric::FalsePositiveRate));
-    ((o.tp + o.tn) / o.total(), spread(Metric::SelectionRate), eo)
-}
-
 fn constraints() -> [(&'static str, UtilityParity); 2] {
     [
         ("dp", UtilityParity::demographic_parity()),
@@ -178,12 +158,18 @@ fn summary(train: &FairDataset, test: &FairDataset) {
                     _ => "n/a".into(),
                 };
                 let p = eg.expected(test.features()).expect("predict").to_vec();
-                let (accuracy, dp, eo) = expected(test, &p);
+                let Expected {
+                    accuracy,
+                    dp_difference: dp,
+                    tpr_difference: tpr,
+                    eo_difference: eo,
+                } = expected_metrics(test, &p);
                 eprintln!(
                     "adult eg_{name} {solver_name} warm={rule_name}: fit {seconds:.3} s (CPU \
                      {cpu}; learner {:.3} s, {} solver iterations), iterations {}, oracle \
                      calls {} ({} constant), predictors {}, best gap {:.2e}; expected test \
-                     accuracy {accuracy:.4}, DP difference {dp:.4}, EO difference {eo:.4}",
+                     accuracy {accuracy:.4}, DP difference {dp:.4}, TPR difference {tpr:.4}, EO \
+                     difference {eo:.4}",
                     eg.oracle_seconds().iter().sum::<f64>(),
                     learner.iterations.load(Ordering::Relaxed),
                     eg.last_iteration() + 1,

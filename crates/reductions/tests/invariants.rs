@@ -200,20 +200,9 @@ impl fairkit_core::Classifier for Numbered {
     }
 }
 
-impl fairkit_core::Learner for &WarmRecorder {
-    type Model = Numbered;
-    fn name(&self) -> String {
-        "warm_recorder".into()
-    }
-    fn weight_support(&self) -> fairkit_core::WeightSupport {
-        fairkit_core::WeightSupport::Honoured
-    }
-    fn fit(
-        &self,
-        x: ndarray::ArrayView2<'_, f64>,
-        y: ndarray::ArrayView1<'_, bool>,
-        w: Option<ndarray::ArrayView1<'_, f64>>,
-    ) -> Result<Numbered, fairkit_core::LearnerError> {
+fairkit_core::learner! {
+    &WarmRecorder => Numbered, "warm_recorder", Honoured;
+    fn fit(&self, x, y, w) {
         self.fit_warm(x, y, w, None)
     }
     fn fit_warm(
@@ -279,20 +268,9 @@ struct CacheCounter {
     predictions: std::sync::atomic::AtomicUsize,
 }
 
-impl fairkit_core::Learner for &CacheCounter {
-    type Model = crate::common::CellTable;
-    fn name(&self) -> String {
-        "cache_counter".into()
-    }
-    fn weight_support(&self) -> fairkit_core::WeightSupport {
-        fairkit_core::WeightSupport::Honoured
-    }
-    fn fit(
-        &self,
-        x: ndarray::ArrayView2<'_, f64>,
-        y: ndarray::ArrayView1<'_, bool>,
-        w: Option<ndarray::ArrayView1<'_, f64>>,
-    ) -> Result<Self::Model, fairkit_core::LearnerError> {
+fairkit_core::learner! {
+    &CacheCounter => crate::common::CellTable, "cache_counter", Honoured;
+    fn fit(&self, x, y, w) {
         CellMajority.fit(x, y, w)
     }
     fn fit_cached(

@@ -14,9 +14,10 @@
 use fairkit_core::FairDataset;
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticSolver};
-use fairkit_metrics::{ConfusionTable, Metric};
 use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity};
 use fairkit_testkit::shared;
+
+use crate::expected::{Expected, expected_metrics};
 
 /// The prepared train and test sets, features as written (no standardization).
 pub fn prepared(name: &str) -> Option<(FairDataset, FairDataset)> {
@@ -32,41 +33,6 @@ pub fn prepared(name: &str) -> Option<(FairDataset, FairDataset)> {
     };
     let p = Prepared::from_tables(&spec, &read("train"), &read("test")).unwrap();
     Some((p.train, p.test))
-}
-
-/// Expected metrics of probabilities `p`: confusion counts with `p` as a fractional prediction.
-pub struct Expected {
-    pub accuracy: f64,
-    pub dp_difference: f64,
-    pub tpr_difference: f64,
-    pub eo_difference: f64,
-}
-
-pub fn expected_metrics(data: &FairDataset, p: &[f64]) -> Expected {
-    let groups = data.groups();
-    let mut table = ConfusionTable::new(groups.n_groups(), true);
-    for ((&y, &pi), &g) in data.labels().iter().zip(p).zip(groups.codes()) {
-        table.push(y, true, g, pi);
-        table.push(y, false, g, 1.0 - pi);
-    }
-    let overall = table.overall();
-    let spread = |metric| {
-        let rates: Vec<f64> = groups
-            .present()
-            .iter()
-            .map(|&g| table.group(g as usize).rate(metric))
-            .collect();
-        let max = rates.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let min = rates.iter().copied().fold(f64::INFINITY, f64::min);
-        max - min
-    };
-    let tpr = spread(Metric::TruePositiveRate);
-    Expected {
-        accuracy: (overall.tp + overall.tn) / overall.total(),
-        dp_difference: spread(Metric::SelectionRate),
-        tpr_difference: tpr,
-        eo_difference: tpr.max(spread(Metric::FalsePositiveRate)),
-    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! learner, invariants, and the comparison with Fairlearn's reference runs.
 
 mod common;
+mod expected;
 mod invariants;
 mod o9;
 mod reference;
