@@ -8,6 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{ChildStderr, ChildStdout, Output, Stdio};
 use std::time::Duration;
 
+use fairkit_testkit::fixtures::MONITOR_ROWS;
 use fairkit_testkit::http::{exchange, get};
 use serde_json::Value;
 
@@ -449,16 +450,7 @@ fn serve_exposes_the_gauges_while_the_input_is_open() {
     has(&empty, "fairkit_monitor_events 0.0");
 
     // a: 3 of 4 selected, labels all right; b: 1 of 4, one false negative.
-    let rows = [
-        ("a", true, true),
-        ("a", true, true),
-        ("a", true, true),
-        ("a", false, false),
-        ("b", true, true),
-        ("b", false, true),
-        ("b", false, false),
-        ("b", false, false),
-    ];
+    let rows = MONITOR_ROWS;
     let mut input = String::new();
     for (i, (g, p, _)) in rows.iter().enumerate() {
         input += &prediction(i as u64, i as u64, g, *p);

@@ -10,6 +10,7 @@ use fairkit_monitor::{
     FairnessMonitor, Label, MetricsServer, MonitorConfig, Prediction, ServerLimits, SharedSnapshot,
     render_prometheus, serve, serve_with,
 };
+use fairkit_testkit::fixtures::MONITOR_ROWS;
 use fairkit_testkit::http::{exchange, get};
 
 #[test]
@@ -30,17 +31,8 @@ fn scrape_metrics_over_loopback() {
     assert!(empty.starts_with("HTTP/1.1 200"), "{empty}");
     assert!(empty.contains("fairkit_monitor_window_size 0.0\n"));
 
-    // a: 3 of 4 selected; b: 1 of 4. Labels: a perfect, b has one false negative.
-    let rows = [
-        ("a", true, true),
-        ("a", true, true),
-        ("a", true, true),
-        ("a", false, false),
-        ("b", true, true),
-        ("b", false, true),
-        ("b", false, false),
-        ("b", false, false),
-    ];
+    // a: 3 of 4 selected, labels all right; b: 1 of 4, one false negative.
+    let rows = MONITOR_ROWS;
     for (i, (g, p, _)) in rows.iter().enumerate() {
         monitor
             .record_prediction(&Prediction::new(i as i64, i as f64, g, *p))

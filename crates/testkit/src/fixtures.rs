@@ -20,6 +20,20 @@ pub fn o1() -> (Vec<bool>, Vec<bool>, Groups) {
     (bits(O1_LABELS), bits(O1_PREDICTIONS), groups)
 }
 
+/// The eight scored rows `(group, prediction, label)` of the monitor's `/metrics` tests: group
+/// `a` has 3 of 4 rows selected and every label right; group `b` has 1 of 4 selected and one
+/// false negative (selection rates 0.75 and 0.25, true positive rates 1 and 0.5).
+pub const MONITOR_ROWS: [(&str, bool, bool); 8] = [
+    ("a", true, true),
+    ("a", true, true),
+    ("a", true, true),
+    ("a", false, false),
+    ("b", true, true),
+    ("b", false, true),
+    ("b", false, false),
+    ("b", false, false),
+];
+
 #[cfg(test)]
 mod tests {
     #[test]
