@@ -8,7 +8,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{ChildStderr, ChildStdout, Output, Stdio};
 use std::time::Duration;
 
-use fairkit_testkit::fixtures::MONITOR_ROWS;
+use fairkit_testkit::fixtures::{MONITOR_ROWS, MONITOR_SAMPLES};
 use fairkit_testkit::http::{exchange, get};
 use serde_json::Value;
 
@@ -463,20 +463,7 @@ fn serve_exposes_the_gauges_while_the_input_is_open() {
     let first = m.until("snapshot");
     assert_eq!(first.last().unwrap()["events"], 16);
     let scraped = samples(&get(served, "/metrics"));
-    for line in [
-        "fairkit_monitor_selection_rate{group=\"a\"} 0.75",
-        "fairkit_monitor_selection_rate{group=\"b\"} 0.25",
-        "fairkit_monitor_predictions{group=\"a\"} 4.0",
-        "fairkit_monitor_labelled{group=\"b\"} 4.0",
-        "fairkit_monitor_true_positive_rate{group=\"b\"} 0.5",
-        "fairkit_monitor_demographic_parity_difference 0.5",
-        "fairkit_monitor_equalized_odds_difference 0.5",
-        "fairkit_monitor_window_size 8.0",
-        "fairkit_monitor_events 16.0",
-        "fairkit_monitor_alert{metric=\"demographic_parity_difference\"} 1.0",
-        "fairkit_monitor_alert{metric=\"equalized_odds_difference\"} 1.0",
-        "fairkit_monitor_alert{metric=\"accuracy\"} 0.0",
-    ] {
+    for line in MONITOR_SAMPLES {
         has(&scraped, line);
     }
     assert!(get(served, "/other").starts_with("HTTP/1.1 404"));

@@ -34,6 +34,24 @@ pub const MONITOR_ROWS: [(&str, bool, bool); 8] = [
     ("b", false, false),
 ];
 
+/// Sample lines of the `/metrics` body once [`MONITOR_ROWS`] are predicted and labelled (ids
+/// 0 to 7) with the monitor's default window and alert thresholds: the group gauges, both
+/// differences over 0.5, the window, the 16 events and the alert states.
+pub const MONITOR_SAMPLES: [&str; 12] = [
+    "fairkit_monitor_selection_rate{group=\"a\"} 0.75",
+    "fairkit_monitor_selection_rate{group=\"b\"} 0.25",
+    "fairkit_monitor_predictions{group=\"a\"} 4.0",
+    "fairkit_monitor_labelled{group=\"b\"} 4.0",
+    "fairkit_monitor_true_positive_rate{group=\"b\"} 0.5",
+    "fairkit_monitor_demographic_parity_difference 0.5",
+    "fairkit_monitor_equalized_odds_difference 0.5",
+    "fairkit_monitor_window_size 8.0",
+    "fairkit_monitor_events 16.0",
+    "fairkit_monitor_alert{metric=\"demographic_parity_difference\"} 1.0",
+    "fairkit_monitor_alert{metric=\"equalized_odds_difference\"} 1.0",
+    "fairkit_monitor_alert{metric=\"accuracy\"} 0.0",
+];
+
 #[cfg(test)]
 mod tests {
     #[test]
