@@ -1,1 +1,53 @@
-fn main() {}
+//! Fit time of the in-processing methods on the prepared Adult file (read from `../shared`;
+//! skipped with a notice when absent).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use fairkit_core::{FairDataset, Groups};
+use fairkit_inprocessing::{GerryFair, PrejudiceRemover};
+use ndarray::Array2;
+
+/// Adult's train split and the privileged indicator (`Male`) as the protected column.
+fn adult() -> Option<(FairDataset, Array2<f64>)> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/reference/prepared/adult_train.csv");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("notice: {} is absent, bench skipped", path.display());
+        return None;
+    };
+    let mut lines = text.lines();
+    let d = lines.next()?.split(',').count() - 2;
+    let (mut values, mut labels, mut groups) = (Vec::new(), Vec::new(), Vec::new());
+    for line in lines.filter(|l| !l.is_empty()) {
+        let f: Vec<&str> = line.split(',').collect();
+        values.extend(f[..d].iter().map(|v| v.parse::<f64>().unwrap_or(f64::NAN)));
+        labels.push(f[d] == "1");
+        groups.push(f[d + 1].to_string());
+    }
+    let n = labels.len();
+    let protected = Array2::from_shape_fn((n, 1), |(i, _)| f64::from(u8::from(groups[i] == "Male")));
+    let g = Groups::from_labels("sensitive", &groups).ok()?;
+    let data = FairDataset::new(Array2::from_shape_vec((n, d), values).ok()?, labels, g).ok()?;
+    Some((data, protected))
+}
+
+fn bench(c: &mut Criterion) {
+    let Some((data, protected)) = adult() else {
+        return;
+    };
+    let mut group = c.benchmark_group("adult");
+    group.sample_size(10);
+    for eta in [1.0, 25.0] {
+        group.bench_function(format!("prejudice_remover_eta_{eta}"), |b| {
+            b.iter(|| PrejudiceRemover::params().eta(eta).fit(black_box(&data)).unwrap())
+        });
+    }
+    group.bench_function("gerryfair", |b| {
+        b.iter(|| GerryFair::params().fit(black_box(&data), protected.view()).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -121,15 +121,18 @@ struct GroupRows {
 /// `−Σ wᵢ log-likelihoodᵢ + η · Σ wᵢ PIᵢ + C/2 · ‖W‖²`, with
 /// `PIᵢ = pᵢ (ln q_g − ln r) + (1 − pᵢ)(ln(1 − q_g) − ln(1 − r))`, `q_g` the weighted mean of
 /// `p` in the row's group and `r` the overall one.
-pub(crate) struct Objective {
-    groups: Vec<GroupRows>,
+pub(crate) struct Objective<'a> {
+    groups: &'a [GroupRows],
     eta: f64,
     c: f64,
     /// Number of parameters per group (features + intercept).
     width: usize,
+    /// The optimizer sees the loss times this (1 / total weight), so that its gradient
+    /// tolerance is relative to the data's size.
+    scale: f64,
 }
 
-impl Objective {
+impl Objective<'_> {
     fn probabilities(&self, theta: &Array1<f64>) -> Vec<Array1<f64>> {
         self.groups
             .iter()
@@ -177,39 +180,37 @@ impl Objective {
     }
 }
 
-impl CostFunction for Objective {
+impl CostFunction for Objective<'_> {
     type Param = Array1<f64>;
     type Output = f64;
 
     fn cost(&self, theta: &Array1<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.evaluate(theta).0)
+        Ok(self.evaluate(theta).0 * self.scale)
     }
 }
 
-impl Gradient for Objective {
+impl Gradient for Objective<'_> {
     type Param = Array1<f64>;
     type Gradient = Array1<f64>;
 
     fn gradient(&self, theta: &Array1<f64>) -> std::result::Result<Array1<f64>, argmin::core::Error> {
-        Ok(self.evaluate(theta).1)
+        Ok(self.evaluate(theta).1 * self.scale)
     }
 }
 
 /// Minimizes `objective` from `init` with L-BFGS; returns the parameters, the iterations and
 /// whether it stopped before the cap.
 fn minimize(
-    objective: Objective,
+    objective: Objective<'_>,
     init: Array1<f64>,
     params: &PrejudiceRemoverValidParams,
-) -> Result<(Array1<f64>, Objective, u64, bool)> {
+) -> Result<(Array1<f64>, u64, bool)> {
     let numerical = |e: argmin::core::Error| InprocessingError::Numerical {
         method: "prejudice-remover",
         message: e.to_string(),
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
         .with_tolerance_grad(params.gradient_tolerance)
-        .map_err(numerical)?
-        .with_tolerance_cost(0.0)
         .map_err(numerical)?;
     let result = Executor::new(objective, solver)
         .configure(|state| state.param(init).max_iters(params.max_iterations))
@@ -227,12 +228,7 @@ fn minimize(
         state.get_termination_reason(),
         Some(TerminationReason::MaxItersReached)
     );
-    let iterations = state.get_iter();
-    let objective = result.problem.problem.ok_or_else(|| InprocessingError::Numerical {
-        method: "prejudice-remover",
-        message: "the optimizer kept the problem".into(),
-    })?;
-    Ok((theta, objective, iterations, converged))
+    Ok((theta, state.get_iter(), converged))
 }
 
 impl PrejudiceRemoverValidParams {
@@ -285,16 +281,17 @@ impl PrejudiceRemoverValidParams {
         if total <= 0.0 {
             return Err(Error::invalid("sample weights", "all zero", "the total weight must be positive").into());
         }
-        let start = Objective {
-            groups: rows,
-            eta: 0.0,
+        let objective = |eta| Objective {
+            groups: &rows,
+            eta,
             c: self.c,
             width,
+            scale: 1.0 / total,
         };
-        let (init, mut objective, start_iterations, _) =
-            minimize(start, Array1::zeros(n_groups * width), self)?;
-        objective.eta = self.eta;
-        let (theta, objective, iterations, converged) = minimize(objective, init, self)?;
+        let (init, start_iterations, _) =
+            minimize(objective(0.0), Array1::zeros(n_groups * width), self)?;
+        let (theta, iterations, converged) = minimize(objective(self.eta), init, self)?;
+        let objective = objective(self.eta);
         let (loss, grad) = objective.evaluate(&theta);
         let coefficients = Array2::from_shape_vec((n_groups, width), theta.to_vec()).map_err(|e| {
             InprocessingError::Numerical {
@@ -447,28 +444,34 @@ pub(crate) mod tests {
     use super::*;
 
     /// A small objective with three groups, weights and both labels.
-    pub(crate) fn small(eta: f64) -> Objective {
+    pub(crate) fn small_rows() -> Vec<GroupRows> {
         let mk = |x: Vec<[f64; 2]>, y: Vec<f64>, w: Vec<f64>| GroupRows {
             x: Array2::from_shape_fn((x.len(), 3), |(i, j)| if j < 2 { x[i][j] } else { 1.0 }),
             y: Array1::from(y),
             w: Array1::from(w),
         };
-        Objective {
-            groups: vec![
+        vec![
                 mk(vec![[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [2.0, 2.0]], vec![1.0, 0.0, 1.0, 1.0], vec![1.0, 2.0, 0.5, 1.0]),
                 mk(vec![[-1.0, 0.3], [0.1, -0.4], [1.2, 1.1]], vec![0.0, 0.0, 1.0], vec![1.0, 1.0, 3.0]),
                 mk(vec![[0.7, 0.7], [-0.2, 1.9]], vec![1.0, 0.0], vec![0.2, 1.0]),
-            ],
+        ]
+    }
+
+    pub(crate) fn small(rows: &[GroupRows], eta: f64) -> Objective<'_> {
+        Objective {
+            groups: rows,
             eta,
             c: 0.7,
             width: 3,
+            scale: 1.0,
         }
     }
 
     #[test]
     fn gradient_matches_central_differences() {
         for eta in [0.0, 1.0, 25.0, 100.0] {
-            let obj = small(eta);
+            let rows = small_rows();
+            let obj = small(&rows, eta);
             let theta = Array1::from_iter((0..9).map(|k| 0.3 * ((k as f64) * 1.7).sin()));
             let (_, g) = obj.evaluate(&theta);
             let h = 1e-6;
@@ -488,7 +491,8 @@ pub(crate) mod tests {
     fn prejudice_index_is_zero_when_groups_agree() {
         // With all weights zero every p is 1/2, so q_g = r and the index vanishes: the loss is
         // the log-likelihood alone, Σ wᵢ ln 2.
-        let obj = small(50.0);
+        let rows = small_rows();
+        let obj = small(&rows, 50.0);
         let (loss, _) = obj.evaluate(&Array1::zeros(9));
         let total_w: f64 = obj.groups.iter().map(|g| g.w.sum()).sum();
         assert!((loss - total_w * std::f64::consts::LN_2).abs() < 1e-12);

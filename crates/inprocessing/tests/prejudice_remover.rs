@@ -43,3 +43,92 @@ fn compas_matches_the_converged_reference() {
 fn adult_matches_the_converged_reference() {
     check("adult");
 }
+
+/// A deterministic 60-row dataset with two groups and two features.
+fn synthetic() -> (ndarray::Array2<f64>, Vec<bool>, Vec<&'static str>) {
+    let n = 60;
+    let x = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 13) % 11) as f64 / 5.0 - 1.0);
+    let g: Vec<&str> = (0..n).map(|i| if i % 3 == 0 { "a" } else { "b" }).collect();
+    let y: Vec<bool> = (0..n)
+        .map(|i| x[[i, 0]] + 0.5 * x[[i, 1]] + if g[i] == "a" { 0.6 } else { -0.2 } + ((i % 5) as f64 - 2.0) * 0.3 > 0.0)
+        .collect();
+    (x, y, g)
+}
+
+#[test]
+fn integer_weights_act_as_duplicated_rows_and_change_the_fit() {
+    use fairkit_core::{FairDataset, Groups};
+    let (x, y, g) = synthetic();
+    let w: Vec<f64> = (0..x.nrows()).map(|i| if i % 4 == 1 { 3.0 } else { 1.0 }).collect();
+    let weighted = FairDataset::new(x.clone(), y.clone(), Groups::from_labels("g", &g).unwrap())
+        .unwrap()
+        .with_weights(w.clone())
+        .unwrap();
+    let rows: Vec<usize> = (0..x.nrows()).flat_map(|i| std::iter::repeat_n(i, w[i] as usize)).collect();
+    let dup = FairDataset::new(
+        x.select(ndarray::Axis(0), &rows),
+        rows.iter().map(|&i| y[i]).collect(),
+        Groups::from_labels("g", &rows.iter().map(|&i| g[i]).collect::<Vec<_>>()).unwrap(),
+    )
+    .unwrap();
+    let plain = FairDataset::new(x, y, Groups::from_labels("g", &g).unwrap()).unwrap();
+    let fit = |d: &FairDataset| PrejudiceRemover::params().eta(5.0).fit(d).unwrap();
+    let (a, b, c) = (fit(&weighted), fit(&dup), fit(&plain));
+    assert!((a.loss() - b.loss()).abs() <= 1e-8 * b.loss().abs());
+    for code in 0..2 {
+        let (wa, wb, wc) = (a.coefficients(code).unwrap(), b.coefficients(code).unwrap(), c.coefficients(code).unwrap());
+        for k in 0..3 {
+            assert!((wa[k] - wb[k]).abs() < 1e-5, "{wa:?} vs {wb:?}");
+        }
+        assert!(wa.iter().zip(&wc).any(|(p, q)| (p - q).abs() > 1e-3), "weights changed nothing");
+    }
+}
+
+#[test]
+fn eta_pulls_the_group_selection_rates_together() {
+    use fairkit_core::{FairDataset, Groups};
+    let (x, y, g) = synthetic();
+    let groups = Groups::from_labels("g", &g).unwrap();
+    let data = FairDataset::new(x.clone(), y, groups.clone()).unwrap();
+    let gap = |eta: f64| {
+        let p = PrejudiceRemover::params().eta(eta).fit(&data).unwrap().predict_proba(x.view(), &groups).unwrap();
+        let mean = |want: &str| {
+            let v: Vec<f64> = p.iter().zip(&g).filter(|&(_, gg)| *gg == want).map(|(p, _)| *p).collect();
+            v.iter().sum::<f64>() / v.len() as f64
+        };
+        (mean("a") - mean("b")).abs()
+    };
+    let (g0, g1, g2) = (gap(0.0), gap(10.0), gap(100.0));
+    assert!(g0 > g1 && g1 > g2, "{g0} {g1} {g2}");
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_error() {
+    use fairkit_core::{FairDataset, Groups};
+    let (x, y, g) = synthetic();
+    let groups = Groups::from_labels("g", &g).unwrap();
+    let data = FairDataset::new(x.clone(), y, groups.clone()).unwrap();
+    let err = PrejudiceRemover::params().eta(-1.0).fit(&data).unwrap_err();
+    assert!(err.to_string().contains("eta"), "{err}");
+    let err = PrejudiceRemover::params().eta(f64::NAN).fit(&data).unwrap_err();
+    assert!(err.to_string().contains("eta"), "{err}");
+    let model = PrejudiceRemover::params().fit(&data).unwrap();
+    let err = model.predict(x.slice(ndarray::s![.., ..1]), &groups).unwrap_err();
+    assert!(err.to_string().contains("feature count"), "{err}");
+    let other = Groups::from_labels("g", &vec!["c"; x.nrows()]).unwrap();
+    let err = model.predict(x.view(), &other).unwrap_err();
+    assert!(err.to_string().contains('c'), "{err}");
+    let one = FairDataset::new(x.clone(), vec![true; x.nrows()], groups).unwrap();
+    assert!(PrejudiceRemover::params().fit(&one).is_err());
+}
+
+#[test]
+fn the_fitted_model_round_trips_through_json() {
+    use fairkit_core::{FairDataset, Groups};
+    let (x, y, g) = synthetic();
+    let groups = Groups::from_labels("g", &g).unwrap();
+    let model = PrejudiceRemover::params().fit(&FairDataset::new(x.clone(), y, groups.clone()).unwrap()).unwrap();
+    let back: PrejudiceRemover = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+    assert_eq!(back, model);
+    assert_eq!(back.predict_proba(x.view(), &groups).unwrap(), model.predict_proba(x.view(), &groups).unwrap());
+}
