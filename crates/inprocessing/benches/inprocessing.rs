@@ -26,7 +26,8 @@ fn adult() -> Option<(FairDataset, Array2<f64>)> {
         groups.push(f[d + 1].to_string());
     }
     let n = labels.len();
-    let protected = Array2::from_shape_fn((n, 1), |(i, _)| f64::from(u8::from(groups[i] == "Male")));
+    let protected =
+        Array2::from_shape_fn((n, 1), |(i, _)| f64::from(u8::from(groups[i] == "Male")));
     let g = Groups::from_labels("sensitive", &groups).ok()?;
     let data = FairDataset::new(Array2::from_shape_vec((n, d), values).ok()?, labels, g).ok()?;
     Some((data, protected))
@@ -40,11 +41,20 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for eta in [1.0, 25.0] {
         group.bench_function(format!("prejudice_remover_eta_{eta}"), |b| {
-            b.iter(|| PrejudiceRemover::params().eta(eta).fit(black_box(&data)).unwrap())
+            b.iter(|| {
+                PrejudiceRemover::params()
+                    .eta(eta)
+                    .fit(black_box(&data))
+                    .unwrap()
+            })
         });
     }
     group.bench_function("gerryfair", |b| {
-        b.iter(|| GerryFair::params().fit(black_box(&data), protected.view()).unwrap())
+        b.iter(|| {
+            GerryFair::params()
+                .fit(black_box(&data), protected.view())
+                .unwrap()
+        })
     });
     group.finish();
 }

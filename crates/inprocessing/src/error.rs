@@ -35,7 +35,10 @@ pub(crate) fn check_at_least(name: &str, value: f64, min: f64) -> Result<()> {
     if value.is_finite() && value >= min {
         Ok(())
     } else {
-        Err(fairkit_core::Error::invalid(name, value, &format!("must be a finite number >= {min}")).into())
+        Err(
+            fairkit_core::Error::invalid(name, value, &format!("must be a finite number >= {min}"))
+                .into(),
+        )
     }
 }
 

@@ -142,7 +142,10 @@ impl CostClassifier {
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Vec<f64> {
         let c0 = self.b0.values(x);
         let c1 = self.b1.values(x);
-        c0.iter().zip(&c1).map(|(a, b)| f64::from(u8::from(b < a))).collect()
+        c0.iter()
+            .zip(&c1)
+            .map(|(a, b)| f64::from(u8::from(b < a)))
+            .collect()
     }
 }
 
@@ -208,10 +211,14 @@ impl Auditor {
         Error::check_len("protected rows", labels.len(), protected.nrows())?;
         check_finite("protected columns", protected)?;
         if protected.ncols() == 0 {
-            return Err(Error::invalid("protected columns", 0, "at least one column is needed").into());
+            return Err(
+                Error::invalid("protected columns", 0, "at least one column is needed").into(),
+            );
         }
         let audited_label = fairness == FairnessDef::FalseNegative;
-        let audited: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == audited_label).collect();
+        let audited: Vec<usize> = (0..labels.len())
+            .filter(|&i| labels[i] == audited_label)
+            .collect();
         if audited.is_empty() {
             return Err(Error::invalid(
                 "labels",
@@ -268,7 +275,10 @@ impl Auditor {
         let baseline = v.iter().sum::<f64>() / m;
         let zero = self.ls.fit(&vec![0.0; v.len()]);
         let candidate = |sign: f64| {
-            let cost: Vec<f64> = v.iter().map(|&a| -1.0 / n * sign * (baseline - a)).collect();
+            let cost: Vec<f64> = v
+                .iter()
+                .map(|&a| -1.0 / n * sign * (baseline - a))
+                .collect();
             let rule = CostClassifier {
                 b0: zero.clone(),
                 b1: self.ls.fit(&cost),
@@ -288,7 +298,11 @@ impl Auditor {
         let (rule_up, up) = candidate(1.0);
         let (rule_down, down) = candidate(-1.0);
         let count = |g: &[f64]| g.iter().sum::<f64>();
-        let rate_up = if count(&up) == 0.0 { 0.0 } else { mean_where(&up, 1.0) };
+        let rate_up = if count(&up) == 0.0 {
+            0.0
+        } else {
+            mean_where(&up, 1.0)
+        };
         let rate_down = if count(&down) == 0.0 {
             0.0
         } else if self.quirks {
@@ -371,7 +385,9 @@ impl GerryFairValidParams {
     /// values, or a linear-algebra failure.
     pub fn fit(&self, data: &FairDataset, protected: ArrayView2<'_, f64>) -> Result<GerryFair> {
         if data.weights().is_some() {
-            return Err(InprocessingError::WeightsUnsupported { method: "gerryfair" });
+            return Err(InprocessingError::WeightsUnsupported {
+                method: "gerryfair",
+            });
         }
         data.require_both_classes()?;
         let y = data.labels();
@@ -382,8 +398,14 @@ impl GerryFairValidParams {
         let nf = n as f64;
         let yf: Vec<f64> = y.iter().map(|&b| f64::from(u8::from(b))).collect();
         let (mut c0, mut c1): (Vec<f64>, Vec<f64>) = match self.fairness {
-            FairnessDef::FalsePositive => (vec![0.0; n], yf.iter().map(|&v| -1.0 / nf * (2.0 * v - 1.0)).collect()),
-            FairnessDef::FalseNegative => (yf.iter().map(|&v| 1.0 / nf * (2.0 * v - 1.0)).collect(), vec![0.0; n]),
+            FairnessDef::FalsePositive => (
+                vec![0.0; n],
+                yf.iter().map(|&v| -1.0 / nf * (2.0 * v - 1.0)).collect(),
+            ),
+            FairnessDef::FalseNegative => (
+                yf.iter().map(|&v| 1.0 / nf * (2.0 * v - 1.0)).collect(),
+                vec![0.0; n],
+            ),
         };
         let mut predictions = vec![0.0; n];
         let mut classifiers = Vec::new();
@@ -400,7 +422,12 @@ impl GerryFairValidParams {
             for (p, q) in predictions.iter_mut().zip(&new) {
                 *p = (tf - 1.0) / tf * *p + 1.0 / tf * q;
             }
-            let error = predictions.iter().zip(&yf).map(|(p, y)| (p - y).abs()).sum::<f64>() / nf;
+            let error = predictions
+                .iter()
+                .zip(&yf)
+                .map(|(p, y)| (p - y).abs())
+                .sum::<f64>()
+                / nf;
             classifiers.push(h);
             let (group, members) = auditor.group(&auditor.audited_values(&predictions));
             self.update_costs(&auditor, &mut c0, &mut c1, &group, &members, tf);
@@ -454,8 +481,13 @@ impl GerryFairValidParams {
             if auditor.labels[i] == audited_label {
                 // AIF360 resets its index into the subgroup membership on every row, so every
                 // audited row gets the first audited row's change.
-                let member = if self.aif360_quirks { members[0] } else { members[k] };
-                let mut step = 1.0 / n * f64::from(group.direction) * self.c * (1.0 / t) * (weight - member);
+                let member = if self.aif360_quirks {
+                    members[0]
+                } else {
+                    members[k]
+                };
+                let mut step =
+                    1.0 / n * f64::from(group.direction) * self.c * (1.0 / t) * (weight - member);
                 if group.weighted_disparity.abs() < self.gamma {
                     step = 0.0;
                 }
@@ -524,7 +556,11 @@ impl GerryFair {
     ///
     /// # Errors
     /// Column or row counts that differ from the fit, or non-finite protected values.
-    pub fn expected_positive(&self, x: ArrayView2<'_, f64>, protected: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+    pub fn expected_positive(
+        &self,
+        x: ArrayView2<'_, f64>,
+        protected: ArrayView2<'_, f64>,
+    ) -> Result<Array1<f64>> {
         if x.ncols() != self.n_features {
             return Err(Error::FeatureMismatch {
                 expected: self.n_features,
@@ -536,7 +572,10 @@ impl GerryFair {
             return Err(Error::invalid(
                 "protected columns",
                 protected.ncols(),
-                &format!("the model was fitted with {} protected column(s)", self.n_protected),
+                &format!(
+                    "the model was fitted with {} protected column(s)",
+                    self.n_protected
+                ),
             )
             .into());
         }
@@ -550,7 +589,15 @@ impl GerryFair {
     ///
     /// # Errors
     /// As [`expected_positive`](Self::expected_positive).
-    pub fn predict(&self, x: ArrayView2<'_, f64>, protected: ArrayView2<'_, f64>) -> Result<Vec<bool>> {
-        Ok(self.expected_positive(x, protected)?.iter().map(|&p| p >= 0.5).collect())
+    pub fn predict(
+        &self,
+        x: ArrayView2<'_, f64>,
+        protected: ArrayView2<'_, f64>,
+    ) -> Result<Vec<bool>> {
+        Ok(self
+            .expected_positive(x, protected)?
+            .iter()
+            .map(|&p| p >= 0.5)
+            .collect())
     }
 }

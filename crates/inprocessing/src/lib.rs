@@ -34,8 +34,8 @@ mod prejudice_remover;
 
 pub use error::{InprocessingError, Result};
 pub use gerryfair::{
-    Auditor, CostClassifier, FairnessDef, GerryFair, GerryFairParams, GerryFairValidParams, Subgroup,
-    audit,
+    Auditor, CostClassifier, FairnessDef, GerryFair, GerryFairParams, GerryFairValidParams,
+    Subgroup, audit,
 };
 pub use linfa::ParamGuard;
 pub use lstsq::LinearFunction;

@@ -100,7 +100,11 @@ mod tests {
     fn exact_fit_of_an_affine_target() {
         let x = array![[1.0, 0.0], [2.0, 1.0], [3.0, 5.0], [4.0, 2.0]];
         let ls = LeastSquares::new(x.view()).unwrap();
-        let target: Vec<f64> = x.rows().into_iter().map(|r| 2.0 * r[0] - 3.0 * r[1] + 0.5).collect();
+        let target: Vec<f64> = x
+            .rows()
+            .into_iter()
+            .map(|r| 2.0 * r[0] - 3.0 * r[1] + 0.5)
+            .collect();
         let f = ls.fit(&target);
         assert!((f.coef[0] - 2.0).abs() < 1e-12);
         assert!((f.coef[1] + 3.0).abs() < 1e-12);
@@ -125,7 +129,12 @@ mod tests {
         let x = array![[0.3, 1.0], [1.1, -2.0], [2.4, 0.5], [0.2, 0.1], [5.0, 3.0]];
         let t = [1.0, -1.0, 0.3, 2.0, 0.7];
         let f = LeastSquares::new(x.view()).unwrap().fit(&t);
-        let resid: Vec<f64> = x.rows().into_iter().zip(&t).map(|(r, t)| t - f.value(r)).collect();
+        let resid: Vec<f64> = x
+            .rows()
+            .into_iter()
+            .zip(&t)
+            .map(|(r, t)| t - f.value(r))
+            .collect();
         assert!(resid.iter().sum::<f64>().abs() < 1e-12);
         for j in 0..2 {
             let dot: f64 = resid.iter().zip(x.column(j)).map(|(r, v)| r * v).sum();

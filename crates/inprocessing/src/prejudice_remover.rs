@@ -1,6 +1,7 @@
 //! The prejudice remover (Kamishima, Akaho, Asoh and Sakuma 2012), as AIF360's
 //! `PrejudiceRemover`: docs/inprocessing.md#prejudice-remover.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
@@ -28,6 +29,7 @@ pub struct PrejudiceRemoverValidParams {
     c: f64,
     max_iterations: u64,
     gradient_tolerance: f64,
+    cost_tolerance: f64,
 }
 
 /// Parameters of the [`PrejudiceRemover`], checked when fitting (linfa's [`ParamGuard`] idiom).
@@ -37,7 +39,8 @@ pub struct PrejudiceRemoverValidParams {
 /// | `eta` | 1.0 | weight of the prejudice index (AIF360's `eta`) | `≥ 0` |
 /// | `c` | 1.0 | weight of the L2 penalty `C/2 · ‖w‖²` (fixed to 1 in AIF360) | `≥ 0` |
 /// | `max_iterations` | 2000 | L-BFGS iterations, for the start and for the regularized fit each | `≥ 1` |
-/// | `gradient_tolerance` | 1e-6 | stop when the gradient's L2 norm is below this | `> 0` |
+/// | `gradient_tolerance` | 1e-6 | stop when the L2 norm of the mean loss's gradient is below this | `> 0` |
+/// | `cost_tolerance` | 1e-9 | stop when the mean loss (loss / total weight) changes by less than this in an iteration (about scipy L-BFGS-B's default relative test) | `≥ 0` |
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrejudiceRemoverParams(PrejudiceRemoverValidParams);
 
@@ -48,6 +51,7 @@ impl Default for PrejudiceRemoverParams {
             c: 1.0,
             max_iterations: 2000,
             gradient_tolerance: 1e-6,
+            cost_tolerance: 1e-9,
         })
     }
 }
@@ -78,6 +82,12 @@ impl PrejudiceRemoverParams {
         self
     }
 
+    /// Sets the mean-loss change below which the optimizer stops.
+    pub fn cost_tolerance(mut self, tol: f64) -> Self {
+        self.0.cost_tolerance = tol;
+        self
+    }
+
     /// Checks the parameters and fits (see [`PrejudiceRemoverValidParams::fit`]).
     ///
     /// # Errors
@@ -99,8 +109,11 @@ impl ParamGuard for PrejudiceRemoverParams {
         }
         let tol = self.0.gradient_tolerance;
         if !(tol.is_finite() && tol > 0.0) {
-            return Err(Error::invalid("gradient-tolerance", tol, "must be a positive number").into());
+            return Err(
+                Error::invalid("gradient-tolerance", tol, "must be a positive number").into(),
+            );
         }
+        check_at_least("cost-tolerance", self.0.cost_tolerance, 0.0)?;
         Ok(&self.0)
     }
 
@@ -130,6 +143,9 @@ pub(crate) struct Objective<'a> {
     /// The optimizer sees the loss times this (1 / total weight), so that its gradient
     /// tolerance is relative to the data's size.
     scale: f64,
+    /// The last point evaluated, its loss and gradient: argmin asks for the cost and the
+    /// gradient of the same point separately.
+    cache: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
 }
 
 impl Objective<'_> {
@@ -146,12 +162,29 @@ impl Objective<'_> {
             .collect()
     }
 
+    /// [`evaluate`](Self::evaluate) through the one-point cache.
+    fn cached(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
+        if let Some((at, loss, grad)) = self.cache.borrow().as_ref() {
+            if at == theta {
+                return (*loss, grad.clone());
+            }
+        }
+        let (loss, grad) = self.evaluate(theta);
+        *self.cache.borrow_mut() = Some((theta.clone(), loss, grad.clone()));
+        (loss, grad)
+    }
+
     /// Loss and its exact gradient at `theta` (group-major, each block features then
     /// intercept).
     pub(crate) fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
         let p = self.probabilities(theta);
         let mass: Vec<f64> = self.groups.iter().map(|r| r.w.sum()).collect();
-        let positive: Vec<f64> = self.groups.iter().zip(&p).map(|(r, p)| r.w.dot(p)).collect();
+        let positive: Vec<f64> = self
+            .groups
+            .iter()
+            .zip(&p)
+            .map(|(r, p)| r.w.dot(p))
+            .collect();
         let r = positive.iter().sum::<f64>() / mass.iter().sum::<f64>();
         let (log_r, log_1r) = (r.ln(), (1.0 - r).ln());
         let mut loss = 0.5 * self.c * theta.dot(theta);
@@ -185,7 +218,7 @@ impl CostFunction for Objective<'_> {
     type Output = f64;
 
     fn cost(&self, theta: &Array1<f64>) -> std::result::Result<f64, argmin::core::Error> {
-        Ok(self.evaluate(theta).0 * self.scale)
+        Ok(self.cached(theta).0 * self.scale)
     }
 }
 
@@ -193,8 +226,11 @@ impl Gradient for Objective<'_> {
     type Param = Array1<f64>;
     type Gradient = Array1<f64>;
 
-    fn gradient(&self, theta: &Array1<f64>) -> std::result::Result<Array1<f64>, argmin::core::Error> {
-        Ok(self.evaluate(theta).1 * self.scale)
+    fn gradient(
+        &self,
+        theta: &Array1<f64>,
+    ) -> std::result::Result<Array1<f64>, argmin::core::Error> {
+        Ok(self.cached(theta).1 * self.scale)
     }
 }
 
@@ -211,6 +247,8 @@ fn minimize(
     };
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), LBFGS_MEMORY)
         .with_tolerance_grad(params.gradient_tolerance)
+        .map_err(numerical)?
+        .with_tolerance_cost(params.cost_tolerance)
         .map_err(numerical)?;
     let result = Executor::new(objective, solver)
         .configure(|state| state.param(init).max_iters(params.max_iterations))
@@ -272,14 +310,22 @@ impl PrejudiceRemoverValidParams {
                 gx.slice_mut(s![.., ..d]).assign(&x.select(Axis(0), idx));
                 GroupRows {
                     x: gx,
-                    y: idx.iter().map(|&i| f64::from(u8::from(data.labels()[i]))).collect(),
+                    y: idx
+                        .iter()
+                        .map(|&i| f64::from(u8::from(data.labels()[i])))
+                        .collect(),
                     w: idx.iter().map(|&i| weights.map_or(1.0, |w| w[i])).collect(),
                 }
             })
             .collect();
         let total: f64 = rows.iter().map(|r| r.w.sum()).sum();
         if total <= 0.0 {
-            return Err(Error::invalid("sample weights", "all zero", "the total weight must be positive").into());
+            return Err(Error::invalid(
+                "sample weights",
+                "all zero",
+                "the total weight must be positive",
+            )
+            .into());
         }
         let objective = |eta| Objective {
             groups: &rows,
@@ -287,18 +333,20 @@ impl PrejudiceRemoverValidParams {
             c: self.c,
             width,
             scale: 1.0 / total,
+            cache: RefCell::new(None),
         };
         let (init, start_iterations, _) =
             minimize(objective(0.0), Array1::zeros(n_groups * width), self)?;
         let (theta, iterations, converged) = minimize(objective(self.eta), init, self)?;
         let objective = objective(self.eta);
         let (loss, grad) = objective.evaluate(&theta);
-        let coefficients = Array2::from_shape_vec((n_groups, width), theta.to_vec()).map_err(|e| {
-            InprocessingError::Numerical {
-                method: "prejudice-remover",
-                message: e.to_string(),
-            }
-        })?;
+        let coefficients =
+            Array2::from_shape_vec((n_groups, width), theta.to_vec()).map_err(|e| {
+                InprocessingError::Numerical {
+                    method: "prejudice-remover",
+                    message: e.to_string(),
+                }
+            })?;
         Ok(PrejudiceRemover {
             schema: Arc::clone(groups.schema_arc()),
             coefficients,
@@ -410,7 +458,11 @@ impl PrejudiceRemover {
     /// # Errors
     /// As [`predict_proba`](Self::predict_proba).
     pub fn predict(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Vec<bool>> {
-        Ok(self.predict_proba(x, groups)?.iter().map(|&p| p > 0.5).collect())
+        Ok(self
+            .predict_proba(x, groups)?
+            .iter()
+            .map(|&p| p > 0.5)
+            .collect())
     }
 
     /// The rows' codes in the fitted schema, matched by value when the schemas differ.
@@ -423,7 +475,10 @@ impl PrejudiceRemover {
             return Err(Error::invalid(
                 "sensitive",
                 schema.columns().join(","),
-                &format!("the model was fitted on the sensitive column(s) {}", self.schema.columns().join(",")),
+                &format!(
+                    "the model was fitted on the sensitive column(s) {}",
+                    self.schema.columns().join(",")
+                ),
             )
             .into());
         }
@@ -431,29 +486,44 @@ impl PrejudiceRemover {
             .codes()
             .iter()
             .map(|&c| {
-                self.schema
-                    .code(&schema.values(c))
-                    .ok_or_else(|| Error::UnseenGroup { group: schema.describe(c) }.into())
+                self.schema.code(&schema.values(c)).ok_or_else(|| {
+                    Error::UnseenGroup {
+                        group: schema.describe(c),
+                    }
+                    .into()
+                })
             })
             .collect()
     }
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
 
     /// A small objective with three groups, weights and both labels.
-    pub(crate) fn small_rows() -> Vec<GroupRows> {
+    fn small_rows() -> Vec<GroupRows> {
         let mk = |x: Vec<[f64; 2]>, y: Vec<f64>, w: Vec<f64>| GroupRows {
             x: Array2::from_shape_fn((x.len(), 3), |(i, j)| if j < 2 { x[i][j] } else { 1.0 }),
             y: Array1::from(y),
             w: Array1::from(w),
         };
         vec![
-                mk(vec![[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [2.0, 2.0]], vec![1.0, 0.0, 1.0, 1.0], vec![1.0, 2.0, 0.5, 1.0]),
-                mk(vec![[-1.0, 0.3], [0.1, -0.4], [1.2, 1.1]], vec![0.0, 0.0, 1.0], vec![1.0, 1.0, 3.0]),
-                mk(vec![[0.7, 0.7], [-0.2, 1.9]], vec![1.0, 0.0], vec![0.2, 1.0]),
+            mk(
+                vec![[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [2.0, 2.0]],
+                vec![1.0, 0.0, 1.0, 1.0],
+                vec![1.0, 2.0, 0.5, 1.0],
+            ),
+            mk(
+                vec![[-1.0, 0.3], [0.1, -0.4], [1.2, 1.1]],
+                vec![0.0, 0.0, 1.0],
+                vec![1.0, 1.0, 3.0],
+            ),
+            mk(
+                vec![[0.7, 0.7], [-0.2, 1.9]],
+                vec![1.0, 0.0],
+                vec![0.2, 1.0],
+            ),
         ]
     }
 
@@ -464,6 +534,7 @@ pub(crate) mod tests {
             c: 0.7,
             width: 3,
             scale: 1.0,
+            cache: RefCell::new(None),
         }
     }
 
@@ -482,7 +553,11 @@ pub(crate) mod tests {
                 dn[k] -= h;
                 let fd = (obj.evaluate(&up).0 - obj.evaluate(&dn).0) / (2.0 * h);
                 let scale = fd.abs().max(1.0);
-                assert!((fd - g[k]).abs() / scale < 1e-7, "eta {eta}, k {k}: {fd} vs {}", g[k]);
+                assert!(
+                    (fd - g[k]).abs() / scale < 1e-7,
+                    "eta {eta}, k {k}: {fd} vs {}",
+                    g[k]
+                );
             }
         }
     }

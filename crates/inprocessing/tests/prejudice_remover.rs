@@ -11,13 +11,24 @@ fn check(dataset: &str) {
     let refs = reference(dataset);
     for (key, v) in refs["prejudice_remover"]["variants"].as_object().unwrap() {
         let eta = num(&v["eta"]);
-        let model = PrejudiceRemover::params().eta(eta).fit(&train.data).unwrap();
-        let p = model.predict(test.data.features(), test.data.groups()).unwrap();
+        let model = PrejudiceRemover::params()
+            .eta(eta)
+            .fit(&train.data)
+            .unwrap();
+        let p = model
+            .predict(test.data.features(), test.data.groups())
+            .unwrap();
         let p: Vec<f64> = p.iter().map(|&b| f64::from(u8::from(b))).collect();
         let (acc, dp) = test.accuracy_dp(&p);
         let conv = &v["converged_reference"];
-        let (c_acc, c_dp) = (num(&conv["test"]["accuracy"]), num(&conv["test"]["demographic_parity_difference"]));
-        let (a_acc, a_dp) = (num(&v["test"]["accuracy"]), num(&v["test"]["demographic_parity_difference"]));
+        let (c_acc, c_dp) = (
+            num(&conv["test"]["accuracy"]),
+            num(&conv["test"]["demographic_parity_difference"]),
+        );
+        let (a_acc, a_dp) = (
+            num(&v["test"]["accuracy"]),
+            num(&v["test"]["demographic_parity_difference"]),
+        );
         println!(
             "{dataset} {key}: fairkit acc {acc:.4} dp {dp:.4} loss {:.4} (iters {}, converged {}); \
              converged reference acc {c_acc:.4} dp {c_dp:.4} loss {:.4}; AIF360 acc {a_acc:.4} dp {a_dp:.4} loss {:.4}",
@@ -27,10 +38,20 @@ fn check(dataset: &str) {
             num(&conv["final_loss"]),
             num(&v["final_loss"]),
         );
-        assert!((acc - c_acc).abs() <= 0.01, "{dataset} {key}: accuracy {acc} vs {c_acc}");
-        assert!((dp - c_dp).abs() <= 0.02, "{dataset} {key}: DP {dp} vs {c_dp}");
+        assert!(
+            (acc - c_acc).abs() <= 0.01,
+            "{dataset} {key}: accuracy {acc} vs {c_acc}"
+        );
+        assert!(
+            (dp - c_dp).abs() <= 0.02,
+            "{dataset} {key}: DP {dp} vs {c_dp}"
+        );
         let ref_loss = num(&conv["final_loss"]);
-        assert!(model.loss() <= ref_loss * (1.0 + 1e-6), "{dataset} {key}: loss {} vs {ref_loss}", model.loss());
+        assert!(
+            model.loss() <= ref_loss * (1.0 + 1e-6),
+            "{dataset} {key}: loss {} vs {ref_loss}",
+            model.loss()
+        );
     }
 }
 
@@ -47,10 +68,17 @@ fn adult_matches_the_converged_reference() {
 /// A deterministic 60-row dataset with two groups and two features.
 fn synthetic() -> (ndarray::Array2<f64>, Vec<bool>, Vec<&'static str>) {
     let n = 60;
-    let x = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 13) % 11) as f64 / 5.0 - 1.0);
+    let x =
+        ndarray::Array2::from_shape_fn((n, 2), |(i, j)| ((i * 7 + j * 13) % 11) as f64 / 5.0 - 1.0);
     let g: Vec<&str> = (0..n).map(|i| if i % 3 == 0 { "a" } else { "b" }).collect();
     let y: Vec<bool> = (0..n)
-        .map(|i| x[[i, 0]] + 0.5 * x[[i, 1]] + if g[i] == "a" { 0.6 } else { -0.2 } + ((i % 5) as f64 - 2.0) * 0.3 > 0.0)
+        .map(|i| {
+            x[[i, 0]]
+                + 0.5 * x[[i, 1]]
+                + if g[i] == "a" { 0.6 } else { -0.2 }
+                + ((i % 5) as f64 - 2.0) * 0.3
+                > 0.0
+        })
         .collect();
     (x, y, g)
 }
@@ -59,12 +87,16 @@ fn synthetic() -> (ndarray::Array2<f64>, Vec<bool>, Vec<&'static str>) {
 fn integer_weights_act_as_duplicated_rows_and_change_the_fit() {
     use fairkit_core::{FairDataset, Groups};
     let (x, y, g) = synthetic();
-    let w: Vec<f64> = (0..x.nrows()).map(|i| if i % 4 == 1 { 3.0 } else { 1.0 }).collect();
+    let w: Vec<f64> = (0..x.nrows())
+        .map(|i| if i % 4 == 1 { 3.0 } else { 1.0 })
+        .collect();
     let weighted = FairDataset::new(x.clone(), y.clone(), Groups::from_labels("g", &g).unwrap())
         .unwrap()
         .with_weights(w.clone())
         .unwrap();
-    let rows: Vec<usize> = (0..x.nrows()).flat_map(|i| std::iter::repeat_n(i, w[i] as usize)).collect();
+    let rows: Vec<usize> = (0..x.nrows())
+        .flat_map(|i| std::iter::repeat_n(i, w[i] as usize))
+        .collect();
     let dup = FairDataset::new(
         x.select(ndarray::Axis(0), &rows),
         rows.iter().map(|&i| y[i]).collect(),
@@ -76,11 +108,18 @@ fn integer_weights_act_as_duplicated_rows_and_change_the_fit() {
     let (a, b, c) = (fit(&weighted), fit(&dup), fit(&plain));
     assert!((a.loss() - b.loss()).abs() <= 1e-8 * b.loss().abs());
     for code in 0..2 {
-        let (wa, wb, wc) = (a.coefficients(code).unwrap(), b.coefficients(code).unwrap(), c.coefficients(code).unwrap());
+        let (wa, wb, wc) = (
+            a.coefficients(code).unwrap(),
+            b.coefficients(code).unwrap(),
+            c.coefficients(code).unwrap(),
+        );
         for k in 0..3 {
             assert!((wa[k] - wb[k]).abs() < 1e-5, "{wa:?} vs {wb:?}");
         }
-        assert!(wa.iter().zip(&wc).any(|(p, q)| (p - q).abs() > 1e-3), "weights changed nothing");
+        assert!(
+            wa.iter().zip(&wc).any(|(p, q)| (p - q).abs() > 1e-3),
+            "weights changed nothing"
+        );
     }
 }
 
@@ -91,9 +130,19 @@ fn eta_pulls_the_group_selection_rates_together() {
     let groups = Groups::from_labels("g", &g).unwrap();
     let data = FairDataset::new(x.clone(), y, groups.clone()).unwrap();
     let gap = |eta: f64| {
-        let p = PrejudiceRemover::params().eta(eta).fit(&data).unwrap().predict_proba(x.view(), &groups).unwrap();
+        let p = PrejudiceRemover::params()
+            .eta(eta)
+            .fit(&data)
+            .unwrap()
+            .predict_proba(x.view(), &groups)
+            .unwrap();
         let mean = |want: &str| {
-            let v: Vec<f64> = p.iter().zip(&g).filter(|&(_, gg)| *gg == want).map(|(p, _)| *p).collect();
+            let v: Vec<f64> = p
+                .iter()
+                .zip(&g)
+                .filter(|&(_, gg)| *gg == want)
+                .map(|(p, _)| *p)
+                .collect();
             v.iter().sum::<f64>() / v.len() as f64
         };
         (mean("a") - mean("b")).abs()
@@ -110,10 +159,15 @@ fn bad_input_is_refused_with_a_clear_error() {
     let data = FairDataset::new(x.clone(), y, groups.clone()).unwrap();
     let err = PrejudiceRemover::params().eta(-1.0).fit(&data).unwrap_err();
     assert!(err.to_string().contains("eta"), "{err}");
-    let err = PrejudiceRemover::params().eta(f64::NAN).fit(&data).unwrap_err();
+    let err = PrejudiceRemover::params()
+        .eta(f64::NAN)
+        .fit(&data)
+        .unwrap_err();
     assert!(err.to_string().contains("eta"), "{err}");
     let model = PrejudiceRemover::params().fit(&data).unwrap();
-    let err = model.predict(x.slice(ndarray::s![.., ..1]), &groups).unwrap_err();
+    let err = model
+        .predict(x.slice(ndarray::s![.., ..1]), &groups)
+        .unwrap_err();
     assert!(err.to_string().contains("feature count"), "{err}");
     let other = Groups::from_labels("g", &vec!["c"; x.nrows()]).unwrap();
     let err = model.predict(x.view(), &other).unwrap_err();
@@ -127,8 +181,14 @@ fn the_fitted_model_round_trips_through_json() {
     use fairkit_core::{FairDataset, Groups};
     let (x, y, g) = synthetic();
     let groups = Groups::from_labels("g", &g).unwrap();
-    let model = PrejudiceRemover::params().fit(&FairDataset::new(x.clone(), y, groups.clone()).unwrap()).unwrap();
-    let back: PrejudiceRemover = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+    let model = PrejudiceRemover::params()
+        .fit(&FairDataset::new(x.clone(), y, groups.clone()).unwrap())
+        .unwrap();
+    let back: PrejudiceRemover =
+        serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(back, model);
-    assert_eq!(back.predict_proba(x.view(), &groups).unwrap(), model.predict_proba(x.view(), &groups).unwrap());
+    assert_eq!(
+        back.predict_proba(x.view(), &groups).unwrap(),
+        model.predict_proba(x.view(), &groups).unwrap()
+    );
 }
