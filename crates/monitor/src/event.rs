@@ -192,7 +192,11 @@ pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
     let raw: Raw<'_> = serde_json::from_slice(line).map_err(|e| {
         let text = e.to_string();
         let what = text.split(" at line ").next().unwrap_or(&text);
-        format!("{what} (column {})", e.column())
+        // In a JSON stream a table is an object and a list an array.
+        let words = fairkit_core::text::user_words(what)
+            .replace("a table", "a JSON object")
+            .replace("list", "array");
+        format!("{words} (column {})", e.column())
     })?;
     let id = required("id", raw.id)?;
     Ok(match raw.kind {
@@ -267,7 +271,11 @@ impl<R: BufRead> EventReader<R> {
             }
         }
         let line = self.line;
-        let event = parse_event(&self.buf).map_err(|message| {
+        // The line break is not part of the event: left in, an error at the end of the line
+        // (an unterminated string) would be reported at column 0 of a next line.
+        let text = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let event = parse_event(text).map_err(|message| {
             self.malformed += 1;
             Malformed { line, message }
         });
