@@ -443,18 +443,17 @@ impl GerryFairValidParams {
                 break;
             }
         }
-        let mut model = GerryFair {
+        let soft = mixture(&classifiers, features.view());
+        let train_subgroup = auditor.audit(&soft.to_vec())?;
+        Ok(GerryFair {
             n_features: data.n_features(),
             n_protected: protected.ncols(),
             fairness: self.fairness,
             classifiers,
             errors,
             fairness_violations: violations,
-            train_subgroup: auditor.audit(&vec![0.0; n])?,
-        };
-        let soft = model.mixture(features.view());
-        model.train_subgroup = auditor.audit(soft.as_slice().unwrap_or(&[]))?;
-        Ok(model)
+            train_subgroup,
+        })
     }
 
     /// The auditor's best response: move the costs of the audited rows by the subgroup's
@@ -500,6 +499,19 @@ impl GerryFairValidParams {
     }
 }
 
+/// The share of `classifiers` predicting 1 on each row, summed in classifier order as AIF360
+/// does (each prediction divided by the count first).
+fn mixture(classifiers: &[CostClassifier], features: ArrayView2<'_, f64>) -> Array1<f64> {
+    let k = classifiers.len() as f64;
+    let mut out = Array1::<f64>::zeros(features.nrows());
+    for h in classifiers {
+        for (o, p) in out.iter_mut().zip(h.predict(features)) {
+            *o += p / k;
+        }
+    }
+    out
+}
+
 impl GerryFair {
     /// Default parameters (AIF360's).
     pub fn params() -> GerryFairParams {
@@ -541,17 +553,6 @@ impl GerryFair {
         &self.train_subgroup
     }
 
-    fn mixture(&self, features: ArrayView2<'_, f64>) -> Array1<f64> {
-        let k = self.classifiers.len() as f64;
-        let mut out = Array1::<f64>::zeros(features.nrows());
-        for h in &self.classifiers {
-            for (o, p) in out.iter_mut().zip(h.predict(features)) {
-                *o += p / k;
-            }
-        }
-        out
-    }
-
     /// Probability of label 1 (the share of classifiers predicting 1) for each row.
     ///
     /// # Errors
@@ -582,7 +583,10 @@ impl GerryFair {
         Error::check_len("protected rows", x.nrows(), protected.nrows())?;
         check_finite("features", x)?;
         check_finite("protected columns", protected)?;
-        Ok(self.mixture(concatenate![Axis(1), x, protected].view()))
+        Ok(mixture(
+            &self.classifiers,
+            concatenate![Axis(1), x, protected].view(),
+        ))
     }
 
     /// AIF360's hard labels: 1 where at least half the classifiers predict 1.

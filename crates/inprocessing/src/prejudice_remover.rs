@@ -130,6 +130,9 @@ struct GroupRows {
     w: Array1<f64>,
 }
 
+/// A point, the loss there and its gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 /// Kamishima's objective over all groups (docs/inprocessing.md#prejudice-remover):
 /// `−Σ wᵢ log-likelihoodᵢ + η · Σ wᵢ PIᵢ + C/2 · ‖W‖²`, with
 /// `PIᵢ = pᵢ (ln q_g − ln r) + (1 − pᵢ)(ln(1 − q_g) − ln(1 − r))`, `q_g` the weighted mean of
@@ -145,7 +148,7 @@ pub(crate) struct Objective<'a> {
     scale: f64,
     /// The last point evaluated, its loss and gradient: argmin asks for the cost and the
     /// gradient of the same point separately.
-    cache: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    cache: RefCell<Option<Evaluation>>,
 }
 
 impl Objective<'_> {
@@ -164,10 +167,10 @@ impl Objective<'_> {
 
     /// [`evaluate`](Self::evaluate) through the one-point cache.
     fn cached(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
-        if let Some((at, loss, grad)) = self.cache.borrow().as_ref() {
-            if at == theta {
-                return (*loss, grad.clone());
-            }
+        if let Some((at, loss, grad)) = self.cache.borrow().as_ref()
+            && at == theta
+        {
+            return (*loss, grad.clone());
         }
         let (loss, grad) = self.evaluate(theta);
         *self.cache.borrow_mut() = Some((theta.clone(), loss, grad.clone()));
