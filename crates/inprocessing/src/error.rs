@@ -43,16 +43,55 @@ pub(crate) fn check_at_least(name: &str, value: f64, min: f64) -> Result<()> {
 }
 
 /// Checks that every value of a matrix is finite; `what` names it in the message.
-pub(crate) fn check_finite(what: &str, x: ndarray::ArrayView2<'_, f64>) -> Result<()> {
+pub(crate) fn check_finite(
+    what: &str,
+    x: ndarray::ArrayView2<'_, f64>,
+) -> fairkit_core::Result<()> {
     for (row, r) in x.rows().into_iter().enumerate() {
         if let Some(v) = r.iter().find(|v| !v.is_finite()) {
             return Err(fairkit_core::Error::NonFinite {
                 what: what.to_string(),
                 row,
                 value: v.to_string(),
-            }
-            .into());
+            });
         }
     }
     Ok(())
+}
+
+/// The rows' codes in `schema` (a fitted model's), matched by value when `groups` has another
+/// schema over the same sensitive columns.
+///
+/// # Errors
+/// Other sensitive columns, or a group that `schema` does not have.
+pub(crate) fn codes_in(
+    schema: &fairkit_core::GroupSchema,
+    groups: &fairkit_core::Groups,
+) -> fairkit_core::Result<Vec<u32>> {
+    use fairkit_core::Error;
+    let given = groups.schema();
+    if given == schema {
+        return Ok(groups.codes().to_vec());
+    }
+    if given.columns() != schema.columns() {
+        return Err(Error::invalid(
+            "sensitive",
+            given.columns().join(","),
+            &format!(
+                "the model was fitted on the sensitive column(s) {}",
+                schema.columns().join(",")
+            ),
+        ));
+    }
+    groups
+        .codes()
+        .iter()
+        .map(|&c| {
+            schema
+                .code(&given.values(c))
+                .ok_or_else(|| Error::UnseenGroup {
+                    group: given.describe(c),
+                })
+        })
+        .collect()
 }

@@ -1,12 +1,14 @@
 //! GerryFair: rich-subgroup fairness by fictitious play (Kearns, Neel, Roth and Wu 2018), as
 //! AIF360's `GerryFairClassifier`: docs/inprocessing.md#gerryfair.
 
-use fairkit_core::{Error, FairDataset};
+use std::sync::Arc;
+
+use fairkit_core::{Error, FairDataset, GroupSchema, Groups};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_at_least, check_finite};
+use crate::error::{check_at_least, check_finite, codes_in};
 use crate::lstsq::{LeastSquares, LinearFunction};
 use crate::{InprocessingError, Result};
 
@@ -28,6 +30,7 @@ pub struct GerryFairValidParams {
     fairness: FairnessDef,
     early_termination: bool,
     aif360_quirks: bool,
+    protected_features: Vec<usize>,
 }
 
 /// Parameters of [`GerryFair`], checked when fitting (linfa's [`ParamGuard`] idiom). Defaults
@@ -41,6 +44,7 @@ pub struct GerryFairValidParams {
 /// | `fairness` | FP | [`FairnessDef`] | |
 /// | `early_termination` | true | stop once the violation is below `gamma` and stalls (after 5 rounds) | |
 /// | `aif360_quirks` | true | reproduce AIF360's cost update and auditor (see the docs) | |
+/// | `protected_features` | none | feature columns (0-based) that join the group indicators in the auditor's space | `<` feature count |
 #[derive(Debug, Clone, PartialEq)]
 pub struct GerryFairParams(GerryFairValidParams);
 
@@ -53,6 +57,7 @@ impl Default for GerryFairParams {
             fairness: FairnessDef::FalsePositive,
             early_termination: true,
             aif360_quirks: true,
+            protected_features: Vec::new(),
         })
     }
 }
@@ -95,12 +100,19 @@ impl GerryFairParams {
         self
     }
 
+    /// Feature columns (0-based) that the auditor searches over besides the groups (AIF360's
+    /// protected attributes beyond the sensitive one, e.g. age; they stay features too).
+    pub fn protected_features(mut self, columns: Vec<usize>) -> Self {
+        self.0.protected_features = columns;
+        self
+    }
+
     /// Checks the parameters and fits (see [`GerryFairValidParams::fit`]).
     ///
     /// # Errors
     /// A parameter out of range, or anything the fit refuses.
-    pub fn fit(self, data: &FairDataset, protected: ArrayView2<'_, f64>) -> Result<GerryFair> {
-        self.check()?.fit(data, protected)
+    pub fn fit(self, data: &FairDataset) -> Result<GerryFair> {
+        self.check()?.fit(data)
     }
 }
 
@@ -359,6 +371,71 @@ pub fn audit(
     Auditor::new(protected, labels, fairness, aif360_quirks)?.audit(predictions)
 }
 
+/// The auditor's space: how a row's protected columns are built from its group and features
+/// (docs/inprocessing.md#gerryfair). One 0/1 indicator per group of the schema but the first
+/// (with two groups, the indicator of the second in sorted order), then the chosen feature
+/// columns. Any other coding of the groups spans the same affine functions, so the fit does not
+/// depend on which group is left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProtectedColumns {
+    schema: Arc<GroupSchema>,
+    features: Vec<usize>,
+}
+
+impl ProtectedColumns {
+    /// The columns for groups of `schema` and the given feature columns.
+    pub fn new(schema: Arc<GroupSchema>, features: Vec<usize>) -> Self {
+        Self { schema, features }
+    }
+
+    /// Number of protected columns.
+    pub fn n_columns(&self) -> usize {
+        self.schema.n_groups().saturating_sub(1) + self.features.len()
+    }
+
+    /// The feature columns among them.
+    pub fn features(&self) -> &[usize] {
+        &self.features
+    }
+
+    /// The group schema whose indicators lead.
+    pub fn schema(&self) -> &GroupSchema {
+        &self.schema
+    }
+
+    /// The protected columns of rows `x` (all features) in `groups`.
+    ///
+    /// # Errors
+    /// A feature column beyond `x`, a row count that differs, other sensitive columns, or a
+    /// group the schema does not have.
+    pub fn build(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array2<f64>> {
+        if let Some(&c) = self.features.iter().find(|&&c| c >= x.ncols()) {
+            return Err(Error::invalid(
+                "protected-features",
+                c,
+                &format!("the data has {} feature column(s)", x.ncols()),
+            ));
+        }
+        Error::check_len("group values", x.nrows(), groups.len())?;
+        let codes = codes_in(&self.schema, groups)?;
+        let k = self.schema.n_groups().saturating_sub(1);
+        Ok(Array2::from_shape_fn(
+            (x.nrows(), self.n_columns()),
+            |(i, j)| {
+                if j < k {
+                    f64::from(u8::from(codes[i] as usize == j + 1))
+                } else {
+                    x[[i, self.features[j - k]]]
+                }
+            },
+        ))
+    }
+}
+
 /// A fitted GerryFair model: the uniform mixture of the learner's classifiers.
 ///
 /// Each classifier sees the features with the protected columns appended (as AIF360 does);
@@ -368,7 +445,7 @@ pub fn audit(
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GerryFair {
     n_features: usize,
-    n_protected: usize,
+    protected: ProtectedColumns,
     fairness: FairnessDef,
     classifiers: Vec<CostClassifier>,
     errors: Vec<f64>,
@@ -377,19 +454,26 @@ pub struct GerryFair {
 }
 
 impl GerryFairValidParams {
-    /// Runs the fictitious play on `data` with the auditor's `protected` columns (one row per
-    /// data row; e.g. a 0/1 indicator of the privileged group). Sample weights are refused.
+    /// Runs the fictitious play on `data`; the auditor searches over the
+    /// [`ProtectedColumns`] of its groups and `protected_features`. Sample weights are refused.
     ///
     /// # Errors
-    /// Weighted data, no rows, a single label class, lengths that differ, non-finite protected
-    /// values, or a linear-algebra failure.
-    pub fn fit(&self, data: &FairDataset, protected: ArrayView2<'_, f64>) -> Result<GerryFair> {
+    /// Weighted data, no rows, a single label class or group, a protected feature column
+    /// beyond the data, non-finite values, or a linear-algebra failure.
+    pub fn fit(&self, data: &FairDataset) -> Result<GerryFair> {
         if data.weights().is_some() {
             return Err(InprocessingError::WeightsUnsupported {
                 method: "gerryfair",
             });
         }
         data.require_both_classes()?;
+        data.groups().require_two_groups()?;
+        let columns = ProtectedColumns::new(
+            data.groups().schema_arc().clone(),
+            self.protected_features.clone(),
+        );
+        let protected = columns.build(data.features(), data.groups())?;
+        let protected = protected.view();
         let y = data.labels();
         let auditor = Auditor::new(protected, y, self.fairness, self.aif360_quirks)?;
         let features = concatenate![Axis(1), data.features(), protected];
@@ -447,7 +531,7 @@ impl GerryFairValidParams {
         let train_subgroup = auditor.audit(&soft.to_vec())?;
         Ok(GerryFair {
             n_features: data.n_features(),
-            n_protected: protected.ncols(),
+            protected: columns,
             fairness: self.fairness,
             classifiers,
             errors,
@@ -523,9 +607,9 @@ impl GerryFair {
         self.n_features
     }
 
-    /// Number of protected columns.
-    pub fn n_protected(&self) -> usize {
-        self.n_protected
+    /// The auditor's space (build it for other rows to [`audit`] predictions there).
+    pub fn protected(&self) -> &ProtectedColumns {
+        &self.protected
     }
 
     /// The audited error rate.
@@ -553,36 +637,65 @@ impl GerryFair {
         &self.train_subgroup
     }
 
-    /// Probability of label 1 (the share of classifiers predicting 1) for each row.
+    /// Checks that a model read back from a file (a saved model) is consistent, so that
+    /// predicting with it cannot panic: at least one classifier, each regression with one
+    /// finite coefficient per feature and protected column, protected features in range.
     ///
     /// # Errors
-    /// Column or row counts that differ from the fit, or non-finite protected values.
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> fairkit_core::Result<()> {
+        let what = "gerryfair model";
+        if self.classifiers.is_empty() {
+            return Err(Error::inconsistent(what, "no classifiers"));
+        }
+        if let Some(&c) = self
+            .protected
+            .features
+            .iter()
+            .find(|&&c| c >= self.n_features)
+        {
+            return Err(Error::inconsistent(
+                what,
+                format!(
+                    "protected feature column {c} of {} features",
+                    self.n_features
+                ),
+            ));
+        }
+        let width = self.n_features + self.protected.n_columns();
+        for f in self.classifiers.iter().flat_map(|h| [&h.b0, &h.b1]) {
+            if f.coef.len() != width {
+                return Err(Error::inconsistent(
+                    what,
+                    format!("{} coefficients for {width} columns", f.coef.len()),
+                ));
+            }
+            if !f.intercept.is_finite() || f.coef.iter().any(|v| !v.is_finite()) {
+                return Err(Error::inconsistent(what, "a coefficient is not finite"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Probability of label 1 (the share of classifiers predicting 1) for each row of `x` in
+    /// `groups`.
+    ///
+    /// # Errors
+    /// A feature count or row count that differs, non-finite features, other sensitive
+    /// columns, or a group the training data did not have.
     pub fn expected_positive(
         &self,
         x: ArrayView2<'_, f64>,
-        protected: ArrayView2<'_, f64>,
-    ) -> Result<Array1<f64>> {
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array1<f64>> {
         if x.ncols() != self.n_features {
             return Err(Error::FeatureMismatch {
                 expected: self.n_features,
                 got: x.ncols(),
-            }
-            .into());
+            });
         }
-        if protected.ncols() != self.n_protected {
-            return Err(Error::invalid(
-                "protected columns",
-                protected.ncols(),
-                &format!(
-                    "the model was fitted with {} protected column(s)",
-                    self.n_protected
-                ),
-            )
-            .into());
-        }
-        Error::check_len("protected rows", x.nrows(), protected.nrows())?;
         check_finite("features", x)?;
-        check_finite("protected columns", protected)?;
+        let protected = self.protected.build(x, groups)?;
         Ok(mixture(
             &self.classifiers,
             concatenate![Axis(1), x, protected].view(),
@@ -596,10 +709,10 @@ impl GerryFair {
     pub fn predict(
         &self,
         x: ArrayView2<'_, f64>,
-        protected: ArrayView2<'_, f64>,
-    ) -> Result<Vec<bool>> {
+        groups: &Groups,
+    ) -> fairkit_core::Result<Vec<bool>> {
         Ok(self
-            .expected_positive(x, protected)?
+            .expected_positive(x, groups)?
             .iter()
             .map(|&p| p >= 0.5)
             .collect())

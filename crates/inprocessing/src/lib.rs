@@ -35,7 +35,7 @@ mod prejudice_remover;
 pub use error::{InprocessingError, Result};
 pub use gerryfair::{
     Auditor, CostClassifier, FairnessDef, GerryFair, GerryFairParams, GerryFairValidParams,
-    Subgroup, audit,
+    ProtectedColumns, Subgroup, audit,
 };
 pub use linfa::ParamGuard;
 pub use lstsq::LinearFunction;

@@ -12,7 +12,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
-use crate::error::check_at_least;
+use crate::error::{check_at_least, codes_in};
 use crate::{InprocessingError, Result};
 
 /// Kamishima's clip of the linear score: `|w · x| ≤ ln((1 − 1e-10) / 1e-10)`, so that
@@ -435,21 +435,50 @@ impl PrejudiceRemover {
         self.eta
     }
 
+    /// Checks that a model read back from a file (a saved model) is consistent, so that
+    /// predicting with it cannot panic: one row of finite weights per group of its schema.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub fn validate(&self) -> fairkit_core::Result<()> {
+        let what = "prejudice-remover model";
+        if self.coefficients.ncols() == 0 {
+            return Err(Error::inconsistent(what, "no intercept column"));
+        }
+        if self.coefficients.nrows() != self.schema.n_groups() {
+            return Err(Error::inconsistent(
+                what,
+                format!(
+                    "{} weight rows for {} groups",
+                    self.coefficients.nrows(),
+                    self.schema.n_groups()
+                ),
+            ));
+        }
+        if self.coefficients.iter().any(|v| !v.is_finite()) {
+            return Err(Error::inconsistent(what, "a weight is not finite"));
+        }
+        Ok(())
+    }
+
     /// Probability of label 1 for each row of `x` whose group (in `groups`) selects the weights.
     ///
     /// # Errors
     /// A feature count or row count that differs, other sensitive columns, or a group that the
     /// training data did not have.
-    pub fn predict_proba(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array1<f64>> {
+    pub fn predict_proba(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array1<f64>> {
         if x.ncols() != self.n_features() {
             return Err(Error::FeatureMismatch {
                 expected: self.n_features(),
                 got: x.ncols(),
-            }
-            .into());
+            });
         }
         Error::check_len("group values", x.nrows(), groups.len())?;
-        let codes = self.resolve(groups)?;
+        let codes = codes_in(&self.schema, groups)?;
         let d = self.n_features();
         Ok(x.rows()
             .into_iter()
@@ -466,43 +495,16 @@ impl PrejudiceRemover {
     ///
     /// # Errors
     /// As [`predict_proba`](Self::predict_proba).
-    pub fn predict(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Vec<bool>> {
+    pub fn predict(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Vec<bool>> {
         Ok(self
             .predict_proba(x, groups)?
             .iter()
             .map(|&p| p > 0.5)
             .collect())
-    }
-
-    /// The rows' codes in the fitted schema, matched by value when the schemas differ.
-    fn resolve(&self, groups: &Groups) -> Result<Vec<u32>> {
-        let schema = groups.schema();
-        if schema == self.schema.as_ref() {
-            return Ok(groups.codes().to_vec());
-        }
-        if schema.columns() != self.schema.columns() {
-            return Err(Error::invalid(
-                "sensitive",
-                schema.columns().join(","),
-                &format!(
-                    "the model was fitted on the sensitive column(s) {}",
-                    self.schema.columns().join(",")
-                ),
-            )
-            .into());
-        }
-        groups
-            .codes()
-            .iter()
-            .map(|&c| {
-                self.schema.code(&schema.values(c)).ok_or_else(|| {
-                    Error::UnseenGroup {
-                        group: schema.describe(c),
-                    }
-                    .into()
-                })
-            })
-            .collect()
     }
 }
 

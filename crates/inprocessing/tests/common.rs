@@ -35,7 +35,7 @@ pub fn reference(dataset: &str) -> Value {
 }
 
 /// One split of a prepared file: the data (groups from `sensitive`), the feature names, and
-/// the protected indicator (1 = the reference's privileged group) as one column.
+/// whether each row is in the reference's privileged group.
 pub struct Prepared {
     pub data: FairDataset,
     pub names: Vec<String>,
@@ -43,21 +43,12 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The protected columns AIF360's auditor sees: `sensitive` (1 = privileged), then the
-    /// named feature columns.
-    pub fn protected(&self, extra: &[&str]) -> Array2<f64> {
-        let x = self.data.features();
-        let cols: Vec<usize> = extra
+    /// The 0-based indices of the named feature columns.
+    pub fn columns(&self, names: &[&str]) -> Vec<usize> {
+        names
             .iter()
             .map(|e| self.names.iter().position(|n| n == e).unwrap())
-            .collect();
-        Array2::from_shape_fn((x.nrows(), 1 + cols.len()), |(i, j)| {
-            if j == 0 {
-                f64::from(u8::from(self.privileged[i]))
-            } else {
-                x[[i, cols[j - 1]]]
-            }
-        })
+            .collect()
     }
 
     /// Accuracy and |selection rate unprivileged − privileged| of probabilities of label 1

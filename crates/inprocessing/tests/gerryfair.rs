@@ -1,6 +1,6 @@
 //! GerryFair against tests/data/aif360 (docs/inprocessing.md#gerryfair).
 
-use fairkit_inprocessing::{FairnessDef, GerryFair, audit};
+use fairkit_inprocessing::{FairnessDef, GerryFair, GerryFairParams, audit};
 
 use crate::common::{num, prepared, reference};
 
@@ -15,14 +15,22 @@ fn check(dataset: &str, key: &str) {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let prot = train.protected(&extra);
-    let model = GerryFair::params().fit(&train.data, prot.view()).unwrap();
-    let test_prot = test.protected(&extra);
+    let model = GerryFair::params()
+        .protected_features(train.columns(&extra))
+        .fit(&train.data)
+        .unwrap();
+    // The auditor's space is built from the groups: one indicator (of the second group in
+    // sorted order, which is AIF360's privileged group on Adult and its complement on COMPAS;
+    // the same affine span) and the rich columns.
+    let test_prot = model
+        .protected()
+        .build(test.data.features(), test.data.groups())
+        .unwrap();
     let soft = model
-        .expected_positive(test.data.features(), test_prot.view())
+        .expected_positive(test.data.features(), test.data.groups())
         .unwrap();
     let hard: Vec<f64> = model
-        .predict(test.data.features(), test_prot.view())
+        .predict(test.data.features(), test.data.groups())
         .unwrap()
         .iter()
         .map(|&b| f64::from(u8::from(b)))
@@ -100,25 +108,26 @@ fn adult_rich_matches_aif360() {
 }
 
 /// COMPAS train with the rich protected columns, or `None` when ../shared is absent.
-fn compas_rich() -> Option<(crate::common::Prepared, ndarray::Array2<f64>)> {
+fn compas_rich() -> Option<(crate::common::Prepared, GerryFairParams)> {
     let train = prepared("compas", "train")?;
-    let prot = train.protected(&["sex=Female", "age"]);
-    Some((train, prot))
+    let params = GerryFair::params().protected_features(train.columns(&["sex=Female", "age"]));
+    Some((train, params))
 }
 
 #[test]
 fn without_the_quirks_the_subgroup_rate_is_its_own_and_the_fit_differs() {
-    let Some((train, prot)) = compas_rich() else {
+    let Some((train, params)) = compas_rich() else {
         return;
     };
-    let faithful = GerryFair::params().fit(&train.data, prot.view()).unwrap();
-    let paper = GerryFair::params()
-        .aif360_quirks(false)
-        .fit(&train.data, prot.view())
-        .unwrap();
+    let faithful = params.clone().fit(&train.data).unwrap();
+    let paper = params.aif360_quirks(false).fit(&train.data).unwrap();
     assert_ne!(faithful.errors(), paper.errors());
     let soft = paper
-        .expected_positive(train.data.features(), prot.view())
+        .expected_positive(train.data.features(), train.data.groups())
+        .unwrap();
+    let prot = paper
+        .protected()
+        .build(train.data.features(), train.data.groups())
         .unwrap();
     let sub = paper.train_subgroup();
     let members = sub.contains(prot.view());
@@ -143,38 +152,59 @@ fn weights_and_bad_input_are_refused() {
     let x = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| ((i * 5 + j * 3) % 7) as f64);
     let g: Vec<&str> = (0..n).map(|i| if i % 2 == 0 { "a" } else { "b" }).collect();
     let y: Vec<bool> = (0..n).map(|i| (i * 3) % 5 < 2).collect();
-    let prot = ndarray::Array2::from_shape_fn((n, 1), |(i, _)| (i % 2) as f64);
-    let data =
-        FairDataset::new(x.clone(), y.clone(), Groups::from_labels("g", &g).unwrap()).unwrap();
+    let groups = Groups::from_labels("g", &g).unwrap();
+    let data = FairDataset::new(x.clone(), y.clone(), groups.clone()).unwrap();
     let weighted = data.clone().with_weights(vec![1.0; n]).unwrap();
-    let err = GerryFair::params().fit(&weighted, prot.view()).unwrap_err();
+    let err = GerryFair::params().fit(&weighted).unwrap_err();
     assert!(err.to_string().contains("sample weights"), "{err}");
-    let err = GerryFair::params()
-        .fit(&data, prot.slice(ndarray::s![..3, ..]))
-        .unwrap_err();
-    assert!(err.to_string().contains("protected rows"), "{err}");
-    let err = GerryFair::params()
-        .max_iters(1)
-        .fit(&data, prot.view())
-        .unwrap_err();
+    let err = GerryFair::params().max_iters(1).fit(&data).unwrap_err();
     assert!(err.to_string().contains("max-iters"), "{err}");
-    let err = GerryFair::params()
-        .c(0.0)
-        .fit(&data, prot.view())
-        .unwrap_err();
+    let err = GerryFair::params().c(0.0).fit(&data).unwrap_err();
     assert!(err.to_string().contains('C'), "{err}");
-    let mut nan = prot.clone();
-    nan[[4, 0]] = f64::NAN;
-    let err = GerryFair::params().fit(&data, nan.view()).unwrap_err();
-    assert!(err.to_string().contains("protected columns"), "{err}");
-    let model = GerryFair::params().fit(&data, prot.view()).unwrap();
+    let err = GerryFair::params()
+        .protected_features(vec![2])
+        .fit(&data)
+        .unwrap_err();
+    assert!(err.to_string().contains("protected-features"), "{err}");
+    let one = FairDataset::new(
+        x.clone(),
+        y.clone(),
+        Groups::from_labels("g", &vec!["a"; n]).unwrap(),
+    )
+    .unwrap();
+    assert!(GerryFair::params().fit(&one).is_err());
+    let model = GerryFair::params()
+        .protected_features(vec![1])
+        .fit(&data)
+        .unwrap();
+    assert_eq!(model.protected().n_columns(), 2);
     let err = model
-        .expected_positive(x.slice(ndarray::s![.., ..1]), prot.view())
+        .expected_positive(x.slice(ndarray::s![.., ..1]), &groups)
         .unwrap_err();
     assert!(err.to_string().contains("feature count"), "{err}");
+    let err = model
+        .expected_positive(x.slice(ndarray::s![..3, ..]), &groups)
+        .unwrap_err();
+    assert!(err.to_string().contains("group values"), "{err}");
+    let other = Groups::from_labels("g", &vec!["c"; n]).unwrap();
+    let err = model.expected_positive(x.view(), &other).unwrap_err();
+    assert!(err.to_string().contains('c'), "{err}");
     let back: GerryFair = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(back, model);
-    let p = model.expected_positive(x.view(), prot.view()).unwrap();
+    let p = model.expected_positive(x.view(), &groups).unwrap();
     assert!(p.iter().all(|&v| (0.0..=1.0).contains(&v)));
+    assert_eq!(back.expected_positive(x.view(), &groups).unwrap(), p);
+    back.validate().unwrap();
+    let mut v = serde_json::to_value(&model).unwrap();
+    v["classifiers"][0]["b1"]["coef"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    let broken: GerryFair = serde_json::from_value(v).unwrap();
+    let err = broken.validate().unwrap_err();
+    assert!(
+        err.to_string().contains("3 coefficients for 4 columns"),
+        "{err}"
+    );
     assert_eq!(model.classifiers().len(), model.errors().len());
 }

@@ -191,4 +191,17 @@ fn the_fitted_model_round_trips_through_json() {
         back.predict_proba(x.view(), &groups).unwrap(),
         model.predict_proba(x.view(), &groups).unwrap()
     );
+    back.validate().unwrap();
+    // A saved model whose weight table lost a group row is refused, not indexed out of range.
+    let mut v = serde_json::to_value(&model).unwrap();
+    let table = &mut v["coefficients"];
+    let cols = table["dim"][1].as_u64().unwrap() as usize;
+    table["dim"][0] = 1.into();
+    table["data"].as_array_mut().unwrap().truncate(cols);
+    let broken: PrejudiceRemover = serde_json::from_value(v).unwrap();
+    let err = broken.validate().unwrap_err();
+    assert!(
+        err.to_string().contains("1 weight rows for 2 groups"),
+        "{err}"
+    );
 }
