@@ -476,7 +476,10 @@ impl GerryFairValidParams {
         let protected = protected.view();
         let y = data.labels();
         let auditor = Auditor::new(protected, y, self.fairness, self.aif360_quirks)?;
-        let features = concatenate![Axis(1), data.features(), protected];
+        // Row-major, so that every classifier's values run along contiguous rows.
+        let features = concatenate![Axis(1), data.features(), protected]
+            .as_standard_layout()
+            .into_owned();
         let learner = LeastSquares::new(features.view())?;
         let n = y.len();
         let nf = n as f64;
@@ -698,7 +701,9 @@ impl GerryFair {
         let protected = self.protected.build(x, groups)?;
         Ok(mixture(
             &self.classifiers,
-            concatenate![Axis(1), x, protected].view(),
+            concatenate![Axis(1), x, protected]
+                .as_standard_layout()
+                .view(),
         ))
     }
 

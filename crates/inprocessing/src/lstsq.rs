@@ -35,7 +35,7 @@ impl LinearFunction {
 
     /// The values at every row of `x`.
     pub fn values(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
-        x.rows().into_iter().map(|r| self.value(r)).collect()
+        x.dot(&ArrayView1::from(&self.coef[..])) + self.intercept
     }
 }
 
@@ -54,7 +54,9 @@ impl LeastSquares {
         let mean = x
             .mean_axis(Axis(0))
             .unwrap_or_else(|| Array1::zeros(x.ncols()));
-        let centred = &x - &mean;
+        // Row-major, so that the products below run along contiguous rows.
+        let mut centred = x.as_standard_layout().into_owned();
+        centred -= &mean;
         let gram = centred.t().dot(&centred);
         let (values, vectors) = gram.eigh().map_err(|e| InprocessingError::Numerical {
             method: "least squares",
@@ -82,7 +84,12 @@ impl LeastSquares {
         let n = target.len().max(1) as f64;
         let target_mean = target.iter().sum::<f64>() / n;
         let centred: Array1<f64> = target.iter().map(|t| t - target_mean).collect();
-        let coef = self.gram_pinv.dot(&self.centred.t().dot(&centred));
+        // Xᵀc accumulated row by row (contiguous rows of the row-major centred matrix).
+        let mut xtc = Array1::<f64>::zeros(self.centred.ncols());
+        for (row, &c) in self.centred.rows().into_iter().zip(&centred) {
+            xtc.scaled_add(c, &row);
+        }
+        let coef = self.gram_pinv.dot(&xtc);
         let intercept = target_mean - self.mean.dot(&coef);
         LinearFunction {
             coef: coef.to_vec(),

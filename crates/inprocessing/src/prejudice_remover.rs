@@ -200,7 +200,9 @@ impl Objective<'_> {
             let a = q.ln() - log_r;
             let b = (1.0 - q).ln() - log_1r;
             let mut block = vec![0.0; self.width];
-            for (i, xi) in rows.x.rows().into_iter().enumerate() {
+            // Rows as slices (`fit` builds the matrix row-major), so the update below vectorizes.
+            let flat = rows.x.as_slice().unwrap_or(&[]);
+            for (i, xi) in flat.chunks_exact(self.width).enumerate() {
                 let (pi, yi, wi) = (p[i], rows.y[i], rows.w[i]);
                 let ll = if yi > 0.5 { pi.ln() } else { (1.0 - pi).ln() };
                 let pi_term = pi * a + (1.0 - pi) * b;
