@@ -8,7 +8,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2, Axis, concatenate};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_at_least, check_finite, codes_in};
+use crate::error::{check_at_least, check_finite};
 use crate::lstsq::{LeastSquares, LinearFunction};
 use crate::{InprocessingError, Result};
 
@@ -421,7 +421,7 @@ impl ProtectedColumns {
             ));
         }
         Error::check_len("group values", x.nrows(), groups.len())?;
-        let codes = codes_in(&self.schema, groups)?;
+        let codes = groups.codes_in(&self.schema)?;
         let k = self.schema.n_groups().saturating_sub(1);
         Ok(Array2::from_shape_fn(
             (x.nrows(), self.n_columns()),

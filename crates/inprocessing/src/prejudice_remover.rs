@@ -12,7 +12,7 @@ use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_at_least, codes_in};
+use crate::error::check_at_least;
 use crate::{InprocessingError, Result};
 
 /// Kamishima's clip of the linear score: `|w · x| ≤ ln((1 − 1e-10) / 1e-10)`, so that
@@ -480,7 +480,7 @@ impl PrejudiceRemover {
             });
         }
         Error::check_len("group values", x.nrows(), groups.len())?;
-        let codes = codes_in(&self.schema, groups)?;
+        let codes = groups.codes_in(&self.schema)?;
         let d = self.n_features();
         Ok(x.rows()
             .into_iter()
