@@ -10,12 +10,8 @@ use ndarray::Array2;
 
 /// Adult's train split (groups from `sensitive`).
 fn adult() -> Option<FairDataset> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/prepared/adult_train.csv");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("notice: {} is absent, bench skipped", path.display());
-        return None;
-    };
+    let path = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
+    let text = std::fs::read_to_string(&path).ok()?;
     let mut lines = text.lines();
     let d = lines.next()?.split(',').count() - 2;
     let (mut values, mut labels, mut groups) = (Vec::new(), Vec::new(), Vec::new());

@@ -30,6 +30,7 @@
 mod error;
 mod gerryfair;
 mod lstsq;
+mod predictor;
 mod prejudice_remover;
 
 pub use error::{InprocessingError, Result};

@@ -1,29 +1,9 @@
 //! Fixtures shared by the tests: the prepared COMPAS and Adult files (from `../shared`) and
 //! AIF360's reference values (tests/data/aif360 in the repository).
 
-use std::path::PathBuf;
-
 use fairkit_core::{FairDataset, Groups};
 use ndarray::Array2;
 use serde_json::Value;
-
-/// The `shared` folder beside the repository root, or `None` (with a notice) when a file is
-/// absent, unless `FAIRKIT_REQUIRE_SHARED=1`.
-pub fn shared_file(rel: &str) -> Option<PathBuf> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "missing shared file {}",
-        path.display()
-    );
-    eprintln!("notice: {} is absent, test skipped", path.display());
-    None
-}
 
 /// AIF360's reference values for `dataset` (committed in the repository).
 pub fn reference(dataset: &str) -> Value {
@@ -76,7 +56,7 @@ impl Prepared {
 
 /// `../shared/reference/prepared/<dataset>_<split>.csv`, or `None` when absent.
 pub fn prepared(dataset: &str, split: &str) -> Option<Prepared> {
-    let path = shared_file(&format!("reference/prepared/{dataset}_{split}.csv"))?;
+    let path = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_{split}.csv"))?;
     let privileged_value = reference(dataset)["conventions"]["privileged_value"]
         .as_str()
         .unwrap()

@@ -208,3 +208,26 @@ fn weights_and_bad_input_are_refused() {
     );
     assert_eq!(model.classifiers().len(), model.errors().len());
 }
+
+#[test]
+fn the_fit_is_a_randomized_predictor_of_the_mixture() {
+    use fairkit_core::{Predictor, Result};
+    let Some((train, params)) = compas_rich() else {
+        return;
+    };
+    let model = params.fit(&train.data).unwrap();
+    let p: &dyn Predictor = &model;
+    assert!(p.is_randomized());
+    assert_eq!(p.n_features(), train.data.n_features());
+    let (x, groups) = (train.data.features(), train.data.groups());
+    let soft = model.expected_positive(x, groups).unwrap().to_vec();
+    assert_eq!(p.expected(x, groups).unwrap(), soft);
+    assert!(
+        soft.iter().any(|&v| v > 0.0 && v < 1.0),
+        "some rows are mixed"
+    );
+    let none: Result<Option<Vec<f64>>> = p.score(x, groups);
+    assert_eq!(none.unwrap(), None);
+    p.check_groups(groups).unwrap();
+    p.validate().unwrap();
+}

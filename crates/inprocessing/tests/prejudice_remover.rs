@@ -205,3 +205,28 @@ fn the_fitted_model_round_trips_through_json() {
         "{err}"
     );
 }
+
+#[test]
+fn the_fit_is_a_deterministic_predictor_with_its_probability_as_score() {
+    use fairkit_core::{FairDataset, Groups, Predictor};
+    let (x, y, g) = synthetic();
+    let groups = Groups::from_labels("g", &g).unwrap();
+    let model = PrejudiceRemover::params()
+        .eta(5.0)
+        .fit(&FairDataset::new(x.clone(), y, groups.clone()).unwrap())
+        .unwrap();
+    let p: &dyn Predictor = &model;
+    assert!(!p.is_randomized());
+    assert_eq!(p.n_features(), 2);
+    let proba = model.predict_proba(x.view(), &groups).unwrap().to_vec();
+    let expected: Vec<f64> = proba
+        .iter()
+        .map(|&v| f64::from(u8::from(v > 0.5)))
+        .collect();
+    assert_eq!(p.expected(x.view(), &groups).unwrap(), expected);
+    assert_eq!(p.score(x.view(), &groups).unwrap(), Some(proba));
+    p.check_groups(&groups).unwrap();
+    let other = Groups::from_labels("g", &vec!["c"; x.nrows()]).unwrap();
+    assert!(p.check_groups(&other).is_err());
+    p.validate().unwrap();
+}
