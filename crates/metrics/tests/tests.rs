@@ -5,3 +5,4 @@ mod json;
 mod oracles;
 mod properties;
 mod reference;
+mod score_metrics;
