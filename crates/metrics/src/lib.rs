@@ -50,8 +50,8 @@ pub mod inequality;
 mod rates;
 mod render;
 mod report;
-mod ser;
 pub mod scores;
+mod ser;
 pub mod small;
 #[cfg(test)]
 mod testutil;

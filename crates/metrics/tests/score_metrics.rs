@@ -73,7 +73,10 @@ impl Checker {
         match want.as_f64() {
             None => {
                 assert!(want.is_null(), "{what}: {want}");
-                assert!(got.is_nan(), "{what}: fairkit {got}, scikit-learn undefined");
+                assert!(
+                    got.is_nan(),
+                    "{what}: fairkit {got}, scikit-learn undefined"
+                );
             }
             Some(want) => assert!(
                 {
@@ -127,8 +130,16 @@ impl Checker {
         let bins: Vec<u64> = c.bins.iter().map(|&b| b as u64).collect();
         self.ints(&format!("{what} bins"), &bins, &want["bins"]);
         self.ints(&format!("{what} counts"), &c.counts, &want["bin_counts"]);
-        self.nums(&format!("{what} prob_true"), &c.prob_true, &want["prob_true"]);
-        self.nums(&format!("{what} prob_pred"), &c.prob_pred, &want["prob_pred"]);
+        self.nums(
+            &format!("{what} prob_true"),
+            &c.prob_true,
+            &want["prob_true"],
+        );
+        self.nums(
+            &format!("{what} prob_pred"),
+            &c.prob_pred,
+            &want["prob_pred"],
+        );
     }
 
     /// The weighted uniform curve block (numpy).
@@ -136,8 +147,16 @@ impl Checker {
         let bins: Vec<u64> = c.bins.iter().map(|&b| b as u64).collect();
         self.ints(&format!("{what} bins"), &bins, &want["bins"]);
         self.nums(&format!("{what} weight"), &c.weights, &want["bin_weight"]);
-        self.nums(&format!("{what} prob_true"), &c.prob_true, &want["prob_true"]);
-        self.nums(&format!("{what} prob_pred"), &c.prob_pred, &want["prob_pred"]);
+        self.nums(
+            &format!("{what} prob_true"),
+            &c.prob_true,
+            &want["prob_true"],
+        );
+        self.nums(
+            &format!("{what} prob_pred"),
+            &c.prob_pred,
+            &want["prob_pred"],
+        );
     }
 }
 
@@ -174,7 +193,12 @@ fn check_case(name: &str, case: &Case, want: &Value, c: &mut Checker) {
         let size = code.map_or(*unweighted.overall_size(), |g| {
             unweighted.sizes()[g as usize]
         });
-        assert_eq!(size.count, block["count"].as_u64().unwrap(), "{}", what("count"));
+        assert_eq!(
+            size.count,
+            block["count"].as_u64().unwrap(),
+            "{}",
+            what("count")
+        );
         assert_eq!(size.positives, block["positives"].as_u64().unwrap());
         let un = &block["unweighted"];
         for m in ScoreMetric::ALL {
@@ -185,13 +209,21 @@ fn check_case(name: &str, case: &Case, want: &Value, c: &mut Checker) {
         });
         let calib = calib.unwrap();
         c.curve(&what("uniform"), &calib.uniform, &un["calibration_uniform"]);
-        c.curve(&what("quantile"), &calib.quantile, &un["calibration_quantile"]);
+        c.curve(
+            &what("quantile"),
+            &calib.quantile,
+            &un["calibration_quantile"],
+        );
         if let Some(wr) = &weighted {
             let wt = &block["weighted"];
             let size = code.map_or(*wr.overall_size(), |g| wr.sizes()[g as usize]);
             c.num(&what("weight_sum"), size.weight, &block["weight_sum"]);
             for m in ScoreMetric::ALL {
-                c.metric(&format!("{} weighted", what(m.name())), value(wr, m), &wt[m.name()]);
+                c.metric(
+                    &format!("{} weighted", what(m.name())),
+                    value(wr, m),
+                    &wt[m.name()],
+                );
             }
             let calib = code.map_or(Some(wr.overall_calibration()), |g| wr.calibration(g));
             c.weighted_curve(
@@ -225,7 +257,11 @@ fn check_case(name: &str, case: &Case, want: &Value, c: &mut Checker) {
             assert_eq!(used, want_used, "{what}");
             c.num(&format!("{what} min"), a.group_min, &want["min"]);
             c.num(&format!("{what} max"), a.group_max, &want["max"]);
-            c.num(&format!("{what} difference"), a.difference, &want["difference"]);
+            c.num(
+                &format!("{what} difference"),
+                a.difference,
+                &want["difference"],
+            );
             c.num(&format!("{what} ratio"), a.ratio, &want["ratio"]);
         }
     }
@@ -242,7 +278,11 @@ fn check_case(name: &str, case: &Case, want: &Value, c: &mut Checker) {
         (ScoreMetric::LogLoss, scores::log_loss(&case.y, &case.s, w)),
     ];
     for (m, v) in single {
-        assert_eq!(v.unwrap().to_bits(), report.overall(m).to_bits(), "{name} {m:?}");
+        assert_eq!(
+            v.unwrap().to_bits(),
+            report.overall(m).to_bits(),
+            "{name} {m:?}"
+        );
     }
     let curve = scores::calibration_curve(&case.y, &case.s, w, Binning::Uniform, 10).unwrap();
     assert_eq!(&curve, &report.overall_calibration().uniform);
@@ -251,7 +291,11 @@ fn check_case(name: &str, case: &Case, want: &Value, c: &mut Checker) {
 #[test]
 fn synthetic_and_edge_agree_with_scikit_learn() {
     let want = expected();
-    let mut c = Checker { checked: 0, max_off: 0.0, worst: String::new() };
+    let mut c = Checker {
+        checked: 0,
+        max_off: 0.0,
+        worst: String::new(),
+    };
     for name in ["synthetic", "edge"] {
         let w = &want["cases"][name];
         let case = load(
@@ -277,7 +321,11 @@ fn compas_scores_agree_with_scikit_learn() {
         return;
     };
     let want = expected();
-    let mut c = Checker { checked: 0, max_off: 0.0, worst: String::new() };
+    let mut c = Checker {
+        checked: 0,
+        max_off: 0.0,
+        worst: String::new(),
+    };
     for (name, column) in [("compas_lr", "lr_proba"), ("compas_dt", "dt_proba")] {
         let w = &want["cases"][name];
         assert_eq!(w["columns"]["score"], column);

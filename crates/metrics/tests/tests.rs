@@ -6,3 +6,4 @@ mod oracles;
 mod properties;
 mod reference;
 mod score_metrics;
+mod score_properties;

@@ -104,10 +104,7 @@ impl Serialize for ScoreReport {
         write_section(&mut map, &self.section, &self.labels)?;
         let labels = &self.labels;
         let names = || labels.iter().map(String::as_str);
-        let sizes = OverallAndGroups(
-            &self.overall_size,
-            MapOf(|| names().zip(&self.sizes)),
-        );
+        let sizes = OverallAndGroups(&self.overall_size, MapOf(|| names().zip(&self.sizes)));
         map.serialize_entry("sizes", &sizes)?;
         let calibration = OverallAndGroups(
             &self.overall_calibration,

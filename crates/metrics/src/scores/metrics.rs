@@ -256,7 +256,12 @@ impl CalibrationCurve {
     pub fn ece(&self) -> f64 {
         let mut num = 0.0;
         let mut den = 0.0;
-        for ((w, t), p) in self.weights.iter().zip(&self.prob_true).zip(&self.prob_pred) {
+        for ((w, t), p) in self
+            .weights
+            .iter()
+            .zip(&self.prob_true)
+            .zip(&self.prob_pred)
+        {
             num += w * (t - p).abs();
             den += w;
         }
