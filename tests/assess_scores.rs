@@ -127,12 +127,12 @@ fn score_metrics_agree_with_scikit_learn() {
     assert_eq!(r["scores"]["sizes"]["by_group"]["c"]["positives"], 35);
     // Group c has label 1 only: its AUC is undefined (null) and skipped by the aggregates.
     assert!(r["scores"]["by_group"]["c"]["roc_auc"].is_null());
-    assert!(check(&r["scores"], case, "unweighted") > 60);
+    assert!(check(&r["scores"], case, "unweighted") >= 60);
     let mut weighted = base.to_vec();
     weighted.extend(["--weights", "weight"]);
     let r = assess_json(&weighted);
     assert_eq!(r["scores"]["weighted"], true);
-    assert!(check(&r["scores"], case, "weighted") > 60);
+    assert!(check(&r["scores"], case, "weighted") >= 60);
 }
 
 #[test]
@@ -201,8 +201,9 @@ fn score_table_csv_and_intervals() {
         table.contains("score metrics (unweighted; ECE over 10 uniform bins)"),
         "{table}"
     );
+    let block = &table[table.find("score metrics").unwrap()..];
     let row = |name: &str| {
-        table
+        block
             .lines()
             .find(|l| l.starts_with(&format!("{name} ")) && l.contains("0.8"))
             .unwrap_or_else(|| panic!("no {name} row: {table}"))
