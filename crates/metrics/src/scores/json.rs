@@ -153,3 +153,24 @@ impl<A: Serialize, B: Serialize> Serialize for OverallAndGroups<'_, A, B> {
         map.end()
     }
 }
+
+/// The compact JSON of a [`ScoreReport`]: `weighted`, `overall`, `by_group` and `aggregates`
+/// (no sizes, curves or intervals), as `fairkit compare` records it per result row.
+#[derive(Debug, Clone, Copy)]
+pub struct CompactScores<'a>(&'a ScoreReport);
+
+impl Serialize for CompactScores<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("weighted", &self.0.weighted)?;
+        write_section(&mut map, &self.0.section, &self.0.labels)?;
+        map.end()
+    }
+}
+
+impl ScoreReport {
+    /// The compact JSON form ([`CompactScores`]).
+    pub fn compact(&self) -> CompactScores<'_> {
+        CompactScores(self)
+    }
+}

@@ -26,6 +26,7 @@ mod metrics;
 use fairkit_core::{Error, Groups};
 use linfa::ParamGuard;
 
+pub use json::CompactScores;
 pub use metrics::{Binning, CalibrationCurve};
 
 use crate::Aggregate;
