@@ -5,7 +5,9 @@ use fairkit_core::Groups;
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
+use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::check_saved;
 use crate::two_groups::{
     FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -361,5 +363,35 @@ impl CalibratedEqOdds {
             &self.probability(scores, groups)?,
             seed,
         ))
+    }
+}
+
+impl ScorePostprocessor for CalibratedEqOdds {
+    fn is_randomized(&self) -> bool {
+        true
+    }
+
+    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
+        self.groups
+            .sides(groups)
+            .map(|_| ())
+            .map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        CalibratedEqOdds::probability(self, scores, groups)
+            .map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        self.groups.validate()?;
+        check_saved("threshold", self.threshold, false)?;
+        for k in 0..2 {
+            check_saved("base rate", self.base_rates[k], true)?;
+            check_saved("mixing rate", self.mix_rates[k], false)?;
+            check_saved("cost", self.costs[k], false)?;
+            check_saved("trivial cost", self.trivial_costs[k], false)?;
+        }
+        Ok(())
     }
 }

@@ -7,7 +7,9 @@ use linfa::ParamGuard;
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use serde::{Deserialize, Serialize};
 
+use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::check_saved;
 use crate::two_groups::{
     Confusion, FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -245,5 +247,35 @@ impl EqOdds {
             &self.probability(scores, groups)?,
             seed,
         ))
+    }
+}
+
+impl ScorePostprocessor for EqOdds {
+    fn is_randomized(&self) -> bool {
+        true
+    }
+
+    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
+        self.groups
+            .sides(groups)
+            .map(|_| ())
+            .map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        EqOdds::probability(self, scores, groups).map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        self.groups.validate()?;
+        check_saved("threshold", self.threshold, false)?;
+        for (what, r) in [
+            ("privileged", self.privileged),
+            ("unprivileged", self.unprivileged),
+        ] {
+            check_saved(&format!("{what} p2p"), r.p2p, true)?;
+            check_saved(&format!("{what} n2p"), r.n2p, true)?;
+        }
+        Ok(())
     }
 }

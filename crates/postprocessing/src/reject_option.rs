@@ -5,7 +5,9 @@ use fairkit_core::{Groups, limits};
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
+use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::check_saved;
 use crate::two_groups::{
     Confusion, Disparity, FitTwoGroups, GroupPair, check_inputs, check_scores, require_both_labels,
 };
@@ -454,6 +456,38 @@ impl RejectOption {
             .into_iter()
             .map(|b| if b { 1.0 } else { 0.0 })
             .collect())
+    }
+}
+
+impl ScorePostprocessor for RejectOption {
+    fn is_randomized(&self) -> bool {
+        false
+    }
+
+    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
+        self.groups
+            .sides(groups)
+            .map(|_| ())
+            .map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        RejectOption::probability(self, scores, groups)
+            .map_err(PostprocessingMethodError::into_core)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        self.groups.validate()?;
+        check_saved(
+            "classification threshold",
+            self.classification_threshold,
+            true,
+        )?;
+        check_saved("ROC margin", self.roc_margin, true)?;
+        check_saved("balanced accuracy", self.train_balanced_accuracy, true)?;
+        check_saved("metric bound", self.metric_bounds[0], false)?;
+        check_saved("metric bound", self.metric_bounds[1], false)?;
+        Ok(())
     }
 }
 

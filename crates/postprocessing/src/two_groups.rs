@@ -124,6 +124,23 @@ impl GroupPair {
         })
     }
 
+    /// Checks a pair read back from a file: two different, non-empty group labels.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub(crate) fn validate(&self) -> fairkit_core::Result<()> {
+        if self.privileged.is_empty() || self.unprivileged.is_empty() {
+            return Err(Error::inconsistent("groups", "a group label is empty"));
+        }
+        if self.privileged == self.unprivileged {
+            return Err(Error::inconsistent(
+                "groups",
+                "the privileged and the unprivileged group are the same",
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether each row is privileged (`true`) or unprivileged (`false`).
     ///
     /// # Errors
@@ -350,4 +367,16 @@ impl std::str::FromStr for Disparity {
                 expected: Disparity::ALL.map(|d| d.name()).join(", "),
             })
     }
+}
+
+/// Checks a number of a fit read back from a file: finite and, where `unit`, in `[0, 1]`.
+///
+/// # Errors
+/// [`Error::Inconsistent`] naming the number.
+pub(crate) fn check_saved(what: &str, value: f64, unit: bool) -> fairkit_core::Result<()> {
+    if !value.is_finite() || (unit && !(0.0..=1.0).contains(&value)) {
+        let range = if unit { "in [0, 1]" } else { "finite" };
+        return Err(Error::inconsistent(what, format!("{value} is not {range}")));
+    }
+    Ok(())
 }
