@@ -21,3 +21,4 @@ mod score;
 mod simulate;
 mod train;
 mod transform;
+mod two_group;
