@@ -33,7 +33,8 @@ pub struct Args {
     data: DataArgs,
     /// Methods to compare, comma-separated: baseline, baseline-tree, reweighing, di-remover,
     /// correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp,
-    /// gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo.
+    /// gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo, reject-option, eq-odds,
+    /// calibrated-eq-odds.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
     /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,
