@@ -5,9 +5,8 @@ use fairkit_core::Groups;
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
-use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
-use crate::two_groups::check_saved;
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -366,32 +365,21 @@ impl CalibratedEqOdds {
     }
 }
 
-impl ScorePostprocessor for CalibratedEqOdds {
-    fn is_randomized(&self) -> bool {
-        true
-    }
+two_group_postprocessor!(CalibratedEqOdds, randomized = true);
 
-    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
-        self.groups
-            .sides(groups)
-            .map(|_| ())
-            .map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
-        CalibratedEqOdds::probability(self, scores, groups)
-            .map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn validate(&self) -> fairkit_core::Result<()> {
-        self.groups.validate()?;
-        check_saved("threshold", self.threshold, false)?;
-        for k in 0..2 {
-            check_saved("base rate", self.base_rates[k], true)?;
-            check_saved("mixing rate", self.mix_rates[k], false)?;
-            check_saved("cost", self.costs[k], false)?;
-            check_saved("trivial cost", self.trivial_costs[k], false)?;
-        }
-        Ok(())
+impl CalibratedEqOdds {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            ("threshold", self.threshold, false),
+            ("unprivileged base rate", self.base_rates[0], true),
+            ("privileged base rate", self.base_rates[1], true),
+            ("unprivileged mixing rate", self.mix_rates[0], false),
+            ("privileged mixing rate", self.mix_rates[1], false),
+            ("unprivileged cost", self.costs[0], false),
+            ("privileged cost", self.costs[1], false),
+            ("unprivileged trivial cost", self.trivial_costs[0], false),
+            ("privileged trivial cost", self.trivial_costs[1], false),
+        ]
     }
 }

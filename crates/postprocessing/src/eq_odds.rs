@@ -7,9 +7,8 @@ use linfa::ParamGuard;
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use serde::{Deserialize, Serialize};
 
-use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
-use crate::two_groups::check_saved;
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     Confusion, FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -250,32 +249,17 @@ impl EqOdds {
     }
 }
 
-impl ScorePostprocessor for EqOdds {
-    fn is_randomized(&self) -> bool {
-        true
-    }
+two_group_postprocessor!(EqOdds, randomized = true);
 
-    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
-        self.groups
-            .sides(groups)
-            .map(|_| ())
-            .map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
-        EqOdds::probability(self, scores, groups).map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn validate(&self) -> fairkit_core::Result<()> {
-        self.groups.validate()?;
-        check_saved("threshold", self.threshold, false)?;
-        for (what, r) in [
-            ("privileged", self.privileged),
-            ("unprivileged", self.unprivileged),
-        ] {
-            check_saved(&format!("{what} p2p"), r.p2p, true)?;
-            check_saved(&format!("{what} n2p"), r.n2p, true)?;
-        }
-        Ok(())
+impl EqOdds {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            ("threshold", self.threshold, false),
+            ("privileged p2p", self.privileged.p2p, true),
+            ("privileged n2p", self.privileged.n2p, true),
+            ("unprivileged p2p", self.unprivileged.p2p, true),
+            ("unprivileged n2p", self.unprivileged.n2p, true),
+        ]
     }
 }

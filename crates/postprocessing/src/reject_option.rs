@@ -5,9 +5,8 @@ use fairkit_core::{Groups, limits};
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
-use crate::ScorePostprocessor;
 use crate::two_group_error::{PostprocessingMethodError, Result};
-use crate::two_groups::check_saved;
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     Confusion, Disparity, FitTwoGroups, GroupPair, check_inputs, check_scores, require_both_labels,
 };
@@ -459,35 +458,22 @@ impl RejectOption {
     }
 }
 
-impl ScorePostprocessor for RejectOption {
-    fn is_randomized(&self) -> bool {
-        false
-    }
+two_group_postprocessor!(RejectOption, randomized = false);
 
-    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
-        self.groups
-            .sides(groups)
-            .map(|_| ())
-            .map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn probability(&self, scores: &[f64], groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
-        RejectOption::probability(self, scores, groups)
-            .map_err(PostprocessingMethodError::into_core)
-    }
-
-    fn validate(&self) -> fairkit_core::Result<()> {
-        self.groups.validate()?;
-        check_saved(
-            "classification threshold",
-            self.classification_threshold,
-            true,
-        )?;
-        check_saved("ROC margin", self.roc_margin, true)?;
-        check_saved("balanced accuracy", self.train_balanced_accuracy, true)?;
-        check_saved("metric bound", self.metric_bounds[0], false)?;
-        check_saved("metric bound", self.metric_bounds[1], false)?;
-        Ok(())
+impl RejectOption {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            (
+                "classification threshold",
+                self.classification_threshold,
+                true,
+            ),
+            ("ROC margin", self.roc_margin, true),
+            ("balanced accuracy", self.train_balanced_accuracy, true),
+            ("metric lower bound", self.metric_bounds[0], false),
+            ("metric upper bound", self.metric_bounds[1], false),
+        ]
     }
 }
 

@@ -380,3 +380,42 @@ pub(crate) fn check_saved(what: &str, value: f64, unit: bool) -> fairkit_core::R
     }
     Ok(())
 }
+
+/// The [`ScorePostprocessor`](crate::ScorePostprocessor) of a fitted two-group
+/// post-processor: groups checked and probabilities given by the type's own `groups` field and
+/// `probability` method, errors as the shared error; a saved fit is valid when its pair is and
+/// every number its `saved_numbers` lists (name, value, whether it lies in `[0, 1]`) is.
+macro_rules! two_group_postprocessor {
+    ($fitted:ty, randomized = $randomized:expr) => {
+        impl $crate::ScorePostprocessor for $fitted {
+            fn is_randomized(&self) -> bool {
+                $randomized
+            }
+
+            fn check_groups(&self, groups: &fairkit_core::Groups) -> fairkit_core::Result<()> {
+                self.groups
+                    .sides(groups)
+                    .map(|_| ())
+                    .map_err($crate::PostprocessingMethodError::into_core)
+            }
+
+            fn probability(
+                &self,
+                scores: &[f64],
+                groups: &fairkit_core::Groups,
+            ) -> fairkit_core::Result<Vec<f64>> {
+                <$fitted>::probability(self, scores, groups)
+                    .map_err($crate::PostprocessingMethodError::into_core)
+            }
+
+            fn validate(&self) -> fairkit_core::Result<()> {
+                self.groups.validate()?;
+                for (what, value, unit) in self.saved_numbers() {
+                    $crate::two_groups::check_saved(what, value, unit)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use two_group_postprocessor;

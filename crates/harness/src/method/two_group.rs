@@ -170,6 +170,31 @@ impl<T: ScorePostprocessor + Rules> Fitted for TwoGroupFit<T> {
     }
 }
 
+/// The [`Method`] items every two-group post-processor spec shares: its `score` column, its fit
+/// (the spec's `params()` fitted on the scores of [`fit_on_scores`]) into the [`FittedMethod`]
+/// variant named, and which fits are its own.
+macro_rules! on_scores {
+    ($variant:ident) => {
+        fn score_column(&self) -> Option<&str> {
+            self.score.as_deref()
+        }
+
+        fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
+            let params = self.params();
+            Ok(FittedMethod::$variant(TwoGroupFit::fit(
+                self.score.as_deref(),
+                estimator,
+                train,
+                |s, y, g, w| params.fit_scores(s, y, g, w),
+            )?))
+        }
+
+        fn is_fit(&self, fitted: &FittedMethod) -> bool {
+            matches!(fitted, FittedMethod::$variant(f) if f.matches(self.score.as_deref()))
+        }
+    };
+}
+
 fn default_low() -> f64 {
     0.01
 }
@@ -288,23 +313,7 @@ impl Method for RejectOptionSpec {
         }
     }
 
-    fn score_column(&self) -> Option<&str> {
-        self.score.as_deref()
-    }
-
-    fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
-        let params = self.params();
-        Ok(FittedMethod::RejectOption(TwoGroupFit::fit(
-            self.score.as_deref(),
-            estimator,
-            train,
-            |s, y, g, w| params.fit_scores(s, y, g, w),
-        )?))
-    }
-
-    fn is_fit(&self, fitted: &FittedMethod) -> bool {
-        matches!(fitted, FittedMethod::RejectOption(f) if f.matches(self.score.as_deref()))
-    }
+    on_scores!(RejectOption);
 }
 
 impl Rules for RejectOption {
@@ -356,6 +365,16 @@ impl Default for EqOddsSpec {
     }
 }
 
+impl EqOddsSpec {
+    fn params(&self) -> EqOddsParams {
+        let params = EqOddsParams::new().threshold(self.threshold);
+        match &self.privileged {
+            Some(p) => params.privileged(p.clone()),
+            None => params,
+        }
+    }
+}
+
 impl Method for EqOddsSpec {
     fn family(&self) -> &'static str {
         "eq-odds"
@@ -365,26 +384,7 @@ impl Method for EqOddsSpec {
         true
     }
 
-    fn score_column(&self) -> Option<&str> {
-        self.score.as_deref()
-    }
-
-    fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
-        let mut params = EqOddsParams::new().threshold(self.threshold);
-        if let Some(p) = &self.privileged {
-            params = params.privileged(p.clone());
-        }
-        Ok(FittedMethod::EqOdds(TwoGroupFit::fit(
-            self.score.as_deref(),
-            estimator,
-            train,
-            |s, y, g, w| params.fit_scores(s, y, g, w),
-        )?))
-    }
-
-    fn is_fit(&self, fitted: &FittedMethod) -> bool {
-        matches!(fitted, FittedMethod::EqOdds(f) if f.matches(self.score.as_deref()))
-    }
+    on_scores!(EqOdds);
 }
 
 impl Rules for EqOdds {
@@ -438,6 +438,18 @@ impl Default for CalibratedEqOddsSpec {
     }
 }
 
+impl CalibratedEqOddsSpec {
+    fn params(&self) -> CalibratedEqOddsParams {
+        let params = CalibratedEqOddsParams::new()
+            .cost_constraint(self.cost_constraint)
+            .threshold(self.threshold);
+        match &self.privileged {
+            Some(p) => params.privileged(p.clone()),
+            None => params,
+        }
+    }
+}
+
 impl Method for CalibratedEqOddsSpec {
     fn family(&self) -> &'static str {
         "calibrated-eq-odds"
@@ -455,28 +467,7 @@ impl Method for CalibratedEqOddsSpec {
         true
     }
 
-    fn score_column(&self) -> Option<&str> {
-        self.score.as_deref()
-    }
-
-    fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
-        let mut params = CalibratedEqOddsParams::new()
-            .cost_constraint(self.cost_constraint)
-            .threshold(self.threshold);
-        if let Some(p) = &self.privileged {
-            params = params.privileged(p.clone());
-        }
-        Ok(FittedMethod::CalibratedEqOdds(TwoGroupFit::fit(
-            self.score.as_deref(),
-            estimator,
-            train,
-            |s, y, g, w| params.fit_scores(s, y, g, w),
-        )?))
-    }
-
-    fn is_fit(&self, fitted: &FittedMethod) -> bool {
-        matches!(fitted, FittedMethod::CalibratedEqOdds(f) if f.matches(self.score.as_deref()))
-    }
+    on_scores!(CalibratedEqOdds);
 }
 
 impl Rules for CalibratedEqOdds {
