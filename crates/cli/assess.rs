@@ -11,7 +11,7 @@ use fairkit_metrics::{
 };
 
 use crate::columns::PredictionArgs;
-use crate::common::emit;
+use crate::common::{emit, warn};
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
 ///
@@ -167,6 +167,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let config = AssessConfig {
         data: args.input.data.clone(),
+        layout: args.input.layout.layout(),
         columns: args.input.columns(),
         control: args.control,
         report,
@@ -187,5 +188,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Format::Csv => assessment.render_csv()?,
     };
     emit(&bytes, args.out.as_deref())?;
+    warn(&assessment.input.file, assessment.report.small_groups());
     Ok(ExitCode::SUCCESS)
 }

@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
+use fairkit_data::sim;
 use fairkit_harness::audit::{self, AuditConfig};
 use fairkit_metrics::audit::AuditParams;
 
-use crate::common::{Format, emit};
+use crate::common::{Format, emit, warn};
+use crate::data_args::LayoutArgs;
 
 /// Audit a dataset before training: group sizes, label base rates, proxy candidates.
 ///
@@ -57,14 +59,26 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     // With --data, clap requires --label and --sensitive, so the defaults serve the built-in
     // scenario only.
+    if args.data.is_none() && !args.layout.layout().is_default() {
+        anyhow::bail!(
+            "--delimiter, --no-header and --columns describe a CSV file: give it with --data FILE"
+        );
+    }
+    let source = args.data.as_ref().map_or_else(
+        || sim::DEFAULT_SCENARIO.to_string(),
+        |p| p.display().to_string(),
+    );
     let config = AuditConfig {
         data: args.data,
+        layout: args.layout.layout(),
         label: args.label,
         sensitive: args.sensitive,
         positive_label: args.positive_label,
@@ -85,5 +99,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     emit(&bytes, args.out.as_deref())?;
+    warn(&source, &report.small_groups);
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use fairkit_data::predictions::PredictionColumns;
 
+use crate::data_args::LayoutArgs;
+
 /// The flags that locate a classifier's predictions in a CSV file: `assess` and `gate`.
 #[derive(Debug, clap::Args)]
 pub struct PredictionArgs {
@@ -26,6 +28,8 @@ pub struct PredictionArgs {
     /// Column of non-negative sample weights; rates are weighted (default: every row weighs 1).
     #[arg(long, value_name = "COL")]
     pub weights: Option<String>,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 impl PredictionArgs {

@@ -157,7 +157,12 @@ impl Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
-    let report = gate::run(&args.input.data, &args.input.columns(), &config)?;
+    let report = gate::run(
+        &args.input.data,
+        &args.input.layout.layout(),
+        &args.input.columns(),
+        &config,
+    )?;
     let text = match args.format {
         Format::Table => report.to_string(),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",

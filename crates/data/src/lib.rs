@@ -30,6 +30,7 @@
 
 mod encode;
 mod error;
+mod layout;
 pub mod predictions;
 pub mod public;
 pub mod sim;
@@ -37,4 +38,5 @@ mod table;
 
 pub use encode::{DatasetSpec, Encoder, FeatureColumn, Prepared};
 pub use error::{DataError, Result};
+pub use layout::{CsvLayout, Delimiter};
 pub use table::{CsvFormat, Table, TextColumn};

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use fairkit_data::CsvLayout;
 use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
 use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
@@ -18,8 +19,10 @@ use crate::{HarnessError, Result};
 /// What to assess and how.
 #[derive(Debug, Clone)]
 pub struct AssessConfig {
-    /// The CSV file with a header row.
+    /// The CSV file.
     pub data: PathBuf,
+    /// How the file is laid out (delimiter, header row).
+    pub layout: CsvLayout,
     /// Where the labels, predictions, groups and weights are.
     pub columns: PredictionColumns,
     /// Control feature columns: aggregates and disparities are also reported within each
@@ -45,11 +48,12 @@ pub struct ConsistencyConfig {
 }
 
 impl AssessConfig {
-    /// Assess `columns` of `data` with the default report and no control features or
+    /// Assess `columns` of `data` (comma-separated, with a header row) with the default report and no control features or
     /// consistency.
     pub fn new(data: impl Into<PathBuf>, columns: PredictionColumns) -> Self {
         AssessConfig {
             data: data.into(),
+            layout: CsvLayout::default(),
             columns,
             control: Vec::new(),
             report: ReportParams::default(),
@@ -75,7 +79,11 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
         Some(ConsistencyConfig { features: None, .. }) => FeatureColumns::Others,
     };
     let standardize = config.consistency.as_ref().is_none_or(|c| c.standardize);
-    let table = read_table_with(&config.data, columns.select(&features, &config.control))?;
+    let table = read_table_with(
+        &config.data,
+        &config.layout,
+        columns.select(&features, &config.control),
+    )?;
     let read = columns.encode(&table, &features, standardize)?;
     let (data, y_pred) = (&read.data, &read.predicted);
     if config.consistency.is_some() && data.feature_names().is_empty() {

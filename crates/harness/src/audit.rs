@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use fairkit_data::{DatasetSpec, Encoder, sim};
+use fairkit_data::{CsvLayout, DatasetSpec, Encoder, sim};
 use fairkit_metrics::audit::{AuditInput, AuditParams, AuditReport};
 
 use crate::Result;
@@ -12,9 +12,10 @@ use crate::data::read_table_with;
 /// What to audit and how.
 #[derive(Debug, Clone)]
 pub struct AuditConfig {
-    /// The CSV file with a header row; `None`: the built-in scenario (biased-credit, 10,000
-    /// rows, seed 0).
+    /// The CSV file; `None`: the built-in scenario (biased-credit, 10,000 rows, seed 0).
     pub data: Option<PathBuf>,
+    /// How the file is laid out (delimiter, header row).
+    pub layout: CsvLayout,
     /// The label column (default: the built-in scenario's, `approved`).
     pub label: Option<String>,
     /// The sensitive column(s) (default: the built-in scenario's, `group`).
@@ -35,6 +36,7 @@ impl Default for AuditConfig {
     fn default() -> Self {
         AuditConfig {
             data: None,
+            layout: CsvLayout::default(),
             label: None,
             sensitive: None,
             positive_label: "1".to_string(),
@@ -56,6 +58,7 @@ pub fn run(config: &AuditConfig) -> Result<AuditReport> {
         // With features given, only the columns the audit uses are kept.
         Some(path) => read_table_with(
             path,
+            &config.layout,
             config.features.as_ref().map(|features| {
                 let mut keep = features.clone();
                 keep.extend(config.label.clone());

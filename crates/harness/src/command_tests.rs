@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use fairkit_data::DataError;
 use fairkit_data::predictions::PredictionColumns;
+use fairkit_data::{CsvLayout, DataError};
 use fairkit_gate::{CheckKind, GateConfig, Status};
 use fairkit_metrics::{Disparity, Metric};
 use fairkit_testkit::fixtures::{O1_GROUPS, O1_LABELS, O1_PREDICTIONS};
@@ -122,11 +122,12 @@ fn assess_errors_keep_their_place_and_type() {
     std::fs::write(&path, "g,y,p\na,1,1\nb,0,2\n").expect("a temporary file");
     let config = AssessConfig::new(&path, PredictionColumns::new("y", "p", ["g"]));
     match assess::run(&config) {
-        Err(HarnessError::Data(DataError::UnknownPrediction {
-            line, row, value, ..
-        })) => {
-            assert_eq!((line, row, value.as_str()), (3, 2, "2"));
-        }
+        Err(HarnessError::Data(e)) => match *e {
+            DataError::UnknownPrediction {
+                line, row, value, ..
+            } => assert_eq!((line, row, value.as_str()), (3, 2, "2")),
+            other => panic!("expected an unknown prediction, got {other:?}"),
+        },
         other => panic!("expected an unknown prediction, got {other:?}"),
     }
     let same = AssessConfig::new(&path, PredictionColumns::new("y", "y", ["g"]));
@@ -160,7 +161,13 @@ fn gate_decides_on_o1() {
     let path = o1_file(dir.path());
     let columns = PredictionColumns::new("y", "p", ["g"]);
     // The default minimum group size (100) leaves every fairness check undecided.
-    let report = gate::run(&path, &columns, &GateConfig::default()).expect("the gate runs");
+    let report = gate::run(
+        &path,
+        &CsvLayout::default(),
+        &columns,
+        &GateConfig::default(),
+    )
+    .expect("the gate runs");
     let status = |report: &fairkit_gate::GateReport, kind: CheckKind| {
         report
             .checks
@@ -180,7 +187,7 @@ fn gate_decides_on_o1() {
         min_negatives_per_group: 1,
         ..GateConfig::default()
     };
-    let report = gate::run(&path, &columns, &config).expect("the gate runs");
+    let report = gate::run(&path, &CsvLayout::default(), &columns, &config).expect("the gate runs");
     let (dp, value) = status(&report, CheckKind::DemographicParityDifference);
     assert_eq!(dp, Status::Fail);
     assert!(close(value.expect("a value"), 1.0 / 3.0));

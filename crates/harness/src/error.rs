@@ -19,9 +19,10 @@ pub enum HarnessError {
     /// that a saved model cannot make for a row's group.
     #[error("{0}")]
     Located(String),
-    /// A data file or data request is invalid.
+    /// A data file or data request is invalid (boxed: the located CSV errors are the largest
+    /// of all, and every `Result` of the harness would carry their size).
     #[error(transparent)]
-    Data(#[from] fairkit_data::DataError),
+    Data(Box<fairkit_data::DataError>),
     /// A learner failed to fit.
     #[error(transparent)]
     Learner(#[from] fairkit_core::LearnerError),
@@ -91,4 +92,10 @@ pub enum HarnessError {
         /// The drawing backend's message.
         message: String,
     },
+}
+
+impl From<fairkit_data::DataError> for HarnessError {
+    fn from(e: fairkit_data::DataError) -> Self {
+        HarnessError::Data(Box::new(e))
+    }
 }

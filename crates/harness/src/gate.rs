@@ -6,19 +6,26 @@
 
 use std::path::Path;
 
+use fairkit_data::CsvLayout;
 use fairkit_data::predictions::{FeatureColumns, PredictionColumns};
 use fairkit_gate::{GateConfig, GateReport, run_gate};
 
 use crate::Result;
 use crate::data::read_table_with;
 
-/// Reads the predictions in `columns` of `data` and runs the gate under `config`.
+/// Reads the predictions in `columns` of `data`, laid out as `layout` says, and runs the gate
+/// under `config`.
 ///
 /// # Errors
 /// An unreadable file, every CSV and encoding error of [`PredictionColumns::encode`], and
 /// invalid gate settings.
-pub fn run(data: &Path, columns: &PredictionColumns, config: &GateConfig) -> Result<GateReport> {
-    let table = read_table_with(data, columns.select(&FeatureColumns::None, &[]))?;
+pub fn run(
+    data: &Path,
+    layout: &CsvLayout,
+    columns: &PredictionColumns,
+    config: &GateConfig,
+) -> Result<GateReport> {
+    let table = read_table_with(data, layout, columns.select(&FeatureColumns::None, &[]))?;
     let read = columns.encode(&table, &FeatureColumns::None, false)?;
     let d = &read.data;
     Ok(run_gate(

@@ -74,13 +74,7 @@ impl FromStr for MethodSpec {
                         _ => None,
                     }
                 });
-                parsed.ok_or_else(|| {
-                    Error::invalid(
-                        "method",
-                        s,
-                        &format!("must be one of {}", PRESETS.join(", ")),
-                    )
-                })?
+                parsed.ok_or_else(|| Error::unknown("method", s, &PRESETS))?
             }
         })
     }

@@ -83,14 +83,7 @@ impl FromStr for ReductionConstraint {
             .into_iter()
             .find(|c| c.name() == s || c.short() == s)
             .ok_or_else(|| {
-                Error::invalid(
-                    "constraint",
-                    s,
-                    &format!(
-                        "must be one of {}",
-                        ReductionConstraint::ALL.map(|c| c.name()).join(", ")
-                    ),
-                )
+                Error::unknown("constraint", s, &ReductionConstraint::ALL.map(|c| c.name()))
             })
     }
 }

@@ -188,8 +188,9 @@ impl Serialize for IntervalsJson<'_> {
 /// The stable JSON shape of every fairkit report: `overall`, `by_group` (keyed by group label,
 /// in schema order), `disparities` (with `four_fifths` and `extreme_groups`), `intervals` (only
 /// when bootstrapped), then `sizes` (counts, weight sums and warning flags), `aggregates` (per
-/// metric min / max / difference / ratio and the groups attaining them), `settings` and, with
-/// control features, `control`. Undefined values are `null`.
+/// metric min / max / difference / ratio and the groups attaining them), `settings`, with
+/// control features `control`, and last `warnings` (the [small groups](crate::small), each with
+/// its counts and a message). Undefined values are `null`.
 impl Serialize for GroupedReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -229,6 +230,7 @@ impl Serialize for GroupedReport {
             };
             map.serialize_entry("control", &c)?;
         }
+        map.serialize_entry("warnings", &self.small_groups())?;
         map.end()
     }
 }

@@ -14,6 +14,7 @@ pub use params::{ComputeReport, ReportParams, ReportValidParams};
 use crate::aggregate::Aggregate;
 use crate::bootstrap::BootstrapValidParams;
 use crate::disparity::{Disparities, Disparity, DisparitySettings, FourFifths};
+use crate::small::SmallGroup;
 use crate::{Confusion, Metric, ZeroDivision};
 
 /// Everything computed for one set of groups: values overall and by group, their aggregates
@@ -388,6 +389,24 @@ impl GroupedReport {
     /// Size of the whole data.
     pub fn overall_size(&self) -> &GroupSize {
         &self.overall_size
+    }
+
+    /// The groups too small for their rates to mean much ([`crate::small`]: fewer rows than
+    /// `min_group_size`, or fewer than 10 positives or negatives), in group order.
+    pub fn small_groups(&self) -> Vec<SmallGroup> {
+        self.labels
+            .iter()
+            .zip(&self.sizes)
+            .filter_map(|(label, s)| {
+                SmallGroup::check(
+                    label,
+                    s.count,
+                    s.positives,
+                    s.negatives,
+                    self.params.min_group_size,
+                )
+            })
+            .collect()
     }
 
     /// Results within each control level, if control features were given.
