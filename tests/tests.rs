@@ -24,4 +24,5 @@ mod score;
 mod simulate;
 mod train;
 mod transform;
+mod two_group;
 mod warnings;

@@ -9,7 +9,9 @@
 //!   deterministic methods; labels sampled from a seed) and the method's own numbers.
 //! * One file per family holds its parameters, its fit and what its fit reports: `baseline.rs`,
 //!   `reweighing.rs`, `remover.rs` (disparate-impact and correlation removers), `reduction.rs`
-//!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer). The presets
+//!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer),
+//!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
+//!   post-processor of scores needs only its parameters there, the fit is shared). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -27,6 +29,7 @@ mod spec;
 #[cfg(test)]
 mod tests;
 mod threshold;
+mod two_group;
 
 use std::time::Instant;
 
@@ -40,6 +43,7 @@ pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
 pub use reweighing::{CellFactor, Reweighed};
 pub use spec::{Method, MethodSpec};
 pub use threshold::ThresholdSpec;
+pub use two_group::{CalibratedEqOddsSpec, EqOddsSpec, RejectOptionSpec, TwoGroupFit};
 
 use crate::{HarnessError, Result};
 
