@@ -19,7 +19,7 @@ const REGENERATE: &str = "if the change is intended: bump MODEL_VERSION in \
     CHANGELOG.md, and regenerate the goldens with scripts/golden.sh";
 
 /// One model per method family: the learners, the reductions, post- and pre-processing.
-const MODELS: [&str; 9] = [
+const MODELS: [&str; 12] = [
     "baseline-logistic",
     "baseline-tree",
     "baseline-boosting",
@@ -29,6 +29,9 @@ const MODELS: [&str; 9] = [
     "reweighing-logistic",
     "di-remover-logistic",
     "correlation-remover-tree",
+    "reject-option-logistic",
+    "eq-odds-logistic",
+    "calibrated-eq-odds-logistic",
 ];
 
 fn golden(relative: &str) -> PathBuf {

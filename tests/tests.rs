@@ -5,6 +5,7 @@ mod util;
 
 mod architecture;
 mod assess;
+mod assess_scores;
 mod audit;
 mod cli_help;
 mod compare;
@@ -23,4 +24,5 @@ mod score;
 mod simulate;
 mod train;
 mod transform;
+mod two_group;
 mod warnings;

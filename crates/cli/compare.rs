@@ -36,9 +36,9 @@ pub struct Args {
     /// baseline-forest, baseline-naive-bayes, baseline-svm, baseline-boosting,
     /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
     /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
-    /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo
-    /// [default: baseline, baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo,
-    /// gridsearch-dp, threshold-dp, threshold-eo].
+    /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo,
+    /// reject-option, eq-odds, calibrated-eq-odds [default: baseline, baseline-tree, reweighing,
+    /// di-remover, expgrad-dp, expgrad-eo, gridsearch-dp, threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
     /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,

@@ -5,9 +5,10 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use fairkit_core::limits;
 use fairkit_harness::method::{
-    ExpgradSpec, GridsearchSpec, MethodSpec, PRESETS, ReductionConstraint, ThresholdSpec,
+    CalibratedEqOddsSpec, EqOddsSpec, ExpgradSpec, GridsearchSpec, MethodSpec, PRESETS,
+    ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
-use fairkit_postprocessing::{Constraint, Objective};
+use fairkit_postprocessing::{Constraint, CostConstraint, Disparity, Objective};
 use fairkit_reductions::Bound;
 
 use crate::single::{self, RunArgs};
@@ -20,8 +21,8 @@ use crate::single::{self, RunArgs};
 /// what compares across tools. Without --data it runs on the built-in biased-credit scenario.
 ///
 /// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
-/// (reductions); threshold (post-processing); baseline; or a preset such as expgrad-dp,
-/// expgrad-eo, gridsearch-dp, threshold-eo.
+/// (reductions); threshold, reject-option, eq-odds, calibrated-eq-odds (post-processing);
+/// baseline; or a preset such as expgrad-dp, expgrad-eo, gridsearch-dp, threshold-eo.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The method (or a preset: see above).
@@ -76,11 +77,45 @@ pub struct Args {
     /// Threshold: relaxed mode, the groups' rates may differ by up to X.
     #[arg(long, value_name = "X")]
     tol: Option<f64>,
-    /// Threshold: fit the thresholds on this numeric column of --data (e.g. an existing
-    /// model's scores) instead of fitting an estimator, and evaluate them on the same column
-    /// of --test. The column is the only input (not a feature); no estimator is fitted.
+    /// Threshold, reject-option, eq-odds, calibrated-eq-odds: fit the post-processing on this
+    /// numeric column of --data (e.g. an existing model's scores) instead of fitting an
+    /// estimator, and evaluate it on the same column of --test. The column is the only input
+    /// (not a feature); no estimator is fitted.
     #[arg(long, value_name = "COL", conflicts_with = "estimator")]
     score: Option<String>,
+    /// Reject-option, eq-odds, calibrated-eq-odds: the privileged group (its value of the
+    /// sensitive column; default: the group with the higher training base rate).
+    #[arg(long, value_name = "GROUP")]
+    privileged: Option<String>,
+    /// Reject-option: the disparity bounded on the training rows: statistical_parity_difference
+    /// (spd, the default), average_odds_difference (aod), equal_opportunity_difference (eod).
+    #[arg(long, value_name = "NAME")]
+    metric: Option<String>,
+    /// Reject-option: lower bound on the disparity (default -0.05).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    metric_lb: Option<f64>,
+    /// Reject-option: upper bound on the disparity (default 0.05).
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
+    metric_ub: Option<f64>,
+    /// Reject-option: smallest classification threshold of the grid (default 0.01).
+    #[arg(long, value_name = "X")]
+    low_class_thresh: Option<f64>,
+    /// Reject-option: largest classification threshold of the grid (default 0.99).
+    #[arg(long, value_name = "X")]
+    high_class_thresh: Option<f64>,
+    /// Reject-option: classification thresholds in the grid (default 100).
+    #[arg(long, value_name = "N")]
+    num_class_thresh: Option<usize>,
+    /// Reject-option: margins tried per threshold (default 50).
+    #[arg(long, value_name = "N")]
+    num_roc_margin: Option<usize>,
+    /// Calibrated-eq-odds: the generalized rate equalized: fnr, fpr or weighted (default).
+    #[arg(long, value_name = "NAME")]
+    cost_constraint: Option<String>,
+    /// Eq-odds: the base prediction is 1 iff the score is above X; calibrated-eq-odds: label
+    /// 1 iff the (possibly replaced) score is at least X (default 0.5).
+    #[arg(long, value_name = "X")]
+    threshold: Option<f64>,
     #[command(flatten)]
     repair: RepairArgs,
     #[command(flatten)]
@@ -251,6 +286,74 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 used.push("tol");
             }
         }
+        MethodSpec::RejectOption(RejectOptionSpec {
+            low_class_thresh,
+            high_class_thresh,
+            num_class_thresh,
+            num_roc_margin,
+            metric,
+            metric_lb,
+            metric_ub,
+            privileged,
+            score,
+        }) => {
+            set_column(&mut used, args, score, privileged);
+            if let Some(m) = &args.metric {
+                *metric = m
+                    .parse::<Disparity>()
+                    .map_err(|e| anyhow::anyhow!("--metric: {e}"))?;
+                used.push("metric");
+            }
+            set(&mut used, "metric-lb", args.metric_lb, metric_lb);
+            set(&mut used, "metric-ub", args.metric_ub, metric_ub);
+            set(
+                &mut used,
+                "low-class-thresh",
+                args.low_class_thresh,
+                low_class_thresh,
+            );
+            set(
+                &mut used,
+                "high-class-thresh",
+                args.high_class_thresh,
+                high_class_thresh,
+            );
+            set(
+                &mut used,
+                "num-class-thresh",
+                args.num_class_thresh,
+                num_class_thresh,
+            );
+            set(
+                &mut used,
+                "num-roc-margin",
+                args.num_roc_margin,
+                num_roc_margin,
+            );
+        }
+        MethodSpec::EqOdds(EqOddsSpec {
+            threshold,
+            privileged,
+            score,
+        }) => {
+            set_column(&mut used, args, score, privileged);
+            set(&mut used, "threshold", args.threshold, threshold);
+        }
+        MethodSpec::CalibratedEqOdds(CalibratedEqOddsSpec {
+            cost_constraint,
+            threshold,
+            privileged,
+            score,
+        }) => {
+            set_column(&mut used, args, score, privileged);
+            if let Some(c) = &args.cost_constraint {
+                *cost_constraint = c
+                    .parse::<CostConstraint>()
+                    .map_err(|e| anyhow::anyhow!("--cost-constraint: {e}"))?;
+                used.push("cost-constraint");
+            }
+            set(&mut used, "threshold", args.threshold, threshold);
+        }
         MethodSpec::DiRemover(_) | MethodSpec::CorrelationRemover(_) => {
             args.repair.apply(&mut spec, &mut used);
         }
@@ -270,6 +373,16 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("flip", args.flip),
         ("tol", args.tol.is_some()),
         ("score", args.score.is_some()),
+        ("privileged", args.privileged.is_some()),
+        ("metric", args.metric.is_some()),
+        ("metric-lb", args.metric_lb.is_some()),
+        ("metric-ub", args.metric_ub.is_some()),
+        ("low-class-thresh", args.low_class_thresh.is_some()),
+        ("high-class-thresh", args.high_class_thresh.is_some()),
+        ("num-class-thresh", args.num_class_thresh.is_some()),
+        ("num-roc-margin", args.num_roc_margin.is_some()),
+        ("cost-constraint", args.cost_constraint.is_some()),
+        ("threshold", args.threshold.is_some()),
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;
@@ -290,6 +403,23 @@ fn set<T: Copy>(used: &mut Vec<&'static str>, flag: &'static str, value: Option<
     if let Some(v) = value {
         *slot = v;
         used.push(flag);
+    }
+}
+
+/// Sets the score column and the privileged group of a two-group post-processor.
+fn set_column(
+    used: &mut Vec<&'static str>,
+    args: &Args,
+    score: &mut Option<String>,
+    privileged: &mut Option<String>,
+) {
+    if args.score.is_some() {
+        score.clone_from(&args.score);
+        used.push("score");
+    }
+    if args.privileged.is_some() {
+        privileged.clone_from(&args.privileged);
+        used.push("privileged");
     }
 }
 

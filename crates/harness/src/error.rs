@@ -32,6 +32,10 @@ pub enum HarnessError {
     /// The threshold optimizer failed to fit (invalid parameters, degenerate groups).
     #[error(transparent)]
     Postprocessing(#[from] fairkit_postprocessing::PostprocessingError),
+    /// A two-group post-processor (reject option, equalized odds, calibrated equalized odds)
+    /// failed to fit (invalid parameters, not two groups, a group lacking a label).
+    #[error(transparent)]
+    TwoGroup(#[from] fairkit_postprocessing::PostprocessingMethodError),
     /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
     #[error(transparent)]
     Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),

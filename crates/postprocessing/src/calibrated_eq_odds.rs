@@ -6,6 +6,7 @@ use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -361,5 +362,24 @@ impl CalibratedEqOdds {
             &self.probability(scores, groups)?,
             seed,
         ))
+    }
+}
+
+two_group_postprocessor!(CalibratedEqOdds, randomized = true);
+
+impl CalibratedEqOdds {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            ("threshold", self.threshold, false),
+            ("unprivileged base rate", self.base_rates[0], true),
+            ("privileged base rate", self.base_rates[1], true),
+            ("unprivileged mixing rate", self.mix_rates[0], false),
+            ("privileged mixing rate", self.mix_rates[1], false),
+            ("unprivileged cost", self.costs[0], false),
+            ("privileged cost", self.costs[1], false),
+            ("unprivileged trivial cost", self.trivial_costs[0], false),
+            ("privileged trivial cost", self.trivial_costs[1], false),
+        ]
     }
 }

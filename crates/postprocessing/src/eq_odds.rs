@@ -8,6 +8,7 @@ use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     Confusion, FitTwoGroups, GroupPair, check_inputs, check_scores, confusion, require_both_labels,
 };
@@ -245,5 +246,20 @@ impl EqOdds {
             &self.probability(scores, groups)?,
             seed,
         ))
+    }
+}
+
+two_group_postprocessor!(EqOdds, randomized = true);
+
+impl EqOdds {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            ("threshold", self.threshold, false),
+            ("privileged p2p", self.privileged.p2p, true),
+            ("privileged n2p", self.privileged.n2p, true),
+            ("unprivileged p2p", self.unprivileged.p2p, true),
+            ("unprivileged n2p", self.unprivileged.n2p, true),
+        ]
     }
 }

@@ -6,6 +6,7 @@ use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use crate::two_group_error::{PostprocessingMethodError, Result};
+use crate::two_groups::two_group_postprocessor;
 use crate::two_groups::{
     Confusion, Disparity, FitTwoGroups, GroupPair, check_inputs, check_scores, require_both_labels,
 };
@@ -454,6 +455,25 @@ impl RejectOption {
             .into_iter()
             .map(|b| if b { 1.0 } else { 0.0 })
             .collect())
+    }
+}
+
+two_group_postprocessor!(RejectOption, randomized = false);
+
+impl RejectOption {
+    /// The numbers a saved fit must hold: (name, value, whether it lies in `[0, 1]`).
+    fn saved_numbers(&self) -> Vec<(&'static str, f64, bool)> {
+        vec![
+            (
+                "classification threshold",
+                self.classification_threshold,
+                true,
+            ),
+            ("ROC margin", self.roc_margin, true),
+            ("balanced accuracy", self.train_balanced_accuracy, true),
+            ("metric lower bound", self.metric_bounds[0], false),
+            ("metric upper bound", self.metric_bounds[1], false),
+        ]
     }
 }
 

@@ -101,3 +101,25 @@ pub enum PostprocessingMethodError {
 
 /// Result alias of the two-group post-processors.
 pub type Result<T, E = PostprocessingMethodError> = std::result::Result<T, E>;
+
+impl PostprocessingMethodError {
+    /// The error as the shared error of predictors ([`fairkit_core::Error`]): a data error is
+    /// itself, a score outside `[0, 1]` is an invalid `scores` value naming its row, anything
+    /// else (only fitting raises it) an inconsistency of the fitted post-processor.
+    pub fn into_core(self) -> fairkit_core::Error {
+        match self {
+            PostprocessingMethodError::Core(e) => e,
+            PostprocessingMethodError::ScoreOutOfRange { row, score } => {
+                fairkit_core::Error::invalid(
+                    "scores",
+                    score,
+                    &format!(
+                        "row {} (counting from 1) is not a probability in [0, 1]",
+                        row + 1
+                    ),
+                )
+            }
+            other => fairkit_core::Error::inconsistent("two-group post-processor", other),
+        }
+    }
+}

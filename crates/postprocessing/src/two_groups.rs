@@ -124,6 +124,23 @@ impl GroupPair {
         })
     }
 
+    /// Checks a pair read back from a file: two different, non-empty group labels.
+    ///
+    /// # Errors
+    /// [`Error::Inconsistent`] naming what does not fit.
+    pub(crate) fn validate(&self) -> fairkit_core::Result<()> {
+        if self.privileged.is_empty() || self.unprivileged.is_empty() {
+            return Err(Error::inconsistent("groups", "a group label is empty"));
+        }
+        if self.privileged == self.unprivileged {
+            return Err(Error::inconsistent(
+                "groups",
+                "the privileged and the unprivileged group are the same",
+            ));
+        }
+        Ok(())
+    }
+
     /// Whether each row is privileged (`true`) or unprivileged (`false`).
     ///
     /// # Errors
@@ -351,3 +368,54 @@ impl std::str::FromStr for Disparity {
             })
     }
 }
+
+/// Checks a number of a fit read back from a file: finite and, where `unit`, in `[0, 1]`.
+///
+/// # Errors
+/// [`Error::Inconsistent`] naming the number.
+pub(crate) fn check_saved(what: &str, value: f64, unit: bool) -> fairkit_core::Result<()> {
+    if !value.is_finite() || (unit && !(0.0..=1.0).contains(&value)) {
+        let range = if unit { "in [0, 1]" } else { "finite" };
+        return Err(Error::inconsistent(what, format!("{value} is not {range}")));
+    }
+    Ok(())
+}
+
+/// The [`ScorePostprocessor`](crate::ScorePostprocessor) of a fitted two-group
+/// post-processor: groups checked and probabilities given by the type's own `groups` field and
+/// `probability` method, errors as the shared error; a saved fit is valid when its pair is and
+/// every number its `saved_numbers` lists (name, value, whether it lies in `[0, 1]`) is.
+macro_rules! two_group_postprocessor {
+    ($fitted:ty, randomized = $randomized:expr) => {
+        impl $crate::ScorePostprocessor for $fitted {
+            fn is_randomized(&self) -> bool {
+                $randomized
+            }
+
+            fn check_groups(&self, groups: &fairkit_core::Groups) -> fairkit_core::Result<()> {
+                self.groups
+                    .sides(groups)
+                    .map(|_| ())
+                    .map_err($crate::PostprocessingMethodError::into_core)
+            }
+
+            fn probability(
+                &self,
+                scores: &[f64],
+                groups: &fairkit_core::Groups,
+            ) -> fairkit_core::Result<Vec<f64>> {
+                <$fitted>::probability(self, scores, groups)
+                    .map_err($crate::PostprocessingMethodError::into_core)
+            }
+
+            fn validate(&self) -> fairkit_core::Result<()> {
+                self.groups.validate()?;
+                for (what, value, unit) in self.saved_numbers() {
+                    $crate::two_groups::check_saved(what, value, unit)?;
+                }
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use two_group_postprocessor;

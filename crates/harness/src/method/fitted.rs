@@ -3,13 +3,16 @@
 
 use fairkit_core::{Error, Groups, Predictor, rng};
 use fairkit_learners::Model;
-use fairkit_postprocessing::{ScoreThresholder, ThresholdedModel};
+use fairkit_postprocessing::{
+    CalibratedEqOdds, EqOdds, RejectOption, ScoreThresholder, ThresholdedModel,
+};
 use fairkit_preprocessing::{CorrelationRemover, DisparateImpactRemover, RepairedModel};
 use fairkit_reductions::{ExponentiatedGradient, GridSearch};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use super::remover::correlation_remover_shape;
+use super::two_group::TwoGroupFit;
 use super::{CellFactor, MethodSpec, Reweighed};
 use crate::Result;
 
@@ -64,6 +67,12 @@ pub enum FittedMethod {
     /// Per-group randomized thresholds (`thresholder`) on a score column of the data
     /// (`column`, the only feature of the encoded rows).
     ScoreThreshold(ScoreThresholder),
+    /// Reject option classification on a model's scores or a score column.
+    RejectOption(TwoGroupFit<RejectOption>),
+    /// Equalized-odds flip probabilities on a model's scores or a score column.
+    EqOdds(TwoGroupFit<EqOdds>),
+    /// Calibrated equalized odds' mixing rates on a model's scores or a score column.
+    CalibratedEqOdds(TwoGroupFit<CalibratedEqOdds>),
 }
 
 /// What a fitted method reports besides its metrics: iterations, thresholds, weights.
@@ -85,7 +94,8 @@ pub struct MethodDetails {
     /// Grid search: the selected grid point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub best_index: Option<usize>,
-    /// Threshold optimizer: one human-readable rule per group.
+    /// Threshold optimizer and the two-group post-processors: human-readable rules (one per
+    /// group, or the region the method acts on).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
     /// Reweighing: the factor of every (group, label) cell.
@@ -105,6 +115,9 @@ impl FittedMethod {
             FittedMethod::Gridsearch { model } => model,
             FittedMethod::Threshold(f) => f,
             FittedMethod::ScoreThreshold(f) => f,
+            FittedMethod::RejectOption(f) => f,
+            FittedMethod::EqOdds(f) => f,
+            FittedMethod::CalibratedEqOdds(f) => f,
         }
     }
 

@@ -9,7 +9,9 @@
 //!   deterministic methods; labels sampled from a seed) and the method's own numbers.
 //! * One file per family holds its parameters, its fit and what its fit reports: `baseline.rs`,
 //!   `reweighing.rs`, `remover.rs` (disparate-impact and correlation removers), `reduction.rs`
-//!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer). The presets
+//!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer),
+//!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
+//!   post-processor of scores needs only its parameters there, the fit is shared). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -27,6 +29,7 @@ mod spec;
 #[cfg(test)]
 mod tests;
 mod threshold;
+mod two_group;
 
 use std::time::Instant;
 
@@ -40,6 +43,7 @@ pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
 pub use reweighing::{CellFactor, Reweighed};
 pub use spec::{Method, MethodSpec};
 pub use threshold::ThresholdSpec;
+pub use two_group::{CalibratedEqOddsSpec, EqOddsSpec, RejectOptionSpec, TwoGroupFit};
 
 use crate::{HarnessError, Result};
 
@@ -54,6 +58,9 @@ pub struct MethodRun {
     pub expected: Vec<f64>,
     /// Predicted test labels (sampled with the run's seed for randomized methods).
     pub predicted: Vec<bool>,
+    /// The predictor's own score of every test row (a model's probability of label 1), for
+    /// methods that have one ([`fairkit_core::Predictor::score`]).
+    pub score: Option<Vec<f64>>,
 }
 
 /// When a method could not predict the test rows: the first group with test rows but no
@@ -107,10 +114,15 @@ pub fn run(
         .expected(test.features(), test.groups())
         .map_err(|e| missing_group(spec, train, test).unwrap_or(e))?;
     let predicted = fitted.labels(&expected, seed);
+    let score = fitted
+        .predictor()
+        .score(test.features(), test.groups())
+        .map_err(|e| missing_group(spec, train, test).unwrap_or(HarnessError::from(e)))?;
     Ok(MethodRun {
         fitted,
         fit_seconds,
         expected,
         predicted,
+        score,
     })
 }

@@ -7,12 +7,12 @@ use fairkit_core::Error;
 use fairkit_postprocessing::Constraint;
 
 use super::{
-    CorrelationRemoverSpec, DiRemoverSpec, ExpgradSpec, GridsearchSpec, MethodSpec,
-    ReductionConstraint, ThresholdSpec,
+    CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
+    GridsearchSpec, MethodSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
 
 /// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
-pub const PRESETS: [&str; 13] = [
+pub const PRESETS: [&str; 16] = [
     "baseline",
     "reweighing",
     "di-remover",
@@ -26,6 +26,9 @@ pub const PRESETS: [&str; 13] = [
     "gridsearch-eo",
     "threshold-dp",
     "threshold-eo",
+    "reject-option",
+    "eq-odds",
+    "calibrated-eq-odds",
 ];
 
 impl MethodSpec {
@@ -59,6 +62,9 @@ impl FromStr for MethodSpec {
             }
             "threshold-dp" => MethodSpec::threshold(Constraint::DemographicParity),
             "threshold-eo" => MethodSpec::threshold(Constraint::EqualizedOdds),
+            "reject-option" => MethodSpec::RejectOption(RejectOptionSpec::default()),
+            "eq-odds" => MethodSpec::EqOdds(EqOddsSpec::default()),
+            "calibrated-eq-odds" => MethodSpec::CalibratedEqOdds(CalibratedEqOddsSpec::default()),
             _ => {
                 let parsed = s.split_once('-').and_then(|(family, c)| {
                     let c = c.parse::<ReductionConstraint>().ok()?;

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::baseline::BaselineSpec;
 use super::reweighing::ReweighingSpec;
 use super::{
-    CorrelationRemoverSpec, DiRemoverSpec, ExpgradSpec, FitRepair, FittedMethod, GridsearchSpec,
-    ThresholdSpec,
+    CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
+    FitRepair, FittedMethod, GridsearchSpec, RejectOptionSpec, ThresholdSpec,
 };
 use crate::Result;
 
@@ -67,7 +67,7 @@ pub trait Method {
 /// A method and its parameters. Defaults are fairlearn's and AIF360's
 /// (docs/reductions.md#exponentiated-gradient-parameters,
 /// docs/reductions.md#grid-search-parameters, docs/threshold-optimizer.md#parameters,
-/// docs/preprocessing.md).
+/// docs/preprocessing.md, docs/postprocessing-aif360.md#two-groups).
 ///
 /// Serialized with the family in the field `method` and the parameters beside it:
 /// `{"method": "expgrad", "constraint": "demographic_parity", "eps": 0.01, ...}`.
@@ -89,6 +89,12 @@ pub enum MethodSpec {
     /// The threshold optimizer over the estimator's scores (or over a score column of the
     /// data), fitted on the training data.
     Threshold(ThresholdSpec),
+    /// Reject option classification (AIF360) on the estimator's scores or a score column.
+    RejectOption(RejectOptionSpec),
+    /// Equalized-odds post-processing by a linear program (AIF360), randomized.
+    EqOdds(EqOddsSpec),
+    /// Calibrated equalized odds (AIF360), randomized.
+    CalibratedEqOdds(CalibratedEqOddsSpec),
 }
 
 impl MethodSpec {
@@ -102,6 +108,9 @@ impl MethodSpec {
             MethodSpec::Expgrad(m) => m,
             MethodSpec::Gridsearch(m) => m,
             MethodSpec::Threshold(m) => m,
+            MethodSpec::RejectOption(m) => m,
+            MethodSpec::EqOdds(m) => m,
+            MethodSpec::CalibratedEqOdds(m) => m,
         }
     }
 
@@ -146,7 +155,7 @@ impl MethodSpec {
             return Err(Error::invalid(
                 "score",
                 column,
-                "the score column is the threshold optimizer's only input: feature and \
+                "the score column is the method's only input: feature and \
                  categorical columns do not apply",
             )
             .into());

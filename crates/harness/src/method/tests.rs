@@ -28,7 +28,7 @@ fn data(seed: u64, n: usize) -> FairDataset {
 }
 
 /// Every preset's JSON, as experiment files and `results.json` have always written it.
-const PRESET_JSON: [(&str, &str); 13] = [
+const PRESET_JSON: [(&str, &str); 16] = [
     ("baseline", r#"{"method":"baseline"}"#),
     ("reweighing", r#"{"method":"reweighing"}"#),
     (
@@ -75,6 +75,15 @@ const PRESET_JSON: [(&str, &str); 13] = [
         "threshold-eo",
         r#"{"method":"threshold","constraint":"equalized_odds","objective":"accuracy_score","grid_size":1000,"flip":false,"tol":null}"#,
     ),
+    (
+        "reject-option",
+        r#"{"method":"reject-option","low_class_thresh":0.01,"high_class_thresh":0.99,"num_class_thresh":100,"num_roc_margin":50,"metric":"statistical_parity_difference","metric_lb":-0.05,"metric_ub":0.05}"#,
+    ),
+    ("eq-odds", r#"{"method":"eq-odds","threshold":0.5}"#),
+    (
+        "calibrated-eq-odds",
+        r#"{"method":"calibrated-eq-odds","cost_constraint":"weighted","threshold":0.5}"#,
+    ),
 ];
 
 #[test]
@@ -118,6 +127,13 @@ fn names_of_other_parameters() {
             aif360_binning: false
         })
     );
+    // The two-group post-processors: the bounded disparity or the cost when not the default.
+    let ro = json(r#"{"method":"reject-option","metric":"equal_opportunity_difference"}"#);
+    assert_eq!(ro.name(), "reject-option-eod");
+    let ceo = json(r#"{"method":"calibrated-eq-odds","cost_constraint":"fpr","score":"s"}"#);
+    assert_eq!(ceo.name(), "calibrated-eq-odds-fpr");
+    assert_eq!(ceo.score_column(), Some("s"));
+    assert!(ceo.is_randomized() && !ro.is_randomized());
     // Unknown parameters are refused.
     let err = serde_json::from_str::<MethodSpec>(
         r#"{"method":"gridsearch","constraint":"demographic_parity","eps":1}"#,
@@ -173,7 +189,13 @@ fn every_preset_fits_a_predictor_of_its_kind() {
             spec.family() == "gridsearch",
             "{name}"
         );
-        assert_eq!(!d.rules.is_empty(), spec.family() == "threshold", "{name}");
+        let post = [
+            "threshold",
+            "reject-option",
+            "eq-odds",
+            "calibrated-eq-odds",
+        ];
+        assert_eq!(!d.rules.is_empty(), post.contains(&spec.family()), "{name}");
         assert_eq!(d.weights.len(), if name == "reweighing" { 4 } else { 0 });
     }
 }
@@ -273,6 +295,51 @@ fn a_score_column_is_thresholded_without_an_estimator() {
 }
 
 #[test]
+fn two_group_fits_on_a_score_column_are_fits_of_that_column_only() {
+    let train = data(1, 400);
+    // The scores: the first feature, as the data's only input.
+    let x = train
+        .features()
+        .column(0)
+        .mapv(|v| (v + 1.0) / 2.0)
+        .insert_axis(ndarray::Axis(1));
+    let scores = FairDataset::with_names(
+        x,
+        train.labels().to_vec(),
+        train.groups().clone(),
+        vec!["s".into()],
+    )
+    .unwrap();
+    let spec = MethodSpec::EqOdds(EqOddsSpec {
+        score: Some("s".into()),
+        ..EqOddsSpec::default()
+    });
+    let fitted = spec.fit(&Estimator::default(), &scores).unwrap();
+    assert!(fitted.is_fit_of(&spec));
+    assert!(!fitted.is_fit_of(&"eq-odds".parse().unwrap()));
+    fitted.validate(1).unwrap();
+    let json = serde_json::to_value(&fitted).unwrap();
+    assert_eq!(json["scores"], "column");
+    assert_eq!(json["column"], "s");
+    // The estimator's scores are refused as a column of another name.
+    let other = MethodSpec::EqOdds(EqOddsSpec {
+        score: Some("t".into()),
+        ..EqOddsSpec::default()
+    });
+    let err = other.fit(&Estimator::default(), &scores).unwrap_err();
+    assert!(
+        err.to_string().contains("the only input of the method"),
+        "{err}"
+    );
+    // A saved fit whose rates leave [0, 1] is inconsistent.
+    let mut broken = json.clone();
+    broken["thresholder"]["privileged"]["p2p"] = serde_json::json!(1.5);
+    let broken: FittedMethod = serde_json::from_value(broken).unwrap();
+    let err = broken.validate(1).unwrap_err();
+    assert!(err.to_string().contains("p2p"), "{err}");
+}
+
+#[test]
 fn errors_keep_the_type_of_the_crate_that_raised_them() {
     let train = data(5, 300);
     let logistic = Estimator::default();
@@ -330,4 +397,42 @@ fn errors_keep_the_type_of_the_crate_that_raised_them() {
         err.to_string(),
         "length mismatch: sensitive groups has 2 entries, expected 300"
     );
+}
+
+/// The score metrics of a run (`results.json`'s `scores`): the fitted predictor's own scores
+/// for the methods that have one, the metrics of exactly those scores; none for randomized
+/// mixtures and thresholds.
+#[test]
+fn score_metrics_of_a_run_are_those_of_its_scores() {
+    use fairkit_metrics::scores::{self, ScoreMetric};
+    let (train, test) = (data(1, 400), data(2, 300));
+    let estimator: Estimator = "logistic".parse().unwrap();
+    let params = fairkit_metrics::ReportParams::default();
+    for (preset, has_scores) in [
+        ("baseline", true),
+        ("reweighing", true),
+        ("threshold-dp", false),
+        ("expgrad-dp", false),
+    ] {
+        let spec: MethodSpec = preset.parse().unwrap();
+        let r = run(&spec, &estimator, &train, &test, 3).unwrap();
+        let e = crate::evaluate::evaluate(&test, &r, &params).unwrap();
+        assert_eq!(e.scores.is_some(), has_scores, "{preset}");
+        let Some(report) = e.scores else { continue };
+        let s = r.score.as_deref().unwrap();
+        assert_eq!(
+            s,
+            r.fitted
+                .predictor()
+                .score(test.features(), test.groups())
+                .unwrap()
+                .unwrap()
+        );
+        let auc = scores::roc_auc(test.labels(), s, None).unwrap();
+        assert_eq!(report.overall(ScoreMetric::RocAuc), auc, "{preset}");
+        assert!(auc > 0.7, "{preset}: {auc}");
+        let ll = scores::log_loss(test.labels(), s, None).unwrap();
+        assert_eq!(report.overall(ScoreMetric::LogLoss), ll, "{preset}");
+        assert_eq!(report.labels(), ["a", "b"]);
+    }
 }

@@ -1,7 +1,7 @@
 //! The threshold optimizer: per-group randomized thresholds on the estimator's scores, or on a
 //! score column of the data.
 
-use fairkit_core::{Error, FairDataset, Predictor};
+use fairkit_core::{FairDataset, Predictor};
 use fairkit_learners::{Estimator, Model};
 use fairkit_postprocessing::{
     Constraint, FitThresholds, Objective, ScoreThresholder, ThresholdOptimizerParams,
@@ -9,7 +9,7 @@ use fairkit_postprocessing::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::baseline::fit_estimator;
+use super::two_group::fit_on_scores;
 use super::{Fitted, FittedMethod, Method, MethodDetails};
 use crate::Result;
 
@@ -100,30 +100,15 @@ impl Method for ThresholdSpec {
 
     fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
         let params = self.params();
-        Ok(match &self.score {
-            Some(column) => {
-                if train.feature_names() != [column.as_str()] {
-                    return Err(Error::invalid(
-                        "score",
-                        column,
-                        &format!(
-                            "must be a numeric column and the only input of the threshold \
-                             optimizer (the data encodes: {})",
-                            train.feature_names().join(", ")
-                        ),
-                    )
-                    .into());
-                }
-                let scores = train.features().column(0).to_vec();
-                let thresholder =
-                    params.fit_scores(&scores, train.labels(), train.groups(), train.weights())?;
-                FittedMethod::ScoreThreshold(ScoreThresholder::new(column.clone(), thresholder))
-            }
-            None => {
-                let base = fit_estimator(estimator, train)?;
-                let thresholder = params.fit(&base, train)?;
-                FittedMethod::Threshold(ThresholdedModel::new(base, thresholder))
-            }
+        let (scores, base) = fit_on_scores(self.score.as_deref(), estimator, train)?;
+        let thresholder =
+            params.fit_scores(&scores, train.labels(), train.groups(), train.weights())?;
+        Ok(match (base, &self.score) {
+            (Some(base), _) => FittedMethod::Threshold(ThresholdedModel::new(base, thresholder)),
+            (None, column) => FittedMethod::ScoreThreshold(ScoreThresholder::new(
+                column.clone().unwrap_or_default(),
+                thresholder,
+            )),
         })
     }
 
