@@ -40,6 +40,8 @@ mod correlation_remover;
 mod di_remover;
 mod error;
 mod groups;
+mod lfr;
+mod massaging;
 mod reweighing;
 mod transform;
 
@@ -52,5 +54,7 @@ pub use di_remover::{
 pub use error::{PreprocessingError, Result};
 pub use fairkit_core::require_weight_support;
 pub use linfa::ParamGuard;
+pub use lfr::{Lfr, LfrParams, LfrValidParams};
+pub use massaging::{Massaging, MassagingParams, MassagingValidParams};
 pub use reweighing::Reweighing;
 pub use transform::{FeatureTransform, FitFeatureTransform};
