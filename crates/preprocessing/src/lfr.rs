@@ -681,6 +681,9 @@ impl FitFeatureTransform for LfrValidParams {
                 state.get_termination_reason(),
                 Some(TerminationReason::MaxItersReached)
             ),
+            termination: state
+                .get_termination_reason()
+                .map_or_else(|| "none".to_string(), |r| r.text().to_string()),
         })
     }
 }
@@ -714,6 +717,7 @@ pub struct Lfr {
     loss: LfrLoss,
     iterations: u64,
     converged: bool,
+    termination: String,
 }
 
 impl Lfr {
@@ -750,6 +754,11 @@ impl Lfr {
     /// Whether the fit stopped on a tolerance (not on the iteration limit).
     pub fn converged(&self) -> bool {
         self.converged
+    }
+
+    /// Why the optimizer stopped, in argmin's words.
+    pub fn termination(&self) -> &str {
+        &self.termination
     }
 
     fn model(&self) -> RowModel<'_> {

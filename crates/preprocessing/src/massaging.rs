@@ -35,6 +35,22 @@ impl MassagingParams {
         self.0.privileged = Some(group.into());
         self
     }
+
+    /// Checks the parameters and fits ([`MassagingValidParams::fit`]).
+    ///
+    /// # Errors
+    /// Invalid parameters, and as [`MassagingValidParams::fit`].
+    pub fn fit(&self, data: &FairDataset, scores: &[f64]) -> Result<Massaging> {
+        self.check_ref()?.fit(data, scores)
+    }
+
+    /// Checks the parameters and fits with a ranker ([`MassagingValidParams::fit_ranker`]).
+    ///
+    /// # Errors
+    /// Invalid parameters, and as [`MassagingValidParams::fit_ranker`].
+    pub fn fit_ranker<L: Learner>(&self, ranker: &L, data: &FairDataset) -> Result<Massaging> {
+        self.check_ref()?.fit_ranker(ranker, data)
+    }
 }
 
 impl ParamGuard for MassagingParams {

@@ -2,10 +2,13 @@
 //! fairlearn's CorrelationRemover values, invariants, bad input and the COMPAS reference.
 
 mod common;
+mod aif360;
 mod compas;
 mod correlation_remover;
 mod di_fixture;
 mod di_remover;
+mod lfr;
+mod massaging;
 mod reweighing;
 mod scenario;
 
