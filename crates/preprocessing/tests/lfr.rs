@@ -103,7 +103,7 @@ fn the_objective_is_aif360s_on_a_hand_computed_case() {
 #[test]
 fn integer_weights_act_as_duplicated_rows() {
     let data = synthetic(120, 3, 7);
-    let weights: Vec<f64> = (0..120).map(|i| (i % 3) as f64).collect();
+    let weights: Vec<f64> = (0..120).map(|i| (i % 4) as f64).collect();
     let mut rows = Vec::new();
     for (i, &w) in weights.iter().enumerate() {
         rows.extend(std::iter::repeat_n(i, w as usize));

@@ -32,7 +32,7 @@ fn ties_keep_row_order_and_the_privileged_group_is_the_higher_base_rate() {
     assert_eq!(m.base_rates_before(), [0.8, 0.2]);
     assert_eq!(m.base_rates_after(), [0.4, 0.6]);
     let labels = m.labels(data.labels()).unwrap();
-    let expected: Vec<bool> = [1, 0, 1, 1, 0, 0, 1, 1, 0, 0].map(|v| v == 1).to_vec();
+    let expected: Vec<bool> = [1, 1, 0, 1, 0, 0, 1, 1, 0, 0].map(|v| v == 1).to_vec();
     assert_eq!(labels, expected);
     let massaged = m.transform(&data).unwrap();
     assert_eq!(massaged.labels(), &expected[..]);
