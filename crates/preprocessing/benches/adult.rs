@@ -29,7 +29,10 @@ fn adult_train() -> Option<FairDataset> {
         standardize: false,
         ..DatasetSpec::new("label", ["sensitive"])
     };
-    Encoder::fit(&spec, &table, &[]).ok()?.transform(&table).ok()
+    Encoder::fit(&spec, &table, &[])
+        .ok()?
+        .transform(&table)
+        .ok()
 }
 
 fn train_scores() -> Option<Vec<f64>> {

@@ -272,11 +272,14 @@ struct Problem<'a> {
     az: f64,
 }
 
+/// A point with its objective and gradient.
+type Evaluation = (Array1<f64>, f64, Array1<f64>);
+
 /// The problem handed to argmin: the objective and the last point with its loss and gradient
 /// (the line search asks for both at each point, and one evaluation gives both).
 struct Cached<'a> {
     problem: Problem<'a>,
-    last: RefCell<Option<(Array1<f64>, f64, Array1<f64>)>>,
+    last: RefCell<Option<Evaluation>>,
 }
 
 impl Cached<'_> {
@@ -309,14 +312,14 @@ impl RowModel<'_> {
             min = min.min(dist[k]);
         }
         let mut sum = 0.0;
-        for k in 0..dist.len() {
-            m[k] = (min - dist[k]).exp();
-            sum += m[k];
+        for (mk, dk) in m.iter_mut().zip(dist.iter()) {
+            *mk = (min - dk).exp();
+            sum += *mk;
         }
         let mut yhat = 0.0;
-        for k in 0..dist.len() {
-            m[k] /= sum;
-            yhat += m[k] * self.w[k];
+        for (mk, wk) in m.iter_mut().zip(self.w) {
+            *mk /= sum;
+            yhat += *mk * wk;
         }
         let clipped = yhat.clamp(EPS, 1.0 - EPS);
         (clipped, clipped != yhat)
@@ -352,11 +355,8 @@ impl Problem<'_> {
     fn unpack(&self, theta: &Array1<f64>) -> (Vec<f64>, Array2<f64>) {
         let d = self.x.ncols();
         let w = theta.iter().take(self.k).map(|&t| sigmoid(t)).collect();
-        let v = Array2::from_shape_vec(
-            (self.k, d),
-            theta.iter().skip(self.k).copied().collect(),
-        )
-        .unwrap_or_else(|_| Array2::zeros((self.k, d)));
+        let v = Array2::from_shape_vec((self.k, d), theta.iter().skip(self.k).copied().collect())
+            .unwrap_or_else(|_| Array2::zeros((self.k, d)));
         (w, v)
     }
 
@@ -410,8 +410,8 @@ impl Problem<'_> {
             }
             log_loss += f.log_loss;
         }
-        for g in 0..2 {
-            assign[g].iter_mut().for_each(|a| *a /= self.group_weight[g]);
+        for (means, total) in assign.iter_mut().zip(self.group_weight) {
+            means.iter_mut().for_each(|a| *a /= total);
         }
         let reconstruction = (0..2)
             .map(|g| sq[g] / (self.group_weight[g] * d as f64))
@@ -521,9 +521,7 @@ impl Problem<'_> {
                         if dist[j] > 0.0 && da != 0.0 {
                             // ∂a_j/∂v_j = (x − v_j) / dist_j.
                             let scale = da / dist[j];
-                            for ((gvj, xj), vj) in
-                                gv.row_mut(j).iter_mut().zip(x).zip(v.row(j))
-                            {
+                            for ((gvj, xj), vj) in gv.row_mut(j).iter_mut().zip(x).zip(v.row(j)) {
                                 *gvj += scale * (xj - vj);
                             }
                         }

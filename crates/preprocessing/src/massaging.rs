@@ -112,7 +112,9 @@ impl MassagingValidParams {
         let schema = data.groups().schema();
         let (p, u) = match &self.privileged {
             Some(label) => {
-                let code = schema.code_of_label(label).filter(|c| [first, second].contains(c));
+                let code = schema
+                    .code_of_label(label)
+                    .filter(|c| [first, second].contains(c));
                 match code {
                     Some(c) if c == first => (0, 1),
                     Some(_) => (1, 0),

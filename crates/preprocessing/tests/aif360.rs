@@ -122,7 +122,11 @@ fn massaging_matches(name: &str) {
     let train_scores = scores(name, "train");
     // Promoting the next candidates instead would need a score at most the M-th one.
     let last_p = train_scores[*fitted.promoted().last().unwrap()];
-    assert!(next_p.iter().all(|&i| train_scores[i] <= last_p && i < all_rows));
+    assert!(
+        next_p
+            .iter()
+            .all(|&i| train_scores[i] <= last_p && i < all_rows)
+    );
     let last_d = train_scores[*fitted.demoted().last().unwrap()];
     assert!(next_d.iter().all(|&i| train_scores[i] >= last_d));
     assert!(m > 0 && np == 10);
@@ -209,7 +213,11 @@ fn adult_lfr_converges_and_lands_within_aif360s_spread() {
     eprintln!("notice: adult.json has no lfr results yet; checking the fit only");
     let privileged = doc["conventions"]["privileged_value"].as_str().unwrap();
     for seed in 0..2 {
-        let start = Lfr::params().seed(seed).max_iterations(1).fit(&train).unwrap();
+        let start = Lfr::params()
+            .seed(seed)
+            .max_iterations(1)
+            .fit(&train)
+            .unwrap();
         let t = std::time::Instant::now();
         let lfr = Lfr::params().seed(seed).fit(&train).unwrap();
         let secs = t.elapsed().as_secs_f64();

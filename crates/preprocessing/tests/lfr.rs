@@ -31,9 +31,8 @@ fn gradient_error(data: &FairDataset, k: usize, seed: u64) -> f64 {
     let w: Vec<f64> = (0..k).map(|_| 0.1 + 0.8 * rng::uniform(&mut r)).collect();
     let v = Array2::from_shape_fn((k, d), |_| rng::uniform(&mut r) * 2.0 - 1.0);
     let (_, grad) = Lfr::objective(&params, data, &w, v.view()).unwrap();
-    let loss = |w: &[f64], v: &Array2<f64>| {
-        Lfr::objective(&params, data, w, v.view()).unwrap().0.total
-    };
+    let loss =
+        |w: &[f64], v: &Array2<f64>| Lfr::objective(&params, data, w, v.view()).unwrap().0.total;
     let h = 1e-6;
     let mut worst: f64 = 0.0;
     for p in 0..k + k * d {
@@ -147,7 +146,12 @@ fn same_seed_same_bytes_on_any_thread_count() {
 #[test]
 fn the_fit_lowers_the_objective_and_predicts_from_the_representation() {
     let data = synthetic(600, 3, 12);
-    let start = Lfr::params().k(3).seed(1).max_iterations(1).fit(&data).unwrap();
+    let start = Lfr::params()
+        .k(3)
+        .seed(1)
+        .max_iterations(1)
+        .fit(&data)
+        .unwrap();
     let lfr = Lfr::params().k(3).seed(1).fit(&data).unwrap();
     assert!(lfr.loss().total < start.loss().total);
     assert!(lfr.label_weights().iter().all(|w| (0.0..=1.0).contains(w)));
@@ -161,12 +165,19 @@ fn the_fit_lowers_the_objective_and_predicts_from_the_representation() {
         let proto = lfr.prototypes().column(j).to_owned();
         let (lo, hi) = proto
             .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+                (a.min(v), b.max(v))
+            });
         assert!(col.iter().all(|&v| v >= lo - 1e-12 && v <= hi + 1e-12));
     }
     assert_eq!(xhat.labels(), data.labels());
     // A threshold of 1 predicts no row positive.
-    let strict = Lfr::params().k(3).seed(1).threshold(1.0).fit(&data).unwrap();
+    let strict = Lfr::params()
+        .k(3)
+        .seed(1)
+        .threshold(1.0)
+        .fit(&data)
+        .unwrap();
     assert!(!strict.predict(x).iter().any(|&v| v));
 }
 
@@ -211,7 +222,11 @@ fn bad_input_is_refused() {
     }
     let zero_group = data
         .clone()
-        .with_weights((0..50).map(|i| if i % 3 == 0 { 0.0 } else { 1.0 }).collect())
+        .with_weights(
+            (0..50)
+                .map(|i| if i % 3 == 0 { 0.0 } else { 1.0 })
+                .collect(),
+        )
         .unwrap();
     assert!(Lfr::params().fit(&zero_group).is_err());
     let lfr = Lfr::params().k(2).max_iterations(3).fit(&data).unwrap();

@@ -52,7 +52,11 @@ fn m_rounds_half_up_and_stops_at_the_candidates() {
     assert_eq!((m.m_exact(), m.m()), (0.75, 1));
     // a: 1 of 4; b: 0 of 4: M* = 4 / 8 = 0.5 → 1 (halves up); 1 of 4 vs 0 of 5: 5/9 → 1;
     // 1 of 5 vs 0 of 4: 4/9 → 0.
-    for (a, b, want) in [((1, 4), (0, 4), 1), ((1, 4), (0, 5), 1), ((1, 5), (0, 4), 0)] {
+    for (a, b, want) in [
+        ((1, 4), (0, 4), 1),
+        ((1, 4), (0, 5), 1),
+        ((1, 5), (0, 4), 0),
+    ] {
         let mut groups = vec!["a"; a.1];
         groups.extend(vec!["b"; b.1]);
         let mut y = vec![0u8; a.1 + b.1];
@@ -186,7 +190,10 @@ fn bad_input_is_refused() {
     );
     let three = labelled(&["a", "b", "c"], &[1, 0, 1]);
     assert_eq!(
-        Massaging::params().fit(&three, &[0.5; 3]).unwrap_err().to_string(),
+        Massaging::params()
+            .fit(&three, &[0.5; 3])
+            .unwrap_err()
+            .to_string(),
         "massaging needs exactly two groups with rows; the data has 3: a, b, c"
     );
     // Labels other than those massaging was fitted on are refused, not silently flipped.
