@@ -4,6 +4,11 @@ Usage (the interpreter comes from the caller; never a fixed path):
 
     $PYTHON scripts/aif360_reference.py OUTDIR [--datasets compas,adult] [--methods LIST]
                                               [--reps 3] [--budget 240] [--prepared DIR]
+                                              [--seeds 0,1] [--lfr-from DIR ...]
+
+LFR on Adult takes about 8 CPU minutes per seed; its seeds can run in parallel, each process with
+its own OUTDIR (a copy of the committed folder) and `--methods lfr --seeds N`, then
+`--methods lfr --lfr-from DIR1 DIR2 ...` into the real OUTDIR collects them without fitting again.
 
 `$PYTHON` is a CPython 3.11 venv made with exactly
 
@@ -782,13 +787,18 @@ LFR_PARAMS = {"k": 5, "Ax": 0.01, "Ay": 1.0, "Az": 50.0, "maxiter": 5000, "maxfu
               "seeding": "np.random.seed(seed) before the uniform initialization"}
 
 
-def run_lfr(data, budget, existing=None, save=None):
-    """LFR over SEEDS. Seeds already in `existing` (same params) are kept, so an interrupted run
-    resumes; `save(partial)` is called after every seed (an Adult seed takes many minutes)."""
+def run_lfr(data, budget, existing=None, save=None, only=None, others=()):
+    """LFR over SEEDS. Seeds already in `existing` or in one of `others` (earlier results for the
+    same dataset and params, e.g. from parallel runs) are kept, so an interrupted run resumes;
+    `only` restricts which of the missing seeds this call fits; `save(partial)` is called after
+    every seed (an Adult seed takes about 8 CPU minutes)."""
     ds_tr, ds_te = data.dataset("train"), data.dataset("test")
     done = {}
-    if existing and existing.get("params") == LFR_PARAMS:
-        done = {r["seed"]: r for r in existing.get("seeds", []) if "cpu_seconds" in r}
+    for prev in [existing, *others]:
+        if prev and prev.get("params") == LFR_PARAMS:
+            for r in prev.get("seeds", []):
+                if "cpu_seconds" in r:
+                    done.setdefault(r["seed"], r)
     idx_u, idx_p = np.where(data.g == 0)[0], np.where(data.g == 1)[0]
     per_seed = []
 
@@ -817,6 +827,8 @@ def run_lfr(data, budget, existing=None, save=None):
     for seed in SEEDS:
         if seed in done:
             per_seed.append(done[seed])
+            continue
+        if only is not None and seed not in only:
             continue
         model, w, c, l = timed(lambda: LFR(UNPRIV, PRIV, k=5, Ax=0.01, Ay=1.0, Az=50.0,
                                            verbose=0, seed=seed).fit(ds_tr, maxiter=5000, maxfun=5000))
@@ -1003,6 +1015,10 @@ def main():
                     help="stop repeating a fit once this many wall seconds were spent on it")
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     ap.add_argument("--prepared", default=os.path.join(root, "..", "shared", "reference", "prepared"))
+    ap.add_argument("--seeds", type=lambda v: [int(x) for x in v.split(",") if x], default=None,
+                    help="LFR: fit only these of the missing seeds (e.g. one seed per parallel run)")
+    ap.add_argument("--lfr-from", nargs="*", default=[], metavar="DIR",
+                    help="LFR: also keep the finished seeds found in DIR/<ds>.json (parallel runs)")
     ap.add_argument("--summary", action="store_true",
                     help="only print the markdown table of the results already in OUTDIR")
     args = ap.parse_args()
@@ -1062,7 +1078,11 @@ def main():
             "prejudice_remover": lambda: run_prejudice_remover(data, args.reps, args.budget),
             "lfr": lambda: run_lfr(data, args.budget, doc.get("lfr"),
                                    lambda partial: (doc.__setitem__("lfr", partial),
-                                                    write_json(path, doc))),
+                                                    write_json(path, doc)),
+                                   only=args.seeds,
+                                   others=[json.load(open(f)).get("lfr") for f in
+                                           (os.path.join(d, f"{name}.json") for d in args.lfr_from)
+                                           if os.path.exists(f)]),
             "gerryfair": lambda: run_gerryfair(data, args.reps, args.budget),
             "gerryfair_rich": lambda: run_gerryfair(data, args.reps, args.budget, RICH[name]),
             "adversarial": lambda: run_adversarial(data, args.budget),

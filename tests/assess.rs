@@ -563,7 +563,7 @@ fn bad_ragged_row() {
     rejects(
         b"g,y,p\na,1,1\nb,0\n",
         &[],
-        &["bad.csv", "line 3", "ragged row 2"],
+        &["bad.csv", "line 3: row 2 has 2 fields but the header has 3"],
     );
 }
 
@@ -572,7 +572,12 @@ fn bad_prediction_outside_the_label_set() {
     rejects(
         b"g,y,p\na,1,1\nb,0,0\nb,1,2\n",
         &[],
-        &["line 4, row 3", "prediction column 'p'", "'2'", "(0, 1)"],
+        &[
+            "line 4, row 3",
+            "prediction column 'p'",
+            "'2'",
+            "('0', '1')",
+        ],
     );
 }
 
@@ -595,7 +600,7 @@ fn bad_negative_weight() {
     rejects(
         b"g,y,p,w\na,1,1,1\nb,0,0,-2\n",
         &["--weights", "w"],
-        &["line 3, row 2, column 'w'", "negative sample weight -2"],
+        &["line 3, row 2, column 'w'", "negative weight '-2'"],
     );
 }
 

@@ -180,12 +180,12 @@ fn writes_the_file_atomically_and_none_on_error() {
 fn bad_input_names_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&[u8], &[&str], &str); 6] = [
-        (b"g,y\na,1\nb\n", &[], "ragged row 2"),
+        (b"g,y\na,1\nb\n", &[], "line 3: row 2 has 1 fields"),
         (b"g,y\na,1\nb,0\nb,2\n", &[], "not binary"),
         (
             b"g,y,w\na,1,1\nb,0,-1\n",
             &["--weights", "w"],
-            "negative sample weight",
+            "negative weight",
         ),
         (
             b"g,y,w\na,1,1\nb,0,nan\n",

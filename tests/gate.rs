@@ -512,7 +512,7 @@ fn bad_input_exits_2_with_a_message_and_no_output_file() {
             "odd.csv: line 3, row 2",
             "prediction column 'pred'",
             "value '2'",
-            "(0, 1)",
+            "('0', '1')",
         ],
     );
     // A single group.
@@ -522,7 +522,10 @@ fn bad_input_exits_2_with_a_message_and_no_output_file() {
     let config = dir.file("gate.toml", "dp_max = 0.1\n");
     bad(
         &gate_args(&data, &["--config", &config]),
-        &["gate.toml", "unknown field `dp_max`", "dp_difference_max"],
+        &[
+            "gate.toml: line 1, column 1: key 'dp_max': unknown key 'dp_max'",
+            "dp_difference_max",
+        ],
     );
     bad(
         &gate_args(&data, &["--config", "/no/such/gate.toml"]),
@@ -538,7 +541,7 @@ fn bad_input_exits_2_with_a_message_and_no_output_file() {
     // Thresholds out of range, a missing file, a label with one class.
     bad(
         &gate_args(&data, &["--dp-max", "2"]),
-        &["dp_difference_max"],
+        &["invalid value for --dp-max: 2 (must lie in [0, 1])"],
     );
     bad(&gate_args("/no/such.csv", &[]), &["/no/such.csv"]);
     let text = csv(&FAIR).replace(",0,", ",1,");

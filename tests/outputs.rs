@@ -185,7 +185,7 @@ fn transform_refuses_to_write_values_fairkit_would_refuse() {
             "--out",
             &out,
         ]),
-        &["column 'x1'", "big.csv line 2", "rescale column 'x1'"],
+        &["big.csv: line 2", "column 'x1'", "rescale column 'x1'"],
     );
     assert_eq!(names(dir.path()), ["big.csv"]);
 }

@@ -9,6 +9,7 @@ mod cli_help;
 mod compare;
 mod docs;
 mod gate;
+mod hardening;
 mod limits;
 mod mitigate;
 mod monitor;

@@ -175,7 +175,7 @@ fn duplicate_column() {
 #[test]
 fn ragged_row() {
     let out = train_on(b"x,g,y\n1,a,1\n2,b\n3,a,0\n", &[]);
-    assert_bad_input(&out, &["ragged", "line 3"]);
+    assert_bad_input(&out, &["row 2 has 2 fields but the header has 3", "line 3"]);
 }
 
 #[test]

@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
+use fairkit_core::text::{quote, quote_list};
 use fairkit_core::{FairDataset, Groups};
 use fairkit_data::{CsvFormat, DataError, DatasetSpec, Encoder, Table};
 use fairkit_harness::io;
@@ -122,28 +123,11 @@ pub struct Encoded {
 }
 
 /// Fits an [`Encoder`] on `table` and encodes it. Every error names the file and, where known,
-/// the line, row and column.
+/// the line, row and column (the encoder checks weights where it reads them).
 pub fn encode(table: &Table, spec: &DatasetSpec) -> Result<Encoded> {
     let encoder = Encoder::fit(spec, table, &[])?;
-    let data = encoder
-        .transform(table)
-        .map_err(|e| locate(e, table, spec))?;
+    let data = encoder.transform(table)?;
     Ok(Encoded { encoder, data })
-}
-
-/// Gives errors that carry only a 0-based row the file, line and column.
-fn locate(e: DataError, table: &Table, spec: &DatasetSpec) -> anyhow::Error {
-    match e {
-        DataError::Core(fairkit_core::Error::NegativeWeight { row, value }) => anyhow!(
-            "{}: line {}, row {}, column '{}': negative sample weight {value}; weights must be \
-             non-negative",
-            table.file(),
-            table.line(row),
-            row + 1,
-            spec.weights.as_deref().unwrap_or_default(),
-        ),
-        e => e.into(),
-    }
 }
 
 /// Whether two label values are the same number (`1` and `1.0`), as the encoder reads labels.
@@ -175,12 +159,15 @@ fn predictions(table: &Table, encoder: &Encoder, column: &str) -> Result<Vec<boo
             false
         } else {
             bail!(
-                "{}: line {}, row {}, prediction column '{column}': value '{v}' is not one of the \
-                 label classes ({neg}, {pos}) of column '{}'",
+                "{}: line {}, row {}, prediction column {}: value {} is not one of the label \
+                 classes ({}) of column {}",
                 table.file(),
                 table.line(i),
                 i + 1,
-                encoder.spec().label,
+                quote(column),
+                quote(v),
+                quote_list(&[neg, pos], 2),
+                quote(&encoder.spec().label),
             );
         });
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, run_gate};
+use fairkit_gate::{GateConfig, GateError, run_gate};
 
 use crate::columns::{Features, PredictionArgs};
 use crate::common::{Format, emit};
@@ -129,7 +129,26 @@ impl Args {
             c.n_boot = usize::try_from(n)?;
         }
         c.seed = self.seed.unwrap_or(c.seed);
-        c.validate().context("invalid gate settings")?;
+        // The file's values were checked where they were read, so what fails now came from a
+        // flag: name the flag.
+        c.validate().map_err(|e| match e {
+            GateError::Core(fairkit_core::Error::InvalidParameter {
+                name,
+                value,
+                reason,
+            }) => {
+                let flag = match name.as_str() {
+                    "dp_difference_max" => "--dp-max",
+                    "eo_difference_max" => "--eo-max",
+                    "accuracy_floor" => "--min-accuracy",
+                    "n_boot" => "--n-boot",
+                    "confidence" => "--confidence",
+                    other => other,
+                };
+                anyhow!("invalid value for {flag}: {value} ({reason})")
+            }
+            other => anyhow!("invalid gate settings: {other}"),
+        })?;
         Ok(c)
     }
 }

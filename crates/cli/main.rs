@@ -85,7 +85,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) if common::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Messages are built on one line; a line break that slipped into one (a value
+            // from a file, an operating-system message) must not split it.
+            let message = format!("{e:#}")
+                .replace("\r\n", " ")
+                .replace(['\n', '\r'], " ");
+            eprintln!("error: {message}");
             ExitCode::from(2)
         }
     }

@@ -35,6 +35,7 @@ mod group;
 mod learner;
 pub mod limits;
 pub mod rng;
+pub mod text;
 
 pub use dataset::{FairDataset, Split};
 pub use error::{Error, Result};

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use fairkit_core::text::{quote, quote_list};
 use fairkit_core::{Error, FairDataset, GroupSchema, Groups, sort_levels};
 use ndarray::{Array2, ShapeBuilder};
 use serde::{Deserialize, Serialize};
@@ -22,12 +23,17 @@ use crate::{DataError, Result, Table};
 /// assert_eq!(spec.sensitive, ["sex"]);
 /// assert!(spec.features.is_none()); // every other column
 /// ```
+///
+/// Read from a file (e.g. an experiment file's `[data.spec]`), only `label` and `sensitive` are
+/// required; the other keys default as the command-line flags do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatasetSpec {
     /// The label column.
     pub label: String,
     /// The label value that means the favourable outcome (`true`, label 1). Default `"1"`. A
     /// value that equals it as a number (e.g. `1.0`) also counts.
+    #[serde(default = "default_positive_label")]
     pub positive_label: String,
     /// The sensitive columns (at least one); the group key is the tuple of their values.
     pub sensitive: Vec<String>,
@@ -38,10 +44,20 @@ pub struct DatasetSpec {
     pub weights: Option<String>,
     /// Feature columns to one-hot encode even though their values are numbers (or mix numbers
     /// and text).
+    #[serde(default)]
     pub categorical: Vec<String>,
     /// Standardize numeric features with the training mean and population standard deviation.
     /// Default `true`.
+    #[serde(default = "default_standardize")]
     pub standardize: bool,
+}
+
+fn default_positive_label() -> String {
+    "1".into()
+}
+
+fn default_standardize() -> bool {
+    true
 }
 
 impl DatasetSpec {
@@ -49,12 +65,12 @@ impl DatasetSpec {
     pub fn new<S: Into<String>>(label: &str, sensitive: impl IntoIterator<Item = S>) -> Self {
         Self {
             label: label.to_string(),
-            positive_label: "1".into(),
+            positive_label: default_positive_label(),
             sensitive: sensitive.into_iter().map(Into::into).collect(),
             features: None,
             weights: None,
             categorical: Vec::new(),
-            standardize: true,
+            standardize: default_standardize(),
         }
     }
 
@@ -253,15 +269,30 @@ impl Encoder {
                     row: i + 1,
                     column: self.spec.label.clone(),
                     value: v.to_string(),
-                    classes: format!("{}, {}", self.negative, self.positive),
+                    classes: quote_list(&[&self.negative, &self.positive], 2),
                 });
             });
         }
         let data = FairDataset::with_names(x, y, groups, self.feature_names.clone())?;
         match &self.spec.weights {
-            Some(w) => Ok(data.with_weights(numbers(table, w, "")?)?),
+            Some(w) => Ok(data.with_weights(weights(table, w)?)?),
             None => Ok(data),
         }
+    }
+
+    /// The sample weights of `table` when the spec has a weights column (`None` without one),
+    /// checked as every command checks them.
+    ///
+    /// # Errors
+    /// A missing column, a value that is not a finite number, a negative weight, all weights
+    /// zero, or weights so large that their sums overflow: each naming the file, line and
+    /// column.
+    pub fn weights(&self, table: &Table) -> Result<Option<Vec<f64>>> {
+        self.spec
+            .weights
+            .as_deref()
+            .map(|w| weights(table, w))
+            .transpose()
     }
 
     /// Encodes the features and groups of a table, without labels (which may be absent), for
@@ -287,8 +318,11 @@ impl Encoder {
             match c {
                 FeatureColumn::Numeric { name, mean, scale } => {
                     let values = numbers(table, name, "")?;
-                    for (slot, v) in x.column_mut(offset).iter_mut().zip(values) {
+                    for (i, (slot, v)) in x.column_mut(offset).iter_mut().zip(values).enumerate() {
                         *slot = (v - mean) / scale;
+                        if !slot.is_finite() {
+                            return Err(standardize_overflow(table, name, i, *slot));
+                        }
                     }
                 }
                 FeatureColumn::Categorical { name, levels } => {
@@ -313,7 +347,7 @@ impl Encoder {
     ///
     /// # Errors
     /// A missing or empty sensitive value, or a sensitive value not seen when fitting
-    /// ([`Error::UnseenGroup`]).
+    /// ([`DataError::UnseenGroup`], naming the first such row).
     pub fn groups(&self, table: &Table) -> Result<Groups> {
         let codes = group_codes(&self.spec, &self.schema, table)?;
         Ok(Groups::new(Arc::clone(&self.schema), codes)?)
@@ -329,7 +363,7 @@ impl Encoder {
     /// A missing or empty sensitive value.
     pub fn open_groups(&self, table: &Table) -> Result<Groups> {
         match self.groups(table) {
-            Err(DataError::Core(Error::UnseenGroup { .. })) => {}
+            Err(DataError::UnseenGroup { .. }) => {}
             known => return known,
         }
         let mut levels: Vec<BTreeSet<&str>> = self
@@ -493,14 +527,7 @@ fn label_classes(spec: &DatasetSpec, train: &Table) -> Result<(String, String)> 
     let column = &spec.label;
     let classes = distinct(non_empty(train, column)?)?;
     let file = train.file().to_string();
-    let listed = |k: usize| {
-        classes
-            .iter()
-            .take(k)
-            .copied()
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let listed = |k: usize| quote_list(&classes.iter().copied().collect::<Vec<_>>(), k);
     if classes.len() > 2 {
         return Err(DataError::TooManyClasses {
             file,
@@ -590,7 +617,23 @@ fn group_codes(spec: &DatasetSpec, schema: &GroupSchema, table: &Table) -> Resul
                     .map(|(c, values)| format!("{c}={}", values.get(i)))
                     .collect::<Vec<_>>()
                     .join(",");
-                return Err(Error::UnseenGroup { group }.into());
+                let labels: Vec<String> = (0..schema.n_groups() as u32)
+                    .map(|g| schema.describe(g))
+                    .collect();
+                return Err(DataError::UnseenGroup {
+                    file: table.file().to_string(),
+                    line: table.line(i),
+                    row: i + 1,
+                    message: format!(
+                        "column(s) {}: group {} was not seen when fitting (known groups: {}); \
+                         what was fitted without this group cannot be applied to its rows: fit \
+                         on data that holds the group, or leave its rows out",
+                        quote(&spec.sensitive.join(",")),
+                        quote(&group),
+                        quote_list(&labels, 8)
+                    ),
+                    group,
+                });
             };
             // Below the schema's group count, which fits in u32.
             *code = *code * radix + k;
@@ -675,6 +718,72 @@ fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
     Ok(out)
 }
 
+/// The error for row `i` of a numeric column whose standardized value is not finite.
+fn standardize_overflow(table: &Table, name: &str, i: usize, result: f64) -> DataError {
+    let value = table
+        .column(name)
+        .map_or_else(|_| String::new(), |c| c.get(i).to_string());
+    DataError::NonFiniteResult {
+        file: table.file().to_string(),
+        line: table.line(i),
+        row: i + 1,
+        column: name.to_string(),
+        message: format!(
+            "value {} is a finite input, but standardizing the column (x - mean) / standard \
+             deviation over the training rows gives a non-finite result ({result}); the values \
+             are too large for that arithmetic: rescale the column (e.g. to other units), or \
+             keep the values as they are with --no-standardize",
+            quote(&value)
+        ),
+    }
+}
+
+/// The sample weights of column `name`, checked as [`Error::check_weights`] does, with every
+/// error naming the file, line and column: a weight that is not a finite number, a negative
+/// weight, all weights zero, or weights so large that a sum of as many as there are rows
+/// overflows.
+fn weights(table: &Table, name: &str) -> Result<Vec<f64>> {
+    let w = numbers(table, name, "")?;
+    let at = |row: usize| (table.file().to_string(), table.line(row), row + 1);
+    let raw = |row: usize| {
+        table
+            .column(name)
+            .map_or_else(|_| String::new(), |c| c.get(row).into())
+    };
+    match Error::check_weights(&w).and_then(|()| Error::check_some_weight(&w)) {
+        Ok(()) => Ok(w),
+        Err(Error::NegativeWeight { row, .. }) => {
+            let (file, line, row1) = at(row);
+            Err(DataError::NegativeWeight {
+                file,
+                line,
+                row: row1,
+                column: name.to_string(),
+                value: raw(row),
+            })
+        }
+        Err(Error::ZeroWeights { rows }) => Err(DataError::ZeroWeights {
+            file: table.file().to_string(),
+            first: table.line(0),
+            last: table.line(rows.saturating_sub(1)),
+            rows,
+            column: name.to_string(),
+        }),
+        Err(Error::WeightsOverflow { row, rows, .. }) => {
+            let (file, line, row1) = at(row);
+            Err(DataError::WeightsOverflow {
+                file,
+                line,
+                row: row1,
+                column: name.to_string(),
+                value: raw(row),
+                rows,
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Decides a column's type on the training table and fits its encoding.
 fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Result<FeatureColumn> {
     let any_number = train
@@ -688,10 +797,23 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
             levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
         });
     }
-    let hint = " (a column that mixes numbers and text must be listed as categorical to be one-hot encoded)";
+    let hint = " (a column that mixes numbers and text is one-hot encoded when listed as \
+                categorical: --categorical COL, or categorical in a [data.spec] table)";
     let values = numbers(train, name, hint)?;
     let (mean, scale) = if standardize {
-        mean_and_scale(&values)
+        mean_and_scale(&values).ok_or_else(|| {
+            // The statistics overflow: blame the value farthest from the others' centre.
+            let centre = values.iter().map(|v| v / values.len() as f64).sum::<f64>();
+            let far = (0..values.len())
+                .max_by(|&a, &b| {
+                    (values[a] - centre)
+                        .abs()
+                        .total_cmp(&(values[b] - centre).abs())
+                        .then(b.cmp(&a))
+                })
+                .unwrap_or(0);
+            standardize_overflow(train, name, far, f64::INFINITY)
+        })?
     } else {
         (0.0, 1.0)
     };
@@ -704,18 +826,22 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
 
 /// The mean and population standard deviation, computed as scikit-learn's `StandardScaler`
 /// does (numpy's pairwise sums, a correction term for the variance), so that standardized
-/// values agree with it to the last bits; a constant column gets scale 1.
-fn mean_and_scale(values: &[f64]) -> (f64, f64) {
+/// values agree with it to the last bits; a constant column gets scale 1. `None` when the mean
+/// or the variance overflows (values near the largest number, or whose squares exceed it).
+fn mean_and_scale(values: &[f64]) -> Option<(f64, f64)> {
     let n = values.len() as f64;
     let mean = pairwise_sum(values) / n;
     let centred: Vec<f64> = values.iter().map(|v| v - mean).collect();
     let correction = pairwise_sum(&centred);
     let squares: Vec<f64> = centred.iter().map(|d| d * d).collect();
     let var = (pairwise_sum(&squares) - correction * correction / n) / n;
+    if !mean.is_finite() || !var.is_finite() {
+        return None;
+    }
     // scikit-learn's `_is_constant_feature`: variance within rounding error of zero.
     let eps = f64::EPSILON;
     let constant = var <= n * eps * var + (n * mean * eps).powi(2);
-    (mean, if constant { 1.0 } else { var.sqrt() })
+    Some((mean, if constant { 1.0 } else { var.sqrt() }))
 }
 
 /// numpy's pairwise summation of a contiguous array (blocks of 128 summed with 8
@@ -856,9 +982,9 @@ mod tests {
     fn constant_column_gets_scale_one() {
         assert_eq!(
             mean_and_scale(&[0.1, 0.1, 0.1]),
-            (0.30000000000000004 / 3.0, 1.0)
+            Some((0.30000000000000004 / 3.0, 1.0))
         );
-        let (m, s) = mean_and_scale(&[1.0, 2.0, 3.0, 4.0]);
+        let (m, s) = mean_and_scale(&[1.0, 2.0, 3.0, 4.0]).unwrap();
         assert_eq!((m, s), (2.5, 1.25f64.sqrt()));
     }
 
@@ -934,8 +1060,19 @@ mod tests {
         let err = e
             .transform_features(&table("age,colour,sex\n30,red,X\n"))
             .unwrap_err();
-        assert!(matches!(err, DataError::Core(Error::UnseenGroup { .. })));
-        assert!(err.to_string().contains("sex=X"));
+        assert!(matches!(
+            err,
+            DataError::UnseenGroup {
+                line: 2,
+                row: 1,
+                ..
+            }
+        ));
+        assert!(
+            err.to_string()
+                .contains("toy.csv: line 2, row 1, column(s) 'sex': group 'sex=X'"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1038,7 +1175,7 @@ mod tests {
         assert!(matches!(e, DataError::TooManyClasses { count: 3, .. }));
         assert!(
             e.to_string()
-                .contains("is not binary: it holds 3 classes (0, 1, 2)")
+                .contains("is not binary: it holds 3 classes ('0', '1', '2')")
         );
     }
 
@@ -1052,11 +1189,9 @@ mod tests {
         assert!(
             matches!(&e, DataError::PositiveLabelAbsent { positive, .. } if positive == ">50K")
         );
-        assert!(
-            e.to_string().contains(
-                "positive label '>50K' does not occur in label column 'y' (values: a, b)"
-            )
-        );
+        assert!(e.to_string().contains(
+            "positive label '>50K' does not occur in label column 'y' (values: 'a', 'b')"
+        ));
     }
 
     #[test]
@@ -1073,7 +1208,7 @@ mod tests {
         assert!(matches!(err, DataError::UnknownLabel { row: 1, .. }));
         assert!(
             err.to_string()
-                .contains("'yes' is not one of the training classes (0, 1)")
+                .contains("'yes' is not one of the training classes ('0', '1')")
         );
     }
 
@@ -1143,6 +1278,111 @@ mod tests {
             .unwrap()
             .transform(&table(text))
             .unwrap_err();
-        assert!(matches!(e, DataError::Core(Error::NegativeWeight { .. })));
+        assert!(matches!(
+            e,
+            DataError::NegativeWeight {
+                line: 3,
+                row: 2,
+                ..
+            }
+        ));
+        assert_eq!(
+            e.to_string(),
+            "toy.csv: line 3, row 2, column 'w': negative weight '-1'; sample weights must be \
+             zero or positive"
+        );
+    }
+
+    /// Every bad weight column is refused by the encoder with the file, line and column.
+    #[test]
+    fn degenerate_weights_are_located() {
+        let spec = DatasetSpec {
+            weights: Some("w".into()),
+            ..DatasetSpec::new("y", ["s"])
+        };
+        let err = |w: [&str; 3]| {
+            let text = format!("a,s,w,y\n1,u,{},1\n2,v,{},0\n3,v,{},1\n", w[0], w[1], w[2]);
+            let t = table(&text);
+            let e = Encoder::fit(&spec, &t, &[])
+                .unwrap()
+                .transform(&t)
+                .unwrap_err();
+            e.to_string()
+        };
+        assert_eq!(
+            err(["0", "0", "0.0"]),
+            "toy.csv: lines 2-4, column 'w': all 3 weights are zero; at least one must be positive"
+        );
+        let big = err(["1", "1e308", "1e308"]);
+        assert!(
+            big.starts_with(
+                "toy.csv: line 3, row 2, column 'w': weight '1e308' is too large: 3 weights"
+            ),
+            "{big}"
+        );
+        // Large weights whose sums stay finite are fine.
+        let t = table("a,s,w,y\n1,u,1e300,1\n2,v,1e300,0\n");
+        let d = Encoder::fit(&spec, &t, &[]).unwrap().transform(&t).unwrap();
+        assert_eq!(d.weights().unwrap(), [1e300, 1e300]);
+        assert!(
+            err(["1", "inf", "1"])
+                .contains("line 3, row 2, column 'w': value 'inf' is NaN or infinite")
+        );
+        assert!(
+            err(["1", "-0.5", "1"]).contains("line 3, row 2, column 'w': negative weight '-0.5'")
+        );
+    }
+
+    /// A finite value whose standardization overflows names its line and says what happened;
+    /// without standardization the same file encodes.
+    #[test]
+    fn standardization_overflow_is_located() {
+        let text = "a,s,y\n1,u,1\n2,v,0\n1e308,v,1\n3,u,0\n";
+        let e = fit_err(text, &DatasetSpec::new("y", ["s"]));
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("toy.csv: line 4, row 3, column 'a': value '1e308' is a finite input, but standardizing"),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("non-finite result") && msg.contains("--no-standardize"),
+            "{msg}"
+        );
+        // Squares that overflow (values of 1e154 and more) are caught the same way.
+        let e = fit_err(
+            "a,s,y\n-2e154,u,1\n2e154,v,0\n",
+            &DatasetSpec::new("y", ["s"]),
+        );
+        assert!(matches!(e, DataError::NonFiniteResult { .. }), "{e}");
+        let raw = DatasetSpec {
+            standardize: false,
+            ..DatasetSpec::new("y", ["s"])
+        };
+        let d = Encoder::fit(&raw, &table(text), &[])
+            .unwrap()
+            .transform(&table(text))
+            .unwrap();
+        assert_eq!(d.features()[[2, 0]], 1e308);
+        // A test value that overflows with the training statistics.
+        let enc = Encoder::fit(
+            &DatasetSpec::new("y", ["s"]),
+            &table("a,s,y\n1e-150,u,1\n3e-150,v,0\n"),
+            &[],
+        )
+        .unwrap();
+        let e = enc
+            .transform(&table("a,s,y\n1,u,1\n1e300,v,0\n"))
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DataError::NonFiniteResult {
+                    line: 3,
+                    row: 2,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 }

@@ -1,3 +1,4 @@
+use fairkit_core::text::{ellipsize, quote};
 use thiserror::Error;
 
 /// Result alias with [`DataError`].
@@ -43,7 +44,7 @@ pub enum DataError {
         file: String,
     },
     /// A column that is needed does not exist.
-    #[error("{file}: missing column '{column}' (columns: {available})")]
+    #[error("{file}: missing column {} (columns: {})", quote(.column), ellipsize(.available, 160))]
     MissingColumn {
         /// The source name.
         file: String,
@@ -53,7 +54,7 @@ pub enum DataError {
         available: String,
     },
     /// Two columns have the same name.
-    #[error("{file}: duplicate column name '{column}' (columns {first} and {second})")]
+    #[error("{file}: duplicate column name {} (columns {first} and {second})", quote(.column))]
     DuplicateColumn {
         /// The source name.
         file: String,
@@ -65,7 +66,9 @@ pub enum DataError {
         second: usize,
     },
     /// A row whose field count differs from the header's.
-    #[error("{file}: line {line}: ragged row {row} has {got} fields, the header has {expected}")]
+    #[error(
+        "{file}: line {line}: row {row} has {got} fields but the header has {expected}; every row needs one field per column (check the delimiter and the quoting)"
+    )]
     RaggedRow {
         /// The source name.
         file: String,
@@ -80,7 +83,9 @@ pub enum DataError {
     },
     /// Text in a numeric column (or in a column that mixes numbers and text).
     #[error(
-        "{file}: line {line}, row {row}, column '{column}': non-numeric value '{value}' in a numeric column{hint}"
+        "{file}: line {line}, row {row}, column {}: non-numeric value {} in a numeric column{hint}",
+        quote(.column),
+        quote(.value)
     )]
     NonNumeric {
         /// The source name.
@@ -98,7 +103,9 @@ pub enum DataError {
     },
     /// NaN or infinity in a numeric column.
     #[error(
-        "{file}: line {line}, row {row}, column '{column}': value '{value}' is NaN or infinite; only finite numbers are allowed"
+        "{file}: line {line}, row {row}, column {}: value {} is NaN or infinite; only finite numbers are allowed",
+        quote(.column),
+        quote(.value)
     )]
     NonFinite {
         /// The source name.
@@ -112,9 +119,110 @@ pub enum DataError {
         /// The value as written.
         value: String,
     },
+    /// A finite value whose encoding (standardization, a repair) is not finite: the value is
+    /// too large for the arithmetic applied to it.
+    #[error("{file}: line {line}, row {row}, column {}: {message}", quote(.column))]
+    NonFiniteResult {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The column (as the user named it, or the encoded feature `col=level`).
+        column: String,
+        /// What was computed, its result and what would fix it, e.g. `value '1e308' is a
+        /// finite input, but standardizing ... gives a non-finite result (inf); rescale ...`.
+        message: String,
+    },
+    /// A negative sample weight.
+    #[error(
+        "{file}: line {line}, row {row}, column {}: negative weight {}; sample weights must be zero or positive",
+        quote(.column),
+        quote(.value)
+    )]
+    NegativeWeight {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The weights column.
+        column: String,
+        /// The weight as written.
+        value: String,
+    },
+    /// Every sample weight is zero.
+    #[error(
+        "{file}: lines {first}-{last}, column {}: all {rows} weights are zero; at least one must be positive",
+        quote(.column)
+    )]
+    ZeroWeights {
+        /// The source name.
+        file: String,
+        /// 1-based line of the first row.
+        first: u64,
+        /// 1-based line of the last row.
+        last: u64,
+        /// Number of rows.
+        rows: usize,
+        /// The weights column.
+        column: String,
+    },
+    /// Weights so large that a sum of as many of them as there are rows overflows.
+    #[error(
+        "{file}: line {line}, row {row}, column {}: weight {} is too large: {rows} weights of this size sum past the largest number (about 1.8e308), as weighted totals and bootstrap resamples need; divide every weight by the same factor (rates depend only on the weights' ratios)",
+        quote(.column),
+        quote(.value)
+    )]
+    WeightsOverflow {
+        /// The source name.
+        file: String,
+        /// 1-based line of the largest weight.
+        line: u64,
+        /// 1-based data row of the largest weight.
+        row: usize,
+        /// The weights column.
+        column: String,
+        /// The largest weight as written.
+        value: String,
+        /// Number of rows.
+        rows: usize,
+    },
+    /// A sensitive value (or combination) that the encoder was not fitted on.
+    #[error("{file}: line {line}, row {row}, {message}")]
+    UnseenGroup {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The group, e.g. `sex=X`.
+        group: String,
+        /// The sensitive columns, the group, the known groups and what to do, e.g.
+        /// `column(s) 'sex': group 'sex=X' was not seen when fitting (known groups: ...); ...`.
+        message: String,
+    },
+    /// A quoted field that is never closed: the rest of the file would be one value.
+    #[error(
+        "{file}: line {line}, column {column}: unterminated quote: the field opened with '\"' here is never closed, so the rest of the file (through line {end}) would be one value; add the closing '\"' (a quote inside a quoted field is written \"\")"
+    )]
+    UnterminatedQuote {
+        /// The source name.
+        file: String,
+        /// 1-based line where the quoted field starts.
+        line: u64,
+        /// 1-based position of the field in its record.
+        column: usize,
+        /// The last line of the file.
+        end: u64,
+    },
     /// An empty field in a column that is used.
     #[error(
-        "{file}: line {line}, row {row}, column '{column}': empty value (missing values must be filled in)"
+        "{file}: line {line}, row {row}, column {}: empty value (missing values must be filled in)",
+        quote(.column)
     )]
     EmptyValue {
         /// The source name.
@@ -127,7 +235,11 @@ pub enum DataError {
         column: String,
     },
     /// The label column holds one class only.
-    #[error("{file}: label column '{column}' has a single class ('{class}'); two are needed")]
+    #[error(
+        "{file}: label column {} has a single class ({}); two are needed",
+        quote(.column),
+        quote(.class)
+    )]
     SingleClass {
         /// The source name.
         file: String,
@@ -137,7 +249,10 @@ pub enum DataError {
         class: String,
     },
     /// The label column holds more than two classes.
-    #[error("{file}: label column '{column}' is not binary: it holds {count} classes ({found})")]
+    #[error(
+        "{file}: label column {} is not binary: it holds {count} classes ({found})",
+        quote(.column)
+    )]
     TooManyClasses {
         /// The source name.
         file: String,
@@ -150,7 +265,9 @@ pub enum DataError {
     },
     /// The positive-label value does not occur in the label column.
     #[error(
-        "{file}: positive label '{positive}' does not occur in label column '{column}' (values: {found})"
+        "{file}: positive label {} does not occur in label column {} (values: {found}); give --positive-label one of them",
+        quote(.positive),
+        quote(.column)
     )]
     PositiveLabelAbsent {
         /// The source name.
@@ -164,7 +281,9 @@ pub enum DataError {
     },
     /// A label value (in a file transformed after fitting) that is neither training class.
     #[error(
-        "{file}: line {line}, row {row}, label column '{column}': value '{value}' is not one of the training classes ({classes})"
+        "{file}: line {line}, row {row}, label column {}: value {} is not one of the training classes ({classes})",
+        quote(.column),
+        quote(.value)
     )]
     UnknownLabel {
         /// The source name.
@@ -182,7 +301,9 @@ pub enum DataError {
     },
     /// The sensitive column(s) hold one group only.
     #[error(
-        "{file}: sensitive column(s) '{columns}' hold a single group ('{group}'); fairness needs at least two"
+        "{file}: sensitive column(s) {} hold a single group ({}); fairness needs at least two",
+        quote(.columns),
+        quote(.group)
     )]
     SingleGroup {
         /// The source name.
@@ -203,7 +324,7 @@ pub enum DataError {
         column: usize,
     },
     /// A simulator scenario that does not exist.
-    #[error("unknown scenario '{name}' (known: {known})")]
+    #[error("unknown scenario {} (known: {known})", quote(.name))]
     UnknownScenario {
         /// The name asked for.
         name: String,

@@ -114,10 +114,18 @@ impl Table {
     /// As [`from_csv`](Self::from_csv), and a selected column missing from the header.
     pub fn from_csv_with(reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
         let mut records = Records::new(reader, format);
-        let read_err = |e: std::io::Error| DataError::Read {
-            file: file.to_string(),
-            line: None,
-            message: e.to_string(),
+        let read_err = |e: std::io::Error| match Unterminated::of(&e) {
+            Some(u) => DataError::UnterminatedQuote {
+                file: file.to_string(),
+                line: u.line,
+                column: u.column,
+                end: u.end,
+            },
+            None => DataError::Read {
+                file: file.to_string(),
+                line: None,
+                message: e.to_string(),
+            },
         };
         let header = match &format.names {
             Some(names) => names.clone(),
@@ -356,6 +364,10 @@ struct Records<R> {
     fields: Vec<u8>,
     ends: Vec<usize>,
     n_fields: usize,
+    /// The raw bytes of the record in progress taken from earlier blocks (to check its quoting
+    /// when the input ends inside it), and the field delimiter.
+    raw: Vec<u8>,
+    delimiter: u8,
 }
 
 impl<R: Read> Records<R> {
@@ -374,6 +386,8 @@ impl<R: Read> Records<R> {
             fields: vec![0; 1 << 10],
             ends: vec![0; 64],
             n_fields: 0,
+            raw: Vec::new(),
+            delimiter: format.delimiter,
         }
     }
 
@@ -412,7 +426,15 @@ impl<R: Read> Records<R> {
         }
         let start = self.line;
         let (mut nout, mut nend) = (0, 0);
+        // Where this record's bytes start in the current block.
+        let mut from = self.pos;
+        self.raw.clear();
         loop {
+            if self.eof && self.pos == self.len {
+                self.raw.extend_from_slice(&self.buf[from..self.len]);
+                from = self.len;
+                self.check_closed(start)?;
+            }
             let input = &self.buf[self.pos..self.len];
             let (result, nin, out, end) =
                 self.core
@@ -422,7 +444,11 @@ impl<R: Read> Records<R> {
             nout += out;
             nend += end;
             match result {
-                csv_core::ReadRecordResult::InputEmpty if !self.eof => self.fill()?,
+                csv_core::ReadRecordResult::InputEmpty if !self.eof => {
+                    self.raw.extend_from_slice(&self.buf[from..self.len]);
+                    self.fill()?;
+                    from = 0;
+                }
                 csv_core::ReadRecordResult::OutputFull => {
                     self.fields.resize(self.fields.len() * 2, 0);
                 }
@@ -438,6 +464,53 @@ impl<R: Read> Records<R> {
         }
     }
 
+    /// At the end of the input, before the last record is completed: errors if that record
+    /// ends inside a quoted field (csv_core would take the rest of the file as its value). Its
+    /// raw bytes are scanned as csv_core reads them: a field that starts with `"` is quoted up
+    /// to a `"` that is not doubled; elsewhere a `"` is an ordinary byte.
+    fn check_closed(&self, start: u64) -> std::io::Result<()> {
+        let raw = &self.raw;
+        let (mut line, mut field, mut field_line) = (start, 0, start);
+        let (mut at_start, mut quoted) = (true, false);
+        let mut i = 0;
+        while i < raw.len() {
+            let b = raw[i];
+            i += 1;
+            if quoted {
+                if b == b'"' {
+                    if raw.get(i) == Some(&b'"') {
+                        i += 1;
+                    } else {
+                        quoted = false;
+                    }
+                } else if b == b'\n' {
+                    line += 1;
+                }
+                continue;
+            }
+            if b == self.delimiter {
+                (field, at_start) = (field + 1, true);
+                continue;
+            }
+            if at_start && b == b'"' {
+                (quoted, field_line) = (true, line);
+            }
+            at_start = false;
+        }
+        if !quoted {
+            return Ok(());
+        }
+        let end = line - u64::from(raw.last() == Some(&b'\n'));
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            Unterminated {
+                line: field_line,
+                column: field + 1,
+                end: end.max(field_line),
+            },
+        ))
+    }
+
     /// Number of fields of the current record.
     fn n_fields(&self) -> usize {
         self.n_fields
@@ -450,6 +523,29 @@ impl<R: Read> Records<R> {
         if self.trim { field.trim_ascii() } else { field }
     }
 }
+
+/// A quoted field left open at the end of the input (carried in an I/O error out of
+/// [`Records::next`]).
+#[derive(Debug)]
+struct Unterminated {
+    line: u64,
+    column: usize,
+    end: u64,
+}
+
+impl Unterminated {
+    fn of(e: &std::io::Error) -> Option<&Self> {
+        e.get_ref().and_then(|inner| inner.downcast_ref::<Self>())
+    }
+}
+
+impl std::fmt::Display for Unterminated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unterminated quote at line {}", self.line)
+    }
+}
+
+impl std::error::Error for Unterminated {}
 
 fn utf8<'a>(field: &'a [u8], file: &str, line: u64, j: usize) -> Result<&'a str> {
     std::str::from_utf8(field).map_err(|_| DataError::NonUtf8 {
@@ -638,8 +734,42 @@ mod tests {
         ));
         assert!(
             e.to_string()
-                .contains("t.csv: line 3: ragged row 2 has 1 fields")
+                .contains("t.csv: line 3: row 2 has 1 fields but the header has 2")
         );
+    }
+
+    #[test]
+    fn unterminated_quote_names_where_it_opens() {
+        for (text, line, column, end) in [
+            (&b"a,b,c\n1,2,3\n4,\"5,6\n7,8,9\n"[..], 3, 2, 4),
+            (b"a,b,c\n1,2,3\n4,5,\"6", 3, 3, 3),
+            (b"a,b\n1,\"x\ny\",\"z\n2,3\n\n", 3, 3, 5),
+            (b"a,\"b\n1,2\n", 1, 2, 2),
+        ] {
+            let e = read(text).unwrap_err();
+            assert!(
+                matches!(e, DataError::UnterminatedQuote { line: l, column: c, end: n, .. }
+                    if (l, c, n) == (line, column, end)),
+                "{e:?}"
+            );
+            let bytewise = Table::from_csv(OneByte(text), "t.csv").unwrap_err();
+            assert_eq!(bytewise, e);
+        }
+        let msg = read(b"a,b\n1,\"2\n3,4\n").unwrap_err().to_string();
+        assert!(
+            msg.starts_with("t.csv: line 2, column 2: unterminated quote"),
+            "{msg}"
+        );
+        assert!(!msg.contains('\n'));
+        // Closed quotes, escaped quotes and a literal quote inside an unquoted last field are
+        // fine.
+        let t = read(b"a,b\n1,\"x\"\"\"\n2,y\"z").unwrap();
+        assert_eq!(
+            t.column("b").unwrap().iter().collect::<Vec<_>>(),
+            ["x\"", "y\"z"]
+        );
+        let t = read(b"a,b\n1,\"x\"").unwrap();
+        assert_eq!(t.column("b").unwrap().get(0), "x");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 use fairkit_core::Error;
+use fairkit_core::text::config_message;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::Result;
+use crate::{GateError, Result};
 
 /// The gate's settings, readable from a `gate.toml`; every key is optional.
 ///
@@ -89,19 +90,32 @@ impl Default for GateConfig {
 
 /// A number, or `false` for "off".
 fn threshold_or_false<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Value {
-        Number(f64),
-        Flag(bool),
+    struct Threshold;
+    impl serde::de::Visitor<'_> for Threshold {
+        type Value = Option<f64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a number, or false to turn the check off")
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(v as f64))
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            if v {
+                Err(E::custom(
+                    "true is not a threshold: expected a number, or false to turn the check off",
+                ))
+            } else {
+                Ok(None)
+            }
+        }
     }
-    match Value::deserialize(d)? {
-        Value::Number(v) => Ok(Some(v)),
-        Value::Flag(false) => Ok(None),
-        Value::Flag(true) => Err(serde::de::Error::custom(
-            "expected a number, or false to turn the check off",
-        )),
-    }
+    d.deserialize_any(Threshold)
 }
 
 impl GateConfig {
@@ -110,9 +124,38 @@ impl GateConfig {
     /// # Errors
     /// TOML syntax, an unknown key, a wrong type, or a value [`validate`](Self::validate)
     /// rejects.
+    ///
+    /// Every message is one line naming the line, column and key in the text (prefix it with
+    /// the file's name):
+    ///
+    /// ```
+    /// use fairkit_gate::GateConfig;
+    ///
+    /// let e = GateConfig::from_toml("strict = true\ndp_difference_max = 2\n").unwrap_err();
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "line 2, column 1: key 'dp_difference_max': invalid value 2: must lie in [0, 1]"
+    /// );
+    /// ```
     pub fn from_toml(text: &str) -> Result<Self> {
-        let config: GateConfig = toml::from_str(text)?;
-        config.validate()?;
+        let config: GateConfig = toml::from_str(text).map_err(|mut e| {
+            let span = e.span();
+            e.set_input(None);
+            GateError::Config(config_message("", text, span, &e.to_string()))
+        })?;
+        config.validate().map_err(|e| match e {
+            GateError::Core(Error::InvalidParameter {
+                name,
+                value,
+                reason,
+            }) => GateError::Config(config_message(
+                "",
+                text,
+                None,
+                &format!("invalid value {value}: {reason}\nin `{name}`"),
+            )),
+            other => other,
+        })?;
         Ok(config)
     }
 

@@ -11,9 +11,10 @@ pub enum GateError {
     /// The metrics could not be computed.
     #[error(transparent)]
     Metrics(#[from] fairkit_metrics::MetricsError),
-    /// A `gate.toml` that does not parse or has an unknown key.
-    #[error("invalid gate config: {0}")]
-    Toml(#[from] toml::de::Error),
+    /// A `gate.toml` that does not parse, has an unknown key or a value out of range: one line
+    /// naming the line, column and key.
+    #[error("{0}")]
+    Config(String),
 }
 
 /// Result alias with [`GateError`].

@@ -97,7 +97,7 @@ fn size_reasons(
             if have < min {
                 reasons.push(format!(
                     "group {}: {have} {what}, below {key} = {min}",
-                    labels[g]
+                    fairkit_core::text::ellipsize(&labels[g], 40)
                 ));
             }
         };

@@ -237,7 +237,7 @@ impl fmt::Display for GateReport {
             writeln!(
                 f,
                 "{:<20} {:>8} {:>6} {:>6} {:>8} {:>8} {:>8} {:>8}",
-                g.group,
+                fairkit_core::text::ellipsize(&g.group, 40),
                 g.count,
                 g.positives,
                 g.negatives,

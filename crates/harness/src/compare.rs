@@ -10,6 +10,8 @@ use fairkit_core::limits;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 use rayon::prelude::*;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DataSource, LoadedData, SplitPolicy};
@@ -18,6 +20,7 @@ use crate::method::{MethodSpec, run};
 use crate::plot::{TradeoffPoint, tradeoff_svg};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
+use fairkit_core::text::config_message;
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -55,11 +58,32 @@ impl MethodEntry {
 
 /// How an experiment file names an estimator: `"tree"`, or a table with its parameters
 /// (`{ name = "tree", max_depth = 3 }`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 enum EstimatorItem {
     Name(String),
     Full(Estimator),
+}
+
+impl<'de> Deserialize<'de> for EstimatorItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Item;
+        impl<'de> Visitor<'de> for Item {
+            type Value = EstimatorItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "an estimator name (\"logistic\", \"tree\", \"boosting\", \
+                     \"linfa-logistic\") or a table such as { name = \"tree\", max_depth = 3 }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(EstimatorItem::Name(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                Estimator::deserialize(MapAccessDeserializer::new(map)).map(EstimatorItem::Full)
+            }
+        }
+        d.deserialize_any(Item)
+    }
 }
 
 impl EstimatorItem {
@@ -73,17 +97,42 @@ impl EstimatorItem {
 
 /// How an experiment file lists a method: a preset name, or a table with a `name`, a
 /// `method` and its parameters (and optionally an `estimator`).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 enum MethodItem {
     Preset(String),
-    Custom {
-        name: String,
-        #[serde(default)]
-        estimator: Option<EstimatorItem>,
-        #[serde(flatten)]
-        spec: MethodSpec,
-    },
+    Custom(CustomMethod),
+}
+
+/// A method table of an experiment file.
+#[derive(Debug, Clone, Deserialize)]
+struct CustomMethod {
+    name: String,
+    #[serde(default)]
+    estimator: Option<EstimatorItem>,
+    #[serde(flatten)]
+    spec: MethodSpec,
+}
+
+impl<'de> Deserialize<'de> for MethodItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Item;
+        impl<'de> Visitor<'de> for Item {
+            type Value = MethodItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a method name such as \"expgrad-dp\", or a table such as { name = \"eg\", \
+                     method = \"expgrad\", constraint = \"demographic_parity\" }",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(MethodItem::Preset(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                CustomMethod::deserialize(MapAccessDeserializer::new(map)).map(MethodItem::Custom)
+            }
+        }
+        d.deserialize_any(Item)
+    }
 }
 
 /// Which disparity the trade-off plot and the Pareto front use.
@@ -159,11 +208,37 @@ pub const DEFAULT_METHODS: [&str; 9] = [
 ];
 
 /// Seeds as an experiment file gives them: a count (`0..n`) or a list.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 enum SeedsItem {
     Count(u64),
     List(Vec<u64>),
+}
+
+impl<'de> Deserialize<'de> for SeedsItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Item;
+        impl<'de> Visitor<'de> for Item {
+            type Value = SeedsItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a number of seeds (5 runs seeds 0 to 4, as --seeds 5) or a list of seeds \
+                     such as [1, 7, 42]",
+                )
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(SeedsItem::Count(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                u64::try_from(v)
+                    .map(SeedsItem::Count)
+                    .map_err(|_| E::custom(format!("{v} seeds: the count must be at least 0")))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                Vec::<u64>::deserialize(SeqAccessDeserializer::new(seq)).map(SeedsItem::List)
+            }
+        }
+        d.deserialize_any(Item)
+    }
 }
 
 /// An experiment: data, split, methods, estimator, seeds and the plot's disparity. It reads
@@ -228,13 +303,36 @@ impl CompareConfig {
     /// # Errors
     /// Malformed TOML, unknown keys or methods, duplicate method names, no seeds.
     pub fn from_toml(text: &str, source: &str) -> Result<Self> {
-        let file: ConfigFile = toml::from_str(text).map_err(|e| {
-            HarnessError::Input(fairkit_core::Error::invalid(
-                "config",
-                source,
-                &e.to_string(),
-            ))
+        let file: ConfigFile = toml::from_str(text).map_err(|mut e| {
+            let span = e.span();
+            e.set_input(None);
+            HarnessError::Located(config_message(source, text, span, &e.to_string()))
         })?;
+        // A value that parsed but is not valid is placed at its key.
+        let at = |key: &str| {
+            let source = source.to_string();
+            let text = text.to_string();
+            let key = key.to_string();
+            move |e: HarnessError| {
+                HarnessError::Located(config_message(
+                    &source,
+                    &text,
+                    None,
+                    &format!("{e}\nin `{key}`"),
+                ))
+            }
+        };
+        let test_size = file.split.test_size;
+        if !(test_size > 0.0 && test_size < 1.0) {
+            return Err(HarnessError::Located(config_message(
+                source,
+                text,
+                None,
+                &format!(
+                    "invalid value {test_size}: the test share must be in (0, 1)\nin `test-size`"
+                ),
+            )));
+        }
         let defaults = Self::default();
         let methods = match file.methods {
             None => defaults.methods,
@@ -242,35 +340,49 @@ impl CompareConfig {
                 .into_iter()
                 .map(|item| match item {
                     MethodItem::Preset(name) => MethodEntry::preset(&name),
-                    MethodItem::Custom {
+                    MethodItem::Custom(CustomMethod {
                         name,
                         estimator,
                         spec,
-                    } => Ok(MethodEntry {
+                    }) => Ok(MethodEntry {
                         name,
                         spec,
                         estimator: estimator.map(EstimatorItem::resolve).transpose()?,
                     }),
                 })
-                .collect::<Result<_>>()?,
+                .collect::<Result<_>>()
+                .map_err(at("methods"))?,
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
-            Some(SeedsItem::Count(n)) => (0..limits::SEEDS.check("seeds", n)?).collect(),
+            Some(SeedsItem::Count(n)) => (0..limits::SEEDS
+                .check("seeds", n)
+                .map_err(|e| at("seeds")(e.into()))?)
+                .collect(),
             Some(SeedsItem::List(list)) => list,
         };
         let config = Self {
             data: file.data,
             split: file.split,
             estimator: match file.estimator {
-                Some(e) => e.resolve()?,
+                Some(e) => e.resolve().map_err(at("estimator"))?,
                 None => defaults.estimator,
             },
             methods,
             seeds,
             disparity: file.disparity,
         };
-        config.check()?;
+        config.check().map_err(|e| {
+            let key = match &e {
+                HarnessError::Input(fairkit_core::Error::InvalidParameter { name, .. })
+                    if name == "seeds" =>
+                {
+                    "seeds"
+                }
+                _ => "methods",
+            };
+            at(key)(e)
+        })?;
         Ok(config)
     }
 
@@ -395,7 +507,7 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
             data.train.require_both_classes()?;
             (0..config.methods.len())
                 .into_par_iter()
-                .map(|m| job(config, m, seed, &data, &report, progress))
+                .map(|m| job(config, m, seed, &loaded, &data, &report, progress))
                 .collect::<Result<Vec<_>>>()
         })
         .collect::<Result<_>>()?;
@@ -423,6 +535,7 @@ fn job(
     config: &CompareConfig,
     m: usize,
     seed: u64,
+    loaded: &LoadedData,
     data: &fairkit_data::Prepared,
     report: &fairkit_metrics::ReportParams,
     progress: &(dyn Fn(usize) + Sync),
@@ -442,7 +555,7 @@ fn job(
         .map_err(|e| HarnessError::Job {
             method: entry.name.clone(),
             seed,
-            source: Box::new(e),
+            source: Box::new(loaded.locate(e)),
         });
     progress(m);
     row
@@ -499,7 +612,7 @@ impl Comparison {
             let mut cells = vec![format!(
                 "{}{}",
                 if row.pareto { "* " } else { "  " },
-                row.method
+                fairkit_core::text::ellipsize(&row.method, 40)
             )];
             cells.extend(row.metrics.iter().map(|&(m, s)| pm(m, s, 3)));
             cells.push(pm(row.fit_seconds.0, row.fit_seconds.1, 3));

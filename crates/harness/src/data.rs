@@ -6,11 +6,30 @@ use fairkit_core::limits;
 use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
-use crate::{Result, io};
+use crate::{HarnessError, Result, io};
 
 /// A data source, as named on the command line or in an experiment file.
+///
+/// In an experiment file (the `[data]` table) every key but the ones a source cannot do
+/// without takes the default of the matching flag: `source` is `scenario` (no `--data`),
+/// `name` `biased-credit`, `rows` 10,000 and `seed` 0 (`--sim-seed`); a `csv` source needs
+/// `path` and a `[data.spec]` with `label` and `sensitive` (`--data`, `--label`,
+/// `--sensitive`; the other spec keys default as their flags do), `adult` and `compas` need
+/// `path` (`--path`).
+///
+/// ```
+/// use fairkit_harness::data::DataSource;
+///
+/// let d: DataSource = toml::from_str("source = \"scenario\"").unwrap();
+/// assert_eq!(d, DataSource::default());
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "source", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "source",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "RawSource"
+)]
 pub enum DataSource {
     /// A simulator scenario (the built-in default data is `biased-credit`).
     Scenario {
@@ -49,6 +68,93 @@ impl Default for DataSource {
             rows: sim::DEFAULT_ROWS,
             seed: 0,
         }
+    }
+}
+
+/// The `[data]` table as written: every key optional, checked against its `source` when
+/// converted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    source: Option<String>,
+    name: Option<String>,
+    rows: Option<usize>,
+    seed: Option<u64>,
+    path: Option<PathBuf>,
+    test: Option<PathBuf>,
+    spec: Option<DatasetSpec>,
+}
+
+impl TryFrom<RawSource> for DataSource {
+    type Error = String;
+
+    fn try_from(raw: RawSource) -> Result<Self, String> {
+        let source = raw.source.as_deref().unwrap_or("scenario");
+        let keys: [(&str, bool); 6] = [
+            ("name", raw.name.is_some()),
+            ("rows", raw.rows.is_some()),
+            ("seed", raw.seed.is_some()),
+            ("path", raw.path.is_some()),
+            ("test", raw.test.is_some()),
+            ("spec", raw.spec.is_some()),
+        ];
+        let allowed: &[&str] = match source {
+            "scenario" => &["name", "rows", "seed"],
+            "adult" | "compas" => &["path"],
+            "csv" => &["path", "test", "spec"],
+            other => {
+                return Err(format!(
+                    "key 'source': unknown source {}; expected \"scenario\", \"csv\", \
+                     \"adult\" or \"compas\"",
+                    fairkit_core::text::quote(other)
+                ));
+            }
+        };
+        if let Some((key, _)) = keys
+            .iter()
+            .find(|(k, given)| *given && !allowed.contains(k))
+        {
+            return Err(format!(
+                "key '{key}' does not apply to source = \"{source}\" (its keys: {})",
+                allowed.join(", ")
+            ));
+        }
+        let needs = |key: &str, what: &str| {
+            format!("key '{key}' is missing: source = \"{source}\" needs it ({what})")
+        };
+        if let Some(rows) = raw.rows {
+            fairkit_core::limits::ROWS_IN_MEMORY
+                .check_usize("rows", rows)
+                .map_err(|e| format!("key 'rows': {e}"))?;
+        }
+        Ok(match source {
+            "scenario" => DataSource::Scenario {
+                name: raw.name.unwrap_or_else(|| sim::DEFAULT_SCENARIO.into()),
+                rows: raw.rows.unwrap_or(sim::DEFAULT_ROWS),
+                seed: raw.seed.unwrap_or(0),
+            },
+            "adult" => DataSource::Adult {
+                path: raw.path.ok_or_else(|| {
+                    needs("path", "the directory holding adult.data and adult.test")
+                })?,
+            },
+            "compas" => DataSource::Compas {
+                path: raw
+                    .path
+                    .ok_or_else(|| needs("path", "the compas-scores-two-years.csv file"))?,
+            },
+            _ => DataSource::Csv {
+                path: raw.path.ok_or_else(|| needs("path", "the CSV file"))?,
+                test: raw.test,
+                spec: raw.spec.ok_or_else(|| {
+                    needs(
+                        "spec",
+                        "a [data.spec] table with at least label and sensitive, as --label \
+                         and --sensitive",
+                    )
+                })?,
+            },
+        })
     }
 }
 
@@ -138,22 +244,33 @@ impl DataSource {
 }
 
 /// How each seed gets its train and test rows.
+///
+/// A key missing from an experiment file's `[split]` table takes the default of
+/// `fairkit compare`'s flags: `test-size` 0.3, `stratify` false, `fixed` false (a new split
+/// per seed, as without `--fixed-split`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct SplitPolicy {
     /// Share of rows in the test set when a split is drawn.
+    #[serde(default = "default_test_size")]
     pub test_size: f64,
     /// Keep the base rate in both sets.
+    #[serde(default)]
     pub stratify: bool,
     /// Use the source's fixed train/test pair (Adult's official files, COMPAS's reference
     /// split, `--test`) for every seed instead of drawing a split per seed.
+    #[serde(default)]
     pub fixed: bool,
+}
+
+fn default_test_size() -> f64 {
+    0.3
 }
 
 impl Default for SplitPolicy {
     fn default() -> Self {
         Self {
-            test_size: 0.3,
+            test_size: default_test_size(),
             stratify: false,
             fixed: true,
         }
@@ -171,6 +288,9 @@ impl LoadedData {
         match (&self.test, split.fixed) {
             (Some(test), true) => Ok(Prepared::from_tables(&self.spec, &self.train, test)?),
             (Some(test), false) => {
+                // Encoded once as a pair first, so that a bad cell is reported with its own
+                // file and line (the pooled table numbers its rows anew).
+                Prepared::from_tables(&self.spec, &self.train, test)?;
                 let pooled = concat(&self.train, test)?;
                 Ok(Prepared::split(
                     &self.spec,
@@ -188,6 +308,46 @@ impl LoadedData {
                 split.stratify,
             )?),
         }
+    }
+}
+
+impl LoadedData {
+    /// `e` with the file and line of the first row it concerns, where it names a group by its
+    /// values ([`fairkit_core::Error::GroupNotInTraining`]): the rows are searched in the
+    /// training table, then the test table.
+    pub fn locate(&self, mut e: HarnessError) -> HarnessError {
+        if let HarnessError::Input(fairkit_core::Error::GroupNotInTraining {
+            values, location, ..
+        }) = &mut e
+            && location.is_empty()
+            && let Some((table, i)) = self.find_group(values)
+        {
+            *location = format!(
+                "{}: line {}, row {}, column(s) {}: ",
+                table.file(),
+                table.line(i),
+                i + 1,
+                fairkit_core::text::quote(&self.spec.sensitive.join(","))
+            );
+        }
+        e
+    }
+
+    /// The table and row of the first row whose sensitive values are `values`.
+    fn find_group(&self, values: &[String]) -> Option<(&Table, usize)> {
+        std::iter::once(&self.train)
+            .chain(self.test.as_ref())
+            .find_map(|table| {
+                let columns: Vec<_> = self
+                    .spec
+                    .sensitive
+                    .iter()
+                    .map(|c| table.column(c).ok())
+                    .collect::<Option<_>>()?;
+                (0..table.n_rows())
+                    .find(|&i| columns.iter().zip(values).all(|(c, v)| c.get(i) == v))
+                    .map(|i| (table, i))
+            })
     }
 }
 

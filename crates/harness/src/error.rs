@@ -12,6 +12,11 @@ pub enum HarnessError {
     /// Invalid input data or parameters.
     #[error(transparent)]
     Input(#[from] fairkit_core::Error),
+    /// A message already in its final words, one line naming the file, line and column (and
+    /// key): an experiment file that does not parse or holds an invalid value, a prediction
+    /// that a saved model cannot make for a row's group.
+    #[error("{0}")]
+    Located(String),
     /// A data file or data request is invalid.
     #[error(transparent)]
     Data(#[from] fairkit_data::DataError),

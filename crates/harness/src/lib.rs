@@ -13,6 +13,8 @@ pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
+#[cfg(test)]
+mod experiment_tests;
 pub mod io;
 pub mod method;
 pub mod model;

@@ -921,10 +921,43 @@ pub struct MethodRun {
     pub predicted: Vec<bool>,
 }
 
+/// When a method could not predict the test rows: the first group with test rows but no
+/// training rows, as [`Error::GroupNotInTraining`] (groups compared by their values).
+fn missing_group(
+    spec: &MethodSpec,
+    train: &FairDataset,
+    test: &FairDataset,
+) -> Option<HarnessError> {
+    let trained: Vec<Vec<&str>> = train
+        .groups()
+        .present()
+        .into_iter()
+        .map(|c| train.groups().schema().values(c))
+        .collect();
+    let schema = test.groups().schema();
+    let code = test
+        .groups()
+        .present()
+        .into_iter()
+        .find(|&c| !trained.contains(&schema.values(c)))?;
+    Some(HarnessError::Input(Error::GroupNotInTraining {
+        group: schema.describe(code),
+        values: schema
+            .values(code)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        test_rows: test.groups().codes().iter().filter(|&&c| c == code).count(),
+        method: spec.name(),
+        location: String::new(),
+    }))
+}
+
 /// Fits `spec` on `train` and predicts `test` (labels sampled with `seed`).
 ///
 /// # Errors
-/// As [`MethodSpec::fit`] and [`FittedMethod::expected`].
+/// As [`MethodSpec::fit`] and [`FittedMethod::expected`]; a failed prediction of a group that
+/// has test rows but no training rows is [`Error::GroupNotInTraining`].
 pub fn run(
     spec: &MethodSpec,
     estimator: &Estimator,
@@ -935,7 +968,9 @@ pub fn run(
     let start = Instant::now();
     let fitted = spec.fit(estimator, train)?;
     let fit_seconds = start.elapsed().as_secs_f64();
-    let expected = fitted.expected(test.features(), test.groups())?;
+    let expected = fitted
+        .expected(test.features(), test.groups())
+        .map_err(|e| missing_group(spec, train, test).unwrap_or(e))?;
     let predicted = fitted.labels(&expected, seed);
     Ok(MethodRun {
         fitted,

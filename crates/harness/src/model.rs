@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use fairkit_core::Groups;
+use fairkit_core::text::{quote, quote_list};
 use fairkit_data::{Encoder, Table};
 use fairkit_learners::Estimator;
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,9 @@ pub struct SavedModel {
     pub encoder: Encoder,
     /// The fitted method.
     pub fitted: FittedMethod,
+    /// The file the model was read from (empty for a model built in memory), for messages.
+    #[serde(skip)]
+    pub source: String,
 }
 
 /// Just the header, read first so that a file of another version gets a clear error.
@@ -78,6 +82,7 @@ impl SavedModel {
             method,
             encoder,
             fitted,
+            source: String::new(),
         }
     }
 
@@ -114,8 +119,9 @@ impl SavedModel {
                 )));
             }
         }
-        let model: Self =
+        let mut model: Self =
             serde_json::from_str(text).map_err(|e| bad(format!("malformed model: {e}")))?;
+        model.source = source.to_string();
         model
             .validate()
             .map_err(|e| bad(format!("corrupted model: {e}")))?;
@@ -171,6 +177,73 @@ impl SavedModel {
         Self::from_json(&text, &path.display().to_string())
     }
 
+    /// `e` (a failed prediction) explained by the first group of `table` that the fitted
+    /// method cannot predict, if there is one: a group the encoder was not fitted on (the data
+    /// holds a new group), or one it was fitted on that the fitted method has no rule for (with
+    /// one sensitive column every group of the encoder had rows when the model was fitted, so
+    /// the model file is inconsistent: edited or damaged).
+    fn explain_groups(
+        &self,
+        e: HarnessError,
+        x: ndarray::ArrayView2<'_, f64>,
+        groups: &Groups,
+        table: &Table,
+    ) -> HarnessError {
+        let schema = groups.schema();
+        let first_row = |code: u32| groups.codes().iter().position(|&c| c == code).unwrap_or(0);
+        let Some((code, row)) = groups.present().into_iter().find_map(|code| {
+            let i = first_row(code);
+            let one = Groups::new(std::sync::Arc::clone(groups.schema_arc()), vec![code]).ok()?;
+            self.fitted
+                .expected(x.slice(ndarray::s![i..i + 1, ..]), &one)
+                .is_err()
+                .then_some((code, i))
+        }) else {
+            return e;
+        };
+        let values = schema.values(code);
+        let known = self.encoder.schema();
+        let where_ = format!(
+            "{}: line {}, row {}, column(s) {}",
+            table.file(),
+            table.line(row),
+            row + 1,
+            quote(&known.columns().join(","))
+        );
+        let model = if self.source.is_empty() {
+            "the model".to_string()
+        } else {
+            format!("model {}", self.source)
+        };
+        let method = self.method.name();
+        let message = if known.code(&values).is_none() {
+            let labels: Vec<String> = (0..known.n_groups() as u32)
+                .map(|c| known.describe(c))
+                .collect();
+            format!(
+                "{where_}: group {} was not seen when {model} was fitted (its groups: {}); \
+                 {method} needs each row's group: refit on data that holds this group, or leave \
+                 its rows out",
+                quote(&schema.describe(code)),
+                quote_list(&labels, 8)
+            )
+        } else if known.columns().len() == 1 {
+            format!(
+                "{where_}: {model} is inconsistent: its encoding lists group {} but its fitted \
+                 {method} has no rule for it, which a fit never leaves out (was the file \
+                 edited?); fit and save the model again",
+                quote(&schema.describe(code))
+            )
+        } else {
+            format!(
+                "{where_}: group {} had no training rows when {model} was fitted, so its \
+                 {method} has no rule for it; refit on data that holds this combination",
+                quote(&schema.describe(code))
+            )
+        };
+        HarnessError::Located(message)
+    }
+
     /// Predicts the rows of a raw table (labels not needed), encoding it with the saved
     /// encoder; randomized methods sample labels with `seed` (the same seed and rows give the
     /// same labels as the run that saved the model). A categorical level unseen in training
@@ -183,7 +256,10 @@ impl SavedModel {
     pub fn predict(&self, table: &Table, seed: u64) -> Result<Predictions> {
         let x = self.encoder.features(table)?;
         let groups = self.encoder.open_groups(table)?;
-        let expected = self.fitted.expected(x.view(), &groups)?;
+        let expected = self
+            .fitted
+            .expected(x.view(), &groups)
+            .map_err(|e| self.explain_groups(e, x.view(), &groups, table))?;
         let score = self.fitted.score(x.view(), &groups)?;
         let predicted = self.fitted.labels(&expected, seed);
         Ok(Predictions {

@@ -7,8 +7,9 @@
 //! the same label and sensitive columns and without standardization, it is exactly the data the
 //! methods `di-remover` and `correlation-remover` fit their estimator on.
 
+use fairkit_core::text::quote;
 use fairkit_core::{Error, FairDataset, Groups};
-use fairkit_data::{DatasetSpec, Encoder, Table};
+use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
 use fairkit_preprocessing::{
     CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Strata,
 };
@@ -121,6 +122,27 @@ impl TableRepair {
         Ok(Self { encoder, repair })
     }
 
+    /// The error for a repaired value that is not finite although every input was: row `i`,
+    /// encoded feature `j`.
+    fn non_finite(&self, table: &Table, i: usize, j: usize, v: f64) -> DataError {
+        let feature = &self.encoder.feature_names()[j];
+        // A numeric input column has the feature's name; a one-hot feature has none to show.
+        let value = table.column(feature).ok().map(|c| c.get(i).to_string());
+        let name = self.repair.name();
+        let value = value.map_or_else(|| "the value".into(), |v| format!("value {}", quote(&v)));
+        DataError::NonFiniteResult {
+            file: table.file().to_string(),
+            line: table.line(i),
+            row: i + 1,
+            column: feature.clone(),
+            message: format!(
+                "{value} is a finite input, but repairing the row with the {name} gives a \
+                 non-finite result ({v}); the features are too large for the repair's \
+                 arithmetic: rescale column '{feature}' (or leave standardization on)"
+            ),
+        }
+    }
+
     /// Repairs the rows of `table` (the training table or another one with the same feature
     /// and sensitive columns; its label and weights columns are copied when present).
     ///
@@ -133,25 +155,18 @@ impl TableRepair {
     /// line), and an encoded feature name that clashes with a copied column.
     pub fn apply(&self, table: &Table) -> Result<Table> {
         let x = self.encoder.features(table)?;
+        if let Some(w) = &self.encoder.spec().weights
+            && table.column_index(w).is_some()
+        {
+            self.encoder.weights(table)?;
+        }
         let groups = self.encoder.open_groups(table)?;
         let repaired = self.repair.transform_features(x.view(), &groups)?;
-        let spec = self.encoder.spec();
         // fairkit refuses a non-finite number on reading, so none is written.
-        for (name, column) in self.encoder.feature_names().iter().zip(repaired.columns()) {
-            if let Some(i) = column.iter().position(|v| !v.is_finite()) {
-                return Err(Error::invalid(
-                    "data",
-                    format!("{} line {}", table.file(), table.line(i)),
-                    &format!(
-                        "the {} turns column '{name}' into {} there (its values are too large \
-                         for the repair's arithmetic); rescale column '{name}'",
-                        self.repair.name(),
-                        column[i]
-                    ),
-                )
-                .into());
-            }
+        if let Some(((i, j), v)) = repaired.indexed_iter().find(|(_, v)| !v.is_finite()) {
+            return Err(self.non_finite(table, i, j, *v).into());
         }
+        let spec = self.encoder.spec();
         let mut header: Vec<String> = self.encoder.feature_names().to_vec();
         let mut columns: Vec<Vec<String>> = repaired
             .columns()
@@ -235,7 +250,8 @@ mod tests {
         let fitted = TableRepair::fit(&method, &spec, &table(big)).unwrap();
         let err = fitted.apply(&table(big)).unwrap_err().to_string();
         assert!(
-            err.contains("column 'x'") && err.contains("t.csv line 2"),
+            err.starts_with("t.csv: line 2, row 1, column 'x': value '1e308' is a finite input")
+                && err.contains("rescale column 'x'"),
             "{err}"
         );
         assert!(err.contains("correlation remover"), "{err}");

@@ -72,7 +72,8 @@ impl SingleRun {
         };
         data.train.groups().require_two_groups()?;
         data.train.require_both_classes()?;
-        let run = run(method, estimator, &data.train, &data.test, seed)?;
+        let run =
+            run(method, estimator, &data.train, &data.test, seed).map_err(|e| loaded.locate(e))?;
         let evaluation = evaluate(&data.test, &run, report)?;
         Ok(Self {
             dataset: loaded.name.clone(),

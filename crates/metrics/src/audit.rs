@@ -29,6 +29,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use crate::aggregate::Aggregate;
 use crate::error::Result;
+use crate::render::name_cell;
 use crate::ser::{MapOf, Num};
 
 /// Parameters of the audit.
@@ -221,19 +222,21 @@ impl AuditParams {
             .map(|g| {
                 let label = schema.label(g as u32);
                 let small = count[g] > 0 && count[g] < self.min_group_size;
+                // Warnings are messages: the name is shortened as in tables.
+                let name = name_cell(&label);
                 if count[g] == 0 {
-                    warnings.push(format!("group {label} has no rows (empty intersection)"));
+                    warnings.push(format!("group {name} has no rows (empty intersection)"));
                 } else {
                     if small {
                         warnings.push(format!(
-                            "group {label} has {} rows, fewer than {}",
+                            "group {name} has {} rows, fewer than {}",
                             count[g], self.min_group_size
                         ));
                     }
                     if pos_count[g] == 0 || pos_count[g] == count[g] {
                         let class = u8::from(pos_count[g] > 0);
                         warnings.push(format!(
-                            "group {label} has a single label class ({class}): its TPR or FPR will be undefined"
+                            "group {name} has a single label class ({class}): its TPR or FPR will be undefined"
                         ));
                     }
                 }
@@ -322,11 +325,11 @@ impl AuditReport {
     /// Renders the audit as plain text.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let head = self.columns.join(",");
+        let head = name_cell(&self.columns.join(",")).into_owned();
         let w = self
             .groups
             .iter()
-            .map(|g| g.label.chars().count())
+            .map(|g| name_cell(&g.label).chars().count())
             .chain([head.chars().count(), 7])
             .max()
             .unwrap_or(7);
@@ -347,7 +350,7 @@ impl AuditReport {
             let _ = writeln!(
                 out,
                 "{:<w$}  {:>8}  {:>7}  {:>9}{flag}",
-                g.label,
+                name_cell(&g.label),
                 g.count,
                 num(g.share),
                 num(g.base_rate)
@@ -361,8 +364,11 @@ impl AuditReport {
             num(1.0),
             num(self.base_rate)
         );
-        let label =
-            |g: Option<u32>| g.map_or("-".to_string(), |g| self.groups[g as usize].label.clone());
+        let label = |g: Option<u32>| {
+            g.map_or("-".to_string(), |g| {
+                name_cell(&self.groups[g as usize].label).into_owned()
+            })
+        };
         let _ = writeln!(
             out,
             "\nlabel demographic parity difference {} (highest {}, lowest {})",
@@ -381,7 +387,12 @@ impl AuditReport {
         if !self.proxies.is_empty() {
             let _ = writeln!(out, "\nproxy candidates, by {PROXY_STATISTIC}:");
             for p in &self.proxies {
-                let _ = writeln!(out, "  {:<30} {}", p.feature, num(p.eta_squared));
+                let _ = writeln!(
+                    out,
+                    "  {:<30} {}",
+                    name_cell(&p.feature),
+                    num(p.eta_squared)
+                );
             }
         }
         out
@@ -445,6 +456,25 @@ struct GroupJson {
 mod tests {
     use super::*;
     use ndarray::Array2;
+
+    /// A group name past the formatter's 65,535-character width renders shortened; the JSON
+    /// keeps it whole.
+    #[test]
+    fn long_group_names_render() {
+        let long = "G".repeat(70_000);
+        let g = Groups::from_labels("group", &[long.as_str(), "b", &long, "b"]).unwrap();
+        let y = [true, false, false, true];
+        let x = Array2::from_shape_fn((4, 1), |(i, _)| i as f64);
+        let names = [format!("f={long}")];
+        let report = AuditParams::default()
+            .compute(AuditInput::new(&y, &g).features(x.view(), &names))
+            .unwrap();
+        let table = report.render_table();
+        assert!(table.lines().all(|l| l.chars().count() < 200));
+        assert!(table.contains(&format!("{}…", "G".repeat(crate::render::NAME_WIDTH - 1))));
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(json.contains(&format!("\"{long}\"")));
+    }
 
     #[test]
     fn o3_label_metrics_and_proxies() {

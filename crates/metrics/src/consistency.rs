@@ -32,6 +32,26 @@ use crate::error::{Result, invalid};
 /// Elements of the distance block each task holds at once.
 const BLOCK_ELEMENTS: usize = 1 << 20;
 
+/// Feature values up to `2^LARGEST_EXPONENT` in magnitude are searched as they are; larger ones
+/// are first scaled down by a power of two (see [`within_range`]).
+const LARGEST_EXPONENT: i32 = 400;
+
+/// `x`, or `x` times a power of two when its largest magnitude exceeds `2^400`, so that squared
+/// distances (sums of `d` squares of differences up to twice that magnitude) stay finite.
+/// Multiplying by a power of two is exact (barring values that fall below `f64::MIN_POSITIVE`
+/// in the process, whose distances are then negligible anyway) and scales every distance by
+/// the same factor, so the neighbours are the same ones.
+fn within_range(x: ArrayView2<'_, f64>) -> Option<Array2<f64>> {
+    let largest = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let limit = 2f64.powi(LARGEST_EXPONENT);
+    if largest <= limit {
+        return None;
+    }
+    let exponent = largest.log2().ceil() as i32;
+    let factor = 2f64.powi(LARGEST_EXPONENT - exponent);
+    Some(x.mapv(|v| v * factor))
+}
+
 fn check(x: ArrayView2<'_, f64>, k: usize) -> Result<()> {
     let n = x.nrows();
     if n == 0 {
@@ -69,6 +89,11 @@ fn exact_sq(a: ndarray::ArrayView1<'_, f64>, b: ndarray::ArrayView1<'_, f64>) ->
 /// No rows, `k` outside `1..=n`, or a non-finite feature.
 pub fn nearest_neighbors(x: ArrayView2<'_, f64>, k: usize) -> Result<Array2<usize>> {
     check(x, k)?;
+    let scaled = within_range(x);
+    let x = match &scaled {
+        Some(s) => s.view(),
+        None => x.reborrow(),
+    };
     let (n, d) = x.dim();
     let norms: Vec<f64> = x.rows().into_iter().map(|r| r.dot(&r)).collect();
     let max_norm = norms.iter().copied().fold(0.0, f64::max);
@@ -181,6 +206,40 @@ mod tests {
                 assert_eq!(nn.row(i).to_vec(), want, "row {i}, k {k}");
             }
         }
+    }
+
+    /// Feature values near the largest number (whose squares overflow) find the same
+    /// neighbours as the same values scaled down: no overflow, no panic.
+    #[test]
+    fn huge_values_find_the_same_neighbours() {
+        let base = array![
+            [0.0, 1.0],
+            [1.0, 1.0],
+            [2.0, -3.0],
+            [10.0, 0.5],
+            [11.0, 7.0],
+            [-12.0, 2.0]
+        ];
+        let y = [1, 1, 0, 0, 0, 1].map(|v| v == 1);
+        for scale in [1e154, -1e154, 1e300, 1e307] {
+            let big = base.mapv(|v| v * scale);
+            for k in 1..=6 {
+                assert_eq!(
+                    nearest_neighbors(big.view(), k).unwrap(),
+                    nearest_neighbors(base.view(), k).unwrap(),
+                    "scale {scale}, k {k}"
+                );
+                assert_eq!(
+                    consistency(big.view(), &y, k).unwrap(),
+                    consistency(base.view(), &y, k).unwrap()
+                );
+            }
+        }
+        // The largest and smallest finite numbers side by side.
+        let extreme = array![[f64::MAX], [-f64::MAX], [0.0], [1.0]];
+        let nn = nearest_neighbors(extreme.view(), 2).unwrap();
+        assert_eq!(nn.row(2).to_vec(), [2, 3]);
+        assert_eq!(nn.row(0)[0], 0);
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Plain-text rendering of a [`GroupedReport`]: groups as rows, metrics as columns, the
 //! disparities below, flagged past the usual thresholds.
 
+use std::borrow::Cow;
 use std::fmt::Write;
+
+use fairkit_core::text::ellipsize;
 
 use crate::Metric;
 use crate::disparity::{Disparity, RuleStatus};
@@ -11,6 +14,16 @@ use crate::report::{GroupSize, GroupedReport, Section};
 pub const DIFFERENCE_FLAG: f64 = 0.1;
 /// A ratio below this is flagged (the four-fifths threshold).
 pub const RATIO_FLAG: f64 = 0.8;
+
+/// The most characters of a name (a group, a column list, a feature) in a table cell; longer
+/// names end with `…` (JSON keeps them whole).
+pub const NAME_WIDTH: usize = 40;
+
+/// A name as a table shows it: on one line, at most [`NAME_WIDTH`] characters. Shared by every
+/// plain-text table of this crate.
+pub(crate) fn name_cell(name: &str) -> Cow<'_, str> {
+    ellipsize(name, NAME_WIDTH)
+}
 
 fn num(v: f64) -> String {
     if v.is_nan() {
@@ -60,8 +73,8 @@ impl GroupedReport {
                 let _ = writeln!(
                     out,
                     "\n== control {} = {} ==",
-                    control.columns.join(","),
-                    level.label
+                    name_cell(&control.columns.join(",")),
+                    name_cell(&level.label)
                 );
                 let iv = self
                     .intervals()
@@ -87,14 +100,14 @@ impl GroupedReport {
         intervals: Option<(&Section<Vec<f64>>, &Vec<f64>)>,
     ) {
         let metrics = self.metrics();
-        let group_header = self.columns().join(",");
+        let group_header = name_cell(&self.columns().join(",")).into_owned();
         let mut rows: Vec<Vec<String>> = Vec::new();
         let mut header = vec![group_header];
         header.extend(metrics.iter().map(|m| m.short().to_string()));
         header.push("warnings".into());
         rows.push(header);
         for (code, label) in self.labels().iter().enumerate() {
-            let mut row = vec![label.clone()];
+            let mut row = vec![name_cell(label).into_owned()];
             row.extend(
                 metrics
                     .iter()
@@ -125,8 +138,11 @@ impl GroupedReport {
         }
         let p = self.report_params();
         let _ = writeln!(out, "\ndisparities ({})", p.method_name());
-        let label =
-            |g: Option<u32>| g.map_or("-".to_string(), |g| self.labels()[g as usize].clone());
+        let label = |g: Option<u32>| {
+            g.map_or("-".to_string(), |g| {
+                name_cell(&self.labels()[g as usize]).into_owned()
+            })
+        };
         for d in Disparity::ALL {
             let v = *section.disparities.get(d);
             let flag = if flagged(d, v) { "!" } else { " " };
@@ -158,7 +174,7 @@ impl GroupedReport {
             .labels()
             .iter()
             .zip(&ff.ratios)
-            .map(|(l, &r)| format!("{l} {}", num(r)))
+            .map(|(l, &r)| format!("{} {}", name_cell(l), num(r)))
             .collect();
         let small = sizes.iter().any(|s| s.warnings.small);
         let why = if ff.status != RuleStatus::Inconclusive {
@@ -187,6 +203,26 @@ impl GroupedReport {
 #[cfg(test)]
 mod tests {
     use crate::{GroupedReport, ReportInput};
+
+    /// Group names of any length render (the formatter's width limit is 65,535), shortened to
+    /// [`super::NAME_WIDTH`] characters, while the report keeps them whole.
+    #[test]
+    fn long_names_are_shortened() {
+        for len in [41, 65_535, 65_536, 200_000] {
+            let long = "G".repeat(len);
+            let g =
+                fairkit_core::Groups::from_labels("g", &[long.as_str(), "b", &long, "b"]).unwrap();
+            let y = [true, false, false, true];
+            let r = GroupedReport::params()
+                .compute(ReportInput::new(&y, &y, &g))
+                .unwrap();
+            let t = r.render_table();
+            let short = format!("{}…", "G".repeat(super::NAME_WIDTH - 1));
+            assert!(t.contains(&format!("\n{short}  ")), "{len}: {t}");
+            assert!(t.lines().all(|l| l.chars().count() < 300), "{len}");
+            assert!(r.labels().contains(&long));
+        }
+    }
 
     #[test]
     fn o1_table() {

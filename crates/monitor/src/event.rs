@@ -192,7 +192,11 @@ pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
     let raw: Raw<'_> = serde_json::from_slice(line).map_err(|e| {
         let text = e.to_string();
         let what = text.split(" at line ").next().unwrap_or(&text);
-        format!("{what} (column {})", e.column())
+        // In a JSON stream a table is an object and a list an array.
+        let words = fairkit_core::text::user_words(what)
+            .replace("a table", "a JSON object")
+            .replace("list", "array");
+        format!("{words} (column {})", e.column())
     })?;
     let id = required("id", raw.id)?;
     Ok(match raw.kind {

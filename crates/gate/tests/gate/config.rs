@@ -70,12 +70,47 @@ fn bad_files_are_errors() {
         let _: &GateError = &err;
         assert!(!err.to_string().is_empty(), "{bad}");
     }
-    assert!(matches!(
-        GateConfig::from_toml("dp_max = 0.1"),
-        Err(GateError::Toml(_))
-    ));
-    assert!(matches!(
-        GateConfig::from_toml("dp_difference_max = 1.5"),
-        Err(GateError::Core(_))
-    ));
+    let message = |text: &str| GateConfig::from_toml(text).unwrap_err().to_string();
+    assert_eq!(
+        message("dp_max = 0.1"),
+        "line 1, column 1: key 'dp_max': unknown key 'dp_max', expected one of \
+         'dp_difference_max', 'eo_difference_max', 'accuracy_floor', 'per_group_accuracy_floor', \
+         'four_fifths', 'four_fifths_threshold', 'min_samples_per_group', \
+         'min_positives_per_group', 'min_negatives_per_group', 'strict', 'confidence', 'n_boot', \
+         'seed'"
+    );
+    assert_eq!(
+        message("strict = false\ndp_difference_max = 1.5"),
+        "line 2, column 1: key 'dp_difference_max': invalid value 1.5: must lie in [0, 1]"
+    );
+    assert_eq!(
+        message("dp_difference_max = true"),
+        "line 1, column 21: key 'dp_difference_max': true is not a threshold: expected a \
+         number, or false to turn the check off"
+    );
+    assert_eq!(
+        message("\n\nmin_samples_per_group = -3"),
+        "line 3, column 25: key 'min_samples_per_group': invalid value: integer '-3', expected \
+         a whole number of at least 0"
+    );
+    assert_eq!(
+        message("dp_difference_max = \"0.1\""),
+        "line 1, column 21: key 'dp_difference_max': invalid type: string \"0.1\", expected a \
+         number, or false to turn the check off"
+    );
+    // Every message is one line without Rust type names.
+    for bad in [
+        "strict = ",
+        "[x",
+        "seed = 1.5",
+        "n_boot = [1]",
+        "four_fifths = 3",
+    ] {
+        let m = message(bad);
+        assert!(m.starts_with("line 1, column "), "{bad}: {m}");
+        assert!(
+            !m.contains('\n') && !m.contains("u64") && !m.contains("usize"),
+            "{bad}: {m}"
+        );
+    }
 }

@@ -6,3 +6,4 @@ mod o14;
 mod properties;
 mod server;
 mod stream;
+mod words;
