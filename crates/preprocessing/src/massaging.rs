@@ -159,11 +159,16 @@ impl MassagingValidParams {
                 .collect()
         };
         let mut promotion = candidates(codes[u], false);
-        // Highest score first; a stable sort keeps equal scores in row order.
-        promotion.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
         let mut demotion = candidates(codes[p], true);
-        demotion.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
         let m = rounded.min(promotion.len()).min(demotion.len());
+        // Promotion: highest score first; demotion: lowest first; equal scores in row order.
+        // Both orders are total, so only the first M need sorting.
+        first_sorted(&mut promotion, m, |&a, &b| {
+            scores[b].total_cmp(&scores[a]).then(a.cmp(&b))
+        });
+        first_sorted(&mut demotion, m, |&a, &b| {
+            scores[a].total_cmp(&scores[b]).then(a.cmp(&b))
+        });
 
         let rate = |g: usize, shift: i64| (positives[g] as i64 + shift) as f64 / rows[g] as f64;
         let moved = m as i64;
@@ -193,6 +198,17 @@ impl MassagingValidParams {
         let model = ranker.fit(data.features(), data.labels_view(), None)?;
         self.fit(data, &model.score(data.features()).to_vec())
     }
+}
+
+/// Puts the `m` smallest entries of `rows` under the total order `cmp` first, sorted.
+fn first_sorted(rows: &mut [usize], m: usize, cmp: impl Fn(&usize, &usize) -> std::cmp::Ordering) {
+    if m == 0 {
+        return;
+    }
+    if m < rows.len() {
+        rows.select_nth_unstable_by(m - 1, &cmp);
+    }
+    rows[..m].sort_unstable_by(&cmp);
 }
 
 /// Massaging counts rows: weighted data is refused.

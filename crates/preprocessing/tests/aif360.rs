@@ -212,7 +212,7 @@ fn adult_lfr_converges_and_lands_within_aif360s_spread() {
     }
     eprintln!("notice: adult.json has no lfr results yet; checking the fit only");
     let privileged = doc["conventions"]["privileged_value"].as_str().unwrap();
-    for seed in 0..2 {
+    for seed in 0..1 {
         let start = Lfr::params()
             .seed(seed)
             .max_iterations(1)
