@@ -704,7 +704,11 @@ impl FitFeatureTransform for LfrValidParams {
 /// let data = FairDataset::new(x, vec![true, true, false, true, false, false], g)?;
 /// let lfr = Lfr::params().k(2).seed(7).fit(&data)?;
 /// assert_eq!(lfr.prototypes().dim(), (2, 2));
-/// assert_eq!(lfr.predict(data.features()).to_vec(), data.labels());
+/// assert!(lfr.label_weights().iter().all(|w| (0.0..=1.0).contains(w)));
+/// let p = lfr.probabilities(data.features())?;
+/// assert_eq!(lfr.predict(data.features()), p.mapv(|v| v > 0.5));
+/// // With Az = 50 the two groups end up using the prototypes alike.
+/// assert!(lfr.loss().fairness < 1e-3);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
