@@ -25,6 +25,13 @@
 //! material did) leaks the test labels into the model and makes its test accuracy and
 //! disparity look better than they will be on new data.
 //!
+//! The crate also holds AIF360's three two-group post-processors
+//! (docs/postprocessing-aif360.md#two-groups), fitted on scores, labels and a privileged /
+//! unprivileged pair of groups: [`RejectOptionParams`] (Kamiran, Karim and Zhang 2012,
+//! deterministic), [`EqOddsParams`] (Hardt, Price and Srebro 2016 as AIF360 solves it: a linear
+//! program over flip probabilities, randomized) and [`CalibratedEqOddsParams`] (Pleiss et al.
+//! 2017, randomized). Their parameters follow linfa's [`ParamGuard`] idiom.
+//!
 //! The crate never names a learner: scores come from any [`fairkit_core::Classifier`]
 //! ([`ThresholdOptimizerParams::fit`]) or from a score column
 //! ([`ThresholdOptimizerParams::fit_scores`]).
@@ -54,16 +61,29 @@
 #![deny(missing_docs)]
 
 mod algorithm;
+mod calibrated_eq_odds;
+mod eq_odds;
 mod error;
 mod hyperparams;
+mod reject_option;
 mod thresholder;
 mod tradeoff;
+mod two_group_error;
+mod two_groups;
 
+pub use calibrated_eq_odds::{
+    CalibratedEqOdds, CalibratedEqOddsParams, CalibratedEqOddsValidParams, CostConstraint,
+};
+pub use eq_odds::{EqOdds, EqOddsParams, EqOddsValidParams, FlipRates};
 pub use error::{Result, ThresholdOptimizerError, ThresholdOptimizerParamsError};
 pub use hyperparams::{
     Constraint, MAX_GRID_SIZE, Objective, ThresholdOptimizerParams, ThresholdOptimizerValidParams,
     UnseenGroupPolicy,
 };
+pub use linfa::ParamGuard;
+pub use reject_option::{RejectOption, RejectOptionParams, RejectOptionValidParams};
 pub use thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,
 };
+pub use two_group_error::PostprocessingMethodError;
+pub use two_groups::{Disparity, FitTwoGroups, GroupPair};

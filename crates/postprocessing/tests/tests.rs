@@ -3,8 +3,10 @@
 
 mod util;
 
+mod aif360;
 mod compas;
 mod errors;
 mod golden;
 mod oracle;
 mod properties;
+mod two_group;
