@@ -42,7 +42,7 @@ pub enum PreprocessingError {
         method: String,
         /// How many groups have rows.
         found: usize,
-        /// Their labels, joined with `, ` (the first ten).
+        /// Their labels, quoted and joined with `, ` (the first ten).
         groups: String,
     },
     /// The method does not take sample weights.

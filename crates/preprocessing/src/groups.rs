@@ -77,12 +77,13 @@ pub(crate) fn two_groups(groups: &Groups, method: &str) -> Result<[u32; 2], Prep
         ref present => Err(PreprocessingError::NotTwoGroups {
             method: method.to_string(),
             found: present.len(),
-            groups: present
-                .iter()
-                .take(10)
-                .map(|&c| groups.schema().label(c))
-                .collect::<Vec<_>>()
-                .join(", "),
+            groups: fairkit_core::text::quote_list(
+                &present
+                    .iter()
+                    .map(|&c| groups.schema().label(c))
+                    .collect::<Vec<_>>(),
+                10,
+            ),
         }),
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use fairkit_core::text::quote_list;
 use fairkit_core::{Classifier, Error, FairDataset, Learner};
 use linfa::ParamGuard;
 use ndarray::ArrayView1;
@@ -121,11 +122,10 @@ impl MassagingValidParams {
                     None => {
                         return Err(Error::invalid(
                             "privileged",
-                            quoted(label),
+                            label,
                             &format!(
-                                "not a group of the data (the groups are {} and {})",
-                                schema.label(first),
-                                schema.label(second)
+                                "not a group of the data (the groups are {})",
+                                quote_list(&[schema.label(first), schema.label(second)], 2)
                             ),
                         )
                         .into());
@@ -220,12 +220,6 @@ fn refuse_weights(data: &FairDataset) -> Result<()> {
         }),
         None => Ok(()),
     }
-}
-
-/// A label quoted for an error message, cut to 80 characters.
-fn quoted(value: &str) -> String {
-    let cut: String = value.chars().take(80).collect();
-    format!("\"{cut}\"")
 }
 
 /// Fitted massaging: which training rows change label (docs/preprocessing.md#massaging).

@@ -186,7 +186,7 @@ fn bad_input_is_refused() {
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "invalid parameter privileged = \"z\": not a group of the data (the groups are a and b)"
+        "invalid parameter privileged = z: not a group of the data (the groups are 'a', 'b')"
     );
     let three = labelled(&["a", "b", "c"], &[1, 0, 1]);
     assert_eq!(
@@ -194,7 +194,7 @@ fn bad_input_is_refused() {
             .fit(&three, &[0.5; 3])
             .unwrap_err()
             .to_string(),
-        "massaging needs exactly two groups with rows; the data has 3: a, b, c"
+        "massaging needs exactly two groups with rows; the data has 3: 'a', 'b', 'c'"
     );
     // Labels other than those massaging was fitted on are refused, not silently flipped.
     let m = Massaging::params().fit(&data, &[0.5; 4]).unwrap();
