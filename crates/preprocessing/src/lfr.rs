@@ -10,7 +10,7 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use fairkit_core::{Classifier, Error, FairDataset, Groups, rng};
 use linfa::ParamGuard;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView2, s};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -295,43 +295,69 @@ impl Cached<'_> {
     }
 }
 
-/// Per-row quantities of the model at given prototypes and label weights.
+/// The model at given prototypes and label weights.
 struct RowModel<'a> {
     w: &'a [f64],
     v: ArrayView2<'a, f64>,
 }
 
-impl RowModel<'_> {
-    /// Distances of `x` to the prototypes into `dist`, the softmax of their negatives into `m`;
-    /// returns the clipped `ŷ` and whether it was clipped.
-    fn assign(&self, x: ArrayView1<'_, f64>, dist: &mut [f64], m: &mut [f64]) -> (f64, bool) {
-        let mut min = f64::INFINITY;
-        for (k, proto) in self.v.outer_iter().enumerate() {
-            let sq: f64 = x.iter().zip(proto).map(|(a, b)| (a - b) * (a - b)).sum();
-            dist[k] = sq.sqrt();
-            min = min.min(dist[k]);
-        }
-        let mut sum = 0.0;
-        for (mk, dk) in m.iter_mut().zip(dist.iter()) {
-            *mk = (min - dk).exp();
-            sum += *mk;
-        }
-        let mut yhat = 0.0;
-        for (mk, wk) in m.iter_mut().zip(self.w) {
-            *mk /= sum;
-            yhat += *mk * wk;
-        }
-        let clipped = yhat.clamp(EPS, 1.0 - EPS);
-        (clipped, clipped != yhat)
-    }
+/// The model's quantities on a block of rows.
+struct Block {
+    /// Distances to the prototypes (rows × k).
+    dist: Array2<f64>,
+    /// Soft assignments, the softmax of the negative distances (rows × k).
+    m: Array2<f64>,
+    /// `ŷ`, clipped to `[eps, 1 − eps]`.
+    yhat: Vec<f64>,
+    /// Whether `ŷ` was clipped.
+    clipped: Vec<bool>,
+    /// The representation `x̂ = Σ_j m_j v_j` (rows × features).
+    xhat: Array2<f64>,
+}
 
-    /// `x̂ = Σ_k m_k v_k` into `out`.
-    fn reconstruct(&self, m: &[f64], out: &mut [f64]) {
-        out.iter_mut().for_each(|o| *o = 0.0);
-        for (mk, proto) in m.iter().zip(self.v.outer_iter()) {
-            for (o, p) in out.iter_mut().zip(proto) {
-                *o += mk * p;
+impl RowModel<'_> {
+    /// Assignments, `ŷ` and `x̂` of the rows of `x`, by matrix products: the squared distance
+    /// is `‖x‖² − 2 x·v + ‖v‖²` (clipped at 0).
+    fn block(&self, x: ArrayView2<'_, f64>) -> Block {
+        let k = self.w.len();
+        let v_sq: Vec<f64> = self.v.outer_iter().map(|p| p.dot(&p)).collect();
+        let mut dist = x.dot(&self.v.t());
+        let mut m = Array2::zeros(dist.dim());
+        let mut yhat = Vec::with_capacity(x.nrows());
+        let mut clipped = Vec::with_capacity(x.nrows());
+        for ((row, mut d), mut mi) in x
+            .outer_iter()
+            .zip(dist.outer_iter_mut())
+            .zip(m.outer_iter_mut())
+        {
+            let x_sq = row.dot(&row);
+            let mut min = f64::INFINITY;
+            for (dj, vj) in d.iter_mut().zip(&v_sq) {
+                *dj = (x_sq - 2.0 * *dj + vj).max(0.0).sqrt();
+                min = min.min(*dj);
             }
+            let mut sum = 0.0;
+            for (mj, dj) in mi.iter_mut().zip(d.iter()) {
+                *mj = (min - dj).exp();
+                sum += *mj;
+            }
+            let mut y = 0.0;
+            for (mj, wj) in mi.iter_mut().zip(self.w) {
+                *mj /= sum;
+                y += *mj * wj;
+            }
+            let c = y.clamp(EPS, 1.0 - EPS);
+            yhat.push(c);
+            clipped.push(c != y);
+        }
+        debug_assert_eq!(m.ncols(), k);
+        let xhat = m.dot(&self.v);
+        Block {
+            dist,
+            m,
+            yhat,
+            clipped,
+            xhat,
         }
     }
 }
@@ -381,17 +407,25 @@ impl Problem<'_> {
                     log_loss: 0.0,
                     assign: [vec![0.0; k], vec![0.0; k]],
                 };
-                let (mut dist, mut m, mut xhat) = (vec![0.0; k], vec![0.0; k], vec![0.0; d]);
-                for i in rows {
-                    let x = self.x.row(i);
+                let x = self.x.slice(s![rows.clone(), ..]);
+                let b = model.block(x);
+                for (r, i) in rows.enumerate() {
                     let (g, wi) = (usize::from(self.group[i]), self.weight[i]);
-                    let (yhat, _) = model.assign(x, &mut dist, &mut m);
-                    model.reconstruct(&m, &mut xhat);
-                    let sq: f64 = xhat.iter().zip(x).map(|(a, b)| (a - b) * (a - b)).sum();
+                    let sq: f64 = b
+                        .xhat
+                        .row(r)
+                        .iter()
+                        .zip(x.row(r))
+                        .map(|(a, b)| (a - b) * (a - b))
+                        .sum();
                     f.sq[g] += wi * sq;
-                    let p = if self.y[i] { yhat } else { 1.0 - yhat };
+                    let p = if self.y[i] {
+                        b.yhat[r]
+                    } else {
+                        1.0 - b.yhat[r]
+                    };
                     f.log_loss -= wi * p.ln();
-                    for (a, mk) in f.assign[g].iter_mut().zip(&m) {
+                    for (a, mk) in f.assign[g].iter_mut().zip(b.m.row(r)) {
                         *a += wi * mk;
                     }
                 }
@@ -482,50 +516,60 @@ impl Problem<'_> {
             .chunks()
             .into_par_iter()
             .map(|rows| {
+                let x = self.x.slice(s![rows.clone(), ..]);
+                let b = model.block(x);
+                // ∂L/∂x̂ (reconstruction), row by row.
+                let mut r = b.xhat;
+                r -= &x;
+                for (mut ri, i) in r.outer_iter_mut().zip(rows.clone()) {
+                    ri *= self.weight[i] * recon[usize::from(self.group[i])];
+                }
+                // ∂L/∂m through x̂, then the prediction and fairness terms.
+                let mut dm = r.dot(&v.t());
                 let mut gw = vec![0.0; k];
-                let mut gv = Array2::<f64>::zeros((k, d));
-                let (mut dist, mut m, mut xhat) = (vec![0.0; k], vec![0.0; k], vec![0.0; d]);
-                let mut dm = vec![0.0; k];
-                let mut r = vec![0.0; d];
-                for i in rows {
-                    let x = self.x.row(i);
+                for ((r_, i), mut dmi) in rows.clone().enumerate().zip(dm.outer_iter_mut()) {
                     let (g, wi) = (usize::from(self.group[i]), self.weight[i]);
-                    let (yhat, clipped) = model.assign(x, &mut dist, &mut m);
-                    model.reconstruct(&m, &mut xhat);
-                    // ∂L/∂x̂_i (reconstruction).
-                    for ((rj, xh), xj) in r.iter_mut().zip(&xhat).zip(x) {
-                        *rj = wi * recon[g] * (xh - xj);
-                    }
-                    // ∂L/∂ŷ_i (prediction); zero where ŷ was clipped.
-                    let q = if clipped {
+                    // ∂L/∂ŷ (prediction); zero where ŷ was clipped.
+                    let yhat = b.yhat[r_];
+                    let q = if b.clipped[r_] {
                         0.0
                     } else if self.y[i] {
                         -self.ay * wi / (total_weight * yhat)
                     } else {
                         self.ay * wi / (total_weight * (1.0 - yhat))
                     };
+                    let mi = b.m.row(r_);
                     for j in 0..k {
-                        let proto = v.row(j);
-                        let through_xhat: f64 = r.iter().zip(proto).map(|(a, b)| a * b).sum();
-                        dm[j] = through_xhat + q * w[j] + wi * fair[g] * sign[j];
-                        gw[j] += q * m[j];
-                        // x̂ = Σ m_j v_j: direct term of v_j.
-                        for (gvj, rj) in gv.row_mut(j).iter_mut().zip(&r) {
-                            *gvj += m[j] * rj;
-                        }
+                        dmi[j] += q * w[j] + wi * fair[g] * sign[j];
+                        gw[j] += q * mi[j];
                     }
-                    // Softmax of a_j = −dist_j: ∂L/∂a_j = m_j (dm_j − Σ_l m_l dm_l).
-                    let mean: f64 = m.iter().zip(&dm).map(|(a, b)| a * b).sum();
+                }
+                // x̂ = Σ m_j v_j: the direct term of v_j.
+                let mut gv = b.m.t().dot(&r);
+                // Softmax of a_j = −dist_j: ∂L/∂a_j = m_j (dm_j − Σ_l m_l dm_l), and
+                // ∂a_j/∂v_j = (x − v_j) / dist_j.
+                let mut scale = dm;
+                for ((mut si, mi), di) in scale
+                    .outer_iter_mut()
+                    .zip(b.m.outer_iter())
+                    .zip(b.dist.outer_iter())
+                {
+                    let mean: f64 = mi.iter().zip(si.iter()).map(|(a, b)| a * b).sum();
                     for j in 0..k {
-                        let da = m[j] * (dm[j] - mean);
-                        if dist[j] > 0.0 && da != 0.0 {
-                            // ∂a_j/∂v_j = (x − v_j) / dist_j.
-                            let scale = da / dist[j];
-                            for ((gvj, xj), vj) in gv.row_mut(j).iter_mut().zip(x).zip(v.row(j)) {
-                                *gvj += scale * (xj - vj);
-                            }
-                        }
+                        let da = mi[j] * (si[j] - mean);
+                        si[j] = if di[j] > 0.0 && da != 0.0 {
+                            da / di[j]
+                        } else {
+                            0.0
+                        };
                     }
+                }
+                gv += &scale.t().dot(&x);
+                for (mut gvj, (col, vj)) in gv
+                    .outer_iter_mut()
+                    .zip(scale.columns().into_iter().zip(v.outer_iter()))
+                {
+                    gvj.scaled_add(-col.sum(), &vj);
                 }
                 (gw, gv)
             })
@@ -816,12 +860,7 @@ impl Lfr {
     /// A feature count that differs from the fit.
     pub fn probabilities(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.check_width(x)?;
-        let model = self.model();
-        let k = self.w.len();
-        let (mut dist, mut m) = (vec![0.0; k], vec![0.0; k]);
-        Ok(x.outer_iter()
-            .map(|row| model.assign(row, &mut dist, &mut m).0)
-            .collect())
+        Ok(Array1::from(self.model().block(x).yhat))
     }
 
     /// The representation `x̂` of every row.
@@ -830,18 +869,7 @@ impl Lfr {
     /// A feature count that differs from the fit.
     pub fn representation(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
         self.check_width(x)?;
-        let model = self.model();
-        let k = self.w.len();
-        let (mut dist, mut m) = (vec![0.0; k], vec![0.0; k]);
-        let mut out = Array2::zeros(x.dim());
-        for (row, mut target) in x.outer_iter().zip(out.axis_iter_mut(Axis(0))) {
-            model.assign(row, &mut dist, &mut m);
-            let slot = target
-                .as_slice_mut()
-                .ok_or_else(|| Error::inconsistent("lfr", "output is not contiguous"))?;
-            model.reconstruct(&m, slot);
-        }
-        Ok(out)
+        Ok(self.model().block(x).xhat)
     }
 }
 
@@ -873,11 +901,6 @@ impl Classifier for Lfr {
     /// If `x` does not have the fitted number of features.
     fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
         assert_eq!(x.ncols(), self.n_features(), "feature count of the fit");
-        let model = self.model();
-        let k = self.w.len();
-        let (mut dist, mut m) = (vec![0.0; k], vec![0.0; k]);
-        x.outer_iter()
-            .map(|row| model.assign(row, &mut dist, &mut m).0)
-            .collect()
+        Array1::from(self.model().block(x).yhat)
     }
 }
