@@ -157,19 +157,21 @@ fn adult_massaging_relabels_the_reference_rows() {
 }
 
 /// Test accuracy and |SPD| of fairkit's LFR for seeds 0-4 against AIF360's spread over the same
-/// seeds (`lfr.summary`), widened by 0.01 (accuracy) and 0.02 (DP difference).
-fn lfr_within_spread(name: &str) {
-    let Some((train, test)) = prepared(name) else {
-        return;
-    };
+/// seeds (`lfr.summary`), widened by 0.01 (accuracy) and 0.02 (DP difference). Returns fairkit's
+/// final objectives and AIF360's (`lfr.seeds[].final_objective`).
+fn lfr_within_spread(name: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+    let (train, test) = prepared(name)?;
     let doc = reference(name);
-    let Some(summary) = doc.get("lfr").map(|l| &l["summary"]) else {
+    let Some(lfr) = doc.get("lfr") else {
         panic!("{name}.json has no lfr results");
     };
+    assert_eq!(lfr["complete"], Value::Bool(true), "{name}: AIF360's seeds");
+    let summary = &lfr["summary"];
     let privileged = doc["conventions"]["privileged_value"].as_str().unwrap();
     let span = |key: &str| (f(&summary[key]["min"]), f(&summary[key]["max"]));
     let (acc_lo, acc_hi) = span("test_accuracy");
     let (dp_lo, dp_hi) = span("test_demographic_parity_difference");
+    let mut objectives = Vec::new();
     for seed in 0..5 {
         let lfr = Lfr::params().seed(seed).fit(&train).unwrap();
         let pred = lfr.predict(test.features()).to_vec();
@@ -190,7 +192,15 @@ fn lfr_within_spread(name: &str) {
             spd.abs() >= dp_lo - 0.02 && spd.abs() <= dp_hi + 0.02,
             "seed {seed}: DP {spd}"
         );
+        objectives.push(lfr.loss().total);
     }
+    let theirs = lfr["seeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| f(&s["final_objective"]))
+        .collect();
+    Some((objectives, theirs))
 }
 
 #[test]
@@ -198,42 +208,18 @@ fn compas_lfr_lands_within_aif360s_spread() {
     lfr_within_spread("compas");
 }
 
-/// Adult: fairkit's LFR lowers the objective far below its start for every seed, and (once the
-/// reference holds Adult's LFR seeds) lands within AIF360's spread.
+/// Adult: within AIF360's spread (every AIF360 seed predicts label 0 for every test row), at a
+/// lower objective: AIF360's `maxfun` stops it after a few finite-difference gradient steps,
+/// so fairkit's seeds end lower on average and at best (the starts differ, so seeds are not
+/// paired, and one local minimum may sit above one of AIF360's stopping points).
 #[test]
-fn adult_lfr_converges_and_lands_within_aif360s_spread() {
-    let Some((train, test)) = prepared("adult") else {
+fn adult_lfr_lands_within_aif360s_spread_at_a_lower_objective() {
+    let Some((ours, theirs)) = lfr_within_spread("adult") else {
         return;
     };
-    let doc = reference("adult");
-    if doc.get("lfr").is_some() {
-        lfr_within_spread("adult");
-        return;
-    }
-    eprintln!("notice: adult.json has no lfr results yet; checking the fit only");
-    let privileged = doc["conventions"]["privileged_value"].as_str().unwrap();
-    for seed in 0..1 {
-        let start = Lfr::params()
-            .seed(seed)
-            .max_iterations(1)
-            .fit(&train)
-            .unwrap();
-        let t = std::time::Instant::now();
-        let lfr = Lfr::params().seed(seed).fit(&train).unwrap();
-        let secs = t.elapsed().as_secs_f64();
-        let pred = lfr.predict(test.features()).to_vec();
-        let (acc, spd) = accuracy_and_spd(&pred, &test, privileged);
-        eprintln!(
-            "adult lfr seed {seed}: accuracy {acc:.4}, SPD {spd:.4}, objective {:.6} (start {:.6}, \
-             L_x {:.4}, L_y {:.4}, L_z {:.2e}), {} iterations ({}), {secs:.1} s",
-            lfr.loss().total,
-            start.loss().total,
-            lfr.loss().reconstruction,
-            lfr.loss().prediction,
-            lfr.loss().fairness,
-            lfr.iterations(),
-            lfr.termination()
-        );
-        assert!(lfr.loss().total < start.loss().total);
-    }
+    eprintln!("adult lfr objectives: fairkit {ours:.4?}, AIF360 {theirs:.4?}");
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let min = |v: &[f64]| v.iter().copied().fold(f64::INFINITY, f64::min);
+    assert!(mean(&ours) < mean(&theirs), "{ours:?} vs {theirs:?}");
+    assert!(min(&ours) < min(&theirs), "{ours:?} vs {theirs:?}");
 }
