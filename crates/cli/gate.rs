@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, GateError, run_gate};
+use fairkit_gate::{GateConfig, GateError};
+use fairkit_harness::gate;
 
-use crate::columns::{Features, PredictionArgs};
+use crate::columns::PredictionArgs;
 use crate::common::{Format, emit};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
@@ -156,9 +157,12 @@ impl Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
-    let rows = args.input.read(Features::None, &[], false)?;
-    let d = &rows.encoded.data;
-    let report = run_gate(d.labels(), &rows.pred, d.groups(), d.weights(), &config)?;
+    let report = gate::run(
+        &args.input.data,
+        &args.input.layout.layout(),
+        &args.input.columns(),
+        &config,
+    )?;
     let text = match args.format {
         Format::Table => report.to_string(),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",

@@ -9,7 +9,6 @@
 //! `cpu_seconds`. LFR is measured by CPU time only where Linux tells it. Massaging is fed the committed base scores (the ranker's fit is the
 //! learner's bench); LFR runs at AIF360's defaults (k = 5, Ax = 0.01, Ay = 1, Az = 50), seed 0.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -18,12 +17,8 @@ use fairkit_data::{DatasetSpec, Encoder, Table};
 use fairkit_preprocessing::{FitFeatureTransform, Lfr, Massaging};
 
 fn adult_train() -> Option<FairDataset> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/prepared/adult_train.csv");
-    let Ok(file) = std::fs::File::open(&path) else {
-        println!("skipping the Adult bench: {} is absent", path.display());
-        return None;
-    };
+    let path = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
+    let file = std::fs::File::open(&path).ok()?;
     let table = Table::from_csv(file, &path.display().to_string()).ok()?;
     let spec = DatasetSpec {
         standardize: false,
@@ -36,8 +31,10 @@ fn adult_train() -> Option<FairDataset> {
 }
 
 fn train_scores() -> Option<Vec<f64>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/data/aif360/adult_train_scores.csv");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/aif360/adult_train_scores.csv"
+    );
     let text = std::fs::read_to_string(path).ok()?;
     text.lines().skip(1).map(|l| l.parse().ok()).collect()
 }

@@ -8,7 +8,9 @@ use std::cell::RefCell;
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
-use fairkit_core::{Classifier, Error, FairDataset, Groups, rng};
+use fairkit_core::{
+    Classifier, Error, FairDataset, Groups, Predictor, classifier_expected, classifier_score, rng,
+};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2, s};
 use rayon::prelude::*;
@@ -874,11 +876,47 @@ impl Lfr {
 }
 
 impl FeatureTransform for Lfr {
+    fn n_features(&self) -> usize {
+        self.prototypes.ncols()
+    }
+
+    fn name(&self) -> &'static str {
+        "lfr"
+    }
+
+    /// Checks that a model read back from a file is consistent: at least one prototype, one
+    /// label weight in `[0, 1]` per prototype, finite prototypes and a threshold in `[0, 1]`.
+    fn validate(&self) -> fairkit_core::Result<()> {
+        let reason = if self.w.is_empty() {
+            "it has no prototype".to_string()
+        } else if self.w.len() != self.prototypes.nrows() {
+            format!(
+                "{} label weights for {} prototypes",
+                self.w.len(),
+                self.prototypes.nrows()
+            )
+        } else if let Some(w) = self.w.iter().find(|w| !(0.0..=1.0).contains(*w)) {
+            format!("a label weight is {w}, outside [0, 1]")
+        } else if self.prototypes.iter().any(|v| !v.is_finite()) {
+            "a prototype has a value that is not finite".to_string()
+        } else if !(0.0..=1.0).contains(&self.threshold) {
+            format!("the threshold is {}, outside [0, 1]", self.threshold)
+        } else {
+            return Ok(());
+        };
+        Err(Error::inconsistent("lfr", reason))
+    }
+
     /// The representation `x̂` ([`Lfr::representation`]); the groups are only checked for
     /// length, since the transform does not use them.
-    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
+    fn transform_features(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array2<f64>> {
         Error::check_len("sensitive groups", x.nrows(), groups.len())?;
-        self.representation(x)
+        Error::check_features(self.prototypes.ncols(), x.ncols())?;
+        Ok(self.model().block(x).xhat)
     }
 }
 
@@ -892,7 +930,7 @@ impl Classifier for Lfr {
     /// # Panics
     /// If `x` does not have the fitted number of features.
     fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
-        self.score(x).mapv(|p| p > self.threshold)
+        Classifier::score(self, x).mapv(|p| p > self.threshold)
     }
 
     /// `ŷ`, the probability of label 1.
@@ -900,7 +938,37 @@ impl Classifier for Lfr {
     /// # Panics
     /// If `x` does not have the fitted number of features.
     fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
-        assert_eq!(x.ncols(), self.n_features(), "feature count of the fit");
+        assert_eq!(
+            x.ncols(),
+            self.prototypes.ncols(),
+            "feature count of the fit"
+        );
         Array1::from(self.model().block(x).yhat)
+    }
+}
+
+/// LFR as a predictor of its own: deterministic labels `ŷ > threshold`, score `ŷ`; the groups
+/// are not read (only their count is checked).
+impl Predictor for Lfr {
+    fn n_features(&self) -> usize {
+        self.prototypes.ncols()
+    }
+
+    fn expected(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        Error::check_len("sensitive groups", x.nrows(), groups.len())?;
+        classifier_expected(self, x)
+    }
+
+    fn score(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Option<Vec<f64>>> {
+        Error::check_len("sensitive groups", x.nrows(), groups.len())?;
+        classifier_score(self, x)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        FeatureTransform::validate(self)
     }
 }

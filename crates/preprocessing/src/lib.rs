@@ -15,6 +15,9 @@
 //!   the features, predicts the label and hides the group; `transform` gives the representation
 //!   and the model also classifies on its own.
 //!
+//! A fitted repair and the model fitted on its output predict new rows as one
+//! [`fairkit_core::Predictor`] ([`RepairedModel`]).
+//!
 //! Groups are the codes of [`fairkit_core::Groups`], so several sensitive columns give
 //! intersectional groups. Fitted transforms match new data's groups by value, and refuse a
 //! group that had no rows at fit time. The crate never depends on a concrete learner.
@@ -48,6 +51,7 @@ mod error;
 mod groups;
 mod lfr;
 mod massaging;
+mod repaired;
 mod reweighing;
 mod transform;
 
@@ -62,5 +66,6 @@ pub use fairkit_core::require_weight_support;
 pub use lfr::{Lfr, LfrParams, LfrValidParams};
 pub use linfa::ParamGuard;
 pub use massaging::{Massaging, MassagingParams, MassagingValidParams};
+pub use repaired::RepairedModel;
 pub use reweighing::Reweighing;
 pub use transform::{FeatureTransform, FitFeatureTransform};

@@ -7,12 +7,12 @@ use fairkit_learners::Logistic;
 use fairkit_preprocessing::{FitFeatureTransform, Lfr, Massaging};
 use serde_json::Value;
 
-use crate::common::shared_file;
+use fairkit_testkit::shared;
 
 /// The prepared train and test sets of `name` (`compas`, `adult`), as the reference read them.
 pub fn prepared(name: &str) -> Option<(FairDataset, FairDataset)> {
-    let train = shared_file(&format!("reference/prepared/{name}_train.csv"))?;
-    let test = shared_file(&format!("reference/prepared/{name}_test.csv"))?;
+    let train = shared(&format!("reference/prepared/{name}_train.csv"))?;
+    let test = shared(&format!("reference/prepared/{name}_test.csv"))?;
     let read = |p: &std::path::Path| {
         let file = std::fs::File::open(p).unwrap();
         Table::from_csv(file, &p.display().to_string()).unwrap()

@@ -240,3 +240,45 @@ fn bad_input_is_refused() {
     ));
     assert!(lfr.probabilities(wide.view()).is_err());
 }
+
+#[test]
+fn lfr_is_a_predictor_and_a_saved_model_is_checked() {
+    use fairkit_core::Predictor;
+    let data = synthetic(300, 3, 21);
+    let lfr = Lfr::params().k(3).seed(2).fit(&data).unwrap();
+    let (x, g) = (data.features(), data.groups());
+    let p: &dyn Predictor = &lfr;
+    assert!(!p.is_randomized());
+    assert_eq!(Predictor::n_features(&lfr), 3);
+    let hard: Vec<f64> = Classifier::predict(&lfr, x)
+        .iter()
+        .map(|&v| f64::from(u8::from(v)))
+        .collect();
+    assert_eq!(p.expected(x, g).unwrap(), hard);
+    assert_eq!(
+        p.score(x, g).unwrap(),
+        Some(lfr.probabilities(x).unwrap().to_vec())
+    );
+    assert!(matches!(
+        p.expected(
+            Array2::zeros((2, 2)).view(),
+            &Groups::from_labels("g", &["u", "p"]).unwrap()
+        ),
+        Err(Error::FeatureMismatch {
+            expected: 3,
+            got: 2
+        })
+    ));
+    Predictor::validate(&lfr).unwrap();
+    // A saved model edited by hand: a label weight outside [0, 1], a missing prototype.
+    let mut json: serde_json::Value = serde_json::to_value(&lfr).unwrap();
+    json["w"][0] = serde_json::json!(1.5);
+    let bad: Lfr = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(
+        Predictor::validate(&bad).unwrap_err().to_string(),
+        "inconsistent lfr: a label weight is 1.5, outside [0, 1]"
+    );
+    json["w"] = serde_json::json!([0.5, 0.5]);
+    let bad: Lfr = serde_json::from_value(json).unwrap();
+    assert!(FeatureTransform::validate(&bad).is_err());
+}
