@@ -49,7 +49,7 @@ mod ser;
 mod testutil;
 
 pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
-pub use bootstrap::{BootstrapParams, quantile_linear};
+pub use bootstrap::{BootstrapParams, CellResampler, quantile_linear};
 pub use counts::{Confusion, ConfusionTable};
 pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
 pub use error::{MetricsError, Result};
