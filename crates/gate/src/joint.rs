@@ -10,7 +10,9 @@
 //! bootstrap is paired). Each base statistic `θ_k` gets the interval `θ̂_k ± c · se_k`, `se_k`
 //! the bootstrap standard deviation, with the critical value `c` of the multiplicity method:
 //!
-//! * `none`: `c = z(1 − α/2)`, each interval on its own (Efron & Tibshirani 1993, §13.2);
+//! * `none`: `c = z(1 − α/2)`, each interval on its own (Efron & Tibshirani 1993, §13.2); the
+//!   gate uses this only for the comparisons with a baseline, and for its checks the percentile
+//!   interval of each check's own statistic (crate::measure);
 //! * `bonferroni`: `c = z(1 − α/(2K))` over the `K` statistics (Bonferroni's inequality);
 //! * `max-t`: `c` is the `1 − α` quantile over resamples of `max_k |θ*_k − θ̂_k| / se_k`, the
 //!   single-step max-T of Westfall & Young (1993, §2.6), which accounts for the correlation of
@@ -202,7 +204,9 @@ impl Family {
         for &kind in checks {
             let items: Vec<Base> = match kind {
                 CheckKind::Accuracy => vec![Base::Accuracy],
-                CheckKind::GroupAccuracy => active.iter().map(|&g| Base::GroupAccuracy(g)).collect(),
+                CheckKind::GroupAccuracy => {
+                    active.iter().map(|&g| Base::GroupAccuracy(g)).collect()
+                }
                 CheckKind::DemographicParityDifference => {
                     pairs.iter().map(|&(g, h)| Base::SrDiff(g, h)).collect()
                 }
@@ -314,7 +318,11 @@ pub(crate) fn intervals(
         .collect();
     let se: Vec<f64> = (0..k)
         .map(|j| {
-            let v: Vec<f64> = samples.iter().map(|s| s[j]).filter(|x| !x.is_nan()).collect();
+            let v: Vec<f64> = samples
+                .iter()
+                .map(|s| s[j])
+                .filter(|x| !x.is_nan())
+                .collect();
             if point[j].is_nan() || v.len() < 2 {
                 return f64::NAN;
             }
@@ -434,10 +442,7 @@ pub(crate) fn both_values(rows: Rows<'_>, c: Compared) -> (f64, f64) {
         CellResampler::new(&keys, 8 * rows.groups.n_groups(), rows.weights).totals();
     let [(cand, cand_all), (base, base_all)] = models(&counts, sums.as_deref());
     let active = |all: &[Confusion]| -> Vec<Rates> {
-        all.iter()
-            .filter(|c| c.rows > 0)
-            .map(Rates::of)
-            .collect()
+        all.iter().filter(|c| c.rows > 0).map(Rates::of).collect()
     };
     (
         compared(c, &active(&cand), &Rates::of(&cand_all)),
@@ -473,7 +478,11 @@ mod tests {
 
     #[test]
     fn folded_bounds_of_a_disparity() {
-        let family = Family::new(&[CheckKind::DemographicParityDifference], &[], vec![0, 1, 2]);
+        let family = Family::new(
+            &[CheckKind::DemographicParityDifference],
+            &[],
+            vec![0, 1, 2],
+        );
         let iv = Intervals {
             point: vec![0.1, -0.05, -0.15],
             lower: vec![0.02, -0.1, -0.2],

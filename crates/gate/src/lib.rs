@@ -140,11 +140,7 @@ fn decide(
     interval: Option<Option<Interval>>,
 ) -> (Status, Option<String>) {
     let beyond = |v: f64| {
-        if upper {
-            v > threshold
-        } else {
-            v < threshold
-        }
+        if upper { v > threshold } else { v < threshold }
     };
     match interval {
         None => (
@@ -290,38 +286,48 @@ pub fn run_gate_against(
         .filter_map(|(c, m)| m.map(|m| (c, m)))
         .collect(),
     };
+    // Multiplicity none: each check's percentile interval (measure); the joint bootstrap
+    // serves only the comparisons.
+    let simultaneous = config.multiplicity != Multiplicity::None;
     let family = Family::new(
-        &on.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+        &on.iter()
+            .filter(|_| simultaneous)
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>(),
         &compare.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
         active,
     );
     let joint = match config.confidence {
-        Some(c) => Some((c, joint::intervals(&family, rows, config, c)?)),
-        None => None,
+        Some(c) if family.len() > 0 => Some(joint::intervals(&family, rows, config, c)?),
+        _ => None,
     };
     let interval_of = |found: Option<(f64, f64)>| {
-        joint.as_ref().map(|(c, _)| {
+        config.confidence.map(|c| {
             found.map(|(lower, upper)| Interval {
                 lower,
                 upper,
-                confidence: *c,
+                confidence: c,
             })
         })
     };
-    let estimate = |status: Status, interval: Option<Option<Interval>>, value: f64, t: f64| {
-        match (status, interval) {
-            (Status::Inconclusive, Some(Some(i))) => Some(RowsNeeded::estimate(
-                i.lower, i.upper, value, t, smallest,
-            )),
-            _ => None,
+    let estimate = |status: Status, interval: Option<Option<Interval>>, value: f64, t: f64| match (
+        status, interval,
+    ) {
+        (Status::Inconclusive, Some(Some(i))) => {
+            Some(RowsNeeded::estimate(i.lower, i.upper, value, t, smallest))
         }
+        _ => None,
     };
 
     let checks: Vec<Check> = on
         .into_iter()
         .map(|(kind, threshold)| {
             let value = measure::value(kind, &report);
-            let interval = interval_of(joint.as_ref().and_then(|(_, j)| j.check(&family, kind)));
+            let interval = if simultaneous {
+                interval_of(joint.as_ref().and_then(|j| j.check(&family, kind)))
+            } else {
+                interval_of(measure::interval(kind, &report).flatten())
+            };
             let mut reasons = size_reasons(kind, &plain, labels, config);
             let mut rows_needed = None;
             let status = if !reasons.is_empty() {
@@ -357,7 +363,7 @@ pub fn run_gate_against(
             let diff = cand - base;
             let upper = c != Compared::Accuracy;
             let bound = if upper { margin } else { -margin };
-            let interval = interval_of(joint.as_ref().and_then(|(_, j)| j.comparison(&family, c).1));
+            let interval = interval_of(joint.as_ref().and_then(|j| j.comparison(&family, c).1));
             let mut reasons = Vec::new();
             let mut rows_needed = None;
             let status = if diff.is_nan() {
@@ -419,10 +425,10 @@ pub fn run_gate_against(
             .unwrap_or(Status::Pass),
         strict: config.strict,
         confidence: config.confidence,
-        simultaneous: joint.as_ref().map(|(_, j)| Simultaneous {
+        simultaneous: config.confidence.map(|_| Simultaneous {
             multiplicity: config.multiplicity,
-            statistics: j.family_size,
-            critical_value: j.critical_value,
+            statistics: joint.as_ref().map_or(0, |j| j.family_size),
+            critical_value: joint.as_ref().map(|j| j.critical_value),
         }),
         checks,
         groups: group_counts,

@@ -3,6 +3,8 @@ use std::fmt;
 use fairkit_metrics::Confusion;
 use serde::Serialize;
 
+use crate::Multiplicity;
+
 /// A check's verdict; they order by severity, `Pass < Inconclusive < Fail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -246,11 +248,13 @@ pub struct GateReport {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Simultaneous {
     /// The method.
-    pub multiplicity: crate::Multiplicity,
-    /// Base statistics with an interval (group pairs × rates, accuracies, differences).
+    pub multiplicity: Multiplicity,
+    /// Base statistics with a simultaneous interval (group pairs × rates, accuracies,
+    /// differences against a baseline); with `none`, only the differences (each check has the
+    /// percentile interval of its own statistic).
     pub statistics: usize,
-    /// Each interval is the point value ± this many bootstrap standard errors.
-    pub critical_value: f64,
+    /// Each simultaneous interval is the point value ± this many bootstrap standard errors.
+    pub critical_value: Option<f64>,
 }
 
 impl GateReport {
@@ -335,13 +339,20 @@ impl fmt::Display for GateReport {
             rows_needed(f, c.rows_needed)?;
         }
         if let Some(s) = &self.simultaneous {
-            writeln!(
-                f,
-                "intervals: {} over {} statistics (point value ± {:.3} bootstrap standard errors)",
-                s.multiplicity.name(),
-                s.statistics,
-                s.critical_value
-            )?;
+            match (s.multiplicity, s.critical_value) {
+                (Multiplicity::None, _) => writeln!(
+                    f,
+                    "intervals: none (each check's percentile interval on its own)"
+                )?,
+                (m, Some(c)) => writeln!(
+                    f,
+                    "intervals: {} over {} statistics (point value ± {c:.3} bootstrap standard \
+                     errors)",
+                    m.name(),
+                    s.statistics,
+                )?,
+                (m, None) => writeln!(f, "intervals: {}", m.name())?,
+            }
         }
         if !self.comparisons.is_empty() {
             writeln!(f)?;
@@ -352,7 +363,11 @@ impl fmt::Display for GateReport {
             )?;
             for c in &self.comparisons {
                 let op = if c.bound == "max" { "<=" } else { ">=" };
-                let bound = if c.bound == "max" { c.margin } else { -c.margin };
+                let bound = if c.bound == "max" {
+                    c.margin
+                } else {
+                    -c.margin
+                };
                 let interval = c.interval.map_or_else(
                     || "-".to_string(),
                     |i| format!("[{:.4}, {:.4}]", i.lower, i.upper),

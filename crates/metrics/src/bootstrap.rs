@@ -163,7 +163,11 @@ impl CellResampler {
             .collect();
         let sums = self.weights.as_ref().map(|w| {
             (0..n_cells)
-                .map(|k| w[self.starts[k] as usize..self.starts[k + 1] as usize].iter().sum())
+                .map(|k| {
+                    w[self.starts[k] as usize..self.starts[k + 1] as usize]
+                        .iter()
+                        .sum()
+                })
                 .collect()
         });
         (counts, sums)
