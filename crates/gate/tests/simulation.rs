@@ -91,20 +91,31 @@ fn ninety_five_percent_intervals_cover_the_true_disparities() {
     let spec = [(500, 0.70, 0.20), (500, 0.60, 0.15)];
     let (true_dp, true_eo) = (0.075, 0.10);
     let datasets = 500;
-    let covers = |i: Option<(f64, f64)>, truth: f64| i.is_some_and(|(l, u)| l <= truth && truth <= u);
+    let covers =
+        |i: Option<(f64, f64)>, truth: f64| i.is_some_and(|(l, u)| l <= truth && truth <= u);
     let mut hits = [0usize; 2];
     for d in 0..datasets {
         let (y, p, groups) = simulate(&spec, 50_000 + d);
-        let report = run_gate(&y, &p, &groups, None, &fairness_only(Multiplicity::None, 1000, d))
-            .expect("valid input");
+        let report = run_gate(
+            &y,
+            &p,
+            &groups,
+            None,
+            &fairness_only(Multiplicity::None, 1000, d),
+        )
+        .expect("valid input");
         let ours = |k: CheckKind| {
             report
                 .check(k)
                 .and_then(|c| c.interval)
                 .map(|i| (i.lower, i.upper))
         };
-        hits[0] += usize::from(covers(ours(CheckKind::DemographicParityDifference), true_dp));
+        hits[0] += usize::from(covers(
+            ours(CheckKind::DemographicParityDifference),
+            true_dp,
+        ));
         hits[1] += usize::from(covers(ours(CheckKind::EqualizedOddsDifference), true_eo));
+    }
     let rate = |k: usize| hits[k] as f64 / datasets as f64;
     println!(
         "coverage over {datasets} datasets (n = 500 per group), 95 % percentile intervals: \
@@ -113,6 +124,10 @@ fn ninety_five_percent_intervals_cover_the_true_disparities() {
         rate(1)
     );
     for k in 0..2 {
-        assert!((0.93..=0.97).contains(&rate(k)), "coverage {k}: {}", rate(k));
+        assert!(
+            (0.93..=0.97).contains(&rate(k)),
+            "coverage {k}: {}",
+            rate(k)
+        );
     }
 }
