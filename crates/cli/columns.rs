@@ -141,7 +141,7 @@ fn same_number(a: &str, b: &str) -> bool {
 /// # Errors
 /// The label column itself, a missing column, or a value that is neither class (the message
 /// names the row).
-fn predictions(table: &Table, encoder: &Encoder, column: &str) -> Result<Vec<bool>> {
+pub fn predictions(table: &Table, encoder: &Encoder, column: &str) -> Result<Vec<bool>> {
     if column == encoder.spec().label {
         bail!("the prediction and label columns are the same column '{column}'");
     }

@@ -4,9 +4,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, GateError, run_gate};
+use fairkit_gate::{GateConfig, GateError, Multiplicity, run_gate_against};
 
-use crate::columns::{Features, PredictionArgs};
+use crate::columns::{Features, PredictionArgs, predictions, read_table};
 use crate::common::{Format, emit};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
@@ -50,6 +50,30 @@ pub struct Args {
     /// Seed of the bootstrap [default: 0].
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+    /// Simultaneous intervals over all groups and checks with --confidence [default: max-t].
+    #[arg(long, value_name = "METHOD", value_parser = ["none", "bonferroni", "max-t"])]
+    multiplicity: Option<String>,
+    /// Column of the baseline (production) model's predictions on the same rows: compare the
+    /// candidate (--pred) with it.
+    #[arg(long, value_name = "COL")]
+    baseline_pred: Option<String>,
+    /// CSV file with the baseline's predictions on the same rows in the same order (column
+    /// --baseline-pred, or the --pred column's name); its label and sensitive columns, where
+    /// present, must match --data row by row.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Against a baseline: the largest allowed increase of the demographic parity difference,
+    /// or `off` [default: 0.02].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    dp_margin: Option<Threshold>,
+    /// Against a baseline: the largest allowed increase of the equalized odds difference, or
+    /// `off` [default: 0.02].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    eo_margin: Option<Threshold>,
+    /// Against a baseline: the largest allowed loss of overall accuracy, or `off`
+    /// [default: 0.01].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    accuracy_margin: Option<Threshold>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -75,13 +99,24 @@ interval (--n-boot resamples, --seed) instead of the point value. FAIL only when
 interval is beyond the threshold: the violation is not explained by sampling noise. PASS only
 when the whole interval meets it. INCONCLUSIVE when it straddles the threshold: the test set
 cannot tell; collect more labelled data, or accept the risk explicitly (without --strict) or
-refuse it (with --strict).
+refuse it (with --strict). With many groups and checks the intervals are simultaneous
+(--multiplicity max-t, the default; bonferroni; or none: each check's percentile interval on
+its own), so a model whose true values all meet the thresholds fails with probability at most
+1 - C. An inconclusive check reports the labelled rows per group that would decide it at the
+observed effect.
+
+Against the production model: --baseline-pred COL (a column of --data) or --baseline FILE (the
+same rows in the same order) compares candidate minus baseline on the same rows (a paired
+bootstrap with --confidence): the demographic parity and equalized odds differences may grow
+by at most --dp-margin and --eo-margin (0.02), accuracy may drop by at most --accuracy-margin
+(0.01). PASS when the whole interval of the difference is within the margin, FAIL when it is
+wholly beyond, INCONCLUSIVE otherwise.
 
 Settings: the defaults, then --config (a gate.toml with any of the keys dp_difference_max,
 eo_difference_max, accuracy_floor, per_group_accuracy_floor, four_fifths,
 four_fifths_threshold, min_samples_per_group, min_positives_per_group,
-min_negatives_per_group, strict, confidence, n_boot, seed; a threshold set to false turns its
-check off), then the flags.
+min_negatives_per_group, strict, confidence, n_boot, seed, multiplicity, dp_margin,
+eo_margin, accuracy_margin; a threshold or margin set to false turns it off), then the flags.
 
 Exit status: 0 pass (or inconclusive without --strict), 1 fail (or inconclusive with
 --strict), 2 bad input or usage. The same input, settings and seed give the same bytes.";
@@ -121,6 +156,15 @@ impl Args {
         set(&mut c.dp_difference_max, self.dp_max);
         set(&mut c.eo_difference_max, self.eo_max);
         set(&mut c.accuracy_floor, self.min_accuracy);
+        set(&mut c.dp_margin, self.dp_margin);
+        set(&mut c.eo_margin, self.eo_margin);
+        set(&mut c.accuracy_margin, self.accuracy_margin);
+        c.multiplicity = match self.multiplicity.as_deref() {
+            Some("none") => Multiplicity::None,
+            Some("bonferroni") => Multiplicity::Bonferroni,
+            Some(_) => Multiplicity::MaxT,
+            None => c.multiplicity,
+        };
         c.min_samples_per_group = self.min_group_size.unwrap_or(c.min_samples_per_group);
         c.four_fifths = (c.four_fifths || self.four_fifths) && !self.no_four_fifths;
         c.strict |= self.strict;
@@ -141,6 +185,9 @@ impl Args {
                     "dp_difference_max" => "--dp-max",
                     "eo_difference_max" => "--eo-max",
                     "accuracy_floor" => "--min-accuracy",
+                    "dp_margin" => "--dp-margin",
+                    "eo_margin" => "--eo-margin",
+                    "accuracy_margin" => "--accuracy-margin",
                     "n_boot" => "--n-boot",
                     "confidence" => "--confidence",
                     other => other,
@@ -153,12 +200,78 @@ impl Args {
     }
 }
 
+impl Args {
+    /// The baseline's predictions: from --baseline-pred in --data, or from --baseline (same
+    /// rows, same order: its row count, and its label and sensitive columns where present,
+    /// must match --data).
+    fn baseline_predictions(&self, rows: &crate::columns::Predictions) -> Result<Option<Vec<bool>>> {
+        let encoder = &rows.encoded.encoder;
+        let Some(path) = &self.baseline else {
+            return self
+                .baseline_pred
+                .as_deref()
+                .map(|col| predictions(&rows.table, encoder, col))
+                .transpose();
+        };
+        let column = self.baseline_pred.as_deref().unwrap_or(&self.input.pred);
+        let mut keep = vec![column.to_string()];
+        let header = read_table(path, Some(Vec::new()))
+            .map(|t| t.header().to_vec())
+            .unwrap_or_default();
+        let shared: Vec<String> = std::iter::once(&self.input.label)
+            .chain(&self.input.sensitive)
+            .filter(|c| header.contains(c) && c.as_str() != column)
+            .cloned()
+            .collect();
+        keep.extend(shared.iter().cloned());
+        let table = read_table(path, Some(keep))?;
+        if table.n_rows() != rows.table.n_rows() {
+            anyhow::bail!(
+                "{}: {} rows, but --data {} has {}: the baseline must hold the same rows in the \
+                 same order",
+                table.file(),
+                table.n_rows(),
+                rows.table.file(),
+                rows.table.n_rows()
+            );
+        }
+        for name in &shared {
+            let (a, b) = (table.column(name)?, rows.table.column(name)?);
+            if let Some(i) = (0..a.len()).find(|&i| a.get(i) != b.get(i)) {
+                anyhow::bail!(
+                    "{}: line {}, row {}, column {}: value {} differs from {} in --data {} \
+                     (line {}): the baseline must hold the same rows in the same order",
+                    table.file(),
+                    table.line(i),
+                    i + 1,
+                    fairkit_core::text::quote(name),
+                    fairkit_core::text::quote(a.get(i)),
+                    fairkit_core::text::quote(b.get(i)),
+                    rows.table.file(),
+                    rows.table.line(i),
+                );
+            }
+        }
+        predictions(&table, encoder, column).map(Some)
+    }
+}
+
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
-    let rows = args.input.read(Features::None, &[], false)?;
+    let same_file = args.baseline.is_none();
+    let also: Vec<String> = args.baseline_pred.iter().filter(|_| same_file).cloned().collect();
+    let rows = args.input.read(Features::None, &also, false)?;
     let d = &rows.encoded.data;
-    let report = run_gate(d.labels(), &rows.pred, d.groups(), d.weights(), &config)?;
+    let baseline = args.baseline_predictions(&rows)?;
+    let report = run_gate_against(
+        d.labels(),
+        &rows.pred,
+        baseline.as_deref(),
+        d.groups(),
+        d.weights(),
+        &config,
+    )?;
     let text = match args.format {
         Format::Table => report.to_string(),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
