@@ -608,8 +608,11 @@ fn paired_csv(cand: &[Block], base: &[Block]) -> String {
 #[test]
 fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     let dir = Dir::new();
-    // Candidate BIASED (DP 0.2, accuracy 0.8) against baseline FAIR (DP 0, accuracy 0.9).
-    let data = dir.file("paired.csv", &paired_csv(&BIASED, &FAIR));
+    // Candidate as BIASED (DP 0.2, accuracy 0.8) against baseline as FAIR (DP 0, accuracy
+    // 0.9), four times the rows.
+    let biased = [Block("F", 800, 400, 360, 120), Block("M", 800, 400, 280, 40)];
+    let fair = [Block("F", 800, 400, 360, 40), Block("M", 800, 400, 360, 40)];
+    let data = dir.file("paired.csv", &paired_csv(&biased, &fair));
     let flags = ["--baseline-pred", "base", "--confidence", "0.95", "--n-boot", "200"];
     let out = gate(&data, &[&flags[..], &["--format", "json"]].concat());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -637,7 +640,7 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     assert_eq!(r["simultaneous"]["multiplicity"], "max-t");
 
     // The same baseline from its own file (column named as --pred), and wider margins pass.
-    let base = dir.file("base.csv", &csv(&FAIR));
+    let base = dir.file("base.csv", &csv(&fair));
     let wide = [
         "--baseline", &base, "--confidence", "0.95", "--n-boot", "200", "--dp-margin", "0.5",
         "--eo-margin", "0.5", "--accuracy-margin", "0.3", "--dp-max", "off", "--eo-max", "off",
@@ -651,7 +654,7 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     }
 
     // A baseline file whose rows are not the same rows is refused.
-    let shuffled = csv(&FAIR).replacen("\nF,1,1\n", "\nM,1,1\n", 1);
+    let shuffled = csv(&fair).replacen("\nF,1,1\n", "\nM,1,1\n", 1);
     let other = dir.file("other.csv", &shuffled);
     bad(
         &gate_args(&data, &["--baseline", &other]),
@@ -660,7 +663,7 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     let short = dir.file("short.csv", "sex,label,pred\nF,1,1\n");
     bad(
         &gate_args(&data, &["--baseline", &short]),
-        &["short.csv", "1 rows", "has 400"],
+        &["short.csv", "1 rows", "has 1600"],
     );
 }
 

@@ -16,8 +16,10 @@
 //! * `bonferroni`: `c = z(1 − α/(2K))` over the `K` statistics (Bonferroni's inequality);
 //! * `max-t`: `c` is the `1 − α` quantile over resamples of `max_k |θ*_k − θ̂_k| / se_k`, the
 //!   single-step max-T of Westfall & Young (1993, §2.6), which accounts for the correlation of
-//!   the statistics (pairs sharing a group) and is never wider than Bonferroni's up to
-//!   resampling noise.
+//!   the statistics (pairs sharing a group). It is narrower than Bonferroni's when the
+//!   standardized deviations are close to normal; a statistic with a heavy-tailed bootstrap
+//!   distribution (the difference of two disparities when one model's is near 0) can make it
+//!   wider.
 //!
 //! A check's interval follows from its base statistics' intervals: a disparity `max |d|` lies
 //! in `[max dist(0, I_d), max max|I_d|]` whenever every `d` lies in its `I_d`. So when the
