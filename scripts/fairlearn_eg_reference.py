@@ -1,7 +1,7 @@
 # Prints what fairlearn 0.15.0 ExponentiatedGradient reaches on a prepared dataset, for the
 # comparison in crates/reductions/benches/exp_grad.rs (never a dependency of cargo test).
 #
-# Usage: /work/venv/bin/python scripts/fairlearn_eg_reference.py [adult|compas] [reps]
+# Usage: $PYTHON scripts/fairlearn_eg_reference.py [adult|compas] [reps]
 # Reads ../shared/reference/prepared/<name>_{train,test}.csv (features, `label`, `sensitive`),
 # fits LogisticRegression(lbfgs, max_iter=1000, C=1) inside ExponentiatedGradient(eps=0.01) for
 # demographic parity and equalized odds, and prints fit seconds (median of `reps`), iterations,

@@ -1,7 +1,7 @@
 # Cross-checks fairkit's exponentiated gradient against fairlearn 0.15 on the built-in
 # `biased-credit` scenario (the README quotes it). Never a dependency of `cargo test`.
 #
-# Usage: /work/venv/bin/python scripts/fairlearn_sim_check.py [path/to/fairkit]
+# Usage: $PYTHON scripts/fairlearn_sim_check.py [path/to/fairkit]
 # Simulates the default scenario with fairkit, splits it 70/30 with a fixed numpy permutation,
 # standardizes the features with the training mean and population standard deviation, writes
 # both halves to a temporary directory, then fits ExponentiatedGradient(LogisticRegression(),

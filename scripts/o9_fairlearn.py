@@ -1,7 +1,7 @@
 # Runs oracle O9 (docs/test-oracles.md#o9, the 21-row CellMajority fixture) through fairlearn
 # 0.15.0 and prints the bookkeeping that crates/reductions/tests/o9.rs compares with: oracle calls,
 # constant fallbacks, predictors, iterations, gap, expected error and weights.
-# Usage: /work/venv/bin/python scripts/o9_fairlearn.py  (needs fairlearn, scikit-learn, pandas)
+# Usage: $PYTHON scripts/o9_fairlearn.py  (needs fairlearn, scikit-learn, pandas; scripts/README.md)
 import numpy as np, pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from fairlearn.reductions import ExponentiatedGradient, DemographicParity, TruePositiveRateParity, EqualizedOdds, ErrorRateParity, GridSearch

@@ -6,7 +6,7 @@ attribute passed as one-hot group columns inside X (fairkit's convention), and
 prints the fitted transform of the training rows and of new rows for several
 alphas, as Rust array literals to paste into the test. It is never run by cargo.
 
-Usage: /work/venv/bin/python scripts/preprocessing_correlation_remover.py
+Usage: $PYTHON scripts/preprocessing_correlation_remover.py
 (fairlearn 0.15.0, numpy 2.x).
 """
 

@@ -13,7 +13,7 @@ BlackBoxAuditing 0.1.54 is not in the project venv; it needs networkx. One way:
     pip download BlackBoxAuditing==0.1.54 networkx --no-deps -d /tmp/dl
 then unpack BlackBoxAuditing/repairers (with an empty BlackBoxAuditing/__init__.py, to skip the
 auditor's plotting imports) and networkx onto PYTHONPATH, and run
-    PYTHONPATH=... /work/venv/bin/python scripts/preprocessing_di_remover.py
+    PYTHONPATH=... $PYTHON scripts/preprocessing_di_remover.py
 """
 
 import random

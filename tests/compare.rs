@@ -186,6 +186,67 @@ seed = 11
 }
 
 #[test]
+fn every_learner_runs_from_an_experiment_file_and_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_file(
+        dir.path(),
+        "learners.toml",
+        br#"
+estimator = { name = "forest", n_estimators = 10, seed = 3 }
+seeds = 1
+methods = [
+    "baseline",
+    "baseline-naive-bayes",
+    "baseline-svm",
+    { name = "svm-threshold", method = "threshold", constraint = "demographic_parity", estimator = "svm" },
+    { name = "nb-reweighing", method = "reweighing", estimator = "naive-bayes" },
+    { name = "tree-eg", method = "expgrad", constraint = "demographic_parity", estimator = { name = "tree", max_depth = 3, criterion = "entropy" } },
+]
+
+[data]
+source = "scenario"
+name = "biased-credit"
+rows = 1500
+seed = 2
+"#,
+    );
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "compare",
+        "--config",
+        &config,
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap())
+            .unwrap();
+    let estimators: Vec<&str> = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["estimator"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        estimators,
+        ["forest", "naive-bayes", "svm", "svm", "naive-bayes", "tree"]
+    );
+    let recorded = &results["config"]["estimator"];
+    assert_eq!(recorded["name"], "forest");
+    assert_eq!(recorded["seed"], 3);
+    assert_eq!(recorded["max_features"], "sqrt");
+    for r in results["results"].as_array().unwrap() {
+        let accuracy = r["accuracy"].as_f64().unwrap();
+        assert!(accuracy > 0.55, "{}: {accuracy}", r["method"]);
+    }
+    // the command line takes the new names too
+    let with_flags = compare_into(&dir.path().join("flags"), &["--estimator", "naive-bayes"]);
+    assert_eq!(with_flags["results"][0]["estimator"], "naive-bayes");
+}
+
+#[test]
 fn table_marks_pareto_methods() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&[

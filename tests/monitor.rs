@@ -1,5 +1,7 @@
 //! `fairkit monitor`: malformed lines, delayed labels, alerts without storms, time windows, the
-//! `/metrics` endpoint scraped over loopback while the input is open, and bad settings.
+//! `/metrics` endpoint scraped over loopback while the input is open (and not stalled by idle
+//! connections), `--keep-serving` stopped by SIGTERM or SIGINT with status 0, and bad
+//! settings.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -572,6 +574,114 @@ fn keep_serving_serves_the_final_gauges_after_the_input_ends() {
         "the process keeps serving"
     );
     // Dropping `m` stops it.
+}
+
+/// Sends `request` on a new connection and returns the answer, failing if none comes within
+/// 2 s (a liveness bound, not a speed measurement).
+fn answer_within_2s(addr: SocketAddr, request: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .unwrap_or_else(|e| panic!("no answer to {request:?} within 2 s: {e}"));
+    response
+}
+
+/// The number of threads of a process.
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .count()
+}
+
+#[test]
+fn idle_connections_neither_stall_the_endpoint_nor_add_threads() {
+    // A fresh `monitor --serve` reading an open standard input, as a deployment runs it.
+    let mut m = Running::start(&["--serve", "127.0.0.1:0"]);
+    let served = m.announced();
+    let get = format!("GET /metrics HTTP/1.1\r\nHost: {served}\r\n\r\n");
+    let head = format!("HEAD /metrics HTTP/1.1\r\nHost: {served}\r\n\r\n");
+    assert!(answer_within_2s(served, &get).starts_with("HTTP/1.1 200"));
+    #[cfg(target_os = "linux")]
+    let before = threads(m.child.id());
+
+    let idle: Vec<TcpStream> = (0..16)
+        .map(|_| TcpStream::connect(served).unwrap())
+        .collect();
+    let response = answer_within_2s(served, &get);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.ends_with("# EOF\n"), "{response}");
+    let response = answer_within_2s(served, &head);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(
+        response.ends_with("\r\n\r\n"),
+        "HEAD has no body: {response}"
+    );
+
+    // 300 open connections: still answered, and no thread per connection.
+    let more: Vec<TcpStream> = (0..284)
+        .map(|_| TcpStream::connect(served).unwrap())
+        .collect();
+    assert!(answer_within_2s(served, &get).starts_with("HTTP/1.1 200"));
+    #[cfg(target_os = "linux")]
+    assert_eq!(
+        threads(m.child.id()),
+        before,
+        "threads grew with connections"
+    );
+    drop((idle, more));
+    drop(m.child.stdin.take());
+    assert_eq!(m.child.wait().unwrap().code(), Some(0));
+}
+
+/// Starts `monitor --serve 127.0.0.1:0 --keep-serving` on two predictions, waits until the
+/// input is done and it says it keeps serving, and returns it with its address.
+#[cfg(unix)]
+fn keep_serving() -> (Running, SocketAddr) {
+    let mut m = Running::start(&["--serve", "127.0.0.1:0", "--keep-serving"]);
+    let served = m.announced();
+    m.write(&(prediction(1, 0, "a", true) + &prediction(2, 1, "b", false)));
+    drop(m.child.stdin.take());
+    assert_eq!(m.until("summary").last().unwrap()["events"], 2);
+    loop {
+        let line = m.stderr_line();
+        assert!(!line.is_empty(), "standard error ended");
+        if line.contains("still serving") {
+            return (m, served);
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn keep_serving_exits_0_on_sigterm_and_sigint() {
+    for signal in ["TERM", "INT"] {
+        let (mut m, served) = keep_serving();
+        let get = format!("GET /metrics HTTP/1.1\r\nHost: {served}\r\n\r\n");
+        assert!(answer_within_2s(served, &get).contains("fairkit_monitor_events 2.0\n"));
+        let kill = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &m.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let status = m.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
+        let mut rest = String::new();
+        m.stderr.read_to_string(&mut rest).unwrap();
+        assert_eq!(
+            rest,
+            format!("fairkit monitor: stopped serving on SIG{signal}\n")
+        );
+        assert!(
+            TcpStream::connect(served).is_err(),
+            "SIG{signal}: the port is released"
+        );
+    }
 }
 
 #[test]

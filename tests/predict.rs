@@ -152,6 +152,29 @@ fn every_method_predicts_a_categorical_csv_as_mitigate_did() {
     assert!(pred.iter().any(|p| p == "yes") && pred.iter().any(|p| p == "no"));
 }
 
+#[test]
+fn every_estimator_saves_a_model_that_predicts_as_mitigate_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let train = write_file(dir.path(), "train.csv", categorical_csv(400, 21).as_bytes());
+    let test = write_file(dir.path(), "test.csv", categorical_csv(150, 22).as_bytes());
+    let mut data = vec!["--data", &train, "--test", &test];
+    data.extend(CATEGORICAL_FLAGS);
+    for estimator in ["forest", "naive-bayes", "svm", "linfa-tree"] {
+        for method in ["baseline", "reweighing", "expgrad-dp", "threshold-eo"] {
+            round_trip(dir.path(), &data, method, estimator, "outcome");
+        }
+    }
+    // the SVM's score column holds decision values, not probabilities
+    let scores: Vec<f64> = column(&dir.path().join("baseline-svm-predict.csv"), "score")
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        scores.iter().any(|&s| !(0.0..=1.0).contains(&s)),
+        "{scores:?}"
+    );
+}
+
 /// Trains a logistic baseline on the categorical CSV and saves it; returns (model, test).
 fn saved_baseline(dir: &Path, method: &str) -> (String, String) {
     let train = write_file(dir, "train.csv", categorical_csv(300, 5).as_bytes());

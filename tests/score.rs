@@ -203,8 +203,9 @@ fn compas_with_scikit_learn_test_scores_matches_fairlearn() {
     let flags = ["--label", "label", "--sensitive", "sensitive"];
     let train_scores = dir.path().join("train_scores.csv");
     let train = train.to_str().unwrap();
-    // L-BFGS stops where scikit-learn's lbfgs does, so the training scores rank the rows as
-    // Fairlearn's did and the thresholds interpolate identically.
+    // L-BFGS stops short of the optimum close to where scikit-learn's lbfgs does on COMPAS, so
+    // the training scores rank the rows as Fairlearn's did and the thresholds interpolate
+    // identically.
     let mut args = vec![
         "train",
         "--data",

@@ -2,7 +2,7 @@
 //! predictions file, and the bad-input contract (exit status 2, a message naming the problem,
 //! no partial output file).
 
-use crate::util::{assert_bad_input, json, run, shared_or_skip, stdout, write_file};
+use crate::util::{assert_bad_input, json, run, shared_or_skip, stderr, stdout, write_file};
 
 #[test]
 fn default_scenario_shows_a_learnable_bias() {
@@ -245,8 +245,8 @@ fn csv_flags_without_data_are_a_usage_error() {
 #[test]
 fn unknown_estimator() {
     assert_bad_input(
-        &run(&["train", "--estimator", "forest"]),
-        &["forest", "logistic"],
+        &run(&["train", "--estimator", "knn"]),
+        &["knn", "logistic", "forest", "naive-bayes", "svm"],
     );
 }
 
@@ -275,5 +275,36 @@ fn solvers_agree_and_bad_solver_flags_exit_2() {
             "lbfgs",
         ]),
         &["solver", "logistic estimator only"],
+    );
+}
+
+#[test]
+fn flags_take_negative_numbers_as_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("x,g,y\n");
+    for i in 0..200 {
+        let y = if (i * 7) % 10 < 4 { "-1" } else { "1" };
+        csv.push_str(&format!("{},{},{y}\n", (i * 37) % 101, ["a", "b"][i % 2]));
+    }
+    let data = write_file(dir.path(), "signed.csv", csv.as_bytes());
+    let flags = ["--data", &data, "--label", "y", "--sensitive", "g"];
+    // `--positive-label -1` (not only `--positive-label=-1`)
+    let mut args = vec!["train", "--format", "json", "--positive-label", "-1"];
+    args.extend(flags);
+    let spaced = json(&run(&args));
+    let mut args = vec!["train", "--format", "json", "--positive-label=-1"];
+    args.extend(flags);
+    let joined = json(&run(&args));
+    assert_eq!(spaced["overall"], joined["overall"]);
+    assert_eq!(spaced["sizes"], joined["sizes"]);
+    // a negative number reaches the flag's own check instead of being taken for a flag
+    let mut args = vec!["train", "--test-size", "-0.3"];
+    args.extend(flags);
+    let out = run(&args);
+    assert_bad_input(&out, &["-0.3"]);
+    assert!(
+        !stderr(&out).contains("unexpected argument"),
+        "{}",
+        stderr(&out)
     );
 }

@@ -36,10 +36,12 @@ pub struct Args {
     /// gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo.
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
-    /// Base estimator of every method: logistic, tree or boosting.
+    /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,
+    /// linfa-tree or linfa-logistic (see `fairkit train --help`).
     #[arg(long, value_name = "NAME")]
     estimator: Option<String>,
-    /// Solver of the logistic estimator: newton-cholesky (the default) or lbfgs.
+    /// Solver of the logistic estimator: newton-cholesky (the default, reaches the optimum) or
+    /// lbfgs (L-BFGS, stopping when the gradient norm of the mean loss falls below 1e-4).
     #[arg(long, value_name = "NAME")]
     solver: Option<String>,
     /// Number of seeds (0, 1, ..., N-1), at most 100000; each seeds the split and the sampled

@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Command as ClapCommand, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 mod assess;
 mod audit;
@@ -55,13 +55,30 @@ enum Command {
     Monitor(monitor::Args),
 }
 
+/// `command` and its subcommands with every value-taking flag accepting negative numbers
+/// (`--positive-label -1`, not only `--positive-label=-1`).
+fn allow_negative_numbers(command: ClapCommand) -> ClapCommand {
+    command
+        .mut_args(|arg| {
+            if arg.get_action().takes_values() {
+                arg.allow_negative_numbers(true)
+            } else {
+                arg
+            }
+        })
+        .mut_subcommands(allow_negative_numbers)
+}
+
 fn main() -> ExitCode {
     // Staged outputs (`.fairkit-*.tmp`) are removed on Ctrl-C and SIGTERM.
     if let Err(e) = fairkit_harness::io::remove_staged_on_signals() {
         eprintln!("error: {e:#}");
         return ExitCode::from(2);
     }
-    let cli = match Cli::try_parse() {
+    let parsed = allow_negative_numbers(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };

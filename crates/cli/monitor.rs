@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use fairkit_harness::io;
 use fairkit_monitor::{
-    Counters, Evaluation, FairnessMonitor, MonitorConfig, SharedSnapshot, StreamItem, Window,
-    run_stream, serve,
+    Counters, Evaluation, FairnessMonitor, MetricsServer, MonitorConfig, SharedSnapshot,
+    StreamItem, Window, run_stream, serve,
 };
 use serde::Serialize;
 
@@ -35,13 +35,14 @@ events, malformed lines, evaluations, alerts and label counters.
 
 With --serve ADDR the current gauges (selection rate per group, DP and EO differences,
 window size, alert state, ...) are served in the Prometheus text format at
-http://ADDR/metrics while the stream is processed, updated at every evaluation. Port 0 picks
-a free port; the address is announced on standard error. The command exits at the end of the
-input, unless --keep-serving is given: then it keeps serving the final gauges until it is
-interrupted (Ctrl-C, SIGTERM).
+http://ADDR/metrics while the stream is processed, updated at every evaluation (GET or HEAD;
+a connection has 10 s to send its request, at most 512 are open at once, a request head is at
+most 16 KiB). Port 0 picks a free port; the address is announced on standard error. The
+command exits at the end of the input, unless --keep-serving is given: then it keeps serving
+the final gauges until it receives SIGTERM or SIGINT (Ctrl-C), and then exits with status 0.
 
-Exit status: 0 at the end of the input (alerts or not), 2 bad settings, an unreadable input or
-an address that cannot be bound."#;
+Exit status: 0 at the end of the input (alerts or not) or when --keep-serving is stopped by
+SIGTERM or SIGINT, 2 bad settings, an unreadable input or an address that cannot be bound."#;
 
 /// Watch live predictions for fairness drift in a rolling window (`--help` shows [`HELP`]).
 #[derive(Debug, clap::Args)]
@@ -86,7 +87,7 @@ pub struct Args {
     /// Serve the gauges in the Prometheus text format at http://ADDR/metrics.
     #[arg(long, value_name = "ADDR")]
     serve: Option<String>,
-    /// With --serve: keep serving after the end of the input, until interrupted.
+    /// With --serve: keep serving after the end of the input, until SIGTERM or Ctrl-C (exit 0).
     #[arg(long, requires = "serve")]
     keep_serving: bool,
 }
@@ -207,12 +208,41 @@ pub fn run(args: Args) -> Result<ExitCode> {
         "fairkit monitor: {} events, {} malformed lines, {} alerts",
         summary.events, summary.malformed, last.alerts_fired
     );
-    if args.keep_serving && server.is_some() {
-        eprintln!("fairkit monitor: end of input; still serving (interrupt to stop)");
-        loop {
-            std::thread::park();
-        }
+    if args.keep_serving
+        && let Some(server) = server
+    {
+        serve_until_stopped(server)?;
     }
-    drop(server);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Keeps serving until SIGTERM or SIGINT (Ctrl-C), then stops the server: a requested stop
+/// is a normal end, exit status 0. The binary's signal handler (which removes staged outputs,
+/// none by now) hands the signal over instead of ending the process.
+#[cfg(unix)]
+fn serve_until_stopped(server: MetricsServer) -> Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT};
+    // Handed over before the announcement, so that a signal sent after it stops the server.
+    let (tx, rx) = std::sync::mpsc::channel();
+    fairkit_harness::io::hand_signals_to(tx);
+    eprintln!("fairkit monitor: end of input; still serving (SIGTERM or Ctrl-C stops it)");
+    let signal = rx.recv();
+    server.shutdown();
+    let name = match signal {
+        Ok(SIGINT) => "SIGINT",
+        Ok(SIGHUP) => "SIGHUP",
+        _ => "SIGTERM",
+    };
+    eprintln!("fairkit monitor: stopped serving on {name}");
+    Ok(())
+}
+
+/// Keeps serving until the process is ended (no POSIX signals to watch here).
+#[cfg(not(unix))]
+fn serve_until_stopped(server: MetricsServer) -> Result<()> {
+    eprintln!("fairkit monitor: end of input; still serving (Ctrl-C stops it)");
+    let _server = server;
+    loop {
+        std::thread::park();
+    }
 }

@@ -21,12 +21,17 @@ pub struct RunArgs {
     #[command(flatten)]
     pub data: DataArgs,
     /// Base estimator: logistic (weighted L2 logistic regression), tree (depth-5 decision
-    /// tree), boosting (gradient-boosted trees) or linfa-logistic (ignores sample weights, so
-    /// it is refused by methods that reweight).
+    /// tree, scikit-learn's CART), forest (random forest of 100 trees, seed 0), naive-bayes
+    /// (Gaussian naive Bayes), svm (linear SVM; its scores are decision values), boosting
+    /// (gradient-boosted trees), linfa-tree (linfa-trees' tree, which misses valid splits; for
+    /// comparison) or linfa-logistic (ignores sample weights, so it is refused by methods that
+    /// reweight).
     #[arg(long, value_name = "NAME", default_value = "logistic")]
     pub estimator: String,
-    /// Solver of the logistic estimator: newton-cholesky (the default: exact Hessian, fast on
-    /// one-hot data) or lbfgs (stops where scikit-learn's lbfgs does).
+    /// Solver of the logistic estimator: newton-cholesky (the default: exact Hessian, reaches
+    /// the optimum, fast on one-hot data) or lbfgs (L-BFGS, stopping when the gradient norm of
+    /// the mean loss falls below 1e-4; its own path, not scikit-learn's lbfgs: it stops at a
+    /// different point short of the optimum).
     #[arg(long, value_name = "NAME")]
     pub solver: Option<String>,
     /// Seed of the train/test split and of sampled predictions.

@@ -802,3 +802,27 @@ fn pm(mean: f64, sd: f64, digits: usize) -> String {
         (false, false) => format!("{mean:.digits$} ± {sd:.digits$}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `experiment_toml` fuzz target: `seeds = 5555555555538` tried to allocate
+    /// 44 TB for the seed list and aborted the process. The count is now checked against
+    /// `limits::SEEDS` before the list is built.
+    #[test]
+    fn a_huge_seed_count_is_refused_before_allocating() {
+        let err = CompareConfig::from_toml("seeds = 5555555555538\n", "x.toml").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "x.toml: line 1, column 1: key 'seeds': invalid parameter seeds = 5555555555538: {}",
+                limits::SEEDS.describe()
+            )
+        );
+        let max = limits::SEEDS.max;
+        let at_max = CompareConfig::from_toml(&format!("seeds = {max}\n"), "x.toml").unwrap();
+        assert_eq!(at_max.seeds.len() as u64, max);
+        assert_eq!(at_max.seeds.last(), Some(&(max - 1)));
+    }
+}

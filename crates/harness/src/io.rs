@@ -19,10 +19,13 @@
 //! Every staged path is recorded in one process-wide list; [`remove_staged_on_signals`] (called
 //! once by the binary) removes them on SIGINT, SIGTERM and SIGHUP before the process ends as
 //! the signal says. A commit holds the list's lock, so a signal never interrupts it halfway.
+//! A command whose normal way to stop is a signal (`monitor --keep-serving`) takes the signals
+//! over with [`hand_signals_to`] and ends itself, with status 0.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::Sender;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::{HarnessError, Result};
@@ -92,9 +95,23 @@ fn remove_path(path: &Path) {
     }
 }
 
+/// Where signals go instead of ending the process, once a command has asked for them.
+static HANDOVER: Mutex<Option<Sender<i32>>> = Mutex::new(None);
+
+/// From now on, a SIGINT, SIGTERM or SIGHUP that [`remove_staged_on_signals`] catches is sent to
+/// `signals` (after the staged paths are removed) instead of ending the process: for a command
+/// whose normal way to stop is a signal, which then ends itself. Once the receiver is dropped,
+/// signals end the process again.
+pub fn hand_signals_to(signals: Sender<i32>) {
+    *HANDOVER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(signals);
+}
+
 /// Removes every staged path when the process receives SIGINT, SIGTERM or SIGHUP, then ends
-/// the process as the signal's default action does. Call it once, early in `main`; a commit in
-/// progress finishes first. Does nothing on systems without these signals.
+/// the process as the signal's default action does (unless the signal was handed over with
+/// [`hand_signals_to`]). Call it once, early in `main`; a commit in progress finishes first.
+/// Does nothing on systems without these signals.
 ///
 /// # Errors
 /// [`HarnessError::Io`] when the handler cannot be installed.
@@ -112,12 +129,20 @@ pub fn remove_staged_on_signals() -> Result<()> {
         std::thread::Builder::new()
             .name("fairkit-signals".into())
             .spawn(move || {
-                if let Some(signal) = signals.forever().next() {
-                    // The lock is kept until the process ends: nothing new gets staged.
+                for signal in signals.forever() {
                     let mut staged = staged_list();
                     for path in staged.drain(..) {
                         remove_path(&path);
                     }
+                    let handed_over = HANDOVER
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .as_ref()
+                        .is_some_and(|to| to.send(signal).is_ok());
+                    if handed_over {
+                        continue;
+                    }
+                    // The lock is kept until the process ends: nothing new gets staged.
                     let _ = signal_hook::low_level::emulate_default_handler(signal);
                     std::process::exit(128 + signal);
                 }

@@ -9,7 +9,10 @@ use fairkit_core::{
 use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::{Boosting, BoostingParams, LinfaLogistic, Logistic, LogisticParams, Tree, TreeParams};
+use crate::{
+    Boosting, BoostingParams, Forest, ForestParams, LinfaLogistic, LinfaTree, Logistic,
+    LogisticParams, NaiveBayes, NaiveBayesParams, Svm, SvmParams, Tree, TreeParams,
+};
 
 /// Any of the crate's learners with its parameters. Serialized with its name in the field `name`
 /// (`{"name": "tree", "max_depth": 3}`; missing parameters take their defaults); parsed from and
@@ -24,24 +27,41 @@ use crate::{Boosting, BoostingParams, LinfaLogistic, Logistic, LogisticParams, T
 /// assert_eq!(estimator.weight_support(), WeightSupport::Honoured);
 /// let weight_blind: Estimator = "linfa-logistic".parse().unwrap();
 /// assert_eq!(weight_blind.weight_support(), WeightSupport::Ignored);
-/// assert!("forest".parse::<Estimator>().is_err());
+/// assert!("knn".parse::<Estimator>().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "kebab-case")]
 pub enum Estimator {
     /// The weighted logistic regression ([`Logistic`]).
     Logistic(LogisticParams),
-    /// A decision tree through linfa-trees ([`Tree`]).
+    /// The exact decision tree ([`Tree`]).
     Tree(TreeParams),
+    /// A random forest of exact trees ([`Forest`]).
+    Forest(ForestParams),
+    /// Gaussian naive Bayes ([`NaiveBayes`]).
+    NaiveBayes(NaiveBayesParams),
+    /// A linear SVM ([`Svm`]).
+    Svm(SvmParams),
     /// Gradient-boosted trees through forust-ml ([`Boosting`]).
     Boosting(BoostingParams),
+    /// linfa-trees' decision tree, which misses valid splits ([`LinfaTree`]).
+    LinfaTree(LinfaTree),
     /// linfa-logistic as published, which ignores sample weights ([`LinfaLogistic`]).
     LinfaLogistic(LinfaLogistic),
 }
 
 impl Estimator {
     /// The names [`FromStr`] accepts.
-    pub const NAMES: [&'static str; 4] = ["logistic", "tree", "boosting", "linfa-logistic"];
+    pub const NAMES: [&'static str; 8] = [
+        "logistic",
+        "tree",
+        "forest",
+        "naive-bayes",
+        "svm",
+        "boosting",
+        "linfa-tree",
+        "linfa-logistic",
+    ];
 }
 
 impl Estimator {
@@ -72,7 +92,11 @@ impl fmt::Display for Estimator {
         f.write_str(match self {
             Estimator::Logistic(_) => "logistic",
             Estimator::Tree(_) => "tree",
+            Estimator::Forest(_) => "forest",
+            Estimator::NaiveBayes(_) => "naive-bayes",
+            Estimator::Svm(_) => "svm",
             Estimator::Boosting(_) => "boosting",
+            Estimator::LinfaTree(_) => "linfa-tree",
             Estimator::LinfaLogistic(_) => "linfa-logistic",
         })
     }
@@ -85,7 +109,11 @@ impl FromStr for Estimator {
         match name {
             "logistic" => Ok(Estimator::Logistic(LogisticParams::default())),
             "tree" => Ok(Estimator::Tree(TreeParams::default())),
+            "forest" => Ok(Estimator::Forest(ForestParams::default())),
+            "naive-bayes" => Ok(Estimator::NaiveBayes(NaiveBayesParams::default())),
+            "svm" => Ok(Estimator::Svm(SvmParams::default())),
             "boosting" => Ok(Estimator::Boosting(BoostingParams::default())),
+            "linfa-tree" => Ok(Estimator::LinfaTree(LinfaTree::default())),
             "linfa-logistic" => Ok(Estimator::LinfaLogistic(LinfaLogistic::default())),
             other => Err(CoreError::invalid(
                 "estimator",
@@ -103,16 +131,23 @@ impl FromStr for Estimator {
 pub enum Model {
     /// A logistic regression (from `logistic` or `linfa-logistic`).
     Logistic(Logistic),
-    /// A decision tree.
+    /// A decision tree (from `tree` or `linfa-tree`).
     Tree(Tree),
+    /// A random forest.
+    Forest(Forest),
+    /// A Gaussian naive Bayes model.
+    NaiveBayes(NaiveBayes),
+    /// A linear SVM.
+    Svm(Svm),
     /// A boosted ensemble.
     Boosting(Boosting),
 }
 
 impl Model {
     /// Checks that a deserialized model is consistent, so that predicting with it cannot
-    /// panic: finite logistic coefficients; tree nodes whose children come after them (no
-    /// cycles) and split on existing features; leaf rates in `[0, 1]`.
+    /// panic: finite linear coefficients; tree nodes (of a tree or a forest) whose children
+    /// come after them (no cycles) and split on existing features, leaf rates in `[0, 1]`;
+    /// naive Bayes priors, means and positive variances.
     ///
     /// # Errors
     /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
@@ -120,6 +155,9 @@ impl Model {
         match self {
             Model::Logistic(m) => m.validate(),
             Model::Tree(m) => m.validate(),
+            Model::Forest(m) => m.validate(),
+            Model::NaiveBayes(m) => m.validate(),
+            Model::Svm(m) => m.validate(),
             Model::Boosting(m) => m.validate(),
         }
     }
@@ -128,6 +166,9 @@ impl Model {
         match self {
             Model::Logistic(m) => m,
             Model::Tree(m) => m,
+            Model::Forest(m) => m,
+            Model::NaiveBayes(m) => m,
+            Model::Svm(m) => m,
             Model::Boosting(m) => m,
         }
     }
@@ -158,7 +199,11 @@ impl Learner for Estimator {
         match self {
             Estimator::Logistic(p) => p.weight_support(),
             Estimator::Tree(p) => p.weight_support(),
+            Estimator::Forest(p) => p.weight_support(),
+            Estimator::NaiveBayes(p) => p.weight_support(),
+            Estimator::Svm(p) => p.weight_support(),
             Estimator::Boosting(p) => p.weight_support(),
+            Estimator::LinfaTree(p) => p.weight_support(),
             Estimator::LinfaLogistic(p) => p.weight_support(),
         }
     }
@@ -172,8 +217,8 @@ impl Learner for Estimator {
         self.fit_warm(x, y, weights, None)
     }
 
-    /// Warm-starts the logistic regression from a previous logistic model; the other learners
-    /// fit from scratch.
+    /// Warm-starts the logistic regression and the SVM from a previous model of theirs; the
+    /// other learners fit from scratch.
     fn fit_warm(
         &self,
         x: ArrayView2<'_, f64>,
@@ -184,13 +229,18 @@ impl Learner for Estimator {
         Ok(match self {
             Estimator::Logistic(p) => Model::Logistic(p.fit_warm(x, y, weights, logistic(warm))?),
             Estimator::Tree(p) => Model::Tree(p.fit(x, y, weights)?),
+            Estimator::Forest(p) => Model::Forest(p.fit(x, y, weights)?),
+            Estimator::NaiveBayes(p) => Model::NaiveBayes(p.fit(x, y, weights)?),
+            Estimator::Svm(p) => Model::Svm(p.fit_warm(x, y, weights, svm(warm))?),
             Estimator::Boosting(p) => Model::Boosting(p.fit(x, y, weights)?),
+            Estimator::LinfaTree(p) => Model::Tree(p.fit(x, y, weights)?),
             Estimator::LinfaLogistic(p) => Model::Logistic(p.fit(x, y, weights)?),
         })
     }
 
-    /// Passes `cache` to the logistic regression (see [`LogisticParams::fit_cached`]); the other
-    /// learners ignore it.
+    /// Passes `cache` to the learners that keep prepared features there (the logistic
+    /// regression and the SVM their sparse rows, the tree and the forest their sorted columns);
+    /// the others ignore it.
     fn fit_cached(
         &self,
         x: ArrayView2<'_, f64>,
@@ -207,6 +257,9 @@ impl Learner for Estimator {
                 logistic(warm),
                 cache,
             )?)),
+            Estimator::Svm(p) => Ok(Model::Svm(p.fit_cached(x, y, weights, svm(warm), cache)?)),
+            Estimator::Tree(p) => Ok(Model::Tree(p.fit_cached(x, y, weights, None, cache)?)),
+            Estimator::Forest(p) => Ok(Model::Forest(p.fit_cached(x, y, weights, None, cache)?)),
             _ => self.fit_warm(x, y, weights, warm),
         }
     }
@@ -222,6 +275,14 @@ impl Learner for Estimator {
             (Estimator::Logistic(p), Model::Logistic(m)) => p.predict_cached(m, x, cache),
             _ => model.predict(x),
         }
+    }
+}
+
+/// The SVM in `warm`, if it is one.
+fn svm(warm: Option<&Model>) -> Option<&Svm> {
+    match warm {
+        Some(Model::Svm(m)) => Some(m),
+        _ => None,
     }
 }
 
@@ -245,10 +306,11 @@ mod tests {
             assert_eq!(estimator.to_string(), name);
             assert_eq!(estimator.name(), name);
         }
-        let err = "forest".parse::<Estimator>().unwrap_err();
+        let err = "knn".parse::<Estimator>().unwrap_err();
         assert!(
-            err.to_string()
-                .contains("logistic, tree, boosting, linfa-logistic"),
+            err.to_string().contains(
+                "logistic, tree, forest, naive-bayes, svm, boosting, linfa-tree, linfa-logistic"
+            ),
             "{err}"
         );
     }
@@ -279,9 +341,19 @@ mod tests {
             assert_eq!(loaded.score(x.view()), model.score(x.view()), "{name}");
             assert_eq!(loaded.predict(x.view()), model.predict(x.view()), "{name}");
             assert_eq!(loaded.n_features(), 3);
-            // scores are probabilities of label `true` and agree with the labels
+            // scores are probabilities of label `true` (decision values for the SVM) and
+            // agree with the labels
             let scores = model.score(x.view());
-            assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)));
+            let cut = if name == "svm" { 0.0 } else { 0.5 };
+            if name != "svm" {
+                assert!(scores.iter().all(|s| (0.0..=1.0).contains(s)), "{name}");
+            }
+            let agree = scores
+                .iter()
+                .zip(model.predict(x.view()))
+                .filter(|(s, p)| (**s > cut) == *p)
+                .count();
+            assert!(agree >= 198, "{name}: {agree}");
             let accuracy = model
                 .predict(x.view())
                 .iter()

@@ -13,7 +13,7 @@ pub(crate) fn check_fit(
     weights: Option<ArrayView1<'_, f64>>,
 ) -> Result<()> {
     check_targets(x.nrows(), y, weights)?;
-    check_finite(x, "features")
+    Ok(check_finite(x, "features")?)
 }
 
 /// [`check_fit`] without the features' values (for features checked once and cached): at least
@@ -68,15 +68,14 @@ pub(crate) fn check_targets(
 }
 
 /// Checks that every feature value is finite.
-pub(crate) fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<()> {
+pub(crate) fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<(), CoreError> {
     for (row, values) in x.rows().into_iter().enumerate() {
         if let Some(v) = values.iter().find(|v| !v.is_finite()) {
             return Err(CoreError::NonFinite {
                 what: what.into(),
                 row,
                 value: v.to_string(),
-            }
-            .into());
+            });
         }
     }
     Ok(())

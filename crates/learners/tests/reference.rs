@@ -1,60 +1,12 @@
 //! Baselines on the shared reference data (scikit-learn 1.9.1 through Fairlearn 0.15's scripts):
 //! the prepared COMPAS and Adult files, read with fairkit-data without standardization.
 
-use std::path::PathBuf;
+mod common;
 
-use fairkit_core::{Classifier, FairDataset, Learner};
-use fairkit_data::{DatasetSpec, Encoder, Table};
+use common::{accuracy, prepared, reweighing, shared, table};
+use fairkit_core::{Classifier, Learner};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver, TreeParams};
-use ndarray::Array1;
 use serde_json::Value;
-
-/// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
-}
-
-fn table(path: &PathBuf) -> Table {
-    Table::from_csv(
-        std::fs::File::open(path).unwrap(),
-        &path.display().to_string(),
-    )
-    .unwrap()
-}
-
-/// Train and test sets of a prepared dataset, features exactly as in the files.
-fn prepared(dataset: &str) -> Option<(FairDataset, FairDataset)> {
-    let train = table(&shared(&format!("reference/prepared/{dataset}_train.csv"))?);
-    let test = table(&shared(&format!("reference/prepared/{dataset}_test.csv"))?);
-    let spec = DatasetSpec {
-        standardize: false,
-        ..DatasetSpec::new("label", ["sensitive"])
-    };
-    let encoder = Encoder::fit(&spec, &train, &[&test]).unwrap();
-    Some((
-        encoder.transform(&train).unwrap(),
-        encoder.transform(&test).unwrap(),
-    ))
-}
-
-fn accuracy(predicted: &Array1<bool>, data: &FairDataset) -> f64 {
-    let correct = predicted
-        .iter()
-        .zip(data.labels())
-        .filter(|(p, y)| p == y)
-        .count();
-    correct as f64 / data.n_rows() as f64
-}
 
 /// One numeric column of the recorded test predictions.
 fn recorded_column(column: &str) -> Option<Vec<f64>> {
@@ -144,18 +96,7 @@ fn compas_reweighed_logistic_matches_scikit_learn() {
         return;
     };
     // Kamiran-Calders weights w(g, y) = P(g) P(y) / P(g, y) on the training rows
-    let groups = train.groups().codes();
-    let n = train.n_rows() as f64;
-    let count = |f: &dyn Fn(usize) -> bool| (0..train.n_rows()).filter(|&i| f(i)).count() as f64;
-    let y = train.labels();
-    let weights: Array1<f64> = (0..train.n_rows())
-        .map(|i| {
-            let pg = count(&|j| groups[j] == groups[i]) / n;
-            let py = count(&|j| y[j] == y[i]) / n;
-            let pgy = count(&|j| groups[j] == groups[i] && y[j] == y[i]) / n;
-            pg * py / pgy
-        })
-        .collect();
+    let weights = reweighing(&train);
     let recorded = &json["methods"]["reweigh_lr"];
     let model = LogisticParams::default()
         .fit(train.features(), train.labels_view(), Some(weights.view()))
@@ -175,24 +116,42 @@ fn compas_reweighed_logistic_matches_scikit_learn() {
 }
 
 #[test]
-fn compas_tree_is_close_to_scikit_learn() {
-    let (Some((train, test)), Some(json)) = (prepared("compas"), compas_json()) else {
+fn compas_tree_is_scikit_learns() {
+    let (Some((train, test)), Some(json), Some(proba), Some(pred)) = (
+        prepared("compas"),
+        compas_json(),
+        recorded_column("dt_proba"),
+        recorded_column("dt_pred"),
+    ) else {
         return;
     };
     let tree = TreeParams::default()
         .fit(train.features(), train.labels_view(), None)
         .unwrap();
-    let acc = accuracy(&tree.predict(test.features()), &test);
+    let predicted = tree.predict(test.features());
+    let acc = accuracy(&predicted, &test);
     let want = json["methods"]["baseline_dt"]["test"]["accuracy"]
         .as_f64()
         .unwrap();
+    let mismatches = predicted
+        .iter()
+        .zip(&pred)
+        .filter(|(p, r)| **p != (**r == 1.0))
+        .count();
+    let gap = tree
+        .score(test.features())
+        .iter()
+        .zip(&proba)
+        .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
     eprintln!(
-        "COMPAS tree: accuracy {acc:.6} (scikit-learn {want:.6}), depth {}, {} leaves (linfa prunes same-label siblings)",
+        "COMPAS tree: accuracy {acc:.6} (scikit-learn {want:.6}), {mismatches} test predictions \
+         differ, largest probability gap {gap:.1e}, depth {}, {} leaves",
         tree.depth(),
         tree.n_leaves()
     );
-    assert_eq!(tree.depth(), 5);
-    assert!((acc - want).abs() <= 0.01);
+    assert_eq!(mismatches, 0);
+    assert!(gap < 1e-12);
+    assert_eq!(acc, want);
 }
 
 #[test]

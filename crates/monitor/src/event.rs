@@ -271,7 +271,11 @@ impl<R: BufRead> EventReader<R> {
             }
         }
         let line = self.line;
-        let event = parse_event(&self.buf).map_err(|message| {
+        // The line break is not part of the event: left in, an error at the end of the line
+        // (an unterminated string) would be reported at column 0 of a next line.
+        let text = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let event = parse_event(text).map_err(|message| {
             self.malformed += 1;
             Malformed { line, message }
         });

@@ -60,7 +60,7 @@ pub use event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse
 pub use exposition::{CONTENT_TYPE, SharedSnapshot, render_prometheus};
 pub use monitor::FairnessMonitor;
 #[cfg(feature = "server")]
-pub use server::{MetricsServer, serve};
+pub use server::{MetricsServer, ServerLimits, serve, serve_with};
 pub use snapshot::{Evaluation, GroupSnapshot, MetricReading, MonitoredMetric, Snapshot, Status};
 pub use stream::{StreamItem, StreamSummary, run_stream};
 pub use window::{Counters, WindowBounds};

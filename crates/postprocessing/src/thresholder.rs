@@ -102,13 +102,17 @@ pub struct GroupRule {
 }
 
 impl GroupRule {
+    /// The probability of 1, kept in `[0, 1]`: a fitted rule's `p0 + p1` is 1, but a loaded one
+    /// is accepted within 1e-9 of it ([`InterpolatedThresholder::validate`]), which could give
+    /// `1 + 4e-13` (found by the `saved_model` fuzz target). Clamping changes nothing for a fit.
     #[inline]
     fn combine(&self, fires0: bool, fires1: bool) -> f64 {
         let q = if fires0 { self.p0 } else { 0.0 } + if fires1 { self.p1 } else { 0.0 };
-        match self.ignore {
+        let p = match self.ignore {
             Some(m) => m.p_ignore * m.prediction_constant + (1.0 - m.p_ignore) * q,
             None => q,
-        }
+        };
+        p.clamp(0.0, 1.0)
     }
 
     /// The probability of predicting 1 for a score.
@@ -651,6 +655,38 @@ mod tests {
             "group g=b has code 0 of g=a",
         );
         refused(|t| t.params.grid_size = 0, "invalid grid_size 0");
+    }
+
+    /// Found by the `saved_model` fuzz target: a saved rule whose `p1` was edited from 0.9975 to
+    /// 0.9975000000004002 still validates (the sum is checked within 1e-9), and a score past
+    /// both thresholds got the expected value 1.0000000000004, outside [0, 1].
+    #[test]
+    fn a_loaded_rule_summing_just_above_one_predicts_a_probability() {
+        let groups = Groups::from_labels("g", &["a", "a", "a", "b", "b", "b"]).unwrap();
+        let scores = [0.1, 0.5, 0.9, 0.2, 0.6, 0.8];
+        let labels = [false, true, true, false, false, true];
+        let mut t = crate::ThresholdOptimizerParams::new()
+            .fit_scores(&scores, &labels, &groups, None)
+            .unwrap();
+        let r = &mut t.groups[0].rule;
+        (r.p0, r.p1) = (0.0024999999999998357, 0.9975000000004002);
+        r.operation0 = op(Operator::Greater, 0.6750644343987298);
+        r.operation1 = op(Operator::Greater, 0.5468988813126929);
+        r.ignore = None;
+        t.validate().unwrap();
+        let r = t.groups[0].rule;
+        assert!(r.p0 + r.p1 > 1.0);
+        assert_eq!(r.probability(0.9), 1.0);
+        assert_eq!(r.probability(0.6), 0.9975000000004002);
+        assert_eq!(r.probability(0.1), 0.0);
+        let mixed = GroupRule {
+            ignore: Some(ConstantMix {
+                p_ignore: 0.0005203455094180578,
+                prediction_constant: 1.0,
+            }),
+            ..r
+        };
+        assert_eq!(mixed.probability(0.9), 1.0);
     }
 
     fn op(operator: Operator, threshold: f64) -> ThresholdOperation {

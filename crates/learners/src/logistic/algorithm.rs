@@ -9,9 +9,9 @@ use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
 use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
 
-use super::newton::{self, SparseRows};
 use super::{Logistic, LogisticSolver, LogisticValidParams};
 use crate::input::{check_fit, kept_rows};
+use crate::newton::{self, SparseRows};
 use crate::{Error, Result};
 
 /// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).
@@ -109,6 +109,33 @@ impl Gradient for Objective<'_> {
     }
 }
 
+/// Fits by Newton-Cholesky on sparse rows (labels and weights are checked here).
+pub(crate) fn fit_newton(
+    params: &LogisticValidParams,
+    rows: &SparseRows,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+    warm: Option<&Logistic>,
+) -> Result<Logistic> {
+    let problem = newton::Problem {
+        loss: newton::Loss::Logistic,
+        alpha: params.alpha,
+        fit_intercept: params.fit_intercept,
+        penalize_intercept: false,
+        max_iterations: params.max_iterations,
+        gradient_tolerance: params.gradient_tolerance,
+        relative_tolerance: 0.0,
+    };
+    let warm = warm.map(|m| (&m.coefficients[..], m.intercept));
+    let s = newton::fit(&problem, rows, y, weights, warm)?;
+    Ok(Logistic {
+        coefficients: s.coefficients,
+        intercept: s.intercept,
+        iterations: s.iterations,
+        converged: s.converged,
+    })
+}
+
 /// Fits the weighted logistic regression (inputs are checked here).
 pub(crate) fn fit(
     params: &LogisticValidParams,
@@ -118,7 +145,7 @@ pub(crate) fn fit(
     warm: Option<&Logistic>,
 ) -> Result<Logistic> {
     if params.solver == LogisticSolver::NewtonCholesky {
-        return newton::fit(params, &SparseRows::new(x)?, y, weights, warm);
+        return fit_newton(params, &SparseRows::new(x)?, y, weights, warm);
     }
     check_fit(x, y, weights)?;
     // Rows of zero weight are dropped, so that they are exactly as if absent.

@@ -3,7 +3,6 @@
 
 mod algorithm;
 mod hyperparams;
-mod newton;
 
 pub use hyperparams::{LogisticParams, LogisticSolver, LogisticValidParams};
 
@@ -14,9 +13,11 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use algorithm::sigmoid;
 
+use crate::newton::SparseRows;
+
 /// What the logistic regression keeps in a [`FeatureCache`]: the checked sparse rows of the
 /// features, or why they could not be made.
-type CachedRows = std::result::Result<newton::SparseRows, fairkit_core::Error>;
+pub(crate) type CachedRows = std::result::Result<SparseRows, fairkit_core::Error>;
 
 /// A fitted logistic regression: `P(y = 1 | x) = sigmoid(x . coefficients + intercept)`.
 ///
@@ -178,11 +179,10 @@ impl Learner for LogisticParams {
         self.check_ref()
             .and_then(|params| {
                 if params.solver == LogisticSolver::NewtonCholesky
-                    && let Some(Ok(rows)) =
-                        cache.get_or_init::<CachedRows>(|| newton::SparseRows::new(x))
+                    && let Some(Ok(rows)) = cache.get_or_init::<CachedRows>(|| SparseRows::new(x))
                     && rows.is_of(x)
                 {
-                    return newton::fit(params, rows, y, weights, warm);
+                    return algorithm::fit_newton(params, rows, y, weights, warm);
                 }
                 algorithm::fit(params, x, y, weights, warm)
             })
@@ -468,7 +468,7 @@ mod tests {
     #[test]
     fn newton_models_are_identical_on_any_number_of_threads() {
         // more rows than one parallel block
-        let (x, y) = logistic_data(14, 3 * newton::CHUNK + 17, 4);
+        let (x, y) = logistic_data(14, 3 * crate::newton::CHUNK + 17, 4);
         let w = Array1::from_iter((0..x.nrows()).map(|i| (i % 4) as f64 * 0.7));
         let fit = |threads: usize| {
             rayon::ThreadPoolBuilder::new()

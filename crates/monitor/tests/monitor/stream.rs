@@ -2,7 +2,8 @@
 //! never stop the stream.
 
 use fairkit_monitor::{
-    Event, EventId, FairnessMonitor, MonitorConfig, StreamItem, parse_event, run_stream,
+    Event, EventId, EventReader, FairnessMonitor, MonitorConfig, StreamItem, parse_event,
+    run_stream,
 };
 
 #[test]
@@ -89,6 +90,27 @@ fn malformed_lines_are_counted_reported_and_skipped() {
         (c.predictions, c.labels, c.labels_joined, c.labels_unknown),
         (2, 3, 2, 1)
     );
+}
+
+/// Found by the `events` fuzz target: the reader handed the line break to the JSON parser, so
+/// a line cut short inside a string was reported as a control character at column 0.
+#[test]
+fn an_error_at_the_end_of_a_line_names_its_column_on_that_line() {
+    for ending in ["\n", "\r\n", ""] {
+        let input = format!("{{\"type\":\"label\",\"id\":\"abc{ending}");
+        let mut reader = EventReader::new(input.as_bytes());
+        let (line, event) = reader.next_event().unwrap().unwrap();
+        assert_eq!(line, 1);
+        let malformed = event.unwrap_err();
+        assert_eq!(
+            malformed.message, "EOF while parsing a string (column 25)",
+            "{ending:?}"
+        );
+        assert_eq!(
+            Err(malformed.message.clone()),
+            parse_event(input.trim_end().as_bytes()).map(|_| ())
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,10 @@
-//! The Newton-Cholesky solver of the weighted logistic regression (scikit-learn's
-//! `newton-cholesky`): the exact Hessian, a Cholesky solve per step and a backtracking line
-//! search. It converges quadratically, so a few steps reach the optimum to f64 precision where
-//! L-BFGS stops early along flat directions (the intercept against a full one-hot block). Each
+//! The Newton-Cholesky solver of the weighted linear models: the logistic regression
+//! (scikit-learn's `newton-cholesky`) and the linear SVM (the squared hinge loss of
+//! scikit-learn's `LinearSVC`, with its generalized Hessian as in liblinear's primal solver).
+//! The exact Hessian, a Cholesky solve per step and a backtracking line search. It converges
+//! quadratically (the squared hinge loss is piecewise quadratic: once the rows inside the margin
+//! settle, a full step lands on the optimum), so a few steps reach the optimum to f64 precision
+//! where L-BFGS stops early along flat directions (the intercept against a full one-hot block). Each
 //! pass reads the mostly non-zero columns as a dense block and only the non-zero entries of the
 //! others ([`SparseRows`]), a small fraction of a one-hot encoded matrix; one Hessian costs about
 //! `n · k²/2` for `k` stored values per row, so the solver suits many rows and up to a few
@@ -16,9 +19,54 @@ use linfa_linalg::cholesky::SolveCInplace;
 use ndarray::{Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
-use super::{Logistic, LogisticValidParams};
 use crate::input::check_targets;
 use crate::{Error, Result};
+
+/// The loss of a row with label sign `y` and decision value `z`, as a function of the margin
+/// `m = y z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loss {
+    /// `log(1 + exp(−m))`.
+    Logistic,
+    /// `max(0, 1 − m)²`.
+    SquaredHinge,
+}
+
+impl Loss {
+    /// The loss at `m = 0` (every parameter zero).
+    fn at_zero(self) -> f64 {
+        match self {
+            Loss::Logistic => LN_2,
+            Loss::SquaredHinge => 1.0,
+        }
+    }
+}
+
+/// The problem the solver minimises: `Σ_i ω_i loss(y_i z_i) + alpha/2 · |θ|²` with
+/// `ω_i = w_i / Σ w`, `z_i = x_i · β + b`, and `θ` the coefficients (and the intercept too when
+/// `penalize_intercept`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Problem {
+    pub loss: Loss,
+    /// L2 strength on the summed (not averaged) loss.
+    pub alpha: f64,
+    pub fit_intercept: bool,
+    pub penalize_intercept: bool,
+    pub max_iterations: u64,
+    /// Stop when the gradient norm of the averaged objective falls below this, or below
+    /// `relative_tolerance` times its norm at zero.
+    pub gradient_tolerance: f64,
+    pub relative_tolerance: f64,
+}
+
+/// What the solver found.
+#[derive(Debug, Clone)]
+pub(crate) struct Solution {
+    pub coefficients: Vec<f64>,
+    pub intercept: f64,
+    pub iterations: u64,
+    pub converged: bool,
+}
 
 /// Relative cost change below which the line search judges a step by the gradient instead.
 const FLAT: f64 = 1e-13;
@@ -171,7 +219,7 @@ fn sparse_dot(index: &[u32], value: &[f64], theta: &[f64]) -> f64 {
         .sum()
 }
 
-/// The weight-averaged objective of [`super::algorithm`] over the rows of positive weight, with
+/// The weight-averaged objective of a [`Problem`] over the rows of positive weight, with
 /// parameters in the internal order `[intercept (if fitted), dense block, sparse columns]`.
 struct Objective<'a> {
     rows: &'a SparseRows,
@@ -180,6 +228,9 @@ struct Objective<'a> {
     /// `alpha` divided by the weight total.
     alpha: f64,
     fit_intercept: bool,
+    /// The first penalised internal parameter (0 when the intercept is penalised).
+    penalty_start: usize,
+    loss: Loss,
 }
 
 impl Objective<'_> {
@@ -236,7 +287,7 @@ impl Objective<'_> {
             grad.iter_mut().zip(chunk_grad).for_each(|(g, c)| *g += c);
         }
         let mut penalty = 0.0;
-        for j in self.offset()..theta.len() {
+        for j in self.penalty_start..theta.len() {
             penalty += theta[j] * theta[j];
             grad[j] += self.alpha * theta[j];
         }
@@ -259,18 +310,33 @@ impl Objective<'_> {
             let (index, value) = self.rows.sparse_row(i);
             let z = intercept + dot(dense, &theta[o..m]) + sparse_dot(index, value, &theta[m..]);
             let margin = sign * z;
-            let e = (-margin.abs()).exp();
-            // w log(1 + exp(-margin)), its derivative in z and its second derivative
-            // (ln(1 + e) rather than ln_1p(e), faster: the absolute error of 1e-16 per row is
-            // far below the decreases the line search compares)
-            loss += w * ((-margin).max(0.0) + (1.0 + e).ln());
-            let sigmoid_neg = if margin >= 0.0 {
-                e / (1.0 + e)
-            } else {
-                1.0 / (1.0 + e)
+            let residual = match self.loss {
+                Loss::Logistic => {
+                    let e = (-margin.abs()).exp();
+                    // w log(1 + exp(-margin)), its derivative in z and its second derivative
+                    // (ln(1 + e) rather than ln_1p(e), faster: the absolute error of 1e-16 per
+                    // row is far below the decreases the line search compares)
+                    loss += w * ((-margin).max(0.0) + (1.0 + e).ln());
+                    let sigmoid_neg = if margin >= 0.0 {
+                        e / (1.0 + e)
+                    } else {
+                        1.0 / (1.0 + e)
+                    };
+                    *c = w * e / ((1.0 + e) * (1.0 + e));
+                    -w * sign * sigmoid_neg
+                }
+                Loss::SquaredHinge => {
+                    // w max(0, 1 - margin)^2; its second derivative where the row is inside the
+                    // margin (the generalized Hessian)
+                    let slack = (1.0 - margin).max(0.0);
+                    loss += w * slack * slack;
+                    *c = if slack > 0.0 { 2.0 * w } else { 0.0 };
+                    -2.0 * w * sign * slack
+                }
             };
-            let residual = -w * sign * sigmoid_neg;
-            *c = w * e / ((1.0 + e) * (1.0 + e));
+            if residual == 0.0 {
+                continue;
+            }
             if self.fit_intercept {
                 grad[0] += residual;
             }
@@ -300,7 +366,7 @@ impl Objective<'_> {
         for partial in partials {
             h.iter_mut().zip(partial).for_each(|(a, b)| *a += b);
         }
-        for j in self.offset()..d {
+        for j in self.penalty_start..d {
             h[j * d + j] += self.alpha;
         }
     }
@@ -314,6 +380,9 @@ impl Objective<'_> {
         // [1 (the intercept), dense values] of the current row
         let mut head = vec![1.0; m];
         for (&(i, _, _), &c) in active.iter().zip(curvature) {
+            if c == 0.0 {
+                continue;
+            }
             head[o..].copy_from_slice(self.rows.dense_row(i));
             for a in 0..m {
                 let ca = c * head[a];
@@ -368,14 +437,15 @@ fn norm(v: &[f64]) -> f64 {
 }
 
 /// Fits on cached rows: checks labels and weights (the features were checked when `rows` was
-/// made), then runs Newton from `warm` (from zero when absent or of another width).
+/// made), then runs Newton from `warm` (coefficients and intercept; from zero when absent or of
+/// another width).
 pub(crate) fn fit(
-    params: &LogisticValidParams,
+    problem: &Problem,
     rows: &SparseRows,
     y: ArrayView1<'_, bool>,
     weights: Option<ArrayView1<'_, f64>>,
-    warm: Option<&Logistic>,
-) -> Result<Logistic> {
+    warm: Option<(&[f64], f64)>,
+) -> Result<Solution> {
     check_targets(rows.n_rows, y, weights)?;
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
     let total: f64 = (0..rows.n_rows).map(weight).sum();
@@ -383,37 +453,50 @@ pub(crate) fn fit(
         .filter(|&i| weight(i) > 0.0)
         .map(|i| (i, if y[i] { 1.0 } else { -1.0 }, weight(i) / total))
         .collect();
-    let problem = Objective {
+    let fit_intercept = problem.fit_intercept;
+    let objective = Objective {
         rows,
         active,
-        alpha: params.alpha / total,
-        fit_intercept: params.fit_intercept,
+        alpha: problem.alpha / total,
+        fit_intercept,
+        penalty_start: usize::from(fit_intercept && !problem.penalize_intercept),
+        loss: problem.loss,
     };
-    let d = problem.dim();
-    let mut theta = match warm.filter(|m| m.coefficients.len() == rows.n_features) {
-        Some(model) => problem.internal(&model.coefficients, model.intercept),
+    let d = objective.dim();
+    let mut theta = match warm.filter(|(c, _)| c.len() == rows.n_features) {
+        Some((coefficients, intercept)) => objective.internal(coefficients, intercept),
         None => vec![0.0; d],
     };
-    let n_active = problem.active.len();
+    let n_active = objective.active.len();
     let (mut grad, mut curvature) = (vec![0.0; d], vec![0.0; n_active]);
     let (mut next_grad, mut next_curvature) = (grad.clone(), curvature.clone());
     let mut hess = Array2::zeros((d, d));
-    let mut cost = problem.evaluate(&theta, &mut grad, &mut curvature);
-    // A warm start worse than zero (cost ln 2: the weights sum to one, no penalty) is far from
-    // this problem's optimum, where Newton's first steps are short: start from zero instead.
-    if cost > LN_2 {
+    let mut cost = objective.evaluate(&theta, &mut grad, &mut curvature);
+    // A warm start worse than zero (the weights sum to one, no penalty there) is far from this
+    // problem's optimum, where Newton's first steps are short: start from zero instead.
+    if cost > objective.loss.at_zero() {
         theta.fill(0.0);
-        cost = problem.evaluate(&theta, &mut grad, &mut curvature);
+        cost = objective.evaluate(&theta, &mut grad, &mut curvature);
     }
+    let tolerance = if problem.relative_tolerance > 0.0 {
+        let mut at_zero = vec![0.0; d];
+        let mut scratch = vec![0.0; n_active];
+        objective.evaluate(&vec![0.0; d], &mut at_zero, &mut scratch);
+        problem
+            .gradient_tolerance
+            .max(problem.relative_tolerance * norm(&at_zero))
+    } else {
+        problem.gradient_tolerance
+    };
     let mut iterations = 0;
     let converged = loop {
-        if norm(&grad) <= params.gradient_tolerance {
+        if norm(&grad) <= tolerance {
             break true;
         }
-        if iterations == params.max_iterations {
+        if iterations == problem.max_iterations {
             break false;
         }
-        problem.hessian(&curvature, &mut hess);
+        objective.hessian(&curvature, &mut hess);
         let step = newton_step(&hess, &grad).ok_or_else(|| Error::Solver {
             solver: "Newton-Cholesky",
             message: "the Newton system could not be solved".into(),
@@ -423,7 +506,7 @@ pub(crate) fn fit(
         let mut accepted = None;
         for _ in 0..MAX_HALVINGS {
             let candidate: Vec<f64> = theta.iter().zip(&step).map(|(a, s)| a + t * s).collect();
-            let c = problem.evaluate(&candidate, &mut next_grad, &mut next_curvature);
+            let c = objective.evaluate(&candidate, &mut next_grad, &mut next_curvature);
             // Near the optimum the decrease falls below the cost's rounding: there a smaller
             // gradient is the evidence of progress.
             let flat = (c - cost).abs() <= FLAT * cost.abs().max(1.0);
@@ -443,8 +526,8 @@ pub(crate) fn fit(
         std::mem::swap(&mut grad, &mut next_grad);
         std::mem::swap(&mut curvature, &mut next_curvature);
     };
-    let (coefficients, intercept) = problem.coefficients_of(&theta);
-    Ok(Logistic {
+    let (coefficients, intercept) = objective.coefficients_of(&theta);
+    Ok(Solution {
         coefficients,
         intercept,
         iterations,
