@@ -610,10 +610,20 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     let dir = Dir::new();
     // Candidate as BIASED (DP 0.2, accuracy 0.8) against baseline as FAIR (DP 0, accuracy
     // 0.9), four times the rows.
-    let biased = [Block("F", 800, 400, 360, 120), Block("M", 800, 400, 280, 40)];
+    let biased = [
+        Block("F", 800, 400, 360, 120),
+        Block("M", 800, 400, 280, 40),
+    ];
     let fair = [Block("F", 800, 400, 360, 40), Block("M", 800, 400, 360, 40)];
     let data = dir.file("paired.csv", &paired_csv(&biased, &fair));
-    let flags = ["--baseline-pred", "base", "--confidence", "0.95", "--n-boot", "200"];
+    let flags = [
+        "--baseline-pred",
+        "base",
+        "--confidence",
+        "0.95",
+        "--n-boot",
+        "200",
+    ];
     let out = gate(&data, &[&flags[..], &["--format", "json"]].concat());
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let r = report(&out);
@@ -642,9 +652,25 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     // The same baseline from its own file (column named as --pred), and wider margins pass.
     let base = dir.file("base.csv", &csv(&fair));
     let wide = [
-        "--baseline", &base, "--confidence", "0.95", "--n-boot", "200", "--dp-margin", "0.5",
-        "--eo-margin", "0.5", "--accuracy-margin", "0.3", "--dp-max", "off", "--eo-max", "off",
-        "--no-four-fifths", "--format", "json",
+        "--baseline",
+        &base,
+        "--confidence",
+        "0.95",
+        "--n-boot",
+        "200",
+        "--dp-margin",
+        "0.5",
+        "--eo-margin",
+        "0.5",
+        "--accuracy-margin",
+        "0.3",
+        "--dp-max",
+        "off",
+        "--eo-max",
+        "off",
+        "--no-four-fifths",
+        "--format",
+        "json",
     ];
     let out = gate(&data, &wide);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -658,7 +684,12 @@ fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
     let other = dir.file("other.csv", &shuffled);
     bad(
         &gate_args(&data, &["--baseline", &other]),
-        &["other.csv", "line 2", "'sex'", "same rows in the same order"],
+        &[
+            "other.csv",
+            "line 2",
+            "'sex'",
+            "same rows in the same order",
+        ],
     );
     let short = dir.file("short.csv", "sex,label,pred\nF,1,1\n");
     bad(
@@ -676,7 +707,17 @@ fn multiplicity_and_margins_come_from_flags_and_gate_toml() {
         "confidence = 0.9\nn_boot = 200\nmultiplicity = \"bonferroni\"\ndp_margin = 0.25\n\
          accuracy_margin = false\n",
     );
-    let out = gate(&data, &["--config", &config, "--baseline-pred", "base", "--format", "json"]);
+    let out = gate(
+        &data,
+        &[
+            "--config",
+            &config,
+            "--baseline-pred",
+            "base",
+            "--format",
+            "json",
+        ],
+    );
     let r = report(&out);
     assert_eq!(r["simultaneous"]["multiplicity"], "bonferroni");
     let metrics: Vec<&str> = r["comparisons"]
@@ -685,15 +726,31 @@ fn multiplicity_and_margins_come_from_flags_and_gate_toml() {
         .iter()
         .map(|c| c["metric"].as_str().unwrap())
         .collect();
-    assert_eq!(metrics, ["demographic_parity_difference", "equalized_odds_difference"]);
+    assert_eq!(
+        metrics,
+        ["demographic_parity_difference", "equalized_odds_difference"]
+    );
     assert_eq!(r["comparisons"][0]["margin"], 0.25);
     // The flag overrides the file.
     let out = gate(
         &data,
-        &["--config", &config, "--multiplicity", "none", "--format", "json"],
+        &[
+            "--config",
+            &config,
+            "--multiplicity",
+            "none",
+            "--format",
+            "json",
+        ],
     );
     assert_eq!(report(&out)["simultaneous"]["multiplicity"], "none");
     let holm = dir.file("holm.toml", "multiplicity = \"holm\"\n");
-    bad(&gate_args(&data, &["--config", &holm]), &["holm.toml", "line 1", "multiplicity"]);
-    bad(&gate_args(&data, &["--dp-margin", "2"]), &["--dp-margin", "[0, 1]"]);
+    bad(
+        &gate_args(&data, &["--config", &holm]),
+        &["holm.toml", "line 1", "multiplicity"],
+    );
+    bad(
+        &gate_args(&data, &["--dp-margin", "2"]),
+        &["--dp-margin", "[0, 1]"],
+    );
 }

@@ -204,7 +204,10 @@ impl Args {
     /// The baseline's predictions: from --baseline-pred in --data, or from --baseline (same
     /// rows, same order: its row count, and its label and sensitive columns where present,
     /// must match --data).
-    fn baseline_predictions(&self, rows: &crate::columns::Predictions) -> Result<Option<Vec<bool>>> {
+    fn baseline_predictions(
+        &self,
+        rows: &crate::columns::Predictions,
+    ) -> Result<Option<Vec<bool>>> {
         let encoder = &rows.encoded.encoder;
         let Some(path) = &self.baseline else {
             return self
@@ -260,7 +263,12 @@ impl Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let config = args.config()?;
     let same_file = args.baseline.is_none();
-    let also: Vec<String> = args.baseline_pred.iter().filter(|_| same_file).cloned().collect();
+    let also: Vec<String> = args
+        .baseline_pred
+        .iter()
+        .filter(|_| same_file)
+        .cloned()
+        .collect();
     let rows = args.input.read(Features::None, &also, false)?;
     let d = &rows.encoded.data;
     let baseline = args.baseline_predictions(&rows)?;
