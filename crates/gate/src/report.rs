@@ -430,9 +430,9 @@ mod tests {
 
     #[test]
     fn rows_needed_scale_with_the_squared_width_ratio() {
-        // Half-width 0.04 at distance 0.02 from the threshold: 4 times the rows.
-        let r = RowsNeeded::estimate(0.03, 0.11, 0.07, 0.09, 250);
-        assert!((r.factor.unwrap() - 4.0).abs() < 1e-9);
+        // Half-width 0.25 at distance 0.125 from the threshold: 4 times the rows.
+        let r = RowsNeeded::estimate(0.25, 0.75, 0.5, 0.625, 250);
+        assert_eq!(r.factor, Some(4.0));
         assert_eq!(r.rows_per_group, Some(1000));
         // At the threshold no sample size decides.
         let at = RowsNeeded::estimate(0.0, 0.2, 0.1, 0.1, 250);
