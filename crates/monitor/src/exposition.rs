@@ -13,6 +13,8 @@ use crate::{MonitoredMetric, Snapshot};
 
 type Labels = Vec<(String, String)>;
 type FloatGauge = Gauge<f64, AtomicU64>;
+/// Reads one of a group's window counts.
+type Count = fn(&crate::GroupSnapshot) -> u64;
 
 /// The content type of [`render_prometheus`]'s output.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -89,7 +91,7 @@ pub fn render_prometheus(snapshot: &Snapshot) -> String {
         |g| g.false_positive_rate,
     );
     // Counts, so that rates across replicas are sums (docs/gate-and-monitor.md#fleet-wide-rates).
-    let counts: [(&str, &str, fn(&crate::GroupSnapshot) -> u64); 5] = [
+    let counts: [(&str, &str, Count); 5] = [
         (
             "selected",
             "Predictions of the group in the window that are positive",
