@@ -217,17 +217,12 @@ impl Args {
                 .transpose();
         };
         let column = self.baseline_pred.as_deref().unwrap_or(&self.input.pred);
-        let mut keep = vec![column.to_string()];
-        let header = read_table(path, Some(Vec::new()))
-            .map(|t| t.header().to_vec())
-            .unwrap_or_default();
+        let table = read_table(path, None)?;
         let shared: Vec<String> = std::iter::once(&self.input.label)
             .chain(&self.input.sensitive)
-            .filter(|c| header.contains(c) && c.as_str() != column)
+            .filter(|c| table.column_index(c).is_some() && c.as_str() != column)
             .cloned()
             .collect();
-        keep.extend(shared.iter().cloned());
-        let table = read_table(path, Some(keep))?;
         if table.n_rows() != rows.table.n_rows() {
             anyhow::bail!(
                 "{}: {} rows, but --data {} has {}: the baseline must hold the same rows in the \

@@ -98,7 +98,7 @@ pub fn quantile_linear(sorted: &[f64], q: f64) -> f64 {
 /// Rows bucketed by a cell key, ready to be resampled: each resample draws `n` rows with
 /// replacement and returns, per cell, how many rows it drew (and the sum of their weights).
 ///
-/// The key is the caller's: the gate's paired bootstrap (docs/gate-and-monitor.md#baseline)
+/// The key is the caller's: the gate's paired bootstrap (docs/gate-and-monitor.md#candidate-against-baseline)
 /// uses group × label × both models' predictions, so that one resample of rows feeds both
 /// models. Resample `index` of `seed` draws from [`fairkit_core::rng::stream`]`(seed, index)`,
 /// so results do not depend on the number of threads.
