@@ -8,7 +8,7 @@
 //! mixture* of the models found: each applicant is decided by one of them, drawn at random
 //! with the mixture's weights.
 //!
-//! What to look for: the demographic parity difference falls from about 0.16 to about 0.02,
+//! What to look for: the demographic parity difference falls from about 0.16 to about 0.03,
 //! accuracy drops a little, and the mixture's expected rates (averaged over the random
 //! draws) differ slightly from those of one seeded draw.
 //!
@@ -70,9 +70,10 @@ fn main() -> Result<()> {
             println!("  {i:>5}  {w:.3}  {error:.3}  {}", rates.join(", "));
         }
     }
-    // Typically one model still favours group A and another over-corrects towards group B.
-    // Neither is fair alone; mixing them with these weights equalizes the selection rates on
-    // average. That is why the predictor has to be randomized.
+    // The models differ in how far they close the gap: here one still clearly favours group A
+    // and the other, with almost all the weight, nearly equalizes the rates. Mixing them with
+    // these weights lands on the constraint exactly, on average; the rows on which they
+    // disagree are decided at random. That is why the predictor has to be randomized.
 
     // Two ways to evaluate a randomized predictor on the test rows:
     // * expected: each row's probability of approval, p = sum of weights of the models that
@@ -108,7 +109,7 @@ fn main() -> Result<()> {
     //   a refusal, and refusing some group-A applicants recorded as approvals. Against
     //   biased labels, part of this "error" is the correction of the historical bias.
     // * Group B's true positive rate rises: its qualified applicants are approved more often.
-    // * Sampled values differ from expected ones by chance: only the few hundred rows with
+    // * Sampled values differ from expected ones by chance: only the hundred or so rows with
     //   0 < p < 1 are drawn, which moves a group's selection rate by a few thousandths, and
     //   the sampled disparity can land above or below the expected one. Compare methods on
     //   expected values; sampled values show what one deployment would see.

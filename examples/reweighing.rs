@@ -101,7 +101,8 @@ fn main() -> Result<()> {
     //   threshold optimizer reach. Reweighing removes the group/label association, but the
     //   features still differ by group (income, the proxy) and the model still uses them;
     //   there is no constraint on its selection rates, only on what it learns from.
-    // * The proxy's coefficient shrinks: under the weights, a group-A neighbourhood no longer
-    //   predicts a recorded approval. Accuracy barely moves.
+    // * The proxy's coefficient turns negative (from about +0.10 to -0.06): under the weights,
+    //   a group-A neighbourhood no longer predicts a recorded approval. Accuracy barely moves
+    //   (0.684 to 0.677), and the demographic parity difference halves (0.164 to 0.079).
     Ok(())
 }

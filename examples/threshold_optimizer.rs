@@ -94,10 +94,12 @@ fn main() -> Result<()> {
         Some(Disparity::EqualizedOddsDifference),
     );
     // Here the noisy rule is group A's: even its top-scored applicants are approved only with
-    // some probability, and a few low-scored ones at random. That pulls group A's true
-    // positive rate down to what group B's scores reach at the same false positive rate,
-    // hence the larger accuracy cost. The true positive rates now meet (and the false
-    // positive rates), while the selection rates only move closer: they need not
-    // be equal under equalized odds, because the groups' base rates differ.
+    // some probability, and some low-scored ones at random. The optimizer moves both groups
+    // to a (true positive rate, false positive rate) point that both can reach: about 0.76
+    // and 0.46 here, where the baseline had 0.72 / 0.29 for group A and 0.50 / 0.27 for group
+    // B. Reaching it costs about 4 points of accuracy, against under 1 for demographic
+    // parity. The true positive rates now meet (and the false positive rates), while the
+    // selection rates only move closer: they need not be equal under equalized odds, because
+    // the groups' base rates differ.
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! `fairkit compare`: the outputs, their documented schema, reproducibility and bad input.
 
 use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -8,8 +9,8 @@ use crate::util::{assert_bad_input, fairkit, run, stderr, stdout, write_file};
 
 const METHODS: &str = "baseline,reweighing,expgrad-dp,threshold-dp,threshold-eo";
 
-fn compare_into(dir: &Path, extra: &[&str]) -> Value {
-    let out_dir = dir.to_str().unwrap();
+/// `compare` on 2,000 simulated rows, 2 seeds and `methods`, into `out_dir`, quietly.
+fn small_compare<'a>(out_dir: &'a str, methods: &'a str, extra: &[&'a str]) -> Output {
     let mut args = vec![
         "compare",
         "--rows",
@@ -17,13 +18,17 @@ fn compare_into(dir: &Path, extra: &[&str]) -> Value {
         "--seeds",
         "2",
         "--methods",
-        METHODS,
+        methods,
         "--out",
         out_dir,
         "--quiet",
     ];
     args.extend(extra);
-    let out = run(&args);
+    run(&args)
+}
+
+fn compare_into(dir: &Path, extra: &[&str]) -> Value {
+    let out = small_compare(dir.to_str().unwrap(), METHODS, extra);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = std::fs::read_to_string(dir.join("results.json")).unwrap();
     serde_json::from_str(&text).unwrap()
@@ -48,10 +53,16 @@ const METRICS: [&str; 6] = [
 ];
 
 #[test]
-fn writes_four_files_matching_the_documented_schema() {
+fn writes_five_files_matching_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let results = compare_into(dir.path(), &[]);
-    for name in ["results.json", "results.csv", "report.md", "tradeoff.svg"] {
+    for name in [
+        "results.json",
+        "results.csv",
+        "report.md",
+        "tradeoff.svg",
+        "experiment.toml",
+    ] {
         assert!(dir.path().join(name).exists(), "{name}");
     }
     assert_eq!(results["dataset"], "biased-credit");
@@ -307,4 +318,128 @@ fn bad_input_exits_2_without_writing() {
         &["--config"],
     );
     assert!(!out_dir.exists());
+}
+
+/// A results.json as text without the lines of its timings (`fit_seconds`, `_mean`, `_std`),
+/// the only values that differ between two runs of the same configuration.
+pub fn without_timing_lines(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("\"fit_seconds"))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn a_run_replays_byte_for_byte_from_its_results_json_and_experiment_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    compare_into(
+        &first,
+        &["--disparity", "equalized_odds", "--estimator", "tree"],
+    );
+    let toml = std::fs::read_to_string(first.join("experiment.toml")).unwrap();
+    assert!(toml.contains("disparity = \"equalized_odds\""), "{toml}");
+    for (i, config) in ["results.json", "experiment.toml"].iter().enumerate() {
+        let again = dir.path().join(format!("again{i}"));
+        let out = run(&[
+            "compare",
+            "--config",
+            first.join(config).to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert!(out.status.success(), "{config}: {}", stderr(&out));
+        let replayed = without_timing_lines(&again.join("results.json"));
+        assert_eq!(
+            replayed,
+            without_timing_lines(&first.join("results.json")),
+            "{config}"
+        );
+        // Every line but the timings, and the recorded configuration itself.
+        assert!(replayed.lines().count() > 100);
+        assert_eq!(
+            std::fs::read_to_string(again.join("experiment.toml")).unwrap(),
+            toml,
+            "{config}"
+        );
+    }
+}
+
+#[test]
+fn format_json_prints_results_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = small_compare(
+        dir.path().to_str().unwrap(),
+        "baseline,reweighing",
+        &["--format", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        out.stdout,
+        std::fs::read(dir.path().join("results.json")).unwrap()
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The built-in groups are large: no warning.
+    assert_eq!(v["warnings"], serde_json::json!([]));
+    assert!(!stderr(&out).contains("warning"), "{}", stderr(&out));
+}
+
+#[test]
+fn unknown_names_list_every_accepted_name_and_suggest_the_closest() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("out");
+    let o = o.to_str().unwrap();
+    let out = run(&["compare", "--methods", "baseline,reweigting", "--out", o]);
+    assert_bad_input(
+        &out,
+        &[
+            "reweigting",
+            "did you mean 'reweighing'?",
+            "baseline-tree",
+            "baseline-linfa-logistic",
+            "threshold-eo",
+        ],
+    );
+    assert_bad_input(
+        &run(&["compare", "--methods", "baseline-treee", "--out", o]),
+        &["did you mean 'baseline-tree'?"],
+    );
+    assert_bad_input(
+        &run(&["compare", "--dataset", "adutl", "--out", o]),
+        &[
+            "did you mean 'adult'?",
+            "biased-credit, credit, adult, compas",
+        ],
+    );
+    assert_bad_input(
+        &run(&["compare", "--estimator", "logistc", "--out", o]),
+        &["did you mean 'logistic'?"],
+    );
+    assert_bad_input(
+        &run(&["compare", "--disparity", "equalised_odds", "--out", o]),
+        &["did you mean 'equalized_odds'?"],
+    );
+    let config = write_file(dir.path(), "typo.toml", b"seedz = 3\n");
+    assert_bad_input(
+        &run(&["compare", "--config", &config, "--out", o]),
+        &["seedz", "did you mean 'seeds'?"],
+    );
+    assert!(!std::path::Path::new(o).exists());
+}
+
+#[test]
+fn help_shows_the_defaults() {
+    let help = stdout(&run(&["compare", "--help"]));
+    for (flag, default) in [
+        ("--seeds", "[default: 5]"),
+        ("--estimator", "[default: logistic]"),
+        ("--dataset", "[default: biased-credit]"),
+        ("--delimiter", "[default: comma]"),
+    ] {
+        let text = crate::util::flag_help(&help, flag);
+        assert!(text.contains(default), "{flag}: {text}");
+    }
 }

@@ -190,7 +190,13 @@ fn transform_refuses_to_write_values_fairkit_would_refuse() {
     assert_eq!(names(dir.path()), ["big.csv"]);
 }
 
-const RUN: [&str; 4] = ["report.md", "results.csv", "results.json", "tradeoff.svg"];
+const RUN: [&str; 5] = [
+    "experiment.toml",
+    "report.md",
+    "results.csv",
+    "results.json",
+    "tradeoff.svg",
+];
 
 fn compare(out: &Path) -> std::process::Output {
     run(&[

@@ -14,7 +14,7 @@ use fairkit_metrics::{
 use serde::Serialize;
 
 use crate::columns::{self, Features, PredictionArgs};
-use crate::common::emit;
+use crate::common::{emit, warn};
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
 ///
@@ -271,6 +271,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Format::Csv => render_csv(&report)?,
     };
     emit(&bytes, args.out.as_deref())?;
+    warn(table.file(), report.small_groups());
     Ok(ExitCode::SUCCESS)
 }
 

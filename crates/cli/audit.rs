@@ -8,7 +8,8 @@ use fairkit_data::{DatasetSpec, sim};
 use fairkit_metrics::audit::{AuditInput, AuditParams};
 
 use crate::columns::{encode, read_table};
-use crate::common::{Format, emit};
+use crate::common::{Format, emit, warn};
+use crate::data_args::LayoutArgs;
 
 /// Audit a dataset before training: group sizes, label base rates, proxy candidates.
 ///
@@ -58,6 +59,8 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 /// Runs the command.
@@ -65,6 +68,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // With --data, clap requires --label and --sensitive, so the defaults serve the built-in
     // scenario only.
     let base = sim::default_spec();
+    if args.data.is_none() && !args.layout.layout().is_default() {
+        anyhow::bail!(
+            "--delimiter, --no-header and --columns describe a CSV file: give it with --data FILE"
+        );
+    }
+    let source = args.data.as_ref().map_or_else(
+        || sim::DEFAULT_SCENARIO.to_string(),
+        |p| p.display().to_string(),
+    );
     let table = match &args.data {
         // With --features, only the columns the audit uses are kept.
         Some(path) => read_table(
@@ -76,6 +88,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 keep.extend(args.weights.clone());
                 keep
             }),
+            &args.layout,
         )?,
         None => sim::simulate(sim::DEFAULT_SCENARIO, sim::DEFAULT_ROWS, 0)?,
     };
@@ -109,5 +122,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
     };
     emit(&bytes, args.out.as_deref())?;
+    warn(&source, &report.small_groups);
     Ok(ExitCode::SUCCESS)
 }

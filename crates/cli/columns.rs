@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Result, bail};
 use fairkit_core::text::{quote, quote_list};
 use fairkit_core::{FairDataset, Groups};
-use fairkit_data::{CsvFormat, DataError, DatasetSpec, Encoder, Table};
-use fairkit_harness::io;
+use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
+
+use crate::data_args::LayoutArgs;
 
 /// The flags that locate a classifier's predictions in a CSV file: `assess` and `gate`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +32,8 @@ pub struct PredictionArgs {
     /// Column of non-negative sample weights; rates are weighted (default: every row weighs 1).
     #[arg(long, value_name = "COL")]
     pub weights: Option<String>,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 /// A prediction file read under [`PredictionArgs`]: the table, its encoding and the predicted
@@ -74,7 +77,7 @@ impl PredictionArgs {
             Features::These(list) => Some([&roles[..], list, also].concat()),
             Features::Others => None,
         };
-        let table = read_table(&self.data, select)?;
+        let table = read_table(&self.data, select, &self.layout)?;
         let features = match features {
             Features::None => Vec::new(),
             Features::These(list) => list.to_vec(),
@@ -102,15 +105,13 @@ impl PredictionArgs {
     }
 }
 
-/// Reads a CSV file with a header row, keeping only the columns in `select` (all without it);
-/// errors name the file (and the line where known).
-pub fn read_table(path: &Path, select: Option<Vec<String>>) -> Result<Table> {
-    let name = path.display().to_string();
-    let format = CsvFormat {
-        select,
-        ..CsvFormat::default()
-    };
-    Ok(Table::from_csv_with(io::open(path)?, &name, &format)?)
+/// Reads a CSV file laid out as `layout` says, keeping only the columns in `select` (all
+/// without it); errors name the file (and the line where known).
+pub fn read_table(path: &Path, select: Option<Vec<String>>, layout: &LayoutArgs) -> Result<Table> {
+    Ok(fairkit_harness::data::read_table(
+        path,
+        &layout.format(select)?,
+    )?)
 }
 
 /// A table encoded under a spec: the encoder (label classes, group schema, feature encoding)

@@ -47,6 +47,14 @@ where
     Ok(())
 }
 
+/// Prints one `warning: CONTEXT: ...` line per item on standard error (the small groups of a
+/// report; the JSON output carries them as its `warnings` list).
+pub fn warn<T: std::fmt::Display>(context: &str, items: impl IntoIterator<Item = T>) {
+    for item in items {
+        eprintln!("warning: {context}: {item}");
+    }
+}
+
 /// A clap parser of a count of at least `min` and at most `limit` (see
 /// [`fairkit_core::limits`]); clap's error names the flag, this message the limit.
 pub fn count(

@@ -10,6 +10,7 @@ use fairkit_harness::compare::{CompareConfig, MethodEntry, claim_run_dir, compar
 use fairkit_harness::io::Outputs;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::common::Format;
 use crate::data_args::DataArgs;
 
 /// Compare mitigation methods over several seeds and draw the accuracy-fairness trade-off.
@@ -19,10 +20,10 @@ use crate::data_args::DataArgs;
 /// odds), grid search (demographic parity) and threshold optimizer (demographic parity,
 /// equalized odds), over 5 seeds (a new 70/30 split per seed). Prints the mean and standard
 /// deviation of each method's test metrics (in expectation over its randomization), marks the
-/// Pareto-optimal methods, and writes results.json, results.csv, report.md and tradeoff.svg
-/// into --out.
+/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg and
+/// experiment.toml (the resolved configuration, for --config) into --out.
 ///
-/// The four files are written as one run: they are staged beside --out and replace it in one
+/// The five files are written as one run: they are staged beside --out and replace it in one
 /// step after all of them are ready, so --out never mixes two runs, and a failed or interrupted
 /// run (Ctrl-C, SIGTERM) leaves it as it was. Running the same command twice replaces the
 /// earlier run and says so on standard error; --out holding anything but a fairkit run is
@@ -31,13 +32,17 @@ use crate::data_args::DataArgs;
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
-    /// Methods to compare, comma-separated: baseline, baseline-tree, reweighing, di-remover,
-    /// correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp,
-    /// gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo.
+    /// Methods to compare, comma-separated: baseline, baseline-logistic, baseline-tree,
+    /// baseline-forest, baseline-naive-bayes, baseline-svm, baseline-boosting,
+    /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
+    /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
+    /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo
+    /// [default: baseline, baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo,
+    /// gridsearch-dp, threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
     /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,
-    /// linfa-tree or linfa-logistic (see `fairkit train --help`).
+    /// linfa-tree or linfa-logistic (see `fairkit train --help`) [default: logistic].
     #[arg(long, value_name = "NAME")]
     estimator: Option<String>,
     /// Solver of the logistic estimator: newton-cholesky (the default, reaches the optimum) or
@@ -45,10 +50,11 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     solver: Option<String>,
     /// Number of seeds (0, 1, ..., N-1), at most 100000; each seeds the split and the sampled
-    /// predictions.
+    /// predictions [default: 5].
     #[arg(long, value_name = "N", value_parser = crate::common::count(limits::SEEDS, 1))]
     seeds: Option<u64>,
-    /// The disparity of the plot and the Pareto front: demographic_parity or equalized_odds.
+    /// The disparity of the plot and the Pareto front: demographic_parity or equalized_odds
+    /// [default: demographic_parity].
     #[arg(long, value_name = "NAME")]
     disparity: Option<String>,
     /// Use the data's fixed train/test split (--test, Adult's official files, COMPAS's
@@ -58,10 +64,12 @@ pub struct Args {
     /// Seed of the simulated scenario (the built-in data).
     #[arg(long, value_name = "S", default_value_t = 0)]
     sim_seed: u64,
-    /// An experiment file (TOML) describing the whole run; the other flags must not be given.
+    /// An experiment file describing the whole run: TOML, or a results.json of an earlier
+    /// run (its recorded configuration; experiment.toml holds the same as TOML). The other
+    /// flags that choose the run must not be given.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output directory of the run's four files. It must be new, empty, or hold an earlier
+    /// Output directory of the run's five files. It must be new, empty, or hold an earlier
     /// fairkit run, which is replaced as a whole (a note on standard error says so); a directory
     /// holding anything else is refused before the run starts.
     #[arg(long, value_name = "DIR", default_value = "fairkit-out")]
@@ -69,6 +77,10 @@ pub struct Args {
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
+    /// Standard output: the summary table, or results.json's content (the files are written
+    /// to --out either way).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 impl Args {
@@ -81,6 +93,7 @@ impl Args {
             || self.fixed_split
             || self.data.data.is_some()
             || self.data.dataset.is_some()
+            || !self.data.layout.layout().is_default()
     }
 
     fn config(&self) -> Result<CompareConfig> {
@@ -90,7 +103,7 @@ impl Args {
             }
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            return Ok(CompareConfig::from_toml(
+            return Ok(CompareConfig::from_text(
                 &text,
                 &path.display().to_string(),
             )?);
@@ -158,10 +171,19 @@ pub fn run(args: Args) -> Result<ExitCode> {
             dir.display()
         );
     }
-    print!("{}", comparison.render_table());
-    println!(
-        "\nwrote results.json, results.csv, report.md and tradeoff.svg to {}",
-        args.out.display()
-    );
+    for w in &comparison.warnings {
+        eprintln!("warning: {w}");
+    }
+    match args.format {
+        Format::Table => {
+            print!("{}", comparison.render_table());
+            println!(
+                "\nwrote results.json, results.csv, report.md, tradeoff.svg and experiment.toml \
+                 to {}",
+                args.out.display()
+            );
+        }
+        Format::Json => print!("{}", comparison.render_json()?),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,8 +3,51 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use fairkit_data::{DatasetSpec, sim};
+use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Delimiter, sim};
 use fairkit_harness::data::{DataSource, SplitPolicy};
+
+/// How the data files are laid out: the flags of every command that reads a CSV file.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LayoutArgs {
+    /// Field delimiter of the data files: one character (`;`, `|`, ...) or a name: comma, tab,
+    /// semicolon, pipe, space (exactly one space), whitespace (runs of spaces and tabs, as in
+    /// UCI's space-separated files).
+    #[arg(long, value_name = "CHAR", default_value = "comma")]
+    pub delimiter: Delimiter,
+    /// The data files have no header row: the first line is data. Name the columns with
+    /// --columns; without it they are named c1, c2, ... in field order.
+    #[arg(long)]
+    pub no_header: bool,
+    /// Column names of files without a header row (--no-header), comma-separated, in field
+    /// order.
+    #[arg(
+        long,
+        value_name = "NAMES",
+        value_delimiter = ',',
+        requires = "no_header"
+    )]
+    pub columns: Option<Vec<String>>,
+}
+
+impl LayoutArgs {
+    /// The layout the flags describe.
+    pub fn layout(&self) -> CsvLayout {
+        CsvLayout {
+            delimiter: self.delimiter,
+            header: !self.no_header,
+            columns: self.columns.clone(),
+        }
+    }
+
+    /// The reader's format for the layout, keeping only the columns in `select` (all without
+    /// it).
+    pub fn format(&self, select: Option<Vec<String>>) -> Result<CsvFormat> {
+        Ok(CsvFormat {
+            select,
+            ..self.layout().format()?
+        })
+    }
+}
 
 /// Where the data comes from and how it is split.
 #[derive(Debug, Clone, clap::Args)]
@@ -16,8 +59,9 @@ pub struct DataArgs {
     /// Test CSV file; without it, the data is split with --test-size and --seed.
     #[arg(long, value_name = "FILE", requires = "data")]
     pub test: Option<PathBuf>,
-    /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), `adult`
-    /// (with --path DIR holding adult.data and adult.test) or `compas` (with --path FILE).
+    /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), adult
+    /// (with --path DIR holding adult.data and adult.test) or compas (with --path FILE)
+    /// [default: biased-credit].
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
     /// The directory (adult) or file (compas) of a public dataset.
@@ -55,6 +99,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "N", default_value_t = sim::DEFAULT_ROWS as u64,
           value_parser = crate::common::rows_in_memory)]
     pub rows: u64,
+    #[command(flatten)]
+    pub layout: LayoutArgs,
 }
 
 impl DataArgs {
@@ -66,10 +112,12 @@ impl DataArgs {
             stratify: self.stratify,
             fixed: !resplit,
         };
+        let layout = self.layout.layout();
         let csv_flags_given = self.label.is_some()
             || !self.sensitive.is_empty()
             || self.features.is_some()
-            || self.weights.is_some();
+            || self.weights.is_some()
+            || !layout.is_default();
         let source = match (&self.data, self.dataset.as_deref()) {
             (Some(path), _) => {
                 let Some(label) = &self.label else {
@@ -89,6 +137,7 @@ impl DataArgs {
                         standardize: !self.no_standardize,
                         ..DatasetSpec::new(label, self.sensitive.iter().cloned())
                     },
+                    layout,
                 }
             }
             (None, Some("adult")) => DataSource::Adult {
@@ -99,10 +148,15 @@ impl DataArgs {
                 path: self.public_path("compas", "compas-scores-two-years.csv")?,
             },
             (None, name) => {
+                if let Some(name) = name.filter(|n| !sim::SCENARIOS.contains(n)) {
+                    let mut known = sim::SCENARIOS.to_vec();
+                    known.extend(["adult", "compas"]);
+                    return Err(fairkit_core::Error::unknown("--dataset", name, &known).into());
+                }
                 if csv_flags_given {
                     bail!(
-                        "--label, --sensitive, --features and --weights describe a CSV file: \
-                         give it with --data FILE"
+                        "--label, --sensitive, --features, --weights, --delimiter, --no-header \
+                         and --columns describe a CSV file: give it with --data FILE"
                     );
                 }
                 DataSource::Scenario {

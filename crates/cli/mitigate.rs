@@ -181,9 +181,11 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 );
             }
             other.parse().map_err(|_| {
+                let mut names = vec!["expgrad", "gridsearch", "threshold"];
+                names.extend(PRESETS);
                 anyhow::anyhow!(
-                    "unknown method '{other}': expected expgrad, gridsearch, threshold or one of {}",
-                    PRESETS.join(", ")
+                    "unknown --method '{other}': {}",
+                    fairkit_core::suggest::one_of(other, &names)
                 )
             })?
         }

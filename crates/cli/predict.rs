@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::common::{claim, finish};
+use crate::data_args::LayoutArgs;
 
 /// What `fairkit predict --help` adds after the options.
 const HELP: &str = "\
@@ -56,6 +57,8 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    layout: LayoutArgs,
 }
 
 /// Output format of the predictions.
@@ -72,7 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut outputs = Outputs::new();
     let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let model = SavedModel::load(&args.model)?;
-    let table = read_table(&args.data)?;
+    let table = read_table(&args.data, &args.layout.format(None)?)?;
     let predictions = model.predict(&table, args.seed)?;
     let output = Output::new(&model, &table, &predictions, &args.keep)?;
     let bytes = match args.format {

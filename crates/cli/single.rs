@@ -12,7 +12,7 @@ use fairkit_harness::single::SingleRun;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
 
-use crate::common::{Format, claim, finish};
+use crate::common::{Format, claim, finish, warn};
 use crate::data_args::DataArgs;
 
 /// Flags of every single run.
@@ -100,6 +100,10 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
         outputs.write(id, |w| w.write_all(json.as_bytes()))?;
     }
     finish(outputs, out, |w| w.write_all(report.as_bytes()))?;
+    warn(
+        &format!("test split (seed {})", args.seed),
+        single.evaluation.predicted.small_groups(),
+    );
     Ok(ExitCode::SUCCESS)
 }
 

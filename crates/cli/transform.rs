@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let loaded = source.load()?;
     let repair = TableRepair::fit(&method, &loaded.spec, &loaded.train)?;
     let repaired = match &args.apply {
-        Some(path) => repair.apply(&read_table(path)?)?,
+        Some(path) => repair.apply(&read_table(path, &args.data.layout.format(None)?)?)?,
         None => repair.apply(&loaded.train)?,
     };
     let mut bytes = Vec::new();
@@ -80,7 +80,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
 fn method_spec(args: &Args) -> Result<MethodSpec> {
     let spec = match args.method.as_str() {
         "di-remover" | "correlation-remover" => args.method.parse()?,
-        other => bail!("unknown repair '{other}': expected di-remover or correlation-remover"),
+        other => bail!(
+            "unknown repair '{other}': {}",
+            fairkit_core::suggest::one_of(other, &["di-remover", "correlation-remover"])
+        ),
     };
     args.repair.repair_spec(spec, &args.method)
 }

@@ -177,6 +177,12 @@ impl Error {
         }
     }
 
+    /// An [`Error::InvalidParameter`] for a name that is not one of `candidates`, suggesting
+    /// the closest one ([`crate::suggest::one_of`]).
+    pub fn unknown(name: &str, value: &str, candidates: &[&str]) -> Self {
+        Error::invalid(name, value, &crate::suggest::one_of(value, candidates))
+    }
+
     /// Shorthand for [`Error::Inconsistent`].
     pub fn inconsistent(what: &str, reason: impl ToString) -> Self {
         Error::Inconsistent {

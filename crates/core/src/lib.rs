@@ -12,6 +12,7 @@
 //! * [`Error`]: the common error for invalid input, shared by all library crates.
 //! * [`rng`]: the one way fairkit makes random generators, always from an explicit seed.
 //! * [`limits`]: the documented maximum of every count a user gives, and memory plans.
+//! * [`suggest`]: "did you mean ...?" for mistyped names.
 //!
 //! ```
 //! use fairkit_core::{FairDataset, Groups};
@@ -35,6 +36,7 @@ mod group;
 mod learner;
 pub mod limits;
 pub mod rng;
+pub mod suggest;
 pub mod text;
 
 pub use dataset::{FairDataset, Split};

@@ -324,7 +324,11 @@ pub enum DataError {
         column: usize,
     },
     /// A simulator scenario that does not exist.
-    #[error("unknown scenario {} (known: {known})", quote(.name))]
+    #[error(
+        "unknown scenario {}{} (known: {known})",
+        quote(.name),
+        fairkit_core::suggest::hint(name, &known.split(", ").collect::<Vec<_>>())
+    )]
     UnknownScenario {
         /// The name asked for.
         name: String,
@@ -334,6 +338,38 @@ pub enum DataError {
     /// A request for zero rows.
     #[error("zero rows requested; ask for at least one row")]
     ZeroRows,
+    /// A file without a header row whose first record does not have one field per given
+    /// column name.
+    #[error(
+        "{file}: line {line} has {got} fields, but {names} column names were given for this file without a header row"
+    )]
+    ColumnNames {
+        /// The source name.
+        file: String,
+        /// 1-based line of the first record.
+        line: u64,
+        /// How many names were given.
+        names: usize,
+        /// Fields in the first record.
+        got: usize,
+    },
+    /// A needed column is missing, and the header, read as one field, holds another delimiter:
+    /// the file is most likely not separated the way it was read.
+    #[error(
+        "{file}: missing column '{column}': the header was read as the single field '{header}'; the file looks {looks}: pass --delimiter {delimiter}"
+    )]
+    OtherDelimiter {
+        /// The source name.
+        file: String,
+        /// The column asked for.
+        column: String,
+        /// The header's one field (at most 80 characters).
+        header: String,
+        /// How the file looks, e.g. `tab-separated`.
+        looks: String,
+        /// The `--delimiter` value to try, e.g. `tab`.
+        delimiter: String,
+    },
 }
 
 fn at_line(line: Option<u64>) -> String {

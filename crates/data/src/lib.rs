@@ -28,10 +28,12 @@
 
 mod encode;
 mod error;
+mod layout;
 pub mod public;
 pub mod sim;
 mod table;
 
 pub use encode::{DatasetSpec, Encoder, FeatureColumn, Prepared};
 pub use error::{DataError, Result};
+pub use layout::{CsvLayout, Delimiter};
 pub use table::{CsvFormat, Table, TextColumn};

@@ -272,6 +272,6 @@ mod tests {
         assert_eq!(p.test.labels(), [true, false]);
         assert_eq!(p.encoder.feature_names().len(), 18);
         let bad = adult(format!("{row}\n").as_bytes(), test.as_bytes()).unwrap_err();
-        assert!(matches!(bad, DataError::RaggedRow { line: 1, .. }));
+        assert!(matches!(bad, DataError::ColumnNames { line: 1, .. }));
     }
 }

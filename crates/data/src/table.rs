@@ -2,7 +2,7 @@
 
 use std::io::{Read, Write};
 
-use crate::{DataError, Result};
+use crate::{DataError, Delimiter, Result};
 
 /// One column of text values, stored compactly (one buffer plus end offsets).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -44,15 +44,18 @@ impl TextColumn {
 
 /// How a CSV file is laid out. The default is a comma-separated file whose first record is the
 /// header, fields taken as they are, and repeated column names rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct CsvFormat {
-    /// The field delimiter.
-    pub delimiter: u8,
+    /// The field delimiter (one byte, or runs of whitespace).
+    pub delimiter: Delimiter,
     /// Trim leading and trailing whitespace of every field (for `", "`-separated files).
     pub trim: bool,
     /// Column names for a file without a header row; `None` means the first record is the
-    /// header.
+    /// header (unless `numbered`).
     pub names: Option<Vec<String>>,
+    /// The file has no header row and `names` is `None`: the columns are named `c1`, `c2`, ...
+    /// after the first record's field count.
+    pub numbered: bool,
     /// Rename a repeated column name `x` to `x.1`, `x.2`, ... (as pandas does) instead of
     /// rejecting it.
     pub rename_duplicates: bool,
@@ -61,18 +64,6 @@ pub struct CsvFormat {
     /// saves time and memory on wide files. A name that is not in the header is a
     /// [`DataError::MissingColumn`].
     pub select: Option<Vec<String>>,
-}
-
-impl Default for CsvFormat {
-    fn default() -> Self {
-        Self {
-            delimiter: b',',
-            trim: false,
-            names: None,
-            rename_duplicates: false,
-            select: None,
-        }
-    }
 }
 
 /// A raw table: column names and string values, with the source name and each row's line in
@@ -96,6 +87,9 @@ pub struct Table {
     header: Vec<String>,
     columns: Vec<TextColumn>,
     lines: Vec<u64>,
+    /// The delimiter the file probably has, when its header was read as one field holding
+    /// another delimiter (for the missing-column message).
+    other_delimiter: Option<Delimiter>,
 }
 
 impl Table {
@@ -127,6 +121,9 @@ impl Table {
                 message: e.to_string(),
             },
         };
+        // The line of a first record that is data although it was read to size the header.
+        let mut pending = None;
+        let mut other_delimiter = None;
         let header = match &format.names {
             Some(names) => names.clone(),
             None => {
@@ -135,11 +132,19 @@ impl Table {
                         file: file.to_string(),
                     });
                 };
-                let mut names = Vec::with_capacity(records.n_fields());
-                for j in 0..records.n_fields() {
-                    names.push(utf8(records.field(j), file, line, j)?.to_string());
+                if format.numbered {
+                    pending = Some(line);
+                    (1..=records.n_fields()).map(|j| format!("c{j}")).collect()
+                } else {
+                    let mut names = Vec::with_capacity(records.n_fields());
+                    for j in 0..records.n_fields() {
+                        names.push(utf8(records.field(j), file, line, j)?.to_string());
+                    }
+                    if let [only] = &names[..] {
+                        other_delimiter = format.delimiter.guess_other(only);
+                    }
+                    names
                 }
-                names
             }
         };
         let header = if format.rename_duplicates {
@@ -149,9 +154,26 @@ impl Table {
         };
         check_header(file, &header)?;
         let expected = header.len();
-        let (header, keep) = select(header, format.select.as_deref(), file)?;
+        let (header, keep) = select(header, format.select.as_deref(), file, other_delimiter)?;
         let mut builder = Builder::new(file, header)?;
-        while let Some(line) = records.next().map_err(read_err)? {
+        builder.other_delimiter = other_delimiter;
+        loop {
+            let line = match pending.take() {
+                Some(line) => line,
+                None => match records.next().map_err(read_err)? {
+                    Some(line) => line,
+                    None => break,
+                },
+            };
+            if format.names.is_some() && builder.lines.is_empty() && records.n_fields() != expected
+            {
+                return Err(DataError::ColumnNames {
+                    file: file.to_string(),
+                    line,
+                    names: expected,
+                    got: records.n_fields(),
+                });
+            }
             if records.n_fields() != expected {
                 return Err(DataError::RaggedRow {
                     file: file.to_string(),
@@ -224,11 +246,12 @@ impl Table {
     pub fn column(&self, name: &str) -> Result<&TextColumn> {
         match self.column_index(name) {
             Some(j) => Ok(&self.columns[j]),
-            None => Err(DataError::MissingColumn {
-                file: self.file.clone(),
-                column: name.to_string(),
-                available: self.header.join(", "),
-            }),
+            None => Err(missing_column(
+                &self.file,
+                name,
+                &self.header,
+                self.other_delimiter,
+            )),
         }
     }
 
@@ -259,6 +282,7 @@ impl Table {
             .into());
         }
         let mut builder = Builder::new(&self.file, self.header.clone())?;
+        builder.other_delimiter = self.other_delimiter;
         for (out, col) in builder.columns.iter_mut().zip(&self.columns) {
             for &i in indices {
                 out.push(col.get(i));
@@ -321,6 +345,7 @@ struct Builder {
     header: Vec<String>,
     columns: Vec<TextColumn>,
     lines: Vec<u64>,
+    other_delimiter: Option<Delimiter>,
 }
 
 impl Builder {
@@ -331,6 +356,7 @@ impl Builder {
             columns: vec![TextColumn::default(); header.len()],
             header,
             lines: Vec::new(),
+            other_delimiter: None,
         })
     }
 
@@ -343,6 +369,7 @@ impl Builder {
             header: self.header,
             columns: self.columns,
             lines: self.lines,
+            other_delimiter: self.other_delimiter,
         })
     }
 }
@@ -354,6 +381,8 @@ impl Builder {
 struct Records<R> {
     input: R,
     core: csv_core::Reader,
+    /// Fields are separated by runs of whitespace (read here, not by `core`).
+    whitespace: bool,
     trim: bool,
     buf: Vec<u8>,
     pos: usize,
@@ -375,8 +404,12 @@ impl<R: Read> Records<R> {
         Self {
             input,
             core: csv_core::ReaderBuilder::new()
-                .delimiter(format.delimiter)
+                .delimiter(match format.delimiter {
+                    Delimiter::Byte(b) => b,
+                    Delimiter::Whitespace => b' ',
+                })
                 .build(),
+            whitespace: format.delimiter == Delimiter::Whitespace,
             trim: format.trim,
             buf: vec![0; 1 << 16],
             pos: 0,
@@ -387,7 +420,10 @@ impl<R: Read> Records<R> {
             ends: vec![0; 64],
             n_fields: 0,
             raw: Vec::new(),
-            delimiter: format.delimiter,
+            delimiter: match format.delimiter {
+                Delimiter::Byte(b) => b,
+                Delimiter::Whitespace => b' ',
+            },
         }
     }
 
@@ -407,6 +443,9 @@ impl<R: Read> Records<R> {
 
     /// Reads the next record and returns the line it starts on, or `None` at the end.
     fn next(&mut self) -> std::io::Result<Option<u64>> {
+        if self.whitespace {
+            return self.next_whitespace();
+        }
         // Line terminators before the record (blank lines) are skipped here, so that the
         // record's first line is known.
         loop {
@@ -460,6 +499,95 @@ impl<R: Read> Records<R> {
                     return Ok(Some(start));
                 }
                 _ => return Ok(None),
+            }
+        }
+    }
+
+    /// The next byte without consuming it, or `None` at the end of the input.
+    fn peek(&mut self) -> std::io::Result<Option<u8>> {
+        while self.pos == self.len {
+            if self.eof {
+                return Ok(None);
+            }
+            self.fill()?;
+        }
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    /// [`next`](Self::next) for fields separated by runs of spaces and tabs: spaces at either
+    /// end of a line are ignored, lines of spaces only are blank, a field that starts with `"`
+    /// runs to the closing quote (`""` is a quote; spaces and line breaks inside are kept).
+    fn next_whitespace(&mut self) -> std::io::Result<Option<u64>> {
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\r');
+        self.fields.clear();
+        self.ends.clear();
+        loop {
+            match self.peek()? {
+                None => return Ok(None),
+                Some(b'\n') => self.line += 1,
+                Some(b) if space(b) => {}
+                Some(_) => break,
+            }
+            self.pos += 1;
+        }
+        let start = self.line;
+        loop {
+            // At the first byte of a field.
+            let mut quoted = false;
+            let field_line = self.line;
+            if self.peek()? == Some(b'"') {
+                quoted = true;
+                self.pos += 1;
+            }
+            loop {
+                let Some(b) = self.peek()? else {
+                    if quoted {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            Unterminated {
+                                line: field_line,
+                                column: self.ends.len() + 1,
+                                // The last line: a final line break ends it.
+                                end: (self.line - u64::from(self.fields.last() == Some(&b'\n')))
+                                    .max(field_line),
+                            },
+                        ));
+                    }
+                    break;
+                };
+                if !quoted && (space(b) || b == b'\n') {
+                    break;
+                }
+                self.pos += 1;
+                match b {
+                    b'"' if quoted => {
+                        if self.peek()? == Some(b'"') {
+                            self.pos += 1;
+                            self.fields.push(b'"');
+                        } else {
+                            quoted = false;
+                        }
+                    }
+                    b'\n' => {
+                        self.line += 1;
+                        self.fields.push(b);
+                    }
+                    _ => self.fields.push(b),
+                }
+            }
+            self.ends.push(self.fields.len());
+            self.n_fields = self.ends.len();
+            loop {
+                match self.peek()? {
+                    None => return Ok(Some(start)),
+                    Some(b'\n') => {
+                        self.pos += 1;
+                        self.line += 1;
+                        return Ok(Some(start));
+                    }
+                    Some(b) if space(b) => self.pos += 1,
+                    Some(_) => break,
+                }
             }
         }
     }
@@ -581,23 +709,52 @@ fn select(
     header: Vec<String>,
     select: Option<&[String]>,
     file: &str,
+    other_delimiter: Option<Delimiter>,
 ) -> Result<(Vec<String>, Vec<usize>)> {
     let Some(names) = select else {
         let keep = (0..header.len()).collect();
         return Ok((header, keep));
     };
     if let Some(missing) = names.iter().find(|n| !header.contains(n)) {
-        return Err(DataError::MissingColumn {
-            file: file.to_string(),
-            column: missing.clone(),
-            available: header.join(", "),
-        });
+        return Err(missing_column(file, missing, &header, other_delimiter));
     }
     let keep: Vec<usize> = (0..header.len())
         .filter(|&j| names.contains(&header[j]))
         .collect();
     let header = keep.iter().map(|&j| header[j].clone()).collect();
     Ok((header, keep))
+}
+
+/// The error for a column that is not in `header`: a [`DataError::OtherDelimiter`] when the
+/// header is one field that holds another delimiter, else a [`DataError::MissingColumn`].
+fn missing_column(
+    file: &str,
+    column: &str,
+    header: &[String],
+    other_delimiter: Option<Delimiter>,
+) -> DataError {
+    match (other_delimiter, header) {
+        (Some(guess), [only]) => DataError::OtherDelimiter {
+            file: file.to_string(),
+            column: column.to_string(),
+            header: shorten(only),
+            looks: guess.describe(),
+            delimiter: guess.to_string(),
+        },
+        _ => DataError::MissingColumn {
+            file: file.to_string(),
+            column: column.to_string(),
+            available: header.join(", "),
+        },
+    }
+}
+
+/// At most 80 characters of `text`, with `...` when cut.
+fn shorten(text: &str) -> String {
+    match text.char_indices().nth(77) {
+        Some((cut, _)) if text.chars().count() > 80 => format!("{}...", &text[..cut]),
+        _ => text.to_string(),
+    }
 }
 
 /// pandas' renaming of repeated names: the second `x` becomes `x.1`, the third `x.2`.
@@ -871,6 +1028,179 @@ mod tests {
             t.select_rows(&[]),
             Err(DataError::HeaderOnly { .. })
         ));
+    }
+
+    fn with(text: &[u8], format: &CsvFormat) -> Result<Table> {
+        Table::from_csv_with(text, "t.data", format)
+    }
+
+    fn whitespace() -> CsvFormat {
+        CsvFormat {
+            delimiter: Delimiter::Whitespace,
+            ..CsvFormat::default()
+        }
+    }
+
+    fn values(t: &Table, column: &str) -> Vec<String> {
+        t.column(column)
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn reads_other_single_byte_delimiters() {
+        for (d, text) in [
+            (b'\t', &b"a\tb\n1\t\"x\ty\"\n2\t\n"[..]),
+            (b';', &b"a;b\n1;\"x;y\"\n2;\n"[..]),
+            (b'|', &b"a|b\n1|\"x|y\"\n2|\n"[..]),
+        ] {
+            let format = CsvFormat {
+                delimiter: Delimiter::Byte(d),
+                ..CsvFormat::default()
+            };
+            let t = with(text, &format).unwrap();
+            assert_eq!(t.header(), ["a", "b"]);
+            assert_eq!(values(&t, "b"), [format!("x{}y", d as char), String::new()]);
+        }
+    }
+
+    #[test]
+    fn whitespace_runs_separate_fields_with_exact_lines() {
+        // Leading and trailing spaces, tabs, CRLF, blank and space-only lines, a quoted field
+        // with spaces, a quote and a line break.
+        let text = b"  a \t b\tc \r\n1  2 3\n\n   \n\t4 \"five \"\"5\"\"\n5\" 6  \r\n7 8 9";
+        let t = with(text, &whitespace()).unwrap();
+        assert_eq!(t.header(), ["a", "b", "c"]);
+        assert_eq!(values(&t, "a"), ["1", "4", "7"]);
+        assert_eq!(values(&t, "b"), ["2", "five \"5\"\n5", "8"]);
+        assert_eq!(values(&t, "c"), ["3", "6", "9"]);
+        assert_eq!(t.lines, [2, 5, 7]);
+        // The same bytes one at a time: records cross every read boundary.
+        assert_eq!(
+            Table::from_csv_with(OneByte(text), "t.data", &whitespace()).unwrap(),
+            t
+        );
+        // A ragged row names its line.
+        let e = with(b"a b\n1 2\n\n3\n", &whitespace()).unwrap_err();
+        assert!(matches!(
+            e,
+            DataError::RaggedRow {
+                line: 4,
+                row: 2,
+                got: 1,
+                ..
+            }
+        ));
+        // Quoted empty fields are fields; a quote left open is an error naming where it opens
+        // (its line and field) and where the file ends.
+        let t = with(b"a b\n\"\" x\n\"y z\" w", &whitespace()).unwrap();
+        assert_eq!(values(&t, "a"), ["", "y z"]);
+        let e = with(b"a b\n1 \"y\nz\n", &whitespace()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                DataError::UnterminatedQuote {
+                    line: 2,
+                    column: 2,
+                    end: 3,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn files_without_a_header_row() {
+        let numbered = CsvFormat {
+            delimiter: Delimiter::Whitespace,
+            numbered: true,
+            ..CsvFormat::default()
+        };
+        let text = b"\nA11 6 1\nA12  48 2 \n";
+        let t = with(text, &numbered).unwrap();
+        assert_eq!(t.header(), ["c1", "c2", "c3"]);
+        assert_eq!(values(&t, "c2"), ["6", "48"]);
+        assert_eq!((t.n_rows(), t.line(0), t.line(1)), (2, 2, 3));
+        let named = CsvFormat {
+            names: Some(vec!["status".into(), "months".into(), "class".into()]),
+            ..whitespace()
+        };
+        assert_eq!(values(&with(text, &named).unwrap(), "class"), ["1", "2"]);
+        let short = CsvFormat {
+            names: Some(vec!["status".into(), "months".into()]),
+            ..whitespace()
+        };
+        let e = with(text, &short).unwrap_err();
+        assert!(matches!(
+            e,
+            DataError::ColumnNames {
+                line: 2,
+                names: 2,
+                got: 3,
+                ..
+            }
+        ));
+        assert_eq!(
+            e.to_string(),
+            "t.data: line 2 has 3 fields, but 2 column names were given for this file without \
+             a header row"
+        );
+        // Selection works on generated names too; a lone record is a data row.
+        let select = CsvFormat {
+            select: Some(vec!["c3".into()]),
+            ..numbered.clone()
+        };
+        let t = with(b"x y z", &select).unwrap();
+        assert_eq!((t.header(), t.n_rows()), (&["c3".to_string()][..], 1));
+        assert!(matches!(
+            with(b"", &numbered),
+            Err(DataError::EmptyFile { .. })
+        ));
+    }
+
+    #[test]
+    fn a_one_field_header_names_the_likely_delimiter() {
+        let t = read(b"A11 6 A34 x\nA12 48 A32 y\n").unwrap();
+        let e = t.column("class").unwrap_err();
+        assert!(
+            matches!(&e, DataError::OtherDelimiter { delimiter, .. } if delimiter == "whitespace")
+        );
+        assert_eq!(
+            e.to_string(),
+            "t.csv: missing column 'class': the header was read as the single field \
+             'A11 6 A34 x'; the file looks separated by runs of spaces: pass --delimiter \
+             whitespace"
+        );
+        let format = CsvFormat {
+            select: Some(vec!["y".into()]),
+            ..CsvFormat::default()
+        };
+        let e = with(b"x\ty\n1\t2\n", &format).unwrap_err();
+        assert!(
+            e.to_string()
+                .ends_with("looks tab-separated: pass --delimiter tab"),
+            "{e}"
+        );
+        let e = with(b"x,y\n1,2\n", &whitespace())
+            .unwrap()
+            .column("z")
+            .unwrap_err();
+        assert!(e.to_string().ends_with("pass --delimiter comma"), "{e}");
+        // Long headers are cut; a plain one-column file keeps the usual message.
+        let long = format!("{}\n1\n", "a;".repeat(60));
+        let e = read(long.as_bytes()).unwrap().column("b").unwrap_err();
+        let DataError::OtherDelimiter { header, .. } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(
+            (header.chars().count(), header.ends_with("...")),
+            (80, true)
+        );
+        let e = read(b"x\n1\n").unwrap().column("y").unwrap_err();
+        assert!(matches!(e, DataError::MissingColumn { .. }));
     }
 
     #[test]

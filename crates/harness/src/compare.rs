@@ -7,8 +7,11 @@
 use std::path::Path;
 
 use fairkit_core::limits;
+use fairkit_core::suggest::annotate_unknown;
+use fairkit_data::Prepared;
 use fairkit_learners::Estimator;
 use fairkit_metrics::GroupedReport;
+use fairkit_metrics::small::{MIN_ROWS, SmallGroup, small_groups};
 use rayon::prelude::*;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{MapAccess, SeqAccess, Visitor};
@@ -23,34 +26,60 @@ use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
+/// It serializes as an experiment file lists a method: `name`, then the method's own keys
+/// (`method`, its parameters), then `estimator` when it has its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MethodEntry {
     /// The name shown in tables and plots (unique within a comparison).
     pub name: String,
     /// The method and its parameters.
+    #[serde(flatten)]
     pub spec: MethodSpec,
     /// The estimator of this entry; the comparison's estimator when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimator: Option<Estimator>,
 }
 
+/// The baseline with each estimator of [`Estimator::NAMES`], as `--methods` names them.
+pub const BASELINE_PRESETS: [&str; Estimator::NAMES.len()] = [
+    "baseline-logistic",
+    "baseline-tree",
+    "baseline-forest",
+    "baseline-naive-bayes",
+    "baseline-svm",
+    "baseline-boosting",
+    "baseline-linfa-tree",
+    "baseline-linfa-logistic",
+];
+
 impl MethodEntry {
-    /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-tree`,
-    /// `baseline-boosting` and `baseline-logistic` are the baseline with that estimator.
+    /// Every name [`preset`](Self::preset) accepts: `baseline`, the [`BASELINE_PRESETS`],
+    /// then the other [`crate::method::PRESETS`].
+    pub fn names() -> Vec<&'static str> {
+        let mut names = vec![crate::method::PRESETS[0]];
+        names.extend(BASELINE_PRESETS);
+        names.extend(&crate::method::PRESETS[1..]);
+        names
+    }
+
+    /// An entry named after a preset (see [`crate::method::PRESETS`]); `baseline-NAME`
+    /// ([`BASELINE_PRESETS`]) is the baseline with the estimator NAME.
     ///
     /// # Errors
-    /// An unknown preset.
+    /// An unknown name (the message lists [`names`](Self::names) and suggests the closest).
     pub fn preset(name: &str) -> Result<Self> {
+        let unknown =
+            || HarnessError::Input(fairkit_core::Error::unknown("method", name, &Self::names()));
         if let Some(estimator) = name.strip_prefix("baseline-") {
             return Ok(Self {
                 name: name.to_string(),
                 spec: MethodSpec::Baseline,
-                estimator: Some(estimator.parse()?),
+                estimator: Some(estimator.parse().map_err(|_| unknown())?),
             });
         }
         Ok(Self {
             name: name.to_string(),
-            spec: name.parse()?,
+            spec: name.parse().map_err(|_| unknown())?,
             estimator: None,
         })
     }
@@ -171,17 +200,24 @@ impl std::str::FromStr for DisparityAxis {
         match s {
             "demographic_parity" | "dp" => Ok(DisparityAxis::DemographicParity),
             "equalized_odds" | "eo" => Ok(DisparityAxis::EqualizedOdds),
-            _ => Err(fairkit_core::Error::invalid(
+            _ => Err(fairkit_core::Error::unknown(
                 "disparity",
                 s,
-                "must be demographic_parity or equalized_odds",
+                &["demographic_parity", "equalized_odds"],
             )),
         }
     }
 }
 
-/// The files of a comparison's output directory; `results.json` is in every run.
-pub const RUN_FILES: [&str; 4] = ["results.json", "results.csv", "report.md", "tradeoff.svg"];
+/// The files of a comparison's output directory; `results.json` is in every run, and
+/// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again).
+pub const RUN_FILES: [&str; 5] = [
+    "results.json",
+    "results.csv",
+    "report.md",
+    "tradeoff.svg",
+    "experiment.toml",
+];
 
 /// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
 /// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
@@ -298,6 +334,63 @@ impl Default for CompareConfig {
 }
 
 impl CompareConfig {
+    /// Reads an experiment file: TOML, or JSON, either a `results.json` (its `config`, which
+    /// records the run completely) or the configuration alone. A JSON file starts with `{`,
+    /// which a TOML file cannot.
+    ///
+    /// # Errors
+    /// As [`from_toml`](Self::from_toml) and [`from_json`](Self::from_json).
+    pub fn from_text(text: &str, source: &str) -> Result<Self> {
+        if text.trim_start().starts_with('{') {
+            Self::from_json(text, source)
+        } else {
+            Self::from_toml(text, source)
+        }
+    }
+
+    /// Reads the configuration a `results.json` records (its `config` object), or a JSON
+    /// object of the same keys as an experiment file. Running it gives the recorded results.
+    ///
+    /// # Errors
+    /// Malformed JSON, and every error of [`from_toml`](Self::from_toml).
+    pub fn from_json(text: &str, source: &str) -> Result<Self> {
+        let invalid = |e: &dyn std::fmt::Display| {
+            HarnessError::Input(fairkit_core::Error::invalid(
+                "config",
+                source,
+                &annotate_unknown(&e.to_string()),
+            ))
+        };
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| invalid(&e))?;
+        // A results.json: its `config` beside its `results`.
+        if value.get("results").is_some()
+            && let Some(config) = value.get_mut("config")
+        {
+            value = config.take();
+        }
+        let file: ConfigFile = serde_json::from_value(value).map_err(|e| invalid(&e))?;
+        Self::from_file(file, source, text)
+    }
+
+    /// The configuration as an experiment file (TOML) that [`from_toml`](Self::from_toml)
+    /// reads back to the same configuration: every default spelled out.
+    ///
+    /// # Errors
+    /// A value TOML cannot hold (a seed above 2^63 - 1, a path that is not UTF-8).
+    pub fn to_toml(&self) -> Result<String> {
+        let mut text = toml::to_string(self).map_err(|e| {
+            HarnessError::Input(fairkit_core::Error::invalid(
+                "config",
+                "experiment.toml",
+                &e.to_string(),
+            ))
+        })?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
+    }
+
     /// Reads an experiment file; missing keys take the defaults of `fairkit compare`.
     ///
     /// # Errors
@@ -306,8 +399,19 @@ impl CompareConfig {
         let file: ConfigFile = toml::from_str(text).map_err(|mut e| {
             let span = e.span();
             e.set_input(None);
-            HarnessError::Located(config_message(source, text, span, &e.to_string()))
+            HarnessError::Located(config_message(
+                source,
+                text,
+                span,
+                &annotate_unknown(&e.to_string()),
+            ))
         })?;
+        Self::from_file(file, source, text)
+    }
+
+    /// The configuration an experiment file describes, defaults filled in; `source` and
+    /// `text` (the file's name and content) place an invalid value at its key.
+    fn from_file(file: ConfigFile, source: &str, text: &str) -> Result<Self> {
         // A value that parsed but is not valid is placed at its key.
         let at = |key: &str| {
             let source = source.to_string();
@@ -486,6 +590,83 @@ pub struct Comparison {
     pub results: Vec<ResultRow>,
     /// One row per method.
     pub summary: Vec<SummaryRow>,
+    /// The groups too small in some seed's test split for their rates to mean much: one per
+    /// group, at the seed where it has the fewest test rows.
+    pub warnings: Vec<SplitWarning>,
+}
+
+/// A group too small in a seed's test split ([`fairkit_metrics::small`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SplitWarning {
+    /// The seed of the split where the group is smallest.
+    pub seed: u64,
+    /// How many splits there are.
+    pub splits: usize,
+    /// The group and its counts in that split.
+    pub group: SmallGroup,
+}
+
+impl std::fmt::Display for SplitWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.splits == 1 {
+            write!(f, "test split (seed {}): {}", self.seed, self.group)
+        } else {
+            write!(
+                f,
+                "test split of seed {} (its smallest of {} splits): {}",
+                self.seed, self.splits, self.group
+            )
+        }
+    }
+}
+
+/// `{"seed", "group", "rows", "positives", "negatives", "message"}`.
+impl Serialize for SplitWarning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(6))?;
+        map.serialize_entry("seed", &self.seed)?;
+        map.serialize_entry("group", &self.group.group)?;
+        map.serialize_entry("rows", &self.group.rows)?;
+        map.serialize_entry("positives", &self.group.positives)?;
+        map.serialize_entry("negatives", &self.group.negatives)?;
+        map.serialize_entry("message", &self.to_string())?;
+        map.end()
+    }
+}
+
+/// The small groups ([`small_groups`]) of one seed's test split.
+fn test_small_groups(data: &Prepared) -> Result<Vec<SmallGroup>> {
+    let test = &data.test;
+    small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS)
+        .map_err(HarnessError::method)
+}
+
+/// For each group that is small in some split (`small[i]`, the small groups of seed
+/// `seeds[i]`'s test split), the split where it has the fewest rows (the first such seed on
+/// ties), in group order.
+fn split_warnings(seeds: &[u64], small: Vec<Vec<SmallGroup>>) -> Vec<SplitWarning> {
+    let mut worst: Vec<SplitWarning> = Vec::new();
+    for (&seed, groups) in seeds.iter().zip(small) {
+        for group in groups {
+            match worst.iter_mut().find(|w| w.group.group == group.group) {
+                Some(w) if group.rows < w.group.rows => {
+                    *w = SplitWarning {
+                        seed,
+                        splits: seeds.len(),
+                        group,
+                    }
+                }
+                Some(_) => {}
+                None => worst.push(SplitWarning {
+                    seed,
+                    splits: seeds.len(),
+                    group,
+                }),
+            }
+        }
+    }
+    worst
 }
 
 /// Runs a comparison. `progress(method_index)` is called after each job, from any thread.
@@ -498,19 +679,22 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
     let report = GroupedReport::params();
     // Each seed's split lives only while its methods run, so memory does not grow with the
     // number of seeds.
-    let per_seed: Vec<Vec<ResultRow>> = config
+    let (per_seed, small): (Vec<Vec<ResultRow>>, Vec<Vec<SmallGroup>>) = config
         .seeds
         .par_iter()
         .map(|&seed| {
             let data = loaded.prepare(&config.split, seed)?;
             data.train.groups().require_two_groups()?;
             data.train.require_both_classes()?;
-            (0..config.methods.len())
+            let rows = (0..config.methods.len())
                 .into_par_iter()
                 .map(|m| job(config, m, seed, &loaded, &data, &report, progress))
-                .collect::<Result<Vec<_>>>()
+                .collect::<Result<Vec<_>>>()?;
+            Ok((rows, test_small_groups(&data)?))
         })
-        .collect::<Result<_>>()?;
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .unzip();
     let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
     let results: Vec<ResultRow> = (0..config.methods.len())
         .flat_map(|_| {
@@ -521,12 +705,14 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
         })
         .collect();
     let summary = summarize(config, &results);
+    let warnings = split_warnings(&config.seeds, small);
     Ok(Comparison {
         dataset: loaded.name,
         fairkit_version: env!("CARGO_PKG_VERSION").into(),
         config: config.clone(),
         results,
         summary,
+        warnings,
     })
 }
 
@@ -760,6 +946,20 @@ impl Comparison {
         )
     }
 
+    /// `results.json`: the whole comparison as JSON.
+    ///
+    /// # Errors
+    /// A comparison that JSON cannot hold (none is expected: every key is a string).
+    pub fn render_json(&self) -> Result<String> {
+        Ok(
+            serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
+                action: "cannot write",
+                path: "results.json".into(),
+                source: e.into(),
+            })? + "\n",
+        )
+    }
+
     /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
     /// run there as a whole (see [`claim_run_dir`]).
     ///
@@ -772,22 +972,27 @@ impl Comparison {
         outputs.commit()
     }
 
-    /// Renders the run's files into the claimed run directory `id` of `outputs` (committed
-    /// with the other outputs).
+    /// Renders the run's files ([`RUN_FILES`]: `results.json`, `results.csv`, `report.md`,
+    /// `tradeoff.svg` and `experiment.toml`, the resolved configuration, which `fairkit compare
+    /// --config` runs again) into the claimed run directory `id` of `outputs` (committed with
+    /// the other outputs).
     ///
     /// # Errors
-    /// A picture that cannot be drawn, or a staged file that cannot be written.
+    /// A picture that cannot be drawn, a configuration TOML cannot hold, or a staged file that
+    /// cannot be written.
     pub fn stage(&self, outputs: &mut io::Outputs, id: io::OutputId) -> Result<()> {
-        let json = serde_json::to_string_pretty(self).map_err(|e| HarnessError::Io {
-            action: "cannot write",
-            path: "results.json".into(),
-            source: e.into(),
-        })? + "\n";
+        let json = self.render_json()?;
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
             path: "tradeoff.svg".into(),
             message,
         })?;
-        let files = [json, self.render_csv(), self.render_markdown(), svg];
+        let files = [
+            json,
+            self.render_csv(),
+            self.render_markdown(),
+            svg,
+            self.config.to_toml()?,
+        ];
         for (name, content) in RUN_FILES.iter().zip(files) {
             outputs.write_in(id, name, |w| w.write_all(content.as_bytes()))?;
         }
@@ -806,6 +1011,98 @@ fn pm(mean: f64, sd: f64, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::method::ReductionConstraint;
+    use fairkit_data::{CsvLayout, DatasetSpec, Delimiter};
+
+    /// A configuration with every kind of value: a CSV source with a layout, a per-method
+    /// estimator, parameters left at `None`, a ratio bound, a seed list.
+    fn rich() -> CompareConfig {
+        let mut eg = MethodEntry::preset("expgrad-eo").unwrap();
+        if let MethodSpec::Expgrad { bound, nu, .. } = &mut eg.spec {
+            *bound = fairkit_reductions::Bound::Ratio {
+                ratio: 0.8,
+                slack: 0.0,
+            };
+            *nu = Some(1e-3);
+        }
+        let tree = MethodEntry {
+            name: "tree-eg".into(),
+            spec: MethodSpec::expgrad(ReductionConstraint::DemographicParity),
+            estimator: Some("tree".parse().unwrap()),
+        };
+        CompareConfig {
+            data: DataSource::Csv {
+                path: "data/german.data".into(),
+                test: None,
+                spec: DatasetSpec {
+                    positive_label: "1".into(),
+                    categorical: vec!["job".into()],
+                    ..DatasetSpec::new("class", ["sex"])
+                },
+                layout: CsvLayout {
+                    delimiter: Delimiter::Whitespace,
+                    header: false,
+                    columns: Some(vec!["job".into(), "sex".into(), "class".into()]),
+                },
+            },
+            methods: vec![
+                MethodEntry::preset("baseline-tree").unwrap(),
+                MethodEntry::preset("threshold-dp").unwrap(),
+                eg,
+                tree,
+            ],
+            seeds: vec![3, 7, 11],
+            disparity: DisparityAxis::EqualizedOdds,
+            ..CompareConfig::default()
+        }
+    }
+
+    #[test]
+    fn the_recorded_configuration_reads_back_from_toml_and_json() {
+        for config in [CompareConfig::default(), rich()] {
+            let toml = config.to_toml().unwrap();
+            assert_eq!(
+                CompareConfig::from_text(&toml, "experiment.toml").unwrap(),
+                config,
+                "{toml}"
+            );
+            // A second write gives the same bytes.
+            let again = CompareConfig::from_toml(&toml, "experiment.toml").unwrap();
+            assert_eq!(again.to_toml().unwrap(), toml);
+            // The JSON that results.json records, alone and inside a results file.
+            let json = serde_json::to_string_pretty(&config).unwrap();
+            assert_eq!(CompareConfig::from_text(&json, "c.json").unwrap(), config);
+            let results = format!(r#"{{"dataset": "x", "config": {json}, "results": []}}"#);
+            assert_eq!(
+                CompareConfig::from_text(&results, "results.json").unwrap(),
+                config
+            );
+        }
+    }
+
+    #[test]
+    fn every_estimator_has_its_baseline_preset() {
+        for (preset, name) in BASELINE_PRESETS.iter().zip(Estimator::NAMES) {
+            assert_eq!(*preset, format!("baseline-{name}"));
+            let entry = MethodEntry::preset(preset).unwrap();
+            assert_eq!(entry.estimator.unwrap().to_string(), name);
+        }
+    }
+
+    #[test]
+    fn a_method_entry_serializes_as_an_experiment_file_lists_it() {
+        let tree = &rich().methods[3];
+        let json = serde_json::to_value(tree).unwrap();
+        assert_eq!(json["name"], "tree-eg");
+        assert_eq!(json["method"], "expgrad");
+        assert_eq!(json["constraint"], "demographic_parity");
+        assert_eq!(json["estimator"]["name"], "tree");
+        assert!(json.get("spec").is_none());
+        let e = CompareConfig::from_text("{\"seedz\": 3}", "c.json").unwrap_err();
+        assert!(e.to_string().contains("seedz"), "{e}");
+        let e = CompareConfig::from_text("{\"seeds\": ", "c.json").unwrap_err();
+        assert!(e.to_string().contains("c.json"), "{e}");
+    }
 
     /// Found by the `experiment_toml` fuzz target: `seeds = 5555555555538` tried to allocate
     /// 44 TB for the seed list and aborted the process. The count is now checked against

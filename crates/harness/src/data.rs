@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::limits;
-use fairkit_data::{DatasetSpec, Prepared, Table, public, sim};
+use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
 use crate::{HarnessError, Result, io};
@@ -58,6 +58,9 @@ pub enum DataSource {
         test: Option<PathBuf>,
         /// Which columns are the label, the sensitive attributes, the features and the weights.
         spec: DatasetSpec,
+        /// The files' delimiter and header (comma-separated with a header row by default).
+        #[serde(default)]
+        layout: CsvLayout,
     },
 }
 
@@ -83,6 +86,7 @@ struct RawSource {
     path: Option<PathBuf>,
     test: Option<PathBuf>,
     spec: Option<DatasetSpec>,
+    layout: Option<CsvLayout>,
 }
 
 impl TryFrom<RawSource> for DataSource {
@@ -90,23 +94,25 @@ impl TryFrom<RawSource> for DataSource {
 
     fn try_from(raw: RawSource) -> Result<Self, String> {
         let source = raw.source.as_deref().unwrap_or("scenario");
-        let keys: [(&str, bool); 6] = [
+        let keys: [(&str, bool); 7] = [
             ("name", raw.name.is_some()),
             ("rows", raw.rows.is_some()),
             ("seed", raw.seed.is_some()),
             ("path", raw.path.is_some()),
             ("test", raw.test.is_some()),
             ("spec", raw.spec.is_some()),
+            ("layout", raw.layout.is_some()),
         ];
         let allowed: &[&str] = match source {
             "scenario" => &["name", "rows", "seed"],
             "adult" | "compas" => &["path"],
-            "csv" => &["path", "test", "spec"],
+            "csv" => &["path", "test", "spec", "layout"],
             other => {
                 return Err(format!(
-                    "key 'source': unknown source {}; expected \"scenario\", \"csv\", \
+                    "key 'source': unknown source {}{}; expected \"scenario\", \"csv\", \
                      \"adult\" or \"compas\"",
-                    fairkit_core::text::quote(other)
+                    fairkit_core::text::quote(other),
+                    fairkit_core::suggest::hint(other, &["scenario", "csv", "adult", "compas"])
                 ));
             }
         };
@@ -153,6 +159,7 @@ impl TryFrom<RawSource> for DataSource {
                          and --sensitive",
                     )
                 })?,
+                layout: raw.layout.unwrap_or_default(),
             },
         })
     }
@@ -171,13 +178,13 @@ pub struct LoadedData {
     pub spec: DatasetSpec,
 }
 
-/// Reads a CSV file into a table; errors name the file.
+/// Reads a CSV file laid out as `format` says into a table; errors name the file.
 ///
 /// # Errors
 /// Unreadable files and every CSV error of `fairkit-data` (empty file, ragged rows, ...).
-pub fn read_table(path: &Path) -> Result<Table> {
+pub fn read_table(path: &Path, format: &CsvFormat) -> Result<Table> {
     let name = path.display().to_string();
-    Ok(Table::from_csv(io::open(path)?, &name)?)
+    Ok(Table::from_csv_with(io::open(path)?, &name, format)?)
 }
 
 /// `rows` if a simulated table of that many rows may be held in memory: at most
@@ -233,12 +240,23 @@ impl DataSource {
                     spec: data.spec,
                 })
             }
-            DataSource::Csv { path, test, spec } => Ok(LoadedData {
-                name: file_name(path),
-                train: read_table(path)?,
-                test: test.as_deref().map(read_table).transpose()?,
-                spec: spec.clone(),
-            }),
+            DataSource::Csv {
+                path,
+                test,
+                spec,
+                layout,
+            } => {
+                let format = layout.format()?;
+                Ok(LoadedData {
+                    name: file_name(path),
+                    train: read_table(path, &format)?,
+                    test: test
+                        .as_deref()
+                        .map(|t| read_table(t, &format))
+                        .transpose()?,
+                    spec: spec.clone(),
+                })
+            }
         }
     }
 }

@@ -59,6 +59,7 @@ fn minimal_files_take_the_flags_defaults() {
             path: PathBuf::from("d.csv"),
             test: None,
             spec: DatasetSpec::new("y", ["g"]),
+            layout: Default::default(),
         })
     );
     // Adult and COMPAS: the path only.
@@ -114,7 +115,7 @@ fn errors_are_one_line_at_the_key() {
              sensitive = [\"g\"]\npostive_label = \"1\"\n",
             "x.toml: line 7, column 1: key 'data.spec.postive_label': unknown key \
              'postive_label', expected one of 'label', 'positive_label', 'sensitive', \
-             'features', 'weights', 'categorical', 'standardize'",
+             'features', 'weights', 'categorical', 'standardize'; did you mean 'positive_label'?",
         ),
         (
             "seeds = \"x\"\n",
@@ -137,7 +138,9 @@ fn errors_are_one_line_at_the_key() {
         (
             "\nmethods = [\"magic\"]\n",
             "x.toml: line 2, column 1: key 'methods': invalid parameter method = magic: must be \
-             one of baseline, reweighing, di-remover, correlation-remover, expgrad-dp, \
+             one of baseline, baseline-logistic, baseline-tree, baseline-forest, \
+             baseline-naive-bayes, baseline-svm, baseline-boosting, baseline-linfa-tree, \
+             baseline-linfa-logistic, reweighing, di-remover, correlation-remover, expgrad-dp, \
              expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, \
              threshold-dp, threshold-eo",
         ),

@@ -96,14 +96,7 @@ impl FromStr for ReductionConstraint {
             .into_iter()
             .find(|c| c.name() == s || c.short() == s)
             .ok_or_else(|| {
-                Error::invalid(
-                    "constraint",
-                    s,
-                    &format!(
-                        "must be one of {}",
-                        ReductionConstraint::ALL.map(|c| c.name()).join(", ")
-                    ),
-                )
+                Error::unknown("constraint", s, &ReductionConstraint::ALL.map(|c| c.name()))
             })
     }
 }
@@ -545,13 +538,7 @@ impl FromStr for MethodSpec {
                         _ => None,
                     }
                 });
-                parsed.ok_or_else(|| {
-                    Error::invalid(
-                        "method",
-                        s,
-                        &format!("must be one of {}", PRESETS.join(", ")),
-                    )
-                })?
+                parsed.ok_or_else(|| Error::unknown("method", s, &PRESETS))?
             }
         })
     }

@@ -115,11 +115,7 @@ impl FromStr for Estimator {
             "boosting" => Ok(Estimator::Boosting(BoostingParams::default())),
             "linfa-tree" => Ok(Estimator::LinfaTree(LinfaTree::default())),
             "linfa-logistic" => Ok(Estimator::LinfaLogistic(LinfaLogistic::default())),
-            other => Err(CoreError::invalid(
-                "estimator",
-                other,
-                &format!("must be one of {}", Estimator::NAMES.join(", ")),
-            )),
+            other => Err(CoreError::unknown("estimator", other, &Estimator::NAMES)),
         }
     }
 }

@@ -31,6 +31,7 @@ use crate::aggregate::Aggregate;
 use crate::error::Result;
 use crate::render::name_cell;
 use crate::ser::{MapOf, Num};
+use crate::small::SmallGroup;
 
 /// Parameters of the audit.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +144,9 @@ pub struct AuditReport {
     pub lowest_base_rate_group: Option<u32>,
     /// Human-readable warnings (small groups, empty intersections, single-class groups).
     pub warnings: Vec<String>,
+    /// The groups with rows that are too small for their rates to mean much
+    /// ([`crate::small`]); their messages are in `warnings` too.
+    pub small_groups: Vec<SmallGroup>,
     /// Proxy candidates, strongest first (constant features last).
     pub proxies: Vec<ProxyCandidate>,
     /// Groups with rows below this size are flagged.
@@ -218,6 +222,7 @@ impl AuditParams {
         }
         let total_weight: f64 = weight.iter().sum();
         let mut warnings = Vec::new();
+        let mut small_groups = Vec::new();
         let audit_groups: Vec<AuditGroup> = (0..n_groups)
             .map(|g| {
                 let label = schema.label(g as u32);
@@ -227,11 +232,19 @@ impl AuditParams {
                 if count[g] == 0 {
                     warnings.push(format!("group {name} has no rows (empty intersection)"));
                 } else {
-                    if small {
-                        warnings.push(format!(
-                            "group {name} has {} rows, fewer than {}",
-                            count[g], self.min_group_size
-                        ));
+                    if let Some(s) = SmallGroup::check(
+                        &label,
+                        count[g],
+                        pos_weight[g],
+                        weight[g] - pos_weight[g],
+                        self.min_group_size,
+                    ) {
+                        let shown = SmallGroup {
+                            group: name.to_string(),
+                            ..s.clone()
+                        };
+                        warnings.push(shown.to_string());
+                        small_groups.push(s);
                     }
                     if pos_count[g] == 0 || pos_count[g] == count[g] {
                         let class = u8::from(pos_count[g] > 0);
@@ -275,6 +288,7 @@ impl AuditParams {
             highest_base_rate_group: agg.argmax,
             lowest_base_rate_group: agg.argmin,
             warnings,
+            small_groups,
             proxies,
             min_group_size: self.min_group_size,
         })

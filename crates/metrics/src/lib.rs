@@ -17,6 +17,7 @@
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
 //! * [`audit`]: statistics of the labels before training, and proxy candidates.
+//! * [`small`]: the one rule for groups too small for their rates to mean much.
 //! * [`aif360`]: AIF360's two-group (privileged / unprivileged) conventions.
 //!
 //! ```
@@ -45,6 +46,7 @@ mod rates;
 mod render;
 mod report;
 mod ser;
+pub mod small;
 #[cfg(test)]
 mod testutil;
 

@@ -15,6 +15,10 @@ pub const DIFFERENCE_FLAG: f64 = 0.1;
 /// A ratio below this is flagged (the four-fifths threshold).
 pub const RATIO_FLAG: f64 = 0.8;
 
+/// The footnote under a table with `!` marks.
+const FLAG_NOTE: &str = "\n! past the usual threshold: a difference above 0.1 or a ratio below 0.8 \
+                         (for the four-fifths rule: it fails)\n";
+
 /// The most characters of a name (a group, a column list, a feature) in a table cell; longer
 /// names end with `…` (JSON keeps them whole).
 pub const NAME_WIDTH: usize = 40;
@@ -87,6 +91,9 @@ impl GroupedReport {
                     iv,
                 );
             }
+        }
+        if out.lines().any(|l| l.starts_with("! ")) {
+            out.push_str(FLAG_NOTE);
         }
         out
     }
@@ -250,6 +257,9 @@ disparities (between_groups)
 ! error_rate_ratio                0.5000  (err max a, min b)
   four-fifths rule: INCONCLUSIVE (a group has fewer than 30 rows); reference a, ratio 0.3333 \
 vs threshold 0.8; ratios: a 1.0000, b 0.3333
+
+! past the usual threshold: a difference above 0.1 or a ratio below 0.8 (for the four-fifths \
+rule: it fails)
 ";
         assert_eq!(t, want);
     }

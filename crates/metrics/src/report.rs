@@ -10,6 +10,7 @@ use crate::bootstrap::{self, BootstrapParams};
 use crate::disparity::{Disparities, DisparitiesJson, Disparity, DisparitySettings, FourFifths};
 use crate::error::{Result, invalid};
 use crate::ser::{CountRef, MapOf, Stat, StatRef};
+use crate::small::SmallGroup;
 use crate::{Confusion, ConfusionTable, Metric, ZeroDivision};
 
 /// Everything computed for one set of groups: values overall and by group, their aggregates
@@ -702,6 +703,24 @@ impl GroupedReport {
         &self.overall_size
     }
 
+    /// The groups too small for their rates to mean much ([`crate::small`]: fewer rows than
+    /// `min_group_size`, or fewer than 10 positives or negatives), in group order.
+    pub fn small_groups(&self) -> Vec<SmallGroup> {
+        self.labels
+            .iter()
+            .zip(&self.sizes)
+            .filter_map(|(label, s)| {
+                SmallGroup::check(
+                    label,
+                    s.count,
+                    s.positives,
+                    s.negatives,
+                    self.params.min_group_size,
+                )
+            })
+            .collect()
+    }
+
     /// Results within each control level, if control features were given.
     pub fn control(&self) -> Option<&ControlBreakdown> {
         self.control.as_ref()
@@ -878,8 +897,9 @@ impl Serialize for IntervalsJson<'_> {
 /// The stable JSON shape of every fairkit report: `overall`, `by_group` (keyed by group label,
 /// in schema order), `disparities` (with `four_fifths` and `extreme_groups`), `intervals` (only
 /// when bootstrapped), then `sizes` (counts, weight sums and warning flags), `aggregates` (per
-/// metric min / max / difference / ratio and the groups attaining them), `settings` and, with
-/// control features, `control`. Undefined values are `null`.
+/// metric min / max / difference / ratio and the groups attaining them), `settings`, with
+/// control features `control`, and last `warnings` (the [small groups](crate::small), each with
+/// its counts and a message). Undefined values are `null`.
 impl Serialize for GroupedReport {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -919,6 +939,7 @@ impl Serialize for GroupedReport {
             };
             map.serialize_entry("control", &c)?;
         }
+        map.serialize_entry("warnings", &self.small_groups())?;
         map.end()
     }
 }

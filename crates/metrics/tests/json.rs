@@ -55,9 +55,27 @@ fn o1_report_json_shape() {
         "overall",
         "settings",
         "sizes",
+        "warnings",
     ];
     expected_top.sort();
     assert_eq!(top, expected_top);
+    // Six rows pass min_group_size 6, but 3 and 2 positives are too few (fairkit_metrics::small).
+    let w = &v["warnings"];
+    assert_eq!(w.as_array().unwrap().len(), 2);
+    assert_eq!(
+        (&w[1]["group"], &w[1]["rows"]),
+        (&Value::from("b"), &Value::from(6))
+    );
+    assert_eq!(
+        (&w[1]["positives"], &w[1]["negatives"]),
+        (&Value::from(2.0), &Value::from(4.0))
+    );
+    assert!(
+        w[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("fewer than 10 positives and 10 negatives")
+    );
     assert_eq!(v["by_group"]["b"]["selection_rate"], 1.0 / 6.0);
     let d = &v["disparities"];
     for key in [

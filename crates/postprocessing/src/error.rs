@@ -45,7 +45,8 @@ pub enum ThresholdOptimizerParamsError {
     },
     /// A constraint name that is not known.
     #[error(
-        "unknown constraint {name:?}; expected one of: {}",
+        "unknown constraint {name:?}{}; expected one of: {}",
+        fairkit_core::suggest::hint(name, &Constraint::ALL.map(|c| c.name())),
         Constraint::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
     )]
     UnknownConstraint {
@@ -53,7 +54,11 @@ pub enum ThresholdOptimizerParamsError {
         name: String,
     },
     /// An objective name that is not known.
-    #[error("unknown objective {name:?}; expected one of: {}", names(&Objective::ALL))]
+    #[error(
+        "unknown objective {name:?}{}; expected one of: {}",
+        fairkit_core::suggest::hint(name, &Objective::ALL.map(|o| o.name())),
+        names(&Objective::ALL)
+    )]
     UnknownObjective {
         /// The name given.
         name: String,

@@ -61,11 +61,7 @@ impl std::str::FromStr for LogisticSolver {
         match name {
             "newton-cholesky" => Ok(LogisticSolver::NewtonCholesky),
             "lbfgs" => Ok(LogisticSolver::Lbfgs),
-            other => Err(CoreError::invalid(
-                "solver",
-                other,
-                &format!("must be one of {}", Self::NAMES.join(", ")),
-            )),
+            other => Err(CoreError::unknown("solver", other, &Self::NAMES)),
         }
     }
 }
