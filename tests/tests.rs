@@ -21,4 +21,5 @@ mod score;
 mod simulate;
 mod train;
 mod transform;
+mod verify;
 mod warnings;

@@ -4,10 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, GateError, Multiplicity, run_gate_against};
+use fairkit_gate::{GateConfig, GateError, GateReport, Multiplicity, run_gate_against};
+use fairkit_harness::evidence::{Evidence, GATE_FILES};
+use fairkit_harness::io::Outputs;
 
 use crate::columns::{Features, PredictionArgs, predictions, read_table};
-use crate::common::{Format, emit};
+use crate::common::{Format, claim, finish};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
 /// shows [`HELP`]).
@@ -80,6 +82,11 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Write the decision's evidence into this directory: evidence.json (the SHA-256 of every
+    /// input file, the fairkit version, the seed, the command line), report.json and gate.toml
+    /// (the resolved configuration). `fairkit verify DIR` replays it.
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
 }
 
 /// The long help: what the gate checks, where settings come from, what a verdict means.
@@ -117,6 +124,11 @@ eo_difference_max, accuracy_floor, per_group_accuracy_floor, four_fifths,
 four_fifths_threshold, min_samples_per_group, min_positives_per_group,
 min_negatives_per_group, strict, confidence, n_boot, seed, multiplicity, dp_margin,
 eo_margin, accuracy_margin; a threshold or margin set to false turns it off), then the flags.
+
+Evidence: --evidence DIR writes report.json, gate.toml (the resolved configuration) and
+evidence.json (SHA-256 of --data, --baseline and --config, the fairkit version, the seed, the
+command line) together with --out; `fairkit verify DIR` checks the inputs and replays the
+decision byte for byte.
 
 Exit status: 0 pass (or inconclusive without --strict), 1 fail (or inconclusive with
 --strict), 2 bad input or usage. The same input, settings and seed give the same bytes.";
@@ -217,7 +229,7 @@ impl Args {
                 .transpose();
         };
         let column = self.baseline_pred.as_deref().unwrap_or(&self.input.pred);
-        let table = read_table(path, None)?;
+        let table = read_table(path, None, &self.input.layout)?;
         let shared: Vec<String> = std::iter::once(&self.input.label)
             .chain(&self.input.sensitive)
             .filter(|c| table.column_index(c).is_some() && c.as_str() != column)
@@ -254,8 +266,8 @@ impl Args {
     }
 }
 
-/// Runs the command.
-pub fn run(args: Args) -> Result<ExitCode> {
+/// Reads the inputs and decides: the report, and the resolved configuration.
+pub fn decide(args: &Args) -> Result<(GateReport, GateConfig)> {
     let config = args.config()?;
     let same_file = args.baseline.is_none();
     let also: Vec<String> = args
@@ -275,10 +287,54 @@ pub fn run(args: Args) -> Result<ExitCode> {
         d.weights(),
         &config,
     )?;
+    Ok((report, config))
+}
+
+/// The evidence files of a decision, but the record: `report.json` and `gate.toml`.
+pub fn evidence_files(
+    report: &GateReport,
+    config: &GateConfig,
+) -> Result<Vec<(&'static str, Vec<u8>)>> {
+    let json = serde_json::to_string_pretty(report)? + "\n";
+    Ok(vec![
+        (GATE_FILES[1], json.into_bytes()),
+        (GATE_FILES[2], config.to_toml()?.into_bytes()),
+    ])
+}
+
+/// The evidence record of a decision without its outputs: the input files' digests, the
+/// seed and the command line.
+pub fn evidence(args: &Args, config: &GateConfig, command_line: &[String]) -> Result<Evidence> {
+    let mut e = Evidence::new("gate", command_line.to_vec(), vec![config.seed]);
+    e.add_input("--data", &args.input.data)?;
+    if let Some(path) = &args.baseline {
+        e.add_input("--baseline", path)?;
+    }
+    if let Some(path) = &args.config {
+        e.add_input("--config", path)?;
+    }
+    Ok(e)
+}
+
+/// Runs the command; `command_line` is recorded in the evidence.
+pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
+    let mut outputs = Outputs::new();
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+    let dir = args
+        .evidence
+        .as_deref()
+        .map(|d| outputs.dir(d, "--evidence", &GATE_FILES))
+        .transpose()?;
+    let (report, config) = decide(&args)?;
+    if let Some(dir) = dir {
+        let files = evidence_files(&report, &config)?;
+        let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, &c[..])).collect();
+        evidence(&args, &config, command_line)?.stage(&mut outputs, dir, &borrowed)?;
+    }
     let text = match args.format {
         Format::Table => report.to_string(),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
-    emit(text.as_bytes(), args.out.as_deref())?;
+    finish(outputs, out, |w| w.write_all(text.as_bytes()))?;
     Ok(ExitCode::from(report.exit_code() as u8))
 }

@@ -178,6 +178,40 @@ impl GateConfig {
         Ok(config)
     }
 
+    /// The configuration as a `gate.toml` that [`from_toml`](Self::from_toml) reads back to the
+    /// same configuration: every key, a check or margin that is off written as `false`
+    /// (what `fairkit gate --evidence` records as the resolved configuration).
+    ///
+    /// ```
+    /// use fairkit_gate::GateConfig;
+    ///
+    /// let config = GateConfig { accuracy_floor: None, seed: 7, ..GateConfig::default() };
+    /// let text = config.to_toml()?;
+    /// assert!(text.contains("accuracy_floor = false\n"));
+    /// assert_eq!(GateConfig::from_toml(&text)?, config);
+    /// # Ok::<(), fairkit_gate::GateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`GateError::Config`] when TOML cannot hold a value (none is expected).
+    pub fn to_toml(&self) -> Result<String> {
+        let mut table =
+            toml::Table::try_from(self).map_err(|e| GateError::Config(e.to_string()))?;
+        for key in [
+            "dp_difference_max",
+            "eo_difference_max",
+            "accuracy_floor",
+            "per_group_accuracy_floor",
+            "confidence",
+            "dp_margin",
+            "eo_margin",
+            "accuracy_margin",
+        ] {
+            table.entry(key).or_insert(toml::Value::Boolean(false));
+        }
+        toml::to_string(&table).map_err(|e| GateError::Config(e.to_string()))
+    }
+
     /// Checks every value.
     ///
     /// # Errors

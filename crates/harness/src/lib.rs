@@ -7,12 +7,14 @@
 //! * [`plot`]: the trade-off picture as SVG.
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
+//! * [`evidence`]: evidence directories that `fairkit verify` replays.
 #![deny(missing_docs)]
 
 pub mod compare;
 pub mod data;
 mod error;
 pub mod evaluate;
+pub mod evidence;
 #[cfg(test)]
 mod experiment_tests;
 pub mod io;
