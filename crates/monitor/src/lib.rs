@@ -46,6 +46,7 @@ mod config;
 mod error;
 pub mod event;
 mod exposition;
+mod interval;
 mod monitor;
 #[cfg(feature = "server")]
 pub mod server;
@@ -58,6 +59,7 @@ pub use config::{MonitorConfig, Window};
 pub use error::{MonitorError, Result};
 pub use event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
 pub use exposition::{CONTENT_TYPE, SharedSnapshot, render_prometheus};
+pub use interval::Interval;
 pub use monitor::FairnessMonitor;
 #[cfg(feature = "server")]
 pub use server::{MetricsServer, ServerLimits, serve, serve_with};
