@@ -298,14 +298,7 @@ pub(crate) fn intervals(
     config: &GateConfig,
     confidence: f64,
 ) -> Result<Intervals> {
-    let keys: Vec<u32> = (0..rows.y.len())
-        .map(|i| {
-            let a = rows.pred[i];
-            let b = rows.baseline.map_or(a, |b| b[i]);
-            key(rows.groups.codes()[i], rows.y[i], a, b)
-        })
-        .collect();
-    let resampler = CellResampler::new(&keys, 8 * rows.groups.n_groups(), rows.weights);
+    let resampler = resampler(rows);
     let (counts, sums) = resampler.totals();
     let point = family.values(&counts, sums.as_deref());
     let k = family.len();
@@ -431,8 +424,9 @@ impl Intervals {
     }
 }
 
-/// The candidate's and the baseline's value of a compared metric, on all rows.
-pub(crate) fn both_values(rows: Rows<'_>, c: Compared) -> (f64, f64) {
+/// The rows bucketed by group × label × both models' predictions, ready to be resampled
+/// together (one resample feeds both models).
+fn resampler(rows: Rows<'_>) -> CellResampler {
     let keys: Vec<u32> = (0..rows.y.len())
         .map(|i| {
             let a = rows.pred[i];
@@ -440,8 +434,12 @@ pub(crate) fn both_values(rows: Rows<'_>, c: Compared) -> (f64, f64) {
             key(rows.groups.codes()[i], rows.y[i], a, b)
         })
         .collect();
-    let (counts, sums) =
-        CellResampler::new(&keys, 8 * rows.groups.n_groups(), rows.weights).totals();
+    CellResampler::new(&keys, 8 * rows.groups.n_groups(), rows.weights)
+}
+
+/// The candidate's and the baseline's value of a compared metric, on all rows.
+pub(crate) fn both_values(rows: Rows<'_>, c: Compared) -> (f64, f64) {
+    let (counts, sums) = resampler(rows).totals();
     let [(cand, cand_all), (base, base_all)] = models(&counts, sums.as_deref());
     let active = |all: &[Confusion]| -> Vec<Rates> {
         all.iter().filter(|c| c.rows > 0).map(Rates::of).collect()
