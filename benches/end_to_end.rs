@@ -26,8 +26,9 @@ fn default_experiment(c: &mut Criterion) {
     group.bench_function("default", |b| {
         b.iter(|| compare(&config, &|_| {}).expect("the default experiment runs"))
     });
-    let adult = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/adult");
-    if adult.join("adult.data").is_file() {
+    let adult = fairkit_testkit::shared("data/adult/adult.data")
+        .and_then(|file| file.parent().map(Path::to_path_buf));
+    if let Some(adult) = adult {
         let config = CompareConfig {
             data: DataSource::Adult { path: adult },
             seeds: vec![0],
@@ -36,11 +37,6 @@ fn default_experiment(c: &mut Criterion) {
         group.bench_function("adult_1_seed", |b| {
             b.iter(|| compare(&config, &|_| {}).expect("the Adult experiment runs"))
         });
-    } else {
-        eprintln!(
-            "skipping compare/adult_1_seed: {} is absent",
-            adult.display()
-        );
     }
     group.finish();
 }

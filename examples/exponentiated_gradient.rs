@@ -20,7 +20,7 @@ use common::{Result, SEED, credit_data, expected_report, print_side_by_side, rep
 use fairkit::core::{Classifier, Learner};
 use fairkit::learners::Logistic;
 use fairkit::metrics::{Disparity, Metric};
-use fairkit::reductions::{Bound, ExponentiatedGradient, UtilityParity};
+use fairkit::reductions::{Bound, ExponentiatedGradient, FitReduction, UtilityParity};
 
 fn main() -> Result<()> {
     let data = credit_data()?;

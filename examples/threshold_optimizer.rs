@@ -20,7 +20,7 @@ use common::{Result, SEED, credit_data, expected_report, print_side_by_side, rep
 use fairkit::core::{Classifier, Learner};
 use fairkit::learners::Logistic;
 use fairkit::metrics::Disparity;
-use fairkit::postprocessing::{Constraint, Objective, ThresholdOptimizerParams};
+use fairkit::postprocessing::{Constraint, FitThresholds, Objective, ThresholdOptimizerParams};
 
 fn main() -> Result<()> {
     let data = credit_data()?;

@@ -5,9 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{
-    approx, assert_bad_input, flag_help, json, run, shared_or_skip, stderr, stdout, write_file,
-};
+use crate::util::{approx, assert_bad_input, flag_help, json, run, stderr, stdout, write_file};
 
 /// Runs `fairkit assess` and parses its JSON output, failing on a non-zero exit.
 fn assess_json(args: &[&str]) -> Value {
@@ -67,12 +65,12 @@ fn close(what: &str, got: &Value, want: &Value) {
 /// Every hard-prediction column of `{dataset}_test_predictions.csv` through `fairkit assess`
 /// against the `test` block of its method in `{dataset}.json`. Returns the values compared.
 fn reproduce(dataset: &str) -> usize {
-    let Some(csv) = shared_or_skip(&format!(
+    let Some(csv) = fairkit_testkit::shared(&format!(
         "reference/expected/{dataset}_test_predictions.csv"
     )) else {
         return 0;
     };
-    let Some(json) = shared_or_skip(&format!("reference/expected/{dataset}.json")) else {
+    let Some(json) = fairkit_testkit::shared(&format!("reference/expected/{dataset}.json")) else {
         return 0;
     };
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();

@@ -225,13 +225,14 @@ fn has_word(text: &str, word: &str) -> bool {
 }
 
 /// Whether code at `path` (relative) may point outside the repository in its comments: tests,
-/// benches and scripts locate the shared data there.
+/// benches, scripts and the test kit (their locator) locate the shared data there.
 fn may_locate_shared_data(path: &str) -> bool {
     path.starts_with("tests/")
         || path.starts_with("benches/")
         || path.starts_with("scripts/")
         || path.contains("/tests/")
         || path.contains("/benches/")
+        || path.starts_with("crates/testkit/")
 }
 
 /// The problems of the comments of one code file.

@@ -538,7 +538,7 @@ fn minimal_public_source_files_run_as_the_flags_do() {
         ("compas", "data/compas/compas-scores-two-years.csv"),
         ("adult", "data/adult"),
     ] {
-        let Some(source) = crate::util::shared_or_skip(relative) else {
+        let Some(source) = fairkit_testkit::shared(relative) else {
             return;
         };
         let source = source.to_str().unwrap().to_string();

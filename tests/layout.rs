@@ -6,8 +6,7 @@
 use serde_json::Value;
 
 use crate::util::{
-    CATEGORICAL_FLAGS, assert_bad_input, categorical_csv, json, run, shared_or_skip, stderr,
-    stdout, write_file,
+    CATEGORICAL_FLAGS, assert_bad_input, categorical_csv, json, run, stderr, stdout, write_file,
 };
 
 /// `text` (comma-separated, header first) with another delimiter, and without its header.
@@ -278,7 +277,7 @@ fn german_args<'a>(file: &'a str, out: &'a str) -> Vec<&'a str> {
 
 #[test]
 fn german_credit_runs_end_to_end_and_warns_about_its_small_group() {
-    let Some(german) = shared_or_skip("data/german/german.data") else {
+    let Some(german) = fairkit_testkit::shared("data/german/german.data") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

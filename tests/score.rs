@@ -9,8 +9,8 @@ use std::process::Output;
 use serde_json::Value;
 
 use crate::util::{
-    Lcg, SIM_FLAGS, assert_bad_input, column, json, read_csv, run, shared_or_skip, simulated,
-    stderr, stdout, write_file,
+    Lcg, SIM_FLAGS, assert_bad_input, column, json, read_csv, run, simulated, stderr, stdout,
+    write_file,
 };
 
 /// Rows whose score `s` is the label plus noise, shifted up for group `b` (so thresholds at
@@ -192,11 +192,12 @@ fn a_column_of_the_estimators_scores_gives_exactly_the_estimator_path() {
 /// ThresholdOptimizer over scikit-learn's model.
 #[test]
 fn compas_with_scikit_learn_test_scores_matches_fairlearn() {
-    let Some(train) = shared_or_skip("reference/prepared/compas_train.csv") else {
+    let Some(train) = fairkit_testkit::shared("reference/prepared/compas_train.csv") else {
         return;
     };
-    let reference = shared_or_skip("reference/expected/compas_test_predictions.csv").unwrap();
-    let expected = shared_or_skip("reference/expected/compas.json").unwrap();
+    let reference =
+        fairkit_testkit::shared("reference/expected/compas_test_predictions.csv").unwrap();
+    let expected = fairkit_testkit::shared("reference/expected/compas.json").unwrap();
     let expected: Value =
         serde_json::from_str(&std::fs::read_to_string(expected).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();

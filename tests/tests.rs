@@ -3,12 +3,14 @@
 
 mod util;
 
+mod architecture;
 mod assess;
 mod audit;
 mod cli_help;
 mod compare;
 mod docs;
 mod gate;
+mod golden;
 mod hardening;
 mod layout;
 mod limits;

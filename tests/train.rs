@@ -2,7 +2,7 @@
 //! predictions file, and the bad-input contract (exit status 2, a message naming the problem,
 //! no partial output file).
 
-use crate::util::{assert_bad_input, json, run, shared_or_skip, stderr, stdout, write_file};
+use crate::util::{assert_bad_input, json, run, stderr, stdout, write_file};
 
 #[test]
 fn default_scenario_shows_a_learnable_bias() {
@@ -44,10 +44,11 @@ fn same_seed_same_report() {
 }
 
 fn reference_accuracy(dataset: &str, expected: f64) {
-    let Some(train) = shared_or_skip(&format!("reference/prepared/{dataset}_train.csv")) else {
+    let Some(train) = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_train.csv"))
+    else {
         return;
     };
-    let test = shared_or_skip(&format!("reference/prepared/{dataset}_test.csv")).unwrap();
+    let test = fairkit_testkit::shared(&format!("reference/prepared/{dataset}_test.csv")).unwrap();
     let report = json(&run(&[
         "train",
         "--data",
@@ -78,7 +79,7 @@ fn adult_logistic_matches_scikit_learn() {
 
 #[test]
 fn compas_logistic_matches_scikit_learn() {
-    let Some(path) = shared_or_skip("reference/expected/compas.json") else {
+    let Some(path) = fairkit_testkit::shared("reference/expected/compas.json") else {
         return;
     };
     let expected: serde_json::Value =

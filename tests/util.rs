@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 /// The `fairkit` binary built for these tests.
@@ -22,28 +22,6 @@ pub fn stdout(out: &Output) -> String {
 /// Standard error as text.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The shared reference folder (`../shared` next to the project), if present.
-///
-/// Tests that need it call [`shared_or_skip`]. Under `FAIRKIT_REQUIRE_SHARED=1` (set by
-/// `.ci/run`) a missing folder fails the test instead of skipping it.
-pub fn shared_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared")
-}
-
-/// The path of a shared file, or `None` (with a printed notice) when it is absent and not
-/// required.
-pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
-    let path = shared_dir().join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
 }
 
 /// The help text of one flag in `--help` output: from its option line to the next option.

@@ -3,17 +3,14 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::ValueEnum;
-use fairkit_metrics::consistency::consistency;
-use fairkit_metrics::inequality::InequalityIndices;
+use fairkit_harness::assess::{self, AssessConfig, ConsistencyConfig};
 use fairkit_metrics::{
-    Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, Metric, Num, ReportInput,
-    ZeroDivision,
+    Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, ZeroDivision,
 };
-use serde::Serialize;
 
-use crate::columns::{self, Features, PredictionArgs};
+use crate::columns::PredictionArgs;
 use crate::common::{emit, warn};
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
@@ -147,64 +144,9 @@ fn quantile(s: &str) -> std::result::Result<f64, String> {
     }
 }
 
-/// The consistency block of the JSON report.
-#[derive(Debug, Serialize)]
-struct Individual {
-    consistency: Num,
-    k: u64,
-    features: Vec<String>,
-    standardized: bool,
-}
-
-/// What was read, for the record.
-#[derive(Debug, Serialize)]
-struct InputJson<'a> {
-    file: String,
-    rows: usize,
-    label: &'a str,
-    prediction: &'a str,
-    positive_label: &'a str,
-    negative_label: &'a str,
-    sensitive: &'a [String],
-    weights: Option<&'a str>,
-}
-
-/// The JSON report: the grouped report's stable shape, then `inequality`, `individual` (with
-/// --consistency) and `input`.
-#[derive(Serialize)]
-struct AssessJson<'a> {
-    #[serde(flatten)]
-    report: &'a GroupedReport,
-    inequality: &'a InequalityIndices,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    individual: Option<&'a Individual>,
-    input: InputJson<'a>,
-}
-
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let input_args = &args.input;
-    let features = match (&args.consistency, &args.features) {
-        (None, _) => Features::None,
-        (Some(_), Some(list)) => Features::These(list),
-        (Some(_), None) => Features::Others,
-    };
-    let read = input_args.read(features, &args.control, !args.no_standardize)?;
-    let (table, encoded, y_pred) = (&read.table, &read.encoded, &read.pred);
-    let data = &encoded.data;
-    if args.consistency.is_some() && data.feature_names().is_empty() {
-        bail!(
-            "--consistency needs feature columns, and {} has none",
-            table.file()
-        );
-    }
-    let control = if args.control.is_empty() {
-        None
-    } else {
-        Some(columns::groups(table, &args.control)?)
-    };
-
-    let mut params = GroupedReport::params()
+    let mut report = GroupedReport::params()
         .method(match args.method {
             Method::BetweenGroups => Aggregation::BetweenGroups,
             Method::ToOverall => Aggregation::ToOverall,
@@ -220,157 +162,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .min_group_size(args.min_group_size);
     if let Some(n) = args.bootstrap {
         let n = usize::try_from(n).context("--bootstrap is too large")?;
-        params = params
-            .bootstrap(BootstrapParams::new(n, args.seed).with_quantiles(args.quantiles.clone()));
+        report =
+            report.bootstrap(BootstrapParams::new(n, args.seed).with_quantiles(args.quantiles));
     }
-    let mut input = ReportInput::new(data.labels(), y_pred, data.groups());
-    if let Some(w) = data.weights() {
-        input = input.weights(w);
-    }
-    if let Some(c) = &control {
-        input = input.control(c);
-    }
-    let report = params.compute(input)?;
-    let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
-    let individual = match args.consistency {
-        None => None,
-        Some(k) => {
-            let score =
-                consistency(data.features(), y_pred, k as usize).context("--consistency")?;
-            Some(Individual {
-                consistency: Num(score),
-                k,
-                features: data.feature_names().to_vec(),
-                standardized: !args.no_standardize,
-            })
-        }
+    let config = AssessConfig {
+        data: args.input.data.clone(),
+        layout: args.input.layout.layout(),
+        columns: args.input.columns(),
+        control: args.control,
+        report,
+        consistency: args.consistency.map(|k| ConsistencyConfig {
+            k,
+            features: args.features,
+            standardize: !args.no_standardize,
+        }),
     };
-
+    let assessment = assess::run(&config)?;
     let bytes = match args.format {
-        Format::Table => render_table(&report, &inequality, individual.as_ref()).into_bytes(),
+        Format::Table => assessment.render_table().into_bytes(),
         Format::Json => {
-            let json = AssessJson {
-                report: &report,
-                inequality: &inequality,
-                individual: individual.as_ref(),
-                input: InputJson {
-                    file: table.file().to_string(),
-                    rows: table.n_rows(),
-                    label: &input_args.label,
-                    prediction: &input_args.pred,
-                    positive_label: encoded.encoder.positive_label(),
-                    negative_label: encoded.encoder.negative_label(),
-                    sensitive: &input_args.sensitive,
-                    weights: input_args.weights.as_deref(),
-                },
-            };
-            let mut bytes = serde_json::to_vec_pretty(&json)?;
+            let mut bytes = serde_json::to_vec_pretty(&assessment)?;
             bytes.push(b'\n');
             bytes
         }
-        Format::Csv => render_csv(&report)?,
+        Format::Csv => assessment.render_csv()?,
     };
     emit(&bytes, args.out.as_deref())?;
-    warn(table.file(), report.small_groups());
+    warn(&assessment.input.file, assessment.report.small_groups());
     Ok(ExitCode::SUCCESS)
-}
-
-fn num(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.4}")
-    } else {
-        "-".into()
-    }
-}
-
-/// The report's table, then the inequality indices and consistency.
-fn render_table(
-    report: &GroupedReport,
-    ineq: &InequalityIndices,
-    individual: Option<&Individual>,
-) -> String {
-    let mut out = report.render_table();
-    out.push_str("\ninequality of benefits b = 1 + pred - label     overall  between groups\n");
-    let rows = [
-        (
-            "generalized entropy index (alpha 2)",
-            ineq.generalized_entropy_index,
-            ineq.between_group_generalized_entropy_index,
-        ),
-        (
-            "Theil index",
-            ineq.theil_index,
-            ineq.between_group_theil_index,
-        ),
-        (
-            "coefficient of variation",
-            ineq.coefficient_of_variation,
-            ineq.between_group_coefficient_of_variation,
-        ),
-    ];
-    for (name, overall, between) in rows {
-        out.push_str(&format!(
-            "  {name:<44} {:>8}  {:>14}\n",
-            num(overall),
-            num(between)
-        ));
-    }
-    if let Some(ind) = individual {
-        out.push_str(&format!(
-            "\nconsistency (k = {}, {} features{}) {}\n",
-            ind.k,
-            ind.features.len(),
-            if ind.standardized {
-                ", standardized"
-            } else {
-                ""
-            },
-            num(ind.consistency.0)
-        ));
-    }
-    out
-}
-
-/// One CSV row per group and `overall` (per control level with control features), one column
-/// per metric; undefined values are empty.
-fn render_csv(report: &GroupedReport) -> Result<Vec<u8>> {
-    let metrics = report.metrics();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<&str> = Vec::new();
-    if report.control().is_some() {
-        header.push("control");
-    }
-    header.push("group");
-    header.extend(metrics.iter().map(|m| m.name()));
-    w.write_record(&header)?;
-    let cell = |v: f64| {
-        if v.is_finite() {
-            v.to_string()
-        } else {
-            String::new()
-        }
-    };
-    let mut write_section = |control: Option<&str>, section: &fairkit_metrics::Section<f64>| {
-        let labels = report.labels().iter().map(String::as_str);
-        let rows = labels
-            .zip(section.by_group.iter())
-            .chain(std::iter::once(("overall", &section.overall)));
-        for (label, values) in rows {
-            let mut record: Vec<String> = control.iter().map(|c| c.to_string()).collect();
-            record.push(label.to_string());
-            record.extend(metrics.iter().map(|m: &Metric| cell(values[m.index()])));
-            w.write_record(&record)?;
-        }
-        Ok::<(), csv::Error>(())
-    };
-    match report.control() {
-        None => write_section(None, report.section())?,
-        Some(control) => {
-            write_section(Some(""), report.section())?;
-            for level in &control.levels {
-                write_section(Some(&level.label), &level.section)?;
-            }
-        }
-    }
-    Ok(w.into_inner().map_err(|e| e.into_error())?)
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use fairkit_data::{DatasetSpec, sim};
-use fairkit_metrics::audit::{AuditInput, AuditParams};
+use fairkit_data::sim;
+use fairkit_harness::audit::{self, AuditConfig};
+use fairkit_metrics::audit::AuditParams;
 
-use crate::columns::{encode, read_table};
 use crate::common::{Format, emit, warn};
 use crate::data_args::LayoutArgs;
 
@@ -67,7 +67,6 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     // With --data, clap requires --label and --sensitive, so the defaults serve the built-in
     // scenario only.
-    let base = sim::default_spec();
     if args.data.is_none() && !args.layout.layout().is_default() {
         anyhow::bail!(
             "--delimiter, --no-header and --columns describe a CSV file: give it with --data FILE"
@@ -77,42 +76,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
         || sim::DEFAULT_SCENARIO.to_string(),
         |p| p.display().to_string(),
     );
-    let table = match &args.data {
-        // With --features, only the columns the audit uses are kept.
-        Some(path) => read_table(
-            path,
-            args.features.as_ref().map(|features| {
-                let mut keep = features.clone();
-                keep.extend(args.label.clone());
-                keep.extend(args.sensitive.iter().flatten().cloned());
-                keep.extend(args.weights.clone());
-                keep
-            }),
-            &args.layout,
-        )?,
-        None => sim::simulate(sim::DEFAULT_SCENARIO, sim::DEFAULT_ROWS, 0)?,
-    };
-    let spec = DatasetSpec {
-        label: args.label.unwrap_or(base.label),
-        sensitive: args.sensitive.unwrap_or(base.sensitive),
+    let config = AuditConfig {
+        data: args.data,
+        layout: args.layout.layout(),
+        label: args.label,
+        sensitive: args.sensitive,
         positive_label: args.positive_label,
         weights: args.weights,
         features: args.features,
-        // eta² does not change under a linear rescaling: keep the values as they are.
-        standardize: false,
-        ..base
+        params: AuditParams {
+            min_group_size: args.min_group_size,
+            top_proxies: args.top,
+        },
     };
-    let data = encode(&table, &spec)?.data;
-    let mut input = AuditInput::new(data.labels(), data.groups())
-        .features(data.features(), data.feature_names());
-    if let Some(w) = data.weights() {
-        input = input.weights(w);
-    }
-    let report = AuditParams {
-        min_group_size: args.min_group_size,
-        top_proxies: args.top,
-    }
-    .compute(input)?;
+    let report = audit::run(&config)?;
     let bytes = match args.format {
         Format::Table => report.render_table().into_bytes(),
         Format::Json => {

@@ -4,11 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, GateError, GateReport, Multiplicity, run_gate_against};
-use fairkit_harness::evidence::{Evidence, GATE_FILES};
+use fairkit_gate::{GateConfig, GateError, GateReport, Multiplicity};
+use fairkit_harness::evidence::GATE_FILES;
+use fairkit_harness::gate::{self, Baseline, GateInput};
 use fairkit_harness::io::Outputs;
 
-use crate::columns::{Features, PredictionArgs, predictions, read_table};
+use crate::columns::PredictionArgs;
 use crate::common::{Format, claim, finish};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
@@ -213,107 +214,31 @@ impl Args {
 }
 
 impl Args {
-    /// The baseline's predictions: from --baseline-pred in --data, or from --baseline (same
-    /// rows, same order: its row count, and its label and sensitive columns where present,
-    /// must match --data).
-    fn baseline_predictions(
-        &self,
-        rows: &crate::columns::Predictions,
-    ) -> Result<Option<Vec<bool>>> {
-        let encoder = &rows.encoded.encoder;
-        let Some(path) = &self.baseline else {
-            return self
-                .baseline_pred
-                .as_deref()
-                .map(|col| predictions(&rows.table, encoder, col))
-                .transpose();
+    /// What the gate reads: --data under the column flags, and the baseline of
+    /// --baseline-pred / --baseline.
+    fn input(&self) -> GateInput {
+        let baseline = match (&self.baseline, &self.baseline_pred) {
+            (Some(path), column) => Some(Baseline::File {
+                path: path.clone(),
+                column: column.clone(),
+            }),
+            (None, Some(column)) => Some(Baseline::Column(column.clone())),
+            (None, None) => None,
         };
-        let column = self.baseline_pred.as_deref().unwrap_or(&self.input.pred);
-        let table = read_table(path, None, &self.input.layout)?;
-        let shared: Vec<String> = std::iter::once(&self.input.label)
-            .chain(&self.input.sensitive)
-            .filter(|c| table.column_index(c).is_some() && c.as_str() != column)
-            .cloned()
-            .collect();
-        if table.n_rows() != rows.table.n_rows() {
-            anyhow::bail!(
-                "{}: {} rows, but --data {} has {}: the baseline must hold the same rows in the \
-                 same order",
-                table.file(),
-                table.n_rows(),
-                rows.table.file(),
-                rows.table.n_rows()
-            );
+        GateInput {
+            data: self.input.data.clone(),
+            layout: self.input.layout.layout(),
+            columns: self.input.columns(),
+            baseline,
         }
-        for name in &shared {
-            let (a, b) = (table.column(name)?, rows.table.column(name)?);
-            if let Some(i) = (0..a.len()).find(|&i| a.get(i) != b.get(i)) {
-                anyhow::bail!(
-                    "{}: line {}, row {}, column {}: value {} differs from {} in --data {} \
-                     (line {}): the baseline must hold the same rows in the same order",
-                    table.file(),
-                    table.line(i),
-                    i + 1,
-                    fairkit_core::text::quote(name),
-                    fairkit_core::text::quote(a.get(i)),
-                    fairkit_core::text::quote(b.get(i)),
-                    rows.table.file(),
-                    rows.table.line(i),
-                );
-            }
-        }
-        predictions(&table, encoder, column).map(Some)
     }
 }
 
 /// Reads the inputs and decides: the report, and the resolved configuration.
 pub fn decide(args: &Args) -> Result<(GateReport, GateConfig)> {
     let config = args.config()?;
-    let same_file = args.baseline.is_none();
-    let also: Vec<String> = args
-        .baseline_pred
-        .iter()
-        .filter(|_| same_file)
-        .cloned()
-        .collect();
-    let rows = args.input.read(Features::None, &also, false)?;
-    let d = &rows.encoded.data;
-    let baseline = args.baseline_predictions(&rows)?;
-    let report = run_gate_against(
-        d.labels(),
-        &rows.pred,
-        baseline.as_deref(),
-        d.groups(),
-        d.weights(),
-        &config,
-    )?;
+    let report = gate::run(&args.input(), &config)?;
     Ok((report, config))
-}
-
-/// The evidence files of a decision, but the record: `report.json` and `gate.toml`.
-pub fn evidence_files(
-    report: &GateReport,
-    config: &GateConfig,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
-    let json = serde_json::to_string_pretty(report)? + "\n";
-    Ok(vec![
-        (GATE_FILES[1], json.into_bytes()),
-        (GATE_FILES[2], config.to_toml()?.into_bytes()),
-    ])
-}
-
-/// The evidence record of a decision without its outputs: the input files' digests, the
-/// seed and the command line.
-pub fn evidence(args: &Args, config: &GateConfig, command_line: &[String]) -> Result<Evidence> {
-    let mut e = Evidence::new("gate", command_line.to_vec(), vec![config.seed]);
-    e.add_input("--data", &args.input.data)?;
-    if let Some(path) = &args.baseline {
-        e.add_input("--baseline", path)?;
-    }
-    if let Some(path) = &args.config {
-        e.add_input("--config", path)?;
-    }
-    Ok(e)
 }
 
 /// Runs the command; `command_line` is recorded in the evidence.
@@ -327,9 +252,13 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
         .transpose()?;
     let (report, config) = decide(&args)?;
     if let Some(dir) = dir {
-        let files = evidence_files(&report, &config)?;
+        let files = gate::evidence_files(&report, &config)?;
         let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, &c[..])).collect();
-        evidence(&args, &config, command_line)?.stage(&mut outputs, dir, &borrowed)?;
+        gate::evidence(&args.input(), args.config.as_deref(), &config, command_line)?.stage(
+            &mut outputs,
+            dir,
+            &borrowed,
+        )?;
     }
     let text = match args.format {
         Format::Table => report.to_string(),

@@ -4,7 +4,9 @@ use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use fairkit_core::limits;
-use fairkit_harness::method::{MethodSpec, PRESETS, ReductionConstraint};
+use fairkit_harness::method::{
+    ExpgradSpec, GridsearchSpec, MethodSpec, PRESETS, ReductionConstraint, ThresholdSpec,
+};
 use fairkit_postprocessing::{Constraint, Objective};
 use fairkit_reductions::Bound;
 
@@ -104,17 +106,14 @@ impl RepairArgs {
     /// Sets the repair parameters of `spec`, recording the flags used.
     fn apply(&self, spec: &mut MethodSpec, used: &mut Vec<&'static str>) {
         match spec {
-            MethodSpec::DiRemover {
-                repair_level,
-                aif360_binning,
-            } => {
-                set(used, "repair-level", self.repair_level, repair_level);
+            MethodSpec::DiRemover(d) => {
+                set(used, "repair-level", self.repair_level, &mut d.repair_level);
                 if self.aif360_binning {
-                    *aif360_binning = true;
+                    d.aif360_binning = true;
                     used.push("aif360-binning");
                 }
             }
-            MethodSpec::CorrelationRemover { alpha } => set(used, "alpha", self.alpha, alpha),
+            MethodSpec::CorrelationRemover(c) => set(used, "alpha", self.alpha, &mut c.alpha),
             _ => {}
         }
     }
@@ -192,14 +191,14 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
     };
     let mut used: Vec<&str> = Vec::new();
     match &mut spec {
-        MethodSpec::Expgrad {
+        MethodSpec::Expgrad(ExpgradSpec {
             bound,
             eps,
             max_iter,
             nu,
             eta0,
             ..
-        } => {
+        }) => {
             set_bound(args, bound, &mut used);
             set(&mut used, "eps", args.eps, eps);
             set(&mut used, "max-iter", args.max_iter, max_iter);
@@ -209,13 +208,13 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 used.push("nu");
             }
         }
-        MethodSpec::Gridsearch {
+        MethodSpec::Gridsearch(GridsearchSpec {
             bound,
             grid_size,
             grid_limit,
             constraint_weight,
             ..
-        } => {
+        }) => {
             set_bound(args, bound, &mut used);
             set(&mut used, "grid-size", args.grid_size, grid_size);
             set(&mut used, "grid-limit", args.grid_limit, grid_limit);
@@ -226,14 +225,14 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 constraint_weight,
             );
         }
-        MethodSpec::Threshold {
+        MethodSpec::Threshold(ThresholdSpec {
             objective,
             grid_size,
             flip,
             tol,
             score,
             ..
-        } => {
+        }) => {
             if args.score.is_some() {
                 score.clone_from(&args.score);
                 used.push("score");
@@ -252,7 +251,7 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 used.push("tol");
             }
         }
-        MethodSpec::DiRemover { .. } | MethodSpec::CorrelationRemover { .. } => {
+        MethodSpec::DiRemover(_) | MethodSpec::CorrelationRemover(_) => {
             args.repair.apply(&mut spec, &mut used);
         }
         MethodSpec::Baseline | MethodSpec::Reweighing => {}
@@ -276,10 +275,10 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
     refuse_unused(&args.repair.given(), &used, &args.method)?;
     // The counts that the methods also bound, checked here to name the flags.
     match &spec {
-        MethodSpec::Gridsearch { grid_size, .. } => {
+        MethodSpec::Gridsearch(GridsearchSpec { grid_size, .. }) => {
             limits::GRID_POINTS.check_usize("--grid-size", *grid_size)?;
         }
-        MethodSpec::Expgrad { max_iter, .. } => {
+        MethodSpec::Expgrad(ExpgradSpec { max_iter, .. }) => {
             limits::ITERATIONS.check_usize("--max-iter", *max_iter)?;
         }
         _ => {}

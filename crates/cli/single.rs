@@ -102,7 +102,7 @@ pub fn run(method: MethodSpec, args: &RunArgs) -> Result<ExitCode> {
     finish(outputs, out, |w| w.write_all(report.as_bytes()))?;
     warn(
         &format!("test split (seed {})", args.seed),
-        single.evaluation.predicted.small_groups(),
+        single.reports.predicted.small_groups(),
     );
     Ok(ExitCode::SUCCESS)
 }

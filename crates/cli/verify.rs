@@ -92,7 +92,7 @@ fn replay(
                 bail!("{record}: the recorded command line is not a `fairkit gate` command");
             };
             let (report, config) = crate::gate::decide(&args)?;
-            crate::gate::evidence_files(&report, &config)
+            Ok(fairkit_harness::gate::evidence_files(&report, &config)?)
         }
         "compare" => {
             let path = dir.join("experiment.toml");

@@ -8,7 +8,9 @@ use std::error::Error;
 
 use fairkit::core::FairDataset;
 use fairkit::data::{Prepared, sim};
-use fairkit::metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
+use fairkit::metrics::{
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+};
 
 /// A boxed error, so that `?` works on every crate's error type.
 pub type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -51,7 +53,7 @@ pub fn expected_report(data: &FairDataset, probability: &[f64]) -> Result<Groupe
         groups.n_groups(),
         None,
     )?;
-    Ok(GroupedReport::params().from_table(&table, groups.schema())?)
+    Ok(GroupedReport::params().compute_table(&table, groups.schema())?)
 }
 
 /// Prints reports side by side: accuracy, each group's selection, true positive and false

@@ -204,6 +204,16 @@ impl Error {
         }
     }
 
+    /// Shorthand for [`Error::FeatureMismatch`]; returns `Ok` when a predictor fitted on
+    /// `expected` features is given `got`.
+    pub fn check_features(expected: usize, got: usize) -> Result<()> {
+        if expected == got {
+            Ok(())
+        } else {
+            Err(Error::FeatureMismatch { expected, got })
+        }
+    }
+
     /// Checks sample weights, the rule every fairkit entry point applies: every weight finite
     /// and non-negative, and no overflow in any sum of as many weights as there are rows (so
     /// that weighted totals, and bootstrap resamples, which draw that many rows, stay finite):

@@ -9,6 +9,9 @@
 //!   aligned through subsetting, shuffles and seeded train/test splits.
 //! * [`Learner`] and [`Classifier`]: the object-safe-enough traits that mitigation crates are
 //!   generic over. Mitigation crates never name a concrete learner.
+//! * [`Predictor`]: what every fitted method offers, a learner's model or a mitigation: the
+//!   expected positive probability of rows given their features and groups, randomized or
+//!   not, its score where it has one, and a consistency check of a saved fit.
 //! * [`Error`]: the common error for invalid input, shared by all library crates.
 //! * [`rng`]: the one way fairkit makes random generators, always from an explicit seed.
 //! * [`limits`]: the documented maximum of every count a user gives, and memory plans.
@@ -35,6 +38,7 @@ mod error;
 mod group;
 mod learner;
 pub mod limits;
+mod predictor;
 pub mod rng;
 pub mod suggest;
 pub mod text;
@@ -45,3 +49,4 @@ pub use group::{GroupSchema, Groups, sort_levels};
 pub use learner::{
     Classifier, FeatureCache, Learner, LearnerError, WeightSupport, require_weight_support,
 };
+pub use predictor::{Predictor, classifier_expected, classifier_score};

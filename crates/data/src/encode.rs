@@ -518,7 +518,7 @@ impl Prepared {
 }
 
 /// Whether two label values are the same number (`1` and `1.0`).
-fn same_number(a: &str, b: &str) -> bool {
+pub(crate) fn same_number(a: &str, b: &str) -> bool {
     matches!((a.trim().parse::<f64>(), b.trim().parse::<f64>()), (Ok(x), Ok(y)) if x == y)
 }
 

@@ -299,6 +299,36 @@ pub enum DataError {
         /// The two training classes, joined with `, `.
         classes: String,
     },
+    /// A prediction column that is the label column.
+    #[error("the prediction and label columns are the same column '{column}'")]
+    SameColumn {
+        /// The column.
+        column: String,
+    },
+    /// A predicted label that is neither class of the label column.
+    #[error(
+        "{file}: line {line}, row {row}, prediction column {}: value {} is not one of the label classes ({classes}) of column {}",
+        quote(.column),
+        quote(.value),
+        quote(.label)
+    )]
+    UnknownPrediction {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The prediction column.
+        column: String,
+        /// The value.
+        value: String,
+        /// The two label classes, quoted and joined with `, ` (boxed, as the label column, to
+        /// keep the error small).
+        classes: Box<str>,
+        /// The label column.
+        label: Box<str>,
+    },
     /// The sensitive column(s) hold one group only.
     #[error(
         "{file}: sensitive column(s) {} hold a single group ({}); fairness needs at least two",

@@ -2,24 +2,10 @@
 //! file skips its test with a notice, unless `FAIRKIT_REQUIRE_SHARED=1`.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use fairkit_data::{DatasetSpec, Prepared, Table};
-
-/// The path of a shared file, or `None` (with a notice) when it is absent and not required.
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
-}
+use fairkit_testkit::shared;
 
 fn read_table(path: &Path) -> Table {
     let name = path.file_name().unwrap().to_string_lossy();

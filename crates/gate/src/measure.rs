@@ -6,7 +6,8 @@
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
-    Aggregate, BootstrapParams, Disparities, Disparity, GroupedReport, Metric, ReportInput, Section,
+    Aggregate, BootstrapParams, ComputeReport, Disparities, Disparity, GroupedReport, Metric,
+    ReportInput, Section,
 };
 
 use crate::{CheckKind, GateConfig, Multiplicity, Result};

@@ -642,8 +642,12 @@ impl Serialize for SplitWarning {
 /// The small groups ([`small_groups`]) of one seed's test split.
 fn test_small_groups(data: &Prepared) -> Result<Vec<SmallGroup>> {
     let test = &data.test;
-    small_groups(test.labels(), test.groups(), test.weights(), MIN_ROWS)
-        .map_err(HarnessError::method)
+    Ok(small_groups(
+        test.labels(),
+        test.groups(),
+        test.weights(),
+        MIN_ROWS,
+    )?)
 }
 
 /// For each group that is small in some split (`small[i]`, the small groups of seed
@@ -1094,14 +1098,14 @@ fn pm(mean: f64, sd: f64, digits: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::method::ReductionConstraint;
+    use crate::method::{ExpgradSpec, ReductionConstraint};
     use fairkit_data::{CsvLayout, DatasetSpec, Delimiter};
 
     /// A configuration with every kind of value: a CSV source with a layout, a per-method
     /// estimator, parameters left at `None`, a ratio bound, a seed list.
     fn rich() -> CompareConfig {
         let mut eg = MethodEntry::preset("expgrad-eo").unwrap();
-        if let MethodSpec::Expgrad { bound, nu, .. } = &mut eg.spec {
+        if let MethodSpec::Expgrad(ExpgradSpec { bound, nu, .. }) = &mut eg.spec {
             *bound = fairkit_reductions::Bound::Ratio {
                 ratio: 0.8,
                 slack: 0.0,

@@ -187,6 +187,24 @@ pub fn read_table(path: &Path, format: &CsvFormat) -> Result<Table> {
     Ok(Table::from_csv_with(io::open(path)?, &name, format)?)
 }
 
+/// Reads a CSV file laid out as `layout` says into a table, keeping only the columns in
+/// `select` (all without it); errors name the file (and the line where known).
+///
+/// # Errors
+/// Unreadable files, column names for a file with a header row, a selected column that is
+/// missing, and every CSV error of `fairkit-data`.
+pub fn read_table_with(
+    path: &Path,
+    layout: &CsvLayout,
+    select: Option<Vec<String>>,
+) -> Result<Table> {
+    let format = CsvFormat {
+        select,
+        ..layout.format()?
+    };
+    read_table(path, &format)
+}
+
 /// `rows` if a simulated table of that many rows may be held in memory: at most
 /// [`limits::ROWS_IN_MEMORY`], and planned at [`limits::BYTES_PER_ROW_IN_MEMORY`] each within
 /// the machine's memory. `name` is the flag or key that gave the count (`--rows`, `rows`).

@@ -1,3 +1,5 @@
+//! The harness's error: every library crate's error, and the harness's own (files, jobs).
+
 use std::path::PathBuf;
 
 use thiserror::Error;
@@ -17,15 +19,37 @@ pub enum HarnessError {
     /// that a saved model cannot make for a row's group.
     #[error("{0}")]
     Located(String),
-    /// A data file or data request is invalid.
+    /// A data file or data request is invalid (boxed: the located CSV errors are the largest
+    /// of all, and every `Result` of the harness would carry their size).
     #[error(transparent)]
-    Data(#[from] fairkit_data::DataError),
+    Data(Box<fairkit_data::DataError>),
     /// A learner failed to fit.
     #[error(transparent)]
     Learner(#[from] fairkit_core::LearnerError),
-    /// A mitigation method failed (invalid parameters, degenerate data, unseen groups).
+    /// A reduction failed to fit (invalid parameters, degenerate data, a failing learner).
     #[error(transparent)]
-    Method(Box<dyn std::error::Error + Send + Sync>),
+    Reductions(#[from] fairkit_reductions::ReductionsError),
+    /// The threshold optimizer failed to fit (invalid parameters, degenerate groups).
+    #[error(transparent)]
+    Postprocessing(#[from] fairkit_postprocessing::PostprocessingError),
+    /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
+    #[error(transparent)]
+    Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),
+    /// A report could not be computed.
+    #[error(transparent)]
+    Metrics(#[from] fairkit_metrics::MetricsError),
+    /// The gate's settings are invalid.
+    #[error(transparent)]
+    Gate(#[from] fairkit_gate::GateError),
+    /// Consistency was asked for on a file without feature columns.
+    #[error("--consistency needs feature columns, and {file} has none")]
+    NoFeatures {
+        /// The source name of the file.
+        file: String,
+    },
+    /// Consistency could not be computed (e.g. more neighbours than rows).
+    #[error("--consistency")]
+    Consistency(#[source] fairkit_metrics::MetricsError),
     /// One job of a comparison failed.
     #[error("{method} (seed {seed})")]
     Job {
@@ -66,9 +90,8 @@ pub enum HarnessError {
     },
 }
 
-impl HarnessError {
-    /// Wraps a mitigation crate's error.
-    pub fn method(e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        HarnessError::Method(Box::new(e))
+impl From<fairkit_data::DataError> for HarnessError {
+    fn from(e: fairkit_data::DataError) -> Self {
+        HarnessError::Data(Box::new(e))
     }
 }

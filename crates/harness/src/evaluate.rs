@@ -3,16 +3,16 @@
 
 use fairkit_core::FairDataset;
 use fairkit_metrics::{
-    ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
 };
 use serde::Serialize;
 
 use crate::Result;
 use crate::method::MethodRun;
 
-/// The two views of a run on test data.
+/// The two reports of a run on test data.
 #[derive(Debug, Clone)]
-pub struct Evaluation {
+pub struct TestReports {
     /// The report of the predicted labels (sampled with the run's seed for randomized
     /// methods): what a deployment of this seed would see.
     pub predicted: GroupedReport,
@@ -28,13 +28,13 @@ pub struct Evaluation {
 ///
 /// # Errors
 /// Misaligned inputs or invalid report parameters.
-pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> Result<Evaluation> {
+pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> Result<TestReports> {
     let groups = test.groups();
     let mut input = ReportInput::new(test.labels(), &run.predicted, groups);
     if let Some(w) = test.weights() {
         input = input.weights(w);
     }
-    let predicted = params.compute(input).map_err(crate::HarnessError::method)?;
+    let predicted = params.compute(input)?;
     let table = ConfusionTable::accumulate_expected(
         test.labels(),
         &run.expected,
@@ -42,10 +42,8 @@ pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> R
         groups.n_groups(),
         test.weights(),
     )?;
-    let expected = params
-        .from_table(&table, groups.schema())
-        .map_err(crate::HarnessError::method)?;
-    Ok(Evaluation {
+    let expected = params.compute_table(&table, groups.schema())?;
+    Ok(TestReports {
         predicted,
         expected,
     })

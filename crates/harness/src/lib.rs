@@ -1,5 +1,11 @@
 //! The fairkit comparison harness and the only library crate that touches files.
 //!
+//! * [`method`]: every mitigation method behind one interface: a [`method::MethodSpec`]
+//!   (the serde shape of experiment files) fits a [`method::FittedMethod`] (the serde shape of
+//!   saved models), which predicts through [`fairkit_core::Predictor`].
+//! * [`evaluate`]: the reports of a run's predicted and expected test labels.
+//! * [`compare`] and [`single`]: `fairkit compare` (methods x seeds) and one method on one
+//!   seed (`fairkit train` and `fairkit mitigate`).
 //! * [`io`]: reading input files with their path in every error, and atomic writes
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
@@ -8,18 +14,29 @@
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
 //! * [`evidence`]: evidence directories that `fairkit verify` replays.
+//! * [`assess`], [`gate`], [`audit`]: the library forms of `fairkit assess`, `fairkit gate`
+//!   and `fairkit audit` (read the file, compute the report).
 #![deny(missing_docs)]
 
+pub mod assess;
+pub mod audit;
+#[cfg(test)]
+mod command_tests;
 pub mod compare;
+#[cfg(test)]
+mod compare_tests;
 pub mod data;
 mod error;
 pub mod evaluate;
 pub mod evidence;
 #[cfg(test)]
 mod experiment_tests;
+pub mod gate;
 pub mod io;
 pub mod method;
 pub mod model;
+#[cfg(test)]
+mod model_tests;
 pub mod pareto;
 pub mod plot;
 pub mod repair;

@@ -144,8 +144,8 @@ impl SavedModel {
             )
             .into());
         }
-        if let FittedMethod::ScoreThreshold { column, .. } = &self.fitted
-            && self.encoder.feature_names() != [column.as_str()]
+        if let Some(column) = self.method.score_column()
+            && self.encoder.feature_names() != [column]
         {
             return Err(fairkit_core::Error::inconsistent(
                 "model",

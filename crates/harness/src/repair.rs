@@ -7,118 +7,43 @@
 //! the same label and sensitive columns and without standardization, it is exactly the data the
 //! methods `di-remover` and `correlation-remover` fit their estimator on.
 
+use fairkit_core::Error;
 use fairkit_core::text::quote;
-use fairkit_core::{Error, FairDataset, Groups};
 use fairkit_data::{DataError, DatasetSpec, Encoder, Table};
-use fairkit_preprocessing::{
-    CorrelationRemover, DisparateImpactRemover, FeatureTransform, FitFeatureTransform, Strata,
-};
-use ndarray::{Array2, ArrayView2};
+use fairkit_preprocessing::FeatureTransform;
 
+use crate::Result;
 use crate::method::MethodSpec;
-use crate::{HarnessError, Result};
-
-/// A fitted feature repair.
-#[derive(Debug, Clone)]
-pub enum FittedRepair {
-    /// The disparate-impact remover.
-    DiRemover(DisparateImpactRemover),
-    /// The correlation remover.
-    CorrelationRemover(CorrelationRemover),
-}
-
-impl FittedRepair {
-    /// Fits the repair of a `di-remover` or `correlation-remover` method on `train`.
-    ///
-    /// # Errors
-    /// Another method, invalid parameters (a repair level or alpha outside `[0, 1]`), and every
-    /// fit error of the repair.
-    pub fn fit(method: &MethodSpec, train: &FairDataset) -> Result<Self> {
-        match method {
-            MethodSpec::DiRemover {
-                repair_level,
-                aif360_binning,
-            } => {
-                let strata = if *aif360_binning {
-                    Strata::Aif360Binning
-                } else {
-                    Strata::Groups
-                };
-                DisparateImpactRemover::params()
-                    .repair_level(*repair_level)
-                    .strata(strata)
-                    .fit(train)
-                    .map(FittedRepair::DiRemover)
-                    .map_err(HarnessError::method)
-            }
-            MethodSpec::CorrelationRemover { alpha } => CorrelationRemover::params()
-                .alpha(*alpha)
-                .fit(train)
-                .map(FittedRepair::CorrelationRemover)
-                .map_err(HarnessError::method),
-            other => Err(Error::invalid(
-                "method",
-                other.name(),
-                "is not a feature repair: expected di-remover or correlation-remover",
-            )
-            .into()),
-        }
-    }
-
-    /// Repairs the features of rows that belong to `groups`.
-    ///
-    /// # Errors
-    /// A feature count other than the fitted one, or a group without rows at fit time.
-    pub fn transform_features(
-        &self,
-        x: ArrayView2<'_, f64>,
-        groups: &Groups,
-    ) -> Result<Array2<f64>> {
-        match self {
-            FittedRepair::DiRemover(r) => r.transform_features(x, groups),
-            FittedRepair::CorrelationRemover(r) => r.transform_features(x, groups),
-        }
-        .map_err(HarnessError::method)
-    }
-
-    /// The repair's name for messages.
-    pub fn name(&self) -> &'static str {
-        match self {
-            FittedRepair::DiRemover(_) => "disparate-impact remover",
-            FittedRepair::CorrelationRemover(_) => "correlation remover",
-        }
-    }
-
-    /// `data` with repaired features.
-    ///
-    /// # Errors
-    /// As [`transform_features`](Self::transform_features).
-    pub fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        let x = self.transform_features(data.features(), data.groups())?;
-        Ok(data.with_features(x)?)
-    }
-}
 
 /// A repair fitted on a training table, with the encoding of that table.
-#[derive(Debug, Clone)]
 pub struct TableRepair {
     /// How raw rows become features and groups (fitted on the training table).
     pub encoder: Encoder,
     /// The repair.
-    pub repair: FittedRepair,
+    pub repair: Box<dyn FeatureTransform + Send + Sync>,
 }
 
 impl TableRepair {
-    /// Encodes `train` with `spec` and fits the repair of `method` on it.
+    /// Encodes `train` with `spec` and fits the repair of `method` (a method that is a
+    /// [feature repair](crate::method::Method::repair)) on it.
     ///
     /// # Errors
-    /// Every encoding error of `fairkit-data`, fewer than two groups, and as
-    /// [`FittedRepair::fit`].
+    /// A method that is not a feature repair, every encoding error of `fairkit-data`, fewer
+    /// than two groups, invalid parameters (a repair level or alpha outside `[0, 1]`), and
+    /// every fit error of the repair.
     pub fn fit(method: &MethodSpec, spec: &DatasetSpec, train: &Table) -> Result<Self> {
+        let Some(fit) = method.method().repair() else {
+            return Err(Error::invalid(
+                "method",
+                method.name(),
+                "is not a feature repair: expected di-remover or correlation-remover",
+            )
+            .into());
+        };
         let encoder = Encoder::fit(spec, train, &[])?;
         let data = encoder.transform(train)?;
         data.groups().require_two_groups()?;
-        let repair = FittedRepair::fit(method, &data)?;
+        let repair = fit.fit_repair(&data)?;
         Ok(Self { encoder, repair })
     }
 
@@ -205,10 +130,10 @@ mod tests {
             standardize: false,
             ..DatasetSpec::new("y", ["g"])
         };
-        let method = MethodSpec::DiRemover {
+        let method = MethodSpec::DiRemover(crate::method::DiRemoverSpec {
             repair_level: 0.0,
             aif360_binning: false,
-        };
+        });
         let fitted = TableRepair::fit(&method, &spec, &table(TRAIN)).unwrap();
         let out = fitted.apply(&table(TRAIN)).unwrap();
         assert_eq!(out.header(), ["x", "c=u", "c=v", "g", "y"]);
@@ -259,11 +184,19 @@ mod tests {
 
     #[test]
     fn other_methods_are_not_repairs() {
-        let data = Encoder::fit(&DatasetSpec::new("y", ["g"]), &table(TRAIN), &[])
-            .unwrap()
-            .transform(&table(TRAIN))
-            .unwrap();
-        let err = FittedRepair::fit(&MethodSpec::Baseline, &data).unwrap_err();
-        assert!(err.to_string().contains("not a feature repair"));
+        let spec = DatasetSpec::new("y", ["g"]);
+        for method in ["baseline", "expgrad-dp", "threshold-eo"] {
+            let method: MethodSpec = method.parse().unwrap();
+            let err = TableRepair::fit(&method, &spec, &table(TRAIN))
+                .err()
+                .unwrap();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid parameter method = {method}: is not a feature repair: expected \
+                     di-remover or correlation-remover"
+                )
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::data::{DataSource, SplitPolicy};
-use crate::evaluate::{Evaluation, Headline, evaluate};
+use crate::evaluate::{Headline, TestReports, evaluate};
 use crate::method::{MethodDetails, MethodRun, MethodSpec, run};
 use crate::{Result, data::LoadedData};
 
@@ -27,7 +27,7 @@ pub struct SingleRun {
     /// The fit and the test predictions.
     pub run: MethodRun,
     /// The test reports.
-    pub evaluation: Evaluation,
+    pub reports: TestReports,
 }
 
 impl SingleRun {
@@ -74,7 +74,7 @@ impl SingleRun {
         data.train.require_both_classes()?;
         let run =
             run(method, estimator, &data.train, &data.test, seed).map_err(|e| loaded.locate(e))?;
-        let evaluation = evaluate(&data.test, &run, report)?;
+        let reports = evaluate(&data.test, &run, report)?;
         Ok(Self {
             dataset: loaded.name.clone(),
             method: method.clone(),
@@ -82,7 +82,7 @@ impl SingleRun {
             seed,
             data,
             run,
-            evaluation,
+            reports,
         })
     }
 
@@ -107,9 +107,9 @@ impl SingleRun {
             self.data.train.n_rows(),
             self.data.test.n_rows(),
         );
-        out.push_str(&self.evaluation.predicted.render_table());
+        out.push_str(&self.reports.predicted.render_table());
         if self.run.fitted.is_randomized() {
-            let h = Headline::of(&self.evaluation.expected);
+            let h = Headline::of(&self.reports.expected);
             out.push_str(&format!(
                 "\nexpected under the method's randomization: accuracy {:.4}, balanced accuracy \
                  {:.4}, DP difference {:.4}, DP ratio {:.4}, EO difference {:.4}\n",
@@ -158,7 +158,7 @@ impl SingleRun {
 impl Serialize for SingleRun {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let report =
-            serde_json::to_value(&self.evaluation.predicted).map_err(serde::ser::Error::custom)?;
+            serde_json::to_value(&self.reports.predicted).map_err(serde::ser::Error::custom)?;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method.name())?;
@@ -179,7 +179,7 @@ impl Serialize for SingleRun {
                 map.serialize_entry(&k, &v)?;
             }
         }
-        map.serialize_entry("expected", &ExpectedJson(&self.evaluation.expected))?;
+        map.serialize_entry("expected", &ExpectedJson(&self.reports.expected))?;
         map.serialize_entry("fit_seconds", &self.run.fit_seconds)?;
         let details = serde_json::to_value(self.details()).map_err(serde::ser::Error::custom)?;
         if let serde_json::Value::Object(fields) = details {

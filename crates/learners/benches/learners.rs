@@ -7,8 +7,6 @@
 //! time: on a machine that other work shares, CPU seconds compare with scikit-learn's recorded
 //! `fit_cpu_seconds` where wall seconds do not.
 
-use std::path::PathBuf;
-
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{Criterion, Throughput};
 use fairkit_core::Learner;
@@ -19,12 +17,8 @@ use fairkit_learners::{
 use serde_json::Value;
 
 fn adult_train() -> Option<fairkit_core::FairDataset> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/prepared/adult_train.csv");
-    let Ok(file) = std::fs::File::open(&path) else {
-        println!("skipping the Adult bench: {} is absent", path.display());
-        return None;
-    };
+    let path = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
+    let file = std::fs::File::open(&path).ok()?;
     let table = Table::from_csv(file, &path.display().to_string()).ok()?;
     let spec = DatasetSpec {
         standardize: false,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::check_fit;
 use crate::logistic::sigmoid;
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// Checked parameters of the [`Boosting`] learner (forust-ml's `GradientBooster` with log loss).
 ///
@@ -124,7 +124,7 @@ impl BoostingParams {
 
 impl ParamGuard for BoostingParams {
     type Checked = BoostingValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&BoostingValidParams> {
         let p = &self.0;
@@ -203,7 +203,7 @@ impl Boosting {
     /// [`Model::validate`]: crate::Model::validate
     pub fn validate(&self) -> Result<()> {
         let what = "boosted ensemble";
-        let bad = |reason: String| Error::from(CoreError::inconsistent(what, reason));
+        let bad = |reason: String| LearnersError::from(CoreError::inconsistent(what, reason));
         let b = &self.booster;
         if !b.base_score.is_finite() {
             return Err(bad(format!("the base score is {}", b.base_score)));
@@ -280,7 +280,7 @@ fn fit(
         .set_initialize_base_score(true);
     booster
         .fit(&matrix, &labels, &sample_weight, None)
-        .map_err(|e| Error::Boosting {
+        .map_err(|e| LearnersError::Boosting {
             message: e.to_string(),
         })?;
     Ok(Boosting {

@@ -1,12 +1,12 @@
 use thiserror::Error;
 
-/// Result alias with this crate's [`enum@Error`].
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+/// Result alias with this crate's [`LearnersError`].
+pub type Result<T, E = LearnersError> = std::result::Result<T, E>;
 
 /// Why a learner could not be configured or fitted.
 #[derive(Debug, Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum LearnersError {
     /// Invalid input or parameters (shapes, non-finite values, weights, a single label class).
     #[error(transparent)]
     Core(#[from] fairkit_core::Error),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::tree::builder;
 use crate::tree::columns::Columns;
 use crate::tree::{cached_columns, row_weights};
-use crate::{Error, Node, Result, SplitQuality, Tree, TreeValidParams};
+use crate::{LearnersError, Node, Result, SplitQuality, Tree, TreeValidParams};
 
 /// How many features each split of a forest's trees scans (scikit-learn's `max_features`).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -195,7 +195,7 @@ impl ForestParams {
 
 impl ParamGuard for ForestParams {
     type Checked = ForestValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&ForestValidParams> {
         let p = &self.0;

@@ -38,13 +38,14 @@ mod linfa_tree;
 mod logistic;
 mod naive_bayes;
 mod newton;
+mod predictor;
 mod svm;
 #[cfg(test)]
 mod testutil;
 mod tree;
 
 pub use boosting::{Boosting, BoostingParams, BoostingValidParams};
-pub use error::{Error, Result};
+pub use error::{LearnersError, Result};
 pub use estimator::{Estimator, Model};
 pub use forest::{Forest, ForestParams, ForestValidParams, MaxFeatures};
 pub use linfa_logistic::LinfaLogistic;

@@ -11,7 +11,7 @@ use ndarray::{Array1, ArrayView1, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use crate::input::check_fit;
-use crate::{Error, Node, Result, SplitQuality, Tree};
+use crate::{LearnersError, Node, Result, SplitQuality, Tree};
 
 /// linfa-trees 0.8.1's `DecisionTree`, converted into a [`Tree`] whose leaves carry the
 /// weighted class frequencies (so [`score`](fairkit_core::Classifier::score) is the leaf's
@@ -24,7 +24,7 @@ use crate::{Error, Node, Result, SplitQuality, Tree};
 /// outside row's value. The trees differ from scikit-learn's (on Adult at depth 5 the test
 /// equalized odds difference is 0.123 against scikit-learn's 0.090), and at a million rows its
 /// f32 class sums reach an assertion (`n_samples > 0.0`), returned here as
-/// [`Error::Internal`]. `docs/linfa-trees-defect.md` has a minimal reproduction. Use the exact
+/// [`LearnersError::Internal`]. `docs/linfa-trees-defect.md` has a minimal reproduction. Use the exact
 /// [`Tree`] (`tree`) instead; this estimator (`linfa-tree`) is kept to compare with and to
 /// notice an upstream fix.
 ///
@@ -220,7 +220,7 @@ pub(crate) fn fit_with_linfa(
     let dataset = DatasetBase::new(x.view(), y.clone()).with_weights(prepared.weights);
     let fitted =
         catch_unwind(AssertUnwindSafe(|| linfa_params.fit(&dataset))).map_err(|panic| {
-            Error::Internal {
+            LearnersError::Internal {
                 learner: "linfa-trees".into(),
                 message: panic
                     .downcast_ref::<&str>()

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::input::check_fit;
 use crate::logistic::sigmoid;
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// Checked parameters of the Gaussian [`NaiveBayes`].
 ///
@@ -66,7 +66,7 @@ impl NaiveBayesParams {
 
 impl ParamGuard for NaiveBayesParams {
     type Checked = NaiveBayesValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&NaiveBayesValidParams> {
         let v = self.0.var_smoothing;
@@ -154,7 +154,8 @@ impl NaiveBayes {
     /// # Errors
     /// [`fairkit_core::Error::Inconsistent`].
     pub fn validate(&self) -> Result<()> {
-        let bad = |reason: String| Error::from(CoreError::inconsistent("naive Bayes", reason));
+        let bad =
+            |reason: String| LearnersError::from(CoreError::inconsistent("naive Bayes", reason));
         let d = self.theta[0].len();
         if self.theta[1].len() != d || self.var.iter().any(|v| v.len() != d) {
             return Err(bad("its classes have different numbers of features".into()));

@@ -20,7 +20,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 use crate::input::check_targets;
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// The loss of a row with label sign `y` and decision value `z`, as a function of the margin
 /// `m = y z`.
@@ -497,7 +497,7 @@ pub(crate) fn fit(
             break false;
         }
         objective.hessian(&curvature, &mut hess);
-        let step = newton_step(&hess, &grad).ok_or_else(|| Error::Solver {
+        let step = newton_step(&hess, &grad).ok_or_else(|| LearnersError::Solver {
             solver: "Newton-Cholesky",
             message: "the Newton system could not be solved".into(),
         })?;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::logistic::CachedRows;
 use crate::newton::{self, SparseRows};
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// Checked parameters of the linear [`Svm`].
 ///
@@ -126,7 +126,7 @@ impl SvmParams {
 
 impl ParamGuard for SvmParams {
     type Checked = SvmValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&SvmValidParams> {
         let p = &self.0;

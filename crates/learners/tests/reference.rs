@@ -1,9 +1,7 @@
 //! Baselines on the shared reference data (scikit-learn 1.9.1 through Fairlearn 0.15's scripts):
 //! the prepared COMPAS and Adult files, read with fairkit-data without standardization.
 
-mod common;
-
-use common::{accuracy, prepared, reweighing, shared, table};
+use crate::common::{accuracy, prepared, reweighing, shared, table};
 use fairkit_core::{Classifier, Learner};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver, TreeParams};
 use serde_json::Value;

@@ -17,9 +17,8 @@ fn the_tree_fits_a_million_rows_of_the_built_in_scenario() {
     }
     let table = sim::simulate("biased-credit", ROWS, 0).unwrap();
     let spec = sim::spec("biased-credit").unwrap();
-    let data = Encoder::fit(&spec, &table, &[])
-        .and_then(|e| e.transform(&table))
-        .unwrap();
+    let encoder = Encoder::fit(&spec, &table, &[]).unwrap();
+    let data = encoder.transform(&table).unwrap();
     let start = std::time::Instant::now();
     let tree = TreeParams::default()
         .fit(data.features(), data.labels_view(), None)

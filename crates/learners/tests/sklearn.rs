@@ -2,9 +2,7 @@
 //! (features as in the files, no standardization). The recorded values come from
 //! `scripts/sklearn_learners.py` (scikit-learn 1.9.1), in `tests/data/sklearn_learners.json`.
 
-mod common;
-
-use common::{accuracy, prepared, reweighing};
+use crate::common::{accuracy, prepared, reweighing};
 use fairkit_core::{Classifier, FairDataset, Learner};
 use fairkit_learners::{ForestParams, NaiveBayesParams, Svm, SvmParams, TreeParams};
 use ndarray::Array1;

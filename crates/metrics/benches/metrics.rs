@@ -12,12 +12,13 @@
 //! 1M rows 1.5 ms, 10M rows 36 ms wall (about 16 ms of CPU time; the rest is waiting on memory
 //! bandwidth shared with the other processes), for 2 or 20 groups.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use fairkit_core::{GroupSchema, Groups};
-use fairkit_metrics::{BootstrapParams, GroupedReport, Metric, ReportInput, consistency};
+use fairkit_metrics::{
+    BootstrapParams, ComputeReport, GroupedReport, Metric, ReportInput, consistency,
+};
 use ndarray::Array2;
 use serde_json::Value;
 
@@ -46,8 +47,7 @@ fn splitmix_rows(n: usize, n_groups: u64) -> (Vec<bool>, Vec<bool>, Groups) {
 }
 
 fn expected_cases() -> Option<Vec<Value>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/reference/expected/metricframe_synthetic.json");
+    let path = fairkit_testkit::shared("reference/expected/metricframe_synthetic.json")?;
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let v: Value = serde_json::from_str(&text).unwrap();

@@ -9,61 +9,107 @@
 //! depend on the number of threads.
 
 use fairkit_core::rng;
+use linfa::ParamGuard;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::ConfusionTable;
 use crate::counts::cell;
-use crate::error::{Result, invalid};
+use crate::error::{MetricsError, Result, invalid};
 
-/// Parameters of bootstrap confidence intervals.
+/// Checked parameters of bootstrap confidence intervals (see [`BootstrapParams`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BootstrapParams {
-    /// Number of resamples (at least 1).
-    pub n_boot: usize,
-    /// Quantiles to report, each strictly inside (0, 1).
-    pub quantiles: Vec<f64>,
-    /// Seed of the resampling.
-    pub seed: u64,
+pub struct BootstrapValidParams {
+    n_boot: usize,
+    quantiles: Vec<f64>,
+    seed: u64,
 }
+
+impl BootstrapValidParams {
+    /// Number of resamples (at least 1).
+    pub fn n_boot(&self) -> usize {
+        self.n_boot
+    }
+
+    /// Quantiles to report, each strictly inside (0, 1).
+    pub fn quantiles(&self) -> &[f64] {
+        &self.quantiles
+    }
+
+    /// Seed of the resampling.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+}
+
+/// Unchecked parameters of bootstrap confidence intervals, a consuming builder (linfa's idiom):
+/// [`check`](ParamGuard::check) gives the [`BootstrapValidParams`]; a report checks the ones it
+/// is given ([`ReportParams::bootstrap`](crate::ReportParams::bootstrap)).
+///
+/// ```
+/// use fairkit_metrics::{BootstrapParams, ParamGuard};
+///
+/// let params = BootstrapParams::new(1000, 7).with_quantiles(vec![0.05, 0.95]).check()?;
+/// assert_eq!(params.quantiles(), [0.05, 0.95]);
+/// assert!(BootstrapParams::new(0, 7).check().is_err());
+/// # Ok::<(), fairkit_metrics::MetricsError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct BootstrapParams(pub(crate) BootstrapValidParams);
 
 impl BootstrapParams {
     /// `n_boot` resamples, reporting the 2.5 % and 97.5 % quantiles (a 95 % interval).
     pub fn new(n_boot: usize, seed: u64) -> Self {
-        Self {
+        Self(BootstrapValidParams {
             n_boot,
             quantiles: vec![0.025, 0.975],
             seed,
-        }
+        })
     }
 
     /// The same with other quantiles.
     pub fn with_quantiles(mut self, quantiles: Vec<f64>) -> Self {
-        self.quantiles = quantiles;
+        self.0.quantiles = quantiles;
         self
     }
+}
+
+impl ParamGuard for BootstrapParams {
+    type Checked = BootstrapValidParams;
+    type Error = MetricsError;
 
     /// Validates the parameters.
     ///
     /// # Errors
     /// `n_boot = 0`, no quantiles, or a quantile outside (0, 1).
-    pub fn check(&self) -> Result<()> {
-        if self.n_boot == 0 {
-            return Err(invalid("n_boot", 0, "must be at least 1"));
-        }
-        fairkit_core::limits::BOOTSTRAP.check_usize("n_boot", self.n_boot)?;
-        if self.quantiles.is_empty() {
-            return Err(invalid("quantiles", "(none)", "at least one is needed"));
-        }
-        if let Some(q) = self.quantiles.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
-            return Err(invalid(
-                "quantiles",
-                q,
-                "each must be strictly inside (0, 1)",
-            ));
-        }
-        Ok(())
+    fn check_ref(&self) -> Result<&BootstrapValidParams> {
+        check(&self.0)?;
+        Ok(&self.0)
     }
+
+    fn check(self) -> Result<BootstrapValidParams> {
+        check(&self.0)?;
+        Ok(self.0)
+    }
+}
+
+/// The checks of [`BootstrapParams`], also run on the ones a report was given.
+pub(crate) fn check(p: &BootstrapValidParams) -> Result<()> {
+    if p.n_boot == 0 {
+        return Err(invalid("n_boot", 0, "must be at least 1"));
+    }
+    fairkit_core::limits::BOOTSTRAP.check_usize("n_boot", p.n_boot)?;
+    if p.quantiles.is_empty() {
+        return Err(invalid("quantiles", "(none)", "at least one is needed"));
+    }
+    if let Some(q) = p.quantiles.iter().find(|q| !(**q > 0.0 && **q < 1.0)) {
+        return Err(invalid(
+            "quantiles",
+            q,
+            "each must be strictly inside (0, 1)",
+        ));
+    }
+    Ok(())
 }
 
 /// Quantile `q` of ascending sorted values with linear interpolation, as numpy's default
@@ -235,7 +281,7 @@ impl Resampler {
 /// # Errors
 /// More memory than the machine has for `n_boot` resamples of these statistics.
 pub(crate) fn run<F>(
-    params: &BootstrapParams,
+    params: &BootstrapValidParams,
     y: &[bool],
     p: &[bool],
     groups: &[u32],

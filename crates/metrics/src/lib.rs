@@ -13,7 +13,9 @@
 //!   ([`Aggregate`]), intersectional groups, control features, sample weights, per-group sizes
 //!   and warnings, the named [`Disparity`] values, the four-fifths rule ([`FourFifths`]) and
 //!   bootstrap intervals ([`BootstrapParams`]). It serializes to fairkit's stable JSON shape and
-//!   renders as a plain-text table ([`GroupedReport::render_table`]).
+//!   renders as a plain-text table ([`GroupedReport::render_table`]). Its parameters follow
+//!   linfa's idiom: [`ReportParams`] checked ([`ParamGuard`]) into [`ReportValidParams`], and
+//!   either computes ([`ComputeReport`]).
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
 //! * [`audit`]: statistics of the labels before training, and proxy candidates.
@@ -35,6 +37,7 @@
 
 mod aggregate;
 pub mod aif360;
+pub mod assessment;
 pub mod audit;
 mod bootstrap;
 pub mod consistency;
@@ -51,14 +54,15 @@ pub mod small;
 mod testutil;
 
 pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
-pub use bootstrap::{BootstrapParams, CellResampler, quantile_linear};
+pub use bootstrap::{BootstrapParams, BootstrapValidParams, CellResampler, quantile_linear};
 pub use counts::{Confusion, ConfusionTable};
 pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
 pub use error::{MetricsError, Result};
+pub use linfa::ParamGuard;
 pub use rates::{Metric, ZeroDivision};
 pub use render::{DIFFERENCE_FLAG, RATIO_FLAG, flagged};
 pub use report::{
-    ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals, ReportInput, ReportParams,
-    Section, Warnings,
+    ComputeReport, ControlBreakdown, ControlLevel, GroupSize, GroupedReport, Intervals,
+    ReportInput, ReportParams, ReportValidParams, Section, Warnings,
 };
 pub use ser::{Num, Stat, nan_as_null, nan_as_null_seq};

@@ -64,7 +64,7 @@ impl GroupedReport {
     /// control level.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
-        let iv = self.intervals().map(|i| (&i.section, &i.params.quantiles));
+        let iv = self.intervals().map(|i| (&i.section, i.params.quantiles()));
         self.render_section(
             &mut out,
             self.section(),
@@ -82,7 +82,7 @@ impl GroupedReport {
                 );
                 let iv = self
                     .intervals()
-                    .map(|i| (&i.control[c], &i.params.quantiles));
+                    .map(|i| (&i.control[c], i.params.quantiles()));
                 self.render_section(
                     &mut out,
                     &level.section,
@@ -104,7 +104,7 @@ impl GroupedReport {
         section: &Section<f64>,
         overall_size: &GroupSize,
         sizes: &[GroupSize],
-        intervals: Option<(&Section<Vec<f64>>, &Vec<f64>)>,
+        intervals: Option<(&Section<Vec<f64>>, &[f64])>,
     ) {
         let metrics = self.metrics();
         let group_header = name_cell(&self.columns().join(",")).into_owned();
@@ -207,9 +207,59 @@ impl GroupedReport {
     }
 }
 
+impl GroupedReport {
+    /// One CSV row per group and `overall` (per control level with control features, the
+    /// first column `control`, empty for the whole data), one column per metric; undefined
+    /// values are empty. Point values only: intervals are in the JSON.
+    ///
+    /// # Errors
+    /// Only those of writing to memory.
+    pub fn render_csv(&self) -> std::io::Result<Vec<u8>> {
+        let metrics = self.metrics();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<&str> = Vec::new();
+        if self.control().is_some() {
+            header.push("control");
+        }
+        header.push("group");
+        header.extend(metrics.iter().map(|m| m.name()));
+        w.write_record(&header)?;
+        let cell = |v: f64| {
+            if v.is_finite() {
+                v.to_string()
+            } else {
+                String::new()
+            }
+        };
+        let mut write_section = |control: Option<&str>, section: &Section<f64>| {
+            let labels = self.labels().iter().map(String::as_str);
+            let rows = labels
+                .zip(section.by_group.iter())
+                .chain(std::iter::once(("overall", &section.overall)));
+            for (label, values) in rows {
+                let mut record: Vec<String> = control.iter().map(|c| c.to_string()).collect();
+                record.push(label.to_string());
+                record.extend(metrics.iter().map(|m: &Metric| cell(values[m.index()])));
+                w.write_record(&record)?;
+            }
+            Ok::<(), csv::Error>(())
+        };
+        match self.control() {
+            None => write_section(None, self.section())?,
+            Some(control) => {
+                write_section(Some(""), self.section())?;
+                for level in &control.levels {
+                    write_section(Some(&level.label), &level.section)?;
+                }
+            }
+        }
+        w.into_inner().map_err(|e| e.into_error())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::{GroupedReport, ReportInput};
+    use crate::{ComputeReport, GroupedReport, ReportInput};
 
     /// Group names of any length render (the formatter's width limit is 65,535), shortened to
     /// [`super::NAME_WIDTH`] characters, while the report keeps them whole.

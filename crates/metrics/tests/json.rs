@@ -1,7 +1,7 @@
 //! The stable JSON shape of reports (issue 3 item 4).
 
 use fairkit_core::Groups;
-use fairkit_metrics::{BootstrapParams, GroupedReport, ReportInput};
+use fairkit_metrics::{BootstrapParams, ComputeReport, GroupedReport, ReportInput};
 use serde_json::Value;
 
 fn bits(v: &[u8]) -> Vec<bool> {

@@ -2,8 +2,8 @@
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
-    Aggregation, Disparity, EqualizedOddsAgg, GroupedReport, Metric, ReportInput, ReportParams,
-    RuleStatus, ZeroDivision,
+    Aggregation, ComputeReport, Disparity, EqualizedOddsAgg, GroupedReport, Metric, ReportInput,
+    ReportParams, RuleStatus, ZeroDivision,
 };
 
 fn bits(v: &[u8]) -> Vec<bool> {
@@ -17,12 +17,8 @@ struct O1 {
 }
 
 fn o1() -> O1 {
-    let labels: Vec<&str> = "aaaaaabbbbbb".split("").filter(|s| !s.is_empty()).collect();
-    O1 {
-        g: Groups::from_labels("g", &labels).unwrap(),
-        y: bits(&[1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]),
-        p: bits(&[1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]),
-    }
+    let (y, p, g) = fairkit_testkit::fixtures::o1();
+    O1 { g, y, p }
 }
 
 fn close(a: f64, b: f64) -> bool {

@@ -2,7 +2,7 @@
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
-    BootstrapParams, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+    BootstrapParams, ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
 };
 use proptest::prelude::*;
 

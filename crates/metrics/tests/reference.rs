@@ -1,26 +1,12 @@
 //! Cross-check against Fairlearn 0.15: every hard-prediction column of the shared
 //! `{credit,compas}_test_predictions.csv` against the `test` block of `{credit,compas}.json`.
 
-use std::path::{Path, PathBuf};
-
 use fairkit_core::Groups;
-use fairkit_metrics::{ConfusionTable, Disparity, GroupedReport, Metric, ReportInput};
+use fairkit_metrics::{
+    ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput,
+};
+use fairkit_testkit::shared;
 use serde_json::Value;
-
-/// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
-fn shared(relative: &str) -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
-}
 
 /// Which method of the JSON a prediction column belongs to.
 fn method_of(column: &str) -> &'static str {
@@ -233,7 +219,7 @@ fn cross_check_expected(dataset: &str) {
         let (codes, n_groups) = (r.groups.codes(), r.groups.n_groups());
         let table = ConfusionTable::accumulate_expected(&r.y, &pmf, codes, n_groups, None).unwrap();
         let report = GroupedReport::params()
-            .from_table(&table, r.groups.schema())
+            .compute_table(&table, r.groups.schema())
             .unwrap();
         let t = &r.expected["methods"][method]["test"]["expected_under_randomization"];
         check_block(method, &report, t, &mut checked);

@@ -44,6 +44,7 @@
 mod alert;
 mod config;
 mod error;
+mod evaluation;
 pub mod event;
 mod exposition;
 mod interval;
@@ -57,12 +58,13 @@ mod window;
 pub use alert::{Alert, CallbackError, CallbackFailure};
 pub use config::{MonitorConfig, Window};
 pub use error::{MonitorError, Result};
+pub use evaluation::Evaluation;
 pub use event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
 pub use exposition::{CONTENT_TYPE, SharedSnapshot, render_prometheus};
 pub use interval::Interval;
 pub use monitor::FairnessMonitor;
 #[cfg(feature = "server")]
 pub use server::{MetricsServer, ServerLimits, serve, serve_with};
-pub use snapshot::{Evaluation, GroupSnapshot, MetricReading, MonitoredMetric, Snapshot, Status};
+pub use snapshot::{GroupSnapshot, MetricReading, MonitoredMetric, Snapshot, Status};
 pub use stream::{StreamItem, StreamSummary, run_stream};
 pub use window::{Counters, WindowBounds};

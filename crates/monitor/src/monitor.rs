@@ -2,8 +2,9 @@ use fairkit_core::Error;
 
 use crate::alert::{Alert, AlertMachine, Callback, CallbackError, Transition, notify};
 use crate::config::MonitorConfig;
+use crate::evaluation::Evaluation;
 use crate::event::{Event, Label, Prediction};
-use crate::snapshot::{Evaluation, MonitoredMetric, Snapshot, group_snapshot, metric_readings};
+use crate::snapshot::{MonitoredMetric, Snapshot, group_snapshot, metric_readings};
 use crate::window::{Counters, RollingWindow};
 use crate::{MetricReading, Result};
 

@@ -3,7 +3,6 @@
 use fairkit_metrics::{Aggregate, Confusion, Metric};
 use serde::Serialize;
 
-use crate::alert::Alert;
 use crate::config::MonitorConfig;
 use crate::interval::{self, Interval, Proportion};
 use crate::window::{Counters, GroupCounters, WindowBounds};
@@ -299,61 +298,4 @@ pub(crate) fn metric_readings(
             },
         )
         .collect()
-}
-
-/// What [`FairnessMonitor::evaluate`](crate::FairnessMonitor::evaluate) returns.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
-    /// The gauges after this evaluation.
-    pub snapshot: Snapshot,
-    /// Alerts fired by this evaluation (already passed to the callbacks).
-    pub alerts: Vec<Alert>,
-    /// Callback calls that panicked or failed in this evaluation.
-    pub callback_failures: Vec<crate::alert::CallbackFailure>,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum OutputLine<'a> {
-    Snapshot(&'a Snapshot),
-    Alert(&'a Alert),
-}
-
-fn write_line<W: std::io::Write>(out: &mut W, line: &OutputLine<'_>) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *out, line)?;
-    out.write_all(b"\n")
-}
-
-impl Snapshot {
-    /// Writes `{"type":"snapshot",…}` and a line break (the monitor's JSON-lines output).
-    ///
-    /// # Errors
-    /// An error of the writer.
-    pub fn write_json_line<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
-        write_line(out, &OutputLine::Snapshot(self))
-    }
-}
-
-impl Alert {
-    /// Writes `{"type":"alert",…}` and a line break.
-    ///
-    /// # Errors
-    /// An error of the writer.
-    pub fn write_json_line<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
-        write_line(out, &OutputLine::Alert(self))
-    }
-}
-
-impl Evaluation {
-    /// Writes the snapshot line, then one line per alert.
-    ///
-    /// # Errors
-    /// An error of the writer.
-    pub fn write_json_lines<W: std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
-        self.snapshot.write_json_line(out)?;
-        for alert in &self.alerts {
-            alert.write_json_line(out)?;
-        }
-        Ok(())
-    }
 }

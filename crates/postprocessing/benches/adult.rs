@@ -9,21 +9,17 @@
 //! prepared files (shared/reference/prepared/adult_*.csv) are absent.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use fairkit_core::{Classifier, FairDataset, Learner};
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::Logistic;
-use fairkit_postprocessing::{Constraint, ThresholdOptimizerParams};
+use fairkit_postprocessing::{Constraint, FitThresholds, ParamGuard, ThresholdOptimizerParams};
 
 fn adult() -> Option<FairDataset> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/prepared");
-    let (train, test) = (dir.join("adult_train.csv"), dir.join("adult_test.csv"));
-    if !train.exists() || !test.exists() {
-        eprintln!("skipping the Adult bench: {} is absent", train.display());
-        return None;
-    }
+    let train = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
+    let test = fairkit_testkit::shared("reference/prepared/adult_test.csv")?;
     let table = |p: &Path| {
         let file = std::fs::File::open(p).unwrap();
         Table::from_csv(std::io::BufReader::new(file), &p.display().to_string()).unwrap()

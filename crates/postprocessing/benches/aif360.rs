@@ -18,11 +18,7 @@ use fairkit_postprocessing::{
 
 fn adult() -> Option<(Vec<f64>, Vec<bool>, Groups)> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let prepared = root.join("../../../shared/reference/prepared/adult_train.csv");
-    if !prepared.exists() {
-        eprintln!("skipping the Adult bench: {} is absent", prepared.display());
-        return None;
-    }
+    let prepared = fairkit_testkit::shared("reference/prepared/adult_train.csv")?;
     let mut reader = csv::Reader::from_path(&prepared).unwrap();
     let header = reader.headers().unwrap().clone();
     let label = header.iter().position(|h| h == "label").unwrap();

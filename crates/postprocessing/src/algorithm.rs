@@ -5,15 +5,83 @@
 use std::collections::VecDeque;
 
 use fairkit_core::{Classifier, Error, FairDataset, Groups};
+use linfa::ParamGuard;
 
-use crate::error::{Result, ThresholdOptimizerError};
-use crate::hyperparams::{
-    Constraint, Measure, ThresholdOptimizerParams, ThresholdOptimizerValidParams, UnseenGroupPolicy,
-};
+use crate::error::{PostprocessingError, Result};
+use crate::hyperparams::ThresholdOptimizerValidParams;
+use crate::options::{Constraint, Measure, UnseenGroupPolicy};
 use crate::thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, check_scores, model_scores,
 };
 use crate::tradeoff::{Counts, Curve, Row, grid, totals};
+
+/// Parameters that fit the threshold optimizer: on a score per row, or on a fitted
+/// classifier's scores on a dataset.
+///
+/// Implemented by [`ThresholdOptimizerValidParams`] and, through linfa's [`ParamGuard`], by
+/// the unchecked [`ThresholdOptimizerParams`](crate::ThresholdOptimizerParams), which check
+/// themselves first.
+pub trait FitThresholds {
+    /// Fits the per-group rules on a score per row (any model's scores, or a score column),
+    /// binary labels, groups and optional sample weights.
+    ///
+    /// With weights, every count of docs/threshold-optimizer.md#trade-off-points becomes a
+    /// weighted sum and the group shares are weight shares. This is an extension: Fairlearn
+    /// passes `sample_weight` only to the estimator and searches thresholds unweighted; pass
+    /// `None` to reproduce it.
+    ///
+    /// Fit on training or validation rows, and evaluate on separate test rows: rules fitted on
+    /// the test set have seen its labels, so their test metrics are optimistic.
+    ///
+    /// # Errors
+    /// Invalid parameters, lengths that differ, no rows, a NaN or infinite score, an invalid
+    /// weight, fewer than two groups with rows, a group with a single label class
+    /// ([`PostprocessingError::DegenerateLabels`]), or a group whose scores are all equal
+    /// ([`PostprocessingError::ConstantScores`]).
+    fn fit_scores(
+        &self,
+        scores: &[f64],
+        labels: &[bool],
+        groups: &Groups,
+        weights: Option<&[f64]>,
+    ) -> Result<InterpolatedThresholder>;
+
+    /// Fits on the scores of a fitted classifier on `data` (with `data`'s sample weights, if
+    /// any; see [`fit_scores`](Self::fit_scores)).
+    ///
+    /// Use training or validation data here and keep the test set for evaluation with
+    /// [`InterpolatedThresholder::probability_on`]. Fitting on the test set, as some reference
+    /// material does, leaks the test labels into the thresholds and overstates test accuracy
+    /// and fairness.
+    ///
+    /// # Errors
+    /// As [`fit_scores`](Self::fit_scores), and a model fitted on another feature count.
+    fn fit<C: Classifier + ?Sized>(
+        &self,
+        model: &C,
+        data: &FairDataset,
+    ) -> Result<InterpolatedThresholder> {
+        let scores = model_scores(model, data.features())?;
+        self.fit_scores(&scores, data.labels(), data.groups(), data.weights())
+    }
+}
+
+impl<P> FitThresholds for P
+where
+    P: ParamGuard<Checked = ThresholdOptimizerValidParams>,
+    PostprocessingError: From<P::Error>,
+{
+    fn fit_scores(
+        &self,
+        scores: &[f64],
+        labels: &[bool],
+        groups: &Groups,
+        weights: Option<&[f64]>,
+    ) -> Result<InterpolatedThresholder> {
+        self.check_ref()?
+            .fit_scores(scores, labels, groups, weights)
+    }
+}
 
 /// One group of the fitting data and its curve.
 struct GroupCurve {
@@ -35,24 +103,8 @@ struct Solution {
     equalized_odds: Option<(f64, f64)>,
 }
 
-impl ThresholdOptimizerValidParams {
-    /// Fits the per-group rules on a score per row (any model's scores, or a score column),
-    /// binary labels, groups and optional sample weights.
-    ///
-    /// With weights, every count of docs/threshold-optimizer.md#trade-off-points becomes a weighted
-    /// sum and the group shares are weight shares. This is an extension: Fairlearn passes
-    /// `sample_weight` only to the estimator and searches thresholds unweighted; pass `None` to
-    /// reproduce it.
-    ///
-    /// Fit on training or validation rows, and evaluate on separate test rows: rules fitted on
-    /// the test set have seen its labels, so their test metrics are optimistic.
-    ///
-    /// # Errors
-    /// Lengths that differ, no rows, a NaN or infinite score, an invalid weight, fewer than two
-    /// groups with rows, a group with a single label class
-    /// ([`ThresholdOptimizerError::DegenerateLabels`]), or a group whose scores are all equal
-    /// ([`ThresholdOptimizerError::ConstantScores`]).
-    pub fn fit_scores(
+impl FitThresholds for ThresholdOptimizerValidParams {
+    fn fit_scores(
         &self,
         scores: &[f64],
         labels: &[bool],
@@ -113,7 +165,7 @@ impl ThresholdOptimizerValidParams {
             let describe = || groups.schema().describe(code);
             let (positives, negatives) = totals(group_rows);
             if positives == 0.0 || negatives == 0.0 {
-                return Err(ThresholdOptimizerError::DegenerateLabels {
+                return Err(PostprocessingError::DegenerateLabels {
                     group: describe(),
                     positives,
                     negatives,
@@ -121,7 +173,7 @@ impl ThresholdOptimizerValidParams {
             }
             let (first, last) = (group_rows[0].score, group_rows[count - 1].score);
             if first == last {
-                return Err(ThresholdOptimizerError::ConstantScores {
+                return Err(PostprocessingError::ConstantScores {
                     group: describe(),
                     rows: *count,
                     score: first,
@@ -202,26 +254,9 @@ impl ThresholdOptimizerValidParams {
             objective_value: solution.objective_value,
         })
     }
+}
 
-    /// Fits on the scores of a fitted classifier on `data` (with `data`'s sample weights, if
-    /// any; see [`fit_scores`](Self::fit_scores)).
-    ///
-    /// Use training or validation data here and keep the test set for evaluation with
-    /// [`InterpolatedThresholder::probability_on`]. Fitting on the test set, as some reference
-    /// material does, leaks the test labels into the thresholds and overstates test accuracy
-    /// and fairness.
-    ///
-    /// # Errors
-    /// As [`fit_scores`](Self::fit_scores), and a model fitted on another feature count.
-    pub fn fit<C: Classifier + ?Sized>(
-        &self,
-        model: &C,
-        data: &FairDataset,
-    ) -> Result<InterpolatedThresholder> {
-        let scores = model_scores(model, data)?;
-        self.fit_scores(&scores, data.labels(), data.groups(), data.weights())
-    }
-
+impl ThresholdOptimizerValidParams {
     /// docs/threshold-optimizer.md#equalized-odds: the highest true positive rate every group
     /// reaches at each false positive rate, the objective on the implied overall counts rounded to
     /// 15 decimals, the first maximiser.
@@ -260,35 +295,6 @@ impl ThresholdOptimizerValidParams {
             objective_value: counts.rate(rate),
             equalized_odds: Some((x, best_y)),
         }
-    }
-}
-
-impl ThresholdOptimizerParams {
-    /// Checks the parameters, then [`ThresholdOptimizerValidParams::fit_scores`].
-    ///
-    /// # Errors
-    /// Invalid parameters, or as [`ThresholdOptimizerValidParams::fit_scores`].
-    pub fn fit_scores(
-        &self,
-        scores: &[f64],
-        labels: &[bool],
-        groups: &Groups,
-        weights: Option<&[f64]>,
-    ) -> Result<InterpolatedThresholder> {
-        self.check_ref()?
-            .fit_scores(scores, labels, groups, weights)
-    }
-
-    /// Checks the parameters, then [`ThresholdOptimizerValidParams::fit`].
-    ///
-    /// # Errors
-    /// Invalid parameters, or as [`ThresholdOptimizerValidParams::fit`].
-    pub fn fit<C: Classifier + ?Sized>(
-        &self,
-        model: &C,
-        data: &FairDataset,
-    ) -> Result<InterpolatedThresholder> {
-        self.check_ref()?.fit(model, data)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::hyperparams::{Constraint, Objective};
+use crate::options::{Constraint, MAX_GRID_SIZE, Objective};
 
 /// Invalid parameters, found before any data is read.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -37,7 +37,7 @@ pub enum ThresholdOptimizerParamsError {
     /// `grid_size` is 0 or too large.
     #[error(
         "invalid grid_size {grid_size}: it is the number of grid intervals and must be between 1 and {max}",
-        max = crate::MAX_GRID_SIZE
+        max = MAX_GRID_SIZE
     )]
     InvalidGridSize {
         /// The grid size given.
@@ -73,10 +73,10 @@ fn names(objectives: &[Objective]) -> String {
         .join(", ")
 }
 
-/// Why fitting or predicting failed.
+/// Why fitting failed (predicting fails only on input problems, [`fairkit_core::Error`]).
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
-pub enum ThresholdOptimizerError {
+pub enum PostprocessingError {
     /// Invalid parameters.
     #[error(transparent)]
     Params(#[from] ThresholdOptimizerParamsError),
@@ -114,4 +114,4 @@ pub enum ThresholdOptimizerError {
 }
 
 /// Result alias of this crate.
-pub type Result<T, E = ThresholdOptimizerError> = std::result::Result<T, E>;
+pub type Result<T, E = PostprocessingError> = std::result::Result<T, E>;

@@ -14,7 +14,7 @@
 //!
 //! * a group without training rows is an error at prediction time, naming the group, unless an
 //!   [`UnseenGroupPolicy`] says otherwise (Fairlearn silently predicts 0);
-//! * a group whose scores are all equal is an error ([`ThresholdOptimizerError::ConstantScores`]);
+//! * a group whose scores are all equal is an error ([`PostprocessingError::ConstantScores`]);
 //! * sample weights, when given, weight the counts (Fairlearn ignores them in the search);
 //! * sampled predictions take an explicit seed; [`InterpolatedThresholder::probability`] gives
 //!   the deterministic expectation;
@@ -33,12 +33,15 @@
 //! 2017, randomized). Their parameters follow linfa's [`ParamGuard`] idiom.
 //!
 //! The crate never names a learner: scores come from any [`fairkit_core::Classifier`]
-//! ([`ThresholdOptimizerParams::fit`]) or from a score column
-//! ([`ThresholdOptimizerParams::fit_scores`]).
+//! ([`FitThresholds::fit`]) or from a score column ([`FitThresholds::fit_scores`]). Parameters
+//! follow linfa's idiom: [`ThresholdOptimizerParams`] is checked ([`ParamGuard`]) into
+//! [`ThresholdOptimizerValidParams`], and either fits. The fitted thresholds predict as a
+//! [`fairkit_core::Predictor`] behind a model ([`ThresholdedModel`]) or on a score column
+//! ([`ScoreThresholder`]).
 //!
 //! ```
 //! use fairkit_core::Groups;
-//! use fairkit_postprocessing::{Constraint, ThresholdOptimizerParams};
+//! use fairkit_postprocessing::{Constraint, FitThresholds, ThresholdOptimizerParams};
 //!
 //! // O10 (docs/test-oracles.md#o10): score, label and group of eight rows.
 //! let scores = [0.9, 0.8, 0.3, 0.2, 0.7, 0.6, 0.4, 0.1];
@@ -65,22 +68,24 @@ mod calibrated_eq_odds;
 mod eq_odds;
 mod error;
 mod hyperparams;
+mod options;
+mod predictor;
 mod reject_option;
 mod thresholder;
 mod tradeoff;
 mod two_group_error;
 mod two_groups;
 
+pub use algorithm::FitThresholds;
 pub use calibrated_eq_odds::{
     CalibratedEqOdds, CalibratedEqOddsParams, CalibratedEqOddsValidParams, CostConstraint,
 };
 pub use eq_odds::{EqOdds, EqOddsParams, EqOddsValidParams, FlipRates};
-pub use error::{Result, ThresholdOptimizerError, ThresholdOptimizerParamsError};
-pub use hyperparams::{
-    Constraint, MAX_GRID_SIZE, Objective, ThresholdOptimizerParams, ThresholdOptimizerValidParams,
-    UnseenGroupPolicy,
-};
+pub use error::{PostprocessingError, Result, ThresholdOptimizerParamsError};
+pub use hyperparams::{ThresholdOptimizerParams, ThresholdOptimizerValidParams};
 pub use linfa::ParamGuard;
+pub use options::{Constraint, MAX_GRID_SIZE, Objective, UnseenGroupPolicy};
+pub use predictor::{ScorePostprocessor, ScoreThresholder, ThresholdedModel};
 pub use reject_option::{RejectOption, RejectOptionParams, RejectOptionValidParams};
 pub use thresholder::{
     ConstantMix, FittedGroup, GroupRule, InterpolatedThresholder, Operator, ThresholdOperation,

@@ -2,12 +2,14 @@
 
 use std::fmt::Write as _;
 
-use fairkit_core::{Classifier, Error, FairDataset, GroupSchema, Groups, rng};
-use ndarray::Array2;
+use fairkit_core::{Classifier, Error, FairDataset, GroupSchema, Groups, Result, rng};
+use linfa::ParamGuard;
+use ndarray::{Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::hyperparams::{Constraint, Objective, ThresholdOptimizerValidParams, UnseenGroupPolicy};
+use crate::ThresholdOptimizerParams;
+use crate::hyperparams::ThresholdOptimizerValidParams;
+use crate::options::{Constraint, Objective, UnseenGroupPolicy};
 
 /// The comparison of a threshold rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -425,13 +427,13 @@ impl InterpolatedThresholder {
     /// thresholds are numbers.
     ///
     /// # Errors
-    /// The parameters' error, or [`fairkit_core::Error::Inconsistent`] naming what does not
-    /// fit.
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit (invalid parameters
+    /// included).
     pub fn validate(&self) -> Result<()> {
-        crate::ThresholdOptimizerParams(self.params.clone()).check_ref()?;
-        let bad = |reason: String| {
-            crate::ThresholdOptimizerError::from(Error::inconsistent("threshold optimizer", reason))
-        };
+        let bad = |reason: String| Error::inconsistent("threshold optimizer", reason);
+        ThresholdOptimizerParams(self.params.clone())
+            .check_ref()
+            .map_err(|e| bad(e.to_string()))?;
         let n = self.schema.n_groups();
         for (i, g) in self.groups.iter().enumerate() {
             if g.code as usize >= n || (i > 0 && self.groups[i - 1].code >= g.code) {
@@ -487,8 +489,7 @@ impl InterpolatedThresholder {
                     "the thresholds were fitted on the sensitive column(s) {}",
                     self.schema.columns().join(",")
                 ),
-            )
-            .into());
+            ));
         }
         let unseen = match (self.params.unseen_groups, &self.overall) {
             (UnseenGroupPolicy::Zero, _) => Target::Zero,
@@ -506,6 +507,26 @@ impl InterpolatedThresholder {
                     .map_or(unseen, |g| Target::Rule(&g.rule))
             })
             .collect())
+    }
+
+    /// Errors when `groups` cannot be predicted: sensitive columns other than the fitted ones,
+    /// or (under [`UnseenGroupPolicy::Error`]) a group with rows that had none at fit time,
+    /// the first such row's.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::InvalidParameter`] or [`fairkit_core::Error::UnseenGroup`].
+    pub fn check_groups(&self, groups: &Groups) -> Result<()> {
+        let targets = self.targets(groups)?;
+        match groups
+            .codes()
+            .iter()
+            .find(|&&c| matches!(targets[c as usize], Target::Unseen))
+        {
+            Some(&c) => Err(Error::UnseenGroup {
+                group: groups.schema().describe(c),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// The probability of predicting 1 for each row, from its score and group.
@@ -526,8 +547,7 @@ impl InterpolatedThresholder {
                 Target::Zero => Ok(0.0),
                 Target::Unseen => Err(Error::UnseenGroup {
                     group: groups.schema().describe(c),
-                }
-                .into()),
+                }),
             })
             .collect()
     }
@@ -558,7 +578,7 @@ impl InterpolatedThresholder {
         model: &C,
         data: &FairDataset,
     ) -> Result<Vec<f64>> {
-        self.probability(&model_scores(model, data)?, data.groups())
+        self.probability(&model_scores(model, data.features())?, data.groups())
     }
 
     /// [`predict_proba`](Self::predict_proba) with the scores of `model` on `data`.
@@ -601,32 +621,26 @@ pub(crate) fn check_scores(scores: &[f64]) -> Result<()> {
             what: "scores".into(),
             row,
             value: scores[row].to_string(),
-        }
-        .into()),
+        }),
         None => Ok(()),
     }
 }
 
-/// The scores of a fitted model on a dataset.
+/// The scores of a fitted model on the rows of `x`.
 pub(crate) fn model_scores<C: Classifier + ?Sized>(
     model: &C,
-    data: &FairDataset,
+    x: ArrayView2<'_, f64>,
 ) -> Result<Vec<f64>> {
-    if model.n_features() != data.n_features() {
-        return Err(Error::FeatureMismatch {
-            expected: model.n_features(),
-            got: data.n_features(),
-        }
-        .into());
-    }
-    let scores = model.score(data.features()).to_vec();
-    Error::check_len("model scores", data.n_rows(), scores.len())?;
+    Error::check_features(model.n_features(), x.ncols())?;
+    let scores = model.score(x).to_vec();
+    Error::check_len("model scores", x.nrows(), scores.len())?;
     Ok(scores)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::FitThresholds;
 
     #[test]
     fn validate_accepts_a_fit_and_refuses_inconsistent_rules() {

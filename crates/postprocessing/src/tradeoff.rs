@@ -6,7 +6,7 @@
 //! The float operations are those of Fairlearn 0.15, in the same order, so that unweighted
 //! inputs give bit-identical hulls, mixing probabilities and objective values.
 
-use crate::hyperparams::Measure;
+use crate::options::Measure;
 use crate::thresholder::{GroupRule, Operator, ThresholdOperation};
 
 /// One training row of a group.

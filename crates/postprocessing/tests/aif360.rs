@@ -11,7 +11,7 @@ use fairkit_postprocessing::{
 };
 use serde_json::Value;
 
-use crate::util::shared_or_skip;
+use fairkit_testkit::shared;
 
 /// One split: AIF360's base scores, the labels and the groups of the prepared file.
 pub struct Split {
@@ -59,8 +59,8 @@ fn read_split(prepared: &Path, scores: &Path) -> Split {
 /// The reference case of `dataset` (`compas` or `adult`), or `None` with a notice when the
 /// prepared files are absent.
 pub fn case(dataset: &str) -> Option<Case> {
-    let train = shared_or_skip(&format!("reference/prepared/{dataset}_train.csv"))?;
-    let test = shared_or_skip(&format!("reference/prepared/{dataset}_test.csv"))?;
+    let train = shared(&format!("reference/prepared/{dataset}_train.csv"))?;
+    let test = shared(&format!("reference/prepared/{dataset}_test.csv"))?;
     let data = repo_dir().join("tests/data/aif360");
     let json: Value = serde_json::from_str(
         &std::fs::read_to_string(data.join(format!("{dataset}.json"))).unwrap(),

@@ -11,11 +11,14 @@ use std::path::Path;
 
 use fairkit_core::{Classifier, FairDataset};
 use fairkit_data::{DatasetSpec, Prepared, Table};
-use fairkit_postprocessing::{Constraint, InterpolatedThresholder, ThresholdOptimizerParams};
+use fairkit_postprocessing::{
+    Constraint, FitThresholds, InterpolatedThresholder, ThresholdOptimizerParams,
+};
 use ndarray::{Array1, ArrayView2};
 use serde_json::Value;
 
-use crate::util::{expected, shared_or_skip};
+use crate::util::expected;
+use fairkit_testkit::shared;
 
 /// Reads a prepared train/test pair as they are (no standardization): the feature columns,
 /// then `label`, then `sensitive`.
@@ -97,10 +100,10 @@ pub struct Compas {
 }
 
 pub fn load() -> Option<Compas> {
-    let json_path = shared_or_skip("reference/expected/compas.json")?;
-    let train = shared_or_skip("reference/prepared/compas_train.csv")?;
-    let test = shared_or_skip("reference/prepared/compas_test.csv")?;
-    let predictions = shared_or_skip("reference/expected/compas_test_predictions.csv")?;
+    let json_path = shared("reference/expected/compas.json")?;
+    let train = shared("reference/prepared/compas_train.csv")?;
+    let test = shared("reference/prepared/compas_test.csv")?;
+    let predictions = shared("reference/expected/compas_test_predictions.csv")?;
     let json: Value = serde_json::from_str(&std::fs::read_to_string(json_path).unwrap()).unwrap();
     let prepared = read_prepared(&train, &test);
     Some(Compas {

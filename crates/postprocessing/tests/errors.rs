@@ -2,8 +2,8 @@
 
 use fairkit_core::{Error, Groups};
 use fairkit_postprocessing::{
-    Constraint, Objective, ThresholdOptimizerError, ThresholdOptimizerParams,
-    ThresholdOptimizerParamsError,
+    Constraint, FitThresholds, Objective, ParamGuard, PostprocessingError,
+    ThresholdOptimizerParams, ThresholdOptimizerParamsError,
 };
 
 use crate::util::{FirstFeature, O10, dataset};
@@ -86,7 +86,7 @@ fn bad_tol_and_grid_size() {
         ThresholdOptimizerParams::new()
             .grid_size(0)
             .fit_scores(&s, &y, &g, None),
-        Err(ThresholdOptimizerError::Params(_))
+        Err(PostprocessingError::Params(_))
     ));
 }
 
@@ -118,7 +118,7 @@ fn non_finite_scores_at_fit_and_predict_time() {
             .fit_scores(&s, &y, &g, None)
             .unwrap_err();
         assert!(
-            matches!(&err, ThresholdOptimizerError::Core(Error::NonFinite { row: 5, what, .. }) if what == "scores"),
+            matches!(&err, PostprocessingError::Core(Error::NonFinite { row: 5, what, .. }) if what == "scores"),
             "{err:?}"
         );
         assert!(fitted.probability(&s, &g).is_err());
@@ -136,7 +136,7 @@ fn a_group_with_all_scores_equal() {
         .unwrap_err();
     assert_eq!(
         err,
-        ThresholdOptimizerError::ConstantScores {
+        PostprocessingError::ConstantScores {
             group: "g=b".into(),
             rows: 4,
             score: 0.5
@@ -155,17 +155,17 @@ fn shapes_groups_and_features() {
     let p = ThresholdOptimizerParams::new();
     assert!(matches!(
         p.fit_scores(&s[..7], &y, &g, None),
-        Err(ThresholdOptimizerError::Core(Error::LengthMismatch { .. }))
+        Err(PostprocessingError::Core(Error::LengthMismatch { .. }))
     ));
     assert!(matches!(
         p.fit_scores(&s, &y, &g, Some(&[1.0; 3])),
-        Err(ThresholdOptimizerError::Core(Error::LengthMismatch { .. }))
+        Err(PostprocessingError::Core(Error::LengthMismatch { .. }))
     ));
     let mut w = vec![1.0; 8];
     w[0] = -1.0;
     assert!(matches!(
         p.fit_scores(&s, &y, &g, Some(&w)),
-        Err(ThresholdOptimizerError::Core(Error::NegativeWeight {
+        Err(PostprocessingError::Core(Error::NegativeWeight {
             row: 0,
             ..
         }))
@@ -174,12 +174,12 @@ fn shapes_groups_and_features() {
     let w = [1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0];
     assert!(matches!(
         p.fit_scores(&s, &y, &g, Some(&w)),
-        Err(ThresholdOptimizerError::DegenerateLabels { negatives, .. }) if negatives == 0.0
+        Err(PostprocessingError::DegenerateLabels { negatives, .. }) if negatives == 0.0
     ));
     let one = Groups::from_labels("g", &["a"; 8]).unwrap();
     assert!(matches!(
         p.fit_scores(&s, &y, &one, None),
-        Err(ThresholdOptimizerError::Core(Error::SingleGroup { .. }))
+        Err(PostprocessingError::Core(Error::SingleGroup { .. }))
     ));
     let empty = Groups::from_labels::<&str>("g", &[]);
     if let Ok(empty) = empty {
@@ -200,7 +200,7 @@ fn shapes_groups_and_features() {
     }
     assert!(matches!(
         p.fit(&TwoFeatures, &dataset(&O10)),
-        Err(ThresholdOptimizerError::Core(Error::FeatureMismatch {
+        Err(PostprocessingError::Core(Error::FeatureMismatch {
             expected: 2,
             got: 1
         }))

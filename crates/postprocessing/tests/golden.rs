@@ -3,7 +3,7 @@
 //! grids of 7, 10 and 1000, flipped rules, relaxed tolerances, coarse scores with many ties.
 
 use fairkit_core::Groups;
-use fairkit_postprocessing::{GroupRule, ThresholdOptimizerParams};
+use fairkit_postprocessing::{FitThresholds, GroupRule, ThresholdOptimizerParams};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -3,8 +3,8 @@
 
 use fairkit_core::{Error, Groups};
 use fairkit_postprocessing::{
-    Constraint, GroupRule, InterpolatedThresholder, Objective, Operator, ThresholdOperation,
-    ThresholdOptimizerError, ThresholdOptimizerParams, UnseenGroupPolicy,
+    Constraint, FitThresholds, GroupRule, InterpolatedThresholder, Objective, Operator,
+    PostprocessingError, ThresholdOperation, ThresholdOptimizerParams, UnseenGroupPolicy,
 };
 
 use crate::util::{FirstFeature, O10, O10B, dataset, expected};
@@ -117,11 +117,12 @@ fn o10_unseen_group_is_an_error_naming_it_unless_a_fallback_is_chosen() {
     let err = t.probability(&scores, &groups).unwrap_err();
     assert_eq!(
         err,
-        ThresholdOptimizerError::Core(Error::UnseenGroup {
+        Error::UnseenGroup {
             group: "g=c".into()
-        })
+        }
     );
     assert!(err.to_string().contains("g=c"), "{err}");
+    assert_eq!(t.check_groups(&groups), Err(err));
     assert!(t.predict(&scores, &groups, 1).is_err());
 
     // Fairlearn's behaviour, on request.
@@ -154,7 +155,7 @@ fn o10_degenerate_labels() {
             .fit(&FirstFeature, &dataset(&rows))
             .unwrap_err();
         assert!(
-            matches!(&err, ThresholdOptimizerError::DegenerateLabels { group, positives, negatives }
+            matches!(&err, PostprocessingError::DegenerateLabels { group, positives, negatives }
                 if group == "g=a" && *positives == 4.0 && *negatives == 0.0),
             "{err:?}"
         );
@@ -216,9 +217,12 @@ fn test_groups_with_their_own_schema_are_matched_by_value() {
     let other_column = Groups::from_labels("sex", &["a", "b"]).unwrap();
     assert!(matches!(
         t.probability(&[0.7, 0.6], &other_column),
-        Err(ThresholdOptimizerError::Core(
-            Error::InvalidParameter { .. }
-        ))
+        Err(Error::InvalidParameter { .. })
+    ));
+    assert!(t.check_groups(&only_b).is_ok());
+    assert!(matches!(
+        t.check_groups(&other_column),
+        Err(Error::InvalidParameter { .. })
     ));
 }
 

@@ -1,7 +1,9 @@
 //! Invariants on random data (deterministic proptest runner).
 
 use fairkit_core::Groups;
-use fairkit_postprocessing::{Constraint, Objective, ThresholdOptimizerParams};
+use fairkit_postprocessing::{
+    Constraint, FitThresholds, Objective, ParamGuard, ThresholdOptimizerParams,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 

@@ -1,29 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
-
-use fairkit_core::{Classifier, FairDataset, Groups};
-use ndarray::{Array1, Array2, ArrayView2};
-
-/// A "model" whose score is the first feature (O10, docs/test-oracles.md#o10:
-/// `predict_method = "predict"` on the identity).
-#[derive(Debug, Clone)]
-pub struct FirstFeature;
-
-impl Classifier for FirstFeature {
-    fn n_features(&self) -> usize {
-        1
-    }
-
-    fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
-        x.column(0).mapv(|v| v > 0.5)
-    }
-
-    fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
-        x.column(0).to_owned()
-    }
-}
+use fairkit_core::{FairDataset, Groups};
+pub use fairkit_testkit::learners::FirstFeature;
+use ndarray::Array2;
 
 /// A dataset of `(score, label, group)` rows with the score as the one feature.
 pub fn dataset(rows: &[(f64, u8, &str)]) -> FairDataset {
@@ -93,23 +73,4 @@ pub fn expected(p: &[f64], y: &[bool], codes: &[u32], code: Option<u32>) -> Expe
         fpr: fp / neg,
         accuracy: correct / n,
     }
-}
-
-/// The shared folder beside the repository (`../../../shared` from this crate).
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
-}
-
-/// A shared file, or `None` with a notice when it is absent (a panic under
-/// `FAIRKIT_REQUIRE_SHARED=1`).
-pub fn shared_or_skip(relative: &str) -> Option<PathBuf> {
-    let path = shared_dir().join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
 }

@@ -175,14 +175,17 @@ impl CorrelationRemover {
     pub fn coefficients(&self) -> ArrayView2<'_, f64> {
         self.coefficients.view()
     }
-
-    /// Number of features the remover was fitted on.
-    pub fn n_features(&self) -> usize {
-        self.coefficients.ncols()
-    }
 }
 
-impl CorrelationRemover {
+impl FeatureTransform for CorrelationRemover {
+    fn n_features(&self) -> usize {
+        self.coefficients.ncols()
+    }
+
+    fn name(&self) -> &'static str {
+        "correlation remover"
+    }
+
     /// Checks that a deserialized filter is consistent, so that
     /// [`transform_features`](FeatureTransform::transform_features) cannot panic: `alpha` in
     /// `[0, 1]`, one share in `[0, 1]` and one row of finite coefficients per group of the
@@ -190,7 +193,7 @@ impl CorrelationRemover {
     ///
     /// # Errors
     /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
-    pub fn validate(&self) -> Result<()> {
+    fn validate(&self) -> fairkit_core::Result<()> {
         check_unit("alpha", self.alpha)?;
         let n = self.schema.n_groups();
         let reason = if self.shares.len() != n || self.coefficients.nrows() != n {
@@ -206,19 +209,24 @@ impl CorrelationRemover {
         } else {
             return Ok(());
         };
-        Err(fairkit_core::Error::inconsistent("correlation remover", reason).into())
+        Err(fairkit_core::Error::inconsistent(
+            "correlation remover",
+            reason,
+        ))
     }
-}
 
-impl FeatureTransform for CorrelationRemover {
     /// Filters a feature matrix whose rows belong to `groups`: row `i` of group `g` becomes
     /// `x_i − α·β_g`.
-    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
+    fn transform_features(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array2<f64>> {
         let codes = resolve_rows(&self.schema, self.n_features(), x, groups)?;
         let mut out = x.to_owned();
         for (mut row, &c) in out.rows_mut().into_iter().zip(&codes) {
             if self.shares[c as usize] == 0.0 {
-                return Err(unseen(&self.schema, c).into());
+                return Err(unseen(&self.schema, c));
             }
             row.scaled_add(-self.alpha, &self.coefficients.row(c as usize));
         }

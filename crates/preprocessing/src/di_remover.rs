@@ -258,18 +258,21 @@ impl DisparateImpactRemover {
         self.stratum_of.get(group as usize).copied().flatten()
     }
 
-    /// Number of features the repair was fitted on.
-    pub fn n_features(&self) -> usize {
-        self.features.len()
-    }
-
     /// Number of quantile buckets of a feature (`None` for a feature index out of range).
     pub fn n_buckets(&self, feature: usize) -> Option<usize> {
         self.features.get(feature).map(|f| f.n_buckets)
     }
 }
 
-impl DisparateImpactRemover {
+impl FeatureTransform for DisparateImpactRemover {
+    fn n_features(&self) -> usize {
+        self.features.len()
+    }
+
+    fn name(&self) -> &'static str {
+        "disparate-impact remover"
+    }
+
     /// Checks that a deserialized repair is consistent, so that
     /// [`transform_features`](FeatureTransform::transform_features) cannot panic: a repair
     /// level in `[0, 1]`, one stratum entry per group of the schema, and for every feature
@@ -278,10 +281,8 @@ impl DisparateImpactRemover {
     ///
     /// # Errors
     /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
-    pub fn validate(&self) -> Result<()> {
-        let bad = |reason: String| {
-            PreprocessingError::from(Error::inconsistent("disparate-impact remover", reason))
-        };
+    fn validate(&self) -> fairkit_core::Result<()> {
+        let bad = |reason: String| Error::inconsistent("disparate-impact remover", reason);
         check_unit("repair_level", self.repair_level)?;
         if self.stratum_of.len() != self.schema.n_groups() {
             return Err(bad(format!(
@@ -326,11 +327,13 @@ impl DisparateImpactRemover {
         }
         Ok(())
     }
-}
 
-impl FeatureTransform for DisparateImpactRemover {
     /// Repairs a feature matrix whose rows belong to `groups`.
-    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>> {
+    fn transform_features(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array2<f64>> {
         let strata = resolve_rows(&self.schema, self.features.len(), x, groups)?
             .into_iter()
             .map(|c| self.stratum_of(c).ok_or_else(|| unseen(&self.schema, c)))

@@ -44,10 +44,14 @@ impl From<fairkit_core::LearnerError> for PreprocessingError {
 }
 
 /// Checks that a mixing parameter (`repair_level`, `alpha`) lies in `[0, 1]`; NaN is refused.
-pub(crate) fn check_unit(name: &str, value: f64) -> Result<()> {
+pub(crate) fn check_unit(name: &str, value: f64) -> fairkit_core::Result<()> {
     if (0.0..=1.0).contains(&value) {
         Ok(())
     } else {
-        Err(fairkit_core::Error::invalid(name, value, "must be in [0, 1]").into())
+        Err(fairkit_core::Error::invalid(
+            name,
+            value,
+            "must be in [0, 1]",
+        ))
     }
 }

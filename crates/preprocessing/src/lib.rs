@@ -9,6 +9,9 @@
 //! * [`CorrelationRemover`] (fairlearn): removes the linear correlation of every feature with
 //!   the group indicators, mixed with the original by `alpha`.
 //!
+//! A fitted repair and the model fitted on its output predict new rows as one
+//! [`fairkit_core::Predictor`] ([`RepairedModel`]).
+//!
 //! Groups are the codes of [`fairkit_core::Groups`], so several sensitive columns give
 //! intersectional groups. Fitted transforms match new data's groups by value, and refuse a
 //! group that had no rows at fit time. The crate never depends on a concrete learner.
@@ -40,6 +43,7 @@ mod correlation_remover;
 mod di_remover;
 mod error;
 mod groups;
+mod repaired;
 mod reweighing;
 mod transform;
 
@@ -52,5 +56,6 @@ pub use di_remover::{
 pub use error::{PreprocessingError, Result};
 pub use fairkit_core::require_weight_support;
 pub use linfa::ParamGuard;
+pub use repaired::RepairedModel;
 pub use reweighing::Reweighing;
 pub use transform::{FeatureTransform, FitFeatureTransform};

@@ -7,24 +7,43 @@ use ndarray::{Array2, ArrayView2};
 use crate::{PreprocessingError, Result};
 
 /// A fitted transform of the features, applied to any rows whose groups it saw when fitting.
+/// It keeps the feature count.
 ///
-/// Object safe, so a caller can hold `Box<dyn FeatureTransform>` whatever the method.
+/// Object safe, so a caller can hold `Box<dyn FeatureTransform>` whatever the method. Applying
+/// a fitted transform fails only on input problems ([`fairkit_core::Error`]).
 pub trait FeatureTransform {
+    /// Number of features the transform was fitted on (and returns).
+    fn n_features(&self) -> usize;
+
+    /// The transform's name for messages, e.g. `correlation remover`.
+    fn name(&self) -> &'static str;
+
+    /// Checks that a transform read back from a file is consistent, so that
+    /// [`transform_features`](Self::transform_features) cannot panic.
+    ///
+    /// # Errors
+    /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
+    fn validate(&self) -> fairkit_core::Result<()>;
+
     /// Transforms a feature matrix whose rows belong to `groups`.
     ///
     /// # Errors
     /// A feature count that differs from the fit ([`fairkit_core::Error::FeatureMismatch`]), a
     /// row count that differs from `groups`, or a group that had no rows at fit time
     /// ([`fairkit_core::Error::UnseenGroup`]).
-    fn transform_features(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Array2<f64>>;
+    fn transform_features(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Array2<f64>>;
 
     /// `data` with transformed features; labels, groups and weights are unchanged.
     ///
     /// # Errors
     /// As [`transform_features`](Self::transform_features).
-    fn transform(&self, data: &FairDataset) -> Result<FairDataset> {
+    fn transform(&self, data: &FairDataset) -> fairkit_core::Result<FairDataset> {
         let x = self.transform_features(data.features(), data.groups())?;
-        Ok(data.with_features(x)?)
+        data.with_features(x)
     }
 }
 
@@ -47,7 +66,7 @@ pub trait FitFeatureTransform {
     /// # Errors
     /// As [`fit`](Self::fit).
     fn fit_transform(&self, data: &FairDataset) -> Result<FairDataset> {
-        self.fit(data)?.transform(data)
+        Ok(self.fit(data)?.transform(data)?)
     }
 }
 

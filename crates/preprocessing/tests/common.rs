@@ -23,21 +23,3 @@ pub fn one_feature(x: &[f64], g: &[u32]) -> FairDataset {
 pub fn column0(d: &FairDataset) -> Vec<f64> {
     d.features().column(0).to_vec()
 }
-
-/// The `shared` folder beside the repository root, or `None` (with a notice) when a file is
-/// absent, unless `FAIRKIT_REQUIRE_SHARED=1`.
-pub fn shared_file(rel: &str) -> Option<std::path::PathBuf> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(rel);
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() != Ok("1"),
-        "missing shared file {}",
-        path.display()
-    );
-    eprintln!("notice: {} is absent, test skipped", path.display());
-    None
-}

@@ -5,13 +5,13 @@ use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::Logistic;
 use fairkit_preprocessing::Reweighing;
 
-use crate::common::shared_file;
+use fairkit_testkit::shared;
 
 /// The prepared COMPAS train and test sets, as the reference used them (no standardization:
 /// the prepared files are standardized already).
 fn compas() -> Option<(FairDataset, FairDataset)> {
-    let train = shared_file("reference/prepared/compas_train.csv")?;
-    let test = shared_file("reference/prepared/compas_test.csv")?;
+    let train = shared("reference/prepared/compas_train.csv")?;
+    let test = shared("reference/prepared/compas_test.csv")?;
     let read = |p: &std::path::Path| {
         let file = std::fs::File::open(p).unwrap();
         Table::from_csv(file, &p.display().to_string()).unwrap()
@@ -26,8 +26,7 @@ fn compas() -> Option<(FairDataset, FairDataset)> {
 
 #[test]
 fn compas_reweighing_factors_match_the_reference() {
-    let (Some((data, _)), Some(expected)) =
-        (compas(), shared_file("reference/expected/compas.json"))
+    let (Some((data, _)), Some(expected)) = (compas(), shared("reference/expected/compas.json"))
     else {
         return;
     };
@@ -71,7 +70,7 @@ fn json_number_after(json: &str, key: &str, field: &str) -> f64 {
 #[test]
 fn compas_reweighing_with_logistic_regression_matches_the_reference() {
     let (Some((train, test)), Some(expected)) =
-        (compas(), shared_file("reference/expected/compas.json"))
+        (compas(), shared("reference/expected/compas.json"))
     else {
         return;
     };
@@ -105,7 +104,7 @@ fn compas_reweighing_with_logistic_regression_matches_the_reference() {
     // The predicted probabilities agree with scikit-learn's. (The coefficients of the two
     // one-hot sex columns and the intercept are collinear, so only the penalty separates
     // them, and they are compared through the probabilities.)
-    let Some(predictions) = shared_file("reference/expected/compas_test_predictions.csv") else {
+    let Some(predictions) = shared("reference/expected/compas_test_predictions.csv") else {
         return;
     };
     let text = std::fs::read_to_string(predictions).unwrap();

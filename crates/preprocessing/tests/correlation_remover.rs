@@ -181,15 +181,15 @@ fn bad_input_is_an_error() {
     let fitted = CorrelationRemover::params().fit(&train).unwrap();
     assert!(matches!(
         fitted.transform(&data(&X_TEST, &["a", "a", "d", "a"])),
-        Err(PreprocessingError::Core(Error::UnseenGroup { ref group })) if group == "g=d"
+        Err(Error::UnseenGroup { ref group }) if group == "g=d"
     ));
     let narrow = Array2::zeros((1, 2));
     assert!(matches!(
         fitted.transform_features(narrow.view(), &Groups::from_labels("g", &["a"]).unwrap()),
-        Err(PreprocessingError::Core(Error::FeatureMismatch {
+        Err(Error::FeatureMismatch {
             expected: 3,
             got: 2
-        }))
+        })
     ));
 }
 

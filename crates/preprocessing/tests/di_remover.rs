@@ -248,15 +248,15 @@ fn bad_input_is_an_error() {
     let g = Groups::from_labels("g", &["2"]).unwrap();
     assert!(matches!(
         fitted.transform_features(array![[1.0]].view(), &g),
-        Err(PreprocessingError::Core(Error::UnseenGroup { .. }))
+        Err(Error::UnseenGroup { .. })
     ));
     let g = Groups::from_labels("g", &["0"]).unwrap();
     assert!(matches!(
         fitted.transform_features(array![[1.0, 2.0]].view(), &g),
-        Err(PreprocessingError::Core(Error::FeatureMismatch {
+        Err(Error::FeatureMismatch {
             expected: 1,
             got: 2
-        }))
+        })
     ));
 }
 

@@ -13,7 +13,6 @@
 //! Run: `cargo bench -p fairkit-reductions --bench exp_grad`. Skipped with a message when the
 //! prepared files are absent.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -22,14 +21,14 @@ use fairkit_core::{FairDataset, FeatureCache, Learner, LearnerError, WeightSuppo
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticParams, LogisticSolver};
 use fairkit_metrics::{ConfusionTable, Metric};
-use fairkit_reductions::{ExponentiatedGradient, UtilityParity, WarmStart};
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity, WarmStart};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
 fn adult() -> Option<(FairDataset, FairDataset)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/prepared");
     let read = |part: &str| {
         let file = format!("adult_{part}.csv");
-        let reader = std::fs::File::open(dir.join(&file)).ok()?;
+        let path = fairkit_testkit::shared(&format!("reference/prepared/{file}"))?;
+        let reader = std::fs::File::open(path).ok()?;
         Table::from_csv(std::io::BufReader::new(reader), &file).ok()
     };
     let (train, test) = (read("train")?, read("test")?);
@@ -200,9 +199,6 @@ fn summary(train: &FairDataset, test: &FairDataset) {
 
 fn bench(c: &mut Criterion) {
     let Some((train, test)) = adult() else {
-        eprintln!(
-            "notice: ../shared/reference/prepared/adult_*.csv absent, skipping the Adult bench"
-        );
         return;
     };
     summary(&train, &test);

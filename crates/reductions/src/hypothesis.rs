@@ -152,22 +152,20 @@ impl TrainedGroups {
     /// # Errors
     /// [`fairkit_core::Error::UnseenGroup`], or [`fairkit_core::Error::InvalidParameter`]
     /// when the sensitive columns differ.
-    pub fn check(&self, groups: &fairkit_core::Groups) -> Result<()> {
+    pub fn check(&self, groups: &fairkit_core::Groups) -> fairkit_core::Result<()> {
         let schema = groups.schema();
         if schema.columns() != self.columns.as_slice() {
             return Err(Error::invalid(
                 "sensitive",
                 schema.columns().join(","),
                 &format!("the model was fitted on {}", self.columns.join(",")),
-            )
-            .into());
+            ));
         }
         for code in groups.present() {
             if !self.labels.contains(&schema.label(code)) {
                 return Err(Error::UnseenGroup {
                     group: schema.describe(code),
-                }
-                .into());
+                });
             }
         }
         Ok(())
@@ -180,7 +178,7 @@ pub(crate) fn check_hypotheses<M: Classifier>(
     what: &str,
     predictors: &[Hypothesis<M>],
     n_features: usize,
-) -> Result<()> {
+) -> fairkit_core::Result<()> {
     match predictors
         .iter()
         .filter_map(Hypothesis::model)
@@ -192,21 +190,7 @@ pub(crate) fn check_hypotheses<M: Classifier>(
                 "a predictor has {} features, the reduction {n_features}",
                 m.n_features()
             ),
-        )
-        .into()),
+        )),
         None => Ok(()),
-    }
-}
-
-/// Errors unless `x` has the training width.
-pub(crate) fn check_features(expected: usize, x: ArrayView2<'_, f64>) -> Result<()> {
-    if x.ncols() == expected {
-        Ok(())
-    } else {
-        Err(Error::FeatureMismatch {
-            expected,
-            got: x.ncols(),
-        }
-        .into())
     }
 }

@@ -31,20 +31,31 @@
 //! # Ok::<(), fairkit_reductions::ReductionsError>(())
 //! ```
 //!
+//! Parameters follow linfa's idiom: `X::params(learner, constraint)` is an unchecked builder,
+//! [`ParamGuard::check`] gives the checked `XValidParams`, and [`FitReduction::fit`] fits
+//! either (the unchecked ones check themselves first).
+//!
 //! The mitigators never name a concrete learner; learners that ignore weights are refused
 //! with [`fairkit_core::Error::IgnoresWeights`].
 #![deny(missing_docs)]
 
 mod error;
 pub mod exp_grad;
+mod fit;
 pub mod grid_search;
 mod hypothesis;
 pub mod moments;
 
 pub use error::{ReductionsError, Result};
-pub use exp_grad::{ExponentiatedGradient, ExponentiatedGradientParams, WarmStart};
-pub use grid_search::{GridSearch, GridSearchParams, GridWarning, SelectionRule};
+pub use exp_grad::{
+    ExponentiatedGradient, ExponentiatedGradientParams, ExponentiatedGradientValidParams, WarmStart,
+};
+pub use fit::FitReduction;
+pub use grid_search::{
+    GridSearch, GridSearchParams, GridSearchValidParams, GridWarning, SelectionRule,
+};
 pub use hypothesis::{Hypothesis, TrainedGroups};
+pub use linfa::ParamGuard;
 pub use moments::{
     Bound, ConstraintId, ErrorRate, Event, EventKey, GridBasis, LoadedErrorRate, LoadedMoment,
     LoadedUtilityParity, Moment, Projection, Sign, Utility, UtilityParity,

@@ -12,7 +12,7 @@ use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
 use super::{Logistic, LogisticSolver, LogisticValidParams};
 use crate::input::{check_fit, kept_rows};
 use crate::newton::{self, SparseRows};
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).
 const LBFGS_MEMORY: usize = 10;
@@ -198,7 +198,7 @@ fn solve(
         }
         _ => Array1::zeros(n_params),
     };
-    let solver_error = |e: argmin::core::Error| Error::Solver {
+    let solver_error = |e: argmin::core::Error| LearnersError::Solver {
         solver: "L-BFGS",
         message: e.to_string(),
     };
@@ -210,10 +210,12 @@ fn solve(
         .run()
         .map_err(solver_error)?;
     let state = result.state();
-    let theta = state.get_best_param().ok_or_else(|| Error::Solver {
-        solver: "L-BFGS",
-        message: "no parameters were evaluated".into(),
-    })?;
+    let theta = state
+        .get_best_param()
+        .ok_or_else(|| LearnersError::Solver {
+            solver: "L-BFGS",
+            message: "no parameters were evaluated".into(),
+        })?;
     let converged = !matches!(
         state.get_termination_reason(),
         Some(TerminationReason::MaxItersReached)
@@ -226,7 +228,7 @@ fn solve(
     })
 }
 
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for LogisticValidParams
+impl<D, T> Fit<ArrayBase<D, Ix2>, T, LearnersError> for LogisticValidParams
 where
     D: Data<Elem = f64>,
     T: AsSingleTargets<Elem = bool>,

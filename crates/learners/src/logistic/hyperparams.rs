@@ -2,7 +2,7 @@ use fairkit_core::Error as CoreError;
 use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// Checked parameters of the weighted [`Logistic`](super::Logistic) regression.
 ///
@@ -159,7 +159,7 @@ impl LogisticParams {
 
 impl ParamGuard for LogisticParams {
     type Checked = LogisticValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&LogisticValidParams> {
         let p = &self.0;

@@ -8,7 +8,7 @@ use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 use super::columns::Columns;
 use super::{Tree, TreeValidParams, builder};
 use crate::input::check_targets;
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// What a tree keeps in a [`FeatureCache`]: the sorted columns of the features, or why they
 /// could not be made.
@@ -67,7 +67,7 @@ pub(crate) fn fit_columns(
     })
 }
 
-impl<D, T> Fit<ArrayBase<D, Ix2>, T, Error> for TreeValidParams
+impl<D, T> Fit<ArrayBase<D, Ix2>, T, LearnersError> for TreeValidParams
 where
     D: Data<Elem = f64>,
     T: AsSingleTargets<Elem = bool>,

@@ -3,7 +3,7 @@ use linfa::ParamGuard;
 use serde::{Deserialize, Serialize};
 
 use super::builder::Config;
-use crate::{Error, Result};
+use crate::{LearnersError, Result};
 
 /// How a split's quality is measured (scikit-learn's `criterion`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -144,7 +144,7 @@ impl TreeValidParams {
     }
 }
 
-fn invalid(name: &str, value: impl ToString, reason: &str) -> Error {
+fn invalid(name: &str, value: impl ToString, reason: &str) -> LearnersError {
     CoreError::invalid(name, value.to_string(), reason).into()
 }
 
@@ -213,7 +213,7 @@ impl TreeParams {
 
 impl ParamGuard for TreeParams {
     type Checked = TreeValidParams;
-    type Error = Error;
+    type Error = LearnersError;
 
     fn check_ref(&self) -> Result<&TreeValidParams> {
         self.0.check()?;

@@ -1,5 +1,5 @@
-//! What the integration tests share: the locator of `../shared` and the prepared reference
-//! files, read with fairkit-data without standardization.
+//! What the integration tests share: the prepared reference files (located by
+//! fairkit-testkit), read with fairkit-data without standardization.
 
 use std::path::PathBuf;
 
@@ -7,20 +7,7 @@ use fairkit_core::FairDataset;
 use fairkit_data::{DatasetSpec, Encoder, Table};
 use ndarray::Array1;
 
-/// A shared file, or `None` with a notice (a panic under `FAIRKIT_REQUIRE_SHARED=1`).
-pub fn shared(relative: &str) -> Option<PathBuf> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(relative);
-    if path.exists() {
-        return Some(path);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("required shared file {} is missing", path.display());
-    }
-    eprintln!("skipping: shared file {} is absent", path.display());
-    None
-}
+pub use fairkit_testkit::shared;
 
 /// A CSV file as a table.
 pub fn table(path: &PathBuf) -> Table {

@@ -7,13 +7,13 @@ use super::constants::{
     SHRINK_REGRET,
 };
 use super::lagrangian::{Lagrangian, Mixture};
-use super::{ExponentiatedGradient, ExponentiatedGradientParams};
+use super::{ExponentiatedGradient, ExponentiatedGradientValidParams};
 use crate::Result;
 use crate::hypothesis::TrainedGroups;
 use crate::moments::{LoadedMoment, Moment, normalized_weights, weight_at};
 
 pub(crate) fn fit<L: Learner, C: Moment>(
-    params: &ExponentiatedGradientParams<L, C>,
+    params: &ExponentiatedGradientValidParams<L, C>,
     data: &FairDataset,
 ) -> Result<ExponentiatedGradient<L::Model>> {
     let constraints = params.constraints.load(data)?;

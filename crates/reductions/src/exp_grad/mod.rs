@@ -6,14 +6,14 @@ mod constants;
 mod hyperparams;
 mod lagrangian;
 
-pub use hyperparams::{ExponentiatedGradientParams, WarmStart};
+pub use hyperparams::{ExponentiatedGradientParams, ExponentiatedGradientValidParams, WarmStart};
 
-use fairkit_core::{Classifier, Groups, Learner, rng};
+use fairkit_core::{Classifier, Error, Groups, Learner, Predictor, Result, rng};
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{Hypothesis, TrainedGroups, check_features, check_hypotheses};
-use crate::{Moment, Result};
+use crate::Moment;
+use crate::hypothesis::{Hypothesis, TrainedGroups, check_hypotheses};
 
 /// A fitted ExponentiatedGradient: a mixture of the hypotheses found, with the fitting history.
 ///
@@ -50,7 +50,7 @@ impl<M> ExponentiatedGradient<M> {
     /// ```no_run
     /// # fn demo<L: fairkit_core::Learner>(learner: L, data: &fairkit_core::FairDataset)
     /// #     -> Result<(), fairkit_reductions::ReductionsError> {
-    /// use fairkit_reductions::{ExponentiatedGradient, UtilityParity};
+    /// use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity};
     ///
     /// let model = ExponentiatedGradient::params(learner, UtilityParity::demographic_parity())
     ///     .eps(0.01)
@@ -205,15 +205,14 @@ impl<M: Classifier> ExponentiatedGradient<M> {
         if self.weights.len() != self.predictors.len()
             || !self.weights.iter().all(|w| w.is_finite() && *w >= 0.0)
         {
-            return Err(fairkit_core::Error::inconsistent(
+            return Err(Error::inconsistent(
                 what,
                 format!(
                     "{} predictors need as many finite non-negative weights, got {:?}",
                     self.predictors.len(),
                     self.weights
                 ),
-            )
-            .into());
+            ));
         }
         check_hypotheses(what, &self.predictors, self.n_features)
     }
@@ -224,7 +223,7 @@ impl<M: Classifier> ExponentiatedGradient<M> {
     /// # Errors
     /// A feature count other than the training one.
     pub fn expected(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_features(self.n_features, x)?;
+        Error::check_features(self.n_features, x.ncols())?;
         let mut p = Array1::zeros(x.nrows());
         for (h, &w) in self.predictors.iter().zip(&self.weights) {
             if w > 0.0 {
@@ -257,5 +256,34 @@ impl<M: Classifier> ExponentiatedGradient<M> {
     pub fn predict(&self, x: ArrayView2<'_, f64>, seed: u64) -> Result<Array1<bool>> {
         let p = self.expected(x)?.to_vec();
         Ok(Array1::from(rng::sample_labels(&p, seed)))
+    }
+}
+
+/// A randomized predictor: the mixture's expected positive probability, after refusing groups
+/// unseen in training; models are checked as well as the mixture.
+impl<M: Classifier + Predictor> Predictor for ExponentiatedGradient<M> {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    fn is_randomized(&self) -> bool {
+        true
+    }
+
+    fn check_groups(&self, groups: &Groups) -> Result<()> {
+        self.groups.check(groups)
+    }
+
+    fn expected(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> Result<Vec<f64>> {
+        self.groups.check(groups)?;
+        Ok(ExponentiatedGradient::expected(self, x)?.to_vec())
+    }
+
+    fn validate(&self) -> Result<()> {
+        ExponentiatedGradient::validate(self)?;
+        self.predictors
+            .iter()
+            .filter_map(Hypothesis::model)
+            .try_for_each(Predictor::validate)
     }
 }

@@ -7,17 +7,17 @@ mod grid;
 pub use grid::{GRID_DIMENSION_WARN_THRESHOLD, GridWarning, generate_grid, integer_grid};
 
 use fairkit_core::{
-    Classifier, Error, FairDataset, FeatureCache, Groups, Learner, require_weight_support,
+    Classifier, Error, FairDataset, FeatureCache, Groups, Learner, Predictor,
+    require_weight_support,
 };
+use linfa::ParamGuard;
 use ndarray::{Array1, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::hypothesis::{
-    Hypothesis, TrainedGroups, check_features, check_hypotheses, fit_best_response,
-};
+use crate::hypothesis::{Hypothesis, TrainedGroups, check_hypotheses, fit_best_response};
 use crate::moments::{LoadedMoment, Moment};
-use crate::{ErrorRate, Result};
+use crate::{ErrorRate, FitReduction, ReductionsError, Result};
 
 /// How GridSearch picks its predictor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -28,8 +28,8 @@ pub enum SelectionRule {
     TradeoffOptimization,
 }
 
-/// The parameters of [`GridSearch`] (docs/reductions.md#grid-search-parameters), as a consuming
-/// builder.
+/// The checked parameters of [`GridSearch`] (docs/reductions.md#grid-search-parameters); made
+/// by [`GridSearchParams::check`](ParamGuard::check), fitted with [`FitReduction::fit`].
 ///
 /// | parameter | default |
 /// |---|---|
@@ -41,7 +41,7 @@ pub enum SelectionRule {
 /// | `grid` | none: generated; a user grid of multiplier vectors replaces it |
 /// | `objective` | `ErrorRate::default()` |
 #[derive(Debug, Clone)]
-pub struct GridSearchParams<L, C> {
+pub struct GridSearchValidParams<L, C> {
     learner: L,
     constraints: C,
     objective: ErrorRate,
@@ -53,74 +53,94 @@ pub struct GridSearchParams<L, C> {
     grid: Option<Vec<Vec<f64>>>,
 }
 
+/// The unchecked parameters of [`GridSearch`], a consuming builder (linfa's idiom):
+/// [`check`](ParamGuard::check) gives the [`GridSearchValidParams`], and
+/// [`FitReduction::fit`] checks them first.
+#[derive(Debug, Clone)]
+pub struct GridSearchParams<L, C>(GridSearchValidParams<L, C>);
+
 impl<L: Learner, C: Moment> GridSearchParams<L, C> {
     /// Sets the selection rule.
     pub fn selection_rule(mut self, rule: SelectionRule) -> Self {
-        self.selection_rule = rule;
+        self.0.selection_rule = rule;
         self
     }
 
     /// Sets the weight of the constraint violation in the selection loss.
     pub fn constraint_weight(mut self, weight: f64) -> Self {
-        self.constraint_weight = weight;
+        self.0.constraint_weight = weight;
         self
     }
 
     /// Sets the number of grid points.
     pub fn grid_size(mut self, size: usize) -> Self {
-        self.grid_size = size;
+        self.0.grid_size = size;
         self
     }
 
     /// Sets the largest multiplier of the generated grid.
     pub fn grid_limit(mut self, limit: f64) -> Self {
-        self.grid_limit = limit;
+        self.0.grid_limit = limit;
         self
     }
 
     /// Shifts every generated point by this vector (one entry per constraint).
     pub fn grid_offset(mut self, offset: Option<Vec<f64>>) -> Self {
-        self.grid_offset = offset;
+        self.0.grid_offset = offset;
         self
     }
 
     /// Uses these multiplier vectors (one entry per constraint each) instead of generating.
     pub fn grid(mut self, grid: Option<Vec<Vec<f64>>>) -> Self {
-        self.grid = grid;
+        self.0.grid = grid;
         self
     }
 
     /// Sets the objective (error costs).
     pub fn objective(mut self, objective: ErrorRate) -> Self {
-        self.objective = objective;
+        self.0.objective = objective;
         self
     }
+}
+
+impl<L: Learner, C: Moment> ParamGuard for GridSearchParams<L, C> {
+    type Checked = GridSearchValidParams<L, C>;
+    type Error = ReductionsError;
 
     /// Checks the parameters that do not depend on the data.
     ///
     /// # Errors
     /// A constraint weight outside `[0, 1]`, `grid_size = 0`, a grid limit that is not finite,
     /// invalid costs, or a learner that ignores sample weights.
-    pub fn check(&self) -> Result<()> {
-        if !(0.0..=1.0).contains(&self.constraint_weight) {
+    fn check_ref(&self) -> Result<&Self::Checked> {
+        let p = &self.0;
+        if !(0.0..=1.0).contains(&p.constraint_weight) {
             return Err(Error::invalid(
                 "constraint_weight",
-                self.constraint_weight,
+                p.constraint_weight,
                 "must be in [0, 1]",
             )
             .into());
         }
-        if self.grid_size == 0 {
+        if p.grid_size == 0 {
             return Err(Error::invalid("grid_size", 0, "must be at least 1").into());
         }
-        fairkit_core::limits::GRID_POINTS.check_usize("grid_size", self.grid_size)?;
-        if !self.grid_limit.is_finite() {
-            return Err(Error::invalid("grid_limit", self.grid_limit, "must be finite").into());
+        fairkit_core::limits::GRID_POINTS.check_usize("grid_size", p.grid_size)?;
+        if !p.grid_limit.is_finite() {
+            return Err(Error::invalid("grid_limit", p.grid_limit, "must be finite").into());
         }
-        self.objective.check()?;
-        Ok(require_weight_support(&self.learner, "grid search")?)
+        p.objective.check()?;
+        require_weight_support(&p.learner, "grid search")?;
+        Ok(p)
     }
 
+    fn check(self) -> Result<Self::Checked> {
+        self.check_ref()?;
+        Ok(self.0)
+    }
+}
+
+impl<L: Learner, C: Moment> GridSearchValidParams<L, C> {
     /// The grid for loaded constraints: the user grid or a generated one, checked.
     fn make_grid(&self, constraints: &C::Loaded) -> Result<(Vec<Vec<f64>>, Vec<GridWarning>)> {
         let m = constraints.n_constraints();
@@ -154,15 +174,18 @@ impl<L: Learner, C: Moment> GridSearchParams<L, C> {
             self.grid_offset.as_deref(),
         ))
     }
+}
+
+impl<L: Learner, C: Moment> FitReduction for GridSearchValidParams<L, C> {
+    type Object = GridSearch<L::Model>;
 
     /// Fits one model per grid point, in parallel on the current rayon pool, and selects the best
     /// (docs/reductions.md#fitting-and-selection). Results do not depend on the number of threads.
     ///
     /// # Errors
-    /// Invalid parameters, data the constraint cannot be loaded on, a grid whose vectors do not
-    /// match the constraint count, or a failing base learner (the first failure in grid order).
-    pub fn fit(&self, data: &FairDataset) -> Result<GridSearch<L::Model>> {
-        self.check()?;
+    /// Data the constraint cannot be loaded on, a grid whose vectors do not match the
+    /// constraint count, or a failing base learner (the first failure in grid order).
+    fn fit(&self, data: &FairDataset) -> Result<GridSearch<L::Model>> {
         let constraints = self.constraints.load(data)?;
         let objective = self.objective.load(data)?;
         let (grid, warnings) = self.make_grid(&constraints)?;
@@ -265,7 +288,7 @@ impl<M> GridSearch<M> {
         L: Learner<Model = M>,
         C: Moment,
     {
-        GridSearchParams {
+        GridSearchParams(GridSearchValidParams {
             learner,
             constraints,
             objective: ErrorRate::default(),
@@ -275,7 +298,7 @@ impl<M> GridSearch<M> {
             grid_limit: 2.0,
             grid_offset: None,
             grid: None,
-        }
+        })
     }
 
     /// One predictor per grid point (`predictors_`).
@@ -337,7 +360,7 @@ impl<M> GridSearch<M> {
     ///
     /// # Errors
     /// [`fairkit_core::Error::UnseenGroup`].
-    pub fn check_groups(&self, groups: &Groups) -> Result<()> {
+    pub fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
         self.groups.check(groups)
     }
 }
@@ -355,7 +378,7 @@ impl<M: Classifier> GridSearch<M> {
     ///
     /// # Errors
     /// [`fairkit_core::Error::Inconsistent`] naming what does not fit.
-    pub fn validate(&self) -> Result<()> {
+    pub fn validate(&self) -> fairkit_core::Result<()> {
         if self.best_idx >= self.predictors.len() {
             return Err(Error::inconsistent(
                 "grid search",
@@ -364,8 +387,7 @@ impl<M: Classifier> GridSearch<M> {
                     self.best_idx,
                     self.predictors.len()
                 ),
-            )
-            .into());
+            ));
         }
         check_hypotheses("grid search", &self.predictors, self.n_features)
     }
@@ -374,8 +396,8 @@ impl<M: Classifier> GridSearch<M> {
     ///
     /// # Errors
     /// A feature count other than the training one.
-    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<bool>> {
-        check_features(self.n_features, x)?;
+    pub fn predict(&self, x: ArrayView2<'_, f64>) -> fairkit_core::Result<Array1<bool>> {
+        Error::check_features(self.n_features, x.ncols())?;
         Ok(self.best().predict(x))
     }
 
@@ -383,8 +405,45 @@ impl<M: Classifier> GridSearch<M> {
     ///
     /// # Errors
     /// A feature count other than the training one.
-    pub fn score(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_features(self.n_features, x)?;
+    pub fn score(&self, x: ArrayView2<'_, f64>) -> fairkit_core::Result<Array1<f64>> {
+        Error::check_features(self.n_features, x.ncols())?;
         Ok(self.best().score(x))
+    }
+}
+
+/// A deterministic predictor: the selected model's labels and scores, after refusing groups
+/// unseen in training; every model of the grid is checked as well as the selection.
+impl<M: Classifier + Predictor> Predictor for GridSearch<M> {
+    fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    fn check_groups(&self, groups: &Groups) -> fairkit_core::Result<()> {
+        self.groups.check(groups)
+    }
+
+    fn expected(&self, x: ArrayView2<'_, f64>, groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        self.groups.check(groups)?;
+        Ok(GridSearch::predict(self, x)?
+            .iter()
+            .map(|&l| f64::from(u8::from(l)))
+            .collect())
+    }
+
+    fn score(
+        &self,
+        x: ArrayView2<'_, f64>,
+        groups: &Groups,
+    ) -> fairkit_core::Result<Option<Vec<f64>>> {
+        self.groups.check(groups)?;
+        Ok(Some(GridSearch::score(self, x)?.to_vec()))
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        GridSearch::validate(self)?;
+        self.predictors
+            .iter()
+            .filter_map(Hypothesis::model)
+            .try_for_each(Predictor::validate)
     }
 }

@@ -1,7 +1,11 @@
-//! Test learners and fixtures shared by the integration tests.
+//! Deterministic learners for the tests of the mitigation crates, which never name a concrete
+//! learner (docs/test-oracles.md#o9, docs/test-oracles.md#o10).
 
-use fairkit_core::{Classifier, FairDataset, Groups, Learner, LearnerError, WeightSupport};
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2};
+use fairkit_core::{
+    Classifier, FairDataset, Groups, Learner, LearnerError, Predictor, WeightSupport,
+    classifier_expected,
+};
+use ndarray::{Array1, ArrayView1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 /// O9's deterministic learner (docs/test-oracles.md#o9): column 0 holds an integer cell, and the
@@ -28,6 +32,29 @@ impl Classifier for CellTable {
 
     fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
         self.predict(x).mapv(|p| f64::from(u8::from(p)))
+    }
+}
+
+/// A deterministic predictor of the cell table; a table without cells is inconsistent (so
+/// tests see whether a reduction's check reaches its models).
+impl Predictor for CellTable {
+    fn n_features(&self) -> usize {
+        1
+    }
+
+    fn expected(&self, x: ArrayView2<'_, f64>, _groups: &Groups) -> fairkit_core::Result<Vec<f64>> {
+        classifier_expected(self, x)
+    }
+
+    fn validate(&self) -> fairkit_core::Result<()> {
+        if self.0.is_empty() {
+            Err(fairkit_core::Error::inconsistent(
+                "cell table",
+                "it has no cells",
+            ))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -65,8 +92,14 @@ impl Learner for CellMajority {
 
 impl CellMajority {
     /// Fits on a whole dataset, unweighted.
+    ///
+    /// # Panics
+    /// Never: the fit cannot fail.
     pub fn fit_dataset(&self, data: &FairDataset) -> CellTable {
-        self.fit(data.features(), data.labels_view(), None).unwrap()
+        match self.fit(data.features(), data.labels_view(), None) {
+            Ok(table) => table,
+            Err(e) => panic!("the cell majority fits every dataset: {e}"),
+        }
     }
 }
 
@@ -95,52 +128,21 @@ impl Learner for WeightBlind {
     }
 }
 
-/// A dataset of `(cell, group, label)` rows, the cell as the only feature.
-pub fn cells(rows: &[(u32, &str, bool)]) -> FairDataset {
-    let x = Array2::from_shape_fn((rows.len(), 1), |(i, _)| rows[i].0 as f64);
-    let groups: Vec<&str> = rows.iter().map(|r| r.1).collect();
-    let y = rows.iter().map(|r| r.2).collect();
-    FairDataset::new(x, y, Groups::from_labels("g", &groups).unwrap()).unwrap()
-}
+/// A "model" whose score is the first feature (O10, docs/test-oracles.md#o10:
+/// `predict_method = "predict"` on the identity).
+#[derive(Debug, Clone)]
+pub struct FirstFeature;
 
-/// O9's 21 rows (docs/test-oracles.md#o9): per cell, group a then group b, positives then
-/// negatives.
-pub fn o9() -> FairDataset {
-    let table: [(u32, [usize; 2], [usize; 2]); 4] = [
-        (0, [3, 1], [1, 1]),
-        (1, [2, 1], [1, 3]),
-        (2, [1, 1], [0, 3]),
-        (3, [0, 1], [0, 2]),
-    ];
-    let mut rows = Vec::new();
-    for (cell, a, b) in table {
-        for (group, [pos, neg]) in [("a", a), ("b", b)] {
-            rows.extend(std::iter::repeat_n((cell, group, true), pos));
-            rows.extend(std::iter::repeat_n((cell, group, false), neg));
-        }
+impl Classifier for FirstFeature {
+    fn n_features(&self) -> usize {
+        1
     }
-    cells(&rows)
-}
 
-/// Mean of `values` over the rows of group `code`.
-pub fn group_mean(data: &FairDataset, values: &[f64], code: u32) -> f64 {
-    let (sum, count) = data
-        .groups()
-        .codes()
-        .iter()
-        .zip(values)
-        .filter(|(c, _)| **c == code)
-        .fold((0.0, 0.0), |(s, n), (_, v)| (s + v, n + 1.0));
-    sum / count
-}
+    fn predict(&self, x: ArrayView2<'_, f64>) -> Array1<bool> {
+        x.column(0).mapv(|v| v > 0.5)
+    }
 
-/// Expected error of probabilities `p` against the labels.
-pub fn expected_error(data: &FairDataset, p: &[f64]) -> f64 {
-    let total: f64 = data
-        .labels()
-        .iter()
-        .zip(p)
-        .map(|(&y, &p)| if y { 1.0 - p } else { p })
-        .sum();
-    total / p.len() as f64
+    fn score(&self, x: ArrayView2<'_, f64>) -> Array1<f64> {
+        x.column(0).to_owned()
+    }
 }

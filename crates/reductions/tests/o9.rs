@@ -4,7 +4,8 @@
 use approx::assert_abs_diff_eq;
 use fairkit_core::Error;
 use fairkit_reductions::{
-    Bound, ExponentiatedGradient, GridSearch, Hypothesis, ReductionsError, UtilityParity,
+    Bound, ExponentiatedGradient, FitReduction, GridSearch, Hypothesis, ReductionsError,
+    UtilityParity,
 };
 
 use crate::common::{CellMajority, CellTable, WeightBlind, expected_error, group_mean, o9};
@@ -178,15 +179,15 @@ fn unseen_groups_and_feature_counts_are_refused_at_prediction() {
     let other = crate::common::cells(&[(0, "a", true), (1, "c", false)]);
     assert!(matches!(
         eg.check_groups(other.groups()),
-        Err(ReductionsError::Core(Error::UnseenGroup { ref group })) if group == "g=c"
+        Err(Error::UnseenGroup { ref group }) if group == "g=c"
     ));
     let wide = ndarray::Array2::<f64>::zeros((2, 3));
     assert!(matches!(
         eg.expected(wide.view()),
-        Err(ReductionsError::Core(Error::FeatureMismatch {
+        Err(Error::FeatureMismatch {
             expected: 1,
             got: 3
-        }))
+        })
     ));
 }
 
@@ -232,4 +233,66 @@ fn bookkeeping_matches_fairlearn_on_o9() {
         let p = eg.expected(data.features()).unwrap().to_vec();
         assert_abs_diff_eq!(expected_error(&data, &p), error, epsilon = 1e-9);
     }
+}
+
+/// Both reductions as a `fairkit_core::Predictor`: the same numbers as their own methods,
+/// groups unseen in training refused first, and a check that reaches the learned models.
+#[test]
+fn reductions_predict_as_predictors() {
+    use fairkit_core::Predictor;
+    let data = o9();
+    let x = data.features();
+    let eg = ExponentiatedGradient::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    let p: &dyn Predictor = &eg;
+    assert!(p.is_randomized());
+    assert_eq!(p.n_features(), 1);
+    assert_eq!(
+        p.expected(x, data.groups()).unwrap(),
+        eg.expected(x).unwrap().to_vec()
+    );
+    assert_eq!(p.score(x, data.groups()).unwrap(), None);
+    p.validate().unwrap();
+    let other = crate::common::cells(&[(0, "a", true), (1, "c", false)]);
+    let unseen = Err(Error::UnseenGroup {
+        group: "g=c".into(),
+    });
+    assert_eq!(p.check_groups(other.groups()), unseen);
+    assert_eq!(
+        p.expected(other.features(), other.groups()).map(|_| ()),
+        unseen
+    );
+
+    let gs = GridSearch::params(CellMajority, UtilityParity::demographic_parity())
+        .fit(&data)
+        .unwrap();
+    let p: &dyn Predictor = &gs;
+    assert!(!p.is_randomized());
+    let labels = gs.predict(x).unwrap();
+    let expected = p.expected(x, data.groups()).unwrap();
+    assert!(
+        expected
+            .iter()
+            .zip(&labels)
+            .all(|(e, &l)| *e == f64::from(u8::from(l)))
+    );
+    assert_eq!(
+        p.score(x, data.groups()).unwrap(),
+        Some(gs.score(x).unwrap().to_vec())
+    );
+    assert_eq!(p.check_groups(other.groups()), unseen);
+
+    // An empty cell table among the models: the mixture's own check passes, the predictor's
+    // does not.
+    let mut json = serde_json::to_value(&eg).unwrap();
+    let learned = (0..eg.predictors().len())
+        .find(|&i| eg.predictors()[i].model().is_some())
+        .unwrap();
+    json["predictors"][learned]["Learned"] = serde_json::json!([]);
+    let broken: ExponentiatedGradient<crate::common::CellTable> =
+        serde_json::from_value(json).unwrap();
+    broken.validate().unwrap();
+    let err = Predictor::validate(&broken).unwrap_err();
+    assert_eq!(err.to_string(), "inconsistent cell table: it has no cells");
 }

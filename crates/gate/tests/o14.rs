@@ -1,18 +1,7 @@
 //! Oracle O14 (docs/test-oracles.md#o14), gate part, on the O1 data.
 
-use fairkit_core::Groups;
 use fairkit_gate::{CheckKind as K, GateConfig, Status, run_gate};
-
-fn o1() -> (Vec<bool>, Vec<bool>, Groups) {
-    let g = ["a", "a", "a", "a", "a", "a", "b", "b", "b", "b", "b", "b"];
-    let y = [1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0]
-        .map(|v| v == 1)
-        .to_vec();
-    let p = [1, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0]
-        .map(|v| v == 1)
-        .to_vec();
-    (y, p, Groups::from_labels("g", &g).unwrap())
-}
+use fairkit_testkit::fixtures::o1;
 
 #[test]
 fn o14_small_minima_fail_on_dp_eo_and_four_fifths() {

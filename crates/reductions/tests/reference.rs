@@ -11,30 +11,12 @@
 //! fairlearn's minus 0.005. (For demographic parity it finds a better one: training accuracy
 //! 0.5694 against 0.5660 at the same disparity 0.0167.)
 
-use std::path::PathBuf;
-
 use fairkit_core::FairDataset;
 use fairkit_data::{DatasetSpec, Prepared, Table};
 use fairkit_learners::{Logistic, LogisticSolver};
 use fairkit_metrics::{ConfusionTable, Metric};
-use fairkit_reductions::{ExponentiatedGradient, UtilityParity};
-
-fn shared(path: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(path);
-    if p.exists() {
-        return Some(p);
-    }
-    if std::env::var("FAIRKIT_REQUIRE_SHARED").as_deref() == Ok("1") {
-        panic!("{} is missing and FAIRKIT_REQUIRE_SHARED=1", p.display());
-    }
-    eprintln!(
-        "notice: {} is absent, skipping the reference comparison",
-        p.display()
-    );
-    None
-}
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity};
+use fairkit_testkit::shared;
 
 /// The prepared train and test sets, features as written (no standardization).
 pub fn prepared(name: &str) -> Option<(FairDataset, FairDataset)> {

@@ -1,7 +1,7 @@
 //! Invariants: mixture weights, probabilities, seeds, thread counts, sample weights.
 
 use fairkit_core::FairDataset;
-use fairkit_reductions::{ExponentiatedGradient, GridSearch, UtilityParity};
+use fairkit_reductions::{ExponentiatedGradient, FitReduction, GridSearch, UtilityParity};
 use proptest::prelude::*;
 
 use crate::common::{CellMajority, cells, o9};
@@ -357,7 +357,7 @@ fn validate_refuses_inconsistent_fits_read_back() {
         fit: &Value,
         pointer: &str,
         value: Value,
-        validate: fn(&T) -> fairkit_reductions::Result<()>,
+        validate: fn(&T) -> fairkit_core::Result<()>,
         needle: &str,
     ) {
         let mut broken = fit.clone();

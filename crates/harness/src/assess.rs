@@ -1,0 +1,137 @@
+//! The library form of `fairkit assess`: read a classifier's predictions from a CSV file and
+//! compute their [`Assessment`] (grouped report, inequality indices, consistency).
+//!
+//! The binary only turns flags into an [`AssessConfig`], calls [`run`] and writes the
+//! assessment as a table, JSON or CSV (its renderings are in `fairkit_metrics::assessment`).
+
+use std::path::PathBuf;
+
+use fairkit_data::CsvLayout;
+use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
+use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
+use fairkit_metrics::consistency::consistency;
+use fairkit_metrics::inequality::InequalityIndices;
+use fairkit_metrics::{ComputeReport, Num, ReportInput, ReportParams};
+
+use crate::data::read_table_with;
+use crate::{HarnessError, Result};
+
+/// What to assess and how.
+#[derive(Debug, Clone)]
+pub struct AssessConfig {
+    /// The CSV file.
+    pub data: PathBuf,
+    /// How the file is laid out (delimiter, header row).
+    pub layout: CsvLayout,
+    /// Where the labels, predictions, groups and weights are.
+    pub columns: PredictionColumns,
+    /// Control feature columns: aggregates and disparities are also reported within each
+    /// control level.
+    pub control: Vec<String>,
+    /// The grouped report's parameters (aggregation, zero division, minimum group size,
+    /// bootstrap).
+    pub report: ReportParams,
+    /// Individual fairness (consistency), when asked for.
+    pub consistency: Option<ConsistencyConfig>,
+}
+
+/// The consistency part of an assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsistencyConfig {
+    /// Nearest neighbours (the row itself included), at least 1.
+    pub k: u64,
+    /// Feature columns; `None`: every column that is not the label, prediction, sensitive or
+    /// weights column.
+    pub features: Option<Vec<String>>,
+    /// Standardize numeric features over the file (as for training).
+    pub standardize: bool,
+}
+
+impl AssessConfig {
+    /// Assess `columns` of `data` (comma-separated, with a header row) with the default report and no control features or
+    /// consistency.
+    pub fn new(data: impl Into<PathBuf>, columns: PredictionColumns) -> Self {
+        AssessConfig {
+            data: data.into(),
+            layout: CsvLayout::default(),
+            columns,
+            control: Vec::new(),
+            report: ReportParams::default(),
+            consistency: None,
+        }
+    }
+}
+
+/// Reads the file and assesses the predictions.
+///
+/// # Errors
+/// An unreadable file, every CSV and encoding error of [`PredictionColumns::encode`] (naming
+/// the file, line and column), consistency without feature columns, and invalid report
+/// parameters.
+pub fn run(config: &AssessConfig) -> Result<Assessment> {
+    let columns = &config.columns;
+    let features = match &config.consistency {
+        None => FeatureColumns::None,
+        Some(ConsistencyConfig {
+            features: Some(list),
+            ..
+        }) => FeatureColumns::These(list.clone()),
+        Some(ConsistencyConfig { features: None, .. }) => FeatureColumns::Others,
+    };
+    let standardize = config.consistency.as_ref().is_none_or(|c| c.standardize);
+    let table = read_table_with(
+        &config.data,
+        &config.layout,
+        columns.select(&features, &config.control),
+    )?;
+    let read = columns.encode(&table, &features, standardize)?;
+    let (data, y_pred) = (&read.data, &read.predicted);
+    if config.consistency.is_some() && data.feature_names().is_empty() {
+        return Err(HarnessError::NoFeatures {
+            file: table.file().to_string(),
+        });
+    }
+    let control = if config.control.is_empty() {
+        None
+    } else {
+        Some(predictions::groups(&table, &config.control)?)
+    };
+    let mut input = ReportInput::new(data.labels(), y_pred, data.groups());
+    if let Some(w) = data.weights() {
+        input = input.weights(w);
+    }
+    if let Some(c) = &control {
+        input = input.control(c);
+    }
+    let report = config.report.compute(input)?;
+    let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
+    let individual = match &config.consistency {
+        None => None,
+        Some(c) => {
+            let k = usize::try_from(c.k).unwrap_or(usize::MAX);
+            let score =
+                consistency(data.features(), y_pred, k).map_err(HarnessError::Consistency)?;
+            Some(Individual {
+                consistency: Num(score),
+                k: c.k,
+                features: data.feature_names().to_vec(),
+                standardized: c.standardize,
+            })
+        }
+    };
+    Ok(Assessment {
+        report,
+        inequality,
+        individual,
+        input: AssessedInput {
+            file: table.file().to_string(),
+            rows: table.n_rows(),
+            label: columns.label.clone(),
+            prediction: columns.prediction.clone(),
+            positive_label: read.encoder.positive_label().to_string(),
+            negative_label: read.encoder.negative_label().to_string(),
+            sensitive: columns.sensitive.clone(),
+            weights: columns.weights.clone(),
+        },
+    })
+}

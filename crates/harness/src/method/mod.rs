@@ -1,0 +1,116 @@
+//! Every mitigation method behind one interface: fit on training data, predict test data.
+//!
+//! * [`MethodSpec`] (`spec.rs`) names a method and its parameters; it is the serde shape of
+//!   the `methods` of experiment files and of the `method` of saved models. Each variant holds
+//!   a type implementing [`Method`], which fits it.
+//! * [`FittedMethod`] (`fitted.rs`) is a fit, the serde shape of the `fitted` part of saved
+//!   models. Each variant holds a type implementing [`Fitted`]: a
+//!   [`fairkit_core::Predictor`] (expected positive probability of every row, 0 or 1 for
+//!   deterministic methods; labels sampled from a seed) and the method's own numbers.
+//! * One file per family holds its parameters, its fit and what its fit reports: `baseline.rs`,
+//!   `reweighing.rs`, `remover.rs` (disparate-impact and correlation removers), `reduction.rs`
+//!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer). The presets
+//!   (`expgrad-dp`, ...) are in `presets.rs`.
+//!
+//! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
+//! type implementing [`Fitted`], usually a [`fairkit_core::Predictor`] of a library crate),
+//! one variant of [`MethodSpec`] and one line of [`MethodSpec::method`], one variant of
+//! [`FittedMethod`] and one line of its delegation, and a preset name if it has one.
+
+mod baseline;
+mod fitted;
+mod presets;
+mod reduction;
+mod remover;
+mod reweighing;
+mod spec;
+#[cfg(test)]
+mod tests;
+mod threshold;
+
+use std::time::Instant;
+
+use fairkit_core::{Error, FairDataset};
+use fairkit_learners::Estimator;
+
+pub use fitted::{Fitted, FittedMethod, MethodDetails};
+pub use presets::PRESETS;
+pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
+pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
+pub use reweighing::{CellFactor, Reweighed};
+pub use spec::{Method, MethodSpec};
+pub use threshold::ThresholdSpec;
+
+use crate::{HarnessError, Result};
+
+/// One fit and its test predictions.
+#[derive(Debug, Clone)]
+pub struct MethodRun {
+    /// The fitted method.
+    pub fitted: FittedMethod,
+    /// Wall-clock seconds of the fit.
+    pub fit_seconds: f64,
+    /// Expected positive probability of every test row.
+    pub expected: Vec<f64>,
+    /// Predicted test labels (sampled with the run's seed for randomized methods).
+    pub predicted: Vec<bool>,
+}
+
+/// When a method could not predict the test rows: the first group with test rows but no
+/// training rows, as [`Error::GroupNotInTraining`] (groups compared by their values).
+fn missing_group(
+    spec: &MethodSpec,
+    train: &FairDataset,
+    test: &FairDataset,
+) -> Option<HarnessError> {
+    let trained: Vec<Vec<&str>> = train
+        .groups()
+        .present()
+        .into_iter()
+        .map(|c| train.groups().schema().values(c))
+        .collect();
+    let schema = test.groups().schema();
+    let code = test
+        .groups()
+        .present()
+        .into_iter()
+        .find(|&c| !trained.contains(&schema.values(c)))?;
+    Some(HarnessError::Input(Error::GroupNotInTraining {
+        group: schema.describe(code),
+        values: schema
+            .values(code)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        test_rows: test.groups().codes().iter().filter(|&&c| c == code).count(),
+        method: spec.name(),
+        location: String::new(),
+    }))
+}
+
+/// Fits `spec` on `train` and predicts `test` (labels sampled with `seed`).
+///
+/// # Errors
+/// As [`MethodSpec::fit`] and [`FittedMethod::expected`]; a failed prediction of a group that
+/// has test rows but no training rows is [`Error::GroupNotInTraining`].
+pub fn run(
+    spec: &MethodSpec,
+    estimator: &Estimator,
+    train: &FairDataset,
+    test: &FairDataset,
+    seed: u64,
+) -> Result<MethodRun> {
+    let start = Instant::now();
+    let fitted = spec.fit(estimator, train)?;
+    let fit_seconds = start.elapsed().as_secs_f64();
+    let expected = fitted
+        .expected(test.features(), test.groups())
+        .map_err(|e| missing_group(spec, train, test).unwrap_or(e))?;
+    let predicted = fitted.labels(&expected, seed);
+    Ok(MethodRun {
+        fitted,
+        fit_seconds,
+        expected,
+        predicted,
+    })
+}

@@ -1,0 +1,333 @@
+//! The method layer on its own, without the binary: presets and their serde shape, names, fits
+//! of every preset as predictors, saved fits, and typed errors.
+
+use fairkit_core::{FairDataset, Groups, rng};
+use fairkit_learners::Estimator;
+use ndarray::Array2;
+
+use super::*;
+use crate::HarnessError;
+
+/// `n` rows of three features and two groups: the label follows the first feature, with a
+/// group-dependent shift and noise, so that every method has a disparity to remove.
+fn data(seed: u64, n: usize) -> FairDataset {
+    let mut r = rng::seeded(seed);
+    let mut x = Array2::zeros((n, 3));
+    let mut labels = Vec::with_capacity(n);
+    let mut groups = Vec::with_capacity(n);
+    for i in 0..n {
+        let g = rng::uniform(&mut r) < 0.4;
+        for j in 0..3 {
+            x[[i, j]] = rng::uniform(&mut r) * 2.0 - 1.0 + if g && j == 1 { 0.5 } else { 0.0 };
+        }
+        let shift = if g { -0.3 } else { 0.2 };
+        labels.push(x[[i, 0]] + shift + 0.5 * (rng::uniform(&mut r) - 0.5) > 0.0);
+        groups.push(if g { "b" } else { "a" });
+    }
+    FairDataset::new(x, labels, Groups::from_labels("g", &groups).unwrap()).unwrap()
+}
+
+/// Every preset's JSON, as experiment files and `results.json` have always written it.
+const PRESET_JSON: [(&str, &str); 13] = [
+    ("baseline", r#"{"method":"baseline"}"#),
+    ("reweighing", r#"{"method":"reweighing"}"#),
+    (
+        "di-remover",
+        r#"{"method":"di-remover","repair_level":1.0,"aif360_binning":false}"#,
+    ),
+    (
+        "correlation-remover",
+        r#"{"method":"correlation-remover","alpha":1.0}"#,
+    ),
+    (
+        "expgrad-dp",
+        r#"{"method":"expgrad","constraint":"demographic_parity","bound":{"difference":0.01},"eps":0.01,"max_iter":50,"nu":null,"eta0":2.0}"#,
+    ),
+    (
+        "expgrad-eo",
+        r#"{"method":"expgrad","constraint":"equalized_odds","bound":{"difference":0.01},"eps":0.01,"max_iter":50,"nu":null,"eta0":2.0}"#,
+    ),
+    (
+        "expgrad-tpr",
+        r#"{"method":"expgrad","constraint":"true_positive_rate_parity","bound":{"difference":0.01},"eps":0.01,"max_iter":50,"nu":null,"eta0":2.0}"#,
+    ),
+    (
+        "expgrad-fpr",
+        r#"{"method":"expgrad","constraint":"false_positive_rate_parity","bound":{"difference":0.01},"eps":0.01,"max_iter":50,"nu":null,"eta0":2.0}"#,
+    ),
+    (
+        "expgrad-erp",
+        r#"{"method":"expgrad","constraint":"error_rate_parity","bound":{"difference":0.01},"eps":0.01,"max_iter":50,"nu":null,"eta0":2.0}"#,
+    ),
+    (
+        "gridsearch-dp",
+        r#"{"method":"gridsearch","constraint":"demographic_parity","bound":{"difference":0.01},"grid_size":10,"grid_limit":2.0,"constraint_weight":0.5}"#,
+    ),
+    (
+        "gridsearch-eo",
+        r#"{"method":"gridsearch","constraint":"equalized_odds","bound":{"difference":0.01},"grid_size":10,"grid_limit":2.0,"constraint_weight":0.5}"#,
+    ),
+    (
+        "threshold-dp",
+        r#"{"method":"threshold","constraint":"demographic_parity","objective":"accuracy_score","grid_size":1000,"flip":false,"tol":null}"#,
+    ),
+    (
+        "threshold-eo",
+        r#"{"method":"threshold","constraint":"equalized_odds","objective":"accuracy_score","grid_size":1000,"flip":false,"tol":null}"#,
+    ),
+];
+
+#[test]
+fn presets_keep_their_names_and_json() {
+    assert_eq!(PRESET_JSON.map(|(p, _)| p), PRESETS);
+    for (preset, json) in PRESET_JSON {
+        let spec: MethodSpec = preset.parse().unwrap();
+        assert_eq!(spec.name(), preset);
+        assert_eq!(spec.to_string(), preset);
+        assert!(preset.starts_with(spec.family()), "{preset}");
+        assert_eq!(serde_json::to_string(&spec).unwrap(), json);
+        assert_eq!(serde_json::from_str::<MethodSpec>(json).unwrap(), spec);
+    }
+    let err = "expgrad-xx".parse::<MethodSpec>().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("must be one of baseline, reweighing")
+    );
+}
+
+#[test]
+fn names_of_other_parameters() {
+    let json = |text: &str| serde_json::from_str::<MethodSpec>(text).unwrap();
+    // Parameters other than the preset's keep the family and constraint.
+    let eg = json(r#"{"method":"expgrad","constraint":"equalized_odds","eps":0.05}"#);
+    assert_eq!(eg.name(), "expgrad-eo");
+    let th = json(r#"{"method":"threshold","constraint":"demographic_parity","flip":true}"#);
+    assert_eq!(th.name(), "threshold-demographic_parity");
+    let th = json(r#"{"method":"threshold","constraint":"true_positive_rate_parity"}"#);
+    assert_eq!(th.name(), "threshold-true_positive_rate_parity");
+    // Where the scores come from is not part of the name.
+    let scored = json(r#"{"method":"threshold","constraint":"equalized_odds","score":"s"}"#);
+    assert_eq!(scored.name(), "threshold-eo");
+    assert_eq!(scored.score_column(), Some("s"));
+    let dir = json(r#"{"method":"di-remover","repair_level":0.5}"#);
+    assert_eq!(dir.name(), "di-remover");
+    assert_eq!(
+        dir,
+        MethodSpec::DiRemover(DiRemoverSpec {
+            repair_level: 0.5,
+            aif360_binning: false
+        })
+    );
+    // Unknown parameters are refused.
+    let err = serde_json::from_str::<MethodSpec>(
+        r#"{"method":"gridsearch","constraint":"demographic_parity","eps":1}"#,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("unknown field `eps`"), "{err}");
+}
+
+#[test]
+fn every_preset_fits_a_predictor_of_its_kind() {
+    let (train, test) = (data(1, 600), data(2, 300));
+    let estimator = Estimator::default();
+    let specs: Vec<MethodSpec> = PRESETS.iter().map(|p| p.parse().unwrap()).collect();
+    for spec in &specs {
+        let fitted = spec.fit(&estimator, &train).unwrap();
+        let name = spec.name();
+        for other in &specs {
+            assert_eq!(
+                fitted.is_fit_of(other),
+                other.family() == spec.family(),
+                "{name} of {}",
+                other.name()
+            );
+        }
+        fitted.validate(3).unwrap();
+        assert_eq!(fitted.is_randomized(), spec.is_randomized(), "{name}");
+        let (x, groups) = (test.features(), test.groups());
+        let expected = fitted.expected(x, groups).unwrap();
+        assert_eq!(expected.len(), 300);
+        assert!(expected.iter().all(|p| (0.0..=1.0).contains(p)), "{name}");
+        if !spec.is_randomized() {
+            assert!(expected.iter().all(|&p| p == 0.0 || p == 1.0), "{name}");
+            assert_eq!(
+                fitted.predict(x, groups, 0).unwrap(),
+                fitted.labels(&expected, 9)
+            );
+        }
+        let score = fitted.score(x, groups).unwrap();
+        match fitted.predictor().score(x, groups).unwrap() {
+            Some(own) => assert_eq!(score, own, "{name}"),
+            None => assert_eq!(score, expected, "{name}"),
+        }
+        // A saved fit reads back and predicts the same.
+        let json = serde_json::to_string(&fitted).unwrap();
+        let back: FittedMethod = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.expected(x, groups).unwrap(), expected, "{name}");
+        assert_eq!(serde_json::to_string(&back).unwrap(), json, "{name}");
+        // The method's own numbers.
+        let d = fitted.details();
+        assert_eq!(d.iterations.is_some(), spec.family() == "expgrad", "{name}");
+        assert_eq!(
+            d.best_index.is_some(),
+            spec.family() == "gridsearch",
+            "{name}"
+        );
+        assert_eq!(!d.rules.is_empty(), spec.family() == "threshold", "{name}");
+        assert_eq!(d.weights.len(), if name == "reweighing" { 4 } else { 0 });
+    }
+}
+
+#[test]
+fn saved_fits_keep_their_shape_and_refuse_another_width() {
+    let train = data(3, 400);
+    let estimator = Estimator::default();
+    let keys = |spec: &str| {
+        let fitted = spec
+            .parse::<MethodSpec>()
+            .unwrap()
+            .fit(&estimator, &train)
+            .unwrap();
+        let value = serde_json::to_value(&fitted).unwrap();
+        let keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        (fitted, keys)
+    };
+    for (spec, expected, reader) in [
+        ("baseline", vec!["method", "model"], "model"),
+        ("reweighing", vec!["factors", "method", "model"], "model"),
+        (
+            "di-remover",
+            vec!["method", "model", "repair"],
+            "disparate-impact remover",
+        ),
+        (
+            "correlation-remover",
+            vec!["method", "model", "remover"],
+            "correlation remover",
+        ),
+        (
+            "expgrad-dp",
+            vec!["method", "model"],
+            "exponentiated gradient mixture",
+        ),
+        ("gridsearch-dp", vec!["method", "model"], "grid search"),
+        (
+            "threshold-dp",
+            vec!["base", "method", "thresholder"],
+            "model",
+        ),
+    ] {
+        let (fitted, mut got) = keys(spec);
+        got.sort();
+        assert_eq!(got, expected, "{spec}");
+        let err = fitted.validate(4).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("inconsistent {reader}: it reads 3 features, the encoding gives 4")
+        );
+    }
+}
+
+#[test]
+fn a_score_column_is_thresholded_without_an_estimator() {
+    let train = data(4, 400);
+    // The scores: the first feature, the only input of the thresholds.
+    let scores = train
+        .features()
+        .column(0)
+        .to_owned()
+        .insert_axis(ndarray::Axis(1));
+    let scored = FairDataset::with_names(
+        scores,
+        train.labels().to_vec(),
+        train.groups().clone(),
+        vec!["s".into()],
+    )
+    .unwrap();
+    let spec: MethodSpec = serde_json::from_str(
+        r#"{"method":"threshold","constraint":"demographic_parity","score":"s"}"#,
+    )
+    .unwrap();
+    // A linfa-logistic estimator would be refused by a method that fits one with weights; this
+    // one fits none.
+    let estimator: Estimator = "linfa-logistic".parse().unwrap();
+    let fitted = spec.fit(&estimator, &scored).unwrap();
+    assert!(matches!(fitted, FittedMethod::ScoreThreshold(_)));
+    assert!(fitted.is_fit_of(&spec));
+    let other_column = MethodSpec::Threshold(ThresholdSpec {
+        score: Some("t".into()),
+        ..ThresholdSpec::new(fairkit_postprocessing::Constraint::DemographicParity)
+    });
+    assert!(!fitted.is_fit_of(&other_column));
+    fitted.validate(1).unwrap();
+    assert_eq!(
+        fitted.validate(2).unwrap_err().to_string(),
+        "inconsistent score thresholder: it reads 1 features, the encoding gives 2"
+    );
+    // The data must encode the score column alone.
+    let err = spec.fit(&estimator, &train).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("must be a numeric column and the only input")
+    );
+}
+
+#[test]
+fn errors_keep_the_type_of_the_crate_that_raised_them() {
+    let train = data(5, 300);
+    let logistic = Estimator::default();
+    let blind: Estimator = "linfa-logistic".parse().unwrap();
+    let json = |text: &str| serde_json::from_str::<MethodSpec>(text).unwrap();
+
+    let err = "reweighing"
+        .parse::<MethodSpec>()
+        .unwrap()
+        .fit(&blind, &train)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        HarnessError::Input(fairkit_core::Error::IgnoresWeights { .. })
+    ));
+    assert_eq!(
+        err.to_string(),
+        "learner linfa-logistic ignores sample weights, so it cannot be refit by reweighing"
+    );
+    let err = json(r#"{"method":"expgrad","constraint":"demographic_parity","eps":0}"#)
+        .fit(&logistic, &train)
+        .unwrap_err();
+    assert!(matches!(err, HarnessError::Reductions(_)), "{err:?}");
+    assert!(err.to_string().contains("eps"), "{err}");
+    let err = json(r#"{"method":"threshold","constraint":"equalized_odds","tol":0.1}"#)
+        .fit(&logistic, &train)
+        .unwrap_err();
+    assert!(matches!(err, HarnessError::Postprocessing(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("tol = 0.1 cannot be used"),
+        "{err}"
+    );
+    let err = json(r#"{"method":"di-remover","repair_level":2}"#)
+        .fit(&logistic, &train)
+        .unwrap_err();
+    assert!(matches!(err, HarnessError::Preprocessing(_)), "{err:?}");
+    assert!(err.to_string().contains("repair_level"), "{err}");
+
+    // Prediction fails on input problems only: here an unseen group.
+    let fitted = "expgrad-dp"
+        .parse::<MethodSpec>()
+        .unwrap()
+        .fit(&logistic, &train)
+        .unwrap();
+    let unseen = Groups::from_labels("g", &["c"; 2]).unwrap();
+    let err = fitted
+        .expected(train.features().slice(ndarray::s![..2, ..]), &unseen)
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        HarnessError::Input(fairkit_core::Error::UnseenGroup { .. })
+    ));
+    let err = fitted.expected(train.features(), &unseen).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "length mismatch: sensitive groups has 2 entries, expected 300"
+    );
+}
