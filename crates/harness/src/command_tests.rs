@@ -237,7 +237,8 @@ fn gate_compares_with_a_baseline_column_or_file_on_the_same_rows() {
     std::fs::write(&base, own.replacen("a,0,0", "b,0,0", 1)).expect("write");
     let e = gate::run(&input, &config).expect_err("other rows");
     assert!(
-        e.to_string().contains("line 2, row 1, column 'g': value 'b' differs from 'a'"),
+        e.to_string()
+            .contains("line 2, row 1, column 'g': value 'b' differs from 'a'"),
         "{e}"
     );
     // The evidence record names both files with their digests.
