@@ -85,6 +85,7 @@ const LAYERS: [&[&str]; 5] = [
         "fairkit-reductions",
         "fairkit-postprocessing",
         "fairkit-preprocessing",
+        "fairkit-inprocessing",
         "fairkit-gate",
         "fairkit-monitor",
     ],
@@ -99,10 +100,11 @@ const CONCRETE_LEARNERS: [&str; 4] = [
     "linfa-trees",
     "forust-ml",
 ];
-const MITIGATION: [&str; 3] = [
+const MITIGATION: [&str; 4] = [
     "fairkit-reductions",
     "fairkit-postprocessing",
     "fairkit-preprocessing",
+    "fairkit-inprocessing",
 ];
 
 /// Dependencies that only some packages may have (as normal dependencies).

@@ -355,6 +355,44 @@ impl Groups {
         }
     }
 
+    /// The rows' group codes expressed in the schema of a fit (`fitted`).
+    ///
+    /// Data split from the fitting data shares its schema and keeps its codes. Data whose
+    /// schema was built separately (e.g. a test file read on its own) is matched by the groups'
+    /// values, so that a level order that differs does not mix groups up.
+    ///
+    /// # Errors
+    /// Sensitive columns that differ ([`Error::InvalidParameter`]), or a row whose group is not
+    /// a level combination of `fitted` ([`Error::UnseenGroup`]). Whether the group had rows at
+    /// fit time is for the caller to check.
+    pub fn codes_in(&self, fitted: &GroupSchema) -> Result<Vec<u32>> {
+        let schema = self.schema();
+        if schema == fitted {
+            return Ok(self.codes.clone());
+        }
+        if schema.columns() != fitted.columns() {
+            return Err(Error::invalid(
+                "sensitive",
+                schema.columns().join(","),
+                &format!(
+                    "the fit used the sensitive column(s) {}",
+                    fitted.columns().join(",")
+                ),
+            ));
+        }
+        let map: Vec<Option<u32>> = (0..schema.n_groups() as u32)
+            .map(|c| fitted.code(&schema.values(c)))
+            .collect();
+        self.codes
+            .iter()
+            .map(|&c| {
+                map[c as usize].ok_or_else(|| Error::UnseenGroup {
+                    group: schema.describe(c),
+                })
+            })
+            .collect()
+    }
+
     /// Errors unless at least two groups have rows.
     ///
     /// # Errors
@@ -377,6 +415,27 @@ impl Groups {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn codes_in_another_schema_are_matched_by_value() {
+        let fit = Groups::from_labels("g", &["a", "b", "c"]).unwrap();
+        let new = Groups::from_labels("g", &["c", "a", "c"]).unwrap();
+        assert_eq!(new.codes(), &[1, 0, 1]);
+        assert_eq!(new.codes_in(fit.schema()).unwrap(), vec![2, 0, 2]);
+        assert_eq!(fit.codes_in(fit.schema()).unwrap(), vec![0, 1, 2]);
+        let unseen = Groups::from_labels("g", &["a", "z"]).unwrap();
+        assert!(matches!(
+            unseen.codes_in(fit.schema()),
+            Err(Error::UnseenGroup { group }) if group == "g=z"
+        ));
+        let other = Groups::from_labels("h", &["a", "b"]).unwrap();
+        let err = other.codes_in(fit.schema()).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("the fit used the sensitive column(s) g"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn deserialization_checks_the_schema() {

@@ -3,42 +3,12 @@
 use fairkit_core::{Error, GroupSchema, Groups};
 use ndarray::ArrayView2;
 
-/// The rows' group codes expressed in the `fitted` schema.
-///
-/// Data split from the fitting data shares its schema and keeps its codes. Data whose schema was
-/// built separately (e.g. a test file read on its own) is matched by the groups' values, so that
-/// a level order that differs does not mix groups up.
+/// The rows' group codes expressed in the `fitted` schema ([`Groups::codes_in`]).
 ///
 /// # Errors
-/// Sensitive columns that differ, or a row whose group is not a level combination of `fitted`
-/// ([`Error::UnseenGroup`]). Whether the group had rows at fit time is for the caller to check.
+/// As [`Groups::codes_in`].
 pub(crate) fn resolve_codes(fitted: &GroupSchema, groups: &Groups) -> Result<Vec<u32>, Error> {
-    let schema = groups.schema();
-    if schema == fitted {
-        return Ok(groups.codes().to_vec());
-    }
-    if schema.columns() != fitted.columns() {
-        return Err(Error::invalid(
-            "sensitive",
-            schema.columns().join(","),
-            &format!(
-                "the transform was fitted on the sensitive column(s) {}",
-                fitted.columns().join(",")
-            ),
-        ));
-    }
-    let map: Vec<Option<u32>> = (0..schema.n_groups() as u32)
-        .map(|c| fitted.code(&schema.values(c)))
-        .collect();
-    groups
-        .codes()
-        .iter()
-        .map(|&c| {
-            map[c as usize].ok_or_else(|| Error::UnseenGroup {
-                group: schema.describe(c),
-            })
-        })
-        .collect()
+    groups.codes_in(fitted)
 }
 
 /// Checks a feature matrix against a fit on `n_features` columns and resolves its rows' groups
