@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use fairkit_data::DataError;
 use fairkit_data::predictions::PredictionColumns;
-use fairkit_data::{CsvLayout, DataError};
 use fairkit_gate::{CheckKind, GateConfig, Status};
 use fairkit_metrics::{Disparity, Metric};
 use fairkit_testkit::fixtures::{O1_GROUPS, O1_LABELS, O1_PREDICTIONS};
