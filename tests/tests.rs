@@ -5,6 +5,7 @@ mod util;
 
 mod architecture;
 mod assess;
+mod assess_scores;
 mod audit;
 mod cli_help;
 mod compare;

@@ -86,6 +86,12 @@ pub struct Args {
     /// Keep numeric features as they are for --consistency instead of standardizing them.
     #[arg(long, requires = "consistency")]
     no_standardize: bool,
+    /// Column of scores (the predicted probability of the favourable label, in [0, 1]): adds
+    /// ROC AUC, average precision, Brier score, log loss and expected calibration error per
+    /// group with their differences and ratios (bootstrap intervals with --bootstrap) and a
+    /// calibration curve per group, as scikit-learn computes them (docs/metrics.md).
+    #[arg(long, value_name = "COL")]
+    score: Option<String>,
     /// Output format: a table for people, the stable JSON report, or CSV (one row per group and
     /// `overall`, one column per metric; point values only, intervals are in the JSON).
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -176,6 +182,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             features: args.features,
             standardize: !args.no_standardize,
         }),
+        score: args.score,
     };
     let assessment = assess::run(&config)?;
     let bytes = match args.format {

@@ -679,7 +679,7 @@ fn classify(v: &str) -> Cell {
 }
 
 /// The values of a numeric column; `hint` is appended to a non-numeric error.
-fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
+pub(crate) fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
     let mut out = Vec::with_capacity(table.n_rows());
     for (i, v) in non_empty(table, name)?.enumerate() {
         let v = v?;

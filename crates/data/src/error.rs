@@ -135,6 +135,24 @@ pub enum DataError {
         /// finite input, but standardizing ... gives a non-finite result (inf); rescale ...`.
         message: String,
     },
+    /// A score (predicted probability) outside `[0, 1]`.
+    #[error(
+        "{file}: line {line}, row {row}, column {}: score {} is not a probability; scores must be in [0, 1]",
+        quote(.column),
+        quote(.value)
+    )]
+    NotAProbability {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The score column.
+        column: String,
+        /// The value as written.
+        value: String,
+    },
     /// A negative sample weight.
     #[error(
         "{file}: line {line}, row {row}, column {}: negative weight {}; sample weights must be zero or positive",

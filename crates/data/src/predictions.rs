@@ -137,6 +137,25 @@ impl PredictionColumns {
     }
 }
 
+/// The scores (predicted probabilities of the favourable class) in `column`.
+///
+/// # Errors
+/// A missing column, an empty cell, a value that is not a finite number, or one outside
+/// `[0, 1]`: each naming the file, line, row and column.
+pub fn scores(table: &Table, column: &str) -> Result<Vec<f64>> {
+    let s = crate::encode::numbers(table, column, "")?;
+    if let Some(i) = s.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        return Err(DataError::NotAProbability {
+            file: table.file().to_string(),
+            line: table.line(i),
+            row: i + 1,
+            column: column.to_string(),
+            value: table.column(column)?.get(i).to_string(),
+        });
+    }
+    Ok(s)
+}
+
 /// The predicted labels in `column`, read against the two label classes of `encoder` (a value
 /// equal to a class as a number, e.g. `1.0` for `1`, counts as that class).
 ///

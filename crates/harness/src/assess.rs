@@ -11,6 +11,7 @@ use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
 use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
+use fairkit_metrics::scores::{ScoreInput, ScoreParams};
 use fairkit_metrics::{ComputeReport, Num, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
@@ -33,6 +34,9 @@ pub struct AssessConfig {
     pub report: ReportParams,
     /// Individual fairness (consistency), when asked for.
     pub consistency: Option<ConsistencyConfig>,
+    /// The column of scores (predicted probabilities of the favourable label), when the score
+    /// metrics are asked for (docs/metrics.md#score-metrics).
+    pub score: Option<String>,
 }
 
 /// The consistency part of an assessment.
@@ -58,6 +62,7 @@ impl AssessConfig {
             control: Vec::new(),
             report: ReportParams::default(),
             consistency: None,
+            score: None,
         }
     }
 }
@@ -66,8 +71,8 @@ impl AssessConfig {
 ///
 /// # Errors
 /// An unreadable file, every CSV and encoding error of [`PredictionColumns::encode`] (naming
-/// the file, line and column), consistency without feature columns, and invalid report
-/// parameters.
+/// the file, line and column), a score that is not a probability, consistency without
+/// feature columns, and invalid report parameters.
 pub fn run(config: &AssessConfig) -> Result<Assessment> {
     let columns = &config.columns;
     let features = match &config.consistency {
@@ -79,10 +84,16 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
         Some(ConsistencyConfig { features: None, .. }) => FeatureColumns::Others,
     };
     let standardize = config.consistency.as_ref().is_none_or(|c| c.standardize);
+    let also: Vec<String> = config
+        .control
+        .iter()
+        .chain(&config.score)
+        .cloned()
+        .collect();
     let table = read_table_with(
         &config.data,
         &config.layout,
-        columns.select(&features, &config.control),
+        columns.select(&features, &also),
     )?;
     let read = columns.encode(&table, &features, standardize)?;
     let (data, y_pred) = (&read.data, &read.predicted);
@@ -104,6 +115,19 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
         input = input.control(c);
     }
     let report = config.report.compute(input)?;
+    let scores = match &config.score {
+        None => None,
+        Some(column) => {
+            let s = predictions::scores(&table, column)?;
+            let mut input = ScoreInput::new(data.labels(), &s, data.groups()).predictions(y_pred);
+            if let Some(w) = data.weights() {
+                input = input.weights(w);
+            }
+            let params = ScoreParams::default()
+                .bootstrap_valid(report.report_params().bootstrap_params().cloned());
+            Some(params.compute(input)?)
+        }
+    };
     let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
     let individual = match &config.consistency {
         None => None,
@@ -123,6 +147,7 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
         report,
         inequality,
         individual,
+        scores,
         input: AssessedInput {
             file: table.file().to_string(),
             rows: table.n_rows(),
@@ -132,6 +157,7 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
             negative_label: read.encoder.negative_label().to_string(),
             sensitive: columns.sensitive.clone(),
             weights: columns.weights.clone(),
+            score: config.score.clone(),
         },
     })
 }

@@ -25,6 +25,7 @@ use crate::plot::{TradeoffPoint, tradeoff_svg};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
+use fairkit_metrics::scores::ScoreReport;
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
 /// It serializes as an experiment file lists a method: `name`, then the method's own keys
@@ -548,6 +549,25 @@ pub struct ResultRow {
     pub fit_seconds: f64,
     /// The same headline in expectation over the method's randomization.
     pub expected: Headline,
+    /// Score metrics by group of the method's own scores (docs/metrics.md#score-metrics), for
+    /// methods whose score is a probability; absent otherwise.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "compact_scores"
+    )]
+    pub scores: Option<ScoreReport>,
+}
+
+/// The score metrics of a result row: values overall and by group and their aggregates
+/// ([`ScoreReport::compact`]).
+fn compact_scores<S: serde::Serializer>(
+    scores: &Option<ScoreReport>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match scores {
+        Some(r) => r.compact().serialize(s),
+        None => s.serialize_none(),
+    }
 }
 
 /// Mean and standard deviation of one method across seeds, of the expected headline.
@@ -745,6 +765,7 @@ fn job(
             predicted: Headline::of(&e.predicted),
             fit_seconds,
             expected: Headline::of(&e.expected),
+            scores: e.scores,
         })
         .map_err(|e| HarnessError::Job {
             method: entry.name.clone(),

@@ -2,6 +2,7 @@
 //! its expected predictions.
 
 use fairkit_core::FairDataset;
+use fairkit_metrics::scores::{ScoreInput, ScoreParams, ScoreReport};
 use fairkit_metrics::{
     ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
 };
@@ -21,6 +22,9 @@ pub struct TestReports {
     /// what compares across random generators (the reference results'
     /// `expected_under_randomization`).
     pub expected: GroupedReport,
+    /// The score metrics by group (docs/metrics.md#score-metrics) of the method's own scores,
+    /// for methods whose score is a probability (every score in `[0, 1]`); no bootstrap.
+    pub scores: Option<ScoreReport>,
 }
 
 /// Evaluates `run` on `test` with the report settings `params` (no bootstrap is applied to
@@ -43,9 +47,20 @@ pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> R
         test.weights(),
     )?;
     let expected = params.compute_table(&table, groups.schema())?;
+    let scores = match &run.score {
+        Some(s) if s.iter().all(|v| (0.0..=1.0).contains(v)) => {
+            let mut input = ScoreInput::new(test.labels(), s, groups).predictions(&run.predicted);
+            if let Some(w) = test.weights() {
+                input = input.weights(w);
+            }
+            Some(ScoreParams::default().compute(input)?)
+        }
+        _ => None,
+    };
     Ok(TestReports {
         predicted,
         expected,
+        scores,
     })
 }
 

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::Num;
 use crate::inequality::InequalityIndices;
 use crate::report::GroupedReport;
+use crate::scores::{ScoreMetric, ScoreReport};
 
 /// Individual fairness: AIF360's consistency over the feature columns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,10 +41,14 @@ pub struct AssessedInput {
     pub sensitive: Vec<String>,
     /// The weights column, if any.
     pub weights: Option<String>,
+    /// The score column, when the score metrics were computed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<String>,
 }
 
 /// An assessment of predictions. Its JSON is the grouped report's stable shape, then
-/// `inequality`, `individual` (when computed) and `input`.
+/// `inequality`, `individual` (when computed), `scores` (when a score column was given,
+/// docs/metrics.md#score-metrics-json) and `input`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Assessment {
     /// The grouped report (rates, disparities, four-fifths rule, control levels, intervals).
@@ -54,6 +59,9 @@ pub struct Assessment {
     /// Consistency, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub individual: Option<Individual>,
+    /// The score metrics by group, when a score column was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scores: Option<ScoreReport>,
     /// What was read.
     pub input: AssessedInput,
 }
@@ -110,14 +118,46 @@ impl Assessment {
                 num(ind.consistency.0)
             ));
         }
+        if let Some(scores) = &self.scores {
+            out.push('\n');
+            out.push_str(&scores.render_table());
+        }
         out
     }
 
-    /// The report's CSV ([`GroupedReport::render_csv`]).
+    /// The report's CSV ([`GroupedReport::render_csv`]); with score metrics, their five
+    /// columns follow on the rows of the whole data (empty on control levels' rows).
     ///
     /// # Errors
     /// Only those of writing to memory.
     pub fn render_csv(&self) -> std::io::Result<Vec<u8>> {
-        self.report.render_csv()
+        let csv = self.report.render_csv()?;
+        let Some(scores) = &self.scores else {
+            return Ok(csv);
+        };
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&csv[..]);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let control = self.report.control().is_some();
+        let empty = vec![String::new(); ScoreMetric::ALL.len()];
+        let n_groups = scores.labels().len();
+        // The whole data's rows come first: each group in code order, then `overall`.
+        let mut whole_rows = 0;
+        for (i, record) in r.records().enumerate() {
+            let record = record?;
+            let mut out: Vec<String> = record.iter().map(str::to_string).collect();
+            if i == 0 {
+                out.extend(ScoreMetric::ALL.iter().map(|m| m.name().to_string()));
+            } else if whole_rows <= n_groups && (!control || record.get(0) == Some("")) {
+                let code = (whole_rows < n_groups).then_some(whole_rows as u32);
+                out.extend(scores.csv_cells(code));
+                whole_rows += 1;
+            } else {
+                out.extend(empty.iter().cloned());
+            }
+            w.write_record(&out)?;
+        }
+        w.into_inner().map_err(|e| e.into_error())
     }
 }

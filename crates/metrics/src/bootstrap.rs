@@ -293,17 +293,60 @@ where
     F: Fn(&ConfusionTable) -> Vec<f64> + Sync,
 {
     let resampler = Resampler::new(y, p, groups, n_groups, weights);
-    let first = stats(&resampler.draw(params.seed, 0));
+    collect(params, |i| stats(&resampler.draw(params.seed, i)))
+}
+
+/// The row positions that resample draws index into: the rows bucketed by cell (group ×
+/// label × prediction) in row order within a cell, as [`Resampler`] buckets them. Drawing
+/// `rng::index(stream(seed, i), n)` `n` times into this order gives exactly the rows of the
+/// label report's resample `i`; without predictions every prediction counts as `false`.
+pub(crate) fn bucketed_order(
+    y: &[bool],
+    p: Option<&[bool]>,
+    groups: &[u32],
+    n_groups: usize,
+) -> Vec<u32> {
+    let key = |i: usize| 4 * groups[i] as usize + cell(y[i], p.is_some_and(|p| p[i]));
+    let mut next = vec![0usize; 4 * n_groups + 1];
+    for i in 0..y.len() {
+        next[key(i) + 1] += 1;
+    }
+    for k in 0..4 * n_groups {
+        next[k + 1] += next[k];
+    }
+    let mut order = vec![0u32; y.len()];
+    for i in 0..y.len() {
+        let k = key(i);
+        order[next[k]] = i as u32;
+        next[k] += 1;
+    }
+    order
+}
+
+/// Draws resample `index` of `seed` into `order`: the `n` drawn row positions, in draw order.
+pub(crate) fn draw_rows(order: &[u32], seed: u64, index: u64) -> Vec<u32> {
+    let n = order.len();
+    let mut r = rng::stream(seed, index);
+    (0..n).map(|_| order[rng::index(&mut r, n)]).collect()
+}
+
+/// Runs `params.n_boot` resamples: `stats(i)` gives resample `i`'s fixed-length vector of
+/// statistics; the result holds, for each statistic, its value at each quantile (NaN resample
+/// values are ignored; all NaN gives NaN). Memory is planned from the first resample.
+///
+/// # Errors
+/// More memory than the machine has for `n_boot` resamples of these statistics.
+pub(crate) fn collect<F>(params: &BootstrapValidParams, stats: F) -> Result<Vec<Vec<f64>>>
+where
+    F: Fn(u64) -> Vec<f64> + Sync,
+{
+    let first = stats(0);
     let n_stats = first.len();
     let bytes_each = 8 * n_stats as u64 + std::mem::size_of::<Vec<f64>>() as u64;
     fairkit_core::limits::check_memory("n_boot", params.n_boot as u64, bytes_each, None)?;
     let mut samples: Vec<Vec<f64>> = Vec::with_capacity(params.n_boot);
     samples.push(first);
-    samples.par_extend(
-        (1..params.n_boot as u64)
-            .into_par_iter()
-            .map(|i| stats(&resampler.draw(params.seed, i))),
-    );
+    samples.par_extend((1..params.n_boot as u64).into_par_iter().map(&stats));
     Ok((0..n_stats)
         .into_par_iter()
         .map(|j| {
@@ -410,5 +453,25 @@ mod tests {
         let t = r.draw(7, 3);
         assert_eq!(t.overall().rows, 5);
         assert_eq!(r.draw(7, 3), t);
+    }
+
+    /// The rows drawn into the bucketed order fall into exactly the cells of the label
+    /// report's resample of the same seed and index.
+    #[test]
+    fn row_draws_are_the_label_resamples() {
+        let y = [true, false, true, false, true, true, false, false, true];
+        let p = [true, true, false, false, true, false, false, true, true];
+        let g = [0, 1, 1, 0, 1, 2, 2, 0, 1];
+        let r = Resampler::new(&y, &p, &g, 3, None);
+        let order = bucketed_order(&y, Some(&p), &g, 3);
+        for index in 0..20 {
+            let rows = draw_rows(&order, 11, index);
+            let mut cells = vec![0u64; 12];
+            for &i in &rows {
+                let i = i as usize;
+                cells[4 * g[i] as usize + cell(y[i], p[i])] += 1;
+            }
+            assert_eq!(ConfusionTable::from_cells(cells, None), r.draw(11, index));
+        }
     }
 }

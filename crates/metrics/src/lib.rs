@@ -19,6 +19,8 @@
 //! * [`inequality`]: generalized entropy, Theil and coefficient of variation indices (AIF360).
 //! * [`consistency`]: individual fairness by k nearest neighbours.
 //! * [`audit`]: statistics of the labels before training, and proxy candidates.
+//! * [`scores`]: score metrics by group (ROC AUC, average precision, Brier score, log loss,
+//!   expected calibration error, calibration curves) with scikit-learn's conventions.
 //! * [`small`]: the one rule for groups too small for their rates to mean much.
 //! * [`aif360`]: AIF360's two-group (privileged / unprivileged) conventions.
 //!
@@ -48,6 +50,7 @@ pub mod inequality;
 mod rates;
 mod render;
 mod report;
+pub mod scores;
 mod ser;
 pub mod small;
 #[cfg(test)]

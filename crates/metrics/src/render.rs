@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use fairkit_core::text::ellipsize;
 
-use crate::Metric;
 use crate::disparity::{Disparity, RuleStatus};
 use crate::report::{GroupSize, GroupedReport, Section};
+use crate::scores::{ScoreMetric, ScoreReport, ScoreSize};
+use crate::{Aggregate, Metric};
 
 /// A difference above this is flagged (the usual 0.1 for demographic parity).
 pub const DIFFERENCE_FLAG: f64 = 0.1;
@@ -254,6 +255,159 @@ impl GroupedReport {
             }
         }
         w.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// Lays out rows as columns: the first left-aligned, the others right-aligned.
+fn columns_text(out: &mut String, rows: &[Vec<String>]) {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|j| {
+            rows.iter()
+                .filter_map(|r| r.get(j))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for r in rows {
+        let mut line = String::new();
+        for (j, (v, w)) in r.iter().zip(&widths).enumerate() {
+            if j == 0 {
+                let _ = write!(line, "{v:<w$}");
+            } else {
+                let _ = write!(line, "  {v:>w$}");
+            }
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+impl ScoreReport {
+    /// Renders the score metrics as plain text: one row per group (and overall) with its rows,
+    /// positives and the five metrics, then the difference and ratio between groups; with
+    /// bootstrap, the intervals of the same; then the fraction of positives in each uniform
+    /// bin of each group's calibration curve. Undefined values are `-`.
+    pub fn render_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "score metrics ({}; ECE over {} uniform bins)",
+            if self.weighted() {
+                "weighted"
+            } else {
+                "unweighted"
+            },
+            self.n_bins()
+        );
+        let section = self.section();
+        let mut head = vec![name_cell(&self.columns().join(",")).into_owned()];
+        head.extend(["n".to_string(), "positives".to_string()]);
+        head.extend(ScoreMetric::ALL.iter().map(|m| m.short().to_string()));
+        let mut rows = vec![head];
+        let values = |label: &str, size: &ScoreSize, v: &[f64]| {
+            let mut row = vec![
+                name_cell(label).into_owned(),
+                size.count.to_string(),
+                size.positives.to_string(),
+            ];
+            row.extend(v.iter().map(|&x| num(x)));
+            row
+        };
+        for (code, label) in self.labels().iter().enumerate() {
+            rows.push(values(label, &self.sizes()[code], &section.by_group[code]));
+        }
+        rows.push(values("overall", self.overall_size(), &section.overall));
+        let agg = |name: &str, f: &dyn Fn(&Aggregate<f64>) -> f64| {
+            let mut row = vec![name.to_string(), String::new(), String::new()];
+            row.extend(section.aggregates.iter().map(|a| num(f(a))));
+            row
+        };
+        rows.push(agg("difference (max - min)", &|a| a.difference));
+        rows.push(agg("ratio (min / max)", &|a| a.ratio));
+        columns_text(&mut out, &rows);
+        if let Some(iv) = self.intervals() {
+            let qs: Vec<String> = iv
+                .params
+                .quantiles()
+                .iter()
+                .map(|q| q.to_string())
+                .collect();
+            let _ = writeln!(
+                out,
+                "\nbootstrap intervals at q=[{}] ({} resamples, seed {})",
+                qs.join(", "),
+                iv.params.n_boot(),
+                iv.params.seed()
+            );
+            let cell = |v: &Vec<f64>| {
+                let parts: Vec<String> = v.iter().map(|&x| num(x)).collect();
+                format!("[{}]", parts.join(", "))
+            };
+            let mut head = vec![name_cell(&self.columns().join(",")).into_owned()];
+            head.extend(ScoreMetric::ALL.iter().map(|m| m.short().to_string()));
+            let mut rows = vec![head];
+            let s = &iv.section;
+            for (code, label) in self.labels().iter().enumerate() {
+                let mut row = vec![name_cell(label).into_owned()];
+                row.extend(s.by_group[code].iter().map(cell));
+                rows.push(row);
+            }
+            let mut row = vec!["overall".to_string()];
+            row.extend(s.overall.iter().map(cell));
+            rows.push(row);
+            let mut row = vec!["difference (max - min)".to_string()];
+            row.extend(s.aggregates.iter().map(|a| cell(&a.difference)));
+            rows.push(row);
+            let mut row = vec!["ratio (min / max)".to_string()];
+            row.extend(s.aggregates.iter().map(|a| cell(&a.ratio)));
+            rows.push(row);
+            columns_text(&mut out, &rows);
+        }
+        let _ = writeln!(
+            out,
+            "\ncalibration: fraction of positives in each uniform bin of scores (- : no rows)"
+        );
+        let edges = &self.overall_calibration().uniform.edges;
+        let mut head = vec![name_cell(&self.columns().join(",")).into_owned()];
+        head.extend(edges.windows(2).map(|e| format!("{:.2}-{:.2}", e[0], e[1])));
+        let mut rows = vec![head];
+        let curve_row = |label: &str, c: Option<&crate::scores::Calibration>| {
+            let mut row = vec![name_cell(label).into_owned()];
+            let mut cells = vec!["-".to_string(); self.n_bins()];
+            if let Some(c) = c {
+                for (b, t) in c.uniform.bins.iter().zip(&c.uniform.prob_true) {
+                    cells[*b] = num(*t);
+                }
+            }
+            row.extend(cells);
+            row
+        };
+        for (code, label) in self.labels().iter().enumerate() {
+            rows.push(curve_row(label, self.calibration(code as u32)));
+        }
+        rows.push(curve_row("overall", Some(self.overall_calibration())));
+        columns_text(&mut out, &rows);
+        out
+    }
+
+    /// The five metrics of group `code` (`None`: the whole data) as CSV cells, empty where
+    /// undefined.
+    pub fn csv_cells(&self, code: Option<u32>) -> Vec<String> {
+        let values = match code {
+            None => &self.section().overall,
+            Some(g) => &self.section().by_group[g as usize],
+        };
+        values
+            .iter()
+            .map(|v| {
+                if v.is_finite() {
+                    v.to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .collect()
     }
 }
 

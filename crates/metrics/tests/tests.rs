@@ -5,3 +5,5 @@ mod json;
 mod oracles;
 mod properties;
 mod reference;
+mod score_metrics;
+mod score_properties;

@@ -54,6 +54,9 @@ pub struct MethodRun {
     pub expected: Vec<f64>,
     /// Predicted test labels (sampled with the run's seed for randomized methods).
     pub predicted: Vec<bool>,
+    /// The predictor's own score of every test row (a model's probability of label 1), for
+    /// methods that have one ([`fairkit_core::Predictor::score`]).
+    pub score: Option<Vec<f64>>,
 }
 
 /// When a method could not predict the test rows: the first group with test rows but no
@@ -107,10 +110,15 @@ pub fn run(
         .expected(test.features(), test.groups())
         .map_err(|e| missing_group(spec, train, test).unwrap_or(e))?;
     let predicted = fitted.labels(&expected, seed);
+    let score = fitted
+        .predictor()
+        .score(test.features(), test.groups())
+        .map_err(|e| missing_group(spec, train, test).unwrap_or(HarnessError::from(e)))?;
     Ok(MethodRun {
         fitted,
         fit_seconds,
         expected,
         predicted,
+        score,
     })
 }

@@ -331,3 +331,41 @@ fn errors_keep_the_type_of_the_crate_that_raised_them() {
         "length mismatch: sensitive groups has 2 entries, expected 300"
     );
 }
+
+/// The score metrics of a run (`results.json`'s `scores`): the fitted predictor's own scores
+/// for the methods that have one, the metrics of exactly those scores; none for randomized
+/// mixtures and thresholds.
+#[test]
+fn score_metrics_of_a_run_are_those_of_its_scores() {
+    use fairkit_metrics::scores::{self, ScoreMetric};
+    let (train, test) = (data(1, 400), data(2, 300));
+    let estimator: Estimator = "logistic".parse().unwrap();
+    let params = fairkit_metrics::ReportParams::default();
+    for (preset, has_scores) in [
+        ("baseline", true),
+        ("reweighing", true),
+        ("threshold-dp", false),
+        ("expgrad-dp", false),
+    ] {
+        let spec: MethodSpec = preset.parse().unwrap();
+        let r = run(&spec, &estimator, &train, &test, 3).unwrap();
+        let e = crate::evaluate::evaluate(&test, &r, &params).unwrap();
+        assert_eq!(e.scores.is_some(), has_scores, "{preset}");
+        let Some(report) = e.scores else { continue };
+        let s = r.score.as_deref().unwrap();
+        assert_eq!(
+            s,
+            r.fitted
+                .predictor()
+                .score(test.features(), test.groups())
+                .unwrap()
+                .unwrap()
+        );
+        let auc = scores::roc_auc(test.labels(), s, None).unwrap();
+        assert_eq!(report.overall(ScoreMetric::RocAuc), auc, "{preset}");
+        assert!(auc > 0.7, "{preset}: {auc}");
+        let ll = scores::log_loss(test.labels(), s, None).unwrap();
+        assert_eq!(report.overall(ScoreMetric::LogLoss), ll, "{preset}");
+        assert_eq!(report.labels(), ["a", "b"]);
+    }
+}

@@ -177,6 +177,11 @@ impl ReportValidParams {
         }
     }
 
+    /// The bootstrap parameters, if intervals were asked for.
+    pub fn bootstrap_params(&self) -> Option<&BootstrapValidParams> {
+        self.bootstrap.as_ref()
+    }
+
     /// The settings of the sections.
     fn settings(&self) -> Settings {
         Settings {
