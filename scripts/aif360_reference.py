@@ -6,7 +6,7 @@ Usage (the interpreter comes from the caller; never a fixed path):
                                               [--reps 3] [--budget 240] [--prepared DIR]
                                               [--seeds 0,1] [--lfr-from DIR ...]
 
-LFR on Adult takes about 8 CPU minutes per seed; its seeds can run in parallel, each process with
+LFR on Adult takes about 3 CPU minutes per seed; its seeds can run in parallel, each process with
 its own OUTDIR (a copy of the committed folder) and `--methods lfr --seeds N`, then
 `--methods lfr --lfr-from DIR1 DIR2 ...` into the real OUTDIR collects them without fitting again.
 
@@ -791,7 +791,7 @@ def run_lfr(data, budget, existing=None, save=None, only=None, others=()):
     """LFR over SEEDS. Seeds already in `existing` or in one of `others` (earlier results for the
     same dataset and params, e.g. from parallel runs) are kept, so an interrupted run resumes;
     `only` restricts which of the missing seeds this call fits; `save(partial)` is called after
-    every seed (an Adult seed takes about 8 CPU minutes)."""
+    every seed (an Adult seed takes about 3 CPU minutes)."""
     ds_tr, ds_te = data.dataset("train"), data.dataset("test")
     done = {}
     for prev in [existing, *others]:

@@ -43,6 +43,7 @@ fn every_subcommand_has_help() {
         "compare",
         "gate",
         "monitor",
+        "verify",
     ] {
         assert!(
             names.iter().any(|n| n == expected),

@@ -53,7 +53,7 @@ const METRICS: [&str; 6] = [
 ];
 
 #[test]
-fn writes_five_files_matching_the_documented_schema() {
+fn writes_six_files_matching_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let results = compare_into(dir.path(), &[]);
     for name in [
@@ -62,6 +62,7 @@ fn writes_five_files_matching_the_documented_schema() {
         "report.md",
         "tradeoff.svg",
         "experiment.toml",
+        "evidence.json",
     ] {
         assert!(dir.path().join(name).exists(), "{name}");
     }

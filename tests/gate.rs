@@ -590,3 +590,167 @@ fn help_describes_the_gate() {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
 }
+
+/// `sex,label,pred,base`: the candidate's predictions of `cand`, the baseline's of `base`
+/// (blocks of the same shape, so the rows line up).
+fn paired_csv(cand: &[Block], base: &[Block]) -> String {
+    let (c, b) = (csv(cand), csv(base));
+    c.lines()
+        .zip(b.lines())
+        .map(|(c, b)| {
+            let last = b.rsplit(',').next().unwrap();
+            let last = if last == "pred" { "base" } else { last };
+            format!("{c},{last}\n")
+        })
+        .collect()
+}
+
+#[test]
+fn a_candidate_is_compared_with_the_baseline_on_the_same_rows() {
+    let dir = Dir::new();
+    // Candidate as BIASED (DP 0.2, accuracy 0.8) against baseline as FAIR (DP 0, accuracy
+    // 0.9), four times the rows.
+    let biased = [
+        Block("F", 800, 400, 360, 120),
+        Block("M", 800, 400, 280, 40),
+    ];
+    let fair = [Block("F", 800, 400, 360, 40), Block("M", 800, 400, 360, 40)];
+    let data = dir.file("paired.csv", &paired_csv(&biased, &fair));
+    let flags = [
+        "--baseline-pred",
+        "base",
+        "--confidence",
+        "0.95",
+        "--n-boot",
+        "200",
+    ];
+    let out = gate(&data, &[&flags[..], &["--format", "json"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = report(&out);
+    let cmp = |metric: &str| -> Value {
+        r["comparisons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["metric"] == metric)
+            .unwrap_or_else(|| panic!("no comparison {metric} in {r}"))
+            .clone()
+    };
+    let dp = cmp("demographic_parity_difference");
+    crate::util::approx(&dp["candidate"], 0.2);
+    crate::util::approx(&dp["baseline"], 0.0);
+    crate::util::approx(&dp["difference"], 0.2);
+    assert_eq!(dp["margin"], 0.02);
+    assert_eq!(dp["status"], "fail");
+    assert!(dp["interval"]["lower"].as_f64().unwrap() > 0.02, "{dp}");
+    let acc = cmp("accuracy");
+    crate::util::approx(&acc["difference"], -0.1);
+    assert_eq!(acc["bound"], "min");
+    assert_eq!(acc["status"], "fail");
+    assert_eq!(r["simultaneous"]["multiplicity"], "max-t");
+
+    // The same baseline from its own file (column named as --pred), and wider margins pass.
+    let base = dir.file("base.csv", &csv(&fair));
+    let wide = [
+        "--baseline",
+        &base,
+        "--confidence",
+        "0.95",
+        "--n-boot",
+        "200",
+        "--dp-margin",
+        "0.5",
+        "--eo-margin",
+        "0.5",
+        "--accuracy-margin",
+        "0.3",
+        "--dp-max",
+        "off",
+        "--eo-max",
+        "off",
+        "--no-four-fifths",
+        "--format",
+        "json",
+    ];
+    let out = gate(&data, &wide);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = report(&out);
+    for c in r["comparisons"].as_array().unwrap() {
+        assert_eq!(c["status"], "pass", "{c}");
+    }
+
+    // A baseline file whose rows are not the same rows is refused.
+    let shuffled = csv(&fair).replacen("\nF,1,1\n", "\nM,1,1\n", 1);
+    let other = dir.file("other.csv", &shuffled);
+    bad(
+        &gate_args(&data, &["--baseline", &other]),
+        &[
+            "other.csv",
+            "line 2",
+            "'sex'",
+            "same rows in the same order",
+        ],
+    );
+    let short = dir.file("short.csv", "sex,label,pred\nF,1,1\n");
+    bad(
+        &gate_args(&data, &["--baseline", &short]),
+        &["short.csv", "1 rows", "has 1600"],
+    );
+}
+
+#[test]
+fn multiplicity_and_margins_come_from_flags_and_gate_toml() {
+    let dir = Dir::new();
+    let data = dir.file("paired.csv", &paired_csv(&BIASED, &FAIR));
+    let config = dir.file(
+        "gate.toml",
+        "confidence = 0.9\nn_boot = 200\nmultiplicity = \"bonferroni\"\ndp_margin = 0.25\n\
+         accuracy_margin = false\n",
+    );
+    let out = gate(
+        &data,
+        &[
+            "--config",
+            &config,
+            "--baseline-pred",
+            "base",
+            "--format",
+            "json",
+        ],
+    );
+    let r = report(&out);
+    assert_eq!(r["simultaneous"]["multiplicity"], "bonferroni");
+    let metrics: Vec<&str> = r["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["metric"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        metrics,
+        ["demographic_parity_difference", "equalized_odds_difference"]
+    );
+    assert_eq!(r["comparisons"][0]["margin"], 0.25);
+    // The flag overrides the file.
+    let out = gate(
+        &data,
+        &[
+            "--config",
+            &config,
+            "--multiplicity",
+            "none",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(report(&out)["simultaneous"]["multiplicity"], "none");
+    let holm = dir.file("holm.toml", "multiplicity = \"holm\"\n");
+    bad(
+        &gate_args(&data, &["--config", &holm]),
+        &["holm.toml", "line 1", "multiplicity"],
+    );
+    bad(
+        &gate_args(&data, &["--dp-margin", "2"]),
+        &["--dp-margin", "[0, 1]"],
+    );
+}

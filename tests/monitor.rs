@@ -463,7 +463,15 @@ fn serve_exposes_the_gauges_while_the_input_is_open() {
     let first = m.until("snapshot");
     assert_eq!(first.last().unwrap()["events"], 16);
     let scraped = samples(&get(served, "/metrics"));
-    for line in MONITOR_SAMPLES {
+    // The count gauges beside the shared samples.
+    let counts = [
+        "fairkit_monitor_selected{group=\"a\"} 3.0",
+        "fairkit_monitor_true_positives{group=\"b\"} 1.0",
+        "fairkit_monitor_false_negatives{group=\"b\"} 1.0",
+        "fairkit_monitor_true_negatives{group=\"b\"} 2.0",
+        "fairkit_monitor_false_positives{group=\"a\"} 0.0",
+    ];
+    for line in MONITOR_SAMPLES.into_iter().chain(counts) {
         has(&scraped, line);
     }
     assert!(get(served, "/other").starts_with("HTTP/1.1 404"));
@@ -647,6 +655,7 @@ fn bad_settings_exit_2() {
         (&["--window", "0"][..], "window = 0"),
         (&["--evaluate-every", "0"], "evaluate_every = 0"),
         (&["--dp-max", "1.5"], "dp_max = 1.5"),
+        (&["--confidence", "1"], "confidence = 1"),
         (
             &["--input", "/no/such/events.jsonl"],
             "/no/such/events.jsonl",
@@ -684,4 +693,43 @@ fn help_describes_the_monitor() {
     ] {
         assert!(text.contains(needle), "{needle:?} not in\n{text}");
     }
+}
+
+#[test]
+fn confidence_reports_intervals_and_holds_back_a_noisy_alert() {
+    // 120 predictions per group, selection rates 0.60 and 0.45: the point value 0.15 exceeds
+    // 0.10, but the 95 % interval of the difference does not clear it.
+    let mut input = String::new();
+    for i in 0..240u64 {
+        let (g, k) = if i % 2 == 0 { ("a", 60) } else { ("b", 45) };
+        input += &prediction(i, i, g, (i / 2) % 100 < k);
+    }
+    let plain = monitor(&["--min-samples", "100", "--evaluate-every", "240"], &input);
+    assert!(
+        stdout(&plain).contains(r#""type":"alert""#),
+        "{}",
+        stdout(&plain)
+    );
+    let sure = monitor(
+        &[
+            "--min-samples",
+            "100",
+            "--evaluate-every",
+            "240",
+            "--confidence",
+            "0.95",
+        ],
+        &input,
+    );
+    assert_eq!(sure.status.code(), Some(0), "{}", stderr(&sure));
+    let text = stdout(&sure);
+    assert!(!text.contains(r#""type":"alert""#), "{text}");
+    let snapshot: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let dp = &snapshot["metrics"][0];
+    assert_eq!(dp["metric"], "demographic_parity_difference");
+    let (lower, upper) = (
+        dp["interval"]["lower"].as_f64().unwrap(),
+        dp["interval"]["upper"].as_f64().unwrap(),
+    );
+    assert!(lower < 0.10 && 0.15 < upper, "{dp}");
 }

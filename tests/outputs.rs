@@ -190,7 +190,8 @@ fn transform_refuses_to_write_values_fairkit_would_refuse() {
     assert_eq!(names(dir.path()), ["big.csv"]);
 }
 
-const RUN: [&str; 5] = [
+const RUN: [&str; 6] = [
+    "evidence.json",
     "experiment.toml",
     "report.md",
     "results.csv",

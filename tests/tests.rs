@@ -25,4 +25,5 @@ mod simulate;
 mod train;
 mod transform;
 mod two_group;
+mod verify;
 mod warnings;

@@ -135,7 +135,7 @@ impl Args {
 }
 
 /// Runs the command.
-pub fn run(args: Args) -> Result<ExitCode> {
+pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
     let config = args.config()?;
     let mut outputs = Outputs::new();
     let run_dir = claim_run_dir(&mut outputs, &args.out, "--out")?;
@@ -163,7 +163,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let _ = bars.clear();
     let comparison = result?;
-    comparison.stage(&mut outputs, run_dir)?;
+    comparison.stage(&mut outputs, run_dir, command_line)?;
     let committed = outputs.commit()?;
     for dir in &committed.replaced_runs {
         eprintln!(
@@ -178,8 +178,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Format::Table => {
             print!("{}", comparison.render_table());
             println!(
-                "\nwrote results.json, results.csv, report.md, tradeoff.svg and experiment.toml \
-                 to {}",
+                "\nwrote results.json, results.csv, report.md, tradeoff.svg, experiment.toml and \
+                 evidence.json to {}",
                 args.out.display()
             );
         }

@@ -4,11 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow};
-use fairkit_gate::{GateConfig, GateError};
-use fairkit_harness::gate;
+use fairkit_gate::{GateConfig, GateError, GateReport, Multiplicity};
+use fairkit_harness::evidence::GATE_FILES;
+use fairkit_harness::gate::{self, Baseline, GateInput};
+use fairkit_harness::io::Outputs;
 
 use crate::columns::PredictionArgs;
-use crate::common::{Format, emit};
+use crate::common::{Format, claim, finish};
 
 /// Check a model's test predictions against fairness and accuracy thresholds (`--help`
 /// shows [`HELP`]).
@@ -51,12 +53,41 @@ pub struct Args {
     /// Seed of the bootstrap [default: 0].
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+    /// Simultaneous intervals over all groups and checks with --confidence [default: max-t].
+    #[arg(long, value_name = "METHOD", value_parser = ["none", "bonferroni", "max-t"])]
+    multiplicity: Option<String>,
+    /// Column of the baseline (production) model's predictions on the same rows: compare the
+    /// candidate (--pred) with it.
+    #[arg(long, value_name = "COL")]
+    baseline_pred: Option<String>,
+    /// CSV file with the baseline's predictions on the same rows in the same order (column
+    /// --baseline-pred, or the --pred column's name); its label and sensitive columns, where
+    /// present, must match --data row by row.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Against a baseline: the largest allowed increase of the demographic parity difference,
+    /// or `off` [default: 0.02].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    dp_margin: Option<Threshold>,
+    /// Against a baseline: the largest allowed increase of the equalized odds difference, or
+    /// `off` [default: 0.02].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    eo_margin: Option<Threshold>,
+    /// Against a baseline: the largest allowed loss of overall accuracy, or `off`
+    /// [default: 0.01].
+    #[arg(long, value_name = "X", value_parser = threshold)]
+    accuracy_margin: Option<Threshold>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Write the decision's evidence into this directory: evidence.json (the SHA-256 of every
+    /// input file, the fairkit version, the seed, the command line), report.json and gate.toml
+    /// (the resolved configuration). `fairkit verify DIR` replays it.
+    #[arg(long, value_name = "DIR")]
+    evidence: Option<PathBuf>,
 }
 
 /// The long help: what the gate checks, where settings come from, what a verdict means.
@@ -76,13 +107,29 @@ interval (--n-boot resamples, --seed) instead of the point value. FAIL only when
 interval is beyond the threshold: the violation is not explained by sampling noise. PASS only
 when the whole interval meets it. INCONCLUSIVE when it straddles the threshold: the test set
 cannot tell; collect more labelled data, or accept the risk explicitly (without --strict) or
-refuse it (with --strict).
+refuse it (with --strict). With many groups and checks the intervals are simultaneous
+(--multiplicity max-t, the default; bonferroni; or none: each check's percentile interval on
+its own), so a model whose true values all meet the thresholds fails with probability at most
+1 - C. An inconclusive check reports the labelled rows per group that would decide it at the
+observed effect.
+
+Against the production model: --baseline-pred COL (a column of --data) or --baseline FILE (the
+same rows in the same order) compares candidate minus baseline on the same rows (a paired
+bootstrap with --confidence): the demographic parity and equalized odds differences may grow
+by at most --dp-margin and --eo-margin (0.02), accuracy may drop by at most --accuracy-margin
+(0.01). PASS when the whole interval of the difference is within the margin, FAIL when it is
+wholly beyond, INCONCLUSIVE otherwise.
 
 Settings: the defaults, then --config (a gate.toml with any of the keys dp_difference_max,
 eo_difference_max, accuracy_floor, per_group_accuracy_floor, four_fifths,
 four_fifths_threshold, min_samples_per_group, min_positives_per_group,
-min_negatives_per_group, strict, confidence, n_boot, seed; a threshold set to false turns its
-check off), then the flags.
+min_negatives_per_group, strict, confidence, n_boot, seed, multiplicity, dp_margin,
+eo_margin, accuracy_margin; a threshold or margin set to false turns it off), then the flags.
+
+Evidence: --evidence DIR writes report.json, gate.toml (the resolved configuration) and
+evidence.json (SHA-256 of --data, --baseline and --config, the fairkit version, the seed, the
+command line) together with --out; `fairkit verify DIR` checks the inputs and replays the
+decision byte for byte.
 
 Exit status: 0 pass (or inconclusive without --strict), 1 fail (or inconclusive with
 --strict), 2 bad input or usage. The same input, settings and seed give the same bytes.";
@@ -122,6 +169,15 @@ impl Args {
         set(&mut c.dp_difference_max, self.dp_max);
         set(&mut c.eo_difference_max, self.eo_max);
         set(&mut c.accuracy_floor, self.min_accuracy);
+        set(&mut c.dp_margin, self.dp_margin);
+        set(&mut c.eo_margin, self.eo_margin);
+        set(&mut c.accuracy_margin, self.accuracy_margin);
+        c.multiplicity = match self.multiplicity.as_deref() {
+            Some("none") => Multiplicity::None,
+            Some("bonferroni") => Multiplicity::Bonferroni,
+            Some(_) => Multiplicity::MaxT,
+            None => c.multiplicity,
+        };
         c.min_samples_per_group = self.min_group_size.unwrap_or(c.min_samples_per_group);
         c.four_fifths = (c.four_fifths || self.four_fifths) && !self.no_four_fifths;
         c.strict |= self.strict;
@@ -142,6 +198,9 @@ impl Args {
                     "dp_difference_max" => "--dp-max",
                     "eo_difference_max" => "--eo-max",
                     "accuracy_floor" => "--min-accuracy",
+                    "dp_margin" => "--dp-margin",
+                    "eo_margin" => "--eo-margin",
+                    "accuracy_margin" => "--accuracy-margin",
                     "n_boot" => "--n-boot",
                     "confidence" => "--confidence",
                     other => other,
@@ -154,19 +213,57 @@ impl Args {
     }
 }
 
-/// Runs the command.
-pub fn run(args: Args) -> Result<ExitCode> {
+impl Args {
+    /// What the gate reads: --data under the column flags, and the baseline of
+    /// --baseline-pred / --baseline.
+    fn input(&self) -> GateInput {
+        let baseline = match (&self.baseline, &self.baseline_pred) {
+            (Some(path), column) => Some(Baseline::File {
+                path: path.clone(),
+                column: column.clone(),
+            }),
+            (None, Some(column)) => Some(Baseline::Column(column.clone())),
+            (None, None) => None,
+        };
+        GateInput {
+            data: self.input.data.clone(),
+            layout: self.input.layout.layout(),
+            columns: self.input.columns(),
+            baseline,
+        }
+    }
+}
+
+/// Reads the inputs and decides: the report, and the resolved configuration.
+pub fn decide(args: &Args) -> Result<(GateReport, GateConfig)> {
     let config = args.config()?;
-    let report = gate::run(
-        &args.input.data,
-        &args.input.layout.layout(),
-        &args.input.columns(),
-        &config,
-    )?;
+    let report = gate::run(&args.input(), &config)?;
+    Ok((report, config))
+}
+
+/// Runs the command; `command_line` is recorded in the evidence.
+pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
+    let mut outputs = Outputs::new();
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+    let dir = args
+        .evidence
+        .as_deref()
+        .map(|d| outputs.dir(d, "--evidence", &GATE_FILES))
+        .transpose()?;
+    let (report, config) = decide(&args)?;
+    if let Some(dir) = dir {
+        let files = gate::evidence_files(&report, &config)?;
+        let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, &c[..])).collect();
+        gate::evidence(&args.input(), args.config.as_deref(), &config, command_line)?.stage(
+            &mut outputs,
+            dir,
+            &borrowed,
+        )?;
+    }
     let text = match args.format {
         Format::Table => report.to_string(),
         Format::Json => serde_json::to_string_pretty(&report)? + "\n",
     };
-    emit(text.as_bytes(), args.out.as_deref())?;
+    finish(outputs, out, |w| w.write_all(text.as_bytes()))?;
     Ok(ExitCode::from(report.exit_code() as u8))
 }

@@ -21,6 +21,7 @@ mod simulate;
 mod single;
 mod train;
 mod transform;
+mod verify;
 
 /// Assess and mitigate unfairness in binary classifiers.
 ///
@@ -53,6 +54,20 @@ enum Command {
     Gate(gate::Args),
     /// Watch a JSON-lines stream of predictions and labels for fairness drift.
     Monitor(monitor::Args),
+    /// Replay a gate decision or a comparison from its evidence directory (exit 0 identical,
+    /// 1 different).
+    Verify(verify::Args),
+}
+
+/// Parses a command line (program name first) as `main` does.
+fn parse<I, T>(argv: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    allow_negative_numbers(Cli::command())
+        .try_get_matches_from(argv)
+        .and_then(|matches| Cli::from_arg_matches(&matches))
 }
 
 /// `command` and its subcommands with every value-taking flag accepting negative numbers
@@ -75,9 +90,11 @@ fn main() -> ExitCode {
         eprintln!("error: {e:#}");
         return ExitCode::from(2);
     }
-    let parsed = allow_negative_numbers(Cli::command())
-        .try_get_matches()
-        .and_then(|matches| Cli::from_arg_matches(&matches));
+    // The command line as given, recorded by the commands that write evidence.
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let parsed = parse(&argv);
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
@@ -94,9 +111,10 @@ fn main() -> ExitCode {
         Command::Mitigate(args) => mitigate::run(*args),
         Command::Predict(args) => predict::run(args),
         Command::Transform(args) => transform::run(*args),
-        Command::Compare(args) => compare::run(*args),
-        Command::Gate(args) => gate::run(args),
+        Command::Compare(args) => compare::run(*args, &argv),
+        Command::Gate(args) => gate::run(args, &argv),
         Command::Monitor(args) => monitor::run(args),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

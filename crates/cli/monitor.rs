@@ -28,6 +28,9 @@ labelled ones. It writes a line {"type":"snapshot",...} to standard output, then
 {"type":"alert",...} per alert fired (also noted on standard error). A metric whose groups
 have fewer than --min-samples records is insufficient_data and never alerts. An alert fires
 when a metric leaves its range, once; it re-arms after --recovery-evaluations OK evaluations.
+With --confidence C a metric leaves its range only when its whole interval at level C does
+(simultaneous over the groups' pairs; no resampling, no seed): a small window's noise does not
+alert, and each snapshot reports the interval.
 
 A malformed line is reported on standard error with its line number and skipped; it never
 stops the stream. At the end of the input a line {"type":"summary",...} gives the lines,
@@ -84,6 +87,10 @@ pub struct Args {
     /// Minimum time (timestamp units) between two alerts on the same metric.
     #[arg(long, value_name = "S")]
     cooldown: Option<f64>,
+    /// Alert only when the metric's interval at confidence C (e.g. 0.95) is wholly beyond its
+    /// threshold: fewer false alarms on small windows.
+    #[arg(long, value_name = "C")]
+    confidence: Option<f64>,
     /// Serve the gauges in the Prometheus text format at http://ADDR/metrics.
     #[arg(long, value_name = "ADDR")]
     serve: Option<String>,
@@ -108,6 +115,7 @@ impl Args {
             evaluate_every: self.evaluate_every,
             recovery_evaluations: self.recovery_evaluations,
             cooldown: self.cooldown,
+            confidence: self.confidence,
         }
     }
 }

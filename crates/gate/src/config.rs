@@ -2,7 +2,7 @@ use fairkit_core::Error;
 use fairkit_core::text::config_message;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::{GateError, Result};
+use crate::{GateError, Multiplicity, Result};
 
 /// The gate's settings, readable from a `gate.toml`; every key is optional.
 ///
@@ -18,6 +18,8 @@ use crate::{GateError, Result};
 /// | `strict` | false | `Inconclusive` exits non-zero |
 /// | `confidence` | off | e.g. 0.95: decide on a bootstrap interval instead of the point value |
 /// | `n_boot`, `seed` | 1000, 0 | bootstrap resamples (at most 10^6, [`fairkit_core::limits::BOOTSTRAP`]) and their seed |
+/// | `multiplicity` | `"max-t"` | `"none"`, `"bonferroni"` or `"max-t"`: simultaneous intervals over all groups and checks |
+/// | `dp_margin`, `eo_margin`, `accuracy_margin` | 0.02, 0.02, 0.01 | against a baseline: the allowed increase of a disparity, loss of accuracy |
 ///
 /// The defaults are the project's (docs/gate-and-monitor.md#gate-configuration; an earlier proposal
 /// used 30 samples and an accuracy floor of 0, and oracle O14, docs/test-oracles.md#o14, gives the
@@ -66,6 +68,19 @@ pub struct GateConfig {
     pub n_boot: usize,
     /// Seed of the bootstrap.
     pub seed: u64,
+    /// How intervals over many groups and checks are made simultaneous
+    /// (docs/gate-and-monitor.md#simultaneous-intervals).
+    pub multiplicity: Multiplicity,
+    /// Against a baseline: the largest allowed increase of the demographic parity difference
+    /// (`None`: not compared).
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub dp_margin: Option<f64>,
+    /// Against a baseline: the largest allowed increase of the equalized odds difference.
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub eo_margin: Option<f64>,
+    /// Against a baseline: the largest allowed loss of overall accuracy.
+    #[serde(deserialize_with = "threshold_or_false")]
+    pub accuracy_margin: Option<f64>,
 }
 
 impl Default for GateConfig {
@@ -84,6 +99,10 @@ impl Default for GateConfig {
             confidence: None,
             n_boot: 1_000,
             seed: 0,
+            multiplicity: Multiplicity::MaxT,
+            dp_margin: Some(0.02),
+            eo_margin: Some(0.02),
+            accuracy_margin: Some(0.01),
         }
     }
 }
@@ -159,6 +178,40 @@ impl GateConfig {
         Ok(config)
     }
 
+    /// The configuration as a `gate.toml` that [`from_toml`](Self::from_toml) reads back to the
+    /// same configuration: every key, a check or margin that is off written as `false`
+    /// (what `fairkit gate --evidence` records as the resolved configuration).
+    ///
+    /// ```
+    /// use fairkit_gate::GateConfig;
+    ///
+    /// let config = GateConfig { accuracy_floor: None, seed: 7, ..GateConfig::default() };
+    /// let text = config.to_toml()?;
+    /// assert!(text.contains("accuracy_floor = false\n"));
+    /// assert_eq!(GateConfig::from_toml(&text)?, config);
+    /// # Ok::<(), fairkit_gate::GateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`GateError::Config`] when TOML cannot hold a value (none is expected).
+    pub fn to_toml(&self) -> Result<String> {
+        let mut table =
+            toml::Table::try_from(self).map_err(|e| GateError::Config(e.to_string()))?;
+        for key in [
+            "dp_difference_max",
+            "eo_difference_max",
+            "accuracy_floor",
+            "per_group_accuracy_floor",
+            "confidence",
+            "dp_margin",
+            "eo_margin",
+            "accuracy_margin",
+        ] {
+            table.entry(key).or_insert(toml::Value::Boolean(false));
+        }
+        toml::to_string(&table).map_err(|e| GateError::Config(e.to_string()))
+    }
+
     /// Checks every value.
     ///
     /// # Errors
@@ -170,6 +223,9 @@ impl GateConfig {
             ("eo_difference_max", self.eo_difference_max),
             ("accuracy_floor", self.accuracy_floor),
             ("per_group_accuracy_floor", self.per_group_accuracy_floor),
+            ("dp_margin", self.dp_margin),
+            ("eo_margin", self.eo_margin),
+            ("accuracy_margin", self.accuracy_margin),
         ] {
             if let Some(v) = v.filter(|v| !(0.0..=1.0).contains(v)) {
                 return Err(Error::invalid(name, v, "must lie in [0, 1]").into());

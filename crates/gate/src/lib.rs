@@ -52,6 +52,7 @@
 
 mod config;
 mod error;
+mod joint;
 mod measure;
 mod report;
 
@@ -60,9 +61,13 @@ use fairkit_metrics::{Confusion, ConfusionTable, GroupedReport, Metric};
 
 pub use config::GateConfig;
 pub use error::{GateError, Result};
+pub use joint::Multiplicity;
 pub use report::{
-    Check, CheckKind, FourFifthsDetail, GateReport, GroupCounts, GroupRatio, Interval, Status,
+    Check, CheckKind, Comparison, FourFifthsDetail, GateReport, GroupCounts, GroupRatio, Interval,
+    RowsNeeded, Simultaneous, Status,
 };
+
+use joint::{Compared, Family, Rows};
 
 /// The checks that are on, with their thresholds, in report order.
 fn enabled(config: &GateConfig) -> Vec<(CheckKind, f64)> {
@@ -126,19 +131,16 @@ fn size_reasons(
     reasons
 }
 
-/// The verdict on a defined value (and its interval, with `confidence`).
+/// The verdict on a defined value (and its interval, with `confidence`); `upper`: the
+/// threshold is a maximum.
 fn decide(
-    kind: CheckKind,
+    upper: bool,
     value: f64,
     threshold: f64,
     interval: Option<Option<Interval>>,
 ) -> (Status, Option<String>) {
     let beyond = |v: f64| {
-        if kind.is_upper_bound() {
-            v > threshold
-        } else {
-            v < threshold
-        }
+        if upper { v > threshold } else { v < threshold }
     };
     match interval {
         None => (
@@ -151,7 +153,11 @@ fn decide(
         ),
         Some(None) => (
             Status::Inconclusive,
-            Some("no bootstrap resample defines the value".to_string()),
+            Some(
+                "the interval is undefined (a rate is undefined or 0 in the data or in every \
+                 resample)"
+                    .to_string(),
+            ),
         ),
         Some(Some(i)) => {
             let (lower_beyond, upper_beyond) = (beyond(i.lower), beyond(i.upper));
@@ -202,6 +208,43 @@ pub fn run_gate(
     weights: Option<&[f64]>,
     config: &GateConfig,
 ) -> Result<GateReport> {
+    run_gate_against(y_true, y_pred, None, groups, weights, config)
+}
+
+/// Runs the gate on a candidate's hard predictions and, with `baseline` (the production
+/// model's predictions on the same rows, in the same order), compares the two
+/// (docs/gate-and-monitor.md#candidate-against-baseline): for each margin that is set, the
+/// difference candidate minus baseline of the metric, with `confidence` its paired bootstrap
+/// interval (the same resampled rows for both models), is checked against the margin.
+///
+/// ```
+/// use fairkit_core::Groups;
+/// use fairkit_gate::{GateConfig, Status, run_gate_against};
+///
+/// let labels: Vec<&str> = (0..400).map(|i| if i % 2 == 0 { "a" } else { "b" }).collect();
+/// let groups = Groups::from_labels("g", &labels)?;
+/// let y: Vec<bool> = (0..400).map(|i| i % 3 == 0).collect();
+/// let baseline = y.clone();
+/// // The candidate flips one row in ten of group a (20 of 400): accuracy drops by 0.05 > 0.01.
+/// let cand: Vec<bool> = (0..400).map(|i| y[i] ^ (i % 20 == 0)).collect();
+/// let config = GateConfig { confidence: Some(0.95), n_boot: 200, ..GateConfig::default() };
+/// let report = run_gate_against(&y, &cand, Some(&baseline), &groups, None, &config)?;
+/// let acc = report.comparisons.iter().find(|c| c.metric == "accuracy").unwrap();
+/// assert!((acc.difference.unwrap() + 0.05).abs() < 1e-12);
+/// assert_eq!(acc.status, Status::Fail);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`run_gate`], and a baseline of another length.
+pub fn run_gate_against(
+    y_true: &[bool],
+    y_pred: &[bool],
+    baseline: Option<&[bool]>,
+    groups: &Groups,
+    weights: Option<&[f64]>,
+    config: &GateConfig,
+) -> Result<GateReport> {
     config.validate()?;
     if y_true.is_empty() {
         return Err(Error::Empty {
@@ -210,6 +253,9 @@ pub fn run_gate(
         .into());
     }
     Error::check_len("y_pred", y_true.len(), y_pred.len())?;
+    if let Some(b) = baseline {
+        Error::check_len("baseline predictions", y_true.len(), b.len())?;
+    }
     Error::check_len("sensitive groups", y_true.len(), groups.len())?;
     groups.require_two_groups()?;
     let report = measure::report(y_true, y_pred, groups, weights, config)?;
@@ -218,27 +264,81 @@ pub fn run_gate(
         ConfusionTable::accumulate(y_true, y_pred, groups.codes(), groups.n_groups(), None)?;
     let plain = plain_table.groups();
     let labels = report.labels();
+    let active: Vec<usize> = (0..plain.len()).filter(|&g| plain[g].rows > 0).collect();
+    let smallest = active.iter().map(|&g| plain[g].rows).min().unwrap_or(0);
+    let rows = Rows {
+        y: y_true,
+        pred: y_pred,
+        baseline,
+        groups,
+        weights,
+    };
 
-    let checks: Vec<Check> = enabled(config)
+    let on = enabled(config);
+    let compare: Vec<(Compared, f64)> = match baseline {
+        None => Vec::new(),
+        Some(_) => [
+            (Compared::DemographicParity, config.dp_margin),
+            (Compared::EqualizedOdds, config.eo_margin),
+            (Compared::Accuracy, config.accuracy_margin),
+        ]
+        .into_iter()
+        .filter_map(|(c, m)| m.map(|m| (c, m)))
+        .collect(),
+    };
+    // Multiplicity none: each check's percentile interval (measure); the joint bootstrap
+    // serves only the comparisons.
+    let simultaneous = config.multiplicity != Multiplicity::None;
+    let family = Family::new(
+        &on.iter()
+            .filter(|_| simultaneous)
+            .map(|(k, _)| *k)
+            .collect::<Vec<_>>(),
+        &compare.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        active,
+    );
+    let joint = match config.confidence {
+        Some(c) if family.len() > 0 => Some(joint::intervals(&family, rows, config, c)?),
+        _ => None,
+    };
+    let interval_of = |found: Option<(f64, f64)>| {
+        config.confidence.map(|c| {
+            found.map(|(lower, upper)| Interval {
+                lower,
+                upper,
+                confidence: c,
+            })
+        })
+    };
+    let estimate = |status: Status, interval: Option<Option<Interval>>, value: f64, t: f64| match (
+        status, interval,
+    ) {
+        (Status::Inconclusive, Some(Some(i))) => {
+            Some(RowsNeeded::estimate(i.lower, i.upper, value, t, smallest))
+        }
+        _ => None,
+    };
+
+    let checks: Vec<Check> = on
         .into_iter()
         .map(|(kind, threshold)| {
             let value = measure::value(kind, &report);
-            let interval = measure::interval(kind, &report).map(|i| {
-                i.map(|(lower, upper)| Interval {
-                    lower,
-                    upper,
-                    confidence: config.confidence.unwrap_or(f64::NAN),
-                })
-            });
+            let interval = if simultaneous {
+                interval_of(joint.as_ref().and_then(|j| j.check(&family, kind)))
+            } else {
+                interval_of(measure::interval(kind, &report).flatten())
+            };
             let mut reasons = size_reasons(kind, &plain, labels, config);
+            let mut rows_needed = None;
             let status = if !reasons.is_empty() {
                 Status::Inconclusive
             } else if value.is_nan() {
                 reasons.push("the value is undefined (no group has a defined rate)".into());
                 Status::Inconclusive
             } else {
-                let (status, reason) = decide(kind, value, threshold, interval);
+                let (status, reason) = decide(kind.is_upper_bound(), value, threshold, interval);
                 reasons.extend(reason);
+                rows_needed = estimate(status, interval, value, threshold);
                 status
             };
             Check {
@@ -251,6 +351,46 @@ pub fn run_gate(
                 reasons,
                 four_fifths: (kind == CheckKind::FourFifths)
                     .then(|| four_fifths_detail(&report, &plain)),
+                rows_needed,
+            }
+        })
+        .collect();
+
+    let comparisons: Vec<Comparison> = compare
+        .into_iter()
+        .map(|(c, margin)| {
+            let (cand, base) = joint::both_values(rows, c);
+            let diff = cand - base;
+            let upper = c != Compared::Accuracy;
+            let bound = if upper { margin } else { -margin };
+            let interval = interval_of(joint.as_ref().and_then(|j| j.comparison(&family, c).1));
+            let mut reasons = Vec::new();
+            let mut rows_needed = None;
+            let status = if diff.is_nan() {
+                reasons.push("the difference is undefined (no group has a defined rate)".into());
+                Status::Inconclusive
+            } else {
+                let (status, reason) = decide(upper, diff, bound, interval);
+                reasons.extend(reason);
+                rows_needed = estimate(status, interval, diff, bound);
+                status
+            };
+            let defined = |v: f64| (!v.is_nan()).then_some(v);
+            Comparison {
+                metric: match c {
+                    Compared::DemographicParity => "demographic_parity_difference",
+                    Compared::EqualizedOdds => "equalized_odds_difference",
+                    Compared::Accuracy => "accuracy",
+                },
+                candidate: defined(cand),
+                baseline: defined(base),
+                difference: defined(diff),
+                margin,
+                bound: if upper { "max" } else { "min" },
+                interval: interval.flatten(),
+                status,
+                reasons,
+                rows_needed,
             }
         })
         .collect();
@@ -280,12 +420,19 @@ pub fn run_gate(
         status: checks
             .iter()
             .map(|c| c.status)
+            .chain(comparisons.iter().map(|c| c.status))
             .max()
             .unwrap_or(Status::Pass),
         strict: config.strict,
         confidence: config.confidence,
+        simultaneous: config.confidence.map(|_| Simultaneous {
+            multiplicity: config.multiplicity,
+            statistics: joint.as_ref().map_or(0, |j| j.family_size),
+            critical_value: joint.as_ref().map(|j| j.critical_value),
+        }),
         checks,
         groups: group_counts,
         overall,
+        comparisons,
     })
 }

@@ -1,7 +1,8 @@
-//! The measured value (and bootstrap interval) of each check, read from fairkit-metrics'
-//! [`GroupedReport`], whose bootstrap follows docs/metrics.md#bootstrap-intervals (`n` rows drawn
-//! with replacement from the whole data, resample `i` from `rng::stream(seed, i)`, numpy's linear
-//! quantiles).
+//! The measured value of each check, read from fairkit-metrics' [`GroupedReport`], and with
+//! multiplicity `none` its percentile interval: the report's bootstrap follows
+//! docs/metrics.md#bootstrap-intervals (`n` rows drawn with replacement from the whole data,
+//! resample `i` from `rng::stream(seed, i)`, numpy's linear quantiles). The simultaneous
+//! intervals are crate::joint's.
 
 use fairkit_core::Groups;
 use fairkit_metrics::{
@@ -9,7 +10,7 @@ use fairkit_metrics::{
     ReportInput, Section,
 };
 
-use crate::{CheckKind, GateConfig, Result};
+use crate::{CheckKind, GateConfig, Multiplicity, Result};
 
 /// A check's statistic in a report section (`T = f64` for the value, `Vec<f64>` for the
 /// interval's two quantiles).
@@ -25,7 +26,8 @@ fn pick<T>(kind: CheckKind, s: &Section<T>) -> &T {
     }
 }
 
-/// The report the checks read: point values, and with `confidence` the central interval.
+/// The report the checks read: point values, and with `confidence` and multiplicity `none`
+/// each check's percentile interval (the others come from the joint bootstrap, crate::joint).
 pub(crate) fn report(
     y_true: &[bool],
     y_pred: &[bool],
@@ -36,7 +38,7 @@ pub(crate) fn report(
     let mut params = GroupedReport::params()
         .four_fifths_threshold(config.four_fifths_threshold)
         .min_group_size(config.min_samples_per_group);
-    if let Some(c) = config.confidence {
+    if let (Some(c), Multiplicity::None) = (config.confidence, config.multiplicity) {
         let tail = (1.0 - c) / 2.0;
         params = params.bootstrap(
             BootstrapParams::new(config.n_boot, config.seed).with_quantiles(vec![tail, 1.0 - tail]),
@@ -54,8 +56,8 @@ pub(crate) fn value(kind: CheckKind, report: &GroupedReport) -> f64 {
     *pick(kind, report.section())
 }
 
-/// The interval of a check, if intervals were computed: `Some(None)` when no resample
-/// defines the value.
+/// The percentile interval of a check, if the report has intervals: `Some(None)` when no
+/// resample defines the value.
 pub(crate) fn interval(kind: CheckKind, report: &GroupedReport) -> Option<Option<(f64, f64)>> {
     report
         .intervals()

@@ -77,7 +77,7 @@ fn bad_files_are_errors() {
          'dp_difference_max', 'eo_difference_max', 'accuracy_floor', 'per_group_accuracy_floor', \
          'four_fifths', 'four_fifths_threshold', 'min_samples_per_group', \
          'min_positives_per_group', 'min_negatives_per_group', 'strict', 'confidence', 'n_boot', \
-         'seed'"
+         'seed', 'multiplicity', 'dp_margin', 'eo_margin', 'accuracy_margin'"
     );
     assert_eq!(
         message("strict = false\ndp_difference_max = 1.5"),

@@ -5,6 +5,7 @@ mod config;
 mod crafted;
 mod o14;
 mod sampling;
+mod simulation;
 
 use fairkit_core::Groups;
 

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use fairkit_data::DataError;
 use fairkit_data::predictions::PredictionColumns;
-use fairkit_data::{CsvLayout, DataError};
 use fairkit_gate::{CheckKind, GateConfig, Status};
 use fairkit_metrics::{Disparity, Metric};
 use fairkit_testkit::fixtures::{O1_GROUPS, O1_LABELS, O1_PREDICTIONS};
@@ -161,13 +161,8 @@ fn gate_decides_on_o1() {
     let path = o1_file(dir.path());
     let columns = PredictionColumns::new("y", "p", ["g"]);
     // The default minimum group size (100) leaves every fairness check undecided.
-    let report = gate::run(
-        &path,
-        &CsvLayout::default(),
-        &columns,
-        &GateConfig::default(),
-    )
-    .expect("the gate runs");
+    let input = gate::GateInput::new(&path, columns);
+    let report = gate::run(&input, &GateConfig::default()).expect("the gate runs");
     let status = |report: &fairkit_gate::GateReport, kind: CheckKind| {
         report
             .checks
@@ -187,11 +182,69 @@ fn gate_decides_on_o1() {
         min_negatives_per_group: 1,
         ..GateConfig::default()
     };
-    let report = gate::run(&path, &CsvLayout::default(), &columns, &config).expect("the gate runs");
+    let report = gate::run(&input, &config).expect("the gate runs");
     let (dp, value) = status(&report, CheckKind::DemographicParityDifference);
     assert_eq!(dp, Status::Fail);
     assert!(close(value.expect("a value"), 1.0 / 3.0));
     assert_eq!(report.exit_code(), 1);
+}
+
+#[test]
+fn gate_compares_with_a_baseline_column_or_file_on_the_same_rows() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // The candidate selects everyone in group a and nobody in b (DP 1); the baseline is exact.
+    let mut text = String::from("g,y,p,base\n");
+    for i in 0..40 {
+        let (g, y) = (if i < 20 { "a" } else { "b" }, i % 2);
+        text.push_str(&format!("{g},{y},{},{y}\n", u8::from(i < 20)));
+    }
+    let data = dir.path().join("rows.csv");
+    std::fs::write(&data, &text).expect("write");
+    let config = GateConfig {
+        min_samples_per_group: 1,
+        min_positives_per_group: 1,
+        min_negatives_per_group: 1,
+        ..GateConfig::default()
+    };
+    let mut input = gate::GateInput::new(&data, PredictionColumns::new("y", "p", ["g"]));
+    input.baseline = Some(gate::Baseline::Column("base".into()));
+    let report = gate::run(&input, &config).expect("the gate runs");
+    let dp = &report.comparisons[0];
+    assert_eq!(dp.metric, "demographic_parity_difference");
+    assert_eq!(
+        (dp.candidate, dp.baseline, dp.difference),
+        (Some(1.0), Some(0.0), Some(1.0))
+    );
+    assert_eq!(dp.status, Status::Fail);
+
+    // The same baseline from its own file (column `p` there), then a file whose rows differ.
+    let base = dir.path().join("base.csv");
+    let own: String = text
+        .lines()
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            let p = if c[3] == "base" { "p" } else { c[3] };
+            format!("{},{},{p}\n", c[0], c[1])
+        })
+        .collect();
+    std::fs::write(&base, &own).expect("write");
+    input.baseline = Some(gate::Baseline::File {
+        path: base.clone(),
+        column: None,
+    });
+    let from_file = gate::run(&input, &config).expect("the gate runs");
+    assert_eq!(from_file.comparisons, report.comparisons);
+    std::fs::write(&base, own.replacen("a,0,0", "b,0,0", 1)).expect("write");
+    let e = gate::run(&input, &config).expect_err("other rows");
+    assert!(
+        e.to_string()
+            .contains("line 2, row 1, column 'g': value 'b' differs from 'a'"),
+        "{e}"
+    );
+    // The evidence record names both files with their digests.
+    let record = gate::evidence(&input, None, &config, &["fairkit".into()]).expect("evidence");
+    let roles: Vec<&str> = record.inputs.iter().map(|i| i.role.as_str()).collect();
+    assert_eq!(roles, ["--data", "--baseline"]);
 }
 
 #[test]

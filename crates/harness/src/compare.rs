@@ -4,7 +4,7 @@
 //! Every (method, seed) job is independent and deterministic; jobs run in parallel with rayon
 //! and are collected in a fixed order, so the results are identical on any thread count.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fairkit_core::limits;
 use fairkit_core::suggest::annotate_unknown;
@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{DataSource, LoadedData, SplitPolicy};
 use crate::evaluate::{Headline, evaluate};
+use crate::evidence::Evidence;
 use crate::method::{MethodSpec, run};
 use crate::plot::{TradeoffPoint, tradeoff_svg};
 use crate::summary::mean_std;
@@ -210,14 +211,17 @@ impl std::str::FromStr for DisparityAxis {
     }
 }
 
-/// The files of a comparison's output directory; `results.json` is in every run, and
-/// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again).
-pub const RUN_FILES: [&str; 5] = [
+/// The files of a comparison's output directory; `results.json` is in every run,
+/// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again)
+/// and `evidence.json` the record `fairkit verify` replays
+/// ([`evidence`](crate::evidence); earlier runs may lack it).
+pub const RUN_FILES: [&str; 6] = [
     "results.json",
     "results.csv",
     "report.md",
     "tradeoff.svg",
     "experiment.toml",
+    crate::evidence::EVIDENCE_FILE,
 ];
 
 /// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
@@ -986,26 +990,25 @@ impl Comparison {
     }
 
     /// Writes the run's files ([`RUN_FILES`]) into the directory `dir`, replacing an earlier
-    /// run there as a whole (see [`claim_run_dir`]).
+    /// run there as a whole (see [`claim_run_dir`]); `command_line` is recorded in its
+    /// evidence.
     ///
     /// # Errors
     /// As [`claim_run_dir`] and [`stage`](Self::stage), and a failed commit.
-    pub fn write(&self, dir: &Path) -> Result<io::Committed> {
+    pub fn write(&self, dir: &Path, command_line: &[String]) -> Result<io::Committed> {
         let mut outputs = io::Outputs::new();
         let id = claim_run_dir(&mut outputs, dir, "--out")?;
-        self.stage(&mut outputs, id)?;
+        self.stage(&mut outputs, id, command_line)?;
         outputs.commit()
     }
 
-    /// Renders the run's files ([`RUN_FILES`]: `results.json`, `results.csv`, `report.md`,
-    /// `tradeoff.svg` and `experiment.toml`, the resolved configuration, which `fairkit compare
-    /// --config` runs again) into the claimed run directory `id` of `outputs` (committed with
-    /// the other outputs).
+    /// The run's files but its evidence, rendered: `results.json`, `results.csv`, `report.md`,
+    /// `tradeoff.svg` and `experiment.toml` (the resolved configuration, which `fairkit
+    /// compare --config` runs again), in this order.
     ///
     /// # Errors
-    /// A picture that cannot be drawn, a configuration TOML cannot hold, or a staged file that
-    /// cannot be written.
-    pub fn stage(&self, outputs: &mut io::Outputs, id: io::OutputId) -> Result<()> {
+    /// A picture that cannot be drawn, or a configuration TOML cannot hold.
+    pub fn files(&self) -> Result<Vec<(&'static str, String)>> {
         let json = self.render_json()?;
         let svg = self.render_svg().map_err(|message| HarnessError::Plot {
             path: "tradeoff.svg".into(),
@@ -1018,10 +1021,90 @@ impl Comparison {
             svg,
             self.config.to_toml()?,
         ];
-        for (name, content) in RUN_FILES.iter().zip(files) {
-            outputs.write_in(id, name, |w| w.write_all(content.as_bytes()))?;
+        Ok(RUN_FILES.iter().copied().zip(files).collect())
+    }
+
+    /// The run's evidence without its outputs: the command line, the seeds (the split seeds,
+    /// then a simulated scenario's seed) and the digest of every data file.
+    ///
+    /// # Errors
+    /// A data file that cannot be read.
+    pub fn evidence(&self, command_line: &[String]) -> Result<Evidence> {
+        let mut seeds = self.config.seeds.clone();
+        let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+        match &self.config.data {
+            DataSource::Scenario { seed, .. } => seeds.push(*seed),
+            DataSource::Adult { path } => {
+                inputs.push(("adult", path.join("adult.data")));
+                inputs.push(("adult", path.join("adult.test")));
+            }
+            DataSource::Compas { path } => inputs.push(("compas", path.clone())),
+            DataSource::Csv { path, test, .. } => {
+                inputs.push(("path", path.clone()));
+                inputs.extend(test.iter().map(|t| ("test", t.clone())));
+            }
         }
-        Ok(())
+        let mut evidence = Evidence::new("compare", command_line.to_vec(), seeds);
+        for (role, path) in inputs {
+            evidence.add_input(role, &path)?;
+        }
+        Ok(evidence)
+    }
+
+    /// Renders the run's files ([`RUN_FILES`], see [`files`](Self::files)) and its evidence
+    /// ([`evidence`](Self::evidence)) into the claimed run directory `id` of `outputs`
+    /// (committed with the other outputs).
+    ///
+    /// # Errors
+    /// As [`files`](Self::files) and [`evidence`](Self::evidence), and a staged file that
+    /// cannot be written.
+    pub fn stage(
+        &self,
+        outputs: &mut io::Outputs,
+        id: io::OutputId,
+        command_line: &[String],
+    ) -> Result<()> {
+        let files = self.files()?;
+        let evidence = self.evidence(command_line)?;
+        let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(n, c)| (*n, c.as_bytes())).collect();
+        evidence.stage(outputs, id, &borrowed)
+    }
+
+    /// The wall-clock fit times of `recorded` (a `results.json` of the same configuration) in
+    /// place of this run's: fit times are measurements, not part of the decision, so a replay
+    /// ([`evidence`](crate::evidence)) takes them from the run it replays and compares every
+    /// other byte.
+    ///
+    /// # Errors
+    /// [`HarnessError::Located`] when `recorded` is not such a `results.json` (`source` names
+    /// it).
+    pub fn with_fit_seconds_of(mut self, recorded: &str, source: &str) -> Result<Self> {
+        let bad = |what: &str| {
+            HarnessError::Located(format!(
+                "{source}: {what}: not the results of this configuration"
+            ))
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(recorded).map_err(|e| bad(&format!("line {}", e.line())))?;
+        let number = |v: &serde_json::Value| match v {
+            serde_json::Value::Null => Some(f64::NAN),
+            v => v.as_f64(),
+        };
+        let rows = value["results"].as_array().ok_or_else(|| bad("results"))?;
+        let summary = value["summary"].as_array().ok_or_else(|| bad("summary"))?;
+        if rows.len() != self.results.len() || summary.len() != self.summary.len() {
+            return Err(bad("a different number of results"));
+        }
+        for (mine, theirs) in self.results.iter_mut().zip(rows) {
+            mine.fit_seconds = number(&theirs["fit_seconds"]).ok_or_else(|| bad("fit_seconds"))?;
+        }
+        for (mine, theirs) in self.summary.iter_mut().zip(summary) {
+            mine.fit_seconds = (
+                number(&theirs["fit_seconds_mean"]).ok_or_else(|| bad("fit_seconds_mean"))?,
+                number(&theirs["fit_seconds_std"]).ok_or_else(|| bad("fit_seconds_std"))?,
+            );
+        }
+        Ok(self)
     }
 }
 

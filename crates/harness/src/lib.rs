@@ -13,6 +13,7 @@
 //! * [`plot`]: the trade-off picture as SVG.
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
+//! * [`evidence`]: evidence directories that `fairkit verify` replays.
 //! * [`assess`], [`gate`], [`audit`]: the library forms of `fairkit assess`, `fairkit gate`
 //!   and `fairkit audit` (read the file, compute the report).
 #![deny(missing_docs)]
@@ -27,6 +28,7 @@ mod compare_tests;
 pub mod data;
 mod error;
 pub mod evaluate;
+pub mod evidence;
 #[cfg(test)]
 mod experiment_tests;
 pub mod gate;

@@ -141,8 +141,24 @@ pub fn quantile_linear(sorted: &[f64], q: f64) -> f64 {
     }
 }
 
-/// Rows bucketed by cell, ready to be resampled.
-pub(crate) struct Resampler {
+/// Rows bucketed by a cell key, ready to be resampled: each resample draws `n` rows with
+/// replacement and returns, per cell, how many rows it drew (and the sum of their weights).
+///
+/// The key is the caller's: the gate's paired bootstrap (docs/gate-and-monitor.md#candidate-against-baseline)
+/// uses group × label × both models' predictions, so that one resample of rows feeds both
+/// models. Resample `index` of `seed` draws from [`fairkit_core::rng::stream`]`(seed, index)`,
+/// so results do not depend on the number of threads.
+///
+/// ```
+/// use fairkit_metrics::CellResampler;
+/// let r = CellResampler::new(&[0, 2, 2, 1], 3, None);
+/// let (counts, sums) = r.draw(7, 0);
+/// assert_eq!(counts.iter().sum::<u64>(), 4);
+/// assert!(sums.is_none());
+/// assert_eq!(r.draw(7, 0).0, counts);
+/// ```
+#[derive(Debug, Clone)]
+pub struct CellResampler {
     /// `starts[k]`: first bucketed position of cell `k`; `starts[n_cells] = n`.
     starts: Vec<u64>,
     /// The cell of each bucketed position (a lookup is faster than a search over `starts`).
@@ -151,20 +167,12 @@ pub(crate) struct Resampler {
     weights: Option<Vec<f64>>,
 }
 
-impl Resampler {
-    /// Buckets validated rows (`groups < n_groups`, equal lengths).
-    pub(crate) fn new(
-        y: &[bool],
-        p: &[bool],
-        groups: &[u32],
-        n_groups: usize,
-        weights: Option<&[f64]>,
-    ) -> Self {
-        let key = |i: usize| 4 * groups[i] as usize + cell(y[i], p[i]);
-        let n_cells = 4 * n_groups;
+impl CellResampler {
+    /// Buckets rows by `keys` (each below `n_cells`; `weights`, when given, as long as `keys`).
+    pub fn new(keys: &[u32], n_cells: usize, weights: Option<&[f64]>) -> Self {
         let mut starts = vec![0u64; n_cells + 1];
-        for i in 0..y.len() {
-            starts[key(i) + 1] += 1;
+        for &k in keys {
+            starts[k as usize + 1] += 1;
         }
         for k in 0..n_cells {
             starts[k + 1] += starts[k];
@@ -172,10 +180,9 @@ impl Resampler {
         let weights = weights.map(|w| {
             let mut next = starts.clone();
             let mut sorted = vec![0.0; w.len()];
-            for (i, &wi) in w.iter().enumerate() {
-                let k = key(i);
-                sorted[next[k] as usize] = wi;
-                next[k] += 1;
+            for (&k, &wi) in keys.iter().zip(w) {
+                sorted[next[k as usize] as usize] = wi;
+                next[k as usize] += 1;
             }
             sorted
         });
@@ -189,9 +196,33 @@ impl Resampler {
         }
     }
 
-    /// Resample `index` of `seed`: the counts of `n` rows drawn with replacement.
-    pub(crate) fn draw(&self, seed: u64, index: u64) -> ConfusionTable {
-        let n_cells = self.starts.len() - 1;
+    /// Number of cells.
+    pub fn n_cells(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// The rows of the whole data per cell (and their weight sums, when weighted).
+    pub fn totals(&self) -> (Vec<u64>, Option<Vec<f64>>) {
+        let n_cells = self.n_cells();
+        let counts = (0..n_cells)
+            .map(|k| self.starts[k + 1] - self.starts[k])
+            .collect();
+        let sums = self.weights.as_ref().map(|w| {
+            (0..n_cells)
+                .map(|k| {
+                    w[self.starts[k] as usize..self.starts[k + 1] as usize]
+                        .iter()
+                        .sum()
+                })
+                .collect()
+        });
+        (counts, sums)
+    }
+
+    /// Resample `index` of `seed`: per cell, the rows drawn (of `n` drawn with replacement) and,
+    /// when weighted, the sum of their weights.
+    pub fn draw(&self, seed: u64, index: u64) -> (Vec<u64>, Option<Vec<f64>>) {
+        let n_cells = self.n_cells();
         let n = self.starts[n_cells] as usize;
         let mut r = rng::stream(seed, index);
         let mut cells = vec![0u64; n_cells];
@@ -201,7 +232,7 @@ impl Resampler {
                 for _ in 0..n {
                     cells[bucket(rng::index(&mut r, n))] += 1;
                 }
-                ConfusionTable::from_cells(cells, None)
+                (cells, None)
             }
             Some(w) => {
                 let mut sums = vec![0.0; n_cells];
@@ -211,9 +242,34 @@ impl Resampler {
                     cells[k] += 1;
                     sums[k] += w[i];
                 }
-                ConfusionTable::from_cells(cells, Some(sums))
+                (cells, Some(sums))
             }
         }
+    }
+}
+
+/// Rows bucketed by confusion cell (group × label × prediction).
+pub(crate) struct Resampler(CellResampler);
+
+impl Resampler {
+    /// Buckets validated rows (`groups < n_groups`, equal lengths).
+    pub(crate) fn new(
+        y: &[bool],
+        p: &[bool],
+        groups: &[u32],
+        n_groups: usize,
+        weights: Option<&[f64]>,
+    ) -> Self {
+        let keys: Vec<u32> = (0..y.len())
+            .map(|i| 4 * groups[i] + cell(y[i], p[i]) as u32)
+            .collect();
+        Self(CellResampler::new(&keys, 4 * n_groups, weights))
+    }
+
+    /// Resample `index` of `seed`: the counts of `n` rows drawn with replacement.
+    pub(crate) fn draw(&self, seed: u64, index: u64) -> ConfusionTable {
+        let (cells, sums) = self.0.draw(seed, index);
+        ConfusionTable::from_cells(cells, sums)
     }
 }
 
@@ -391,9 +447,9 @@ mod tests {
         let g = [0, 1, 1, 0, 1];
         let w = [1.0, 2.0, 3.0, 4.0, 5.0];
         let r = Resampler::new(&y, &p, &g, 2, Some(&w));
-        assert_eq!(r.starts, vec![0, 1, 1, 1, 2, 2, 3, 4, 5]);
-        assert_eq!(r.weights.as_deref(), Some(&[4.0, 1.0, 2.0, 3.0, 5.0][..]));
-        assert_eq!(r.cell_at, vec![0, 3, 5, 6, 7]);
+        assert_eq!(r.0.starts, vec![0, 1, 1, 1, 2, 2, 3, 4, 5]);
+        assert_eq!(r.0.weights.as_deref(), Some(&[4.0, 1.0, 2.0, 3.0, 5.0][..]));
+        assert_eq!(r.0.cell_at, vec![0, 3, 5, 6, 7]);
         let t = r.draw(7, 3);
         assert_eq!(t.overall().rows, 5);
         assert_eq!(r.draw(7, 3), t);

@@ -57,7 +57,7 @@ pub mod small;
 mod testutil;
 
 pub use aggregate::{Aggregate, Aggregation, EqualizedOddsAgg};
-pub use bootstrap::{BootstrapParams, BootstrapValidParams, quantile_linear};
+pub use bootstrap::{BootstrapParams, BootstrapValidParams, CellResampler, quantile_linear};
 pub use counts::{Confusion, ConfusionTable};
 pub use disparity::{Disparities, Disparity, FourFifths, RuleStatus};
 pub use error::{MetricsError, Result};

@@ -35,6 +35,7 @@ impl Default for Window {
 /// | `evaluate_every` | 1000 | evaluate after this many events (predictions and labels) |
 /// | `recovery_evaluations` | 3 | consecutive OK evaluations that re-arm a fired alert |
 /// | `cooldown` | none | minimum time (timestamp units) between two alerts on the same metric |
+/// | `confidence` | none | alert only when the metric's interval at this level is wholly beyond its threshold |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MonitorConfig {
@@ -58,6 +59,9 @@ pub struct MonitorConfig {
     pub recovery_evaluations: u32,
     /// Minimum time between two alerts on one metric.
     pub cooldown: Option<f64>,
+    /// Alert only when the interval of the value at this confidence level is wholly beyond
+    /// the threshold (docs/gate-and-monitor.md#monitor-confidence); `None`: on the value.
+    pub confidence: Option<f64>,
 }
 
 impl Default for MonitorConfig {
@@ -73,6 +77,7 @@ impl Default for MonitorConfig {
             evaluate_every: 1_000,
             recovery_evaluations: 3,
             cooldown: None,
+            confidence: None,
         }
     }
 }
@@ -114,6 +119,11 @@ impl MonitorConfig {
         }
         if let Some(c) = self.cooldown {
             positive("cooldown", c)?;
+        }
+        if let Some(c) = self.confidence.filter(|c| !(*c > 0.0 && *c < 1.0)) {
+            return Err(
+                Error::invalid("confidence", c, "must lie strictly between 0 and 1").into(),
+            );
         }
         for (name, v) in [
             ("dp_max", self.dp_max),

@@ -13,6 +13,8 @@ use crate::{MonitoredMetric, Snapshot};
 
 type Labels = Vec<(String, String)>;
 type FloatGauge = Gauge<f64, AtomicU64>;
+/// Reads one of a group's window counts.
+type Count = fn(&crate::GroupSnapshot) -> u64;
 
 /// The content type of [`render_prometheus`]'s output.
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -42,7 +44,9 @@ fn per_group(
 }
 
 /// Renders the gauges, prefixed `fairkit_monitor_`: per group `selection_rate`,
-/// `predictions`, `labelled`, `true_positive_rate` and `false_positive_rate`; the
+/// `predictions`, `labelled`, `true_positive_rate` and `false_positive_rate`, and the window's
+/// counts `selected`, `true_positives`, `false_positives`, `true_negatives`,
+/// `false_negatives` (summed over replicas they give fleet-wide rates); the
 /// `demographic_parity_difference`, `demographic_parity_ratio`,
 /// `equalized_odds_difference` and `accuracy` (NaN while a metric has insufficient data);
 /// `window_size`, `events`, and `alert{metric=…}` (1 while alerting, else 0).
@@ -86,6 +90,39 @@ pub fn render_prometheus(snapshot: &Snapshot) -> String {
         snapshot,
         |g| g.false_positive_rate,
     );
+    // Counts, so that rates across replicas are sums (docs/gate-and-monitor.md#fleet-wide-rates).
+    let counts: [(&str, &str, Count); 5] = [
+        (
+            "selected",
+            "Predictions of the group in the window that are positive",
+            |g| g.selected,
+        ),
+        (
+            "true_positives",
+            "Labelled predictions of the group: true positives",
+            |g| g.tp,
+        ),
+        (
+            "false_positives",
+            "Labelled predictions of the group: false positives",
+            |g| g.fp,
+        ),
+        (
+            "true_negatives",
+            "Labelled predictions of the group: true negatives",
+            |g| g.tn,
+        ),
+        (
+            "false_negatives",
+            "Labelled predictions of the group: false negatives",
+            |g| g.fn_,
+        ),
+    ];
+    for (name, help, count) in counts {
+        per_group(&mut registry, name, help, snapshot, |g| {
+            Some(count(g) as f64)
+        });
+    }
     for metric in MonitoredMetric::ALL {
         let value = snapshot.metric(metric).value.unwrap_or(f64::NAN);
         gauge(

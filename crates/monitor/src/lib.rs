@@ -47,6 +47,7 @@ mod error;
 mod evaluation;
 pub mod event;
 mod exposition;
+mod interval;
 mod monitor;
 #[cfg(feature = "server")]
 pub mod server;
@@ -60,6 +61,7 @@ pub use error::{MonitorError, Result};
 pub use evaluation::Evaluation;
 pub use event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
 pub use exposition::{CONTENT_TYPE, SharedSnapshot, render_prometheus};
+pub use interval::Interval;
 pub use monitor::FairnessMonitor;
 #[cfg(feature = "server")]
 pub use server::{MetricsServer, ServerLimits, serve, serve_with};

@@ -4,6 +4,7 @@ use fairkit_metrics::{Aggregate, Confusion, Metric};
 use serde::Serialize;
 
 use crate::config::MonitorConfig;
+use crate::interval::{self, Interval, Proportion};
 use crate::window::{Counters, GroupCounters, WindowBounds};
 
 /// The metrics the monitor evaluates.
@@ -78,8 +79,12 @@ pub struct MetricReading {
     pub value: Option<f64>,
     /// The configured threshold, if any.
     pub threshold: Option<f64>,
-    /// Ok, violation or insufficient data.
+    /// Ok, violation or insufficient data. With `confidence`, a violation needs the whole
+    /// interval beyond the threshold.
     pub status: Status,
+    /// With `confidence`: the interval of the value (docs/gate-and-monitor.md#monitor-confidence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<Interval>,
     /// Groups that met `min_samples` and were compared (for accuracy: groups pooled).
     pub groups_compared: usize,
     /// Whether the metric's alert state is "alerting" (fired and not yet re-armed).
@@ -192,25 +197,42 @@ fn spread(values: &[f64]) -> Option<(f64, f64)> {
     })
 }
 
+/// One metric's value, status, groups compared and interval (before the alert state).
+pub(crate) type Reading = (Option<f64>, Status, usize, Option<Interval>);
+
 /// Values and statuses of every monitored metric (before the alert state is applied).
-pub(crate) fn readings(
-    groups: &[GroupCounters],
-    config: &MonitorConfig,
-) -> [(Option<f64>, Status, usize); 4] {
+pub(crate) fn readings(groups: &[GroupCounters], config: &MonitorConfig) -> [Reading; 4] {
     let min = config.min_samples;
-    let rates = |counts: fn(&GroupCounters) -> Confusion, metric: Metric| -> Vec<f64> {
+    // Per compared group: (successes, trials) of the rate.
+    let counts = |of: fn(&GroupCounters) -> Confusion, rate: fn(&Confusion) -> Proportion| {
         groups
             .iter()
-            .map(counts)
+            .map(of)
+            .filter(|c| c.rows >= min)
+            .map(|c| rate(&c))
+            .collect::<Vec<Proportion>>()
+    };
+    let sr = counts(GroupCounters::predictions, |c| {
+        (c.tp + c.fp, c.tp + c.fp + c.tn + c.fn_)
+    });
+    let tpr = counts(GroupCounters::labels, |c| (c.tp, c.tp + c.fn_));
+    let fpr = counts(GroupCounters::labels, |c| (c.fp, c.fp + c.tn));
+    // Rates as fairkit-metrics defines them (0 without positives or negatives, as Fairlearn).
+    let rates = |of: fn(&GroupCounters) -> Confusion, metric: Metric| -> Vec<f64> {
+        groups
+            .iter()
+            .map(of)
             .filter(|c| c.rows >= min)
             .map(|c| c.rate(metric))
             .collect()
     };
-    let sr = rates(GroupCounters::predictions, Metric::SelectionRate);
-    let tpr = rates(GroupCounters::labels, Metric::TruePositiveRate);
-    let fpr = rates(GroupCounters::labels, Metric::FalsePositiveRate);
-    let dp = spread(&sr);
-    let eo = spread(&tpr).zip(spread(&fpr)).map(|(t, f)| t.0.max(f.0));
+    let dp = spread(&rates(GroupCounters::predictions, Metric::SelectionRate));
+    let eo = spread(&rates(GroupCounters::labels, Metric::TruePositiveRate))
+        .zip(spread(&rates(
+            GroupCounters::labels,
+            Metric::FalsePositiveRate,
+        )))
+        .map(|(t, f)| t.0.max(f.0));
     let mut pooled = Confusion::default();
     for g in groups {
         pooled.add(&g.labels());
@@ -222,22 +244,34 @@ pub(crate) fn readings(
         eo,
         accuracy,
     ];
+    let intervals = match config.confidence {
+        None => [None; 4],
+        Some(c) => [
+            interval::difference(&[&sr], c),
+            interval::ratio(&sr, c),
+            interval::difference(&[&tpr, &fpr], c),
+            interval::wilson((pooled.tp + pooled.tn, pooled.rows as f64), c),
+        ],
+    };
     let compared = [sr.len(), sr.len(), tpr.len(), 1];
-    let mut out = [(None, Status::InsufficientData, 0); 4];
+    let mut out = [(None, Status::InsufficientData, 0, None); 4];
     for (i, metric) in MonitoredMetric::ALL.into_iter().enumerate() {
+        let interval = values[i].and(intervals[i]);
         let status = match (values[i], metric.threshold(config)) {
             (None, _) => Status::InsufficientData,
             (Some(_), None) => Status::Ok,
             (Some(v), Some(t)) => {
+                // With an interval, the whole of it must be beyond the threshold.
+                let (low, high) = interval.map_or((v, v), |i| (i.lower, i.upper));
                 let bad = if metric.is_upper_bound() {
-                    v > t
+                    low > t
                 } else {
-                    v < t
+                    high < t
                 };
                 if bad { Status::Violation } else { Status::Ok }
             }
         };
-        out[i] = (values[i], status, compared[i]);
+        out[i] = (values[i], status, compared[i], interval);
     }
     out
 }
@@ -253,11 +287,12 @@ pub(crate) fn metric_readings(
         .zip(MonitoredMetric::ALL)
         .zip(alerting)
         .map(
-            |(((value, status, groups_compared), metric), alerting)| MetricReading {
+            |(((value, status, groups_compared, interval), metric), alerting)| MetricReading {
                 metric,
                 value,
                 threshold: metric.threshold(config),
                 status,
+                interval,
                 groups_compared,
                 alerting,
             },

@@ -2,6 +2,7 @@
 //! brute-force model, the alert state machine, the JSON-lines reader and the `/metrics` server.
 
 mod alerts;
+mod confidence;
 mod o14;
 mod properties;
 mod server;

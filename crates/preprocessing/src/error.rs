@@ -35,6 +35,32 @@ pub enum PreprocessingError {
         /// The label, 0 or 1.
         label: u8,
     },
+    /// The method takes exactly two groups (a privileged and an unprivileged one).
+    #[error("{method} needs exactly two groups with rows; the data has {found}: {groups}")]
+    NotTwoGroups {
+        /// The method, e.g. `"massaging"`.
+        method: String,
+        /// How many groups have rows.
+        found: usize,
+        /// Their labels, quoted and joined with `, ` (the first ten).
+        groups: String,
+    },
+    /// The method does not take sample weights.
+    #[error("{method} does not take sample weights: {reason}; drop the weights")]
+    WeightsRefused {
+        /// The method.
+        method: String,
+        /// Why.
+        reason: String,
+    },
+    /// An optimizer failed (a non-finite objective, a line search that cannot start).
+    #[error("{method}: the optimizer failed: {message}")]
+    Optimizer {
+        /// The method.
+        method: String,
+        /// The optimizer's message.
+        message: String,
+    },
 }
 
 impl From<fairkit_core::LearnerError> for PreprocessingError {

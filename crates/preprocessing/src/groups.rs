@@ -3,6 +3,8 @@
 use fairkit_core::{Error, GroupSchema, Groups};
 use ndarray::ArrayView2;
 
+use crate::PreprocessingError;
+
 /// The rows' group codes expressed in the `fitted` schema ([`Groups::codes_in`]).
 ///
 /// # Errors
@@ -31,6 +33,29 @@ pub(crate) fn resolve_rows(
     }
     Error::check_len("sensitive groups", x.nrows(), groups.len())?;
     resolve_codes(fitted, groups)
+}
+
+/// The codes of the two groups with rows, in code order, for a method that takes exactly two.
+///
+/// # Errors
+/// No rows, or a number of groups with rows other than two
+/// ([`PreprocessingError::NotTwoGroups`]).
+pub(crate) fn two_groups(groups: &Groups, method: &str) -> Result<[u32; 2], PreprocessingError> {
+    groups.require_two_groups()?;
+    match groups.present()[..] {
+        [a, b] => Ok([a, b]),
+        ref present => Err(PreprocessingError::NotTwoGroups {
+            method: method.to_string(),
+            found: present.len(),
+            groups: fairkit_core::text::quote_list(
+                &present
+                    .iter()
+                    .map(|&c| groups.schema().label(c))
+                    .collect::<Vec<_>>(),
+                10,
+            ),
+        }),
+    }
 }
 
 /// The error for a group of the fitted schema that had no rows at fit time.

@@ -8,6 +8,12 @@
 //!   repair with a `repair_level`, fitted once and applied to new data with `transform`.
 //! * [`CorrelationRemover`] (fairlearn): removes the linear correlation of every feature with
 //!   the group indicators, mixed with the original by `alpha`.
+//! * [`Massaging`] (Kamiran and Calders): relabels the training rows a ranker is least sure
+//!   about, promoting unprivileged negatives and demoting privileged positives, until the two
+//!   groups' base rates agree; any learner is then fitted on the new labels.
+//! * [`Lfr`] (Zemel et al., AIF360's `LFR`): learns `k` prototypes whose soft assignment encodes
+//!   the features, predicts the label and hides the group; `transform` gives the representation
+//!   and the model also classifies on its own.
 //!
 //! A fitted repair and the model fitted on its output predict new rows as one
 //! [`fairkit_core::Predictor`] ([`RepairedModel`]).
@@ -43,6 +49,8 @@ mod correlation_remover;
 mod di_remover;
 mod error;
 mod groups;
+mod lfr;
+mod massaging;
 mod repaired;
 mod reweighing;
 mod transform;
@@ -55,7 +63,9 @@ pub use di_remover::{
 };
 pub use error::{PreprocessingError, Result};
 pub use fairkit_core::require_weight_support;
+pub use lfr::{Lfr, LfrParams, LfrValidParams};
 pub use linfa::ParamGuard;
+pub use massaging::{Massaging, MassagingParams, MassagingValidParams};
 pub use repaired::RepairedModel;
 pub use reweighing::Reweighing;
 pub use transform::{FeatureTransform, FitFeatureTransform};

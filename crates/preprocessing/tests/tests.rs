@@ -1,11 +1,14 @@
 //! Integration tests of fairkit-preprocessing: oracles O4 and O13 (docs/test-oracles.md),
 //! fairlearn's CorrelationRemover values, invariants, bad input and the COMPAS reference.
 
+mod aif360;
 mod common;
 mod compas;
 mod correlation_remover;
 mod di_fixture;
 mod di_remover;
+mod lfr;
+mod massaging;
 mod reweighing;
 mod scenario;
 
