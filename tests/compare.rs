@@ -5,7 +5,7 @@ use std::process::Output;
 
 use serde_json::Value;
 
-use crate::util::{assert_bad_input, fairkit, run, stderr, stdout, write_file};
+use crate::util::{assert_bad_input, compare_results, fairkit, run, stderr, stdout, write_file};
 
 const METHODS: &str = "baseline,reweighing,expgrad-dp,threshold-dp,threshold-eo";
 
@@ -222,19 +222,7 @@ rows = 1500
 seed = 2
 "#,
     );
-    let out_dir = dir.path().join("out");
-    let out = run(&[
-        "compare",
-        "--config",
-        &config,
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap())
-            .unwrap();
+    let results = compare_results(&config, &dir.path().join("out"));
     let estimators: Vec<&str> = results["results"]
         .as_array()
         .unwrap()

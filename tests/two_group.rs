@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::util::{assert_bad_input, column, json, read_csv, run, stderr, write_file};
+use crate::util::{
+    assert_bad_input, column, compare_results, json, read_csv, run, stderr, write_file,
+};
 
 const FLAGS: [&str; 4] = ["--label", "label", "--sensitive", "sensitive"];
 
@@ -381,19 +383,7 @@ rows = 1500
 seed = 2
 "#,
     );
-    let out_dir = dir.path().join("out");
-    let out = run(&[
-        "compare",
-        "--config",
-        &config,
-        "--out",
-        out_dir.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let results: Value =
-        serde_json::from_str(&std::fs::read_to_string(out_dir.join("results.json")).unwrap())
-            .unwrap();
+    let results = compare_results(&config, &dir.path().join("out"));
     let names: Vec<&str> = results["results"]
         .as_array()
         .unwrap()

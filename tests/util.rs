@@ -41,6 +41,22 @@ pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("standard output is JSON")
 }
 
+/// Runs `fairkit compare --config CONFIG --out OUT --quiet`, asserts success, and returns the
+/// run's `results.json`.
+pub fn compare_results(config: &str, out_dir: &Path) -> serde_json::Value {
+    let out = run(&[
+        "compare",
+        "--config",
+        config,
+        "--out",
+        out_dir.to_str().expect("a UTF-8 path"),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(out_dir.join("results.json")).expect("results.json");
+    serde_json::from_str(&text).expect("results.json is JSON")
+}
+
 /// Writes `content` to `name` in `dir` and returns the path as a string.
 pub fn write_file(dir: &Path, name: &str, content: &[u8]) -> String {
     let path = dir.join(name);
