@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use fairkit_core::limits;
 use fairkit_harness::method::{
-    CalibratedEqOddsSpec, EqOddsSpec, ExpgradSpec, GridsearchSpec, MethodSpec, PRESETS,
-    ReductionConstraint, RejectOptionSpec, ThresholdSpec,
+    CalibratedEqOddsSpec, EqOddsSpec, ExpgradSpec, GerryFairSpec, GridsearchSpec, MethodSpec,
+    PRESETS, PrejudiceRemoverSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
 use fairkit_postprocessing::{Constraint, CostConstraint, Disparity, Objective};
 use fairkit_reductions::Bound;
@@ -22,7 +22,9 @@ use crate::single::{self, RunArgs};
 ///
 /// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
 /// (reductions); threshold, reject-option, eq-odds, calibrated-eq-odds (post-processing);
-/// baseline; or a preset such as expgrad-dp, expgrad-eo, gridsearch-dp, threshold-eo.
+/// prejudice-remover, gerryfair (in-processing: they fit their own learner, so --estimator does
+/// not apply); baseline; or a preset such as expgrad-dp, expgrad-eo, gridsearch-dp,
+/// threshold-eo.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The method (or a preset: see above).
@@ -116,6 +118,34 @@ pub struct Args {
     /// 1 iff the (possibly replaced) score is at least X (default 0.5).
     #[arg(long, value_name = "X")]
     threshold: Option<f64>,
+    /// Prejudice-remover: weight of the prejudice index (default 1).
+    #[arg(long, value_name = "X")]
+    eta: Option<f64>,
+    /// Prejudice-remover: weight of the L2 penalty (default 1); gerryfair: bound on the
+    /// auditor's dual variables (default 10). AIF360's C.
+    #[arg(long = "c", value_name = "X")]
+    c: Option<f64>,
+    /// Gerryfair: fairness tolerance (default 0.01).
+    #[arg(long, value_name = "X")]
+    gamma: Option<f64>,
+    /// Gerryfair: horizon of the fictitious play (default 10, at least 2).
+    #[arg(long, value_name = "N")]
+    max_iters: Option<usize>,
+    /// Gerryfair: the error rate the subgroups must equalize: FP (false positives, the
+    /// default) or FN.
+    #[arg(long, value_name = "NAME")]
+    fairness: Option<String>,
+    /// Gerryfair: encoded feature columns (comma-separated) that the auditor searches over
+    /// besides the groups, e.g. age.
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    protected_features: Option<Vec<String>>,
+    /// Gerryfair: run every round (AIF360 stops once the violation is below gamma and stalls).
+    #[arg(long)]
+    no_early_termination: bool,
+    /// Gerryfair: follow the paper's cost update and auditor instead of AIF360 0.6.1's
+    /// (docs/inprocessing.md#gerryfair).
+    #[arg(long)]
+    no_aif360_quirks: bool,
     #[command(flatten)]
     repair: RepairArgs,
     #[command(flatten)]
@@ -354,6 +384,39 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
             }
             set(&mut used, "threshold", args.threshold, threshold);
         }
+        MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec { eta, c }) => {
+            set(&mut used, "eta", args.eta, eta);
+            set(&mut used, "c", args.c, c);
+        }
+        MethodSpec::Gerryfair(GerryFairSpec {
+            c,
+            gamma,
+            max_iters,
+            fairness,
+            early_termination,
+            aif360_quirks,
+            protected_features,
+        }) => {
+            set(&mut used, "c", args.c, c);
+            set(&mut used, "gamma", args.gamma, gamma);
+            set(&mut used, "max-iters", args.max_iters, max_iters);
+            if let Some(f) = &args.fairness {
+                *fairness = f.parse().map_err(|e| anyhow::anyhow!("--fairness: {e}"))?;
+                used.push("fairness");
+            }
+            if let Some(p) = &args.protected_features {
+                protected_features.clone_from(p);
+                used.push("protected-features");
+            }
+            if args.no_early_termination {
+                *early_termination = false;
+                used.push("no-early-termination");
+            }
+            if args.no_aif360_quirks {
+                *aif360_quirks = false;
+                used.push("no-aif360-quirks");
+            }
+        }
         MethodSpec::DiRemover(_) | MethodSpec::CorrelationRemover(_) => {
             args.repair.apply(&mut spec, &mut used);
         }
@@ -383,9 +446,32 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("num-roc-margin", args.num_roc_margin.is_some()),
         ("cost-constraint", args.cost_constraint.is_some()),
         ("threshold", args.threshold.is_some()),
+        ("eta", args.eta.is_some()),
+        ("c", args.c.is_some()),
+        ("gamma", args.gamma.is_some()),
+        ("max-iters", args.max_iters.is_some()),
+        ("fairness", args.fairness.is_some()),
+        ("protected-features", args.protected_features.is_some()),
+        ("no-early-termination", args.no_early_termination),
+        ("no-aif360-quirks", args.no_aif360_quirks),
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;
+    // A method with its own learner fits no estimator: a non-default one is refused.
+    if let Some(learner) = spec.own_learner() {
+        if args.run.estimator != "logistic" {
+            bail!(
+                "--estimator does not apply to --method {}: it fits {learner}",
+                args.method
+            );
+        }
+        if args.run.solver.is_some() {
+            bail!(
+                "--solver does not apply to --method {}: it fits {learner}",
+                args.method
+            );
+        }
+    }
     // The counts that the methods also bound, checked here to name the flags.
     match &spec {
         MethodSpec::Gridsearch(GridsearchSpec { grid_size, .. }) => {
@@ -393,6 +479,9 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         }
         MethodSpec::Expgrad(ExpgradSpec { max_iter, .. }) => {
             limits::ITERATIONS.check_usize("--max-iter", *max_iter)?;
+        }
+        MethodSpec::Gerryfair(GerryFairSpec { max_iters, .. }) => {
+            limits::ITERATIONS.check_usize("--max-iters", *max_iters)?;
         }
         _ => {}
     }

@@ -517,6 +517,16 @@ impl CompareConfig {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
             }
+            if let (Some(learner), Some(estimator)) = (m.spec.own_learner(), &m.estimator) {
+                return invalid(
+                    "estimator",
+                    &estimator.to_string(),
+                    &format!(
+                        "method {} fits {learner}; remove the entry's estimator",
+                        m.name
+                    ),
+                );
+            }
             if let Some(column) = m.spec.score_column() {
                 return invalid(
                     "score",
@@ -556,6 +566,9 @@ pub struct ResultRow {
         serialize_with = "compact_scores"
     )]
     pub scores: Option<ScoreReport>,
+    /// GerryFair: the most unfair subgroup its auditor finds on the training rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subgroup: Option<crate::method::SubgroupReport>,
 }
 
 /// The score metrics of a result row: values overall and by group and their aggregates
@@ -757,15 +770,19 @@ fn job(
     let entry = &config.methods[m];
     let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
     let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r.fit_seconds)))
-        .map(|(e, fit_seconds)| ResultRow {
+        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r)))
+        .map(|(e, r)| ResultRow {
             method: entry.name.clone(),
-            estimator: estimator.to_string(),
+            estimator: match entry.spec.own_learner() {
+                Some(_) => "own learner".to_string(),
+                None => estimator.to_string(),
+            },
             seed,
             predicted: Headline::of(&e.predicted),
-            fit_seconds,
+            fit_seconds: r.fit_seconds,
             expected: Headline::of(&e.expected),
             scores: e.scores,
+            subgroup: r.fitted.details().subgroup,
         })
         .map_err(|e| HarnessError::Job {
             method: entry.name.clone(),

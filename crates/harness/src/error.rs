@@ -39,6 +39,10 @@ pub enum HarnessError {
     /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
     #[error(transparent)]
     Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),
+    /// An in-processing method (prejudice remover, GerryFair) failed to fit (invalid
+    /// parameters, weighted data where refused, degenerate groups, an optimizer failure).
+    #[error(transparent)]
+    Inprocessing(#[from] fairkit_inprocessing::InprocessingError),
     /// A report could not be computed.
     #[error(transparent)]
     Metrics(#[from] fairkit_metrics::MetricsError),

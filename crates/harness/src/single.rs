@@ -94,9 +94,10 @@ impl SingleRun {
     /// A plain-text report: the run, the predicted labels' report table, the expected headline
     /// of randomized methods, the fit time and the method's details.
     pub fn render_table(&self) -> String {
-        let scores = match self.method.score_column() {
-            Some(column) => format!("the scores of column '{column}'"),
-            None => self.estimator.to_string(),
+        let scores = match (self.method.score_column(), self.method.own_learner()) {
+            (Some(column), _) => format!("the scores of column '{column}'"),
+            (None, Some(learner)) => learner.to_string(),
+            (None, None) => self.estimator.to_string(),
         };
         let mut out = format!(
             "{} with {} on {} (seed {}): {} training rows, {} test rows\n\n",
@@ -129,6 +130,16 @@ impl SingleRun {
                 d.predictors.unwrap_or(0)
             ));
         }
+        if let (Some(it), Some(loss), Some(converged)) = (d.iterations, d.loss, d.converged) {
+            out.push_str(&format!(
+                "L-BFGS iterations {it}, training loss {loss:.6}, {}\n",
+                if converged {
+                    "converged"
+                } else {
+                    "stopped at the iteration cap"
+                }
+            ));
+        }
         if let Some(i) = d.best_index {
             out.push_str(&format!(
                 "grid point {i} of {} selected\n",
@@ -140,6 +151,12 @@ impl SingleRun {
             for r in &d.rules {
                 out.push_str(&format!("  {r}\n"));
             }
+        }
+        if let Some(g) = &d.subgroup {
+            out.push_str(&format!(
+                "\nmost unfair subgroup (the auditor, training rows): {}\n",
+                g.describe()
+            ));
         }
         if !d.weights.is_empty() {
             out.push_str("\nreweighing factors P(group) P(label) / P(group, label):\n");
@@ -163,13 +180,17 @@ impl Serialize for SingleRun {
         map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method.name())?;
         map.serialize_entry("method_params", &self.method)?;
-        // A method that thresholds a score column fits no estimator.
-        match self.method.score_column() {
-            Some(column) => {
+        // A method that thresholds a score column or fits its own learner fits no estimator.
+        match (self.method.score_column(), self.method.own_learner()) {
+            (Some(column), _) => {
                 map.serialize_entry("estimator", &None::<Estimator>)?;
                 map.serialize_entry("score_column", column)?;
             }
-            None => map.serialize_entry("estimator", &self.estimator)?,
+            (None, Some(learner)) => {
+                map.serialize_entry("estimator", &None::<Estimator>)?;
+                map.serialize_entry("learner", learner)?;
+            }
+            (None, None) => map.serialize_entry("estimator", &self.estimator)?,
         }
         map.serialize_entry("seed", &self.seed)?;
         map.serialize_entry("train_rows", &self.data.train.n_rows())?;

@@ -2,6 +2,7 @@
 //! offers: a [`Predictor`] and the method's own numbers.
 
 use fairkit_core::{Error, Groups, Predictor, rng};
+use fairkit_inprocessing::PrejudiceRemover;
 use fairkit_learners::Model;
 use fairkit_postprocessing::{
     CalibratedEqOdds, EqOdds, RejectOption, ScoreThresholder, ThresholdedModel,
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::remover::correlation_remover_shape;
 use super::two_group::TwoGroupFit;
-use super::{CellFactor, MethodSpec, Reweighed};
+use super::{CellFactor, GerryFairFit, MethodSpec, Reweighed, SubgroupReport};
 use crate::Result;
 
 /// What a fit offers the harness.
@@ -73,6 +74,13 @@ pub enum FittedMethod {
     EqOdds(TwoGroupFit<EqOdds>),
     /// Calibrated equalized odds' mixing rates on a model's scores or a score column.
     CalibratedEqOdds(TwoGroupFit<CalibratedEqOdds>),
+    /// The prejudice remover's logistic weights per group.
+    PrejudiceRemover {
+        /// The model.
+        model: PrejudiceRemover,
+    },
+    /// GerryFair's mixture and the names of its auditor's columns.
+    Gerryfair(GerryFairFit),
 }
 
 /// What a fitted method reports besides its metrics: iterations, thresholds, weights.
@@ -101,6 +109,15 @@ pub struct MethodDetails {
     /// Reweighing: the factor of every (group, label) cell.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub weights: Vec<CellFactor>,
+    /// Prejudice remover: the objective at the fitted weights on the training rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loss: Option<f64>,
+    /// Prejudice remover: whether L-BFGS met its tolerance before the iteration cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub converged: Option<bool>,
+    /// GerryFair: the most unfair subgroup its auditor finds on the training rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subgroup: Option<SubgroupReport>,
 }
 
 impl FittedMethod {
@@ -118,6 +135,8 @@ impl FittedMethod {
             FittedMethod::RejectOption(f) => f,
             FittedMethod::EqOdds(f) => f,
             FittedMethod::CalibratedEqOdds(f) => f,
+            FittedMethod::PrejudiceRemover { model } => model,
+            FittedMethod::Gerryfair(f) => f,
         }
     }
 

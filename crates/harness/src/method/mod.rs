@@ -11,7 +11,8 @@
 //!   `reweighing.rs`, `remover.rs` (disparate-impact and correlation removers), `reduction.rs`
 //!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer),
 //!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
-//!   post-processor of scores needs only its parameters there, the fit is shared). The presets
+//!   post-processor of scores needs only its parameters there, the fit is shared),
+//!   `inprocess.rs` (prejudice remover and GerryFair, which fit their own learner). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -21,6 +22,7 @@
 
 mod baseline;
 mod fitted;
+mod inprocess;
 mod presets;
 mod reduction;
 mod remover;
@@ -37,6 +39,7 @@ use fairkit_core::{Error, FairDataset};
 use fairkit_learners::Estimator;
 
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
+pub use inprocess::{Fairness, GerryFairFit, GerryFairSpec, PrejudiceRemoverSpec, SubgroupReport};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};

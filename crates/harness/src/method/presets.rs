@@ -8,11 +8,12 @@ use fairkit_postprocessing::Constraint;
 
 use super::{
     CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
-    GridsearchSpec, MethodSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
+    GerryFairSpec, GridsearchSpec, MethodSpec, PrejudiceRemoverSpec, ReductionConstraint,
+    RejectOptionSpec, ThresholdSpec,
 };
 
 /// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
-pub const PRESETS: [&str; 16] = [
+pub const PRESETS: [&str; 18] = [
     "baseline",
     "reweighing",
     "di-remover",
@@ -29,6 +30,8 @@ pub const PRESETS: [&str; 16] = [
     "reject-option",
     "eq-odds",
     "calibrated-eq-odds",
+    "prejudice-remover",
+    "gerryfair",
 ];
 
 impl MethodSpec {
@@ -65,6 +68,8 @@ impl FromStr for MethodSpec {
             "reject-option" => MethodSpec::RejectOption(RejectOptionSpec::default()),
             "eq-odds" => MethodSpec::EqOdds(EqOddsSpec::default()),
             "calibrated-eq-odds" => MethodSpec::CalibratedEqOdds(CalibratedEqOddsSpec::default()),
+            "prejudice-remover" => MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec::default()),
+            "gerryfair" => MethodSpec::Gerryfair(GerryFairSpec::default()),
             _ => {
                 let parsed = s.split_once('-').and_then(|(family, c)| {
                     let c = c.parse::<ReductionConstraint>().ok()?;

@@ -12,7 +12,8 @@ use super::baseline::BaselineSpec;
 use super::reweighing::ReweighingSpec;
 use super::{
     CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
-    FitRepair, FittedMethod, GridsearchSpec, RejectOptionSpec, ThresholdSpec,
+    FitRepair, FittedMethod, GerryFairSpec, GridsearchSpec, PrejudiceRemoverSpec, RejectOptionSpec,
+    ThresholdSpec,
 };
 use crate::Result;
 
@@ -44,6 +45,12 @@ pub trait Method {
 
     /// The score column the method thresholds instead of fitting an estimator, if any.
     fn score_column(&self) -> Option<&str> {
+        None
+    }
+
+    /// The learner the method fits instead of the run's estimator, if it has its own (the
+    /// estimator is then not used).
+    fn own_learner(&self) -> Option<&'static str> {
         None
     }
 
@@ -95,6 +102,10 @@ pub enum MethodSpec {
     EqOdds(EqOddsSpec),
     /// Calibrated equalized odds (AIF360), randomized.
     CalibratedEqOdds(CalibratedEqOddsSpec),
+    /// The prejudice remover (Kamishima et al.): its own logistic regression per group.
+    PrejudiceRemover(PrejudiceRemoverSpec),
+    /// GerryFair (Kearns et al.): rich-subgroup fictitious play, randomized.
+    Gerryfair(GerryFairSpec),
 }
 
 impl MethodSpec {
@@ -111,6 +122,8 @@ impl MethodSpec {
             MethodSpec::RejectOption(m) => m,
             MethodSpec::EqOdds(m) => m,
             MethodSpec::CalibratedEqOdds(m) => m,
+            MethodSpec::PrejudiceRemover(m) => m,
+            MethodSpec::Gerryfair(m) => m,
         }
     }
 
@@ -139,6 +152,11 @@ impl MethodSpec {
     /// The score column the method thresholds instead of fitting an estimator, if any.
     pub fn score_column(&self) -> Option<&str> {
         self.method().score_column()
+    }
+
+    /// The learner the method fits instead of the estimator, if it has its own.
+    pub fn own_learner(&self) -> Option<&'static str> {
+        self.method().own_learner()
     }
 
     /// How the data must be encoded for this method: `spec` itself, except for a method that
