@@ -28,7 +28,7 @@ fn data(seed: u64, n: usize) -> FairDataset {
 }
 
 /// Every preset's JSON, as experiment files and `results.json` have always written it.
-const PRESET_JSON: [(&str, &str); 16] = [
+const PRESET_JSON: [(&str, &str); 18] = [
     ("baseline", r#"{"method":"baseline"}"#),
     ("reweighing", r#"{"method":"reweighing"}"#),
     (
@@ -83,6 +83,14 @@ const PRESET_JSON: [(&str, &str); 16] = [
     (
         "calibrated-eq-odds",
         r#"{"method":"calibrated-eq-odds","cost_constraint":"weighted","threshold":0.5}"#,
+    ),
+    (
+        "prejudice-remover",
+        r#"{"method":"prejudice-remover","eta":1.0,"c":1.0}"#,
+    ),
+    (
+        "gerryfair",
+        r#"{"method":"gerryfair","c":10.0,"gamma":0.01,"max_iters":10,"fairness":"FP","early_termination":true,"aif360_quirks":true}"#,
     ),
 ];
 
@@ -183,7 +191,13 @@ fn every_preset_fits_a_predictor_of_its_kind() {
         assert_eq!(serde_json::to_string(&back).unwrap(), json, "{name}");
         // The method's own numbers.
         let d = fitted.details();
-        assert_eq!(d.iterations.is_some(), spec.family() == "expgrad", "{name}");
+        assert_eq!(
+            d.iterations.is_some(),
+            ["expgrad", "prejudice-remover", "gerryfair"].contains(&spec.family()),
+            "{name}"
+        );
+        assert_eq!(d.loss.is_some(), spec.family() == "prejudice-remover");
+        assert_eq!(d.subgroup.is_some(), spec.family() == "gerryfair");
         assert_eq!(
             d.best_index.is_some(),
             spec.family() == "gridsearch",
@@ -435,4 +449,74 @@ fn score_metrics_of_a_run_are_those_of_its_scores() {
         assert_eq!(report.overall(ScoreMetric::LogLoss), ll, "{preset}");
         assert_eq!(report.labels(), ["a", "b"]);
     }
+}
+
+/// The in-processing methods fit their own learner: any estimator gives the same fit (even one
+/// that ignores weights), the spec says so, and GerryFair's details name its most unfair
+/// subgroup in the auditor's columns.
+#[test]
+fn in_processing_methods_fit_their_own_learner() {
+    let (train, test) = (data(5, 500), data(6, 200));
+    let (x, groups) = (test.features(), test.groups());
+    for preset in ["prejudice-remover", "gerryfair"] {
+        let spec: MethodSpec = preset.parse().unwrap();
+        assert!(spec.own_learner().is_some(), "{preset}");
+        let a = spec.fit(&Estimator::default(), &train).unwrap();
+        let b = spec
+            .fit(&"linfa-logistic".parse().unwrap(), &train)
+            .unwrap();
+        assert_eq!(
+            a.expected(x, groups).unwrap(),
+            b.expected(x, groups).unwrap(),
+            "{preset}"
+        );
+    }
+    assert!("expgrad-dp".parse::<MethodSpec>().unwrap().own_learner().is_none());
+
+    // GerryFair with a feature column in the auditor's space.
+    let spec: MethodSpec = serde_json::from_str(
+        r#"{"method":"gerryfair","fairness":"FN","max_iters":6,"protected_features":["x1"]}"#,
+    )
+    .unwrap();
+    assert_eq!(spec.name(), "gerryfair-fn");
+    let named = FairDataset::with_names(
+        train.features().to_owned(),
+        train.labels().to_vec(),
+        train.groups().clone(),
+        vec!["x0".into(), "x1".into(), "x2".into()],
+    )
+    .unwrap();
+    let fitted = spec.fit(&Estimator::default(), &named).unwrap();
+    let g = fitted.details().subgroup.unwrap();
+    assert_eq!(g.columns, ["[g=b]", "x1"]);
+    assert_eq!(g.coefficients.len(), 2);
+    assert_eq!(g.fairness, Fairness::Fn);
+    assert!((g.weighted_disparity - g.size * g.disparity).abs() < 1e-15);
+    assert!(fitted.details().iterations.unwrap() <= 5);
+    // An unknown protected feature is named, with the columns there are.
+    let bad: MethodSpec =
+        serde_json::from_str(r#"{"method":"gerryfair","protected_features":["x7"]}"#).unwrap();
+    let err = bad.fit(&Estimator::default(), &named).unwrap_err().to_string();
+    assert!(err.contains("protected-features = x7"), "{err}");
+    assert!(err.contains("x0"), "{err}");
+    // AIF360's spelling of the keys.
+    let upper: MethodSpec = serde_json::from_str(r#"{"method":"gerryfair","C":5}"#).unwrap();
+    assert!(matches!(upper, MethodSpec::Gerryfair(GerryFairSpec { c, .. }) if c == 5.0));
+    // Weighted data is refused by GerryFair, honoured by the prejudice remover.
+    let weighted = train
+        .clone()
+        .with_weights(vec![2.0; train.n_rows()])
+        .unwrap();
+    let err = "gerryfair"
+        .parse::<MethodSpec>()
+        .unwrap()
+        .fit(&Estimator::default(), &weighted)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("does not support sample weights"), "{err}");
+    "prejudice-remover"
+        .parse::<MethodSpec>()
+        .unwrap()
+        .fit(&Estimator::default(), &weighted)
+        .unwrap();
 }
