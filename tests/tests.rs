@@ -13,6 +13,7 @@ mod docs;
 mod gate;
 mod golden;
 mod hardening;
+mod inprocess;
 mod layout;
 mod limits;
 mod mitigate;

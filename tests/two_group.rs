@@ -47,9 +47,9 @@ fn compas_with_scores(dir: &Path) -> Option<(String, String)> {
     Some((out[0].clone(), out[1].clone()))
 }
 
-/// Runs `mitigate` with `args` and the COMPAS flags, saving the model and the predictions in
+/// Runs `mitigate` with `args` and the prepared files' flags (COMPAS's and Adult's), saving the model and the predictions in
 /// `dir`; returns the JSON report, the saved model and the predictions file.
-fn mitigate(dir: &Path, name: &str, args: &[&str]) -> (Value, Value, PathBuf) {
+pub fn mitigate(dir: &Path, name: &str, args: &[&str]) -> (Value, Value, PathBuf) {
     let model = dir.join(format!("{name}.model.json"));
     let predictions = dir.join(format!("{name}.csv"));
     let mut all = vec![
@@ -72,7 +72,7 @@ fn mitigate(dir: &Path, name: &str, args: &[&str]) -> (Value, Value, PathBuf) {
 
 /// `fairkit predict` with the saved model on `data` gives the rows' expected probabilities and
 /// sampled labels of the run that saved it.
-fn predict_round_trip(dir: &Path, name: &str, data: &str, predictions: &Path) {
+pub fn predict_round_trip(dir: &Path, name: &str, data: &str, predictions: &Path) {
     let model = dir.join(format!("{name}.model.json"));
     let out = run(&[
         "predict",

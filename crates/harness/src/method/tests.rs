@@ -471,7 +471,13 @@ fn in_processing_methods_fit_their_own_learner() {
             "{preset}"
         );
     }
-    assert!("expgrad-dp".parse::<MethodSpec>().unwrap().own_learner().is_none());
+    assert!(
+        "expgrad-dp"
+            .parse::<MethodSpec>()
+            .unwrap()
+            .own_learner()
+            .is_none()
+    );
 
     // GerryFair with a feature column in the auditor's space.
     let spec: MethodSpec = serde_json::from_str(
@@ -496,7 +502,10 @@ fn in_processing_methods_fit_their_own_learner() {
     // An unknown protected feature is named, with the columns there are.
     let bad: MethodSpec =
         serde_json::from_str(r#"{"method":"gerryfair","protected_features":["x7"]}"#).unwrap();
-    let err = bad.fit(&Estimator::default(), &named).unwrap_err().to_string();
+    let err = bad
+        .fit(&Estimator::default(), &named)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("protected-features = x7"), "{err}");
     assert!(err.contains("x0"), "{err}");
     // AIF360's spelling of the keys.
