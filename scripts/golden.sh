@@ -26,16 +26,24 @@ mkdir -p "$dir/models" "$dir/predictions"
   | cut -d, -f1-6 > "$dir/rows.csv"
 # One model per method family: the learners (logistic, tree, boosting), the reductions
 # (exponentiated gradient, grid search), post-processing (threshold, reject option, equalized
-# odds, calibrated equalized odds) and pre-processing (reweighing, disparate-impact remover,
-# correlation remover).
+# odds, calibrated equalized odds), pre-processing (reweighing, disparate-impact remover,
+# correlation remover) and in-processing (prejudice remover, GerryFair: estimator `own`, they fit
+# their own learner, so no --estimator is passed and the file is named after the method).
 models="baseline:logistic baseline:tree baseline:boosting expgrad-dp:logistic
   gridsearch-eo:logistic threshold-eo:logistic reweighing:logistic di-remover:logistic
-  correlation-remover:tree reject-option:logistic eq-odds:logistic calibrated-eq-odds:logistic"
+  correlation-remover:tree reject-option:logistic eq-odds:logistic calibrated-eq-odds:logistic
+  prejudice-remover:own gerryfair:own"
 for entry in $models; do
   method=${entry%%:*}
   estimator=${entry##*:}
-  name=$method-$estimator
-  "$FAIRKIT" mitigate --method "$method" --estimator "$estimator" \
+  if [ "$estimator" = own ]; then
+    name=$method
+    set --
+  else
+    name=$method-$estimator
+    set -- --estimator "$estimator"
+  fi
+  "$FAIRKIT" mitigate --method "$method" "$@" \
     --data "$dir/train.csv" --label approved --sensitive group --seed 3 \
     --save-model "$dir/models/$name.json" > /dev/null
   "$FAIRKIT" predict --model "$dir/models/$name.json" --data "$dir/rows.csv" --seed 5 \

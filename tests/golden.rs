@@ -18,8 +18,8 @@ const REGENERATE: &str = "if the change is intended: bump MODEL_VERSION in \
     crates/harness/src/model.rs when a saved model's shape changed, note the change in \
     CHANGELOG.md, and regenerate the goldens with scripts/golden.sh";
 
-/// One model per method family: the learners, the reductions, post- and pre-processing.
-const MODELS: [&str; 12] = [
+/// One model per method family: the learners, the reductions, post-, pre- and in-processing.
+const MODELS: [&str; 14] = [
     "baseline-logistic",
     "baseline-tree",
     "baseline-boosting",
@@ -32,6 +32,8 @@ const MODELS: [&str; 12] = [
     "reject-option-logistic",
     "eq-odds-logistic",
     "calibrated-eq-odds-logistic",
+    "prejudice-remover",
+    "gerryfair",
 ];
 
 fn golden(relative: &str) -> PathBuf {

@@ -589,14 +589,15 @@ impl GerryFairValidParams {
 /// The share of `classifiers` predicting 1 on each row, summed in classifier order as AIF360
 /// does (each prediction divided by the count first).
 fn mixture(classifiers: &[CostClassifier], features: ArrayView2<'_, f64>) -> Array1<f64> {
+    // Count, then divide once: adding 1/k k times can exceed 1 (9 × 1/9 = 1 + 2⁻⁵²).
     let k = classifiers.len() as f64;
     let mut out = Array1::<f64>::zeros(features.nrows());
     for h in classifiers {
         for (o, p) in out.iter_mut().zip(h.predict(features)) {
-            *o += p / k;
+            *o += p;
         }
     }
-    out
+    out / k
 }
 
 impl GerryFair {

@@ -226,6 +226,13 @@ fn the_fit_is_a_randomized_predictor_of_the_mixture() {
         soft.iter().any(|&v| v > 0.0 && v < 1.0),
         "some rows are mixed"
     );
+    // Shares of the k classifiers: exactly count / k, never above 1.
+    let k = model.classifiers().len() as f64;
+    for &v in &soft {
+        assert!((0.0..=1.0).contains(&v), "{v}");
+        assert_eq!(v, (v * k).round() / k, "{v}");
+    }
+    assert!(soft.contains(&1.0) || soft.contains(&0.0));
     let none: Result<Option<Vec<f64>>> = p.score(x, groups);
     assert_eq!(none.unwrap(), None);
     p.check_groups(groups).unwrap();
