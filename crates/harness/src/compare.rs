@@ -1039,6 +1039,7 @@ impl Comparison {
                 inputs.push(("adult", path.join("adult.test")));
             }
             DataSource::Compas { path } => inputs.push(("compas", path.clone())),
+            DataSource::German { path } => inputs.push(("german", path.clone())),
             DataSource::Csv { path, test, .. } => {
                 inputs.push(("path", path.clone()));
                 inputs.extend(test.iter().map(|t| ("test", t.clone())));
