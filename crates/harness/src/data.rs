@@ -239,6 +239,18 @@ fn file_name(path: &Path) -> String {
 }
 
 impl DataSource {
+    /// The name its loaded data has ([`LoadedData::name`]): the scenario, `adult`, `compas`,
+    /// `german`, or the CSV file's name.
+    pub fn name(&self) -> String {
+        match self {
+            DataSource::Scenario { name, .. } => name.clone(),
+            DataSource::Adult { .. } => "adult".into(),
+            DataSource::Compas { .. } => "compas".into(),
+            DataSource::German { .. } => "german".into(),
+            DataSource::Csv { path, .. } => file_name(path),
+        }
+    }
+
     /// Reads (or simulates) the raw tables.
     ///
     /// # Errors
