@@ -277,6 +277,43 @@ impl MultiComparison {
             .collect()
     }
 
+    /// The wall-clock fit times of `recorded` (the `results.json` of a multi-dataset run of
+    /// the same configuration) in place of this run's, dataset by dataset, as
+    /// [`Comparison::with_fit_seconds_of`] does for one dataset (a replay compares every other
+    /// byte).
+    ///
+    /// # Errors
+    /// [`HarnessError::Located`] when `recorded` is not such a `results.json`.
+    pub fn with_fit_seconds_of(mut self, recorded: &str, source: &str) -> Result<Self> {
+        let value: serde_json::Value = serde_json::from_str(recorded).map_err(|e| {
+            HarnessError::Located(format!(
+                "{source}: line {}: not the results of this configuration",
+                e.line()
+            ))
+        })?;
+        let of = |key: &str, dataset: &str| -> serde_json::Value {
+            value[key]
+                .as_array()
+                .map(|rows| {
+                    rows.iter()
+                        .filter(|r| r["dataset"] == dataset)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let mut runs = Vec::with_capacity(self.runs.len());
+        for run in self.runs {
+            let mine = serde_json::json!({
+                "results": of("results", &run.dataset),
+                "summary": of("summary", &run.dataset),
+            });
+            runs.push(run.with_fit_seconds_of(&mine.to_string(), source)?);
+        }
+        self.runs = runs;
+        Ok(self)
+    }
+
     /// The dataset names, in run order.
     pub fn dataset_names(&self) -> Vec<&str> {
         self.runs.iter().map(|r| r.dataset.as_str()).collect()
