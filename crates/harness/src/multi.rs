@@ -3,7 +3,7 @@
 //! per dataset, the plots as small multiples in one figure, and a cross-dataset summary after
 //! Friedler et al. (2019): per method and dataset, its accuracy loss and disparity reduction
 //! relative to the baseline, its rank, and its standard deviation over splits
-//! (docs/compare.md#several-datasets).
+//! (docs/datasets.md).
 
 use std::path::{Path, PathBuf};
 
