@@ -975,14 +975,11 @@ impl Comparison {
         out
     }
 
-    /// The trade-off picture as SVG.
-    ///
-    /// # Errors
-    /// No method with finite accuracy and disparity.
-    pub fn render_svg(&self) -> std::result::Result<String, String> {
+    /// One point per method: mean disparity (the run's axis) and mean accuracy with their
+    /// standard deviations over seeds, Pareto-optimal or not.
+    pub fn tradeoff_points(&self) -> Vec<TradeoffPoint> {
         let axis = self.config.disparity.index();
-        let points: Vec<TradeoffPoint> = self
-            .summary
+        self.summary
             .iter()
             .map(|r| TradeoffPoint {
                 label: r.method.clone(),
@@ -992,7 +989,15 @@ impl Comparison {
                 y_err: r.metrics[0].1,
                 pareto: r.pareto,
             })
-            .collect();
+            .collect()
+    }
+
+    /// The trade-off picture as SVG.
+    ///
+    /// # Errors
+    /// No method with finite accuracy and disparity.
+    pub fn render_svg(&self) -> std::result::Result<String, String> {
+        let points = self.tradeoff_points();
         tradeoff_svg(
             &points,
             &format!(

@@ -14,7 +14,7 @@ use crate::compare::{CompareConfig, Comparison, compare, evidence_inputs, pm};
 use crate::data::DataSource;
 use crate::evidence::Evidence;
 use crate::method::MethodSpec;
-use crate::plot::{Figure, TradeoffPoint, render_svg, tradeoff_figure};
+use crate::plot::{Figure, render_svg, tradeoff_figure};
 use crate::{HarnessError, Result, io};
 
 /// The per-dataset plots of a multi-dataset run: `tradeoff-NAME.svg`, one per dataset, beside
@@ -441,24 +441,11 @@ impl MultiComparison {
     /// The trade-off of each dataset as one panel of a figure (small multiples); a method
     /// keeps its colour and marker in every panel.
     pub fn figure(&self) -> Figure {
-        let axis = self.config.disparity.index();
         let x_label = self.config.disparity.key().replace('_', " ");
         let mut panels = Vec::new();
         let mut notes = Vec::new();
         for run in &self.runs {
-            let points: Vec<TradeoffPoint> = run
-                .summary
-                .iter()
-                .map(|r| TradeoffPoint {
-                    label: r.method.clone(),
-                    x: r.metrics[axis].0,
-                    x_err: r.metrics[axis].1,
-                    y: r.metrics[0].0,
-                    y_err: r.metrics[0].1,
-                    pareto: r.pareto,
-                })
-                .collect();
-            let mut one = tradeoff_figure(&points, "", &x_label);
+            let mut one = tradeoff_figure(&run.tradeoff_points(), "", &x_label);
             notes = one.notes;
             for mut panel in one.panels.drain(..) {
                 panel.title = Some(run.dataset.clone());
