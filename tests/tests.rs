@@ -9,6 +9,7 @@ mod assess_scores;
 mod audit;
 mod cli_help;
 mod compare;
+mod datasets;
 mod docs;
 mod gate;
 mod golden;

@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use fairkit_core::limits;
 use fairkit_harness::compare::{CompareConfig, MethodEntry, claim_run_dir, compare};
 use fairkit_harness::io::Outputs;
+use fairkit_harness::multi::{compare_many, named_source};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::common::Format;
@@ -32,6 +33,18 @@ use crate::data_args::DataArgs;
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    /// Several datasets in one run, comma-separated: adult, compas, german (read from
+    /// --data-dir) and the simulator scenarios biased-credit and credit. Each is compared with
+    /// the same methods and seeds; --out then holds one table and one plot per dataset
+    /// (tradeoff-NAME.svg), the plots as small multiples in tradeoff.svg, and a cross-dataset
+    /// summary (accuracy loss and disparity reduction against the baseline, ranks, sd over
+    /// splits).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', conflicts_with_all = ["data", "dataset"])]
+    datasets: Option<Vec<String>>,
+    /// The folder of the public datasets of --datasets, laid out as adult/ (adult.data,
+    /// adult.test), compas/ (compas-scores-two-years.csv) and german/ (german.data).
+    #[arg(long, value_name = "DIR", requires = "datasets")]
+    data_dir: Option<PathBuf>,
     /// Methods to compare, comma-separated: baseline, baseline-logistic, baseline-tree,
     /// baseline-forest, baseline-naive-bayes, baseline-svm, baseline-boosting,
     /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
@@ -62,7 +75,7 @@ pub struct Args {
     /// reference split) for every seed instead of a new split per seed.
     #[arg(long)]
     fixed_split: bool,
-    /// Seed of the simulated scenario (the built-in data).
+    /// Seed of the simulated scenario (the built-in data, and the scenarios of --datasets).
     #[arg(long, value_name = "S", default_value_t = 0)]
     sim_seed: u64,
     /// An experiment file describing the whole run: TOML, or a results.json of an earlier
@@ -94,6 +107,7 @@ impl Args {
             || self.fixed_split
             || self.data.data.is_some()
             || self.data.dataset.is_some()
+            || self.datasets.is_some()
             || !self.data.layout.layout().is_default()
     }
 
@@ -114,6 +128,16 @@ impl Args {
         split.fixed = self.fixed_split;
         config.data = source;
         config.split = split;
+        if let Some(names) = &self.datasets {
+            let rows = usize::try_from(self.data.rows)?;
+            config.datasets = names
+                .iter()
+                .map(|n| named_source(n.trim(), self.data_dir.as_deref(), rows, self.sim_seed))
+                .collect::<Result<_, _>>()?;
+            if let Some(first) = config.datasets.first() {
+                config.data = first.clone();
+            }
+        }
         if let Some(methods) = &self.methods {
             config.methods = methods
                 .iter()
@@ -158,6 +182,42 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
             bar
         })
         .collect();
+    if !config.datasets.is_empty() {
+        for bar in &per_method {
+            bar.set_length((config.seeds.len() * config.datasets.len()) as u64);
+        }
+        let result = compare_many(&config, &|_, m| per_method[m].inc(1));
+        for bar in &per_method {
+            bar.finish();
+        }
+        let _ = bars.clear();
+        let multi = result?;
+        multi.stage(&mut outputs, run_dir, command_line)?;
+        let committed = outputs.commit()?;
+        for dir in &committed.replaced_runs {
+            eprintln!(
+                "note: replaced the earlier fairkit run in {}",
+                dir.display()
+            );
+        }
+        for run in &multi.runs {
+            for w in &run.warnings {
+                eprintln!("warning: {}: {w}", run.dataset);
+            }
+        }
+        match args.format {
+            Format::Table => {
+                print!("{}", multi.render_table());
+                println!(
+                    "\nwrote results.json, results.csv, report.md, tradeoff.svg (every dataset), \
+                     tradeoff-NAME.svg (one per dataset), experiment.toml and evidence.json to {}",
+                    args.out.display()
+                );
+            }
+            Format::Json => print!("{}", multi.render_json()?),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let result = compare(&config, &|m| per_method[m].inc(1));
     for bar in &per_method {
         bar.finish();

@@ -187,7 +187,7 @@ impl DisparityAxis {
     }
 
     /// The position of [`key`](Self::key) in [`Headline::KEYS`].
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Headline::KEYS
             .iter()
             .position(|k| *k == self.key())
@@ -225,14 +225,17 @@ pub const RUN_FILES: [&str; 6] = [
 ];
 
 /// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
-/// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
+/// empty, or hold an earlier run (only [`RUN_FILES`] and a multi-dataset run's per-dataset
+/// plots, [`crate::multi::DATASET_PLOT_PATTERN`]); anything else is refused before the run
 /// starts, so nothing of the user's is ever replaced. An earlier run is replaced as a whole at
 /// the commit, which reports it in [`io::Committed::replaced_runs`].
 ///
 /// # Errors
 /// As [`io::Outputs::dir`].
 pub fn claim_run_dir(outputs: &mut io::Outputs, dir: &Path, flag: &str) -> Result<io::OutputId> {
-    outputs.dir(dir, flag, &RUN_FILES)
+    let mut files = RUN_FILES.to_vec();
+    files.push(crate::multi::DATASET_PLOT_PATTERN);
+    outputs.dir(dir, flag, &files)
 }
 
 /// The methods of `fairkit compare` with no arguments.
@@ -299,6 +302,11 @@ pub struct CompareConfig {
     pub seeds: Vec<u64>,
     /// The plot's and the Pareto front's disparity.
     pub disparity: DisparityAxis,
+    /// Several datasets in one run (`[[datasets]]`, `--datasets`): each is compared in turn
+    /// with the same methods, estimator, split and seeds ([`crate::multi`]). Empty: the one
+    /// dataset of `data`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<DataSource>,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +321,8 @@ struct ConfigFile {
     seeds: Option<SeedsItem>,
     #[serde(default)]
     disparity: DisparityAxis,
+    #[serde(default)]
+    datasets: Vec<DataSource>,
 }
 
 fn resplit() -> SplitPolicy {
@@ -334,6 +344,7 @@ impl Default for CompareConfig {
                 .collect(),
             seeds: (0..5).collect(),
             disparity: DisparityAxis::default(),
+            datasets: Vec::new(),
         }
     }
 }
@@ -480,6 +491,7 @@ impl CompareConfig {
             methods,
             seeds,
             disparity: file.disparity,
+            datasets: file.datasets,
         };
         config.check().map_err(|e| {
             let key = match &e {
@@ -487,6 +499,11 @@ impl CompareConfig {
                     if name == "seeds" =>
                 {
                     "seeds"
+                }
+                HarnessError::Input(fairkit_core::Error::InvalidParameter { name, .. })
+                    if name == "datasets" =>
+                {
+                    "datasets"
                 }
                 _ => "methods",
             };
@@ -513,6 +530,11 @@ impl CompareConfig {
             return invalid("seeds", "0", "run at least one seed");
         }
         limits::SEEDS.check_usize("seeds", self.seeds.len())?;
+        for (i, d) in self.datasets.iter().enumerate() {
+            if self.datasets[..i].iter().any(|o| o.name() == d.name()) {
+                return invalid("datasets", &d.name(), "is listed twice");
+            }
+        }
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
@@ -543,9 +565,11 @@ impl CompareConfig {
     }
 }
 
-/// One (method, seed) result.
+/// One (dataset, method, seed) result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResultRow {
+    /// The dataset's name ([`LoadedData::name`]): `adult`, `german`, a scenario, a file name.
+    pub dataset: String,
     /// The method entry's name.
     pub method: String,
     /// The estimator used.
@@ -586,6 +610,8 @@ fn compact_scores<S: serde::Serializer>(
 /// Mean and standard deviation of one method across seeds, of the expected headline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
+    /// The dataset's name, as in [`ResultRow::dataset`].
+    pub dataset: String,
     /// The method entry's name.
     pub method: String,
     /// `(mean, sd)` of each of [`Headline::KEYS`], in order.
@@ -602,6 +628,7 @@ impl Serialize for SummaryRow {
         use serde::ser::SerializeMap;
         let num = |v: f64| fairkit_metrics::Num(v);
         let mut map = s.serialize_map(None)?;
+        map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method)?;
         for (key, (mean, sd)) in Headline::KEYS.iter().zip(&self.metrics) {
             map.serialize_entry(&format!("{key}_mean"), &num(*mean))?;
@@ -745,7 +772,7 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
                 .collect::<Vec<_>>()
         })
         .collect();
-    let summary = summarize(config, &results);
+    let summary = summarize(config, &loaded.name, &results);
     let warnings = split_warnings(&config.seeds, small);
     Ok(Comparison {
         dataset: loaded.name,
@@ -772,6 +799,7 @@ fn job(
     let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
         .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r)))
         .map(|(e, r)| ResultRow {
+            dataset: loaded.name.clone(),
             method: entry.name.clone(),
             estimator: match entry.spec.own_learner() {
                 Some(_) => "own learner".to_string(),
@@ -793,7 +821,7 @@ fn job(
     row
 }
 
-fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
+fn summarize(config: &CompareConfig, dataset: &str, results: &[ResultRow]) -> Vec<SummaryRow> {
     let mut rows: Vec<SummaryRow> = config
         .methods
         .iter()
@@ -808,6 +836,7 @@ fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
                 )
             };
             SummaryRow {
+                dataset: dataset.to_string(),
                 method: entry.name.clone(),
                 metrics: (0..Headline::KEYS.len()).map(column).collect(),
                 fit_seconds: mean_std(&mine.iter().map(|r| r.fit_seconds).collect::<Vec<_>>()),
@@ -963,14 +992,11 @@ impl Comparison {
         out
     }
 
-    /// The trade-off picture as SVG.
-    ///
-    /// # Errors
-    /// No method with finite accuracy and disparity.
-    pub fn render_svg(&self) -> std::result::Result<String, String> {
+    /// One point per method: mean disparity (the run's axis) and mean accuracy with their
+    /// standard deviations over seeds, Pareto-optimal or not.
+    pub fn tradeoff_points(&self) -> Vec<TradeoffPoint> {
         let axis = self.config.disparity.index();
-        let points: Vec<TradeoffPoint> = self
-            .summary
+        self.summary
             .iter()
             .map(|r| TradeoffPoint {
                 label: r.method.clone(),
@@ -980,7 +1006,15 @@ impl Comparison {
                 y_err: r.metrics[0].1,
                 pareto: r.pareto,
             })
-            .collect();
+            .collect()
+    }
+
+    /// The trade-off picture as SVG.
+    ///
+    /// # Errors
+    /// No method with finite accuracy and disparity.
+    pub fn render_svg(&self) -> std::result::Result<String, String> {
+        let points = self.tradeoff_points();
         tradeoff_svg(
             &points,
             &format!(
@@ -1048,19 +1082,7 @@ impl Comparison {
     /// A data file that cannot be read.
     pub fn evidence(&self, command_line: &[String]) -> Result<Evidence> {
         let mut seeds = self.config.seeds.clone();
-        let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
-        match &self.config.data {
-            DataSource::Scenario { seed, .. } => seeds.push(*seed),
-            DataSource::Adult { path } => {
-                inputs.push(("adult", path.join("adult.data")));
-                inputs.push(("adult", path.join("adult.test")));
-            }
-            DataSource::Compas { path } => inputs.push(("compas", path.clone())),
-            DataSource::Csv { path, test, .. } => {
-                inputs.push(("path", path.clone()));
-                inputs.extend(test.iter().map(|t| ("test", t.clone())));
-            }
-        }
+        let inputs = evidence_inputs(&self.config.data, &mut seeds);
         let mut evidence = Evidence::new("compare", command_line.to_vec(), seeds);
         for (role, path) in inputs {
             evidence.add_input(role, &path)?;
@@ -1125,7 +1147,30 @@ impl Comparison {
     }
 }
 
-fn pm(mean: f64, sd: f64, digits: usize) -> String {
+/// The data files of `data` with their roles, for a run's evidence; a simulated scenario's
+/// seed is pushed onto `seeds` instead.
+pub(crate) fn evidence_inputs(
+    data: &DataSource,
+    seeds: &mut Vec<u64>,
+) -> Vec<(&'static str, PathBuf)> {
+    let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+    match data {
+        DataSource::Scenario { seed, .. } => seeds.push(*seed),
+        DataSource::Adult { path } => {
+            inputs.push(("adult", path.join("adult.data")));
+            inputs.push(("adult", path.join("adult.test")));
+        }
+        DataSource::Compas { path } => inputs.push(("compas", path.clone())),
+        DataSource::German { path } => inputs.push(("german", path.clone())),
+        DataSource::Csv { path, test, .. } => {
+            inputs.push(("path", path.clone()));
+            inputs.extend(test.iter().map(|t| ("test", t.clone())));
+        }
+    }
+    inputs
+}
+
+pub(crate) fn pm(mean: f64, sd: f64, digits: usize) -> String {
     match (mean.is_nan(), sd.is_nan()) {
         (true, _) => "-".into(),
         (false, true) => format!("{mean:.digits$}"),

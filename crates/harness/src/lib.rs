@@ -8,6 +8,7 @@
 //!   seed (`fairkit train` and `fairkit mitigate`).
 //! * [`io`]: reading input files with their path in every error, and atomic writes
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
+//! * [`multi`]: several datasets in one comparison, with the cross-dataset summary.
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
 //! * [`summary`]: mean and standard deviation across seeds.
 //! * [`plot`]: the trade-off picture as SVG.
@@ -37,6 +38,7 @@ pub mod method;
 pub mod model;
 #[cfg(test)]
 mod model_tests;
+pub mod multi;
 pub mod pareto;
 pub mod plot;
 pub mod repair;
