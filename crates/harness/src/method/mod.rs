@@ -21,6 +21,7 @@
 
 mod baseline;
 mod fitted;
+mod knob;
 mod presets;
 mod reduction;
 mod remover;
@@ -37,6 +38,7 @@ use fairkit_core::{Error, FairDataset};
 use fairkit_learners::Estimator;
 
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
+pub use knob::{BOUND_GRID, Knob, KnobGrid, LEVEL_GRID, REJECT_GRID};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
