@@ -1205,12 +1205,30 @@ impl Comparison {
             self.dataset
         );
         let x_label = self.config.disparity.key().replace('_', " ");
-        if !self.config.sweeps() {
+        let Some(curves) = self.curves() else {
             let points: Vec<TradeoffPoint> =
                 self.summary.iter().map(|r| point(r, r.method.clone())).collect();
             return tradeoff_svg(&points, &title, &x_label);
+        };
+        curves_svg(&curves, &format!("trade-off curves: {title}"), &x_label)
+    }
+
+    /// In a sweep, one trade-off curve per method (mean accuracy against the mean chosen
+    /// disparity) through its points in order of the knob, each point labelled with its knob
+    /// value; `None` when no method is swept.
+    pub fn curves(&self) -> Option<Vec<Curve>> {
+        if !self.config.sweeps() {
+            return None;
         }
-        // One curve per method through its points in order of the knob.
+        let axis = self.config.disparity.index();
+        let point = |r: &SummaryRow, label: String| TradeoffPoint {
+            label,
+            x: r.metrics[axis].0,
+            x_err: r.metrics[axis].1,
+            y: r.metrics[0].0,
+            y_err: r.metrics[0].1,
+            pareto: r.pareto,
+        };
         let curves: Vec<Curve> = self
             .config
             .methods
@@ -1239,7 +1257,7 @@ impl Comparison {
                 }
             })
             .collect();
-        curves_svg(&curves, &format!("trade-off curves: {title}"), &x_label)
+        Some(curves)
     }
 
     /// `results.json`: the whole comparison as JSON.
@@ -1404,6 +1422,7 @@ mod tests {
             name: "tree-eg".into(),
             spec: MethodSpec::expgrad(ReductionConstraint::DemographicParity),
             estimator: Some("tree".parse().unwrap()),
+            sweep: Some(vec![0.02, 0.1]),
         };
         CompareConfig {
             data: DataSource::Csv {

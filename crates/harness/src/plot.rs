@@ -157,7 +157,7 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
                     x_err: p.x_err,
                     y_err: p.y_err,
                     label: match (&c.knob, c.baseline) {
-                        (_, true) => Some(format!("{} (baseline)", c.name)),
+                        (_, true) => Some(baseline_name(&c.name)),
                         (Some(k), false) if j == 0 || j == last => {
                             Some(format!("{k}={}", p.label))
                         }
@@ -168,7 +168,7 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
                 })
                 .collect();
             let name = match (&c.knob, c.baseline) {
-                (_, true) => format!("{} (baseline)", c.name),
+                (_, true) => baseline_name(&c.name),
                 (Some(k), false) => format!("{} over {k}", c.name),
                 (None, false) => c.name.clone(),
             };
@@ -203,6 +203,15 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
             "filled: on the Pareto front of all points".into(),
             "bars: mean \u{b1} 1 sd over seeds".into(),
         ],
+    }
+}
+
+/// A baseline's name marked as the reference, unless its name says so already.
+fn baseline_name(name: &str) -> String {
+    if name.contains("baseline") {
+        name.to_string()
+    } else {
+        format!("{name} (baseline)")
     }
 }
 

@@ -2,6 +2,7 @@
 //! name, its default grid, the values it accepts and how to set it. [`MethodSpec::knob`] is
 //! the one table; a new method with a knob adds one line there.
 
+use fairkit_postprocessing::Constraint;
 use fairkit_reductions::Bound;
 
 use super::MethodSpec;
@@ -56,7 +57,8 @@ impl Knob {
 
 impl MethodSpec {
     /// The method's main knob, or `None` for a method swept as a single point (the baseline,
-    /// reweighing, equalized-odds and calibrated equalized-odds post-processing). The
+    /// reweighing, the threshold optimizer under equalized odds (which has no relaxed
+    /// tolerance), equalized-odds and calibrated equalized-odds post-processing). The
     /// default grids are documented in docs/sweeps.md.
     pub fn knob(&self) -> Option<Knob> {
         use MethodSpec as M;
@@ -68,6 +70,8 @@ impl MethodSpec {
                 }
             }),
             M::Gridsearch(_) => ("grid_point", KnobGrid::Fitted, (0.0, f64::MAX), |_, _| {}),
+            // Equalized odds has no relaxed solve: one point.
+            M::Threshold(t) if t.constraint == Constraint::EqualizedOdds => return None,
             M::Threshold(_) => ("tol", KnobGrid::Values(&BOUND_GRID), (0.0, 1.0), |s, v| {
                 if let M::Threshold(m) = s {
                     m.tol = Some(v);
