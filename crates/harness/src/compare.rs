@@ -581,12 +581,24 @@ impl CompareConfig {
             entry.check_sweep().map_err(|e| {
                 // At the method's `sweep` key: the first one after its name.
                 let quoted = [format!("\"{}\"", entry.name), format!("'{}'", entry.name)];
-                let after = quoted.iter().filter_map(|q| text.find(q.as_str())).min();
+                let after = quoted
+                    .iter()
+                    .filter_map(|q| text.find(q.as_str()))
+                    .min()
+                    .unwrap_or(0);
+                let at = text[after..]
+                    .match_indices("sweep")
+                    .map(|(i, _)| after + i)
+                    .find(|&i| {
+                        let rest = text[i + "sweep".len()..].trim_start();
+                        rest.starts_with('=') || rest.starts_with("\":")
+                    })
+                    .unwrap_or(after);
                 HarnessError::Located(config_message(
                     source,
                     text,
-                    after.map(|a| a..a),
-                    &format!("key 'sweep': {e}"),
+                    Some(at..at),
+                    &format!("{e}\nin `sweep`"),
                 ))
             })?;
         }
