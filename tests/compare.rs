@@ -443,7 +443,11 @@ fn a_sweep_reruns_from_its_results_json_to_the_same_bytes() {
         &["--sweep"],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("expgrad-dp bound=0.001"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("expgrad-dp bound=0.001"),
+        "{}",
+        stdout(&out)
+    );
     let results: Value =
         serde_json::from_str(&std::fs::read_to_string(first.join("results.json")).unwrap())
             .unwrap();
@@ -478,7 +482,13 @@ fn a_bad_sweep_value_exits_2_naming_its_line_and_column() {
         b"seeds = 2\nmethods = [\n  { name = \"eg\", method = \"expgrad\", constraint = \"demographic_parity\", sweep = [0.01, -0.5] },\n]\n",
     );
     let out_dir = dir.path().join("out");
-    let out = run(&["compare", "--config", &config, "--out", out_dir.to_str().unwrap()]);
+    let out = run(&[
+        "compare",
+        "--config",
+        &config,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     assert_bad_input(
         &out,
         &[

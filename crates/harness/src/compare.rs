@@ -146,7 +146,10 @@ impl MethodEntry {
                 );
             }
             if values[..i].contains(&v) {
-                return invalid(v.to_string(), format!("is listed twice for method {}", self.name));
+                return invalid(
+                    v.to_string(),
+                    format!("is listed twice for method {}", self.name),
+                );
             }
         }
         Ok(())
@@ -200,7 +203,7 @@ impl EstimatorItem {
 #[derive(Debug, Clone)]
 enum MethodItem {
     Preset(String),
-    Custom(CustomMethod),
+    Custom(Box<CustomMethod>),
 }
 
 /// A method table of an experiment file.
@@ -230,7 +233,8 @@ impl<'de> Deserialize<'de> for MethodItem {
                 Ok(MethodItem::Preset(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                CustomMethod::deserialize(MapAccessDeserializer::new(map)).map(MethodItem::Custom)
+                CustomMethod::deserialize(MapAccessDeserializer::new(map))
+                    .map(|m| MethodItem::Custom(Box::new(m)))
             }
         }
         d.deserialize_any(Item)
@@ -542,17 +546,20 @@ impl CompareConfig {
                 .into_iter()
                 .map(|item| match item {
                     MethodItem::Preset(name) => MethodEntry::preset(&name),
-                    MethodItem::Custom(CustomMethod {
-                        name,
-                        estimator,
-                        sweep,
-                        spec,
-                    }) => Ok(MethodEntry {
-                        name,
-                        spec,
-                        estimator: estimator.map(EstimatorItem::resolve).transpose()?,
-                        sweep,
-                    }),
+                    MethodItem::Custom(custom) => {
+                        let CustomMethod {
+                            name,
+                            estimator,
+                            sweep,
+                            spec,
+                        } = *custom;
+                        Ok(MethodEntry {
+                            name,
+                            spec,
+                            estimator: estimator.map(EstimatorItem::resolve).transpose()?,
+                            sweep,
+                        })
+                    }
                 })
                 .collect::<Result<_>>()
                 .map_err(at("methods"))?,
@@ -629,7 +636,10 @@ impl CompareConfig {
                 knob: None,
                 whole_grid: false,
             };
-            let knob = entry.spec.knob().filter(|_| self.sweep || entry.sweep.is_some());
+            let knob = entry
+                .spec
+                .knob()
+                .filter(|_| self.sweep || entry.sweep.is_some());
             let Some(knob) = knob else {
                 points.push(unswept);
                 continue;
@@ -657,7 +667,9 @@ impl CompareConfig {
 
     /// Whether some method runs over its knob (the results record knob values).
     pub fn sweeps(&self) -> bool {
-        self.points().iter().any(|p| p.knob.is_some() || p.whole_grid)
+        self.points()
+            .iter()
+            .any(|p| p.knob.is_some() || p.whole_grid)
     }
 
     /// Checks that there is something to run, that names are unique and that no method reads
@@ -994,10 +1006,18 @@ fn job(
                     })
                     .collect();
             }
-            Ok(vec![row(point.knob, evaluate(&data.test, &r, report)?, r.fit_seconds)])
+            Ok(vec![row(
+                point.knob,
+                evaluate(&data.test, &r, report)?,
+                r.fit_seconds,
+            )])
         })
         .map_err(|e| HarnessError::Job {
-            method: point_label(entry.name.as_str(), point.knob.map(|k| k.0), point.knob.map(|k| k.1)),
+            method: point_label(
+                entry.name.as_str(),
+                point.knob.map(|k| k.0),
+                point.knob.map(|k| k.1),
+            ),
             seed,
             source: Box::new(loaded.locate(e)),
         });
@@ -1007,7 +1027,13 @@ fn job(
 
 /// One summary row per (method, knob value), in the order of `results`' first rows.
 fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
-    let key = |r: &ResultRow| (r.method.clone(), r.knob.clone(), r.knob_value.map(f64::to_bits));
+    let key = |r: &ResultRow| {
+        (
+            r.method.clone(),
+            r.knob.clone(),
+            r.knob_value.map(f64::to_bits),
+        )
+    };
     let mut keys = Vec::new();
     for r in results {
         let k = key(r);
@@ -1218,8 +1244,11 @@ impl Comparison {
         );
         let x_label = self.config.disparity.key().replace('_', " ");
         let Some(curves) = self.curves() else {
-            let points: Vec<TradeoffPoint> =
-                self.summary.iter().map(|r| point(r, r.method.clone())).collect();
+            let points: Vec<TradeoffPoint> = self
+                .summary
+                .iter()
+                .map(|r| point(r, r.method.clone()))
+                .collect();
             return tradeoff_svg(&points, &title, &x_label);
         };
         curves_svg(&curves, &format!("trade-off curves: {title}"), &x_label)
@@ -1246,8 +1275,11 @@ impl Comparison {
             .methods
             .iter()
             .map(|entry| {
-                let mut rows: Vec<&SummaryRow> =
-                    self.summary.iter().filter(|r| r.method == entry.name).collect();
+                let mut rows: Vec<&SummaryRow> = self
+                    .summary
+                    .iter()
+                    .filter(|r| r.method == entry.name)
+                    .collect();
                 rows.sort_by(|a, b| {
                     let v = |r: &SummaryRow| r.knob_value.unwrap_or(f64::NAN);
                     v(a).total_cmp(&v(b))

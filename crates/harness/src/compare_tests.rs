@@ -174,7 +174,10 @@ fn a_sweep_records_the_knob_and_its_value_on_every_row() {
     // A tighter bound gives a smaller disparity, in expectation on the training rows; on the
     // test rows at least not a larger one than the looser bound by more than the noise.
     let csv = c.render_csv();
-    assert!(csv.starts_with("method,estimator,seed,knob,knob_value,accuracy,"), "{csv}");
+    assert!(
+        csv.starts_with("method,estimator,seed,knob,knob_value,accuracy,"),
+        "{csv}"
+    );
     assert!(csv.contains("\neg,logistic,1,bound,0.05,"), "{csv}");
     assert!(csv.contains("\nbaseline,logistic,1,,,"), "{csv}");
 }
@@ -238,7 +241,12 @@ fn a_sweep_draws_one_curve_per_method_with_the_same_bytes_each_run() {
     let (a, b) = (sweep(), sweep());
     let svg = a.render_svg().unwrap();
     assert_eq!(svg, b.render_svg().unwrap());
-    for name in ["eg over bound", "threshold-dp over tol", "gs over grid_point", "baseline"] {
+    for name in [
+        "eg over bound",
+        "threshold-dp over tol",
+        "gs over grid_point",
+        "baseline",
+    ] {
         assert!(svg.contains(name), "{name}");
     }
     assert!(svg.contains("demographic parity difference (lower is fairer)"));
@@ -268,18 +276,29 @@ fn a_bad_sweep_value_names_the_key_line_and_column() {
          repair_level of method di must be in [0, 1]"
     );
     let text = "methods = [{ name = \"b\", method = \"baseline\", sweep = [1] }]\n";
-    let err = CompareConfig::from_toml(text, "x.toml").unwrap_err().to_string();
+    let err = CompareConfig::from_toml(text, "x.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("x.toml: line 1, column "), "{err}");
     assert!(err.contains("method b has no knob to sweep"), "{err}");
     let text = "methods = [{ name = \"g\", method = \"gridsearch\", constraint = \"demographic_parity\",\n sweep = [1] }]\n";
-    let err = CompareConfig::from_toml(text, "x.toml").unwrap_err().to_string();
-    assert!(err.starts_with("x.toml: line 2, column 2: key 'sweep'"), "{err}");
+    let err = CompareConfig::from_toml(text, "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("x.toml: line 2, column 2: key 'sweep'"),
+        "{err}"
+    );
     assert!(err.contains("whole grid"), "{err}");
     let text = "methods = [{ name = \"e\", method = \"expgrad\", constraint = \"demographic_parity\",\n sweep = [\"a\"] }]\n";
-    let err = CompareConfig::from_toml(text, "x.toml").unwrap_err().to_string();
+    let err = CompareConfig::from_toml(text, "x.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("x.toml: line "), "{err}");
     let text = "sweep = 3\n";
-    let err = CompareConfig::from_toml(text, "x.toml").unwrap_err().to_string();
+    let err = CompareConfig::from_toml(text, "x.toml")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("x.toml: line 1, column "), "{err}");
 }
 

@@ -158,9 +158,7 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
                     y_err: p.y_err,
                     label: match (&c.knob, c.baseline) {
                         (_, true) => Some(baseline_name(&c.name)),
-                        (Some(k), false) if j == 0 || j == last => {
-                            Some(format!("{k}={}", p.label))
-                        }
+                        (Some(k), false) if j == 0 || j == last => Some(format!("{k}={}", p.label)),
                         (Some(_), false) => None,
                         (None, false) => Some(c.name.clone()),
                     },

@@ -64,11 +64,16 @@ impl MethodSpec {
         use MethodSpec as M;
         type Set = fn(&mut MethodSpec, f64);
         let (name, grid, range, set): (_, _, _, Set) = match self {
-            M::Expgrad(_) => ("bound", KnobGrid::Values(&BOUND_GRID), (0.0, 1.0), |s, v| {
-                if let M::Expgrad(m) = s {
-                    m.bound = Bound::Difference(v);
-                }
-            }),
+            M::Expgrad(_) => (
+                "bound",
+                KnobGrid::Values(&BOUND_GRID),
+                (0.0, 1.0),
+                |s, v| {
+                    if let M::Expgrad(m) = s {
+                        m.bound = Bound::Difference(v);
+                    }
+                },
+            ),
             M::Gridsearch(_) => ("grid_point", KnobGrid::Fitted, (0.0, f64::MAX), |_, _| {}),
             // Equalized odds has no relaxed solve: one point.
             M::Threshold(t) if t.constraint == Constraint::EqualizedOdds => return None,
@@ -77,22 +82,37 @@ impl MethodSpec {
                     m.tol = Some(v);
                 }
             }),
-            M::DiRemover(_) => ("repair_level", KnobGrid::Values(&LEVEL_GRID), (0.0, 1.0), |s, v| {
-                if let M::DiRemover(m) = s {
-                    m.repair_level = v;
-                }
-            }),
-            M::CorrelationRemover(_) => ("alpha", KnobGrid::Values(&LEVEL_GRID), (0.0, 1.0), |s, v| {
-                if let M::CorrelationRemover(m) = s {
-                    m.alpha = v;
-                }
-            }),
-            M::RejectOption(_) => ("bound", KnobGrid::Values(&REJECT_GRID), (0.0, 1.0), |s, v| {
-                if let M::RejectOption(m) = s {
-                    m.metric_lb = -v;
-                    m.metric_ub = v;
-                }
-            }),
+            M::DiRemover(_) => (
+                "repair_level",
+                KnobGrid::Values(&LEVEL_GRID),
+                (0.0, 1.0),
+                |s, v| {
+                    if let M::DiRemover(m) = s {
+                        m.repair_level = v;
+                    }
+                },
+            ),
+            M::CorrelationRemover(_) => (
+                "alpha",
+                KnobGrid::Values(&LEVEL_GRID),
+                (0.0, 1.0),
+                |s, v| {
+                    if let M::CorrelationRemover(m) = s {
+                        m.alpha = v;
+                    }
+                },
+            ),
+            M::RejectOption(_) => (
+                "bound",
+                KnobGrid::Values(&REJECT_GRID),
+                (0.0, 1.0),
+                |s, v| {
+                    if let M::RejectOption(m) = s {
+                        m.metric_lb = -v;
+                        m.metric_ub = v;
+                    }
+                },
+            ),
             M::Baseline | M::Reweighing | M::EqOdds(_) | M::CalibratedEqOdds(_) => return None,
         };
         Some(Knob {
