@@ -71,6 +71,13 @@ pub struct Args {
     /// [default: demographic_parity].
     #[arg(long, value_name = "NAME")]
     disparity: Option<String>,
+    /// Trade-off curves: run every method over its main knob's default grid (exponentiated
+    /// gradient's bound and the threshold optimizer's tolerance 0.001, 0.005, 0.01, 0.02, 0.05,
+    /// 0.1; the disparate-impact remover's repair level and the correlation remover's alpha
+    /// 0, 0.25, 0.5, 0.75, 1; reject option's bound 0.01, 0.025, 0.05, 0.1, 0.2; grid search
+    /// contributes its whole grid; a method without a knob is one point). See docs/sweeps.md.
+    #[arg(long)]
+    sweep: bool,
     /// Use the data's fixed train/test split (--test, Adult's official files, COMPAS's
     /// reference split) for every seed instead of a new split per seed.
     #[arg(long)]
@@ -105,6 +112,7 @@ impl Args {
             || self.seeds.is_some()
             || self.disparity.is_some()
             || self.fixed_split
+            || self.sweep
             || self.data.data.is_some()
             || self.data.dataset.is_some()
             || self.datasets.is_some()
@@ -154,6 +162,7 @@ impl Args {
         if let Some(d) = &self.disparity {
             config.disparity = d.parse()?;
         }
+        config.sweep = self.sweep;
         config.check()?;
         Ok(config)
     }
@@ -169,13 +178,16 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
     } else {
         ProgressDrawTarget::stderr()
     });
-    let style = ProgressStyle::with_template("{prefix:>22} {bar:30} {pos}/{len} seeds {elapsed}")
+    let style = ProgressStyle::with_template("{prefix:>22} {bar:30} {pos}/{len} fits {elapsed}")
         .expect("valid template");
+    let points = config.points();
     let per_method: Vec<ProgressBar> = config
         .methods
         .iter()
-        .map(|m| {
-            let bar = bars.add(ProgressBar::new(config.seeds.len() as u64));
+        .enumerate()
+        .map(|(i, m)| {
+            let fits = points.iter().filter(|p| p.method == i).count() * config.seeds.len();
+            let bar = bars.add(ProgressBar::new(fits as u64));
             bar.set_style(style.clone());
             bar.set_prefix(m.name.clone());
             bar.enable_steady_tick(Duration::from_millis(200));

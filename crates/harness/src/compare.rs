@@ -18,10 +18,10 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DataSource, LoadedData, SplitPolicy};
-use crate::evaluate::{Headline, evaluate};
+use crate::evaluate::{Headline, TestReports, evaluate, evaluate_predictions};
 use crate::evidence::Evidence;
-use crate::method::{MethodSpec, run};
-use crate::plot::{TradeoffPoint, tradeoff_svg};
+use crate::method::{FittedMethod, KnobGrid, MethodSpec, SubgroupReport, run};
+use crate::plot::{Curve, TradeoffPoint, curves_svg, tradeoff_svg};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
@@ -40,6 +40,11 @@ pub struct MethodEntry {
     /// The estimator of this entry; the comparison's estimator when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimator: Option<Estimator>,
+    /// The values of the method's knob ([`MethodSpec::knob`]) to sweep: the method is run
+    /// once per value (docs/sweeps.md). Absent: the knob's default grid when the comparison
+    /// sweeps ([`CompareConfig::sweep`]), else the method's own parameters alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Vec<f64>>,
 }
 
 /// The baseline with each estimator of [`Estimator::NAMES`], as `--methods` names them.
@@ -77,15 +82,82 @@ impl MethodEntry {
                 name: name.to_string(),
                 spec: MethodSpec::Baseline,
                 estimator: Some(estimator.parse().map_err(|_| unknown())?),
+                sweep: None,
             });
         }
         Ok(Self {
             name: name.to_string(),
             spec: name.parse().map_err(|_| unknown())?,
             estimator: None,
+            sweep: None,
         })
     }
 }
+
+impl MethodEntry {
+    /// Checks the entry's [`sweep`](Self::sweep) values: the method has a knob that takes
+    /// values, and every value is one it accepts, listed once.
+    ///
+    /// # Errors
+    /// A `sweep` list for a method without such a knob, an empty or too long list, a value out
+    /// of the knob's range, or a repeated value (the message names the method and the value).
+    pub fn check_sweep(&self) -> Result<()> {
+        let Some(values) = &self.sweep else {
+            return Ok(());
+        };
+        let invalid = |value: String, reason: String| {
+            Err(HarnessError::Input(fairkit_core::Error::invalid(
+                "sweep", &value, &reason,
+            )))
+        };
+        let list = || format!("{values:?}");
+        let Some(knob) = self.spec.knob() else {
+            return invalid(
+                list(),
+                format!(
+                    "method {} has no knob to sweep (it is a single point); remove `sweep`",
+                    self.name
+                ),
+            );
+        };
+        if knob.grid == KnobGrid::Fitted {
+            return invalid(
+                list(),
+                format!(
+                    "method {} contributes its whole grid to a sweep; set its grid_size                      instead of `sweep`",
+                    self.name
+                ),
+            );
+        }
+        if values.is_empty() || values.len() > MAX_SWEEP_VALUES {
+            return invalid(
+                list(),
+                format!("list 1 to {MAX_SWEEP_VALUES} values of {}", knob.name),
+            );
+        }
+        for (i, &v) in values.iter().enumerate() {
+            if !knob.accepts(v) {
+                return invalid(
+                    v.to_string(),
+                    format!(
+                        "{} of method {} must be in [{}, {}]",
+                        knob.name, self.name, knob.range.0, knob.range.1
+                    ),
+                );
+            }
+            if values[..i].contains(&v) {
+                return invalid(
+                    v.to_string(),
+                    format!("is listed twice for method {}", self.name),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The most values a method's `sweep` list may hold.
+pub const MAX_SWEEP_VALUES: usize = 1000;
 
 /// How an experiment file names an estimator: `"tree"`, or a table with its parameters
 /// (`{ name = "tree", max_depth = 3 }`).
@@ -131,7 +203,7 @@ impl EstimatorItem {
 #[derive(Debug, Clone)]
 enum MethodItem {
     Preset(String),
-    Custom(CustomMethod),
+    Custom(Box<CustomMethod>),
 }
 
 /// A method table of an experiment file.
@@ -140,6 +212,8 @@ struct CustomMethod {
     name: String,
     #[serde(default)]
     estimator: Option<EstimatorItem>,
+    #[serde(default)]
+    sweep: Option<Vec<f64>>,
     #[serde(flatten)]
     spec: MethodSpec,
 }
@@ -159,7 +233,8 @@ impl<'de> Deserialize<'de> for MethodItem {
                 Ok(MethodItem::Preset(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                CustomMethod::deserialize(MapAccessDeserializer::new(map)).map(MethodItem::Custom)
+                CustomMethod::deserialize(MapAccessDeserializer::new(map))
+                    .map(|m| MethodItem::Custom(Box::new(m)))
             }
         }
         d.deserialize_any(Item)
@@ -307,6 +382,25 @@ pub struct CompareConfig {
     /// dataset of `data`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub datasets: Vec<DataSource>,
+    /// Whether every method runs over its knob's default grid (`--sweep`; docs/sweeps.md);
+    /// a method's own `sweep` values apply either way.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sweep: bool,
+}
+
+/// One point of a comparison's methods: a method entry, and its knob's value when the method
+/// is swept ([`CompareConfig::points`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPoint {
+    /// The index of the method entry in [`CompareConfig::methods`].
+    pub method: usize,
+    /// The method's parameters with the knob set.
+    pub spec: MethodSpec,
+    /// The knob's name and value; `None` for an unswept method.
+    pub knob: Option<(&'static str, f64)>,
+    /// Whether the fit contributes its whole grid (grid search): one row per grid point,
+    /// the knob's value being the point's index.
+    pub whole_grid: bool,
 }
 
 #[derive(Deserialize)]
@@ -323,6 +417,7 @@ struct ConfigFile {
     disparity: DisparityAxis,
     #[serde(default)]
     datasets: Vec<DataSource>,
+    sweep: bool,
 }
 
 fn resplit() -> SplitPolicy {
@@ -345,6 +440,7 @@ impl Default for CompareConfig {
             seeds: (0..5).collect(),
             disparity: DisparityAxis::default(),
             datasets: Vec::new(),
+            sweep: false,
         }
     }
 }
@@ -460,15 +556,20 @@ impl CompareConfig {
                 .into_iter()
                 .map(|item| match item {
                     MethodItem::Preset(name) => MethodEntry::preset(&name),
-                    MethodItem::Custom(CustomMethod {
-                        name,
-                        estimator,
-                        spec,
-                    }) => Ok(MethodEntry {
-                        name,
-                        spec,
-                        estimator: estimator.map(EstimatorItem::resolve).transpose()?,
-                    }),
+                    MethodItem::Custom(custom) => {
+                        let CustomMethod {
+                            name,
+                            estimator,
+                            sweep,
+                            spec,
+                        } = *custom;
+                        Ok(MethodEntry {
+                            name,
+                            spec,
+                            estimator: estimator.map(EstimatorItem::resolve).transpose()?,
+                            sweep,
+                        })
+                    }
                 })
                 .collect::<Result<_>>()
                 .map_err(at("methods"))?,
@@ -492,7 +593,33 @@ impl CompareConfig {
             seeds,
             disparity: file.disparity,
             datasets: file.datasets,
+            sweep: file.sweep,
         };
+        for entry in &config.methods {
+            entry.check_sweep().map_err(|e| {
+                // At the method's `sweep` key: the first one after its name.
+                let quoted = [format!("\"{}\"", entry.name), format!("'{}'", entry.name)];
+                let after = quoted
+                    .iter()
+                    .filter_map(|q| text.find(q.as_str()))
+                    .min()
+                    .unwrap_or(0);
+                let at = text[after..]
+                    .match_indices("sweep")
+                    .map(|(i, _)| after + i)
+                    .find(|&i| {
+                        let rest = text[i + "sweep".len()..].trim_start();
+                        rest.starts_with('=') || rest.starts_with("\":")
+                    })
+                    .unwrap_or(after);
+                HarnessError::Located(config_message(
+                    source,
+                    text,
+                    Some(at..at),
+                    &format!("{e}\nin `sweep`"),
+                ))
+            })?;
+        }
         config.check().map_err(|e| {
             let key = match &e {
                 HarnessError::Input(fairkit_core::Error::InvalidParameter { name, .. })
@@ -510,6 +637,55 @@ impl CompareConfig {
             at(key)(e)
         })?;
         Ok(config)
+    }
+
+    /// Every point the comparison runs, methods in table order: an unswept method is one
+    /// point; a swept one (its `sweep` values, or its knob's default grid under
+    /// [`sweep`](Self::sweep)) one point per value in the order given; grid search one point
+    /// whose fit contributes its whole grid.
+    pub fn points(&self) -> Vec<SweepPoint> {
+        let mut points = Vec::new();
+        for (method, entry) in self.methods.iter().enumerate() {
+            let unswept = SweepPoint {
+                method,
+                spec: entry.spec.clone(),
+                knob: None,
+                whole_grid: false,
+            };
+            let knob = entry
+                .spec
+                .knob()
+                .filter(|_| self.sweep || entry.sweep.is_some());
+            let Some(knob) = knob else {
+                points.push(unswept);
+                continue;
+            };
+            let values = match (&entry.sweep, knob.grid) {
+                (_, KnobGrid::Fitted) => {
+                    points.push(SweepPoint {
+                        whole_grid: true,
+                        ..unswept
+                    });
+                    continue;
+                }
+                (Some(values), _) => values.as_slice(),
+                (None, KnobGrid::Values(grid)) => grid,
+            };
+            points.extend(values.iter().map(|&v| SweepPoint {
+                method,
+                spec: knob.set(&entry.spec, v),
+                knob: Some((knob.name, v)),
+                whole_grid: false,
+            }));
+        }
+        points
+    }
+
+    /// Whether some method runs over its knob (the results record knob values).
+    pub fn sweeps(&self) -> bool {
+        self.points()
+            .iter()
+            .any(|p| p.knob.is_some() || p.whole_grid)
     }
 
     /// Checks that there is something to run, that names are unique and that no method reads
@@ -549,6 +725,7 @@ impl CompareConfig {
                     ),
                 );
             }
+            m.check_sweep()?;
             if let Some(column) = m.spec.score_column() {
                 return invalid(
                     "score",
@@ -576,6 +753,13 @@ pub struct ResultRow {
     pub estimator: String,
     /// The seed.
     pub seed: u64,
+    /// The swept knob's name ([`MethodSpec::knob`]); absent for a method that is not swept
+    /// (and in results written before sweeps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knob: Option<String>,
+    /// The swept knob's value; absent with [`knob`](Self::knob).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knob_value: Option<f64>,
     /// The headline of the predicted labels (sampled with the seed for randomized methods).
     #[serde(flatten)]
     pub predicted: Headline,
@@ -607,13 +791,18 @@ fn compact_scores<S: serde::Serializer>(
     }
 }
 
-/// Mean and standard deviation of one method across seeds, of the expected headline.
+/// Mean and standard deviation of one method (at one knob value, in a sweep) across seeds,
+/// of the expected headline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
     /// The dataset's name, as in [`ResultRow::dataset`].
     pub dataset: String,
     /// The method entry's name.
     pub method: String,
+    /// The swept knob's name, when the method is swept.
+    pub knob: Option<String>,
+    /// The swept knob's value, when the method is swept.
+    pub knob_value: Option<f64>,
     /// `(mean, sd)` of each of [`Headline::KEYS`], in order.
     pub metrics: Vec<(f64, f64)>,
     /// `(mean, sd)` of the fit seconds.
@@ -623,6 +812,22 @@ pub struct SummaryRow {
     pub pareto: bool,
 }
 
+impl SummaryRow {
+    /// The method's name with its knob value, e.g. `expgrad-dp bound=0.01`, as tables and
+    /// plots show it.
+    pub fn label(&self) -> String {
+        point_label(&self.method, self.knob.as_deref(), self.knob_value)
+    }
+}
+
+/// `method knob=value`, or the method alone.
+fn point_label(method: &str, knob: Option<&str>, value: Option<f64>) -> String {
+    match (knob, value) {
+        (Some(k), Some(v)) => format!("{method} {k}={v}"),
+        _ => method.to_string(),
+    }
+}
+
 impl Serialize for SummaryRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
@@ -630,6 +835,10 @@ impl Serialize for SummaryRow {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method)?;
+        if let (Some(knob), Some(value)) = (&self.knob, self.knob_value) {
+            map.serialize_entry("knob", knob)?;
+            map.serialize_entry("knob_value", &value)?;
+        }
         for (key, (mean, sd)) in Headline::KEYS.iter().zip(&self.metrics) {
             map.serialize_entry(&format!("{key}_mean"), &num(*mean))?;
             map.serialize_entry(&format!("{key}_std"), &num(*sd))?;
@@ -747,31 +956,33 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
     let report = GroupedReport::params();
     // Each seed's split lives only while its methods run, so memory does not grow with the
     // number of seeds.
-    let (per_seed, small): (Vec<Vec<ResultRow>>, Vec<Vec<SmallGroup>>) = config
+    let points = config.points();
+    // Each seed gives, per point, its rows (several for a whole grid).
+    type SeedRows = Vec<Vec<ResultRow>>;
+    let (per_seed, small): (Vec<SeedRows>, Vec<Vec<SmallGroup>>) = config
         .seeds
         .par_iter()
         .map(|&seed| {
             let data = loaded.prepare(&config.split, seed)?;
             data.train.groups().require_two_groups()?;
             data.train.require_both_classes()?;
-            let rows = (0..config.methods.len())
-                .into_par_iter()
-                .map(|m| job(config, m, seed, &loaded, &data, &report, progress))
+            let rows = points
+                .par_iter()
+                .map(|p| job(config, p, seed, &loaded, &data, &report, progress))
                 .collect::<Result<Vec<_>>>()?;
             Ok((rows, test_small_groups(&data)?))
         })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .unzip();
-    let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
-    let results: Vec<ResultRow> = (0..config.methods.len())
-        .flat_map(|_| {
-            columns
-                .iter_mut()
-                .filter_map(Iterator::next)
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    // Points in order, then the rows of a point (grid points), then seeds.
+    let mut results: Vec<ResultRow> = Vec::new();
+    for p in 0..points.len() {
+        let rows = per_seed.iter().map(|s| s[p].len()).max().unwrap_or(0);
+        for r in 0..rows {
+            results.extend(per_seed.iter().filter_map(|s| s[p].get(r).cloned()));
+        }
+    }
     let summary = summarize(config, &loaded.name, &results);
     let warnings = split_warnings(&config.seeds, small);
     Ok(Comparison {
@@ -784,49 +995,105 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
     })
 }
 
-/// Runs method `m` of `config` on one seed's data.
+/// Runs `point` of `config` on one seed's data: one row, or one per grid point of a whole
+/// grid.
 fn job(
     config: &CompareConfig,
-    m: usize,
+    point: &SweepPoint,
     seed: u64,
     loaded: &LoadedData,
     data: &fairkit_data::Prepared,
     report: &fairkit_metrics::ReportParams,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<ResultRow> {
-    let entry = &config.methods[m];
+) -> Result<Vec<ResultRow>> {
+    let entry = &config.methods[point.method];
     let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r)))
-        .map(|(e, r)| ResultRow {
-            dataset: loaded.name.clone(),
-            method: entry.name.clone(),
-            estimator: match entry.spec.own_learner() {
-                Some(_) => "own learner".to_string(),
-                None => estimator.to_string(),
-            },
-            seed,
-            predicted: Headline::of(&e.predicted),
-            fit_seconds: r.fit_seconds,
-            expected: Headline::of(&e.expected),
-            scores: e.scores,
-            subgroup: r.fitted.details().subgroup,
+    let estimator_name = match entry.spec.own_learner() {
+        Some(_) => "own learner".to_string(),
+        None => estimator.to_string(),
+    };
+    let row = |knob: Option<(&str, f64)>,
+               e: TestReports,
+               fit_seconds: f64,
+               subgroup: Option<SubgroupReport>| ResultRow {
+        dataset: loaded.name.clone(),
+        method: entry.name.clone(),
+        estimator: estimator_name.clone(),
+        seed,
+        knob: knob.map(|k| k.0.to_string()),
+        knob_value: knob.map(|k| k.1),
+        predicted: Headline::of(&e.predicted),
+        fit_seconds,
+        expected: Headline::of(&e.expected),
+        scores: e.scores,
+        subgroup,
+    };
+    let rows = run(&point.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| {
+            if point.whole_grid
+                && let FittedMethod::Gridsearch { model } = &r.fitted
+            {
+                let x = data.test.features();
+                return model
+                    .predictors()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        let predicted = h.predict(x).to_vec();
+                        let expected: Vec<f64> =
+                            predicted.iter().map(|&l| f64::from(u8::from(l))).collect();
+                        let score = h.score(x).to_vec();
+                        let e = evaluate_predictions(
+                            &data.test,
+                            &predicted,
+                            &expected,
+                            Some(&score),
+                            report,
+                        )?;
+                        Ok(row(Some(("grid_point", i as f64)), e, r.fit_seconds, None))
+                    })
+                    .collect();
+            }
+            Ok(vec![row(
+                point.knob,
+                evaluate(&data.test, &r, report)?,
+                r.fit_seconds,
+                r.fitted.details().subgroup,
+            )])
         })
         .map_err(|e| HarnessError::Job {
-            method: entry.name.clone(),
+            method: point_label(
+                entry.name.as_str(),
+                point.knob.map(|k| k.0),
+                point.knob.map(|k| k.1),
+            ),
             seed,
             source: Box::new(loaded.locate(e)),
         });
-    progress(m);
-    row
+    progress(point.method);
+    rows
 }
 
+/// One summary row per (method, knob value), in the order of `results`' first rows.
 fn summarize(config: &CompareConfig, dataset: &str, results: &[ResultRow]) -> Vec<SummaryRow> {
-    let mut rows: Vec<SummaryRow> = config
-        .methods
-        .iter()
-        .map(|entry| {
-            let mine: Vec<&ResultRow> = results.iter().filter(|r| r.method == entry.name).collect();
+    let key = |r: &ResultRow| {
+        (
+            r.method.clone(),
+            r.knob.clone(),
+            r.knob_value.map(f64::to_bits),
+        )
+    };
+    let mut keys = Vec::new();
+    for r in results {
+        let k = key(r);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let mut rows: Vec<SummaryRow> = keys
+        .into_iter()
+        .map(|k| {
+            let mine: Vec<&ResultRow> = results.iter().filter(|r| key(r) == k).collect();
             let column = |k: usize| {
                 mean_std(
                     &mine
@@ -837,7 +1104,9 @@ fn summarize(config: &CompareConfig, dataset: &str, results: &[ResultRow]) -> Ve
             };
             SummaryRow {
                 dataset: dataset.to_string(),
-                method: entry.name.clone(),
+                method: k.0,
+                knob: k.1,
+                knob_value: k.2.map(f64::from_bits),
                 metrics: (0..Headline::KEYS.len()).map(column).collect(),
                 fit_seconds: mean_std(&mine.iter().map(|r| r.fit_seconds).collect::<Vec<_>>()),
                 pareto: false,
@@ -873,7 +1142,7 @@ impl Comparison {
             let mut cells = vec![format!(
                 "{}{}",
                 if row.pareto { "* " } else { "  " },
-                fairkit_core::text::ellipsize(&row.method, 40)
+                fairkit_core::text::ellipsize(&row.label(), 40)
             )];
             cells.extend(row.metrics.iter().map(|&(m, s)| pm(m, s, 3)));
             cells.push(pm(row.fit_seconds.0, row.fit_seconds.1, 3));
@@ -945,9 +1214,9 @@ impl Comparison {
         md.push_str("|---|---|---|---|---|---|---|---|\n");
         for row in &self.summary {
             let name = if row.pareto {
-                format!("**{}**", row.method)
+                format!("**{}**", row.label())
             } else {
-                row.method.clone()
+                row.label()
             };
             let cells: Vec<String> = row.metrics.iter().map(|&(m, s)| pm(m, s, 4)).collect();
             md.push_str(&format!(
@@ -962,7 +1231,12 @@ impl Comparison {
 
     /// One CSV row per (method, seed), predicted and expected headlines.
     pub fn render_csv(&self) -> String {
+        // A sweep records each row's knob; other runs keep the columns they always had.
+        let sweeps = self.config.sweeps();
         let mut out = String::from("method,estimator,seed");
+        if sweeps {
+            out.push_str(",knob,knob_value");
+        }
         for k in Headline::KEYS {
             out.push_str(&format!(",{k}"));
         }
@@ -980,6 +1254,13 @@ impl Comparison {
         };
         for r in &self.results {
             out.push_str(&format!("{},{},{}", r.method, r.estimator, r.seed));
+            if sweeps {
+                out.push_str(&format!(
+                    ",{},{}",
+                    r.knob.as_deref().unwrap_or_default(),
+                    r.knob_value.map(|v| v.to_string()).unwrap_or_default()
+                ));
+            }
             for v in r.predicted.values() {
                 out.push_str(&format!(",{}", num(v)));
             }
@@ -992,14 +1273,14 @@ impl Comparison {
         out
     }
 
-    /// One point per method: mean disparity (the run's axis) and mean accuracy with their
-    /// standard deviations over seeds, Pareto-optimal or not.
+    /// One point per summary entry: mean disparity (the run's axis) and mean accuracy with
+    /// their standard deviations over seeds, Pareto-optimal or not.
     pub fn tradeoff_points(&self) -> Vec<TradeoffPoint> {
         let axis = self.config.disparity.index();
         self.summary
             .iter()
             .map(|r| TradeoffPoint {
-                label: r.method.clone(),
+                label: r.label(),
                 x: r.metrics[axis].0,
                 x_err: r.metrics[axis].1,
                 y: r.metrics[0].0,
@@ -1009,21 +1290,72 @@ impl Comparison {
             .collect()
     }
 
-    /// The trade-off picture as SVG.
+    /// The trade-off picture as SVG: one curve per method in a sweep, else one point per
+    /// method.
     ///
     /// # Errors
     /// No method with finite accuracy and disparity.
     pub fn render_svg(&self) -> std::result::Result<String, String> {
-        let points = self.tradeoff_points();
-        tradeoff_svg(
-            &points,
-            &format!(
-                "accuracy vs {} on {}",
-                self.config.disparity.key().replace('_', " "),
-                self.dataset
-            ),
-            &self.config.disparity.key().replace('_', " "),
-        )
+        let title = format!(
+            "accuracy vs {} on {}",
+            self.config.disparity.key().replace('_', " "),
+            self.dataset
+        );
+        let x_label = self.config.disparity.key().replace('_', " ");
+        match self.curves() {
+            None => tradeoff_svg(&self.tradeoff_points(), &title, &x_label),
+            Some(curves) => curves_svg(&curves, &format!("trade-off curves: {title}"), &x_label),
+        }
+    }
+
+    /// In a sweep, one trade-off curve per method (mean accuracy against the mean chosen
+    /// disparity) through its points in order of the knob, each point labelled with its knob
+    /// value; `None` when no method is swept.
+    pub fn curves(&self) -> Option<Vec<Curve>> {
+        if !self.config.sweeps() {
+            return None;
+        }
+        let axis = self.config.disparity.index();
+        let point = |r: &SummaryRow, label: String| TradeoffPoint {
+            label,
+            x: r.metrics[axis].0,
+            x_err: r.metrics[axis].1,
+            y: r.metrics[0].0,
+            y_err: r.metrics[0].1,
+            pareto: r.pareto,
+        };
+        let curves: Vec<Curve> = self
+            .config
+            .methods
+            .iter()
+            .map(|entry| {
+                let mut rows: Vec<&SummaryRow> = self
+                    .summary
+                    .iter()
+                    .filter(|r| r.method == entry.name)
+                    .collect();
+                rows.sort_by(|a, b| {
+                    let v = |r: &SummaryRow| r.knob_value.unwrap_or(f64::NAN);
+                    v(a).total_cmp(&v(b))
+                });
+                Curve {
+                    name: entry.name.clone(),
+                    knob: rows.first().and_then(|r| r.knob.clone()),
+                    baseline: entry.spec == MethodSpec::Baseline,
+                    points: rows
+                        .iter()
+                        .map(|r| {
+                            let label = match r.knob_value {
+                                Some(v) => format!("{v}"),
+                                None => r.method.clone(),
+                            };
+                            point(r, label)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Some(curves)
     }
 
     /// `results.json`: the whole comparison as JSON.
@@ -1199,6 +1531,7 @@ mod tests {
             name: "tree-eg".into(),
             spec: MethodSpec::expgrad(ReductionConstraint::DemographicParity),
             estimator: Some("tree".parse().unwrap()),
+            sweep: Some(vec![0.02, 0.1]),
         };
         CompareConfig {
             data: DataSource::Csv {

@@ -33,23 +33,46 @@ pub struct TestReports {
 /// # Errors
 /// Misaligned inputs or invalid report parameters.
 pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> Result<TestReports> {
+    evaluate_predictions(
+        test,
+        &run.predicted,
+        &run.expected,
+        run.score.as_deref(),
+        params,
+    )
+}
+
+/// Evaluates predictions on `test` as [`evaluate`] does a run: `predicted` labels, `expected`
+/// positive probabilities and optionally the predictor's own `score` of every test row (used
+/// for the points of grid search's whole grid in a sweep).
+///
+/// # Errors
+/// Misaligned inputs or invalid report parameters.
+pub fn evaluate_predictions(
+    test: &FairDataset,
+    predicted: &[bool],
+    expected: &[f64],
+    score: Option<&[f64]>,
+    params: &ReportParams,
+) -> Result<TestReports> {
     let groups = test.groups();
-    let mut input = ReportInput::new(test.labels(), &run.predicted, groups);
+    let labels = predicted;
+    let mut input = ReportInput::new(test.labels(), labels, groups);
     if let Some(w) = test.weights() {
         input = input.weights(w);
     }
     let predicted = params.compute(input)?;
     let table = ConfusionTable::accumulate_expected(
         test.labels(),
-        &run.expected,
+        expected,
         groups.codes(),
         groups.n_groups(),
         test.weights(),
     )?;
     let expected = params.compute_table(&table, groups.schema())?;
-    let scores = match &run.score {
+    let scores = match score {
         Some(s) if s.iter().all(|v| (0.0..=1.0).contains(v)) => {
-            let mut input = ScoreInput::new(test.labels(), s, groups).predictions(&run.predicted);
+            let mut input = ScoreInput::new(test.labels(), s, groups).predictions(labels);
             if let Some(w) = test.weights() {
                 input = input.weights(w);
             }

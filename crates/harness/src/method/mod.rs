@@ -23,6 +23,7 @@
 mod baseline;
 mod fitted;
 mod inprocess;
+mod knob;
 mod presets;
 mod reduction;
 mod remover;
@@ -40,6 +41,7 @@ use fairkit_learners::Estimator;
 
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
 pub use inprocess::{Fairness, GerryFairFit, GerryFairSpec, PrejudiceRemoverSpec, SubgroupReport};
+pub use knob::{BOUND_GRID, ETA_GRID, GAMMA_GRID, Knob, KnobGrid, LEVEL_GRID, REJECT_GRID};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
