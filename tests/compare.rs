@@ -53,7 +53,7 @@ const METRICS: [&str; 6] = [
 ];
 
 #[test]
-fn writes_six_files_matching_the_documented_schema() {
+fn writes_seven_files_matching_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let results = compare_into(dir.path(), &[]);
     for name in [
@@ -61,6 +61,7 @@ fn writes_six_files_matching_the_documented_schema() {
         "results.csv",
         "report.md",
         "tradeoff.svg",
+        "report.html",
         "experiment.toml",
         "evidence.json",
     ] {

@@ -22,6 +22,7 @@ mod monitor;
 mod outputs;
 mod predict;
 mod readme;
+mod report_html;
 mod score;
 mod simulate;
 mod train;

@@ -21,10 +21,11 @@ use crate::data_args::DataArgs;
 /// odds), grid search (demographic parity) and threshold optimizer (demographic parity,
 /// equalized odds), over 5 seeds (a new 70/30 split per seed). Prints the mean and standard
 /// deviation of each method's test metrics (in expectation over its randomization), marks the
-/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg and
-/// experiment.toml (the resolved configuration, for --config) into --out.
+/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg,
+/// report.html (one self-contained page to open in a browser) and experiment.toml (the
+/// resolved configuration, for --config) into --out.
 ///
-/// The five files are written as one run: they are staged beside --out and replace it in one
+/// The files are written as one run: they are staged beside --out and replace it in one
 /// step after all of them are ready, so --out never mixes two runs, and a failed or interrupted
 /// run (Ctrl-C, SIGTERM) leaves it as it was. Running the same command twice replaces the
 /// earlier run and says so on standard error; --out holding anything but a fairkit run is
@@ -90,7 +91,7 @@ pub struct Args {
     /// flags that choose the run must not be given.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output directory of the run's five files. It must be new, empty, or hold an earlier
+    /// Output directory of the run's files. It must be new, empty, or hold an earlier
     /// fairkit run, which is replaced as a whole (a note on standard error says so); a directory
     /// holding anything else is refused before the run starts.
     #[arg(long, value_name = "DIR", default_value = "fairkit-out")]
@@ -251,8 +252,8 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
         Format::Table => {
             print!("{}", comparison.render_table());
             println!(
-                "\nwrote results.json, results.csv, report.md, tradeoff.svg, experiment.toml and \
-                 evidence.json to {}",
+                "\nwrote results.json, results.csv, report.md, tradeoff.svg, report.html, \
+                 experiment.toml and evidence.json to {}",
                 args.out.display()
             );
         }

@@ -18,7 +18,7 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DataSource, LoadedData, SplitPolicy};
-use crate::evaluate::{Headline, TestReports, evaluate, evaluate_predictions};
+use crate::evaluate::{GroupRates, Headline, TestReports, evaluate, evaluate_predictions};
 use crate::evidence::Evidence;
 use crate::method::{FittedMethod, KnobGrid, MethodSpec, SubgroupReport, run};
 use crate::plot::{Curve, TradeoffPoint, curves_svg, tradeoff_svg};
@@ -290,11 +290,12 @@ impl std::str::FromStr for DisparityAxis {
 /// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again)
 /// and `evidence.json` the record `fairkit verify` replays
 /// ([`evidence`](crate::evidence); earlier runs may lack it).
-pub const RUN_FILES: [&str; 6] = [
+pub const RUN_FILES: [&str; 7] = [
     "results.json",
     "results.csv",
     "report.md",
     "tradeoff.svg",
+    "report.html",
     "experiment.toml",
     crate::evidence::EVIDENCE_FILE,
 ];
@@ -767,6 +768,9 @@ pub struct ResultRow {
     pub fit_seconds: f64,
     /// The same headline in expectation over the method's randomization.
     pub expected: Headline,
+    /// Each group's selection rate, TPR and FPR in expectation (as `expected`), in group
+    /// order: the per-group bars of `report.html`.
+    pub by_group: Vec<GroupRates>,
     /// Score metrics by group of the method's own scores (docs/metrics.md#score-metrics), for
     /// methods whose score is a probability; absent otherwise.
     #[serde(
@@ -1025,6 +1029,7 @@ fn job(
         predicted: Headline::of(&e.predicted),
         fit_seconds,
         expected: Headline::of(&e.expected),
+        by_group: GroupRates::of(&e.expected),
         scores: e.scores,
         subgroup,
     };
@@ -1386,7 +1391,7 @@ impl Comparison {
     }
 
     /// The run's files but its evidence, rendered: `results.json`, `results.csv`, `report.md`,
-    /// `tradeoff.svg` and `experiment.toml` (the resolved configuration, which `fairkit
+    /// `tradeoff.svg`, `report.html` ([`crate::report_html::comparison`]) and `experiment.toml` (the resolved configuration, which `fairkit
     /// compare --config` runs again), in this order.
     ///
     /// # Errors
@@ -1397,11 +1402,16 @@ impl Comparison {
             path: "tradeoff.svg".into(),
             message,
         })?;
+        let html = crate::report_html::comparison(self).map_err(|message| HarnessError::Plot {
+            path: "report.html".into(),
+            message,
+        })?;
         let files = [
             json,
             self.render_csv(),
             self.render_markdown(),
             svg,
+            html,
             self.config.to_toml()?,
         ];
         Ok(RUN_FILES.iter().copied().zip(files).collect())

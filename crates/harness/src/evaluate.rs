@@ -87,6 +87,56 @@ pub fn evaluate_predictions(
     })
 }
 
+/// One group's rates in a report: what the report's per-group bar charts draw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRates {
+    /// The group (several sensitive columns joined with `,`).
+    pub group: String,
+    /// Selection rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub selection_rate: f64,
+    /// True positive rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub true_positive_rate: f64,
+    /// False positive rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub false_positive_rate: f64,
+}
+
+impl GroupRates {
+    /// The metrics of [`values`](Self::values), in order.
+    pub const METRICS: [Metric; 3] = [
+        Metric::SelectionRate,
+        Metric::TruePositiveRate,
+        Metric::FalsePositiveRate,
+    ];
+
+    /// Each group's rates in `report`, in group order.
+    pub fn of(report: &GroupedReport) -> Vec<Self> {
+        let value = |m: Metric, code: usize| report.value(m, code as u32);
+        report
+            .labels()
+            .iter()
+            .enumerate()
+            .map(|(code, group)| GroupRates {
+                group: group.clone(),
+                selection_rate: value(Metric::SelectionRate, code),
+                true_positive_rate: value(Metric::TruePositiveRate, code),
+                false_positive_rate: value(Metric::FalsePositiveRate, code),
+            })
+            .collect()
+    }
+
+    /// The rates in [`METRICS`](Self::METRICS) order.
+    pub fn values(&self) -> [f64; 3] {
+        [
+            self.selection_rate,
+            self.true_positive_rate,
+            self.false_positive_rate,
+        ]
+    }
+}
+
 /// The headline numbers of one report: what the comparison harness tabulates.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Headline {

@@ -334,7 +334,7 @@ impl Outputs {
     }
 
     /// Claims the output directory `path`, given by `flag`, whose files are `run_files` (e.g.
-    /// the five files of a comparison, `run_files[0]` being the one every run has), and stages
+    /// the files of a comparison, `run_files[0]` being the one every run has), and stages
     /// an empty directory beside it. An existing `path` is replaced at the commit only if it is
     /// empty or holds an earlier run: regular files among `run_files`, `run_files[0]` among
     /// them. Missing parent directories are created at the commit.

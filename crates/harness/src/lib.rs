@@ -12,6 +12,8 @@
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
 //! * [`summary`]: mean and standard deviation across seeds.
 //! * [`plot`]: the trade-off picture as SVG.
+//! * [`report_html`]: `report.html`, the self-contained page of a comparison, an assessment
+//!   or a gate decision.
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
 //! * [`evidence`]: evidence directories that `fairkit verify` replays.
@@ -42,6 +44,7 @@ pub mod multi;
 pub mod pareto;
 pub mod plot;
 pub mod repair;
+pub mod report_html;
 pub mod single;
 pub mod summary;
 
