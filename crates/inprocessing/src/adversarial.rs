@@ -432,12 +432,7 @@ impl Adam {
     fn step(&mut self, theta: &mut [f64], grad: &[f64], lr: f64) {
         self.t += 1;
         let lr_t = lr * (1.0 - BETA2.powi(self.t)).sqrt() / (1.0 - BETA1.powi(self.t));
-        for (((p, g), m), v) in theta
-            .iter_mut()
-            .zip(grad)
-            .zip(&mut self.m)
-            .zip(&mut self.v)
-        {
+        for (((p, g), m), v) in theta.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
             *m = BETA1 * *m + (1.0 - BETA1) * g;
             *v = BETA2 * *v + (1.0 - BETA2) * g * g;
             *p -= lr_t * *m / (v.sqrt() + ADAM_EPSILON);
@@ -954,7 +949,11 @@ mod tests {
         let mut theta = vec![1.0, -2.0, 0.5];
         adam.step(&mut theta, &[0.3, -4.0, 0.0], 0.01);
         let eps = 1e-8 / 0.001f64.sqrt();
-        let want = [1.0 - 0.01 * 0.3 / (0.3 + eps), -2.0 + 0.01 * 4.0 / (4.0 + eps), 0.5];
+        let want = [
+            1.0 - 0.01 * 0.3 / (0.3 + eps),
+            -2.0 + 0.01 * 4.0 / (4.0 + eps),
+            0.5,
+        ];
         for (t, w) in theta.iter().zip(want) {
             assert!((t - w).abs() < 1e-15, "{t} vs {w}");
         }
