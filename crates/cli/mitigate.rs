@@ -22,7 +22,8 @@ use crate::single::{self, RunArgs};
 ///
 /// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
 /// (reductions); threshold, reject-option, eq-odds, calibrated-eq-odds (post-processing);
-/// baseline; or a preset such as expgrad-dp, expgrad-eo, gridsearch-dp, threshold-eo.
+/// adversarial (in-processing: its own network, the estimator is not used); baseline; or a
+/// preset such as expgrad-dp, expgrad-eo, gridsearch-dp, threshold-eo.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The method (or a preset: see above).
@@ -116,6 +117,25 @@ pub struct Args {
     /// 1 iff the (possibly replaced) score is at least X (default 0.5).
     #[arg(long, value_name = "X")]
     threshold: Option<f64>,
+    /// Adversarial: weight of the adversary's gradient in the classifier's steps (default 0.1).
+    #[arg(long, value_name = "X")]
+    adversary_loss_weight: Option<f64>,
+    /// Adversarial: passes over the training rows (default 50).
+    #[arg(long, value_name = "N")]
+    num_epochs: Option<usize>,
+    /// Adversarial: rows per mini-batch (default 128).
+    #[arg(long, value_name = "N")]
+    batch_size: Option<usize>,
+    /// Adversarial: width of the hidden layer (default 200).
+    #[arg(long, value_name = "N")]
+    hidden_units: Option<usize>,
+    /// Adversarial: train against the adversary, true (default) or false (the plain network).
+    #[arg(long, value_name = "BOOL")]
+    debias: Option<bool>,
+    /// Adversarial: the disparity the adversary targets: equalized-odds (AIF360's, the
+    /// default) or demographic-parity.
+    #[arg(long, value_name = "NAME")]
+    adversary_target: Option<String>,
     #[command(flatten)]
     repair: RepairArgs,
     #[command(flatten)]
@@ -357,6 +377,27 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         MethodSpec::DiRemover(_) | MethodSpec::CorrelationRemover(_) => {
             args.repair.apply(&mut spec, &mut used);
         }
+        MethodSpec::Adversarial(a) => {
+            set(
+                &mut used,
+                "adversary-loss-weight",
+                args.adversary_loss_weight,
+                &mut a.adversary_loss_weight,
+            );
+            set(&mut used, "num-epochs", args.num_epochs, &mut a.num_epochs);
+            set(&mut used, "batch-size", args.batch_size, &mut a.batch_size);
+            set(
+                &mut used,
+                "hidden-units",
+                args.hidden_units,
+                &mut a.hidden_units,
+            );
+            set(&mut used, "debias", args.debias, &mut a.debias);
+            if let Some(t) = &args.adversary_target {
+                a.target = t.parse()?;
+                used.push("adversary-target");
+            }
+        }
         MethodSpec::Baseline | MethodSpec::Reweighing => {}
     }
     let given = [
@@ -383,6 +424,15 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("num-roc-margin", args.num_roc_margin.is_some()),
         ("cost-constraint", args.cost_constraint.is_some()),
         ("threshold", args.threshold.is_some()),
+        (
+            "adversary-loss-weight",
+            args.adversary_loss_weight.is_some(),
+        ),
+        ("num-epochs", args.num_epochs.is_some()),
+        ("batch-size", args.batch_size.is_some()),
+        ("hidden-units", args.hidden_units.is_some()),
+        ("debias", args.debias.is_some()),
+        ("adversary-target", args.adversary_target.is_some()),
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;

@@ -36,6 +36,10 @@ pub enum HarnessError {
     /// failed to fit (invalid parameters, not two groups, a group lacking a label).
     #[error(transparent)]
     TwoGroup(#[from] fairkit_postprocessing::PostprocessingMethodError),
+    /// An in-processing method failed to fit (invalid parameters, weights it refuses, not two
+    /// groups).
+    #[error(transparent)]
+    Inprocessing(#[from] fairkit_inprocessing::InprocessingError),
     /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
     #[error(transparent)]
     Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),

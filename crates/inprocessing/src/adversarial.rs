@@ -13,7 +13,7 @@
 use std::ops::Range;
 
 use fairkit_core::rng::{self, FairRng};
-use fairkit_core::{Error, FairDataset, Groups};
+use fairkit_core::{Error, FairDataset, Groups, limits};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
@@ -38,16 +38,44 @@ const ADAM_EPSILON: f64 = 1e-8;
 /// Added to a gradient's norm before dividing by it (AIF360 adds float32's smallest normal).
 const NORM_GUARD: f64 = f32::MIN_POSITIVE as f64;
 
-/// Which disparity the adversary can see, hence which one the classifier is pushed to remove.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// The most epochs a fit accepts.
+pub const EPOCHS: limits::Limit = limits::Limit {
+    max: 100_000,
+    unit: "epochs",
+    why: "each epoch is a pass over every training row",
+};
+
+/// Which disparity the adversary can see, hence which one the classifier is pushed to remove
+/// (serialized and parsed as `equalized-odds` and `demographic-parity`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum AdversaryTarget {
     /// The adversary reads `[s, s·y, s·(1 − y)]`, `s = σ((1 + |c|)·logit)` and `y` the true
     /// label: it can tell the groups apart within each label class, so the classifier is pushed
     /// towards equalized odds. This is AIF360's adversary (and the default).
+    #[default]
     EqualizedOdds,
     /// The adversary reads `s` alone: the classifier is pushed towards demographic parity
     /// (the paper's adversary for that criterion).
     DemographicParity,
+}
+
+impl std::str::FromStr for AdversaryTarget {
+    type Err = Error;
+
+    /// `equalized-odds` (or `eo`) and `demographic-parity` (or `dp`); underscores for hyphens
+    /// too.
+    fn from_str(s: &str) -> std::result::Result<Self, Error> {
+        match s.replace('_', "-").as_str() {
+            "equalized-odds" | "eo" => Ok(AdversaryTarget::EqualizedOdds),
+            "demographic-parity" | "dp" => Ok(AdversaryTarget::DemographicParity),
+            _ => Err(Error::unknown(
+                "adversary-target",
+                s,
+                &["equalized-odds", "demographic-parity"],
+            )),
+        }
+    }
 }
 
 impl AdversaryTarget {
@@ -176,6 +204,7 @@ impl ParamGuard for AdversarialDebiasingParams {
                 return Err(Error::invalid(name, 0, "must be at least 1").into());
             }
         }
+        EPOCHS.check_usize("num-epochs", self.0.num_epochs)?;
         Ok(&self.0)
     }
 
@@ -532,6 +561,12 @@ impl AdversarialDebiasingValidParams {
             d: x.ncols(),
             h: self.hidden_units,
         };
+        // The parameters, two gradients and Adam's two moments, and a batch's dropout mask.
+        let per_unit = (layout.d as u64 + 3)
+            .saturating_mul(5)
+            .saturating_add(self.batch_size as u64)
+            .saturating_mul(8);
+        limits::check_memory("hidden-units", self.hidden_units as u64, per_unit, None)?;
         let rows = SparseRows::new(x);
         let y: Vec<f64> = data
             .labels()

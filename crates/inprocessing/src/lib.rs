@@ -39,7 +39,7 @@ mod prejudice_remover;
 
 pub use adversarial::{
     AdversarialDebiasing, AdversarialDebiasingParams, AdversarialDebiasingValidParams, Adversary,
-    AdversaryTarget, DECAY_RATE, DECAY_STEPS, KEEP_PROBABILITY, LEARNING_RATE,
+    AdversaryTarget, DECAY_RATE, DECAY_STEPS, EPOCHS, KEEP_PROBABILITY, LEARNING_RATE,
 };
 pub use error::{InprocessingError, Result};
 pub use gerryfair::{

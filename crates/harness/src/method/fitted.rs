@@ -2,6 +2,7 @@
 //! offers: a [`Predictor`] and the method's own numbers.
 
 use fairkit_core::{Error, Groups, Predictor, rng};
+use fairkit_inprocessing::AdversarialDebiasing;
 use fairkit_learners::Model;
 use fairkit_postprocessing::{
     CalibratedEqOdds, EqOdds, RejectOption, ScoreThresholder, ThresholdedModel,
@@ -73,6 +74,11 @@ pub enum FittedMethod {
     EqOdds(TwoGroupFit<EqOdds>),
     /// Calibrated equalized odds' mixing rates on a model's scores or a score column.
     CalibratedEqOdds(TwoGroupFit<CalibratedEqOdds>),
+    /// An adversarially debiased network.
+    Adversarial {
+        /// The network.
+        model: AdversarialDebiasing,
+    },
 }
 
 /// What a fitted method reports besides its metrics: iterations, thresholds, weights.
@@ -118,6 +124,7 @@ impl FittedMethod {
             FittedMethod::RejectOption(f) => f,
             FittedMethod::EqOdds(f) => f,
             FittedMethod::CalibratedEqOdds(f) => f,
+            FittedMethod::Adversarial { model } => model,
         }
     }
 

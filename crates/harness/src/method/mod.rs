@@ -11,7 +11,8 @@
 //!   `reweighing.rs`, `remover.rs` (disparate-impact and correlation removers), `reduction.rs`
 //!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer),
 //!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
-//!   post-processor of scores needs only its parameters there, the fit is shared). The presets
+//!   post-processor of scores needs only its parameters there, the fit is shared),
+//!   `adversarial.rs` (adversarial debiasing, an in-processing method). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -19,6 +20,7 @@
 //! one variant of [`MethodSpec`] and one line of [`MethodSpec::method`], one variant of
 //! [`FittedMethod`] and one line of its delegation, and a preset name if it has one.
 
+mod adversarial;
 mod baseline;
 mod fitted;
 mod presets;
@@ -36,6 +38,7 @@ use std::time::Instant;
 use fairkit_core::{Error, FairDataset};
 use fairkit_learners::Estimator;
 
+pub use adversarial::AdversarialSpec;
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
@@ -95,7 +98,8 @@ fn missing_group(
     }))
 }
 
-/// Fits `spec` on `train` and predicts `test` (labels sampled with `seed`).
+/// Fits `spec` on `train` (a method that draws at random when fitting draws from `seed`) and
+/// predicts `test` (labels sampled with `seed`).
 ///
 /// # Errors
 /// As [`MethodSpec::fit`] and [`FittedMethod::expected`]; a failed prediction of a group that
@@ -108,7 +112,7 @@ pub fn run(
     seed: u64,
 ) -> Result<MethodRun> {
     let start = Instant::now();
-    let fitted = spec.fit(estimator, train)?;
+    let fitted = spec.fit_seeded(estimator, train, seed)?;
     let fit_seconds = start.elapsed().as_secs_f64();
     let expected = fitted
         .expected(test.features(), test.groups())

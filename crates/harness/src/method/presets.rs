@@ -7,12 +7,12 @@ use fairkit_core::Error;
 use fairkit_postprocessing::Constraint;
 
 use super::{
-    CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
-    GridsearchSpec, MethodSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
+    AdversarialSpec, CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec,
+    ExpgradSpec, GridsearchSpec, MethodSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
 
 /// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
-pub const PRESETS: [&str; 16] = [
+pub const PRESETS: [&str; 17] = [
     "baseline",
     "reweighing",
     "di-remover",
@@ -29,6 +29,7 @@ pub const PRESETS: [&str; 16] = [
     "reject-option",
     "eq-odds",
     "calibrated-eq-odds",
+    "adversarial",
 ];
 
 impl MethodSpec {
@@ -65,6 +66,7 @@ impl FromStr for MethodSpec {
             "reject-option" => MethodSpec::RejectOption(RejectOptionSpec::default()),
             "eq-odds" => MethodSpec::EqOdds(EqOddsSpec::default()),
             "calibrated-eq-odds" => MethodSpec::CalibratedEqOdds(CalibratedEqOddsSpec::default()),
+            "adversarial" => MethodSpec::Adversarial(AdversarialSpec::default()),
             _ => {
                 let parsed = s.split_once('-').and_then(|(family, c)| {
                     let c = c.parse::<ReductionConstraint>().ok()?;
