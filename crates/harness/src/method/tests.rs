@@ -28,7 +28,7 @@ fn data(seed: u64, n: usize) -> FairDataset {
 }
 
 /// Every preset's JSON, as experiment files and `results.json` have always written it.
-const PRESET_JSON: [(&str, &str); 16] = [
+const PRESET_JSON: [(&str, &str); 17] = [
     ("baseline", r#"{"method":"baseline"}"#),
     ("reweighing", r#"{"method":"reweighing"}"#),
     (
@@ -83,6 +83,10 @@ const PRESET_JSON: [(&str, &str); 16] = [
     (
         "calibrated-eq-odds",
         r#"{"method":"calibrated-eq-odds","cost_constraint":"weighted","threshold":0.5}"#,
+    ),
+    (
+        "adversarial",
+        r#"{"method":"adversarial","adversary_loss_weight":0.1,"num_epochs":50,"batch_size":128,"hidden_units":200,"debias":true,"target":"equalized-odds"}"#,
     ),
 ];
 
