@@ -26,11 +26,13 @@ mkdir -p "$dir/models" "$dir/predictions"
   | cut -d, -f1-6 > "$dir/rows.csv"
 # One model per method family: the learners (logistic, tree, boosting), the reductions
 # (exponentiated gradient, grid search), post-processing (threshold, reject option, equalized
-# odds, calibrated equalized odds) and pre-processing (reweighing, disparate-impact remover,
+# odds, calibrated equalized odds), in-processing (adversarial debiasing, whose network ignores
+# the estimator) and pre-processing (reweighing, disparate-impact remover,
 # correlation remover).
 models="baseline:logistic baseline:tree baseline:boosting expgrad-dp:logistic
   gridsearch-eo:logistic threshold-eo:logistic reweighing:logistic di-remover:logistic
-  correlation-remover:tree reject-option:logistic eq-odds:logistic calibrated-eq-odds:logistic"
+  correlation-remover:tree reject-option:logistic eq-odds:logistic calibrated-eq-odds:logistic
+  adversarial:logistic"
 for entry in $models; do
   method=${entry%%:*}
   estimator=${entry##*:}

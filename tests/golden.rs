@@ -19,7 +19,7 @@ const REGENERATE: &str = "if the change is intended: bump MODEL_VERSION in \
     CHANGELOG.md, and regenerate the goldens with scripts/golden.sh";
 
 /// One model per method family: the learners, the reductions, post- and pre-processing.
-const MODELS: [&str; 12] = [
+const MODELS: [&str; 13] = [
     "baseline-logistic",
     "baseline-tree",
     "baseline-boosting",
@@ -32,6 +32,7 @@ const MODELS: [&str; 12] = [
     "reject-option-logistic",
     "eq-odds-logistic",
     "calibrated-eq-odds-logistic",
+    "adversarial-logistic",
 ];
 
 fn golden(relative: &str) -> PathBuf {
