@@ -47,7 +47,11 @@ fn bench(c: &mut Criterion) {
     });
     // AIF360's parameters (50 epochs of 128-row batches, 200 hidden units), seed 0.
     group.bench_function("adversarial", |b| {
-        b.iter(|| AdversarialDebiasing::params().fit(black_box(&data)).unwrap())
+        b.iter(|| {
+            AdversarialDebiasing::params()
+                .fit(black_box(&data))
+                .unwrap()
+        })
     });
     group.finish();
 }

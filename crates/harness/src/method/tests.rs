@@ -193,13 +193,19 @@ fn every_preset_fits_a_predictor_of_its_kind() {
             spec.family() == "gridsearch",
             "{name}"
         );
-        let post = [
+        // The post-processors' rules, adversarial debiasing's training summary.
+        let ruled = [
             "threshold",
             "reject-option",
             "eq-odds",
             "calibrated-eq-odds",
+            "adversarial",
         ];
-        assert_eq!(!d.rules.is_empty(), post.contains(&spec.family()), "{name}");
+        assert_eq!(
+            !d.rules.is_empty(),
+            ruled.contains(&spec.family()),
+            "{name}"
+        );
         assert_eq!(d.weights.len(), if name == "reweighing" { 4 } else { 0 });
     }
 }
