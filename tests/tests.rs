@@ -3,6 +3,7 @@
 
 mod util;
 
+mod adversarial;
 mod architecture;
 mod assess;
 mod assess_scores;

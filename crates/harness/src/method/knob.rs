@@ -25,6 +25,9 @@ pub const ETA_GRID: [f64; 6] = [0.0, 1.0, 5.0, 10.0, 25.0, 100.0];
 /// GerryFair's `gamma`, the subgroup disparity it tolerates: around AIF360's default 0.01.
 pub const GAMMA_GRID: [f64; 5] = [0.001, 0.005, 0.01, 0.02, 0.05];
 
+/// Adversarial debiasing's adversary loss weight: none, AIF360's default 0.1, and stronger.
+pub const ADVERSARY_GRID: [f64; 5] = [0.0, 0.1, 0.5, 1.0, 5.0];
+
 /// How a knob is varied: the values of its default grid and the whole fitted grid (grid
 /// search's grid points, read from one fit) are the two ways.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,6 +135,16 @@ impl MethodSpec {
                 |s, v| {
                     if let M::Gerryfair(m) = s {
                         m.gamma = v;
+                    }
+                },
+            ),
+            M::Adversarial(_) => (
+                "adversary_loss_weight",
+                KnobGrid::Values(&ADVERSARY_GRID),
+                (0.0, 1e6),
+                |s, v| {
+                    if let M::Adversarial(m) = s {
+                        m.adversary_loss_weight = v;
                     }
                 },
             ),
