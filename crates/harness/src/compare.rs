@@ -418,6 +418,7 @@ struct ConfigFile {
     disparity: DisparityAxis,
     #[serde(default)]
     datasets: Vec<DataSource>,
+    #[serde(default)]
     sweep: bool,
 }
 

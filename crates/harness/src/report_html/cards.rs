@@ -19,7 +19,7 @@ pub struct MethodCard {
 }
 
 /// Every method family's card, in the README's order.
-pub const METHOD_CARDS: [MethodCard; 10] = [
+pub const METHOD_CARDS: [MethodCard; 13] = [
     MethodCard {
         family: "baseline",
         title: "the estimator alone",
@@ -99,6 +99,32 @@ pub const METHOD_CARDS: [MethodCard; 10] = [
         stage: "post",
         optimizes: "keeps scores calibrated while equalizing one error rate (false negatives, \
                     false positives or a weighted mix) by withholding some rows' scores",
+    },
+    MethodCard {
+        family: "prejudice-remover",
+        title: "prejudice remover",
+        paper: Some("Kamishima et al. 2012"),
+        stage: "in",
+        optimizes: "a logistic regression per group whose loss adds eta times the prejudice \
+                    index, the mutual information between the prediction and the group",
+    },
+    MethodCard {
+        family: "gerryfair",
+        title: "GerryFair (rich-subgroup fairness)",
+        paper: Some("Kearns et al. 2018"),
+        stage: "in",
+        optimizes: "error subject to every subgroup the auditor can describe having a false \
+                    positive (or negative) rate within gamma of the overall rate, by \
+                    fictitious play between a learner and an auditor; randomized",
+    },
+    MethodCard {
+        family: "adversarial",
+        title: "adversarial debiasing",
+        paper: Some("Zhang, Lemoine and Mitchell 2018"),
+        stage: "in",
+        optimizes: "a small network's log loss while an adversary, trained at the same time, \
+                    fails to recover the group from its output (and the label, for equalized \
+                    odds)",
     },
 ];
 
