@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod fmin_cg;
 mod gerryfair;
 mod lstsq;
 mod predictor;
@@ -41,5 +42,6 @@ pub use gerryfair::{
 pub use linfa::ParamGuard;
 pub use lstsq::LinearFunction;
 pub use prejudice_remover::{
-    PrejudiceRemover, PrejudiceRemoverParams, PrejudiceRemoverValidParams, SCORE_CLIP,
+    AIF360_CG_ITERATIONS, PrejudiceRemover, PrejudiceRemoverParams, PrejudiceRemoverValidParams,
+    SCORE_CLIP,
 };
