@@ -146,6 +146,11 @@ pub struct Args {
     /// (docs/inprocessing.md#gerryfair).
     #[arg(long)]
     no_aif360_quirks: bool,
+    /// Prejudice-remover: reproduce AIF360 0.6.1's result (its 100 conjugate-gradient steps
+    /// with Kamishima's gradient) instead of the optimum of the objective
+    /// (docs/inprocessing.md#prejudice-remover).
+    #[arg(long)]
+    aif360_compat: bool,
     #[command(flatten)]
     repair: RepairArgs,
     #[command(flatten)]
@@ -384,9 +389,17 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
             }
             set(&mut used, "threshold", args.threshold, threshold);
         }
-        MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec { eta, c }) => {
+        MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec {
+            eta,
+            c,
+            aif360_compat,
+        }) => {
             set(&mut used, "eta", args.eta, eta);
             set(&mut used, "c", args.c, c);
+            if args.aif360_compat {
+                *aif360_compat = true;
+                used.push("aif360-compat");
+            }
         }
         MethodSpec::Gerryfair(GerryFairSpec {
             c,
@@ -454,6 +467,7 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("protected-features", args.protected_features.is_some()),
         ("no-early-termination", args.no_early_termination),
         ("no-aif360-quirks", args.no_aif360_quirks),
+        ("aif360-compat", args.aif360_compat),
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;

@@ -65,8 +65,6 @@ pub(crate) enum CgStatus {
 pub(crate) struct CgOutcome {
     /// The last accepted point.
     pub x: Array1<f64>,
-    /// The loss there.
-    pub fval: f64,
     /// Accepted steps.
     pub iterations: u64,
     /// Why it stopped.
@@ -442,7 +440,12 @@ fn first_step(phi0: f64, old_phi0: f64, derphi0: f64) -> f64 {
 type Found = (Option<f64>, f64, f64, Option<Array1<f64>>);
 
 /// scipy's `line_search_wolfe1`: `dcsrch` driven for at most 100 trials.
-fn wolfe1<P: CgProblem>(line: &mut Line<'_, P>, gfk: &Array1<f64>, phi0: f64, old_phi0: f64) -> Found {
+fn wolfe1<P: CgProblem>(
+    line: &mut Line<'_, P>,
+    gfk: &Array1<f64>,
+    phi0: f64,
+    old_phi0: f64,
+) -> Found {
     let derphi0 = gfk.dot(line.pk);
     line.gval = Some(gfk.clone());
     let mut stp = first_step(phi0, old_phi0, derphi0);
@@ -564,7 +567,11 @@ fn zoom<P: CgProblem>(
     let mut i = 0;
     loop {
         let dalpha = a_hi - a_lo;
-        let (a, b) = if dalpha < 0.0 { (a_hi, a_lo) } else { (a_lo, a_hi) };
+        let (a, b) = if dalpha < 0.0 {
+            (a_hi, a_lo)
+        } else {
+            (a_lo, a_hi)
+        };
         let mut a_j = None;
         let mut cchk = 0.0;
         if i > 0 {
@@ -665,7 +672,12 @@ fn wolfe2<P: CgProblem>(
 
 /// Minimizes `problem.loss` from `x0` following `problem.grad`, as scipy's `fmin_cg` with
 /// `gtol` (infinity norm) and `maxiter`.
-pub(crate) fn fmin_cg<P: CgProblem>(problem: &P, x0: Array1<f64>, gtol: f64, maxiter: u64) -> CgOutcome {
+pub(crate) fn fmin_cg<P: CgProblem>(
+    problem: &P,
+    x0: Array1<f64>,
+    gtol: f64,
+    maxiter: u64,
+) -> CgOutcome {
     let mut xk = x0;
     let mut old_fval = problem.loss(&xk);
     let mut gfk = problem.grad(&xk);
@@ -723,7 +735,6 @@ pub(crate) fn fmin_cg<P: CgProblem>(problem: &P, x0: Array1<f64>, gtol: f64, max
     };
     CgOutcome {
         x: xk,
-        fval: old_fval,
         iterations: k,
         status,
     }

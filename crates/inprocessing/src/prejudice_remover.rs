@@ -397,23 +397,36 @@ impl PrejudiceRemoverValidParams {
     /// # Errors
     /// As [`fit`](Self::fit), and a start whose shape is not groups × (features + 1) or that
     /// holds a value that is not finite.
-    pub fn fit_from(&self, data: &FairDataset, start: ArrayView2<'_, f64>) -> Result<PrejudiceRemover> {
+    pub fn fit_from(
+        &self,
+        data: &FairDataset,
+        start: ArrayView2<'_, f64>,
+    ) -> Result<PrejudiceRemover> {
         let want = (data.groups().n_groups(), data.features().ncols() + 1);
         if start.dim() != want {
             return Err(Error::invalid(
                 "start",
                 format!("{} x {}", start.nrows(), start.ncols()),
-                &format!("must be {} x {} (groups x features + intercept)", want.0, want.1),
+                &format!(
+                    "must be {} x {} (groups x features + intercept)",
+                    want.0, want.1
+                ),
             )
             .into());
         }
         if start.iter().any(|v| !v.is_finite()) {
-            return Err(Error::invalid("start", "not finite", "every weight must be finite").into());
+            return Err(
+                Error::invalid("start", "not finite", "every weight must be finite").into(),
+            );
         }
         self.fit_inner(data, Some(start.iter().copied().collect()))
     }
 
-    fn fit_inner(&self, data: &FairDataset, start: Option<Array1<f64>>) -> Result<PrejudiceRemover> {
+    fn fit_inner(
+        &self,
+        data: &FairDataset,
+        start: Option<Array1<f64>>,
+    ) -> Result<PrejudiceRemover> {
         let groups = data.groups();
         groups.require_two_groups()?;
         data.require_both_classes()?;
@@ -477,7 +490,12 @@ impl PrejudiceRemoverValidParams {
         let (theta, iterations, converged) = if self.aif360_compat {
             // AIF360 hands scipy the unscaled loss.
             let full = objective(self.eta, 1.0);
-            let run = fmin_cg(&Kamishima(&full), init, AIF360_CG_GTOL, AIF360_CG_ITERATIONS);
+            let run = fmin_cg(
+                &Kamishima(&full),
+                init,
+                AIF360_CG_GTOL,
+                AIF360_CG_ITERATIONS,
+            );
             if run.status == CgStatus::NotFinite {
                 return Err(InprocessingError::Numerical {
                     method: "prejudice-remover",
@@ -816,7 +834,10 @@ mod tests {
         let off = (&obj.evaluate(&theta).1 - &obj.kamishima_gradient(&theta))
             .iter()
             .fold(0.0_f64, |m, v| m.max(v.abs()));
-        assert!(off > 0.1, "Kamishima's gradient equals the exact one: {off}");
+        assert!(
+            off > 0.1,
+            "Kamishima's gradient equals the exact one: {off}"
+        );
     }
 
     #[test]
@@ -840,14 +861,11 @@ mod tests {
                 .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
             println!(
                 "eta {eta}: {} iterations, {:?}, loss {} (scipy {}), largest coefficient gap {gap:e}",
-                out.iterations,
-                out.status,
-                out.fval,
-                run["loss"]
+                out.iterations, out.status, out.fval, run["loss"]
             );
             assert!(gap <= 1e-8, "eta {eta}: {} vs {want:?}", out.x);
             let loss = run["loss"].as_f64().unwrap();
-            assert!((out.fval - loss).abs() <= 1e-10 * loss.abs());
+            assert!((fval - loss).abs() <= 1e-10 * loss.abs());
             let status = match run["warnflag"].as_u64().unwrap() {
                 0 => CgStatus::Converged,
                 1 => CgStatus::MaxIterations,
@@ -857,5 +875,4 @@ mod tests {
             assert_eq!(out.status, status, "eta {eta}");
         }
     }
-
 }
