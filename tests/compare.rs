@@ -53,7 +53,7 @@ const METRICS: [&str; 6] = [
 ];
 
 #[test]
-fn writes_six_files_matching_the_documented_schema() {
+fn writes_seven_files_matching_the_documented_schema() {
     let dir = tempfile::tempdir().unwrap();
     let results = compare_into(dir.path(), &[]);
     for name in [
@@ -61,6 +61,7 @@ fn writes_six_files_matching_the_documented_schema() {
         "results.csv",
         "report.md",
         "tradeoff.svg",
+        "report.html",
         "experiment.toml",
         "evidence.json",
     ] {
@@ -431,4 +432,70 @@ fn help_shows_the_defaults() {
         let text = crate::util::flag_help(&help, flag);
         assert!(text.contains(default), "{flag}: {text}");
     }
+}
+
+#[test]
+fn a_sweep_reruns_from_its_results_json_to_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let out = small_compare(
+        first.to_str().unwrap(),
+        "baseline,expgrad-dp,threshold-dp",
+        &["--sweep"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("expgrad-dp bound=0.001"),
+        "{}",
+        stdout(&out)
+    );
+    let results: Value =
+        serde_json::from_str(&std::fs::read_to_string(first.join("results.json")).unwrap())
+            .unwrap();
+    assert_eq!(results["config"]["sweep"], true);
+    let rows = results["results"].as_array().unwrap();
+    // baseline, then 6 bounds and 6 tolerances, 2 seeds each.
+    assert_eq!(rows.len(), 2 * (1 + 6 + 6));
+    assert_eq!(rows[2]["knob"], "bound");
+    assert_eq!(rows[2]["knob_value"], 0.001);
+    assert_eq!(rows[14]["knob"], "tol");
+    assert_eq!(results["summary"].as_array().unwrap().len(), 13);
+    let again = dir.path().join("again");
+    let replayed = compare_results(first.join("results.json").to_str().unwrap(), &again);
+    assert_eq!(replayed["config"], results["config"]);
+    assert_eq!(
+        without_timing_lines(&again.join("results.json")),
+        without_timing_lines(&first.join("results.json"))
+    );
+    // The picture does not depend on timings: the same bytes.
+    assert_eq!(
+        std::fs::read(again.join("tradeoff.svg")).unwrap(),
+        std::fs::read(first.join("tradeoff.svg")).unwrap()
+    );
+}
+
+#[test]
+fn a_bad_sweep_value_exits_2_naming_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_file(
+        dir.path(),
+        "experiment.toml",
+        b"seeds = 2\nmethods = [\n  { name = \"eg\", method = \"expgrad\", constraint = \"demographic_parity\", sweep = [0.01, -0.5] },\n]\n",
+    );
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "compare",
+        "--config",
+        &config,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_bad_input(
+        &out,
+        &[
+            "experiment.toml: line 3, column 73: key 'sweep': invalid parameter sweep = -0.5",
+            "bound of method eg must be in [0, 1]",
+        ],
+    );
+    assert!(!out_dir.exists());
 }

@@ -19,7 +19,7 @@ const REGENERATE: &str = "if the change is intended: bump MODEL_VERSION in \
     CHANGELOG.md, and regenerate the goldens with scripts/golden.sh";
 
 /// One model per method family: the learners, the reductions, post-, pre- and in-processing.
-const MODELS: [&str; 14] = [
+const MODELS: [&str; 15] = [
     "baseline-logistic",
     "baseline-tree",
     "baseline-boosting",
@@ -34,6 +34,7 @@ const MODELS: [&str; 14] = [
     "calibrated-eq-odds-logistic",
     "prejudice-remover",
     "gerryfair",
+    "adversarial",
 ];
 
 fn golden(relative: &str) -> PathBuf {

@@ -190,9 +190,10 @@ fn transform_refuses_to_write_values_fairkit_would_refuse() {
     assert_eq!(names(dir.path()), ["big.csv"]);
 }
 
-const RUN: [&str; 6] = [
+const RUN: [&str; 7] = [
     "evidence.json",
     "experiment.toml",
+    "report.html",
     "report.md",
     "results.csv",
     "results.json",

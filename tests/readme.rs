@@ -81,3 +81,25 @@ fn the_quick_start_table_and_its_story_are_what_compare_computes() {
         assert!(flat.contains(&needle), "the README should say {needle:?}");
     }
 }
+
+/// The README's methods table and the report's method cards (one table in the code) agree:
+/// every family has a row citing the card's paper, with the card's kind.
+#[test]
+fn the_methods_table_cites_each_method_card() {
+    let readme = readme();
+    for card in fairkit::harness::report_html::cards::METHOD_CARDS {
+        let start = format!("| `{}` |", card.family);
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no README row for {}", card.family));
+        if let Some(paper) = card.paper {
+            assert!(row.contains(paper), "{row} does not cite {paper}");
+        }
+        assert!(
+            row.trim_end().ends_with(&format!("| {} |", card.stage)),
+            "{row}: kind is not {}",
+            card.stage
+        );
+    }
+}

@@ -3,12 +3,14 @@
 
 mod util;
 
+mod adversarial;
 mod architecture;
 mod assess;
 mod assess_scores;
 mod audit;
 mod cli_help;
 mod compare;
+mod datasets;
 mod docs;
 mod gate;
 mod golden;
@@ -21,6 +23,7 @@ mod monitor;
 mod outputs;
 mod predict;
 mod readme;
+mod report_html;
 mod score;
 mod simulate;
 mod train;

@@ -181,7 +181,7 @@ fn a_compare_run_directory_replays() {
     // The split seeds, then the scenario's seed; the simulated data has no input file.
     assert_eq!(r["seeds"], serde_json::json!([0, 1, 0]));
     assert_eq!(r["inputs"], serde_json::json!([]));
-    assert_eq!(r["outputs"].as_array().unwrap().len(), 5);
+    assert_eq!(r["outputs"].as_array().unwrap().len(), 6);
     let v = run(&["verify", dir.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(0), "{}{}", stdout(&v), stderr(&v));
 

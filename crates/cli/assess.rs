@@ -1,17 +1,19 @@
 //! `fairkit assess`: the group fairness report of a classifier's predictions in a CSV file.
 
+use anyhow::{Context, Result};
+use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
-use clap::ValueEnum;
 use fairkit_harness::assess::{self, AssessConfig, ConsistencyConfig};
+use fairkit_harness::io::Outputs;
+use fairkit_harness::report_html;
 use fairkit_metrics::{
     Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, ZeroDivision,
 };
 
 use crate::columns::PredictionArgs;
-use crate::common::{emit, warn};
+use crate::common::{claim, finish, warn};
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
 ///
@@ -99,6 +101,10 @@ pub struct Args {
     /// Output file (written atomically); standard output without it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Also write the report as one self-contained HTML page (tables, per-group bar charts,
+    /// calibration curves with --score; no script or network), committed with --out.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// Output formats of `assess`.
@@ -184,6 +190,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }),
         score: args.score,
     };
+    let mut outputs = Outputs::new();
+    let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+    let html = claim(&mut outputs, args.html.as_deref(), "--html")?;
     let assessment = assess::run(&config)?;
     let bytes = match args.format {
         Format::Table => assessment.render_table().into_bytes(),
@@ -194,7 +203,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Format::Csv => assessment.render_csv()?,
     };
-    emit(&bytes, args.out.as_deref())?;
+    if let Some(id) = html {
+        let page = report_html::assessment(&assessment);
+        outputs.write(id, |w| w.write_all(page.as_bytes()))?;
+    }
+    finish(outputs, out, |w| w.write_all(&bytes))?;
     warn(&assessment.input.file, assessment.report.small_groups());
     Ok(ExitCode::SUCCESS)
 }

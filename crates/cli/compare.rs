@@ -8,6 +8,7 @@ use anyhow::{Context, Result, bail};
 use fairkit_core::limits;
 use fairkit_harness::compare::{CompareConfig, MethodEntry, claim_run_dir, compare};
 use fairkit_harness::io::Outputs;
+use fairkit_harness::multi::{compare_many, named_source};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::common::Format;
@@ -20,10 +21,11 @@ use crate::data_args::DataArgs;
 /// odds), grid search (demographic parity) and threshold optimizer (demographic parity,
 /// equalized odds), over 5 seeds (a new 70/30 split per seed). Prints the mean and standard
 /// deviation of each method's test metrics (in expectation over its randomization), marks the
-/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg and
-/// experiment.toml (the resolved configuration, for --config) into --out.
+/// Pareto-optimal methods, and writes results.json, results.csv, report.md, tradeoff.svg,
+/// report.html (one self-contained page to open in a browser) and experiment.toml (the
+/// resolved configuration, for --config) into --out.
 ///
-/// The five files are written as one run: they are staged beside --out and replace it in one
+/// The files are written as one run: they are staged beside --out and replace it in one
 /// step after all of them are ready, so --out never mixes two runs, and a failed or interrupted
 /// run (Ctrl-C, SIGTERM) leaves it as it was. Running the same command twice replaces the
 /// earlier run and says so on standard error; --out holding anything but a fairkit run is
@@ -32,6 +34,18 @@ use crate::data_args::DataArgs;
 pub struct Args {
     #[command(flatten)]
     data: DataArgs,
+    /// Several datasets in one run, comma-separated: adult, compas, german (read from
+    /// --data-dir) and the simulator scenarios biased-credit and credit. Each is compared with
+    /// the same methods and seeds; --out then holds one table and one plot per dataset
+    /// (tradeoff-NAME.svg), the plots as small multiples in tradeoff.svg, and a cross-dataset
+    /// summary (accuracy loss and disparity reduction against the baseline, ranks, sd over
+    /// splits).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', conflicts_with_all = ["data", "dataset"])]
+    datasets: Option<Vec<String>>,
+    /// The folder of the public datasets of --datasets, laid out as adult/ (adult.data,
+    /// adult.test), compas/ (compas-scores-two-years.csv) and german/ (german.data).
+    #[arg(long, value_name = "DIR", requires = "datasets")]
+    data_dir: Option<PathBuf>,
     /// Methods to compare, comma-separated: baseline, baseline-logistic, baseline-tree,
     /// baseline-forest, baseline-naive-bayes, baseline-svm, baseline-boosting,
     /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
@@ -58,11 +72,18 @@ pub struct Args {
     /// [default: demographic_parity].
     #[arg(long, value_name = "NAME")]
     disparity: Option<String>,
+    /// Trade-off curves: run every method over its main knob's default grid (exponentiated
+    /// gradient's bound and the threshold optimizer's tolerance 0.001, 0.005, 0.01, 0.02, 0.05,
+    /// 0.1; the disparate-impact remover's repair level and the correlation remover's alpha
+    /// 0, 0.25, 0.5, 0.75, 1; reject option's bound 0.01, 0.025, 0.05, 0.1, 0.2; grid search
+    /// contributes its whole grid; a method without a knob is one point). See docs/sweeps.md.
+    #[arg(long)]
+    sweep: bool,
     /// Use the data's fixed train/test split (--test, Adult's official files, COMPAS's
     /// reference split) for every seed instead of a new split per seed.
     #[arg(long)]
     fixed_split: bool,
-    /// Seed of the simulated scenario (the built-in data).
+    /// Seed of the simulated scenario (the built-in data, and the scenarios of --datasets).
     #[arg(long, value_name = "S", default_value_t = 0)]
     sim_seed: u64,
     /// An experiment file describing the whole run: TOML, or a results.json of an earlier
@@ -70,7 +91,7 @@ pub struct Args {
     /// flags that choose the run must not be given.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Output directory of the run's five files. It must be new, empty, or hold an earlier
+    /// Output directory of the run's files. It must be new, empty, or hold an earlier
     /// fairkit run, which is replaced as a whole (a note on standard error says so); a directory
     /// holding anything else is refused before the run starts.
     #[arg(long, value_name = "DIR", default_value = "fairkit-out")]
@@ -92,8 +113,10 @@ impl Args {
             || self.seeds.is_some()
             || self.disparity.is_some()
             || self.fixed_split
+            || self.sweep
             || self.data.data.is_some()
             || self.data.dataset.is_some()
+            || self.datasets.is_some()
             || !self.data.layout.layout().is_default()
     }
 
@@ -114,6 +137,16 @@ impl Args {
         split.fixed = self.fixed_split;
         config.data = source;
         config.split = split;
+        if let Some(names) = &self.datasets {
+            let rows = usize::try_from(self.data.rows)?;
+            config.datasets = names
+                .iter()
+                .map(|n| named_source(n.trim(), self.data_dir.as_deref(), rows, self.sim_seed))
+                .collect::<Result<_, _>>()?;
+            if let Some(first) = config.datasets.first() {
+                config.data = first.clone();
+            }
+        }
         if let Some(methods) = &self.methods {
             config.methods = methods
                 .iter()
@@ -130,6 +163,7 @@ impl Args {
         if let Some(d) = &self.disparity {
             config.disparity = d.parse()?;
         }
+        config.sweep = self.sweep;
         config.check()?;
         Ok(config)
     }
@@ -145,19 +179,58 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
     } else {
         ProgressDrawTarget::stderr()
     });
-    let style = ProgressStyle::with_template("{prefix:>22} {bar:30} {pos}/{len} seeds {elapsed}")
+    let style = ProgressStyle::with_template("{prefix:>22} {bar:30} {pos}/{len} fits {elapsed}")
         .expect("valid template");
+    let points = config.points();
     let per_method: Vec<ProgressBar> = config
         .methods
         .iter()
-        .map(|m| {
-            let bar = bars.add(ProgressBar::new(config.seeds.len() as u64));
+        .enumerate()
+        .map(|(i, m)| {
+            let fits = points.iter().filter(|p| p.method == i).count() * config.seeds.len();
+            let bar = bars.add(ProgressBar::new(fits as u64));
             bar.set_style(style.clone());
             bar.set_prefix(m.name.clone());
             bar.enable_steady_tick(Duration::from_millis(200));
             bar
         })
         .collect();
+    if !config.datasets.is_empty() {
+        for bar in &per_method {
+            bar.set_length((config.seeds.len() * config.datasets.len()) as u64);
+        }
+        let result = compare_many(&config, &|_, m| per_method[m].inc(1));
+        for bar in &per_method {
+            bar.finish();
+        }
+        let _ = bars.clear();
+        let multi = result?;
+        multi.stage(&mut outputs, run_dir, command_line)?;
+        let committed = outputs.commit()?;
+        for dir in &committed.replaced_runs {
+            eprintln!(
+                "note: replaced the earlier fairkit run in {}",
+                dir.display()
+            );
+        }
+        for run in &multi.runs {
+            for w in &run.warnings {
+                eprintln!("warning: {}: {w}", run.dataset);
+            }
+        }
+        match args.format {
+            Format::Table => {
+                print!("{}", multi.render_table());
+                println!(
+                    "\nwrote results.json, results.csv, report.md, tradeoff.svg (every dataset), \
+                     tradeoff-NAME.svg (one per dataset), experiment.toml and evidence.json to {}",
+                    args.out.display()
+                );
+            }
+            Format::Json => print!("{}", multi.render_json()?),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let result = compare(&config, &|m| per_method[m].inc(1));
     for bar in &per_method {
         bar.finish();
@@ -179,8 +252,8 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
         Format::Table => {
             print!("{}", comparison.render_table());
             println!(
-                "\nwrote results.json, results.csv, report.md, tradeoff.svg, experiment.toml and \
-                 evidence.json to {}",
+                "\nwrote results.json, results.csv, report.md, tradeoff.svg, report.html, \
+                 experiment.toml and evidence.json to {}",
                 args.out.display()
             );
         }

@@ -60,11 +60,11 @@ pub struct DataArgs {
     #[arg(long, value_name = "FILE", requires = "data")]
     pub test: Option<PathBuf>,
     /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), adult
-    /// (with --path DIR holding adult.data and adult.test) or compas (with --path FILE)
-    /// [default: biased-credit].
+    /// (with --path DIR holding adult.data and adult.test), compas (with --path FILE) or
+    /// german (with --path FILE, german.data) [default: biased-credit].
     #[arg(long, value_name = "NAME", conflicts_with = "data")]
     pub dataset: Option<String>,
-    /// The directory (adult) or file (compas) of a public dataset.
+    /// The directory (adult) or file (compas, german) of a public dataset.
     #[arg(long, value_name = "PATH")]
     pub path: Option<PathBuf>,
     /// Label column of the CSV.
@@ -147,10 +147,13 @@ impl DataArgs {
             (None, Some("compas")) => DataSource::Compas {
                 path: self.public_path("compas", "compas-scores-two-years.csv")?,
             },
+            (None, Some("german")) => DataSource::German {
+                path: self.public_path("german", "the german.data file")?,
+            },
             (None, name) => {
                 if let Some(name) = name.filter(|n| !sim::SCENARIOS.contains(n)) {
                     let mut known = sim::SCENARIOS.to_vec();
-                    known.extend(["adult", "compas"]);
+                    known.extend(["adult", "compas", "german"]);
                     return Err(fairkit_core::Error::unknown("--dataset", name, &known).into());
                 }
                 if csv_flags_given {

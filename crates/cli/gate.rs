@@ -88,6 +88,10 @@ pub struct Args {
     /// (the resolved configuration). `fairkit verify DIR` replays it.
     #[arg(long, value_name = "DIR")]
     evidence: Option<PathBuf>,
+    /// Also write the decision as one self-contained HTML page (checks, per-group rates and
+    /// bar charts; no script or network), committed with --out and --evidence.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 /// The long help: what the gate checks, where settings come from, what a verdict means.
@@ -245,6 +249,7 @@ pub fn decide(args: &Args) -> Result<(GateReport, GateConfig)> {
 pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
     let mut outputs = Outputs::new();
     let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+    let html = claim(&mut outputs, args.html.as_deref(), "--html")?;
     let dir = args
         .evidence
         .as_deref()
@@ -259,6 +264,10 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
             dir,
             &borrowed,
         )?;
+    }
+    if let Some(id) = html {
+        let page = fairkit_harness::report_html::gate(&report);
+        outputs.write(id, |w| w.write_all(page.as_bytes()))?;
     }
     let text = match args.format {
         Format::Table => report.to_string(),

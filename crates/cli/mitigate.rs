@@ -22,9 +22,9 @@ use crate::single::{self, RunArgs};
 ///
 /// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
 /// (reductions); threshold, reject-option, eq-odds, calibrated-eq-odds (post-processing);
-/// prejudice-remover, gerryfair (in-processing: they fit their own learner, so --estimator does
-/// not apply); baseline; or a preset such as expgrad-dp, expgrad-eo, gridsearch-dp,
-/// threshold-eo.
+/// prejudice-remover, gerryfair, adversarial (in-processing: they fit their own learner, so
+/// --estimator does not apply); baseline; or a preset such as expgrad-dp, expgrad-eo,
+/// gridsearch-dp, threshold-eo.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The method (or a preset: see above).
@@ -151,6 +151,25 @@ pub struct Args {
     /// (docs/inprocessing.md#prejudice-remover).
     #[arg(long)]
     aif360_compat: bool,
+    /// Adversarial: weight of the adversary's gradient in the classifier's steps (default 0.1).
+    #[arg(long, value_name = "X")]
+    adversary_loss_weight: Option<f64>,
+    /// Adversarial: passes over the training rows (default 50).
+    #[arg(long, value_name = "N")]
+    num_epochs: Option<usize>,
+    /// Adversarial: rows per mini-batch (default 128).
+    #[arg(long, value_name = "N")]
+    batch_size: Option<usize>,
+    /// Adversarial: width of the hidden layer (default 200).
+    #[arg(long, value_name = "N")]
+    hidden_units: Option<usize>,
+    /// Adversarial: train against the adversary, true (default) or false (the plain network).
+    #[arg(long, value_name = "BOOL")]
+    debias: Option<bool>,
+    /// Adversarial: the disparity the adversary targets: equalized-odds (AIF360's, the
+    /// default) or demographic-parity.
+    #[arg(long, value_name = "NAME")]
+    adversary_target: Option<String>,
     #[command(flatten)]
     repair: RepairArgs,
     #[command(flatten)]
@@ -433,6 +452,27 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         MethodSpec::DiRemover(_) | MethodSpec::CorrelationRemover(_) => {
             args.repair.apply(&mut spec, &mut used);
         }
+        MethodSpec::Adversarial(a) => {
+            set(
+                &mut used,
+                "adversary-loss-weight",
+                args.adversary_loss_weight,
+                &mut a.adversary_loss_weight,
+            );
+            set(&mut used, "num-epochs", args.num_epochs, &mut a.num_epochs);
+            set(&mut used, "batch-size", args.batch_size, &mut a.batch_size);
+            set(
+                &mut used,
+                "hidden-units",
+                args.hidden_units,
+                &mut a.hidden_units,
+            );
+            set(&mut used, "debias", args.debias, &mut a.debias);
+            if let Some(t) = &args.adversary_target {
+                a.target = t.parse()?;
+                used.push("adversary-target");
+            }
+        }
         MethodSpec::Baseline | MethodSpec::Reweighing => {}
     }
     let given = [
@@ -468,6 +508,15 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("no-early-termination", args.no_early_termination),
         ("no-aif360-quirks", args.no_aif360_quirks),
         ("aif360-compat", args.aif360_compat),
+        (
+            "adversary-loss-weight",
+            args.adversary_loss_weight.is_some(),
+        ),
+        ("num-epochs", args.num_epochs.is_some()),
+        ("batch-size", args.batch_size.is_some()),
+        ("hidden-units", args.hidden_units.is_some()),
+        ("debias", args.debias.is_some()),
+        ("adversary-target", args.adversary_target.is_some()),
     ];
     refuse_unused(&given, &used, &args.method)?;
     refuse_unused(&args.repair.given(), &used, &args.method)?;

@@ -43,7 +43,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut found = evidence.changed_inputs();
     if found.is_empty() {
         let fresh = replay(&evidence, &dir, &record.display().to_string())?;
-        let borrowed: Vec<(&str, &[u8])> = fresh.iter().map(|(n, c)| (*n, &c[..])).collect();
+        let borrowed: Vec<(&str, &[u8])> =
+            fresh.iter().map(|(n, c)| (n.as_str(), &c[..])).collect();
         found.extend(evidence.differences(&dir, &borrowed));
     }
     if found.is_empty() {
@@ -79,7 +80,7 @@ fn replay(
     evidence: &Evidence,
     dir: &std::path::Path,
     record: &str,
-) -> Result<Vec<(&'static str, Vec<u8>)>> {
+) -> Result<Vec<(String, Vec<u8>)>> {
     match evidence.command.as_str() {
         "gate" => {
             let cli = crate::parse(&evidence.command_line).map_err(|e| {
@@ -92,7 +93,10 @@ fn replay(
                 bail!("{record}: the recorded command line is not a `fairkit gate` command");
             };
             let (report, config) = crate::gate::decide(&args)?;
-            Ok(fairkit_harness::gate::evidence_files(&report, &config)?)
+            Ok(fairkit_harness::gate::evidence_files(&report, &config)?
+                .into_iter()
+                .map(|(n, c)| (n.to_string(), c))
+                .collect())
         }
         "compare" => {
             let path = dir.join("experiment.toml");
@@ -102,12 +106,21 @@ fn replay(
             let results = dir.join("results.json");
             let recorded = std::fs::read_to_string(&results)
                 .with_context(|| format!("cannot read {}", results.display()))?;
-            let comparison = compare(&config, &|_| {})?
-                .with_fit_seconds_of(&recorded, &results.display().to_string())?;
+            let source = results.display().to_string();
+            if !config.datasets.is_empty() {
+                let multi = fairkit_harness::multi::compare_many(&config, &|_, _| {})?
+                    .with_fit_seconds_of(&recorded, &source)?;
+                return Ok(multi
+                    .files()?
+                    .into_iter()
+                    .map(|(n, c)| (n, c.into_bytes()))
+                    .collect());
+            }
+            let comparison = compare(&config, &|_| {})?.with_fit_seconds_of(&recorded, &source)?;
             Ok(comparison
                 .files()?
                 .into_iter()
-                .map(|(n, c)| (n, c.into_bytes()))
+                .map(|(n, c)| (n.to_string(), c.into_bytes()))
                 .collect())
         }
         other => bail!(

@@ -147,3 +147,74 @@ fn compas_reproduces_the_prepared_split_and_files() {
     assert_matches_prepared(&p.train, &train_ref);
     assert_matches_prepared(&p.test, &test_ref);
 }
+
+/// German credit: 1,000 rows; `sex` from attribute 9 (A92, A95 female; A91, A93, A94 male);
+/// the label's base rate by sex as counted here from the file's own text (split on
+/// whitespace, field 9 and field 21), independently of the loader.
+#[test]
+fn german_rows_groups_and_base_rates_match_the_file() {
+    let Some(path) = shared("data/german/german.data") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    // (rows, good) per sex, counted from the raw text.
+    let mut counts: std::collections::BTreeMap<&str, (u32, u32)> = Default::default();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(fields.len(), 21, "{line}");
+        let sex = if matches!(fields[8], "A92" | "A95") {
+            "female"
+        } else {
+            "male"
+        };
+        let c = counts.entry(sex).or_default();
+        c.0 += 1;
+        c.1 += u32::from(fields[20] == "1");
+    }
+    // The README's counts of attribute 9: A92 310, A91 + A93 + A94 = 50 + 548 + 92 = 690.
+    assert_eq!(counts["female"].0, 310);
+    assert_eq!(counts["male"].0, 690);
+
+    let (table, spec) = fairkit_data::public::german(std::fs::File::open(&path).unwrap()).unwrap();
+    assert_eq!(table.n_rows(), 1000);
+    assert_eq!(table.n_columns(), 21);
+    assert_eq!(spec.label, "class");
+    assert_eq!(spec.positive_label, "1");
+    assert_eq!(spec.sensitive, ["sex"]);
+    let prepared = fairkit_data::Prepared::split(&spec, &table, 0.3, 0, false).unwrap();
+    let n = prepared.train.n_rows() + prepared.test.n_rows();
+    assert_eq!(n, 1000);
+    // Base rate by sex over both sides of the split, from the loader's encoding.
+    let mut got: std::collections::BTreeMap<String, (u32, u32)> = Default::default();
+    for part in [&prepared.train, &prepared.test] {
+        let groups = part.groups();
+        for (i, &y) in part.labels().iter().enumerate() {
+            let name = groups.schema().label(groups.codes()[i]);
+            let c = got.entry(name).or_default();
+            c.0 += 1;
+            c.1 += u32::from(y);
+        }
+    }
+    for (sex, (rows, good)) in &counts {
+        let (r, g) = got[*sex];
+        assert_eq!((r, g), (*rows, *good), "{sex}");
+    }
+    let rate = |(r, g): (u32, u32)| f64::from(g) / f64::from(r);
+    // The documented 700 good / 300 bad overall.
+    assert_eq!(counts.values().map(|c| c.1).sum::<u32>(), 700);
+    assert!(rate(counts["male"]) > rate(counts["female"]));
+}
+
+/// An attribute-9 code outside A91..A95 is refused with its line.
+#[test]
+fn german_refuses_an_unknown_personal_status_code() {
+    let row = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201 1\n";
+    let bad = row.replace("A93", "A99");
+    let text = format!("{row}{bad}");
+    let e = fairkit_data::public::german(text.as_bytes()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "german.data: cannot read at line 2: column 9 (personal status and sex) holds 'A99'; \
+         expected one of A91, A92, A93, A94, A95"
+    );
+}

@@ -18,10 +18,10 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{DataSource, LoadedData, SplitPolicy};
-use crate::evaluate::{Headline, evaluate};
+use crate::evaluate::{GroupRates, Headline, TestReports, evaluate, evaluate_predictions};
 use crate::evidence::Evidence;
-use crate::method::{MethodSpec, run};
-use crate::plot::{TradeoffPoint, tradeoff_svg};
+use crate::method::{FittedMethod, KnobGrid, MethodSpec, SubgroupReport, run};
+use crate::plot::{Curve, TradeoffPoint, curves_svg, tradeoff_svg};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
@@ -40,6 +40,11 @@ pub struct MethodEntry {
     /// The estimator of this entry; the comparison's estimator when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimator: Option<Estimator>,
+    /// The values of the method's knob ([`MethodSpec::knob`]) to sweep: the method is run
+    /// once per value (docs/sweeps.md). Absent: the knob's default grid when the comparison
+    /// sweeps ([`CompareConfig::sweep`]), else the method's own parameters alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Vec<f64>>,
 }
 
 /// The baseline with each estimator of [`Estimator::NAMES`], as `--methods` names them.
@@ -77,15 +82,82 @@ impl MethodEntry {
                 name: name.to_string(),
                 spec: MethodSpec::Baseline,
                 estimator: Some(estimator.parse().map_err(|_| unknown())?),
+                sweep: None,
             });
         }
         Ok(Self {
             name: name.to_string(),
             spec: name.parse().map_err(|_| unknown())?,
             estimator: None,
+            sweep: None,
         })
     }
 }
+
+impl MethodEntry {
+    /// Checks the entry's [`sweep`](Self::sweep) values: the method has a knob that takes
+    /// values, and every value is one it accepts, listed once.
+    ///
+    /// # Errors
+    /// A `sweep` list for a method without such a knob, an empty or too long list, a value out
+    /// of the knob's range, or a repeated value (the message names the method and the value).
+    pub fn check_sweep(&self) -> Result<()> {
+        let Some(values) = &self.sweep else {
+            return Ok(());
+        };
+        let invalid = |value: String, reason: String| {
+            Err(HarnessError::Input(fairkit_core::Error::invalid(
+                "sweep", &value, &reason,
+            )))
+        };
+        let list = || format!("{values:?}");
+        let Some(knob) = self.spec.knob() else {
+            return invalid(
+                list(),
+                format!(
+                    "method {} has no knob to sweep (it is a single point); remove `sweep`",
+                    self.name
+                ),
+            );
+        };
+        if knob.grid == KnobGrid::Fitted {
+            return invalid(
+                list(),
+                format!(
+                    "method {} contributes its whole grid to a sweep; set its grid_size                      instead of `sweep`",
+                    self.name
+                ),
+            );
+        }
+        if values.is_empty() || values.len() > MAX_SWEEP_VALUES {
+            return invalid(
+                list(),
+                format!("list 1 to {MAX_SWEEP_VALUES} values of {}", knob.name),
+            );
+        }
+        for (i, &v) in values.iter().enumerate() {
+            if !knob.accepts(v) {
+                return invalid(
+                    v.to_string(),
+                    format!(
+                        "{} of method {} must be in [{}, {}]",
+                        knob.name, self.name, knob.range.0, knob.range.1
+                    ),
+                );
+            }
+            if values[..i].contains(&v) {
+                return invalid(
+                    v.to_string(),
+                    format!("is listed twice for method {}", self.name),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The most values a method's `sweep` list may hold.
+pub const MAX_SWEEP_VALUES: usize = 1000;
 
 /// How an experiment file names an estimator: `"tree"`, or a table with its parameters
 /// (`{ name = "tree", max_depth = 3 }`).
@@ -131,7 +203,7 @@ impl EstimatorItem {
 #[derive(Debug, Clone)]
 enum MethodItem {
     Preset(String),
-    Custom(CustomMethod),
+    Custom(Box<CustomMethod>),
 }
 
 /// A method table of an experiment file.
@@ -140,6 +212,8 @@ struct CustomMethod {
     name: String,
     #[serde(default)]
     estimator: Option<EstimatorItem>,
+    #[serde(default)]
+    sweep: Option<Vec<f64>>,
     #[serde(flatten)]
     spec: MethodSpec,
 }
@@ -159,7 +233,8 @@ impl<'de> Deserialize<'de> for MethodItem {
                 Ok(MethodItem::Preset(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                CustomMethod::deserialize(MapAccessDeserializer::new(map)).map(MethodItem::Custom)
+                CustomMethod::deserialize(MapAccessDeserializer::new(map))
+                    .map(|m| MethodItem::Custom(Box::new(m)))
             }
         }
         d.deserialize_any(Item)
@@ -187,7 +262,7 @@ impl DisparityAxis {
     }
 
     /// The position of [`key`](Self::key) in [`Headline::KEYS`].
-    fn index(self) -> usize {
+    pub(crate) fn index(self) -> usize {
         Headline::KEYS
             .iter()
             .position(|k| *k == self.key())
@@ -215,24 +290,28 @@ impl std::str::FromStr for DisparityAxis {
 /// `experiment.toml` is the resolved configuration (what `fairkit compare --config` runs again)
 /// and `evidence.json` the record `fairkit verify` replays
 /// ([`evidence`](crate::evidence); earlier runs may lack it).
-pub const RUN_FILES: [&str; 6] = [
+pub const RUN_FILES: [&str; 7] = [
     "results.json",
     "results.csv",
     "report.md",
     "tradeoff.svg",
+    "report.html",
     "experiment.toml",
     crate::evidence::EVIDENCE_FILE,
 ];
 
 /// Claims `dir` (named by `flag`) as a comparison's output directory: it must not exist, be
-/// empty, or hold an earlier run (only [`RUN_FILES`]); anything else is refused before the run
+/// empty, or hold an earlier run (only [`RUN_FILES`] and a multi-dataset run's per-dataset
+/// plots, [`crate::multi::DATASET_PLOT_PATTERN`]); anything else is refused before the run
 /// starts, so nothing of the user's is ever replaced. An earlier run is replaced as a whole at
 /// the commit, which reports it in [`io::Committed::replaced_runs`].
 ///
 /// # Errors
 /// As [`io::Outputs::dir`].
 pub fn claim_run_dir(outputs: &mut io::Outputs, dir: &Path, flag: &str) -> Result<io::OutputId> {
-    outputs.dir(dir, flag, &RUN_FILES)
+    let mut files = RUN_FILES.to_vec();
+    files.push(crate::multi::DATASET_PLOT_PATTERN);
+    outputs.dir(dir, flag, &files)
 }
 
 /// The methods of `fairkit compare` with no arguments.
@@ -299,6 +378,30 @@ pub struct CompareConfig {
     pub seeds: Vec<u64>,
     /// The plot's and the Pareto front's disparity.
     pub disparity: DisparityAxis,
+    /// Several datasets in one run (`[[datasets]]`, `--datasets`): each is compared in turn
+    /// with the same methods, estimator, split and seeds ([`crate::multi`]). Empty: the one
+    /// dataset of `data`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub datasets: Vec<DataSource>,
+    /// Whether every method runs over its knob's default grid (`--sweep`; docs/sweeps.md);
+    /// a method's own `sweep` values apply either way.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sweep: bool,
+}
+
+/// One point of a comparison's methods: a method entry, and its knob's value when the method
+/// is swept ([`CompareConfig::points`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepPoint {
+    /// The index of the method entry in [`CompareConfig::methods`].
+    pub method: usize,
+    /// The method's parameters with the knob set.
+    pub spec: MethodSpec,
+    /// The knob's name and value; `None` for an unswept method.
+    pub knob: Option<(&'static str, f64)>,
+    /// Whether the fit contributes its whole grid (grid search): one row per grid point,
+    /// the knob's value being the point's index.
+    pub whole_grid: bool,
 }
 
 #[derive(Deserialize)]
@@ -313,6 +416,9 @@ struct ConfigFile {
     seeds: Option<SeedsItem>,
     #[serde(default)]
     disparity: DisparityAxis,
+    #[serde(default)]
+    datasets: Vec<DataSource>,
+    sweep: bool,
 }
 
 fn resplit() -> SplitPolicy {
@@ -334,6 +440,8 @@ impl Default for CompareConfig {
                 .collect(),
             seeds: (0..5).collect(),
             disparity: DisparityAxis::default(),
+            datasets: Vec::new(),
+            sweep: false,
         }
     }
 }
@@ -449,15 +557,20 @@ impl CompareConfig {
                 .into_iter()
                 .map(|item| match item {
                     MethodItem::Preset(name) => MethodEntry::preset(&name),
-                    MethodItem::Custom(CustomMethod {
-                        name,
-                        estimator,
-                        spec,
-                    }) => Ok(MethodEntry {
-                        name,
-                        spec,
-                        estimator: estimator.map(EstimatorItem::resolve).transpose()?,
-                    }),
+                    MethodItem::Custom(custom) => {
+                        let CustomMethod {
+                            name,
+                            estimator,
+                            sweep,
+                            spec,
+                        } = *custom;
+                        Ok(MethodEntry {
+                            name,
+                            spec,
+                            estimator: estimator.map(EstimatorItem::resolve).transpose()?,
+                            sweep,
+                        })
+                    }
                 })
                 .collect::<Result<_>>()
                 .map_err(at("methods"))?,
@@ -480,7 +593,34 @@ impl CompareConfig {
             methods,
             seeds,
             disparity: file.disparity,
+            datasets: file.datasets,
+            sweep: file.sweep,
         };
+        for entry in &config.methods {
+            entry.check_sweep().map_err(|e| {
+                // At the method's `sweep` key: the first one after its name.
+                let quoted = [format!("\"{}\"", entry.name), format!("'{}'", entry.name)];
+                let after = quoted
+                    .iter()
+                    .filter_map(|q| text.find(q.as_str()))
+                    .min()
+                    .unwrap_or(0);
+                let at = text[after..]
+                    .match_indices("sweep")
+                    .map(|(i, _)| after + i)
+                    .find(|&i| {
+                        let rest = text[i + "sweep".len()..].trim_start();
+                        rest.starts_with('=') || rest.starts_with("\":")
+                    })
+                    .unwrap_or(after);
+                HarnessError::Located(config_message(
+                    source,
+                    text,
+                    Some(at..at),
+                    &format!("{e}\nin `sweep`"),
+                ))
+            })?;
+        }
         config.check().map_err(|e| {
             let key = match &e {
                 HarnessError::Input(fairkit_core::Error::InvalidParameter { name, .. })
@@ -488,11 +628,65 @@ impl CompareConfig {
                 {
                     "seeds"
                 }
+                HarnessError::Input(fairkit_core::Error::InvalidParameter { name, .. })
+                    if name == "datasets" =>
+                {
+                    "datasets"
+                }
                 _ => "methods",
             };
             at(key)(e)
         })?;
         Ok(config)
+    }
+
+    /// Every point the comparison runs, methods in table order: an unswept method is one
+    /// point; a swept one (its `sweep` values, or its knob's default grid under
+    /// [`sweep`](Self::sweep)) one point per value in the order given; grid search one point
+    /// whose fit contributes its whole grid.
+    pub fn points(&self) -> Vec<SweepPoint> {
+        let mut points = Vec::new();
+        for (method, entry) in self.methods.iter().enumerate() {
+            let unswept = SweepPoint {
+                method,
+                spec: entry.spec.clone(),
+                knob: None,
+                whole_grid: false,
+            };
+            let knob = entry
+                .spec
+                .knob()
+                .filter(|_| self.sweep || entry.sweep.is_some());
+            let Some(knob) = knob else {
+                points.push(unswept);
+                continue;
+            };
+            let values = match (&entry.sweep, knob.grid) {
+                (_, KnobGrid::Fitted) => {
+                    points.push(SweepPoint {
+                        whole_grid: true,
+                        ..unswept
+                    });
+                    continue;
+                }
+                (Some(values), _) => values.as_slice(),
+                (None, KnobGrid::Values(grid)) => grid,
+            };
+            points.extend(values.iter().map(|&v| SweepPoint {
+                method,
+                spec: knob.set(&entry.spec, v),
+                knob: Some((knob.name, v)),
+                whole_grid: false,
+            }));
+        }
+        points
+    }
+
+    /// Whether some method runs over its knob (the results record knob values).
+    pub fn sweeps(&self) -> bool {
+        self.points()
+            .iter()
+            .any(|p| p.knob.is_some() || p.whole_grid)
     }
 
     /// Checks that there is something to run, that names are unique and that no method reads
@@ -513,6 +707,11 @@ impl CompareConfig {
             return invalid("seeds", "0", "run at least one seed");
         }
         limits::SEEDS.check_usize("seeds", self.seeds.len())?;
+        for (i, d) in self.datasets.iter().enumerate() {
+            if self.datasets[..i].iter().any(|o| o.name() == d.name()) {
+                return invalid("datasets", &d.name(), "is listed twice");
+            }
+        }
         for (i, m) in self.methods.iter().enumerate() {
             if self.methods[..i].iter().any(|o| o.name == m.name) {
                 return invalid("methods", &m.name, "is listed twice");
@@ -527,6 +726,7 @@ impl CompareConfig {
                     ),
                 );
             }
+            m.check_sweep()?;
             if let Some(column) = m.spec.score_column() {
                 return invalid(
                     "score",
@@ -543,15 +743,24 @@ impl CompareConfig {
     }
 }
 
-/// One (method, seed) result.
+/// One (dataset, method, seed) result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResultRow {
+    /// The dataset's name ([`LoadedData::name`]): `adult`, `german`, a scenario, a file name.
+    pub dataset: String,
     /// The method entry's name.
     pub method: String,
     /// The estimator used.
     pub estimator: String,
     /// The seed.
     pub seed: u64,
+    /// The swept knob's name ([`MethodSpec::knob`]); absent for a method that is not swept
+    /// (and in results written before sweeps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knob: Option<String>,
+    /// The swept knob's value; absent with [`knob`](Self::knob).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knob_value: Option<f64>,
     /// The headline of the predicted labels (sampled with the seed for randomized methods).
     #[serde(flatten)]
     pub predicted: Headline,
@@ -559,6 +768,9 @@ pub struct ResultRow {
     pub fit_seconds: f64,
     /// The same headline in expectation over the method's randomization.
     pub expected: Headline,
+    /// Each group's selection rate, TPR and FPR in expectation (as `expected`), in group
+    /// order: the per-group bars of `report.html`.
+    pub by_group: Vec<GroupRates>,
     /// Score metrics by group of the method's own scores (docs/metrics.md#score-metrics), for
     /// methods whose score is a probability; absent otherwise.
     #[serde(
@@ -583,11 +795,18 @@ fn compact_scores<S: serde::Serializer>(
     }
 }
 
-/// Mean and standard deviation of one method across seeds, of the expected headline.
+/// Mean and standard deviation of one method (at one knob value, in a sweep) across seeds,
+/// of the expected headline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SummaryRow {
+    /// The dataset's name, as in [`ResultRow::dataset`].
+    pub dataset: String,
     /// The method entry's name.
     pub method: String,
+    /// The swept knob's name, when the method is swept.
+    pub knob: Option<String>,
+    /// The swept knob's value, when the method is swept.
+    pub knob_value: Option<f64>,
     /// `(mean, sd)` of each of [`Headline::KEYS`], in order.
     pub metrics: Vec<(f64, f64)>,
     /// `(mean, sd)` of the fit seconds.
@@ -597,12 +816,33 @@ pub struct SummaryRow {
     pub pareto: bool,
 }
 
+impl SummaryRow {
+    /// The method's name with its knob value, e.g. `expgrad-dp bound=0.01`, as tables and
+    /// plots show it.
+    pub fn label(&self) -> String {
+        point_label(&self.method, self.knob.as_deref(), self.knob_value)
+    }
+}
+
+/// `method knob=value`, or the method alone.
+fn point_label(method: &str, knob: Option<&str>, value: Option<f64>) -> String {
+    match (knob, value) {
+        (Some(k), Some(v)) => format!("{method} {k}={v}"),
+        _ => method.to_string(),
+    }
+}
+
 impl Serialize for SummaryRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let num = |v: f64| fairkit_metrics::Num(v);
         let mut map = s.serialize_map(None)?;
+        map.serialize_entry("dataset", &self.dataset)?;
         map.serialize_entry("method", &self.method)?;
+        if let (Some(knob), Some(value)) = (&self.knob, self.knob_value) {
+            map.serialize_entry("knob", knob)?;
+            map.serialize_entry("knob_value", &value)?;
+        }
         for (key, (mean, sd)) in Headline::KEYS.iter().zip(&self.metrics) {
             map.serialize_entry(&format!("{key}_mean"), &num(*mean))?;
             map.serialize_entry(&format!("{key}_std"), &num(*sd))?;
@@ -720,32 +960,34 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
     let report = GroupedReport::params();
     // Each seed's split lives only while its methods run, so memory does not grow with the
     // number of seeds.
-    let (per_seed, small): (Vec<Vec<ResultRow>>, Vec<Vec<SmallGroup>>) = config
+    let points = config.points();
+    // Each seed gives, per point, its rows (several for a whole grid).
+    type SeedRows = Vec<Vec<ResultRow>>;
+    let (per_seed, small): (Vec<SeedRows>, Vec<Vec<SmallGroup>>) = config
         .seeds
         .par_iter()
         .map(|&seed| {
             let data = loaded.prepare(&config.split, seed)?;
             data.train.groups().require_two_groups()?;
             data.train.require_both_classes()?;
-            let rows = (0..config.methods.len())
-                .into_par_iter()
-                .map(|m| job(config, m, seed, &loaded, &data, &report, progress))
+            let rows = points
+                .par_iter()
+                .map(|p| job(config, p, seed, &loaded, &data, &report, progress))
                 .collect::<Result<Vec<_>>>()?;
             Ok((rows, test_small_groups(&data)?))
         })
         .collect::<Result<Vec<_>>>()?
         .into_iter()
         .unzip();
-    let mut columns: Vec<_> = per_seed.into_iter().map(Vec::into_iter).collect();
-    let results: Vec<ResultRow> = (0..config.methods.len())
-        .flat_map(|_| {
-            columns
-                .iter_mut()
-                .filter_map(Iterator::next)
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let summary = summarize(config, &results);
+    // Points in order, then the rows of a point (grid points), then seeds.
+    let mut results: Vec<ResultRow> = Vec::new();
+    for p in 0..points.len() {
+        let rows = per_seed.iter().map(|s| s[p].len()).max().unwrap_or(0);
+        for r in 0..rows {
+            results.extend(per_seed.iter().filter_map(|s| s[p].get(r).cloned()));
+        }
+    }
+    let summary = summarize(config, &loaded.name, &results);
     let warnings = split_warnings(&config.seeds, small);
     Ok(Comparison {
         dataset: loaded.name,
@@ -757,48 +999,106 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
     })
 }
 
-/// Runs method `m` of `config` on one seed's data.
+/// Runs `point` of `config` on one seed's data: one row, or one per grid point of a whole
+/// grid.
 fn job(
     config: &CompareConfig,
-    m: usize,
+    point: &SweepPoint,
     seed: u64,
     loaded: &LoadedData,
     data: &fairkit_data::Prepared,
     report: &fairkit_metrics::ReportParams,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<ResultRow> {
-    let entry = &config.methods[m];
+) -> Result<Vec<ResultRow>> {
+    let entry = &config.methods[point.method];
     let estimator = entry.estimator.as_ref().unwrap_or(&config.estimator);
-    let row = run(&entry.spec, estimator, &data.train, &data.test, seed)
-        .and_then(|r| Ok((evaluate(&data.test, &r, report)?, r)))
-        .map(|(e, r)| ResultRow {
-            method: entry.name.clone(),
-            estimator: match entry.spec.own_learner() {
-                Some(_) => "own learner".to_string(),
-                None => estimator.to_string(),
-            },
-            seed,
-            predicted: Headline::of(&e.predicted),
-            fit_seconds: r.fit_seconds,
-            expected: Headline::of(&e.expected),
-            scores: e.scores,
-            subgroup: r.fitted.details().subgroup,
+    let estimator_name = match entry.spec.own_learner() {
+        Some(_) => "own learner".to_string(),
+        None => estimator.to_string(),
+    };
+    let row = |knob: Option<(&str, f64)>,
+               e: TestReports,
+               fit_seconds: f64,
+               subgroup: Option<SubgroupReport>| ResultRow {
+        dataset: loaded.name.clone(),
+        method: entry.name.clone(),
+        estimator: estimator_name.clone(),
+        seed,
+        knob: knob.map(|k| k.0.to_string()),
+        knob_value: knob.map(|k| k.1),
+        predicted: Headline::of(&e.predicted),
+        fit_seconds,
+        expected: Headline::of(&e.expected),
+        by_group: GroupRates::of(&e.expected),
+        scores: e.scores,
+        subgroup,
+    };
+    let rows = run(&point.spec, estimator, &data.train, &data.test, seed)
+        .and_then(|r| {
+            if point.whole_grid
+                && let FittedMethod::Gridsearch { model } = &r.fitted
+            {
+                let x = data.test.features();
+                return model
+                    .predictors()
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        let predicted = h.predict(x).to_vec();
+                        let expected: Vec<f64> =
+                            predicted.iter().map(|&l| f64::from(u8::from(l))).collect();
+                        let score = h.score(x).to_vec();
+                        let e = evaluate_predictions(
+                            &data.test,
+                            &predicted,
+                            &expected,
+                            Some(&score),
+                            report,
+                        )?;
+                        Ok(row(Some(("grid_point", i as f64)), e, r.fit_seconds, None))
+                    })
+                    .collect();
+            }
+            Ok(vec![row(
+                point.knob,
+                evaluate(&data.test, &r, report)?,
+                r.fit_seconds,
+                r.fitted.details().subgroup,
+            )])
         })
         .map_err(|e| HarnessError::Job {
-            method: entry.name.clone(),
+            method: point_label(
+                entry.name.as_str(),
+                point.knob.map(|k| k.0),
+                point.knob.map(|k| k.1),
+            ),
             seed,
             source: Box::new(loaded.locate(e)),
         });
-    progress(m);
-    row
+    progress(point.method);
+    rows
 }
 
-fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
-    let mut rows: Vec<SummaryRow> = config
-        .methods
-        .iter()
-        .map(|entry| {
-            let mine: Vec<&ResultRow> = results.iter().filter(|r| r.method == entry.name).collect();
+/// One summary row per (method, knob value), in the order of `results`' first rows.
+fn summarize(config: &CompareConfig, dataset: &str, results: &[ResultRow]) -> Vec<SummaryRow> {
+    let key = |r: &ResultRow| {
+        (
+            r.method.clone(),
+            r.knob.clone(),
+            r.knob_value.map(f64::to_bits),
+        )
+    };
+    let mut keys = Vec::new();
+    for r in results {
+        let k = key(r);
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let mut rows: Vec<SummaryRow> = keys
+        .into_iter()
+        .map(|k| {
+            let mine: Vec<&ResultRow> = results.iter().filter(|r| key(r) == k).collect();
             let column = |k: usize| {
                 mean_std(
                     &mine
@@ -808,7 +1108,10 @@ fn summarize(config: &CompareConfig, results: &[ResultRow]) -> Vec<SummaryRow> {
                 )
             };
             SummaryRow {
-                method: entry.name.clone(),
+                dataset: dataset.to_string(),
+                method: k.0,
+                knob: k.1,
+                knob_value: k.2.map(f64::from_bits),
                 metrics: (0..Headline::KEYS.len()).map(column).collect(),
                 fit_seconds: mean_std(&mine.iter().map(|r| r.fit_seconds).collect::<Vec<_>>()),
                 pareto: false,
@@ -844,7 +1147,7 @@ impl Comparison {
             let mut cells = vec![format!(
                 "{}{}",
                 if row.pareto { "* " } else { "  " },
-                fairkit_core::text::ellipsize(&row.method, 40)
+                fairkit_core::text::ellipsize(&row.label(), 40)
             )];
             cells.extend(row.metrics.iter().map(|&(m, s)| pm(m, s, 3)));
             cells.push(pm(row.fit_seconds.0, row.fit_seconds.1, 3));
@@ -916,9 +1219,9 @@ impl Comparison {
         md.push_str("|---|---|---|---|---|---|---|---|\n");
         for row in &self.summary {
             let name = if row.pareto {
-                format!("**{}**", row.method)
+                format!("**{}**", row.label())
             } else {
-                row.method.clone()
+                row.label()
             };
             let cells: Vec<String> = row.metrics.iter().map(|&(m, s)| pm(m, s, 4)).collect();
             md.push_str(&format!(
@@ -933,7 +1236,12 @@ impl Comparison {
 
     /// One CSV row per (method, seed), predicted and expected headlines.
     pub fn render_csv(&self) -> String {
+        // A sweep records each row's knob; other runs keep the columns they always had.
+        let sweeps = self.config.sweeps();
         let mut out = String::from("method,estimator,seed");
+        if sweeps {
+            out.push_str(",knob,knob_value");
+        }
         for k in Headline::KEYS {
             out.push_str(&format!(",{k}"));
         }
@@ -951,6 +1259,13 @@ impl Comparison {
         };
         for r in &self.results {
             out.push_str(&format!("{},{},{}", r.method, r.estimator, r.seed));
+            if sweeps {
+                out.push_str(&format!(
+                    ",{},{}",
+                    r.knob.as_deref().unwrap_or_default(),
+                    r.knob_value.map(|v| v.to_string()).unwrap_or_default()
+                ));
+            }
             for v in r.predicted.values() {
                 out.push_str(&format!(",{}", num(v)));
             }
@@ -963,33 +1278,89 @@ impl Comparison {
         out
     }
 
-    /// The trade-off picture as SVG.
-    ///
-    /// # Errors
-    /// No method with finite accuracy and disparity.
-    pub fn render_svg(&self) -> std::result::Result<String, String> {
+    /// One point per summary entry: mean disparity (the run's axis) and mean accuracy with
+    /// their standard deviations over seeds, Pareto-optimal or not.
+    pub fn tradeoff_points(&self) -> Vec<TradeoffPoint> {
         let axis = self.config.disparity.index();
-        let points: Vec<TradeoffPoint> = self
-            .summary
+        self.summary
             .iter()
             .map(|r| TradeoffPoint {
-                label: r.method.clone(),
+                label: r.label(),
                 x: r.metrics[axis].0,
                 x_err: r.metrics[axis].1,
                 y: r.metrics[0].0,
                 y_err: r.metrics[0].1,
                 pareto: r.pareto,
             })
+            .collect()
+    }
+
+    /// The trade-off picture as SVG: one curve per method in a sweep, else one point per
+    /// method.
+    ///
+    /// # Errors
+    /// No method with finite accuracy and disparity.
+    pub fn render_svg(&self) -> std::result::Result<String, String> {
+        let title = format!(
+            "accuracy vs {} on {}",
+            self.config.disparity.key().replace('_', " "),
+            self.dataset
+        );
+        let x_label = self.config.disparity.key().replace('_', " ");
+        match self.curves() {
+            None => tradeoff_svg(&self.tradeoff_points(), &title, &x_label),
+            Some(curves) => curves_svg(&curves, &format!("trade-off curves: {title}"), &x_label),
+        }
+    }
+
+    /// In a sweep, one trade-off curve per method (mean accuracy against the mean chosen
+    /// disparity) through its points in order of the knob, each point labelled with its knob
+    /// value; `None` when no method is swept.
+    pub fn curves(&self) -> Option<Vec<Curve>> {
+        if !self.config.sweeps() {
+            return None;
+        }
+        let axis = self.config.disparity.index();
+        let point = |r: &SummaryRow, label: String| TradeoffPoint {
+            label,
+            x: r.metrics[axis].0,
+            x_err: r.metrics[axis].1,
+            y: r.metrics[0].0,
+            y_err: r.metrics[0].1,
+            pareto: r.pareto,
+        };
+        let curves: Vec<Curve> = self
+            .config
+            .methods
+            .iter()
+            .map(|entry| {
+                let mut rows: Vec<&SummaryRow> = self
+                    .summary
+                    .iter()
+                    .filter(|r| r.method == entry.name)
+                    .collect();
+                rows.sort_by(|a, b| {
+                    let v = |r: &SummaryRow| r.knob_value.unwrap_or(f64::NAN);
+                    v(a).total_cmp(&v(b))
+                });
+                Curve {
+                    name: entry.name.clone(),
+                    knob: rows.first().and_then(|r| r.knob.clone()),
+                    baseline: entry.spec == MethodSpec::Baseline,
+                    points: rows
+                        .iter()
+                        .map(|r| {
+                            let label = match r.knob_value {
+                                Some(v) => format!("{v}"),
+                                None => r.method.clone(),
+                            };
+                            point(r, label)
+                        })
+                        .collect(),
+                }
+            })
             .collect();
-        tradeoff_svg(
-            &points,
-            &format!(
-                "accuracy vs {} on {}",
-                self.config.disparity.key().replace('_', " "),
-                self.dataset
-            ),
-            &self.config.disparity.key().replace('_', " "),
-        )
+        Some(curves)
     }
 
     /// `results.json`: the whole comparison as JSON.
@@ -1020,7 +1391,7 @@ impl Comparison {
     }
 
     /// The run's files but its evidence, rendered: `results.json`, `results.csv`, `report.md`,
-    /// `tradeoff.svg` and `experiment.toml` (the resolved configuration, which `fairkit
+    /// `tradeoff.svg`, `report.html` ([`crate::report_html::comparison`]) and `experiment.toml` (the resolved configuration, which `fairkit
     /// compare --config` runs again), in this order.
     ///
     /// # Errors
@@ -1031,11 +1402,16 @@ impl Comparison {
             path: "tradeoff.svg".into(),
             message,
         })?;
+        let html = crate::report_html::comparison(self).map_err(|message| HarnessError::Plot {
+            path: "report.html".into(),
+            message,
+        })?;
         let files = [
             json,
             self.render_csv(),
             self.render_markdown(),
             svg,
+            html,
             self.config.to_toml()?,
         ];
         Ok(RUN_FILES.iter().copied().zip(files).collect())
@@ -1048,19 +1424,7 @@ impl Comparison {
     /// A data file that cannot be read.
     pub fn evidence(&self, command_line: &[String]) -> Result<Evidence> {
         let mut seeds = self.config.seeds.clone();
-        let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
-        match &self.config.data {
-            DataSource::Scenario { seed, .. } => seeds.push(*seed),
-            DataSource::Adult { path } => {
-                inputs.push(("adult", path.join("adult.data")));
-                inputs.push(("adult", path.join("adult.test")));
-            }
-            DataSource::Compas { path } => inputs.push(("compas", path.clone())),
-            DataSource::Csv { path, test, .. } => {
-                inputs.push(("path", path.clone()));
-                inputs.extend(test.iter().map(|t| ("test", t.clone())));
-            }
-        }
+        let inputs = evidence_inputs(&self.config.data, &mut seeds);
         let mut evidence = Evidence::new("compare", command_line.to_vec(), seeds);
         for (role, path) in inputs {
             evidence.add_input(role, &path)?;
@@ -1125,7 +1489,30 @@ impl Comparison {
     }
 }
 
-fn pm(mean: f64, sd: f64, digits: usize) -> String {
+/// The data files of `data` with their roles, for a run's evidence; a simulated scenario's
+/// seed is pushed onto `seeds` instead.
+pub(crate) fn evidence_inputs(
+    data: &DataSource,
+    seeds: &mut Vec<u64>,
+) -> Vec<(&'static str, PathBuf)> {
+    let mut inputs: Vec<(&str, PathBuf)> = Vec::new();
+    match data {
+        DataSource::Scenario { seed, .. } => seeds.push(*seed),
+        DataSource::Adult { path } => {
+            inputs.push(("adult", path.join("adult.data")));
+            inputs.push(("adult", path.join("adult.test")));
+        }
+        DataSource::Compas { path } => inputs.push(("compas", path.clone())),
+        DataSource::German { path } => inputs.push(("german", path.clone())),
+        DataSource::Csv { path, test, .. } => {
+            inputs.push(("path", path.clone()));
+            inputs.extend(test.iter().map(|t| ("test", t.clone())));
+        }
+    }
+    inputs
+}
+
+pub(crate) fn pm(mean: f64, sd: f64, digits: usize) -> String {
     match (mean.is_nan(), sd.is_nan()) {
         (true, _) => "-".into(),
         (false, true) => format!("{mean:.digits$}"),
@@ -1154,6 +1541,7 @@ mod tests {
             name: "tree-eg".into(),
             spec: MethodSpec::expgrad(ReductionConstraint::DemographicParity),
             estimator: Some("tree".parse().unwrap()),
+            sweep: Some(vec![0.02, 0.1]),
         };
         CompareConfig {
             data: DataSource::Csv {

@@ -14,8 +14,8 @@ use crate::{HarnessError, Result, io};
 /// without takes the default of the matching flag: `source` is `scenario` (no `--data`),
 /// `name` `biased-credit`, `rows` 10,000 and `seed` 0 (`--sim-seed`); a `csv` source needs
 /// `path` and a `[data.spec]` with `label` and `sensitive` (`--data`, `--label`,
-/// `--sensitive`; the other spec keys default as their flags do), `adult` and `compas` need
-/// `path` (`--path`).
+/// `--sensitive`; the other spec keys default as their flags do), `adult`, `compas` and
+/// `german` need `path` (`--path`).
 ///
 /// ```
 /// use fairkit_harness::data::DataSource;
@@ -47,6 +47,12 @@ pub enum DataSource {
     },
     /// ProPublica COMPAS: the `compas-scores-two-years.csv` file.
     Compas {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Statlog German credit: the `german.data` file (split per seed; sensitive `sex` from
+    /// attribute 9, see [`fairkit_data::public::german`]).
+    German {
         /// The file.
         path: PathBuf,
     },
@@ -105,14 +111,17 @@ impl TryFrom<RawSource> for DataSource {
         ];
         let allowed: &[&str] = match source {
             "scenario" => &["name", "rows", "seed"],
-            "adult" | "compas" => &["path"],
+            "adult" | "compas" | "german" => &["path"],
             "csv" => &["path", "test", "spec", "layout"],
             other => {
                 return Err(format!(
                     "key 'source': unknown source {}{}; expected \"scenario\", \"csv\", \
-                     \"adult\" or \"compas\"",
+                     \"adult\", \"compas\" or \"german\"",
                     fairkit_core::text::quote(other),
-                    fairkit_core::suggest::hint(other, &["scenario", "csv", "adult", "compas"])
+                    fairkit_core::suggest::hint(
+                        other,
+                        &["scenario", "csv", "adult", "compas", "german"]
+                    )
                 ));
             }
         };
@@ -148,6 +157,11 @@ impl TryFrom<RawSource> for DataSource {
                 path: raw
                     .path
                     .ok_or_else(|| needs("path", "the compas-scores-two-years.csv file"))?,
+            },
+            "german" => DataSource::German {
+                path: raw
+                    .path
+                    .ok_or_else(|| needs("path", "the german.data file"))?,
             },
             _ => DataSource::Csv {
                 path: raw.path.ok_or_else(|| needs("path", "the CSV file"))?,
@@ -225,6 +239,18 @@ fn file_name(path: &Path) -> String {
 }
 
 impl DataSource {
+    /// The name its loaded data has ([`LoadedData::name`]): the scenario, `adult`, `compas`,
+    /// `german`, or the CSV file's name.
+    pub fn name(&self) -> String {
+        match self {
+            DataSource::Scenario { name, .. } => name.clone(),
+            DataSource::Adult { .. } => "adult".into(),
+            DataSource::Compas { .. } => "compas".into(),
+            DataSource::German { .. } => "german".into(),
+            DataSource::Csv { path, .. } => file_name(path),
+        }
+    }
+
     /// Reads (or simulates) the raw tables.
     ///
     /// # Errors
@@ -256,6 +282,15 @@ impl DataSource {
                     train: data.train,
                     test: Some(data.test),
                     spec: data.spec,
+                })
+            }
+            DataSource::German { path } => {
+                let (train, spec) = public::german(io::open(path)?)?;
+                Ok(LoadedData {
+                    name: "german".into(),
+                    train,
+                    test: None,
+                    spec,
                 })
             }
             DataSource::Csv {

@@ -36,13 +36,13 @@ pub enum HarnessError {
     /// failed to fit (invalid parameters, not two groups, a group lacking a label).
     #[error(transparent)]
     TwoGroup(#[from] fairkit_postprocessing::PostprocessingMethodError),
+    /// An in-processing method failed to fit (invalid parameters, weights it refuses, not two
+    /// groups).
+    #[error(transparent)]
+    Inprocessing(#[from] fairkit_inprocessing::InprocessingError),
     /// A pre-processing method failed to fit or apply (invalid parameters, degenerate groups).
     #[error(transparent)]
     Preprocessing(#[from] fairkit_preprocessing::PreprocessingError),
-    /// An in-processing method (prejudice remover, GerryFair) failed to fit (invalid
-    /// parameters, weighted data where refused, degenerate groups, an optimizer failure).
-    #[error(transparent)]
-    Inprocessing(#[from] fairkit_inprocessing::InprocessingError),
     /// A report could not be computed.
     #[error(transparent)]
     Metrics(#[from] fairkit_metrics::MetricsError),

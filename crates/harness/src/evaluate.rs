@@ -33,23 +33,46 @@ pub struct TestReports {
 /// # Errors
 /// Misaligned inputs or invalid report parameters.
 pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> Result<TestReports> {
+    evaluate_predictions(
+        test,
+        &run.predicted,
+        &run.expected,
+        run.score.as_deref(),
+        params,
+    )
+}
+
+/// Evaluates predictions on `test` as [`evaluate`] does a run: `predicted` labels, `expected`
+/// positive probabilities and optionally the predictor's own `score` of every test row (used
+/// for the points of grid search's whole grid in a sweep).
+///
+/// # Errors
+/// Misaligned inputs or invalid report parameters.
+pub fn evaluate_predictions(
+    test: &FairDataset,
+    predicted: &[bool],
+    expected: &[f64],
+    score: Option<&[f64]>,
+    params: &ReportParams,
+) -> Result<TestReports> {
     let groups = test.groups();
-    let mut input = ReportInput::new(test.labels(), &run.predicted, groups);
+    let labels = predicted;
+    let mut input = ReportInput::new(test.labels(), labels, groups);
     if let Some(w) = test.weights() {
         input = input.weights(w);
     }
     let predicted = params.compute(input)?;
     let table = ConfusionTable::accumulate_expected(
         test.labels(),
-        &run.expected,
+        expected,
         groups.codes(),
         groups.n_groups(),
         test.weights(),
     )?;
     let expected = params.compute_table(&table, groups.schema())?;
-    let scores = match &run.score {
+    let scores = match score {
         Some(s) if s.iter().all(|v| (0.0..=1.0).contains(v)) => {
-            let mut input = ScoreInput::new(test.labels(), s, groups).predictions(&run.predicted);
+            let mut input = ScoreInput::new(test.labels(), s, groups).predictions(labels);
             if let Some(w) = test.weights() {
                 input = input.weights(w);
             }
@@ -62,6 +85,56 @@ pub fn evaluate(test: &FairDataset, run: &MethodRun, params: &ReportParams) -> R
         expected,
         scores,
     })
+}
+
+/// One group's rates in a report: what the report's per-group bar charts draw.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupRates {
+    /// The group (several sensitive columns joined with `,`).
+    pub group: String,
+    /// Selection rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub selection_rate: f64,
+    /// True positive rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub true_positive_rate: f64,
+    /// False positive rate.
+    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    pub false_positive_rate: f64,
+}
+
+impl GroupRates {
+    /// The metrics of [`values`](Self::values), in order.
+    pub const METRICS: [Metric; 3] = [
+        Metric::SelectionRate,
+        Metric::TruePositiveRate,
+        Metric::FalsePositiveRate,
+    ];
+
+    /// Each group's rates in `report`, in group order.
+    pub fn of(report: &GroupedReport) -> Vec<Self> {
+        let value = |m: Metric, code: usize| report.value(m, code as u32);
+        report
+            .labels()
+            .iter()
+            .enumerate()
+            .map(|(code, group)| GroupRates {
+                group: group.clone(),
+                selection_rate: value(Metric::SelectionRate, code),
+                true_positive_rate: value(Metric::TruePositiveRate, code),
+                false_positive_rate: value(Metric::FalsePositiveRate, code),
+            })
+            .collect()
+    }
+
+    /// The rates in [`METRICS`](Self::METRICS) order.
+    pub fn values(&self) -> [f64; 3] {
+        [
+            self.selection_rate,
+            self.true_positive_rate,
+            self.false_positive_rate,
+        ]
+    }
 }
 
 /// The headline numbers of one report: what the comparison harness tabulates.

@@ -75,6 +75,36 @@ fn minimal_files_take_the_flags_defaults() {
             path: PathBuf::from("c.csv"),
         })
     );
+    assert_eq!(
+        parse("[data]\nsource = \"german\"\npath = \"german.data\"\n"),
+        defaults_with(DataSource::German {
+            path: PathBuf::from("german.data"),
+        })
+    );
+    // [[datasets]]: each entry a [data] table, in order.
+    let multi = parse(
+        "[[datasets]]\nsource = \"german\"\npath = \"g.data\"\n\n[[datasets]]\nname = \"credit\"\n",
+    );
+    assert_eq!(
+        multi.datasets,
+        [
+            DataSource::German {
+                path: PathBuf::from("g.data"),
+            },
+            DataSource::Scenario {
+                name: "credit".into(),
+                rows: fairkit_data::sim::DEFAULT_ROWS,
+                seed: 0,
+            },
+        ]
+    );
+    // Recorded and read back: the same configuration.
+    let toml = multi.to_toml().unwrap();
+    assert_eq!(
+        CompareConfig::from_toml(&toml, "e.toml").unwrap(),
+        multi,
+        "{toml}"
+    );
     // A [split] table with one key: the others as without --test-size, --stratify and
     // --fixed-split.
     assert_eq!(
@@ -108,7 +138,7 @@ fn errors_are_one_line_at_the_key() {
         (
             "[data]\nsource = \"nope\"\n",
             "x.toml: line 2, column 1: key 'data.source': unknown source 'nope'; expected \
-             \"scenario\", \"csv\", \"adult\" or \"compas\"",
+             \"scenario\", \"csv\", \"adult\", \"compas\" or \"german\"",
         ),
         (
             "[data]\nsource = \"csv\"\npath = \"d.csv\"\n[data.spec]\nlabel = \"y\"\n\
@@ -143,7 +173,7 @@ fn errors_are_one_line_at_the_key() {
              baseline-linfa-logistic, reweighing, di-remover, correlation-remover, expgrad-dp, \
              expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, \
              threshold-dp, threshold-eo, reject-option, eq-odds, calibrated-eq-odds, \
-             prejudice-remover, gerryfair",
+             prejudice-remover, gerryfair, adversarial",
         ),
         (
             "[data]\nrows = -5\n",

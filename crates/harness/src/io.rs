@@ -334,7 +334,7 @@ impl Outputs {
     }
 
     /// Claims the output directory `path`, given by `flag`, whose files are `run_files` (e.g.
-    /// the five files of a comparison, `run_files[0]` being the one every run has), and stages
+    /// the files of a comparison, `run_files[0]` being the one every run has), and stages
     /// an empty directory beside it. An existing `path` is replaced at the commit only if it is
     /// empty or holds an earlier run: regular files among `run_files`, `run_files[0]` among
     /// them. Missing parent directories are created at the commit.
@@ -694,6 +694,20 @@ where
 }
 
 /// Whether the directory `path` holds an earlier run (`false`: it is empty).
+/// Whether the file `name` is the run file `pattern`: the same name, or, for a pattern with one
+/// `*`, a name with the text before it as prefix and the text after it as suffix (`*` standing
+/// for at least one character).
+fn file_matches(pattern: &str, name: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == name,
+        Some((prefix, suffix)) => {
+            name.len() > prefix.len() + suffix.len()
+                && name.starts_with(prefix)
+                && name.ends_with(suffix)
+        }
+    }
+}
+
 fn holds_run(path: &Path, flag: &str, run_files: &[&str]) -> Result<bool> {
     let read_err = |source| HarnessError::Io {
         action: "cannot read",
@@ -705,7 +719,7 @@ fn holds_run(path: &Path, flag: &str, run_files: &[&str]) -> Result<bool> {
         let entry = entry.map_err(read_err)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().map_err(read_err)?.is_file();
-        if !is_file || !run_files.contains(&name.as_str()) {
+        if !is_file || !run_files.iter().any(|f| file_matches(f, &name)) {
             let what = if is_file { "" } else { " (not a file)" };
             return Err(output_error(
                 flag,

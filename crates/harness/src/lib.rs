@@ -8,9 +8,12 @@
 //!   seed (`fairkit train` and `fairkit mitigate`).
 //! * [`io`]: reading input files with their path in every error, and atomic writes
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
+//! * [`multi`]: several datasets in one comparison, with the cross-dataset summary.
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
 //! * [`summary`]: mean and standard deviation across seeds.
 //! * [`plot`]: the trade-off picture as SVG.
+//! * [`report_html`]: `report.html`, the self-contained page of a comparison, an assessment
+//!   or a gate decision.
 //! * [`model`]: saved models and their predictions on new CSV rows.
 //! * [`repair`]: the feature repairs on their own (`fairkit transform`).
 //! * [`evidence`]: evidence directories that `fairkit verify` replays.
@@ -37,9 +40,11 @@ pub mod method;
 pub mod model;
 #[cfg(test)]
 mod model_tests;
+pub mod multi;
 pub mod pareto;
 pub mod plot;
 pub mod repair;
+pub mod report_html;
 pub mod single;
 pub mod summary;
 

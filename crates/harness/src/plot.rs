@@ -116,6 +116,114 @@ pub fn tradeoff_figure(points: &[TradeoffPoint], title: &str, x_label: &str) -> 
     }
 }
 
+/// One method's curve in a sweep: its points (each labelled with its knob value, or the
+/// method's name for a single point) in order of the knob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    /// The method's name (the legend's entry).
+    pub name: String,
+    /// The knob's name, when the method is swept.
+    pub knob: Option<String>,
+    /// Whether the method is the baseline (marked as the reference).
+    pub baseline: bool,
+    /// The points, in order of the knob's value.
+    pub points: Vec<TradeoffPoint>,
+}
+
+/// The trade-off curves of a sweep as a figure: one series per method (styled by its
+/// position in `curves`), joined through its points in order of the knob, with error bars;
+/// the ends of a curve are labelled `knob=value`, a single point with its method's name, a
+/// baseline `NAME (baseline)`; points on the Pareto front (over all points) are filled and
+/// joined by the dashed front line.
+pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
+    let mut front: Vec<(f64, f64)> = Vec::new();
+    let series = curves
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let finite: Vec<&TradeoffPoint> = c
+                .points
+                .iter()
+                .filter(|p| p.x.is_finite() && p.y.is_finite())
+                .collect();
+            let last = finite.len().checked_sub(1)?;
+            front.extend(finite.iter().filter(|p| p.pareto).map(|p| (p.x, p.y)));
+            let points = finite
+                .iter()
+                .enumerate()
+                .map(|(j, p)| Point {
+                    x: p.x,
+                    y: p.y,
+                    x_err: p.x_err,
+                    y_err: p.y_err,
+                    label: match (&c.knob, c.baseline) {
+                        (_, true) => Some(baseline_name(&c.name)),
+                        (Some(k), false) if j == 0 || j == last => Some(format!("{k}={}", p.label)),
+                        (Some(_), false) => None,
+                        (None, false) => Some(c.name.clone()),
+                    },
+                    filled: p.pareto,
+                })
+                .collect();
+            let name = match (&c.knob, c.baseline) {
+                (_, true) => baseline_name(&c.name),
+                (Some(k), false) => format!("{} over {k}", c.name),
+                (None, false) => c.name.clone(),
+            };
+            Some(Series {
+                name,
+                style: Style::nth(i),
+                points,
+                joined: last > 0,
+            })
+        })
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let guides = if front.len() > 1 {
+        vec![Guide {
+            name: "Pareto front".into(),
+            points: front,
+        }]
+    } else {
+        Vec::new()
+    };
+    Figure {
+        title: title.into(),
+        panels: vec![Panel {
+            title: None,
+            x_label: format!("{x_label} (lower is fairer)"),
+            y_label: "accuracy (higher is better)".into(),
+            series,
+            guides,
+        }],
+        notes: vec![
+            "lines: one method over its knob".into(),
+            "filled: on the Pareto front of all points".into(),
+            "bars: mean \u{b1} 1 sd over seeds".into(),
+        ],
+    }
+}
+
+/// A baseline's name marked as the reference, unless its name says so already.
+fn baseline_name(name: &str) -> String {
+    if name.contains("baseline") {
+        name.to_string()
+    } else {
+        format!("{name} (baseline)")
+    }
+}
+
+/// Draws the trade-off curves ([`curves_figure`]) as an SVG document.
+///
+/// # Errors
+/// The reason as text, e.g. when no point has finite coordinates.
+pub fn curves_svg(curves: &[Curve], title: &str, x_label: &str) -> Result<String, String> {
+    render_svg(&curves_figure(curves, title, x_label)).map_err(|e| match e {
+        PlotError::NothingToDraw => "no method has a finite accuracy and disparity".into(),
+        e => e.to_string(),
+    })
+}
+
 /// Draws the trade-off ([`tradeoff_figure`]) as an SVG document.
 ///
 /// # Errors

@@ -7,8 +7,11 @@
 //!   between a cost-sensitive learner and an auditor that finds the subgroup, a linear threshold
 //!   over the protected columns, with the largest false-positive (or false-negative) disparity
 //!   (docs/inprocessing.md#gerryfair). [`audit`] runs the auditor alone on any predictions.
+//! * [`AdversarialDebiasing`] (Zhang, Lemoine and Mitchell 2018, AIF360's
+//!   `AdversarialDebiasing`): a one-hidden-layer network trained against an adversary that
+//!   predicts the group from its output (docs/inprocessing.md#adversarial-debiasing).
 //!
-//! Both fit from a [`fairkit_core::FairDataset`] and never name a concrete learner: the
+//! All fit from a [`fairkit_core::FairDataset`] and never name a concrete learner: the
 //! learners they need (a logistic model, least-squares regressions) are part of the algorithms
 //! and live here.
 //!
@@ -27,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod adversarial;
 mod error;
 mod fmin_cg;
 mod gerryfair;
@@ -34,6 +38,10 @@ mod lstsq;
 mod predictor;
 mod prejudice_remover;
 
+pub use adversarial::{
+    AdversarialDebiasing, AdversarialDebiasingParams, AdversarialDebiasingValidParams, Adversary,
+    AdversaryTarget, DECAY_RATE, DECAY_STEPS, EPOCHS, KEEP_PROBABILITY, LEARNING_RATE,
+};
 pub use error::{InprocessingError, Result};
 pub use gerryfair::{
     Auditor, CostClassifier, FairnessDef, GerryFair, GerryFairParams, GerryFairValidParams,

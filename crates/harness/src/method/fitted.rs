@@ -2,7 +2,7 @@
 //! offers: a [`Predictor`] and the method's own numbers.
 
 use fairkit_core::{Error, Groups, Predictor, rng};
-use fairkit_inprocessing::PrejudiceRemover;
+use fairkit_inprocessing::{AdversarialDebiasing, PrejudiceRemover};
 use fairkit_learners::Model;
 use fairkit_postprocessing::{
     CalibratedEqOdds, EqOdds, RejectOption, ScoreThresholder, ThresholdedModel,
@@ -81,6 +81,11 @@ pub enum FittedMethod {
     },
     /// GerryFair's mixture and the names of its auditor's columns.
     Gerryfair(GerryFairFit),
+    /// An adversarially debiased network.
+    Adversarial {
+        /// The network.
+        model: AdversarialDebiasing,
+    },
 }
 
 /// What a fitted method reports besides its metrics: iterations, thresholds, weights.
@@ -137,6 +142,7 @@ impl FittedMethod {
             FittedMethod::CalibratedEqOdds(f) => f,
             FittedMethod::PrejudiceRemover { model } => model,
             FittedMethod::Gerryfair(f) => f,
+            FittedMethod::Adversarial { model } => model,
         }
     }
 

@@ -12,7 +12,8 @@
 //!   (exponentiated gradient, grid search), `threshold.rs` (threshold optimizer),
 //!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
 //!   post-processor of scores needs only its parameters there, the fit is shared),
-//!   `inprocess.rs` (prejudice remover and GerryFair, which fit their own learner). The presets
+//!   `inprocess.rs` (prejudice remover and GerryFair, which fit their own learner),
+//!   `adversarial.rs` (adversarial debiasing, its own network and adversary). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -20,9 +21,11 @@
 //! one variant of [`MethodSpec`] and one line of [`MethodSpec::method`], one variant of
 //! [`FittedMethod`] and one line of its delegation, and a preset name if it has one.
 
+mod adversarial;
 mod baseline;
 mod fitted;
 mod inprocess;
+mod knob;
 mod presets;
 mod reduction;
 mod remover;
@@ -38,8 +41,12 @@ use std::time::Instant;
 use fairkit_core::{Error, FairDataset};
 use fairkit_learners::Estimator;
 
+pub use adversarial::AdversarialSpec;
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
 pub use inprocess::{Fairness, GerryFairFit, GerryFairSpec, PrejudiceRemoverSpec, SubgroupReport};
+pub use knob::{
+    ADVERSARY_GRID, BOUND_GRID, ETA_GRID, GAMMA_GRID, Knob, KnobGrid, LEVEL_GRID, REJECT_GRID,
+};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
@@ -98,7 +105,8 @@ fn missing_group(
     }))
 }
 
-/// Fits `spec` on `train` and predicts `test` (labels sampled with `seed`).
+/// Fits `spec` on `train` (a method that draws at random when fitting draws from `seed`) and
+/// predicts `test` (labels sampled with `seed`).
 ///
 /// # Errors
 /// As [`MethodSpec::fit`] and [`FittedMethod::expected`]; a failed prediction of a group that
@@ -111,7 +119,7 @@ pub fn run(
     seed: u64,
 ) -> Result<MethodRun> {
     let start = Instant::now();
-    let fitted = spec.fit(estimator, train)?;
+    let fitted = spec.fit_seeded(estimator, train, seed)?;
     let fit_seconds = start.elapsed().as_secs_f64();
     let expected = fitted
         .expected(test.features(), test.groups())

@@ -7,13 +7,13 @@ use fairkit_core::Error;
 use fairkit_postprocessing::Constraint;
 
 use super::{
-    CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
-    GerryFairSpec, GridsearchSpec, MethodSpec, PrejudiceRemoverSpec, ReductionConstraint,
-    RejectOptionSpec, ThresholdSpec,
+    AdversarialSpec, CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec,
+    ExpgradSpec, GerryFairSpec, GridsearchSpec, MethodSpec, PrejudiceRemoverSpec,
+    ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
 
 /// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
-pub const PRESETS: [&str; 18] = [
+pub const PRESETS: [&str; 19] = [
     "baseline",
     "reweighing",
     "di-remover",
@@ -32,6 +32,7 @@ pub const PRESETS: [&str; 18] = [
     "calibrated-eq-odds",
     "prejudice-remover",
     "gerryfair",
+    "adversarial",
 ];
 
 impl MethodSpec {
@@ -70,6 +71,7 @@ impl FromStr for MethodSpec {
             "calibrated-eq-odds" => MethodSpec::CalibratedEqOdds(CalibratedEqOddsSpec::default()),
             "prejudice-remover" => MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec::default()),
             "gerryfair" => MethodSpec::Gerryfair(GerryFairSpec::default()),
+            "adversarial" => MethodSpec::Adversarial(AdversarialSpec::default()),
             _ => {
                 let parsed = s.split_once('-').and_then(|(family, c)| {
                     let c = c.parse::<ReductionConstraint>().ok()?;

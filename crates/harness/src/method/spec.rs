@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use super::baseline::BaselineSpec;
 use super::reweighing::ReweighingSpec;
 use super::{
-    CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec, ExpgradSpec,
-    FitRepair, FittedMethod, GerryFairSpec, GridsearchSpec, PrejudiceRemoverSpec, RejectOptionSpec,
-    ThresholdSpec,
+    AdversarialSpec, CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec,
+    ExpgradSpec, FitRepair, FittedMethod, GerryFairSpec, GridsearchSpec, PrejudiceRemoverSpec,
+    RejectOptionSpec, ThresholdSpec,
 };
 use crate::Result;
 
@@ -66,6 +66,21 @@ pub trait Method {
     /// Invalid parameters and every fit error of the method.
     fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod>;
 
+    /// [`fit`](Self::fit) for a run with `seed`: methods that draw at random while fitting
+    /// (adversarial debiasing) draw from it; the others ignore it.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    fn fit_seeded(
+        &self,
+        estimator: &Estimator,
+        train: &FairDataset,
+        seed: u64,
+    ) -> Result<FittedMethod> {
+        let _ = seed;
+        self.fit(estimator, train)
+    }
+
     /// Whether `fitted` is a fit of this method (a saved model's `fitted` part must be one of
     /// its `method`).
     fn is_fit(&self, fitted: &FittedMethod) -> bool;
@@ -106,6 +121,8 @@ pub enum MethodSpec {
     PrejudiceRemover(PrejudiceRemoverSpec),
     /// GerryFair (Kearns et al.): rich-subgroup fictitious play, randomized.
     Gerryfair(GerryFairSpec),
+    /// Adversarial debiasing (AIF360): its own network, trained with the run's seed.
+    Adversarial(AdversarialSpec),
 }
 
 impl MethodSpec {
@@ -124,6 +141,7 @@ impl MethodSpec {
             MethodSpec::CalibratedEqOdds(m) => m,
             MethodSpec::PrejudiceRemover(m) => m,
             MethodSpec::Gerryfair(m) => m,
+            MethodSpec::Adversarial(m) => m,
         }
     }
 
@@ -203,8 +221,9 @@ impl MethodSpec {
         })
     }
 
-    /// Fits the method on `train` with `estimator` as the base learner. None of the current
-    /// methods draws at random when fitting.
+    /// Fits the method on `train` with `estimator` as the base learner; a method that draws
+    /// at random when fitting (adversarial debiasing) draws with seed 0 (see
+    /// [`fit_seeded`](Self::fit_seeded)).
     ///
     /// A method with a [score column](Self::score_column) fits no estimator: `train` must hold
     /// that column as its only feature (encoded with [`data_spec`](Self::data_spec)).
@@ -213,11 +232,25 @@ impl MethodSpec {
     /// Invalid parameters, an estimator that ignores weights for a method that needs them,
     /// and every fit error of the method.
     pub fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
+        self.fit_seeded(estimator, train, 0)
+    }
+
+    /// [`fit`](Self::fit) for a run with `seed`, which a method that draws at random when
+    /// fitting draws from.
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit).
+    pub fn fit_seeded(
+        &self,
+        estimator: &Estimator,
+        train: &FairDataset,
+        seed: u64,
+    ) -> Result<FittedMethod> {
         let method = self.method();
         if method.needs_weights() {
             require_weight_support(estimator, method.family())?;
         }
-        method.fit(estimator, train)
+        method.fit_seeded(estimator, train, seed)
     }
 }
 

@@ -28,7 +28,7 @@ fn data(seed: u64, n: usize) -> FairDataset {
 }
 
 /// Every preset's JSON, as experiment files and `results.json` have always written it.
-const PRESET_JSON: [(&str, &str); 18] = [
+const PRESET_JSON: [(&str, &str); 19] = [
     ("baseline", r#"{"method":"baseline"}"#),
     ("reweighing", r#"{"method":"reweighing"}"#),
     (
@@ -91,6 +91,8 @@ const PRESET_JSON: [(&str, &str); 18] = [
     (
         "gerryfair",
         r#"{"method":"gerryfair","c":10.0,"gamma":0.01,"max_iters":10,"fairness":"FP","early_termination":true,"aif360_quirks":true}"#,
+        "adversarial",
+        r#"{"method":"adversarial","adversary_loss_weight":0.1,"num_epochs":50,"batch_size":128,"hidden_units":200,"debias":true,"target":"equalized-odds"}"#,
     ),
 ];
 
@@ -203,13 +205,19 @@ fn every_preset_fits_a_predictor_of_its_kind() {
             spec.family() == "gridsearch",
             "{name}"
         );
-        let post = [
+        // The post-processors' rules, adversarial debiasing's training summary.
+        let ruled = [
             "threshold",
             "reject-option",
             "eq-odds",
             "calibrated-eq-odds",
+            "adversarial",
         ];
-        assert_eq!(!d.rules.is_empty(), post.contains(&spec.family()), "{name}");
+        assert_eq!(
+            !d.rules.is_empty(),
+            ruled.contains(&spec.family()),
+            "{name}"
+        );
         assert_eq!(d.weights.len(), if name == "reweighing" { 4 } else { 0 });
     }
 }
