@@ -490,7 +490,7 @@ fn cubicmin(a: f64, fa: f64, fpa: f64, b: f64, fb: f64, c: f64, fc: f64) -> Opti
     }
     let (aa, bb) = (aa / denom, bb / denom);
     let radical = bb * bb - 3.0 * aa * cc;
-    if !(radical >= 0.0) || aa == 0.0 || !aa.is_finite() || !bb.is_finite() {
+    if radical.is_nan() || radical < 0.0 || aa == 0.0 || !aa.is_finite() || !bb.is_finite() {
         return None;
     }
     let xmin = a + (-bb + radical.sqrt()) / (3.0 * aa);

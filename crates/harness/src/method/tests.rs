@@ -91,6 +91,8 @@ const PRESET_JSON: [(&str, &str); 19] = [
     (
         "gerryfair",
         r#"{"method":"gerryfair","c":10.0,"gamma":0.01,"max_iters":10,"fairness":"FP","early_termination":true,"aif360_quirks":true}"#,
+    ),
+    (
         "adversarial",
         r#"{"method":"adversarial","adversary_loss_weight":0.1,"num_epochs":50,"batch_size":128,"hidden_units":200,"debias":true,"target":"equalized-odds"}"#,
     ),
