@@ -859,9 +859,10 @@ mod tests {
                 .iter()
                 .zip(&want)
                 .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            let fval = obj.evaluate(&out.x).0;
             println!(
-                "eta {eta}: {} iterations, {:?}, loss {} (scipy {}), largest coefficient gap {gap:e}",
-                out.iterations, out.status, out.fval, run["loss"]
+                "eta {eta}: {} iterations, {:?}, loss {fval} (scipy {}), largest coefficient gap {gap:e}",
+                out.iterations, out.status, run["loss"]
             );
             assert!(gap <= 1e-8, "eta {eta}: {} vs {want:?}", out.x);
             let loss = run["loss"].as_f64().unwrap();
