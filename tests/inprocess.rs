@@ -96,6 +96,60 @@ fn prejudice_remover_reaches_the_converged_optimum_on_adult() {
     prejudice_remover("adult", &["1"]);
 }
 
+/// `--aif360-compat` at `etas` on `dataset`: AIF360 0.6.1's own test accuracy and DP.
+fn prejudice_remover_compat(dataset: &str, etas: &[&str]) {
+    let Some((train, test)) = prepared(dataset) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let variants = &reference(dataset)["prejudice_remover"]["variants"];
+    for eta in etas {
+        let name = format!("{dataset}-pr-compat-{eta}");
+        let args = [
+            "--method",
+            "prejudice-remover",
+            "--eta",
+            eta,
+            "--aif360-compat",
+            "--data",
+            &train,
+            "--test",
+            &test,
+            "--no-standardize",
+        ];
+        let (report, model, predictions) = mitigate(dir.path(), &name, &args);
+        let want = &variants[format!("eta_{eta}")];
+        let acc = num(&report["overall"]["accuracy"]);
+        let dp = num(&report["disparities"]["demographic_parity_difference"]);
+        let (ref_acc, ref_dp) = (
+            num(&want["test"]["accuracy"]),
+            num(&want["test"]["demographic_parity_difference"]),
+        );
+        eprintln!(
+            "{name}: fairkit accuracy {acc:.6} DP {dp:.6}; AIF360 0.6.1 {ref_acc:.6} / {ref_dp:.6}"
+        );
+        assert!(
+            (acc - ref_acc).abs() <= 0.01,
+            "{name}: accuracy {acc} vs {ref_acc}"
+        );
+        assert!((dp - ref_dp).abs() <= 0.02, "{name}: DP {dp} vs {ref_dp}");
+        // AIF360's runs end in a failed line search, not at the gradient tolerance.
+        assert_eq!(report["converged"], false, "{name}");
+        assert_eq!(model["method"]["aif360_compat"], true);
+        predict_round_trip(dir.path(), &name, &test, &predictions);
+    }
+}
+
+#[test]
+fn prejudice_remover_aif360_compat_gives_aif360s_numbers_on_compas() {
+    prejudice_remover_compat("compas", &["1", "25", "100"]);
+}
+
+#[test]
+fn prejudice_remover_aif360_compat_gives_aif360s_numbers_on_adult() {
+    prejudice_remover_compat("adult", &["25"]);
+}
+
 /// GerryFair with AIF360's defaults on `dataset`: AIF360's expected test metrics and training
 /// subgroup.
 fn gerryfair(dataset: &str) {
@@ -237,6 +291,7 @@ seeds = 1
 methods = [
     "prejudice-remover",
     { name = "pr-10", method = "prejudice-remover", eta = 10, C = 2 },
+    { name = "pr-aif360", method = "prejudice-remover", eta = 10, aif360_compat = true },
     { name = "gf-fn", method = "gerryfair", fairness = "FN", gamma = 0.005, max_iters = 6, c = 5 },
 ]
 
@@ -250,16 +305,26 @@ seed = 2
     let results = compare_results(&config, &dir.path().join("out"));
     let rows = results["results"].as_array().unwrap();
     let names: Vec<&str> = rows.iter().map(|r| r["method"].as_str().unwrap()).collect();
-    assert_eq!(names, ["prejudice-remover", "pr-10", "gf-fn"]);
+    assert_eq!(names, ["prejudice-remover", "pr-10", "pr-aif360", "gf-fn"]);
     assert_eq!(rows[0]["estimator"], "own learner");
     assert!(rows[0].get("subgroup").is_none());
-    assert_eq!(rows[2]["subgroup"]["fairness"], "FN");
+    assert_eq!(rows[3]["subgroup"]["fairness"], "FN");
     let methods = &results["config"]["methods"];
     assert_eq!(methods[1]["c"], 2.0);
     assert_eq!(methods[1]["eta"], 10.0);
-    assert_eq!(methods[2]["max_iters"], 6);
+    assert_eq!(methods[2]["aif360_compat"], true);
+    // The default mode leaves the key out (saved models and results keep their shape).
+    assert!(methods[1].get("aif360_compat").is_none());
+    let metrics = |r: &Value| {
+        (
+            r["accuracy"].clone(),
+            r["demographic_parity_difference"].clone(),
+        )
+    };
+    assert_ne!(metrics(&rows[1]), metrics(&rows[2]), "the modes differ");
+    assert_eq!(methods[3]["max_iters"], 6);
     assert_eq!(
-        methods[2]["aif360_quirks"], true,
+        methods[3]["aif360_quirks"], true,
         "defaults are spelled out"
     );
 

@@ -146,6 +146,11 @@ pub struct Args {
     /// (docs/inprocessing.md#gerryfair).
     #[arg(long)]
     no_aif360_quirks: bool,
+    /// Prejudice-remover: reproduce AIF360 0.6.1's result (its 100 conjugate-gradient steps
+    /// with Kamishima's gradient) instead of the optimum of the objective
+    /// (docs/inprocessing.md#prejudice-remover).
+    #[arg(long)]
+    aif360_compat: bool,
     /// Adversarial: weight of the adversary's gradient in the classifier's steps (default 0.1).
     #[arg(long, value_name = "X")]
     adversary_loss_weight: Option<f64>,
@@ -403,9 +408,17 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
             }
             set(&mut used, "threshold", args.threshold, threshold);
         }
-        MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec { eta, c }) => {
+        MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec {
+            eta,
+            c,
+            aif360_compat,
+        }) => {
             set(&mut used, "eta", args.eta, eta);
             set(&mut used, "c", args.c, c);
+            if args.aif360_compat {
+                *aif360_compat = true;
+                used.push("aif360-compat");
+            }
         }
         MethodSpec::Gerryfair(GerryFairSpec {
             c,
@@ -494,6 +507,7 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("protected-features", args.protected_features.is_some()),
         ("no-early-termination", args.no_early_termination),
         ("no-aif360-quirks", args.no_aif360_quirks),
+        ("aif360-compat", args.aif360_compat),
         (
             "adversary-loss-weight",
             args.adversary_loss_weight.is_some(),

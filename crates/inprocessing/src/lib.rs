@@ -32,6 +32,7 @@
 
 mod adversarial;
 mod error;
+mod fmin_cg;
 mod gerryfair;
 mod lstsq;
 mod predictor;
@@ -49,5 +50,6 @@ pub use gerryfair::{
 pub use linfa::ParamGuard;
 pub use lstsq::LinearFunction;
 pub use prejudice_remover::{
-    PrejudiceRemover, PrejudiceRemoverParams, PrejudiceRemoverValidParams, SCORE_CLIP,
+    AIF360_CG_ITERATIONS, PrejudiceRemover, PrejudiceRemoverParams, PrejudiceRemoverValidParams,
+    SCORE_CLIP,
 };

@@ -13,6 +13,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis, s};
 use serde::{Deserialize, Serialize};
 
 use crate::error::check_at_least;
+use crate::fmin_cg::{CgProblem, CgStatus, fmin_cg};
 use crate::{InprocessingError, Result};
 
 /// Kamishima's clip of the linear score: `|w · x| ≤ ln((1 − 1e-10) / 1e-10)`, so that
@@ -22,6 +23,12 @@ pub const SCORE_CLIP: f64 = 23.025850929840455;
 /// L-BFGS history length.
 const LBFGS_MEMORY: usize = 10;
 
+/// AIF360's conjugate-gradient iterations (Kamishima's `maxiter`).
+pub const AIF360_CG_ITERATIONS: u64 = 100;
+
+/// scipy `fmin_cg`'s default `gtol` (largest absolute gradient entry), which AIF360 keeps.
+const AIF360_CG_GTOL: f64 = 1e-5;
+
 /// Validated parameters of the [`PrejudiceRemover`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrejudiceRemoverValidParams {
@@ -30,6 +37,7 @@ pub struct PrejudiceRemoverValidParams {
     max_iterations: u64,
     gradient_tolerance: f64,
     cost_tolerance: f64,
+    aif360_compat: bool,
 }
 
 /// Parameters of the [`PrejudiceRemover`], checked when fitting (linfa's [`ParamGuard`] idiom).
@@ -41,6 +49,7 @@ pub struct PrejudiceRemoverValidParams {
 /// | `max_iterations` | 2000 | L-BFGS iterations, for the start and for the regularized fit each | `≥ 1` |
 /// | `gradient_tolerance` | 1e-6 | stop when the L2 norm of the mean loss's gradient is below this | `> 0` |
 /// | `cost_tolerance` | 1e-9 | stop when the mean loss (loss / total weight) changes by less than this in an iteration (about scipy L-BFGS-B's default relative test) | `≥ 0` |
+/// | `aif360_compat` | false | reproduce AIF360 0.6.1 instead of converging: from the same start, scipy's `fmin_cg` (100 iterations) following Kamishima's gradient as written, which is wrong for `eta > 0` (docs/inprocessing.md#prejudice-remover); refuses sample weights | |
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrejudiceRemoverParams(PrejudiceRemoverValidParams);
 
@@ -52,6 +61,7 @@ impl Default for PrejudiceRemoverParams {
             max_iterations: 2000,
             gradient_tolerance: 1e-6,
             cost_tolerance: 1e-9,
+            aif360_compat: false,
         })
     }
 }
@@ -85,6 +95,14 @@ impl PrejudiceRemoverParams {
     /// Sets the mean-loss change below which the optimizer stops.
     pub fn cost_tolerance(mut self, tol: f64) -> Self {
         self.0.cost_tolerance = tol;
+        self
+    }
+
+    /// Reproduce AIF360 0.6.1's result instead of the optimum of the objective: after the same
+    /// start, scipy's nonlinear conjugate gradient for [`AIF360_CG_ITERATIONS`] iterations
+    /// following Kamishima's analytic gradient as written (wrong when `eta > 0`). Off by default.
+    pub fn aif360_compat(mut self, on: bool) -> Self {
+        self.0.aif360_compat = on;
         self
     }
 
@@ -224,6 +242,66 @@ impl Objective<'_> {
     }
 }
 
+impl Objective<'_> {
+    /// Kamishima's `LRwPRType4.grad_loss` as written (unweighted; AIF360 0.6.1 optimizes with
+    /// it): for group `g` with `n_g` rows among `n`, `dpᵢ = pᵢ(1 − pᵢ) xᵢ`, `S_g = Σ_{i∈g} dpᵢ`,
+    /// `dq_g = S_g / n_g`, `dr = Σ_g S_g / n`,
+    /// `∇_g = −Σ_{i∈g} (yᵢ − pᵢ) xᵢ + η [f1_g S_g + F2_g dq_g − F3_g dr] + C w_g`, with
+    /// `f1_g = (ln q_g − ln r) − (ln(1 − q_g) − ln(1 − r))`,
+    /// `F2_g = Σ_{i∈g} (pᵢ − q_g) / (q_g (1 − q_g))` and `F3_g = Σ_{i∈g} (pᵢ − r) / (r (1 − r))`.
+    /// The `dr` term is not the derivative of the loss (`dr` sums every group's rows, whichever
+    /// group's weights move), so for `η > 0` this is not the loss's gradient
+    /// (docs/inprocessing.md#prejudice-remover).
+    pub(crate) fn kamishima_gradient(&self, theta: &Array1<f64>) -> Array1<f64> {
+        let p = self.probabilities(theta);
+        let counts: Vec<f64> = self.groups.iter().map(|r| r.y.len() as f64).collect();
+        let n: f64 = counts.iter().sum();
+        let r = p.iter().map(|p| p.sum()).sum::<f64>() / n;
+        let mut s = Vec::with_capacity(self.groups.len());
+        let mut like = Vec::with_capacity(self.groups.len());
+        for (rows, p) in self.groups.iter().zip(&p) {
+            let dp = p.mapv(|v| v * (1.0 - v));
+            s.push(rows.x.t().dot(&dp));
+            like.push(rows.x.t().dot(&(&rows.y - p)));
+        }
+        let mut dr = Array1::<f64>::zeros(self.width);
+        for sg in &s {
+            dr += sg;
+        }
+        dr /= n;
+        let mut grad = theta * self.c;
+        for (g, p) in p.iter().enumerate() {
+            if counts[g] == 0.0 {
+                continue;
+            }
+            let q = p.sum() / counts[g];
+            let f1 = (q.ln() - r.ln()) - ((1.0 - q).ln() - (1.0 - r).ln());
+            let f2: f64 = p.iter().map(|&v| (v - q) / (q * (1.0 - q))).sum();
+            let f3: f64 = p.iter().map(|&v| (v - r) / (r * (1.0 - r))).sum();
+            let dq = &s[g] / counts[g];
+            let f = &s[g] * f1 + &dq * f2 - &dr * f3;
+            let mut out = grad.slice_mut(s![g * self.width..(g + 1) * self.width]);
+            // Kamishima's order: (−L + η f) + C w.
+            let block = (&f * self.eta - &like[g]) + &out;
+            out.assign(&block);
+        }
+        grad
+    }
+}
+
+/// The objective as AIF360 optimizes it: Kamishima's loss (unscaled) and Kamishima's gradient.
+struct Kamishima<'a, 'b>(&'a Objective<'b>);
+
+impl CgProblem for Kamishima<'_, '_> {
+    fn loss(&self, x: &Array1<f64>) -> f64 {
+        self.0.evaluate(x).0
+    }
+
+    fn grad(&self, x: &Array1<f64>) -> Array1<f64> {
+        self.0.kamishima_gradient(x)
+    }
+}
+
 impl CostFunction for Objective<'_> {
     type Param = Array1<f64>;
     type Output = f64;
@@ -291,20 +369,72 @@ impl PrejudiceRemoverValidParams {
         self.c
     }
 
+    /// Whether the fit reproduces AIF360 0.6.1 (see [`PrejudiceRemoverParams::aif360_compat`]).
+    pub fn aif360_compat(&self) -> bool {
+        self.aif360_compat
+    }
+
     /// Fits one logistic weight vector (with intercept) per group of `data`.
     ///
     /// The start is AIF360's: one L2 logistic regression per group (the objective at
-    /// `eta = 0`, solved to convergence); from there L-BFGS minimizes the full objective with
-    /// its exact gradient. Sample weights are honoured: each row's terms, and the group and
-    /// overall means `q_g` and `r`, are weighted.
+    /// `eta = 0`, solved to convergence). By default L-BFGS then minimizes the full objective
+    /// with its exact gradient. With `aif360_compat`, scipy's `fmin_cg` follows Kamishima's
+    /// gradient instead, as AIF360 0.6.1 does (docs/inprocessing.md#prejudice-remover). Sample
+    /// weights are honoured by default (each row's terms, and the group and overall means `q_g`
+    /// and `r`, are weighted) and refused with `aif360_compat`.
     ///
     /// # Errors
-    /// No rows, a single label class, fewer than two groups with rows, all weights zero, or an
-    /// optimizer failure.
+    /// No rows, a single label class, fewer than two groups with rows, all weights zero,
+    /// weights with `aif360_compat`, or an optimizer failure.
     pub fn fit(&self, data: &FairDataset) -> Result<PrejudiceRemover> {
+        self.fit_inner(data, None)
+    }
+
+    /// As [`fit`](Self::fit), from the given weights instead of the per-group logistic
+    /// regressions: one row per group code, the feature weights then the intercept (e.g. AIF360's
+    /// own start, to compare the optimizers alone).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), and a start whose shape is not groups × (features + 1) or that
+    /// holds a value that is not finite.
+    pub fn fit_from(
+        &self,
+        data: &FairDataset,
+        start: ArrayView2<'_, f64>,
+    ) -> Result<PrejudiceRemover> {
+        let want = (data.groups().n_groups(), data.features().ncols() + 1);
+        if start.dim() != want {
+            return Err(Error::invalid(
+                "start",
+                format!("{} x {}", start.nrows(), start.ncols()),
+                &format!(
+                    "must be {} x {} (groups x features + intercept)",
+                    want.0, want.1
+                ),
+            )
+            .into());
+        }
+        if start.iter().any(|v| !v.is_finite()) {
+            return Err(
+                Error::invalid("start", "not finite", "every weight must be finite").into(),
+            );
+        }
+        self.fit_inner(data, Some(start.iter().copied().collect()))
+    }
+
+    fn fit_inner(
+        &self,
+        data: &FairDataset,
+        start: Option<Array1<f64>>,
+    ) -> Result<PrejudiceRemover> {
         let groups = data.groups();
         groups.require_two_groups()?;
         data.require_both_classes()?;
+        if self.aif360_compat && data.weights().is_some() {
+            return Err(InprocessingError::WeightsUnsupported {
+                method: "prejudice-remover with aif360-compat",
+            });
+        }
         let x = data.features();
         let d = x.ncols();
         let width = d + 1;
@@ -338,18 +468,46 @@ impl PrejudiceRemoverValidParams {
             )
             .into());
         }
-        let objective = |eta| Objective {
+        let objective = |eta, scale| Objective {
             groups: &rows,
             eta,
             c: self.c,
             width,
-            scale: 1.0 / total,
+            scale,
             cache: RefCell::new(None),
         };
-        let (init, start_iterations, _) =
-            minimize(objective(0.0), Array1::zeros(n_groups * width), self)?;
-        let (theta, iterations, converged) = minimize(objective(self.eta), init, self)?;
-        let objective = objective(self.eta);
+        let (init, start_iterations) = match start {
+            Some(init) => (init, 0),
+            None => {
+                let (init, it, _) = minimize(
+                    objective(0.0, 1.0 / total),
+                    Array1::zeros(n_groups * width),
+                    self,
+                )?;
+                (init, it)
+            }
+        };
+        let (theta, iterations, converged) = if self.aif360_compat {
+            // AIF360 hands scipy the unscaled loss.
+            let full = objective(self.eta, 1.0);
+            let run = fmin_cg(
+                &Kamishima(&full),
+                init,
+                AIF360_CG_GTOL,
+                AIF360_CG_ITERATIONS,
+            );
+            if run.status == CgStatus::NotFinite {
+                return Err(InprocessingError::Numerical {
+                    method: "prejudice-remover",
+                    message: "the conjugate-gradient run reached a value that is not a number"
+                        .into(),
+                });
+            }
+            (run.x, run.iterations, run.status == CgStatus::Converged)
+        } else {
+            minimize(objective(self.eta, 1.0 / total), init, self)?
+        };
+        let objective = objective(self.eta, 1.0 / total);
         let (loss, grad) = objective.evaluate(&theta);
         let coefficients =
             Array2::from_shape_vec((n_groups, width), theta.to_vec()).map_err(|e| {
@@ -367,6 +525,7 @@ impl PrejudiceRemoverValidParams {
             gradient_norm: grad.dot(&grad).sqrt(),
             iterations: start_iterations + iterations,
             converged,
+            aif360_compat: self.aif360_compat,
         })
     }
 }
@@ -387,6 +546,9 @@ pub struct PrejudiceRemover {
     gradient_norm: f64,
     iterations: u64,
     converged: bool,
+    /// Fitted in the AIF360-compatible mode (absent from saved models of the default mode).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    aif360_compat: bool,
 }
 
 impl PrejudiceRemover {
@@ -422,14 +584,22 @@ impl PrejudiceRemover {
         self.gradient_norm
     }
 
-    /// L-BFGS iterations, start and regularized fit together.
+    /// Optimizer iterations, start (L-BFGS) and regularized fit (L-BFGS, or conjugate gradient
+    /// with `aif360_compat`) together.
     pub fn iterations(&self) -> u64 {
         self.iterations
     }
 
-    /// Whether the regularized fit met the gradient tolerance before the iteration cap.
+    /// Whether the regularized fit met its gradient tolerance (with `aif360_compat`: scipy's
+    /// `gtol`, largest entry of Kamishima's gradient at most 1e-5) before stopping; AIF360's runs
+    /// on COMPAS and Adult all stop earlier, when the line search fails.
     pub fn converged(&self) -> bool {
         self.converged
+    }
+
+    /// Whether the model was fitted in the AIF360-compatible mode.
+    pub fn aif360_compat(&self) -> bool {
+        self.aif360_compat
     }
 
     /// `eta` of the fit.
@@ -584,5 +754,126 @@ mod tests {
         let (loss, _) = obj.evaluate(&Array1::zeros(9));
         let total_w: f64 = obj.groups.iter().map(|g| g.w.sum()).sum();
         assert!((loss - total_w * std::f64::consts::LN_2).abs() < 1e-12);
+    }
+
+    /// tests/data/aif360/pr_compat.json (scripts/pr_compat_reference.py).
+    fn compat_reference() -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/data/aif360/pr_compat.json");
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    }
+
+    fn floats(v: &serde_json::Value) -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    }
+
+    /// Kamishima's rows (features with the trailing 1 already, labels, integer groups) as
+    /// unit-weight groups.
+    fn kamishima_rows(case: &serde_json::Value) -> Vec<GroupRows> {
+        let x: Vec<Vec<f64>> = case["X"].as_array().unwrap().iter().map(floats).collect();
+        let y = floats(&case["y"]);
+        let s = floats(&case["s"]);
+        (0..2)
+            .map(|g| {
+                let idx: Vec<usize> = (0..y.len()).filter(|&i| s[i] as usize == g).collect();
+                GroupRows {
+                    x: Array2::from_shape_fn((idx.len(), 3), |(i, j)| x[idx[i]][j]),
+                    y: idx.iter().map(|&i| y[i]).collect(),
+                    w: Array1::ones(idx.len()),
+                }
+            })
+            .collect()
+    }
+
+    fn kamishima(rows: &[GroupRows], eta: f64) -> Objective<'_> {
+        Objective {
+            groups: rows,
+            eta,
+            c: 1.0,
+            width: 3,
+            scale: 1.0,
+            cache: RefCell::new(None),
+        }
+    }
+
+    #[test]
+    fn kamishima_gradient_and_loss_match_aif360s_code() {
+        // Values from AIF360's own LRwPRType4.loss / grad_loss on a 12-row case; the sums run
+        // in a different order, so agreement is to rounding (relative 1e-12).
+        let doc = compat_reference();
+        let case = &doc["gradient"];
+        let rows = kamishima_rows(case);
+        let mut largest_gap = 0.0_f64;
+        for c in case["cases"].as_array().unwrap() {
+            let obj = kamishima(&rows, c["eta"].as_f64().unwrap());
+            let theta = Array1::from(floats(&c["coef"]));
+            let want = floats(&c["grad"]);
+            let got = obj.kamishima_gradient(&theta);
+            let scale = want.iter().fold(1.0_f64, |m, v| m.max(v.abs()));
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() <= 1e-12 * scale, "{c}: {got} vs {want:?}");
+                largest_gap = largest_gap.max((g - w).abs());
+            }
+            let loss = c["loss"].as_f64().unwrap();
+            assert!((obj.evaluate(&theta).0 - loss).abs() <= 1e-12 * loss.abs());
+            // At eta = 0 Kamishima's gradient is the true one; above it is not.
+            let exact = obj.evaluate(&theta).1;
+            let off = (&exact - &got).iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            if c["eta"].as_f64().unwrap() == 0.0 {
+                assert!(off <= 1e-12 * scale, "eta 0: {off}");
+            }
+        }
+        println!("Kamishima gradient: largest gap to AIF360's code {largest_gap:e}");
+        // The wrong term is visible: at eta 25 and a non-zero point the two gradients differ.
+        let obj = kamishima(&rows, 25.0);
+        let theta = Array1::from(vec![0.5, -0.3, 0.2, -0.4, 0.9, 0.1]);
+        let off = (&obj.evaluate(&theta).1 - &obj.kamishima_gradient(&theta))
+            .iter()
+            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        assert!(
+            off > 0.1,
+            "Kamishima's gradient equals the exact one: {off}"
+        );
+    }
+
+    #[test]
+    fn fmin_cg_follows_scipy_on_a_small_case() {
+        // scipy 1.17 fmin_cg (maxiter 100) with Kamishima's loss and gradient on a 40-row case:
+        // eta 0 converges (the gradient is right), eta 5 and 25 end in a failed line search
+        // after falling back to line_search_wolfe2 once, as AIF360's runs do.
+        let doc = compat_reference();
+        let case = &doc["fmin_cg_small"];
+        let rows = kamishima_rows(case);
+        let start = Array1::from(floats(&case["start"]));
+        for run in case["runs"].as_array().unwrap() {
+            let eta = run["eta"].as_f64().unwrap();
+            let obj = kamishima(&rows, eta);
+            let out = fmin_cg(&Kamishima(&obj), start.clone(), AIF360_CG_GTOL, 100);
+            let want = floats(&run["x"]);
+            let gap = out
+                .x
+                .iter()
+                .zip(&want)
+                .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()));
+            let fval = obj.evaluate(&out.x).0;
+            println!(
+                "eta {eta}: {} iterations, {:?}, loss {fval} (scipy {}), largest coefficient gap {gap:e}",
+                out.iterations, out.status, run["loss"]
+            );
+            assert!(gap <= 1e-8, "eta {eta}: {} vs {want:?}", out.x);
+            let loss = run["loss"].as_f64().unwrap();
+            assert!((fval - loss).abs() <= 1e-10 * loss.abs());
+            let status = match run["warnflag"].as_u64().unwrap() {
+                0 => CgStatus::Converged,
+                1 => CgStatus::MaxIterations,
+                2 => CgStatus::LineSearchFailed,
+                _ => CgStatus::NotFinite,
+            };
+            assert_eq!(out.status, status, "eta {eta}");
+        }
     }
 }

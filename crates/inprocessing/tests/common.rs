@@ -89,3 +89,11 @@ pub fn prepared(dataset: &str, split: &str) -> Option<Prepared> {
 pub fn num(v: &Value) -> f64 {
     v.as_f64().unwrap()
 }
+
+/// tests/data/aif360/pr_compat.json: scipy's fmin_cg runs of the prejudice remover
+/// (scripts/pr_compat_reference.py).
+pub fn pr_compat() -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/aif360/pr_compat.json");
+    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+}

@@ -40,17 +40,34 @@ pub struct PrejudiceRemoverSpec {
     /// Weight of the L2 penalty `C/2 · ‖W‖²` (AIF360's `C`, fixed to 1 there).
     #[serde(default = "one", alias = "C")]
     pub c: f64,
+    /// Reproduce AIF360 0.6.1's result (its conjugate-gradient run with Kamishima's gradient)
+    /// instead of the optimum of the objective (default off; refuses weighted data).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aif360_compat: bool,
 }
 
 impl Default for PrejudiceRemoverSpec {
     fn default() -> Self {
-        Self { eta: 1.0, c: 1.0 }
+        Self {
+            eta: 1.0,
+            c: 1.0,
+            aif360_compat: false,
+        }
     }
 }
 
 impl Method for PrejudiceRemoverSpec {
     fn family(&self) -> &'static str {
         "prejudice-remover"
+    }
+
+    /// `prejudice-remover`, or `prejudice-remover-aif360` in the AIF360-compatible mode.
+    fn name(&self) -> String {
+        if self.aif360_compat {
+            format!("{}-aif360", self.family())
+        } else {
+            self.family().into()
+        }
     }
 
     fn own_learner(&self) -> Option<&'static str> {
@@ -61,6 +78,7 @@ impl Method for PrejudiceRemoverSpec {
         let model = PrejudiceRemover::params()
             .eta(self.eta)
             .c(self.c)
+            .aif360_compat(self.aif360_compat)
             .fit(train)?;
         Ok(FittedMethod::PrejudiceRemover { model })
     }
