@@ -758,9 +758,7 @@ mod tests {
 
     /// tests/data/aif360/pr_compat.json (scripts/pr_compat_reference.py).
     fn compat_reference() -> serde_json::Value {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../tests/data/aif360/pr_compat.json");
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        serde_json::from_str(include_str!("../../../tests/data/aif360/pr_compat.json")).unwrap()
     }
 
     fn floats(v: &serde_json::Value) -> Vec<f64> {
