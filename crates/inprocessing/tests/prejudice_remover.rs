@@ -347,12 +347,21 @@ fn check_compat(dataset: &str) -> Option<(f64, f64)> {
             (dp - a_dp).abs() <= 0.02,
             "{dataset} {key}: DP {dp} vs {a_dp}"
         );
+        // From fairkit's own start the coefficients agree only where scikit-learn's starting
+        // fits (tol 1e-4) converge: on COMPAS. On Adult scikit-learn stops them early and, at
+        // eta 1, fmin_cg makes no progress from the start, so the start's difference stays in
+        // the result (0.52 at most); there the strict check is the one from AIF360's start.
+        if dataset == "compas" {
+            assert!(
+                gap <= 1e-3,
+                "{dataset} {key}: coefficients {gap} from AIF360's"
+            );
+        }
+        // Relative to the coefficients' size (Adult's reach 3): 41 to 61 evaluations of sums
+        // over 32,561 rows carry round-off of that order.
+        let scale = want.iter().flatten().fold(1.0_f64, |m, c| m.max(c.abs()));
         assert!(
-            gap <= 1e-3,
-            "{dataset} {key}: coefficients {gap} from AIF360's"
-        );
-        assert!(
-            gap_from <= 1e-9,
+            gap_from <= 1e-9 * scale,
             "{dataset} {key}: from AIF360's start, {gap_from}"
         );
         let loss = num(&v["final_loss"]);
@@ -378,6 +387,11 @@ fn compas_aif360_compat_reproduces_aif360() {
 
 #[test]
 fn adult_aif360_compat_reproduces_aif360() {
+    assert!(
+        crate::common::pr_compat()["datasets"]
+            .get("adult")
+            .is_some()
+    );
     if let Some(g) = check_compat("adult") {
         println!("adult: largest coefficient gaps {g:?}");
     }
