@@ -170,7 +170,7 @@ impl Predictor for Massaged {
 
     /// The model's checks, and a ranker column within the features.
     fn validate(&self) -> fairkit_core::Result<()> {
-        self.model.validate()?;
+        Predictor::validate(&self.model)?;
         match &self.ranker_column {
             Some(c) if c.index > self.model.n_features() => Err(Error::inconsistent(
                 "massaging",
