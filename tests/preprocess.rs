@@ -266,7 +266,7 @@ methods = [
     "lfr",
     { name = "lfr-small", method = "lfr", k = 3, Az = 5, max_iter = 200 },
     { name = "lfr-tree", method = "lfr", k = 3, fit_estimator = true, estimator = "tree" },
-    { name = "massaging-b", method = "massaging", privileged = "group=b" },
+    { name = "massaging-b", method = "massaging", privileged = "B" },
 ]
 
 [data]

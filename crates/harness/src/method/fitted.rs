@@ -126,7 +126,8 @@ pub struct MethodDetails {
     /// Prejudice remover: the objective at the fitted weights on the training rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loss: Option<f64>,
-    /// Prejudice remover: whether L-BFGS met its tolerance before the iteration cap.
+    /// Prejudice remover and LFR: whether L-BFGS met its tolerance (not the iteration cap,
+    /// nor a line search that could not improve).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converged: Option<bool>,
     /// GerryFair: the most unfair subgroup its auditor finds on the training rows.

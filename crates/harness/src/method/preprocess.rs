@@ -329,7 +329,8 @@ impl Method for LfrSpec {
     }
 
     fn own_learner(&self) -> Option<&'static str> {
-        (!self.fit_estimator).then_some("its own prototypes' label weights")
+        (!self.fit_estimator)
+            .then_some("its own prototypes' label weights (--fit-estimator fits the estimator)")
     }
 
     fn fit(&self, estimator: &Estimator, train: &FairDataset) -> Result<FittedMethod> {
