@@ -102,7 +102,10 @@ fn lfr_on_compas_lands_within_aif360s_spread() {
          AIF360 over 5 seeds: accuracy {acc_lo:.4}..{acc_hi:.4}, DP {dp_lo:.4}..{dp_hi:.4}",
         report["iterations"], report["loss"]
     );
-    assert!(acc >= acc_lo - 0.01 && acc <= acc_hi + 0.01, "accuracy {acc}");
+    assert!(
+        acc >= acc_lo - 0.01 && acc <= acc_hi + 0.01,
+        "accuracy {acc}"
+    );
     assert!(dp >= dp_lo - 0.02 && dp <= dp_hi + 0.02, "DP {dp}");
     assert_eq!(report["estimator"], Value::Null);
     assert_eq!(model["fitted"]["method"], "lfr");
@@ -118,11 +121,22 @@ fn saved_models_predict_the_runs_rows() {
     let (train, test) = crate::util::simulated(dir.path());
     for (name, extra) in [
         ("massaging", &["--method", "massaging"][..]),
-        ("massaging-tree", &["--method", "massaging", "--estimator", "tree"]),
+        (
+            "massaging-tree",
+            &["--method", "massaging", "--estimator", "tree"],
+        ),
         ("lfr", &["--method", "lfr", "--k", "3", "--az", "10"]),
         (
             "lfr-estimator",
-            &["--method", "lfr", "--k", "3", "--fit-estimator", "--estimator", "tree"],
+            &[
+                "--method",
+                "lfr",
+                "--k",
+                "3",
+                "--fit-estimator",
+                "--estimator",
+                "tree",
+            ],
         ),
     ] {
         let model = dir.path().join(format!("{name}.model.json"));
@@ -148,13 +162,15 @@ fn saved_models_predict_the_runs_rows() {
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert_eq!(report["method"], name.trim_end_matches("-tree"), "{name}");
-        let saved: Value =
-            serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
+        let saved: Value = serde_json::from_str(&std::fs::read_to_string(&model).unwrap()).unwrap();
         match name {
             "massaging" | "massaging-tree" => {
                 let m = &saved["fitted"]["massaging"];
                 assert!(m["m"].as_u64().unwrap() > 0, "{m}");
-                assert_eq!(m["promoted"].as_array().unwrap().len(), m["m"].as_u64().unwrap() as usize);
+                assert_eq!(
+                    m["promoted"].as_array().unwrap().len(),
+                    m["m"].as_u64().unwrap() as usize
+                );
                 let rates = &m["base_rates_after"];
                 assert!((num(&rates[0]) - num(&rates[1])).abs() < 0.01, "{rates}");
             }
@@ -172,7 +188,9 @@ fn saved_models_predict_the_runs_rows() {
     }
     // Same seed, same model; another seed, another start.
     let lfr = |seed: &str| {
-        let mut args = vec!["mitigate", "--format", "json", "--seed", seed, "--data", &train];
+        let mut args = vec![
+            "mitigate", "--format", "json", "--seed", seed, "--data", &train,
+        ];
         args.extend(["--method", "lfr", "--k", "3", "--az", "10"]);
         args.extend(SIM_FLAGS);
         let out = run(&args);
@@ -196,15 +214,34 @@ fn bad_parameters_and_weighted_massaging_are_one_line_errors() {
         assert_bad_input(&out, needles);
         assert_eq!(stderr(&out).trim().lines().count(), 1, "{}", stderr(&out));
     };
-    bad(&train, &["--method", "lfr", "--k", "0"], &["k", "at least 1"]);
-    bad(&train, &["--method", "lfr", "--k", "5000"], &["k", "at most 1000"]);
+    bad(
+        &train,
+        &["--method", "lfr", "--k", "0"],
+        &["k", "at least 1"],
+    );
+    bad(
+        &train,
+        &["--method", "lfr", "--k", "5000"],
+        &["k", "at most 1000"],
+    );
     bad(&train, &["--method", "lfr", "--az", "-1"], &["az", "-1"]);
-    bad(&train, &["--method", "lfr", "--threshold", "2"], &["threshold", "2"]);
-    bad(&train, &["--method", "lfr", "--max-iter", "0"], &["max-iter"]);
+    bad(
+        &train,
+        &["--method", "lfr", "--threshold", "2"],
+        &["threshold", "2"],
+    );
+    bad(
+        &train,
+        &["--method", "lfr", "--max-iter", "0"],
+        &["max-iter"],
+    );
     bad(
         &train,
         &["--method", "lfr", "--estimator", "tree"],
-        &["--estimator does not apply to --method lfr", "--fit-estimator"],
+        &[
+            "--estimator does not apply to --method lfr",
+            "--fit-estimator",
+        ],
     );
     bad(
         &train,

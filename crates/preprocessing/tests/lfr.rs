@@ -296,7 +296,11 @@ fn a_failed_line_search_keeps_the_last_point() {
         .cost_tolerance(1e-300)
         .fit(&data)
         .unwrap();
-    assert!(stuck.termination().contains("Line search"), "{}", stuck.termination());
+    assert!(
+        stuck.termination().contains("Line search"),
+        "{}",
+        stuck.termination()
+    );
     assert!(!stuck.converged());
     assert!(stuck.iterations() >= converged.iterations());
     assert!(stuck.loss().total <= converged.loss().total);

@@ -28,8 +28,8 @@ mod baseline;
 mod fitted;
 mod inprocess;
 mod knob;
-mod presets;
 mod preprocess;
+mod presets;
 mod reduction;
 mod remover;
 mod reweighing;
@@ -51,8 +51,8 @@ pub use knob::{
     ADVERSARY_GRID, AZ_GRID, BOUND_GRID, ETA_GRID, GAMMA_GRID, Knob, KnobGrid, LEVEL_GRID,
     REJECT_GRID,
 };
-pub use presets::PRESETS;
 pub use preprocess::{LfrSpec, Massaged, MassagingSpec, RankerColumn};
+pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};
 pub use reweighing::{CellFactor, Reweighed};
