@@ -27,13 +27,13 @@ mkdir -p "$dir/models" "$dir/predictions"
 # One model per method family: the learners (logistic, tree, boosting), the reductions
 # (exponentiated gradient, grid search), post-processing (threshold, reject option, equalized
 # odds, calibrated equalized odds), pre-processing (reweighing, disparate-impact remover,
-# correlation remover) and in-processing (prejudice remover, GerryFair, adversarial debiasing:
-# estimator `own`, they fit their own learner, so no --estimator is passed and the file is named
-# after the method).
+# correlation remover, massaging; LFR with its own labels) and in-processing (prejudice
+# remover, GerryFair, adversarial debiasing: estimator `own`, they fit their own learner, so no
+# --estimator is passed and the file is named after the method).
 models="baseline:logistic baseline:tree baseline:boosting expgrad-dp:logistic
   gridsearch-eo:logistic threshold-eo:logistic reweighing:logistic di-remover:logistic
   correlation-remover:tree reject-option:logistic eq-odds:logistic calibrated-eq-odds:logistic
-  prejudice-remover:own gerryfair:own adversarial:own"
+  prejudice-remover:own gerryfair:own adversarial:own massaging:logistic lfr:own"
 for entry in $models; do
   method=${entry%%:*}
   estimator=${entry##*:}

@@ -19,7 +19,7 @@ const REGENERATE: &str = "if the change is intended: bump MODEL_VERSION in \
     CHANGELOG.md, and regenerate the goldens with scripts/golden.sh";
 
 /// One model per method family: the learners, the reductions, post-, pre- and in-processing.
-const MODELS: [&str; 15] = [
+const MODELS: [&str; 17] = [
     "baseline-logistic",
     "baseline-tree",
     "baseline-boosting",
@@ -35,6 +35,8 @@ const MODELS: [&str; 15] = [
     "prejudice-remover",
     "gerryfair",
     "adversarial",
+    "massaging-logistic",
+    "lfr",
 ];
 
 fn golden(relative: &str) -> PathBuf {

@@ -22,6 +22,7 @@ mod mitigate;
 mod monitor;
 mod outputs;
 mod predict;
+mod preprocess;
 mod readme;
 mod report_html;
 mod score;

@@ -29,7 +29,7 @@ fn reference() -> Value {
 
 /// The prepared COMPAS split with AIF360's base scores appended as column `score`, written to
 /// `dir`; `None` (with a notice) when the shared folder is absent.
-fn compas_with_scores(dir: &Path) -> Option<(String, String)> {
+pub fn compas_with_scores(dir: &Path) -> Option<(String, String)> {
     let mut out = Vec::new();
     for split in ["train", "test"] {
         let prepared = fairkit_testkit::shared(&format!("reference/prepared/compas_{split}.csv"))?;

@@ -51,9 +51,10 @@ pub struct Args {
     /// baseline-linfa-tree, baseline-linfa-logistic (the baseline with that estimator),
     /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
     /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo,
-    /// reject-option, eq-odds, calibrated-eq-odds, prejudice-remover, gerryfair (these two fit
-    /// their own learner, not --estimator) [default: baseline, baseline-tree, reweighing,
-    /// di-remover, expgrad-dp, expgrad-eo, gridsearch-dp, threshold-dp, threshold-eo].
+    /// reject-option, eq-odds, calibrated-eq-odds, prejudice-remover, gerryfair, adversarial,
+    /// lfr (these fit their own learner, not --estimator), massaging [default: baseline,
+    /// baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo, gridsearch-dp,
+    /// threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     methods: Option<Vec<String>>,
     /// Base estimator of every method: logistic, tree, forest, naive-bayes, svm, boosting,

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use fairkit_core::limits;
 use fairkit_harness::method::{
-    CalibratedEqOddsSpec, EqOddsSpec, ExpgradSpec, GerryFairSpec, GridsearchSpec, MethodSpec,
-    PRESETS, PrejudiceRemoverSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
+    CalibratedEqOddsSpec, EqOddsSpec, ExpgradSpec, GerryFairSpec, GridsearchSpec, LfrSpec,
+    MassagingSpec, MethodSpec, PRESETS, PrejudiceRemoverSpec, ReductionConstraint,
+    RejectOptionSpec, ThresholdSpec,
 };
 use fairkit_postprocessing::{Constraint, CostConstraint, Disparity, Objective};
 use fairkit_reductions::Bound;
@@ -20,7 +21,8 @@ use crate::single::{self, RunArgs};
 /// under `expected`, the same metrics in expectation over the method's randomization, which is
 /// what compares across tools. Without --data it runs on the built-in biased-credit scenario.
 ///
-/// Methods: reweighing, di-remover, correlation-remover (pre-processing); expgrad, gridsearch
+/// Methods: reweighing, di-remover, correlation-remover, massaging, lfr (pre-processing; lfr
+/// predicts with its own labels unless --fit-estimator); expgrad, gridsearch
 /// (reductions); threshold, reject-option, eq-odds, calibrated-eq-odds (post-processing);
 /// prejudice-remover, gerryfair, adversarial (in-processing: they fit their own learner, so
 /// --estimator does not apply); baseline; or a preset such as expgrad-dp, expgrad-eo,
@@ -49,7 +51,8 @@ pub struct Args {
     /// Exponentiated gradient: B = 1/eps caps the Lagrange multipliers (default 0.01).
     #[arg(long, value_name = "X")]
     eps: Option<f64>,
-    /// Exponentiated gradient: maximum iterations (default 50, at most 100000).
+    /// Exponentiated gradient: maximum iterations (default 50, at most 100000); lfr: L-BFGS
+    /// iterations at most (AIF360's maxiter, default 5000).
     #[arg(long, value_name = "N")]
     max_iter: Option<usize>,
     /// Exponentiated gradient: convergence threshold on the duality gap (default: from the
@@ -82,11 +85,13 @@ pub struct Args {
     /// Threshold, reject-option, eq-odds, calibrated-eq-odds: fit the post-processing on this
     /// numeric column of --data (e.g. an existing model's scores) instead of fitting an
     /// estimator, and evaluate it on the same column of --test. The column is the only input
-    /// (not a feature); no estimator is fitted.
+    /// (not a feature); no estimator is fitted. Massaging: rank the training rows by this
+    /// column instead of the estimator's scores; the (logistic) estimator is fitted on the
+    /// other features.
     #[arg(long, value_name = "COL", conflicts_with = "estimator")]
     score: Option<String>,
-    /// Reject-option, eq-odds, calibrated-eq-odds: the privileged group (its value of the
-    /// sensitive column; default: the group with the higher training base rate).
+    /// Reject-option, eq-odds, calibrated-eq-odds, massaging: the privileged group (its value
+    /// of the sensitive column; default: the group with the higher training base rate).
     #[arg(long, value_name = "GROUP")]
     privileged: Option<String>,
     /// Reject-option: the disparity bounded on the training rows: statistical_parity_difference
@@ -115,9 +120,26 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     cost_constraint: Option<String>,
     /// Eq-odds: the base prediction is 1 iff the score is above X; calibrated-eq-odds: label
-    /// 1 iff the (possibly replaced) score is at least X (default 0.5).
+    /// 1 iff the (possibly replaced) score is at least X (default 0.5); lfr: label 1 iff the
+    /// prototypes' label probability is above X (default 0.5).
     #[arg(long, value_name = "X")]
     threshold: Option<f64>,
+    /// Lfr: number of prototypes (default 5).
+    #[arg(long = "k", value_name = "N")]
+    k: Option<usize>,
+    /// Lfr: weight of the reconstruction error (AIF360's Ax, default 0.01).
+    #[arg(long, value_name = "X")]
+    ax: Option<f64>,
+    /// Lfr: weight of the prediction log-loss (AIF360's Ay, default 1).
+    #[arg(long, value_name = "X")]
+    ay: Option<f64>,
+    /// Lfr: weight of the groups' prototype-assignment gap (AIF360's Az, default 50).
+    #[arg(long, value_name = "X")]
+    az: Option<f64>,
+    /// Lfr: fit --estimator on the learned representation and predict with it, instead of
+    /// LFR's own labels (AIF360's default).
+    #[arg(long)]
+    fit_estimator: bool,
     /// Prejudice-remover: weight of the prejudice index (default 1).
     #[arg(long, value_name = "X")]
     eta: Option<f64>,
@@ -473,6 +495,34 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
                 used.push("adversary-target");
             }
         }
+        MethodSpec::Massaging(MassagingSpec { privileged, score }) => {
+            set_column(&mut used, args, score, privileged);
+        }
+        MethodSpec::Lfr(LfrSpec {
+            k,
+            ax,
+            ay,
+            az,
+            max_iter,
+            threshold,
+            fit_estimator,
+        }) => {
+            set(&mut used, "k", args.k, k);
+            set(&mut used, "ax", args.ax, ax);
+            set(&mut used, "ay", args.ay, ay);
+            set(&mut used, "az", args.az, az);
+            set(
+                &mut used,
+                "max-iter",
+                args.max_iter.map(|n| n as u64),
+                max_iter,
+            );
+            set(&mut used, "threshold", args.threshold, threshold);
+            if args.fit_estimator {
+                *fit_estimator = true;
+                used.push("fit-estimator");
+            }
+        }
         MethodSpec::Baseline | MethodSpec::Reweighing => {}
     }
     let given = [
@@ -499,6 +549,11 @@ fn method_spec(args: &Args) -> Result<MethodSpec> {
         ("num-roc-margin", args.num_roc_margin.is_some()),
         ("cost-constraint", args.cost_constraint.is_some()),
         ("threshold", args.threshold.is_some()),
+        ("k", args.k.is_some()),
+        ("ax", args.ax.is_some()),
+        ("ay", args.ay.is_some()),
+        ("az", args.az.is_some()),
+        ("fit-estimator", args.fit_estimator),
         ("eta", args.eta.is_some()),
         ("c", args.c.is_some()),
         ("gamma", args.gamma.is_some()),

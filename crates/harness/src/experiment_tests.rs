@@ -173,7 +173,7 @@ fn errors_are_one_line_at_the_key() {
              baseline-linfa-logistic, reweighing, di-remover, correlation-remover, expgrad-dp, \
              expgrad-eo, expgrad-tpr, expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, \
              threshold-dp, threshold-eo, reject-option, eq-odds, calibrated-eq-odds, \
-             prejudice-remover, gerryfair, adversarial",
+             prejudice-remover, gerryfair, adversarial, massaging, lfr",
         ),
         (
             "[data]\nrows = -5\n",

@@ -136,7 +136,7 @@ impl SingleRun {
                 if converged {
                     "converged"
                 } else {
-                    "stopped at the iteration cap"
+                    "stopped before meeting its tolerance"
                 }
             ));
         }

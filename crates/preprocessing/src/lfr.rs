@@ -704,12 +704,16 @@ impl FitFeatureTransform for LfrValidParams {
         let theta = state
             .get_best_param()
             .ok_or_else(|| optimizer_error("no parameters were evaluated".into()))?;
-        let problem = &result
-            .problem
-            .problem
-            .as_ref()
-            .ok_or_else(|| optimizer_error("the problem was not returned".into()))?
-            .problem;
+        // argmin 0.11 ends the run when its line search fails (as scipy's L-BFGS-B, which
+        // AIF360 runs, keeps its last point) but does not hand the problem back: rebuild it.
+        let rebuilt;
+        let problem = match result.problem.problem.as_ref() {
+            Some(cached) => &cached.problem,
+            None => {
+                rebuilt = Problem::new(self, data)?;
+                &rebuilt
+            }
+        };
         let (w, prototypes) = problem.unpack(theta);
         let (loss, _) = problem.forward(&RowModel {
             w: &w,
@@ -723,7 +727,7 @@ impl FitFeatureTransform for LfrValidParams {
             iterations: state.get_iter(),
             converged: !matches!(
                 state.get_termination_reason(),
-                Some(TerminationReason::MaxItersReached)
+                Some(TerminationReason::MaxItersReached | TerminationReason::SolverExit(_))
             ),
             termination: state
                 .get_termination_reason()
@@ -799,7 +803,8 @@ impl Lfr {
         self.iterations
     }
 
-    /// Whether the fit stopped on a tolerance (not on the iteration limit).
+    /// Whether the fit stopped on a tolerance (not on the iteration limit, nor on a line
+    /// search that could not improve the objective).
     pub fn converged(&self) -> bool {
         self.converged
     }

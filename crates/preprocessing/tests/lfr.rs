@@ -282,3 +282,28 @@ fn lfr_is_a_predictor_and_a_saved_model_is_checked() {
     let bad: Lfr = serde_json::from_value(json).unwrap();
     assert!(FeatureTransform::validate(&bad).is_err());
 }
+
+/// A line search that cannot improve ends the fit at its last point, as scipy's L-BFGS-B
+/// (which AIF360 runs) does, instead of failing: tolerances below rounding drive L-BFGS until
+/// its line search gives up.
+#[test]
+fn a_failed_line_search_keeps_the_last_point() {
+    let data = synthetic(300, 3, 21);
+    let params = Lfr::params().k(3).seed(2);
+    let converged = params.clone().fit(&data).unwrap();
+    let stuck = params
+        .gradient_tolerance(1e-300)
+        .cost_tolerance(1e-300)
+        .fit(&data)
+        .unwrap();
+    assert!(
+        stuck.termination().contains("Line search"),
+        "{}",
+        stuck.termination()
+    );
+    assert!(!stuck.converged());
+    assert!(stuck.iterations() >= converged.iterations());
+    assert!(stuck.loss().total <= converged.loss().total);
+    let back: Lfr = serde_json::from_str(&serde_json::to_string(&stuck).unwrap()).unwrap();
+    assert_eq!(back, stuck);
+}

@@ -7,14 +7,14 @@ use fairkit_learners::Model;
 use fairkit_postprocessing::{
     CalibratedEqOdds, EqOdds, RejectOption, ScoreThresholder, ThresholdedModel,
 };
-use fairkit_preprocessing::{CorrelationRemover, DisparateImpactRemover, RepairedModel};
+use fairkit_preprocessing::{CorrelationRemover, DisparateImpactRemover, Lfr, RepairedModel};
 use fairkit_reductions::{ExponentiatedGradient, GridSearch};
 use ndarray::ArrayView2;
 use serde::{Deserialize, Serialize};
 
 use super::remover::correlation_remover_shape;
 use super::two_group::TwoGroupFit;
-use super::{CellFactor, GerryFairFit, MethodSpec, Reweighed, SubgroupReport};
+use super::{CellFactor, GerryFairFit, Massaged, MethodSpec, Reweighed, SubgroupReport};
 use crate::Result;
 
 /// What a fit offers the harness.
@@ -86,6 +86,15 @@ pub enum FittedMethod {
         /// The network.
         model: AdversarialDebiasing,
     },
+    /// The massaged training rows and the estimator fitted on their labels.
+    Massaging(Massaged),
+    /// A fair representation predicting with its own prototypes' label weights.
+    Lfr {
+        /// The prototypes and label weights.
+        model: Lfr,
+    },
+    /// A fair representation (`repair`) and the estimator fitted on it (`model`).
+    LfrEstimator(RepairedModel<Lfr, Model>),
 }
 
 /// What a fitted method reports besides its metrics: iterations, thresholds, weights.
@@ -117,7 +126,8 @@ pub struct MethodDetails {
     /// Prejudice remover: the objective at the fitted weights on the training rows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loss: Option<f64>,
-    /// Prejudice remover: whether L-BFGS met its tolerance before the iteration cap.
+    /// Prejudice remover and LFR: whether L-BFGS met its tolerance (not the iteration cap,
+    /// nor a line search that could not improve).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub converged: Option<bool>,
     /// GerryFair: the most unfair subgroup its auditor finds on the training rows.
@@ -143,6 +153,9 @@ impl FittedMethod {
             FittedMethod::PrejudiceRemover { model } => model,
             FittedMethod::Gerryfair(f) => f,
             FittedMethod::Adversarial { model } => model,
+            FittedMethod::Massaging(f) => f,
+            FittedMethod::Lfr { model } => model,
+            FittedMethod::LfrEstimator(f) => f,
         }
     }
 

@@ -28,6 +28,10 @@ pub const GAMMA_GRID: [f64; 5] = [0.001, 0.005, 0.01, 0.02, 0.05];
 /// Adversarial debiasing's adversary loss weight: none, AIF360's default 0.1, and stronger.
 pub const ADVERSARY_GRID: [f64; 5] = [0.0, 0.1, 0.5, 1.0, 5.0];
 
+/// LFR's `Az`, the weight of the groups' prototype-assignment gap: none, weak, AIF360's
+/// default 50 and stronger.
+pub const AZ_GRID: [f64; 5] = [0.0, 1.0, 10.0, 50.0, 100.0];
+
 /// How a knob is varied: the values of its default grid and the whole fitted grid (grid
 /// search's grid points, read from one fit) are the two ways.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,7 +72,7 @@ impl Knob {
 impl MethodSpec {
     /// The method's main knob, or `None` for a method swept as a single point (the baseline,
     /// reweighing, the threshold optimizer under equalized odds (which has no relaxed
-    /// tolerance), equalized-odds and calibrated equalized-odds post-processing). The
+    /// tolerance), equalized-odds and calibrated equalized-odds post-processing, massaging). The
     /// default grids are documented in docs/sweeps.md.
     pub fn knob(&self) -> Option<Knob> {
         use MethodSpec as M;
@@ -148,7 +152,16 @@ impl MethodSpec {
                     }
                 },
             ),
-            M::Baseline | M::Reweighing | M::EqOdds(_) | M::CalibratedEqOdds(_) => return None,
+            M::Lfr(_) => ("az", KnobGrid::Values(&AZ_GRID), (0.0, 1e6), |s, v| {
+                if let M::Lfr(m) = s {
+                    m.az = v;
+                }
+            }),
+            M::Baseline
+            | M::Reweighing
+            | M::EqOdds(_)
+            | M::CalibratedEqOdds(_)
+            | M::Massaging(_) => return None,
         };
         Some(Knob {
             name,

@@ -13,7 +13,9 @@
 //!   `two_group.rs` (AIF360's reject option, equalized odds and calibrated equalized odds: a
 //!   post-processor of scores needs only its parameters there, the fit is shared),
 //!   `inprocess.rs` (prejudice remover and GerryFair, which fit their own learner),
-//!   `adversarial.rs` (adversarial debiasing, its own network and adversary). The presets
+//!   `adversarial.rs` (adversarial debiasing, its own network and adversary), `preprocess.rs`
+//!   (massaging and learning fair representations, which change the labels or learn a
+//!   representation). The presets
 //!   (`expgrad-dp`, ...) are in `presets.rs`.
 //!
 //! Adding a method touches: its family file (a spec type implementing [`Method`], and a fitted
@@ -26,6 +28,7 @@ mod baseline;
 mod fitted;
 mod inprocess;
 mod knob;
+mod preprocess;
 mod presets;
 mod reduction;
 mod remover;
@@ -45,8 +48,10 @@ pub use adversarial::AdversarialSpec;
 pub use fitted::{Fitted, FittedMethod, MethodDetails};
 pub use inprocess::{Fairness, GerryFairFit, GerryFairSpec, PrejudiceRemoverSpec, SubgroupReport};
 pub use knob::{
-    ADVERSARY_GRID, BOUND_GRID, ETA_GRID, GAMMA_GRID, Knob, KnobGrid, LEVEL_GRID, REJECT_GRID,
+    ADVERSARY_GRID, AZ_GRID, BOUND_GRID, ETA_GRID, GAMMA_GRID, Knob, KnobGrid, LEVEL_GRID,
+    REJECT_GRID,
 };
+pub use preprocess::{LfrSpec, Massaged, MassagingSpec, RankerColumn};
 pub use presets::PRESETS;
 pub use reduction::{ExpgradSpec, GridsearchSpec, ReductionConstraint};
 pub use remover::{CorrelationRemoverSpec, DiRemoverSpec, FitRepair};

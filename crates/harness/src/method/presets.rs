@@ -8,12 +8,12 @@ use fairkit_postprocessing::Constraint;
 
 use super::{
     AdversarialSpec, CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec,
-    ExpgradSpec, GerryFairSpec, GridsearchSpec, MethodSpec, PrejudiceRemoverSpec,
-    ReductionConstraint, RejectOptionSpec, ThresholdSpec,
+    ExpgradSpec, GerryFairSpec, GridsearchSpec, LfrSpec, MassagingSpec, MethodSpec,
+    PrejudiceRemoverSpec, ReductionConstraint, RejectOptionSpec, ThresholdSpec,
 };
 
 /// The preset names accepted by [`MethodSpec::from_str`] and `--methods`.
-pub const PRESETS: [&str; 19] = [
+pub const PRESETS: [&str; 21] = [
     "baseline",
     "reweighing",
     "di-remover",
@@ -33,6 +33,8 @@ pub const PRESETS: [&str; 19] = [
     "prejudice-remover",
     "gerryfair",
     "adversarial",
+    "massaging",
+    "lfr",
 ];
 
 impl MethodSpec {
@@ -72,6 +74,8 @@ impl FromStr for MethodSpec {
             "prejudice-remover" => MethodSpec::PrejudiceRemover(PrejudiceRemoverSpec::default()),
             "gerryfair" => MethodSpec::Gerryfair(GerryFairSpec::default()),
             "adversarial" => MethodSpec::Adversarial(AdversarialSpec::default()),
+            "massaging" => MethodSpec::Massaging(MassagingSpec::default()),
+            "lfr" => MethodSpec::Lfr(LfrSpec::default()),
             _ => {
                 let parsed = s.split_once('-').and_then(|(family, c)| {
                     let c = c.parse::<ReductionConstraint>().ok()?;

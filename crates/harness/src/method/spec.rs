@@ -12,8 +12,8 @@ use super::baseline::BaselineSpec;
 use super::reweighing::ReweighingSpec;
 use super::{
     AdversarialSpec, CalibratedEqOddsSpec, CorrelationRemoverSpec, DiRemoverSpec, EqOddsSpec,
-    ExpgradSpec, FitRepair, FittedMethod, GerryFairSpec, GridsearchSpec, PrejudiceRemoverSpec,
-    RejectOptionSpec, ThresholdSpec,
+    ExpgradSpec, FitRepair, FittedMethod, GerryFairSpec, GridsearchSpec, LfrSpec, MassagingSpec,
+    PrejudiceRemoverSpec, RejectOptionSpec, ThresholdSpec,
 };
 use crate::Result;
 
@@ -123,6 +123,14 @@ pub enum MethodSpec {
     Gerryfair(GerryFairSpec),
     /// Adversarial debiasing (AIF360): its own network, trained with the run's seed.
     Adversarial(AdversarialSpec),
+    /// Massaging (Kamiran and Calders): the estimator's scores rank the training rows, the
+    /// least certain are relabelled until the groups' base rates agree, and the estimator is
+    /// refitted on the new labels.
+    Massaging(MassagingSpec),
+    /// Learning fair representations (Zemel et al., AIF360's `LFR`): its own prototypes
+    /// predict, or the estimator fitted on the representation; initialized from the run's
+    /// seed.
+    Lfr(LfrSpec),
 }
 
 impl MethodSpec {
@@ -142,6 +150,8 @@ impl MethodSpec {
             MethodSpec::PrejudiceRemover(m) => m,
             MethodSpec::Gerryfair(m) => m,
             MethodSpec::Adversarial(m) => m,
+            MethodSpec::Massaging(m) => m,
+            MethodSpec::Lfr(m) => m,
         }
     }
 

@@ -28,7 +28,7 @@ fn data(seed: u64, n: usize) -> FairDataset {
 }
 
 /// Every preset's JSON, as experiment files and `results.json` have always written it.
-const PRESET_JSON: [(&str, &str); 19] = [
+const PRESET_JSON: [(&str, &str); 21] = [
     ("baseline", r#"{"method":"baseline"}"#),
     ("reweighing", r#"{"method":"reweighing"}"#),
     (
@@ -95,6 +95,11 @@ const PRESET_JSON: [(&str, &str); 19] = [
     (
         "adversarial",
         r#"{"method":"adversarial","adversary_loss_weight":0.1,"num_epochs":50,"batch_size":128,"hidden_units":200,"debias":true,"target":"equalized-odds"}"#,
+    ),
+    ("massaging", r#"{"method":"massaging"}"#),
+    (
+        "lfr",
+        r#"{"method":"lfr","k":5,"ax":0.01,"ay":1.0,"az":50.0,"max_iter":5000,"threshold":0.5}"#,
     ),
 ];
 
@@ -197,23 +202,29 @@ fn every_preset_fits_a_predictor_of_its_kind() {
         let d = fitted.details();
         assert_eq!(
             d.iterations.is_some(),
-            ["expgrad", "prejudice-remover", "gerryfair"].contains(&spec.family()),
+            ["expgrad", "prejudice-remover", "gerryfair", "lfr"].contains(&spec.family()),
             "{name}"
         );
-        assert_eq!(d.loss.is_some(), spec.family() == "prejudice-remover");
+        assert_eq!(
+            d.loss.is_some(),
+            ["prejudice-remover", "lfr"].contains(&spec.family())
+        );
         assert_eq!(d.subgroup.is_some(), spec.family() == "gerryfair");
         assert_eq!(
             d.best_index.is_some(),
             spec.family() == "gridsearch",
             "{name}"
         );
-        // The post-processors' rules, adversarial debiasing's training summary.
+        // The post-processors' rules, adversarial debiasing's training summary, the
+        // relabelled rows of massaging, LFR's objective terms.
         let ruled = [
             "threshold",
             "reject-option",
             "eq-odds",
             "calibrated-eq-odds",
             "adversarial",
+            "massaging",
+            "lfr",
         ];
         assert_eq!(
             !d.rules.is_empty(),
@@ -538,4 +549,52 @@ fn in_processing_methods_fit_their_own_learner() {
         .unwrap()
         .fit(&Estimator::default(), &weighted)
         .unwrap();
+}
+
+#[test]
+fn massaging_ranks_by_a_score_column_and_the_estimator_never_reads_it() {
+    let (train, test) = (data(5, 400), data(6, 200));
+    let column = train.feature_names()[1].clone();
+    let spec = MethodSpec::Massaging(MassagingSpec {
+        privileged: None,
+        score: Some(column.clone()),
+    });
+    let fitted = spec.fit(&Estimator::default(), &train).unwrap();
+    let FittedMethod::Massaging(m) = &fitted else {
+        panic!("{fitted:?}");
+    };
+    // The relabelled rows are those of the column's ranking.
+    let direct = fairkit_preprocessing::Massaging::params()
+        .fit(&train, &train.features().column(1).to_vec())
+        .unwrap();
+    assert_eq!(m.massaging, direct);
+    assert!(direct.m() > 0);
+    assert_eq!(
+        m.ranker_column,
+        Some(RankerColumn {
+            name: column,
+            index: 1
+        })
+    );
+    assert_eq!(fairkit_core::Predictor::n_features(&m.model), 2);
+    fitted.validate(3).unwrap();
+    assert!(fitted.is_fit_of(&spec));
+    assert!(!fitted.is_fit_of(&"massaging".parse().unwrap()));
+    // Changing the ranker's column of new rows changes nothing.
+    let mut x = test.features().to_owned();
+    let before = fitted.expected(x.view(), test.groups()).unwrap();
+    x.column_mut(1).fill(7.0);
+    assert_eq!(fitted.expected(x.view(), test.groups()).unwrap(), before);
+    assert!(
+        fitted
+            .expected(x.view().slice(ndarray::s![.., ..2]), test.groups())
+            .is_err()
+    );
+    // A column the data does not encode.
+    let missing = MethodSpec::Massaging(MassagingSpec {
+        privileged: None,
+        score: Some("nope".into()),
+    });
+    let err = missing.fit(&Estimator::default(), &train).unwrap_err();
+    assert!(err.to_string().contains("nope"), "{err}");
 }

@@ -19,7 +19,7 @@ pub struct MethodCard {
 }
 
 /// Every method family's card, in the README's order.
-pub const METHOD_CARDS: [MethodCard; 13] = [
+pub const METHOD_CARDS: [MethodCard; 15] = [
     MethodCard {
         family: "baseline",
         title: "the estimator alone",
@@ -125,6 +125,25 @@ pub const METHOD_CARDS: [MethodCard; 13] = [
         optimizes: "a small network's log loss while an adversary, trained at the same time, \
                     fails to recover the group from its output (and the label, for equalized \
                     odds)",
+    },
+    MethodCard {
+        family: "massaging",
+        title: "massaging",
+        paper: Some("Kamiran and Calders 2012"),
+        stage: "pre",
+        optimizes: "relabels the training rows the estimator ranks least surely (unprivileged \
+                    negatives up, privileged positives down) until the groups' base rates \
+                    agree, then refits the estimator on the new labels; deterministic",
+    },
+    MethodCard {
+        family: "lfr",
+        title: "learning fair representations",
+        paper: Some("Zemel et al. 2013"),
+        stage: "pre",
+        optimizes: "prototypes whose soft assignment reconstructs the features (Ax), predicts \
+                    the label (Ay) and is used alike by both groups (Az, statistical parity); \
+                    its own labels or the estimator's on the representation; deterministic \
+                    given the run's seed",
     },
 ];
 
