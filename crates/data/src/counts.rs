@@ -12,7 +12,7 @@
 //! let columns = CountColumns::new(PredictionColumns::new("y", "p", ["g"]));
 //! let read = columns.encode(&table)?;
 //! assert_eq!(read.counts, [3, 2, 4]);
-//! assert_eq!(read.predicted, [true, false, false]);
+//! assert_eq!(read.predictions.predicted, [true, false, false]);
 //! # Ok::<(), fairkit_data::DataError>(())
 //! ```
 

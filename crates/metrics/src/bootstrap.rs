@@ -559,7 +559,7 @@ mod tests {
     fn rows_and_buckets(n: usize) -> (Vec<u32>, Vec<f64>, Vec<u32>, Vec<u64>, Vec<f64>) {
         let mut r = rng::stream(3, 0);
         let mut keys = Vec::with_capacity(n);
-        let mut w = Vec::with_capacity(n);
+        let mut w: Vec<f64> = Vec::with_capacity(n);
         for _ in 0..n {
             let g = rng::index(&mut r, 3) as u32;
             let y = rng::uniform(&mut r) < 0.4 + 0.1 * g as f64;
@@ -568,7 +568,6 @@ mod tests {
             // Dyadic weights, two values per cell: sums and means are exact.
             w.push([0.5, 1.0, 2.0, 1.25][rng::index(&mut r, 4)]);
         }
-        let mut buckets: Vec<(u32, u64)> = Vec::new();
         let mut seen = std::collections::BTreeMap::new();
         for (&k, &wi) in keys.iter().zip(&w) {
             *seen.entry((k, wi.to_bits())).or_insert(0u64) += 1;
@@ -576,7 +575,6 @@ mod tests {
         let (mut bk, mut bc, mut bw) = (Vec::new(), Vec::new(), Vec::new());
         // Listed in reverse, so that the buckets' order is not the rows'.
         for ((k, wb), c) in seen.into_iter().rev() {
-            buckets.push((k, c));
             bk.push(k);
             bc.push(c);
             bw.push(f64::from_bits(wb) * c as f64);
@@ -659,7 +657,7 @@ mod tests {
         let bk: Vec<u32> = (0..12).collect();
         let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
         let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
-        let k = 4 * 1 + cell(false, true);
+        let k = 4 + cell(false, true);
         let ws: Vec<f64> = keys.iter().zip(&w).filter(|(kk, _)| **kk as usize == k).map(|p| *p.1).collect();
         let (c, n) = (ws.len() as f64, keys.len() as f64);
         let mu = ws.iter().sum::<f64>() / c;
