@@ -154,8 +154,17 @@ fn assess_and_monitor_help_describe_counts() {
     );
     assert_bad_input(
         &run(&[
-            "assess", "--data", "a.csv", "--counts", "b.csv", "--label", "y", "--pred", "p",
-            "--sensitive", "g",
+            "assess",
+            "--data",
+            "a.csv",
+            "--counts",
+            "b.csv",
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
         ]),
         &["--counts"],
     );

@@ -23,7 +23,10 @@ fn assert_close(a: &Value, b: &Value, at: &str) {
             if at.ends_with("coefficient_of_variation") {
                 (x, y) = (x * x, y * y);
             }
-            assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{at}: {x} vs {y}");
+            assert!(
+                (x - y).abs() <= 1e-12 * x.abs().max(1.0),
+                "{at}: {x} vs {y}"
+            );
         }
         (Value::Array(x), Value::Array(y)) => {
             assert_eq!(x.len(), y.len(), "{at}");
@@ -33,7 +36,10 @@ fn assert_close(a: &Value, b: &Value, at: &str) {
         }
         (Value::Object(x), Value::Object(y)) => {
             let keys = |m: &serde_json::Map<String, Value>| {
-                m.keys().filter(|k| *k != "input").cloned().collect::<Vec<_>>()
+                m.keys()
+                    .filter(|k| *k != "input")
+                    .cloned()
+                    .collect::<Vec<_>>()
             };
             assert_eq!(keys(x), keys(y), "{at}");
             for k in keys(x) {
@@ -49,11 +55,24 @@ fn assert_close(a: &Value, b: &Value, at: &str) {
 /// `count` and the weight sum `w`), listed in reverse order.
 fn rows_and_counts(dir: &std::path::Path) -> (String, String) {
     let sim = dir.join("sim.csv");
-    let out = run(&["simulate", "--rows", "3000", "--seed", "5", "--out", sim.to_str().unwrap()]);
+    let out = run(&[
+        "simulate",
+        "--rows",
+        "3000",
+        "--seed",
+        "5",
+        "--out",
+        sim.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let (header, rows) = read_csv(&sim);
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let (income, debt, group, label) = (col("income"), col("debt_ratio"), col("group"), col("approved"));
+    let (income, debt, group, label) = (
+        col("income"),
+        col("debt_ratio"),
+        col("group"),
+        col("approved"),
+    );
     let mut raw = String::from("group,approved,pred,w\n");
     let mut cells: BTreeMap<(String, String, String), (u64, f64)> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
@@ -79,8 +98,17 @@ fn rows_and_counts(dir: &std::path::Path) -> (String, String) {
 
 fn assess(source: &str, file: &str, extra: &[&str]) -> Value {
     let mut args = vec![
-        "assess", "--format", "json", source, file, "--label", "approved", "--pred", "pred",
-        "--sensitive", "group",
+        "assess",
+        "--format",
+        "json",
+        source,
+        file,
+        "--label",
+        "approved",
+        "--pred",
+        "pred",
+        "--sensitive",
+        "group",
     ];
     args.extend_from_slice(extra);
     json(&run(&args))
@@ -104,7 +132,10 @@ fn counts_report_equals_rows_report_on_simulated_data() {
     }
     // Unweighted, the bootstrap from counts draws the rows' resamples: equal intervals.
     let boot = ["--bootstrap", "200", "--seed", "3"];
-    let (a, b) = (assess("--data", &rows, &boot), assess("--counts", &counts, &boot));
+    let (a, b) = (
+        assess("--data", &rows, &boot),
+        assess("--counts", &counts, &boot),
+    );
     assert!(a["intervals"].is_object(), "{a}");
     assert_close(&a, &b, "bootstrap");
 }
@@ -112,8 +143,18 @@ fn counts_report_equals_rows_report_on_simulated_data() {
 #[test]
 fn emit_sql_quotes_every_identifier() {
     let out = run(&[
-        "assess", "--emit-sql", "--table", "db.preds", "--label", "y", "--pred", "p\"q",
-        "--sensitive", "sex,race", "--weights", "w",
+        "assess",
+        "--emit-sql",
+        "--table",
+        "db.preds",
+        "--label",
+        "y",
+        "--pred",
+        "p\"q",
+        "--sensitive",
+        "sex,race",
+        "--weights",
+        "w",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
@@ -122,14 +163,35 @@ fn emit_sql_quotes_every_identifier() {
          FROM \"db\".\"preds\"\nGROUP BY \"sex\", \"race\", \"y\", \"p\"\"q\";\n"
     );
     let spark = run(&[
-        "assess", "--emit-sql", "--table", "preds", "--label", "y", "--pred", "p`",
-        "--sensitive", "g", "--sql-dialect", "spark", "--count-column", "n",
+        "assess",
+        "--emit-sql",
+        "--table",
+        "preds",
+        "--label",
+        "y",
+        "--pred",
+        "p`",
+        "--sensitive",
+        "g",
+        "--sql-dialect",
+        "spark",
+        "--count-column",
+        "n",
     ]);
     assert_eq!(
         stdout(&spark),
         "SELECT `g`, `y`, `p```, COUNT(*) AS `n`\nFROM `preds`\nGROUP BY `g`, `y`, `p```;\n"
     );
-    let no_table = run(&["assess", "--emit-sql", "--label", "y", "--pred", "p", "--sensitive", "g"]);
+    let no_table = run(&[
+        "assess",
+        "--emit-sql",
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "g",
+    ]);
     assert_eq!(no_table.status.code(), Some(2));
 }
 
@@ -137,15 +199,34 @@ fn emit_sql_quotes_every_identifier() {
 fn bad_counts_name_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let cases: [(&str, &[&str]); 5] = [
-        ("g,y,p,count\na,1,1,2\nb,0,1,2.5\n", &["line 3", "column 'count'", "'2.5'"]),
-        ("g,y,p,count\na,1,1,-1\nb,0,1,2\n", &["line 2", "column 'count'", "'-1'"]),
+        (
+            "g,y,p,count\na,1,1,2\nb,0,1,2.5\n",
+            &["line 3", "column 'count'", "'2.5'"],
+        ),
+        (
+            "g,y,p,count\na,1,1,-1\nb,0,1,2\n",
+            &["line 2", "column 'count'", "'-1'"],
+        ),
         ("g,y,p,count\na,1,1,x\nb,0,1,2\n", &["line 2", "'x'"]),
-        ("g,y,p,count,w\na,1,1,0,1.5\nb,0,1,2,1\n", &["line 2", "column 'w'", "count of 0"]),
+        (
+            "g,y,p,count,w\na,1,1,0,1.5\nb,0,1,2,1\n",
+            &["line 2", "column 'w'", "count of 0"],
+        ),
         ("g,y,p,n\na,1,1,1\nb,0,1,2\n", &["missing column", "count"]),
     ];
     for (i, (text, needles)) in cases.iter().enumerate() {
         let file = write_file(dir.path(), &format!("c{i}.csv"), text.as_bytes());
-        let mut args = vec!["assess", "--counts", &file, "--label", "y", "--pred", "p", "--sensitive", "g"];
+        let mut args = vec![
+            "assess",
+            "--counts",
+            &file,
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
+        ];
         if text.contains(",w\n") {
             args.extend(["--weights", "w"]);
         }
@@ -155,16 +236,42 @@ fn bad_counts_name_file_line_and_column() {
     }
     // A count column named like another role, and options that need the rows.
     let file = write_file(dir.path(), "ok.csv", b"g,y,p,count\na,1,1,2\nb,0,0,3\n");
-    let base = ["assess", "--counts", &file, "--label", "y", "--pred", "p", "--sensitive", "g"];
+    let base = [
+        "assess",
+        "--counts",
+        &file,
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "g",
+    ];
     let same = run(&[&base[..], &["--count-column", "g"]].concat());
     assert_bad_input(&same, &["count column 'g'", "sensitive"]);
     let consistency = run(&[&base[..], &["--consistency", "3"]].concat());
     assert_eq!(consistency.status.code(), Some(2));
     // A combination listed twice adds up, and 3.0 is a count of 3.
-    let twice = write_file(dir.path(), "twice.csv", b"g,y,p,count\na,1,1,2\nb,0,0,3\na,1,1,3.0\n");
+    let twice = write_file(
+        dir.path(),
+        "twice.csv",
+        b"g,y,p,count\na,1,1,2\nb,0,0,3\na,1,1,3.0\n",
+    );
     let once = write_file(dir.path(), "once.csv", b"g,y,p,count\na,1,1,5\nb,0,0,3\n");
     let args = |f: &str| {
-        json(&run(&["assess", "--format", "json", "--counts", f, "--label", "y", "--pred", "p", "--sensitive", "g"]))
+        json(&run(&[
+            "assess",
+            "--format",
+            "json",
+            "--counts",
+            f,
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
+        ]))
     };
     assert_close(&args(&twice), &args(&once), "twice");
 }
@@ -194,7 +301,9 @@ fn monitors_counts_merge() {
     let mut inputs = [String::new(), String::new()];
     let mut x: u64 = 7;
     for id in 0..1500u64 {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         let group = ["a", "b", "c d"][(x >> 33) as usize % 3];
         let p = (x >> 40) % 3 != 0;
         let y = (x >> 45) % 5 < 2 + u64::from(group == "a");
@@ -212,20 +321,40 @@ fn monitors_counts_merge() {
         }
     }
     let paths: Vec<String> = (0..2)
-        .map(|i| dir.path().join(format!("m{i}.csv")).to_str().unwrap().to_string())
+        .map(|i| {
+            dir.path()
+                .join(format!("m{i}.csv"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     for (input, path) in inputs.iter().zip(&paths) {
         monitor_counts(input, path);
     }
     let first = std::fs::read_to_string(&paths[0]).unwrap();
     let second = std::fs::read_to_string(&paths[1]).unwrap();
-    assert!(first.starts_with("group,label,prediction,count\n"), "{first}");
+    assert!(
+        first.starts_with("group,label,prediction,count\n"),
+        "{first}"
+    );
     let merged = first + second.split_once('\n').unwrap().1;
     let merged = write_file(dir.path(), "merged.csv", merged.as_bytes());
     let all = write_file(dir.path(), "all.csv", all.as_bytes());
-    let flags = ["--label", "label", "--pred", "prediction", "--sensitive", "group", "--format", "json"];
+    let flags = [
+        "--label",
+        "label",
+        "--pred",
+        "prediction",
+        "--sensitive",
+        "group",
+        "--format",
+        "json",
+    ];
     let a = json(&run(&[&["assess", "--data", &all][..], &flags].concat()));
-    let b = json(&run(&[&["assess", "--counts", &merged][..], &flags].concat()));
+    let b = json(&run(
+        &[&["assess", "--counts", &merged][..], &flags].concat()
+    ));
     assert_close(&a, &b, "merged");
     assert_eq!(b["input"]["rows"], a["input"]["rows"]);
 }

@@ -69,13 +69,10 @@ impl CountColumns {
     /// positive weight sum on a count of 0. Each names the file, line, row and column.
     pub fn encode(&self, table: &Table) -> Result<Counts> {
         let c = &self.columns;
-        let roles = [
-            (&c.label, "label"),
-            (&c.prediction, "prediction"),
-        ]
-        .into_iter()
-        .chain(c.sensitive.iter().map(|s| (s, "sensitive")))
-        .chain(c.weights.iter().map(|w| (w, "weights")));
+        let roles = [(&c.label, "label"), (&c.prediction, "prediction")]
+            .into_iter()
+            .chain(c.sensitive.iter().map(|s| (s, "sensitive")))
+            .chain(c.weights.iter().map(|w| (w, "weights")));
         for (column, role) in roles {
             if *column == self.count {
                 return Err(DataError::CountIsRole {
@@ -203,6 +200,9 @@ impl CountColumns {
             select.push_str(&format!(", SUM({w}) AS {w}"));
         }
         let from: Vec<String> = table.split('.').map(q).collect();
-        format!("SELECT {select}\nFROM {}\nGROUP BY {keys};\n", from.join("."))
+        format!(
+            "SELECT {select}\nFROM {}\nGROUP BY {keys};\n",
+            from.join(".")
+        )
     }
 }

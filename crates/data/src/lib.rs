@@ -30,10 +30,10 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod counts;
 mod encode;
 mod error;
 mod layout;
-pub mod counts;
 pub mod predictions;
 pub mod public;
 pub mod sim;

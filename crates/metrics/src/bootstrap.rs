@@ -591,7 +591,10 @@ mod tests {
         let counts = BucketResampler::new(&bk, &bc, 12, None);
         for index in 0..50 {
             let (cells, _) = rows.draw(9, index);
-            assert_eq!(ConfusionTable::from_cells(cells, None), counts.draw(9, index));
+            assert_eq!(
+                ConfusionTable::from_cells(cells, None),
+                counts.draw(9, index)
+            );
         }
         // Buckets with count 0 take no positions.
         let mut bk0 = bk.clone();
@@ -603,7 +606,11 @@ mod tests {
     }
 
     /// Mean and standard deviation over `reps` resamples of `f` of each resample's table.
-    fn moments(reps: u64, draw: impl Fn(u64) -> ConfusionTable, f: impl Fn(&ConfusionTable) -> f64) -> (f64, f64) {
+    fn moments(
+        reps: u64,
+        draw: impl Fn(u64) -> ConfusionTable,
+        f: impl Fn(&ConfusionTable) -> f64,
+    ) -> (f64, f64) {
         let v: Vec<f64> = (0..reps).map(|i| f(&draw(i))).collect();
         let m = v.iter().sum::<f64>() / reps as f64;
         let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (reps as f64 - 1.0);
@@ -633,7 +640,10 @@ mod tests {
             let (m1, s1) = moments(reps, |i| rows.draw(21, i), f);
             let (m2, s2) = moments(reps, |i| counts.draw(22, i), f);
             let se_mean = (s1 * s1 / reps as f64 + s2 * s2 / reps as f64).sqrt();
-            assert!((m1 - m2).abs() < 4.0 * se_mean, "means {m1} {m2} (se {se_mean})");
+            assert!(
+                (m1 - m2).abs() < 4.0 * se_mean,
+                "means {m1} {m2} (se {se_mean})"
+            );
             // The sd of a sample sd is about sd / sqrt(2 (reps - 1)).
             let se_sd = ((s1 * s1 + s2 * s2) / (2.0 * (reps as f64 - 1.0))).sqrt();
             assert!((s1 - s2).abs() < 4.0 * se_sd, "sds {s1} {s2} (se {se_sd})");
@@ -658,7 +668,12 @@ mod tests {
         let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
         let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
         let k = 4 + cell(false, true);
-        let ws: Vec<f64> = keys.iter().zip(&w).filter(|(kk, _)| **kk as usize == k).map(|p| *p.1).collect();
+        let ws: Vec<f64> = keys
+            .iter()
+            .zip(&w)
+            .filter(|(kk, _)| **kk as usize == k)
+            .map(|p| *p.1)
+            .collect();
         let (c, n) = (ws.len() as f64, keys.len() as f64);
         let mu = ws.iter().sum::<f64>() / c;
         let s2 = ws.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / c;
@@ -671,7 +686,11 @@ mod tests {
         let (_, sd_counts) = moments(reps, |i| counts.draw(5, i), fp);
         for (sd, var) in [(sd_rows, var_rows), (sd_counts, var_counts)] {
             let se = var.sqrt() / (2.0 * (reps as f64 - 1.0)).sqrt();
-            assert!((sd - var.sqrt()).abs() < 4.0 * se, "sd {sd} vs {}", var.sqrt());
+            assert!(
+                (sd - var.sqrt()).abs() < 4.0 * se,
+                "sd {sd} vs {}",
+                var.sqrt()
+            );
         }
     }
 }

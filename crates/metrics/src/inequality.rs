@@ -347,18 +347,23 @@ mod tests {
                 .collect();
             let rg = Groups::new(g.schema_arc().clone(), rg).unwrap();
             let want = InequalityIndices::compute(&ry, &rp, &rg, alpha).unwrap();
-            let table =
-                ConfusionTable::from_counts(&y, &p, g.codes(), 2, &counts, None).unwrap();
+            let table = ConfusionTable::from_counts(&y, &p, g.codes(), 2, &counts, None).unwrap();
             let got = InequalityIndices::from_table(&table, alpha).unwrap();
             let pairs = [
-                (got.generalized_entropy_index, want.generalized_entropy_index),
+                (
+                    got.generalized_entropy_index,
+                    want.generalized_entropy_index,
+                ),
                 (got.theil_index, want.theil_index),
                 (got.coefficient_of_variation, want.coefficient_of_variation),
                 (
                     got.between_group_generalized_entropy_index,
                     want.between_group_generalized_entropy_index,
                 ),
-                (got.between_group_theil_index, want.between_group_theil_index),
+                (
+                    got.between_group_theil_index,
+                    want.between_group_theil_index,
+                ),
                 (
                     got.between_group_coefficient_of_variation,
                     want.between_group_coefficient_of_variation,

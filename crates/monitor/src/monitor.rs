@@ -266,7 +266,8 @@ impl FairnessMonitor {
         for g in groups {
             let c = g.labels();
             let name = csv_field(&g.name);
-            for (label, prediction, n) in [(1, 1, c.tp), (1, 0, c.fn_), (0, 1, c.fp), (0, 0, c.tn)] {
+            for (label, prediction, n) in [(1, 1, c.tp), (1, 0, c.fn_), (0, 1, c.fp), (0, 0, c.tn)]
+            {
                 if n > 0.0 {
                     writeln!(out, "{name},{label},{prediction},{}", n as u64)?;
                 }
@@ -284,10 +285,7 @@ impl FairnessMonitor {
 /// A CSV field: quoted (embedded quotes doubled) when it holds a delimiter, quote, line break
 /// or surrounding space, or is empty.
 fn csv_field(v: &str) -> String {
-    if v.is_empty()
-        || v.trim() != v
-        || v.contains([',', '"', '\n', '\r'])
-    {
+    if v.is_empty() || v.trim() != v || v.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v.to_string()

@@ -205,9 +205,9 @@ impl ComputeReport for ReportValidParams {
         if let Some(c) = input.counts {
             Error::check_len("counts", n, c.len())?;
         }
-        let rows: u64 = input
-            .counts
-            .map_or(n as u64, |c| c.iter().fold(0u64, |a, &c| a.saturating_add(c)));
+        let rows: u64 = input.counts.map_or(n as u64, |c| {
+            c.iter().fold(0u64, |a, &c| a.saturating_add(c))
+        });
         if rows == 0 {
             return Err(Error::Empty {
                 what: "y_true".into(),
