@@ -305,7 +305,7 @@ fn monitors_counts_merge() {
             .wrapping_mul(6_364_136_223_846_793_005)
             .wrapping_add(1_442_695_040_888_963_407);
         let group = ["a", "b", "c d"][(x >> 33) as usize % 3];
-        let p = (x >> 40) % 3 != 0;
+        let p = !(x >> 40).is_multiple_of(3);
         let y = (x >> 45) % 5 < 2 + u64::from(group == "a");
         let input = &mut inputs[(id % 2) as usize];
         writeln!(
@@ -315,7 +315,7 @@ fn monitors_counts_merge() {
         )
         .unwrap();
         // Every 7th prediction stays unlabelled: it is not in the counts, nor in `all`.
-        if id % 7 != 0 {
+        if !id.is_multiple_of(7) {
             writeln!(input, r#"{{"type":"label","id":{id},"label":{}}}"#, y as u8).unwrap();
             writeln!(all, "{group},{},{}", y as u8, p as u8).unwrap();
         }

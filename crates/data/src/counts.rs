@@ -83,16 +83,16 @@ impl CountColumns {
         }
         let counts = counts(table, &self.count)?;
         let predictions = c.encode(table, &FeatureColumns::None, false)?;
-        if let (Some(name), Some(w)) = (&c.weights, predictions.data.weights()) {
-            if let Some(i) = (0..counts.len()).find(|&i| counts[i] == 0 && w[i] != 0.0) {
-                return Err(DataError::WeightWithoutRows {
-                    file: table.file().to_string(),
-                    line: table.line(i),
-                    row: i + 1,
-                    column: name.clone(),
-                    value: table.column(name)?.get(i).to_string(),
-                });
-            }
+        if let (Some(name), Some(w)) = (&c.weights, predictions.data.weights())
+            && let Some(i) = (0..counts.len()).find(|&i| counts[i] == 0 && w[i] != 0.0)
+        {
+            return Err(DataError::WeightWithoutRows {
+                file: table.file().to_string(),
+                line: table.line(i),
+                row: i + 1,
+                column: name.clone(),
+                value: table.column(name)?.get(i).to_string(),
+            });
         }
         Ok(Counts {
             predictions,

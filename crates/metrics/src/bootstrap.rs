@@ -554,9 +554,12 @@ mod tests {
         }
     }
 
+    /// Listed counts: cell keys, counts and weight sums.
+    type Buckets = (Vec<u32>, Vec<u64>, Vec<f64>);
+
     /// A small deterministic dataset: `n` rows over `n_groups` groups with weights from a
     /// fixed pattern, and its pre-aggregation by (group, label, prediction, weight).
-    fn rows_and_buckets(n: usize) -> (Vec<u32>, Vec<f64>, Vec<u32>, Vec<u64>, Vec<f64>) {
+    fn rows_and_buckets(n: usize) -> (Vec<u32>, Vec<f64>, Buckets) {
         let mut r = rng::stream(3, 0);
         let mut keys = Vec::with_capacity(n);
         let mut w: Vec<f64> = Vec::with_capacity(n);
@@ -579,14 +582,14 @@ mod tests {
             bc.push(c);
             bw.push(f64::from_bits(wb) * c as f64);
         }
-        (keys, w, bk, bc, bw)
+        (keys, w, (bk, bc, bw))
     }
 
     /// Unweighted, a resample from counts is the raw rows' resample of the same seed and index,
     /// cell for cell.
     #[test]
     fn counts_draw_the_rows_draws() {
-        let (keys, _, bk, bc, _) = rows_and_buckets(500);
+        let (keys, _, (bk, bc, _)) = rows_and_buckets(500);
         let rows = CellResampler::new(&keys, 12, None);
         let counts = BucketResampler::new(&bk, &bc, 12, None);
         for index in 0..50 {
@@ -623,7 +626,7 @@ mod tests {
     /// within 4 Monte-Carlo standard errors (different seeds, so the two runs are independent).
     #[test]
     fn weighted_counts_resample_as_rows_in_distribution() {
-        let (keys, w, bk, bc, bw) = rows_and_buckets(400);
+        let (keys, w, (bk, bc, bw)) = rows_and_buckets(400);
         let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
         let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
         let sr = |t: &ConfusionTable, g: usize| {
@@ -656,7 +659,7 @@ mod tests {
     /// (docs/counts.md#bootstrap-from-counts). Both are checked against 4000 resamples.
     #[test]
     fn weight_spread_within_a_count_is_lost() {
-        let (keys, w, _, _, _) = rows_and_buckets(400);
+        let (keys, w, _) = rows_and_buckets(400);
         // Aggregate by cell only: one count per (group, label, prediction).
         let mut bc = vec![0u64; 12];
         let mut bw = vec![0.0; 12];
