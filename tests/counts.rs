@@ -234,6 +234,22 @@ fn bad_counts_name_file_line_and_column() {
         assert_bad_input(&out, needles);
         assert!(stderr(&out).contains(&file), "{}", stderr(&out));
     }
+    // Counts that add up to 0 rows, and more rows than a bootstrap draws.
+    let zero = write_file(dir.path(), "zero.csv", b"g,y,p,count\na,1,1,0\nb,0,0,0\n");
+    let flags = ["--label", "y", "--pred", "p", "--sensitive", "g"];
+    let out = run(&[&["assess", "--counts", &zero][..], &flags].concat());
+    assert_bad_input(&out, &[&zero, "column 'count'", "add up to 0"]);
+    let big = write_file(
+        dir.path(),
+        "big.csv",
+        b"g,y,p,count\na,1,1,60000000\nb,0,0,60000000\n",
+    );
+    let out = run(&[
+        &["assess", "--counts", &big, "--bootstrap", "10"][..],
+        &flags,
+    ]
+    .concat());
+    assert_bad_input(&out, &[&big, "120000000 rows", "--bootstrap", "100000000"]);
     // A count column named like another role, and options that need the rows.
     let file = write_file(dir.path(), "ok.csv", b"g,y,p,count\na,1,1,2\nb,0,0,3\n");
     let base = [

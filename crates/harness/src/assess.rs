@@ -14,7 +14,7 @@ use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::scores::{ScoreInput, ScoreParams};
-use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ReportInput, ReportParams};
+use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ParamGuard, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
 use crate::{HarnessError, Result};
@@ -200,6 +200,21 @@ fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
     } else {
         Some(predictions::groups(&table, &config.control)?)
     };
+    let rows = counts.iter().sum::<u64>();
+    if rows == 0 {
+        return Err(HarnessError::Located(format!(
+            "{}: column '{count}': the counts add up to 0; there are no rows to assess",
+            table.file()
+        )));
+    }
+    let limit = fairkit_core::limits::ROWS_IN_MEMORY.max;
+    if config.report.check_ref()?.bootstrap_params().is_some() && rows > limit {
+        return Err(HarnessError::Located(format!(
+            "{}: column '{count}': the counts add up to {rows} rows; --bootstrap draws every row \
+             in each resample and takes at most {limit} (docs/counts.md#bootstrap-from-counts)",
+            table.file()
+        )));
+    }
     let mut input = ReportInput::new(data.labels(), y_pred, data.groups()).counts(counts);
     if let Some(w) = data.weights() {
         input = input.weights(w);
@@ -218,7 +233,6 @@ fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
         None,
     )?;
     let inequality = InequalityIndices::from_table(&cells, 2.0)?;
-    let rows = counts.iter().sum::<u64>();
     let encoder = &read.predictions.encoder;
     Ok(Assessment {
         report,
