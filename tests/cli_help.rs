@@ -108,3 +108,64 @@ fn predict_and_transform_help_describe_their_output() {
     assert_bad_input(&run(&["predict", "--data", "x.csv"]), &["--model"]);
     assert_bad_input(&run(&["transform", "--method", "di-remover"]), &["--out"]);
 }
+
+/// `assess` explains counts in and SQL out, `monitor` counts out (docs/counts.md), and
+/// `assess` needs one source.
+#[test]
+fn assess_and_monitor_help_describe_counts() {
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "assess",
+            &[
+                "--counts <FILE>",
+                "--count-column <COL>",
+                "[default: count]",
+                "--emit-sql",
+                "--table <NAME>",
+                "--sql-dialect <DIALECT>",
+                "bigquery",
+                "weight sum",
+                "a combination listed twice adds up",
+                "of the rows counted",
+            ],
+        ),
+        (
+            "monitor",
+            &[
+                "--emit-counts <FILE>",
+                "group,label,prediction,count",
+                "labelled predictions",
+            ],
+        ),
+    ];
+    for (name, needles) in cases {
+        let text = stdout(&run(&[name, "--help"]));
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for needle in needles {
+            assert!(
+                flat.contains(needle),
+                "{name} help lacks {needle:?}: {text}"
+            );
+        }
+    }
+    assert_bad_input(
+        &run(&["assess", "--label", "y", "--pred", "p", "--sensitive", "g"]),
+        &["--data"],
+    );
+    assert_bad_input(
+        &run(&[
+            "assess",
+            "--data",
+            "a.csv",
+            "--counts",
+            "b.csv",
+            "--label",
+            "y",
+            "--pred",
+            "p",
+            "--sensitive",
+            "g",
+        ]),
+        &["--counts"],
+    );
+}

@@ -10,6 +10,7 @@ mod assess_scores;
 mod audit;
 mod cli_help;
 mod compare;
+mod counts;
 mod datasets;
 mod docs;
 mod gate;

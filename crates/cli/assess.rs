@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use fairkit_data::counts::{CountColumns, SqlDialect};
 use fairkit_harness::assess::{self, AssessConfig, ConsistencyConfig};
 use fairkit_harness::io::Outputs;
 use fairkit_harness::report_html;
@@ -12,7 +13,7 @@ use fairkit_metrics::{
     Aggregation, BootstrapParams, EqualizedOddsAgg, GroupedReport, ZeroDivision,
 };
 
-use crate::columns::PredictionArgs;
+use crate::columns::ColumnArgs;
 use crate::common::{claim, finish, warn};
 
 /// Assess a classifier's predictions: per-group rates, disparities, four-fifths rule, inequality.
@@ -36,15 +37,46 @@ use crate::common::{claim, finish, warn};
 /// encoded as for training: numeric columns standardized to mean 0 and
 /// population standard deviation 1 over this file (unless --no-standardize), text columns
 /// one-hot encoded with sorted levels. The search is exact and costs O(rows² × features).
+///
+/// With --counts FILE instead of --data, each row of the file stands for a number of rows (its
+/// --count-column, `count` by default) sharing its sensitive values, label and prediction, and
+/// the --weights column holds their weight sum: the report is the one of those rows (to
+/// rounding), bootstrap intervals included (docs/counts.md). --emit-sql --table NAME prints the
+/// SQL GROUP BY that makes such a file from a table of rows in a database or warehouse.
 #[derive(Debug, clap::Args)]
 pub struct Args {
+    /// CSV file with a header row holding the label, prediction and sensitive columns, one
+    /// row per prediction.
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["counts", "emit_sql"])]
+    data: Option<PathBuf>,
+    /// CSV file of counts instead of rows: the sensitive, label and prediction columns, a count
+    /// column (--count-column) and, with --weights, the weight sum of the rows counted. Counts
+    /// are whole numbers >= 0; a combination listed twice adds up.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "emit_sql"])]
+    counts: Option<PathBuf>,
+    /// The count column of --counts and of the query --emit-sql prints.
+    #[arg(long, value_name = "COL", default_value = "count")]
+    count_column: String,
+    /// Print the SQL query that makes a --counts file from the rows in --table (GROUP BY the
+    /// sensitive, label and prediction columns; COUNT(*), and SUM of --weights) and exit.
+    #[arg(long, requires = "table", conflicts_with = "data")]
+    emit_sql: bool,
+    /// The table (or view) of rows that --emit-sql reads; dots separate schema and table.
+    #[arg(long, value_name = "NAME", requires = "emit_sql")]
+    table: Option<String>,
+    /// How --emit-sql quotes identifiers: ansi (double quotes: DuckDB, PostgreSQL, Trino,
+    /// Snowflake), spark (backticks: Spark SQL, Hive) or bigquery (backticks, backslash
+    /// escapes).
+    #[arg(long, value_enum, value_name = "DIALECT", default_value_t = Dialect::Ansi)]
+    sql_dialect: Dialect,
     #[command(flatten)]
-    input: PredictionArgs,
+    columns: ColumnArgs,
     /// Control feature column(s), comma-separated: aggregates and disparities are also reported
     /// within each control level.
     #[arg(long, value_name = "COL[,COL]", value_delimiter = ',')]
     control: Vec<String>,
-    /// Bootstrap confidence intervals from N resamples of the rows (at most 1000000).
+    /// Bootstrap confidence intervals from N resamples of the rows (at most 1000000; with
+    /// --counts, of the rows counted).
     #[arg(long, value_name = "N",
           value_parser = crate::common::count(fairkit_core::limits::BOOTSTRAP, 1))]
     bootstrap: Option<u64>,
@@ -74,7 +106,8 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 30)]
     min_group_size: u64,
     /// Add the consistency score with K nearest neighbours over the feature columns.
-    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..),
+          conflicts_with = "counts")]
     consistency: Option<u64>,
     /// Feature columns for --consistency, comma-separated (default: every column that is not
     /// the label, prediction, sensitive or weights column).
@@ -92,7 +125,7 @@ pub struct Args {
     /// ROC AUC, average precision, Brier score, log loss and expected calibration error per
     /// group with their differences and ratios (bootstrap intervals with --bootstrap) and a
     /// calibration curve per group, as scikit-learn computes them (docs/metrics.md).
-    #[arg(long, value_name = "COL")]
+    #[arg(long, value_name = "COL", conflicts_with = "counts")]
     score: Option<String>,
     /// Output format: a table for people, the stable JSON report, or CSV (one row per group and
     /// `overall`, one column per metric; point values only, intervals are in the JSON).
@@ -116,6 +149,17 @@ enum Format {
     Json,
     /// One row per group, one column per metric.
     Csv,
+}
+
+/// `--sql-dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Dialect {
+    /// Double quotes, embedded ones doubled (SQL-92).
+    Ansi,
+    /// Backticks, embedded ones doubled.
+    Spark,
+    /// Backticks, backslash escapes.
+    Bigquery,
 }
 
 /// `--method`.
@@ -158,6 +202,23 @@ fn quantile(s: &str) -> std::result::Result<f64, String> {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
+    if args.emit_sql {
+        let columns = CountColumns {
+            columns: args.columns.columns(),
+            count: args.count_column,
+        };
+        let dialect = match args.sql_dialect {
+            Dialect::Ansi => SqlDialect::Ansi,
+            Dialect::Spark => SqlDialect::Spark,
+            Dialect::Bigquery => SqlDialect::BigQuery,
+        };
+        let table = args.table.context("--emit-sql needs --table")?;
+        let sql = columns.sql(&table, dialect);
+        let mut outputs = Outputs::new();
+        let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
+        finish(outputs, out, |w| w.write_all(sql.as_bytes()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut report = GroupedReport::params()
         .method(match args.method {
             Method::BetweenGroups => Aggregation::BetweenGroups,
@@ -177,10 +238,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         report =
             report.bootstrap(BootstrapParams::new(n, args.seed).with_quantiles(args.quantiles));
     }
+    let (data, counts) = match (args.data, args.counts) {
+        (Some(data), _) => (data, None),
+        (None, Some(counts)) => (counts, Some(args.count_column)),
+        (None, None) => anyhow::bail!("--data or --counts is needed"),
+    };
     let config = AssessConfig {
-        data: args.input.data.clone(),
-        layout: args.input.layout.layout(),
-        columns: args.input.columns(),
+        data,
+        counts,
+        layout: args.columns.layout.layout(),
+        columns: args.columns.columns(),
         control: args.control,
         report,
         consistency: args.consistency.map(|k| ConsistencyConfig {

@@ -7,12 +7,20 @@ use fairkit_data::predictions::PredictionColumns;
 
 use crate::data_args::LayoutArgs;
 
-/// The flags that locate a classifier's predictions in a CSV file: `assess` and `gate`.
+/// The flags that locate a classifier's predictions in a CSV file: `gate` (and `assess`,
+/// which also reads counts).
 #[derive(Debug, clap::Args)]
 pub struct PredictionArgs {
     /// CSV file with a header row holding the label, prediction and sensitive columns.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
+    #[command(flatten)]
+    pub columns: ColumnArgs,
+}
+
+/// The flags that name the prediction columns, whatever the source.
+#[derive(Debug, clap::Args)]
+pub struct ColumnArgs {
     /// Column of true labels (two classes).
     #[arg(long, value_name = "COL")]
     pub label: String,
@@ -33,6 +41,13 @@ pub struct PredictionArgs {
 }
 
 impl PredictionArgs {
+    /// The columns as the library names them.
+    pub fn columns(&self) -> PredictionColumns {
+        self.columns.columns()
+    }
+}
+
+impl ColumnArgs {
     /// The columns as the library names them.
     pub fn columns(&self) -> PredictionColumns {
         PredictionColumns {

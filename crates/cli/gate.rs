@@ -231,7 +231,7 @@ impl Args {
         };
         GateInput {
             data: self.input.data.clone(),
-            layout: self.input.layout.layout(),
+            layout: self.input.columns.layout.layout(),
             columns: self.input.columns(),
             baseline,
         }

@@ -12,6 +12,7 @@ use fairkit_monitor::{
 };
 use serde::Serialize;
 
+use crate::common::claim;
 use crate::gate::{Threshold, threshold};
 
 /// The long help: the event format, what is written, the server and the exit status.
@@ -97,6 +98,12 @@ pub struct Args {
     /// With --serve: keep serving after the end of the input, until SIGTERM or Ctrl-C (exit 0).
     #[arg(long, requires = "serve")]
     keep_serving: bool,
+    /// At the end of the input, write the window's labelled predictions as counts to FILE
+    /// (CSV: group,label,prediction,count; written atomically): `fairkit assess --counts FILE
+    /// --label label --pred prediction --sensitive group` assesses them, and the counts of
+    /// several monitors concatenated assess as one (docs/counts.md).
+    #[arg(long, value_name = "FILE")]
+    emit_counts: Option<std::path::PathBuf>,
 }
 
 impl Args {
@@ -183,6 +190,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         _ => None,
     };
 
+    let mut outputs = io::Outputs::new();
+    let counts_out = claim(&mut outputs, args.emit_counts.as_deref(), "--emit-counts")?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut evaluated = 0;
     let summary = run_stream(&mut monitor, input, |item| match item {
@@ -212,6 +221,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     serde_json::to_writer(&mut out, &line)?;
     writeln!(out)?;
     out.flush()?;
+    if let Some(id) = counts_out {
+        outputs.write(id, |w| monitor.write_counts(w))?;
+        outputs.commit()?;
+    }
     eprintln!(
         "fairkit monitor: {} events, {} malformed lines, {} alerts",
         summary.events, summary.malformed, last.alerts_fired

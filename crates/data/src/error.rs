@@ -153,6 +153,50 @@ pub enum DataError {
         /// The value as written.
         value: String,
     },
+    /// A row count that is not a whole number at least 0 (docs/counts.md).
+    #[error(
+        "{file}: line {line}, row {row}, column {}: count {} is not a whole number >= 0; each row of a counts file counts rows",
+        quote(.column),
+        quote(.value)
+    )]
+    BadCount {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The count column.
+        column: String,
+        /// The value as written.
+        value: String,
+    },
+    /// A positive weight sum on a row of a counts file that counts no rows.
+    #[error(
+        "{file}: line {line}, row {row}, column {}: weight sum {} for a count of 0; rows that are not there weigh nothing",
+        quote(.column),
+        quote(.value)
+    )]
+    WeightWithoutRows {
+        /// The source name.
+        file: String,
+        /// 1-based line.
+        line: u64,
+        /// 1-based data row.
+        row: usize,
+        /// The weights column.
+        column: String,
+        /// The weight sum as written.
+        value: String,
+    },
+    /// The count column is also the label, prediction, sensitive or weights column.
+    #[error("the count column '{column}' is also the {role} column")]
+    CountIsRole {
+        /// The column.
+        column: String,
+        /// Its other role.
+        role: String,
+    },
     /// A negative sample weight.
     #[error(
         "{file}: line {line}, row {row}, column {}: negative weight {}; sample weights must be zero or positive",

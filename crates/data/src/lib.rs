@@ -10,6 +10,8 @@
 //!   categorical columns and standardizes numeric ones, and turns any table into a
 //!   [`fairkit_core::FairDataset`]. [`Prepared`] does both sides of a train/test pair.
 //! * [`public`]: Adult and COMPAS prepared exactly as the reference results were.
+//! * [`counts`]: pre-aggregated predictions (a count per sensitive values, label and
+//!   prediction) and the SQL that makes them.
 //! * [`predictions`]: a classifier's predictions in a table (label, predicted label, groups,
 //!   weights), as `fairkit assess` and `fairkit gate` read them.
 //! * [`sim`]: the default `biased-credit` scenario and the reference `credit` generator.
@@ -28,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod counts;
 mod encode;
 mod error;
 mod layout;

@@ -1,5 +1,6 @@
-//! The library form of `fairkit assess`: read a classifier's predictions from a CSV file and
-//! compute their [`Assessment`] (grouped report, inequality indices, consistency).
+//! The library form of `fairkit assess`: read a classifier's predictions from a CSV file, as
+//! rows or as counts of rows (docs/counts.md), and compute their [`Assessment`] (grouped
+//! report, inequality indices, consistency).
 //!
 //! The binary only turns flags into an [`AssessConfig`], calls [`run`] and writes the
 //! assessment as a table, JSON or CSV (its renderings are in `fairkit_metrics::assessment`).
@@ -7,12 +8,13 @@
 use std::path::PathBuf;
 
 use fairkit_data::CsvLayout;
+use fairkit_data::counts::CountColumns;
 use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
 use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::scores::{ScoreInput, ScoreParams};
-use fairkit_metrics::{ComputeReport, Num, ReportInput, ReportParams};
+use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ParamGuard, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
 use crate::{HarnessError, Result};
@@ -37,6 +39,10 @@ pub struct AssessConfig {
     /// The column of scores (predicted probabilities of the favourable label), when the score
     /// metrics are asked for (docs/metrics.md#score-metrics).
     pub score: Option<String>,
+    /// The count column when the file holds counts of rows rather than rows
+    /// (docs/counts.md): the weights column then holds weight sums, and the assessment is the
+    /// one of the rows the counts stand for.
+    pub counts: Option<String>,
 }
 
 /// The consistency part of an assessment.
@@ -63,6 +69,7 @@ impl AssessConfig {
             report: ReportParams::default(),
             consistency: None,
             score: None,
+            counts: None,
         }
     }
 }
@@ -74,6 +81,9 @@ impl AssessConfig {
 /// the file, line and column), a score that is not a probability, consistency without
 /// feature columns, and invalid report parameters.
 pub fn run(config: &AssessConfig) -> Result<Assessment> {
+    if let Some(count) = &config.counts {
+        return run_counts(config, count);
+    }
     let columns = &config.columns;
     let features = match &config.consistency {
         None => FeatureColumns::None,
@@ -151,6 +161,7 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
         input: AssessedInput {
             file: table.file().to_string(),
             rows: table.n_rows(),
+            counts: None,
             label: columns.label.clone(),
             prediction: columns.prediction.clone(),
             positive_label: read.encoder.positive_label().to_string(),
@@ -158,6 +169,87 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
             sensitive: columns.sensitive.clone(),
             weights: columns.weights.clone(),
             score: config.score.clone(),
+        },
+    })
+}
+
+/// [`run`] on a counts file (docs/counts.md).
+fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
+    if config.consistency.is_some() {
+        return Err(HarnessError::NeedsRows {
+            what: "--consistency",
+        });
+    }
+    if config.score.is_some() {
+        return Err(HarnessError::NeedsRows { what: "--score" });
+    }
+    let columns = CountColumns {
+        columns: config.columns.clone(),
+        count: count.to_string(),
+    };
+    let select = [&columns.select()[..], &config.control].concat();
+    let table = read_table_with(&config.data, &config.layout, Some(select))?;
+    let read = columns.encode(&table)?;
+    let (data, y_pred, counts) = (
+        &read.predictions.data,
+        &read.predictions.predicted,
+        &read.counts,
+    );
+    let control = if config.control.is_empty() {
+        None
+    } else {
+        Some(predictions::groups(&table, &config.control)?)
+    };
+    let rows = counts.iter().sum::<u64>();
+    if rows == 0 {
+        return Err(HarnessError::Located(format!(
+            "{}: column '{count}': the counts add up to 0; there are no rows to assess",
+            table.file()
+        )));
+    }
+    let limit = fairkit_core::limits::ROWS_IN_MEMORY.max;
+    if config.report.check_ref()?.bootstrap_params().is_some() && rows > limit {
+        return Err(HarnessError::Located(format!(
+            "{}: column '{count}': the counts add up to {rows} rows; --bootstrap draws every row \
+             in each resample and takes at most {limit} (docs/counts.md#bootstrap-from-counts)",
+            table.file()
+        )));
+    }
+    let mut input = ReportInput::new(data.labels(), y_pred, data.groups()).counts(counts);
+    if let Some(w) = data.weights() {
+        input = input.weights(w);
+    }
+    if let Some(c) = &control {
+        input = input.control(c);
+    }
+    let report = config.report.compute(input)?;
+    let groups = data.groups();
+    let cells = ConfusionTable::from_counts(
+        data.labels(),
+        y_pred,
+        groups.codes(),
+        groups.n_groups(),
+        counts,
+        None,
+    )?;
+    let inequality = InequalityIndices::from_table(&cells, 2.0)?;
+    let encoder = &read.predictions.encoder;
+    Ok(Assessment {
+        report,
+        inequality,
+        individual: None,
+        scores: None,
+        input: AssessedInput {
+            file: table.file().to_string(),
+            rows: usize::try_from(rows).unwrap_or(usize::MAX),
+            counts: Some(count.to_string()),
+            label: columns.columns.label.clone(),
+            prediction: columns.columns.prediction.clone(),
+            positive_label: encoder.positive_label().to_string(),
+            negative_label: encoder.negative_label().to_string(),
+            sensitive: columns.columns.sensitive.clone(),
+            weights: columns.columns.weights.clone(),
+            score: None,
         },
     })
 }

@@ -272,3 +272,46 @@ fn audit_reports_the_o1_base_rates() {
     let builtin = audit::run(&AuditConfig::default()).expect("the scenario audits");
     assert_eq!(builtin.n_rows, 10_000);
 }
+
+/// O1's counts (docs/counts.md), one cell split in two listed rows and one count of 0: the
+/// report from counts is O1's exactly (the same unweighted integers, divided the same way), the
+/// inequality indices O1's to rounding, and the options that need the rows are refused.
+#[test]
+fn assess_counts_is_the_o1_assessment() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    // O1: a has tp 2, fn 1, fp 1, tn 2; b has tp 1, fn 1, fp 0, tn 4.
+    let text = "g,y,p,n\nb,0,0,4\na,1,1,1\na,1,0,1\na,0,1,1\na,0,0,2\nb,1,1,1\nb,1,0,1\na,1,1,1\nb,0,1,0\n";
+    let path = dir.path().join("o1_counts.csv");
+    std::fs::write(&path, text).expect("a temporary file");
+    let rows = AssessConfig::new(o1_file(dir.path()), PredictionColumns::new("y", "p", ["g"]));
+    let mut counts = AssessConfig::new(&path, PredictionColumns::new("y", "p", ["g"]));
+    counts.counts = Some("n".into());
+    let (a, b) = (
+        assess::run(&rows).expect("O1 rows"),
+        assess::run(&counts).expect("O1 counts"),
+    );
+    assert_eq!(a.report, b.report);
+    // The indices to rounding, against O1's exact values (docs/test-oracles.md#o5).
+    let (i, j) = (a.inequality, b.inequality);
+    for (x, want) in [
+        (j.generalized_entropy_index, 35.0 / 242.0),
+        (j.between_group_generalized_entropy_index, 1.0 / 242.0),
+        (j.between_group_coefficient_of_variation, 1.0 / 11.0),
+        (j.theil_index, i.theil_index),
+        (j.between_group_theil_index, i.between_group_theil_index),
+    ] {
+        assert!(close(x, want), "{x} vs {want}");
+    }
+    assert_eq!((b.input.rows, b.input.counts.as_deref()), (12, Some("n")));
+    counts.consistency = Some(ConsistencyConfig {
+        k: 3,
+        features: None,
+        standardize: true,
+    });
+    assert!(matches!(
+        assess::run(&counts),
+        Err(HarnessError::NeedsRows {
+            what: "--consistency"
+        })
+    ));
+}

@@ -55,6 +55,12 @@ pub enum HarnessError {
         /// The source name of the file.
         file: String,
     },
+    /// An option that needs the rows themselves was given with a counts file.
+    #[error("{what} needs the rows themselves; a counts file (--counts) holds only their counts")]
+    NeedsRows {
+        /// The option, e.g. `--consistency`.
+        what: &'static str,
+    },
     /// Consistency could not be computed (e.g. more neighbours than rows).
     #[error("--consistency")]
     Consistency(#[source] fairkit_metrics::MetricsError),

@@ -27,8 +27,11 @@ pub struct Individual {
 pub struct AssessedInput {
     /// The source name of the file.
     pub file: String,
-    /// Its data rows.
+    /// Its data rows; for a counts file, the rows its counts add up to.
     pub rows: usize,
+    /// The count column, when the file held counts (docs/counts.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<String>,
     /// The label column.
     pub label: String,
     /// The prediction column.

@@ -273,6 +273,85 @@ impl Resampler {
     }
 }
 
+/// Pre-aggregated rows bucketed for resampling (docs/counts.md#bootstrap-from-counts): bucket
+/// `b` stands for `counts[b]` rows of confusion cell `keys[b]`, each weighing
+/// `weight_sums[b] / counts[b]` when weighted. Buckets are ordered by cell (stably), so the
+/// positions of cell `k` are exactly those [`Resampler`] gives the raw rows of cell `k`: a
+/// resample draws `n` uniform positions with the same generator calls, hence the same row counts
+/// per cell as the raw rows' resample of the same seed and index (the multinomial bootstrap with
+/// the total fixed).
+pub(crate) struct BucketResampler {
+    /// `starts[b]`: first position of bucket `b` (buckets with no rows are left out).
+    starts: Vec<u64>,
+    /// The cell of each bucket.
+    cell: Vec<u32>,
+    /// The weight of each of a bucket's rows, when weighted.
+    weight: Option<Vec<f64>>,
+    /// Total rows.
+    n: u64,
+    n_cells: usize,
+}
+
+impl BucketResampler {
+    /// Buckets validated counts (`keys < n_cells`, equal lengths).
+    pub(crate) fn new(
+        keys: &[u32],
+        counts: &[u64],
+        n_cells: usize,
+        weight_sums: Option<&[f64]>,
+    ) -> Self {
+        let mut order: Vec<usize> = (0..keys.len()).filter(|&b| counts[b] > 0).collect();
+        order.sort_by_key(|&b| keys[b]);
+        let mut starts = Vec::with_capacity(order.len());
+        let mut n = 0u64;
+        for &b in &order {
+            starts.push(n);
+            n += counts[b];
+        }
+        Self {
+            starts,
+            cell: order.iter().map(|&b| keys[b]).collect(),
+            weight: weight_sums.map(|w| order.iter().map(|&b| w[b] / counts[b] as f64).collect()),
+            n,
+            n_cells,
+        }
+    }
+
+    /// Resample `index` of `seed`: the counts (and weight sums) of `n` rows drawn with
+    /// replacement.
+    pub(crate) fn draw(&self, seed: u64, index: u64) -> ConfusionTable {
+        let mut r = rng::stream(seed, index);
+        let mut cells = vec![0u64; self.n_cells];
+        let mut sums = self.weight.as_ref().map(|_| vec![0.0; self.n_cells]);
+        let n = usize::try_from(self.n).expect("row count fits in usize");
+        for _ in 0..n {
+            let i = rng::index(&mut r, n) as u64;
+            let b = self.starts.partition_point(|&s| s <= i) - 1;
+            let k = self.cell[b] as usize;
+            cells[k] += 1;
+            if let (Some(sums), Some(w)) = (sums.as_mut(), self.weight.as_ref()) {
+                sums[k] += w[b];
+            }
+        }
+        ConfusionTable::from_cells(cells, sums)
+    }
+}
+
+/// As [`run`] for pre-aggregated rows ([`BucketResampler`]).
+///
+/// # Errors
+/// As [`run`].
+pub(crate) fn run_counts<F>(
+    params: &BootstrapValidParams,
+    resampler: &BucketResampler,
+    stats: F,
+) -> Result<Vec<Vec<f64>>>
+where
+    F: Fn(&ConfusionTable) -> Vec<f64> + Sync,
+{
+    collect(params, |i| stats(&resampler.draw(params.seed, i)))
+}
+
 /// Runs the bootstrap: `stats` maps a resample's counts to a fixed-length vector of statistics;
 /// the result holds, for each statistic, its value at each quantile (NaN resample values are
 /// ignored; all NaN gives NaN). The resamples' statistics are held until the quantiles are
@@ -472,6 +551,149 @@ mod tests {
                 cells[4 * g[i] as usize + cell(y[i], p[i])] += 1;
             }
             assert_eq!(ConfusionTable::from_cells(cells, None), r.draw(11, index));
+        }
+    }
+
+    /// Listed counts: cell keys, counts and weight sums.
+    type Buckets = (Vec<u32>, Vec<u64>, Vec<f64>);
+
+    /// A small deterministic dataset: `n` rows over `n_groups` groups with weights from a
+    /// fixed pattern, and its pre-aggregation by (group, label, prediction, weight).
+    fn rows_and_buckets(n: usize) -> (Vec<u32>, Vec<f64>, Buckets) {
+        let mut r = rng::stream(3, 0);
+        let mut keys = Vec::with_capacity(n);
+        let mut w: Vec<f64> = Vec::with_capacity(n);
+        for _ in 0..n {
+            let g = rng::index(&mut r, 3) as u32;
+            let y = rng::uniform(&mut r) < 0.4 + 0.1 * g as f64;
+            let p = rng::uniform(&mut r) < if y { 0.7 } else { 0.2 + 0.1 * g as f64 };
+            keys.push(4 * g + cell(y, p) as u32);
+            // Dyadic weights, two values per cell: sums and means are exact.
+            w.push([0.5, 1.0, 2.0, 1.25][rng::index(&mut r, 4)]);
+        }
+        let mut seen = std::collections::BTreeMap::new();
+        for (&k, &wi) in keys.iter().zip(&w) {
+            *seen.entry((k, wi.to_bits())).or_insert(0u64) += 1;
+        }
+        let (mut bk, mut bc, mut bw) = (Vec::new(), Vec::new(), Vec::new());
+        // Listed in reverse, so that the buckets' order is not the rows'.
+        for ((k, wb), c) in seen.into_iter().rev() {
+            bk.push(k);
+            bc.push(c);
+            bw.push(f64::from_bits(wb) * c as f64);
+        }
+        (keys, w, (bk, bc, bw))
+    }
+
+    /// Unweighted, a resample from counts is the raw rows' resample of the same seed and index,
+    /// cell for cell.
+    #[test]
+    fn counts_draw_the_rows_draws() {
+        let (keys, _, (bk, bc, _)) = rows_and_buckets(500);
+        let rows = CellResampler::new(&keys, 12, None);
+        let counts = BucketResampler::new(&bk, &bc, 12, None);
+        for index in 0..50 {
+            let (cells, _) = rows.draw(9, index);
+            assert_eq!(
+                ConfusionTable::from_cells(cells, None),
+                counts.draw(9, index)
+            );
+        }
+        // Buckets with count 0 take no positions.
+        let mut bk0 = bk.clone();
+        let mut bc0 = bc.clone();
+        bk0.insert(0, 5);
+        bc0.insert(0, 0);
+        let with_zero = BucketResampler::new(&bk0, &bc0, 12, None);
+        assert_eq!(with_zero.draw(9, 4), counts.draw(9, 4));
+    }
+
+    /// Mean and standard deviation over `reps` resamples of `f` of each resample's table.
+    fn moments(
+        reps: u64,
+        draw: impl Fn(u64) -> ConfusionTable,
+        f: impl Fn(&ConfusionTable) -> f64,
+    ) -> (f64, f64) {
+        let v: Vec<f64> = (0..reps).map(|i| f(&draw(i))).collect();
+        let m = v.iter().sum::<f64>() / reps as f64;
+        let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (reps as f64 - 1.0);
+        (m, var.sqrt())
+    }
+
+    /// Weighted, with one weight per listed count (the weight among the grouping columns),
+    /// resamples from counts have the raw rows' distribution: the mean and standard deviation of
+    /// a weighted selection-rate difference and of a cell's weight sum over 4000 resamples agree
+    /// within 4 Monte-Carlo standard errors (different seeds, so the two runs are independent).
+    #[test]
+    fn weighted_counts_resample_as_rows_in_distribution() {
+        let (keys, w, (bk, bc, bw)) = rows_and_buckets(400);
+        let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
+        let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
+        let sr = |t: &ConfusionTable, g: usize| {
+            let c = t.group(g);
+            (c.tp + c.fp) / c.total()
+        };
+        let diff = |t: &ConfusionTable| sr(t, 0) - sr(t, 2);
+        let sum5 = |t: &ConfusionTable| {
+            let c = t.group(1);
+            c.fp
+        };
+        let reps = 4000;
+        for f in [&diff as &dyn Fn(&ConfusionTable) -> f64, &sum5] {
+            let (m1, s1) = moments(reps, |i| rows.draw(21, i), f);
+            let (m2, s2) = moments(reps, |i| counts.draw(22, i), f);
+            let se_mean = (s1 * s1 / reps as f64 + s2 * s2 / reps as f64).sqrt();
+            assert!(
+                (m1 - m2).abs() < 4.0 * se_mean,
+                "means {m1} {m2} (se {se_mean})"
+            );
+            // The sd of a sample sd is about sd / sqrt(2 (reps - 1)).
+            let se_sd = ((s1 * s1 + s2 * s2) / (2.0 * (reps as f64 - 1.0))).sqrt();
+            assert!((s1 - s2).abs() < 4.0 * se_sd, "sds {s1} {s2} (se {se_sd})");
+        }
+    }
+
+    /// Weights that vary within a listed count are the documented limit: the resample from
+    /// counts gives every row of the cell the cell's mean weight, so a cell's resampled weight
+    /// sum has variance `c (1 - c/n) μ²` instead of the rows' `c σ² + c (1 - c/n) μ²`
+    /// (docs/counts.md#bootstrap-from-counts). Both are checked against 4000 resamples.
+    #[test]
+    fn weight_spread_within_a_count_is_lost() {
+        let (keys, w, _) = rows_and_buckets(400);
+        // Aggregate by cell only: one count per (group, label, prediction).
+        let mut bc = vec![0u64; 12];
+        let mut bw = vec![0.0; 12];
+        for (&k, &wi) in keys.iter().zip(&w) {
+            bc[k as usize] += 1;
+            bw[k as usize] += wi;
+        }
+        let bk: Vec<u32> = (0..12).collect();
+        let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
+        let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
+        let k = 4 + cell(false, true);
+        let ws: Vec<f64> = keys
+            .iter()
+            .zip(&w)
+            .filter(|(kk, _)| **kk as usize == k)
+            .map(|p| *p.1)
+            .collect();
+        let (c, n) = (ws.len() as f64, keys.len() as f64);
+        let mu = ws.iter().sum::<f64>() / c;
+        let s2 = ws.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / c;
+        assert!(s2 > 0.01, "the cell's weights vary");
+        let var_rows = c * s2 + c * (1.0 - c / n) * mu * mu;
+        let var_counts = c * (1.0 - c / n) * mu * mu;
+        let reps = 4000;
+        let fp = |t: &ConfusionTable| t.group(1).fp;
+        let (_, sd_rows) = moments(reps, |i| rows.draw(5, i), fp);
+        let (_, sd_counts) = moments(reps, |i| counts.draw(5, i), fp);
+        for (sd, var) in [(sd_rows, var_rows), (sd_counts, var_counts)] {
+            let se = var.sqrt() / (2.0 * (reps as f64 - 1.0)).sqrt();
+            assert!(
+                (sd - var.sqrt()).abs() < 4.0 * se,
+                "sd {sd} vs {}",
+                var.sqrt()
+            );
         }
     }
 }

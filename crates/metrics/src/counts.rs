@@ -168,6 +168,55 @@ impl ConfusionTable {
         Ok(table)
     }
 
+    /// The table of pre-aggregated rows (docs/counts.md): entry `i` stands for `counts[i]` rows
+    /// with label `y_true[i]`, prediction `y_pred[i]` and group `groups[i]`, whose weights sum
+    /// to `weight_sums[i]` (without weight sums the table is unweighted, as rows without
+    /// weights). Entries of the same cell add up; an entry with count 0 adds nothing.
+    ///
+    /// ```
+    /// use fairkit_metrics::ConfusionTable;
+    /// let (y, p, g) = ([true, false, true], [true, false, true], [0u32, 1, 0]);
+    /// let t = ConfusionTable::from_counts(&y, &p, &g, 2, &[3, 2, 4], None)?;
+    /// assert_eq!((t.group(0).tp, t.group(0).rows, t.group(1).tn), (7.0, 7, 2.0));
+    /// # Ok::<(), fairkit_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`accumulate`](Self::accumulate) (weight sums for weights), and a positive weight sum
+    /// on an entry with count 0.
+    pub fn from_counts(
+        y_true: &[bool],
+        y_pred: &[bool],
+        groups: &[u32],
+        n_groups: usize,
+        counts: &[u64],
+        weight_sums: Option<&[f64]>,
+    ) -> Result<Self> {
+        let n = y_true.len();
+        Error::check_len("counts", n, counts.len())?;
+        // Lengths, codes and weights checked as rows, then each entry added `count` times at once.
+        let mut table = Self::accumulate(y_true, y_pred, groups, n_groups, weight_sums)?;
+        table.cells.iter_mut().for_each(|c| *c = 0);
+        if let Some(w) = table.weighted.as_mut() {
+            w.iter_mut().for_each(|v| *v = 0.0);
+        }
+        for i in 0..n {
+            let k = 4 * groups[i] as usize + cell(y_true[i], y_pred[i]);
+            table.cells[k] += counts[i];
+            if let (Some(w), Some(s)) = (table.weighted.as_mut(), weight_sums) {
+                if counts[i] == 0 && s[i] != 0.0 {
+                    return Err(Error::invalid(
+                        "weight sum",
+                        s[i],
+                        &format!("row {i}: a cell with count 0 must have weight sum 0"),
+                    ));
+                }
+                w[k] += s[i];
+            }
+        }
+        Ok(table)
+    }
+
     /// A table from raw cells (`4 * g + 2 * y + ŷ` layout), as the bootstrap builds them.
     pub(crate) fn from_cells(cells: Vec<u64>, weighted: Option<Vec<f64>>) -> Self {
         Self { cells, weighted }
@@ -232,6 +281,12 @@ impl ConfusionTable {
             }
         }
         Ok(())
+    }
+
+    /// The unweighted row counts of group `code`, in cell order `2 * y + ŷ` (tn, fp, fn, tp).
+    pub(crate) fn unweighted_cells(&self, code: usize) -> [u64; 4] {
+        let c = &self.cells[4 * code..4 * code + 4];
+        [c[0], c[1], c[2], c[3]]
     }
 
     /// Number of groups.

@@ -19,6 +19,7 @@
 use fairkit_core::{Error, Groups};
 use serde::Serialize;
 
+use crate::ConfusionTable;
 use crate::error::{Result, invalid};
 use crate::ser::nan_as_null;
 
@@ -69,6 +70,28 @@ pub fn generalized_entropy(b: &[f64], alpha: f64, aif360_compat: bool) -> f64 {
     } else {
         let mean = b.iter().map(|&v| (v / mu).powf(alpha) - 1.0).sum::<f64>() / n;
         mean / (alpha * (alpha - 1.0))
+    }
+}
+
+/// `GE(α)` of values given with multiplicities (`(value, how many rows)`), as
+/// [`generalized_entropy`] of the rows they stand for; pairs with multiplicity 0 are left out.
+fn generalized_entropy_counted(pairs: &[(f64, f64)], alpha: f64) -> f64 {
+    let pairs: Vec<(f64, f64)> = pairs.iter().copied().filter(|p| p.1 > 0.0).collect();
+    let n: f64 = pairs.iter().map(|p| p.1).sum();
+    if pairs.is_empty() {
+        return f64::NAN;
+    }
+    let mu = pairs.iter().map(|(v, c)| v * c).sum::<f64>() / n;
+    if mu == 0.0 {
+        return f64::NAN;
+    }
+    let mean = |f: &dyn Fn(f64) -> f64| pairs.iter().map(|&(v, c)| c * f(v / mu)).sum::<f64>() / n;
+    if alpha == 1.0 {
+        mean(&|r| if r == 0.0 { 0.0 } else { r * r.ln() })
+    } else if alpha == 0.0 {
+        -mean(&|r| r.ln())
+    } else {
+        mean(&|r| r.powf(alpha) - 1.0) / (alpha * (alpha - 1.0))
     }
 }
 
@@ -216,6 +239,47 @@ impl InequalityIndices {
     }
 }
 
+impl InequalityIndices {
+    /// Every index from confusion counts (docs/counts.md): the benefit of a row is a function of
+    /// its cell, so the unweighted row counts of a [`ConfusionTable`] give the indices of the
+    /// rows they count, equal to [`compute`](Self::compute) up to rounding. Weights are ignored,
+    /// as there.
+    ///
+    /// # Errors
+    /// No rows, or a non-finite `alpha`.
+    pub fn from_table(table: &ConfusionTable, alpha: f64) -> Result<Self> {
+        check_alpha(alpha)?;
+        // Benefit 1 + ŷ - y of each cell 2y + ŷ: tn 1, fp 2, fn 0, tp 1.
+        const BENEFIT: [f64; 4] = [1.0, 2.0, 0.0, 1.0];
+        let mut rows = Vec::new();
+        let mut means = Vec::new();
+        for g in 0..table.n_groups() {
+            let cells = table.unweighted_cells(g);
+            let n: u64 = cells.iter().sum();
+            let b: f64 = (0..4).map(|k| BENEFIT[k] * cells[k] as f64).sum();
+            rows.extend((0..4).map(|k| (BENEFIT[k], cells[k] as f64)));
+            means.push((if n == 0 { 0.0 } else { b / n as f64 }, n as f64));
+        }
+        if rows.iter().all(|r| r.1 == 0.0) {
+            return Err(Error::Empty {
+                what: "y_true".into(),
+            }
+            .into());
+        }
+        Ok(Self {
+            alpha,
+            generalized_entropy_index: generalized_entropy_counted(&rows, alpha),
+            theil_index: generalized_entropy_counted(&rows, 1.0),
+            coefficient_of_variation: (2.0 * generalized_entropy_counted(&rows, 2.0)).sqrt(),
+            between_group_generalized_entropy_index: generalized_entropy_counted(&means, alpha),
+            between_group_theil_index: generalized_entropy_counted(&means, 1.0),
+            between_group_coefficient_of_variation: (2.0
+                * generalized_entropy_counted(&means, 2.0))
+            .sqrt(),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,6 +323,58 @@ mod tests {
             all.between_group_coefficient_of_variation,
             (2.0 * bge2).sqrt()
         );
+    }
+
+    /// From counts, every index equals the rows' to rounding: O1, and O1 with its rows
+    /// repeated unevenly (counts 1 to 4), and GE(0) infinite as from rows.
+    #[test]
+    fn from_table_equals_rows() {
+        let (y, p, g) = o1();
+        for alpha in [2.0, 0.0, 1.0, 3.0, 0.5] {
+            let counts: Vec<u64> = (0..y.len() as u64).map(|i| 1 + i % 4).collect();
+            let rep = |v: &[bool]| -> Vec<bool> {
+                v.iter()
+                    .zip(&counts)
+                    .flat_map(|(&x, &c)| std::iter::repeat_n(x, c as usize))
+                    .collect()
+            };
+            let (ry, rp) = (rep(&y), rep(&p));
+            let rg: Vec<u32> = g
+                .codes()
+                .iter()
+                .zip(&counts)
+                .flat_map(|(&x, &c)| std::iter::repeat_n(x, c as usize))
+                .collect();
+            let rg = Groups::new(g.schema_arc().clone(), rg).unwrap();
+            let want = InequalityIndices::compute(&ry, &rp, &rg, alpha).unwrap();
+            let table = ConfusionTable::from_counts(&y, &p, g.codes(), 2, &counts, None).unwrap();
+            let got = InequalityIndices::from_table(&table, alpha).unwrap();
+            let pairs = [
+                (
+                    got.generalized_entropy_index,
+                    want.generalized_entropy_index,
+                ),
+                (got.theil_index, want.theil_index),
+                (got.coefficient_of_variation, want.coefficient_of_variation),
+                (
+                    got.between_group_generalized_entropy_index,
+                    want.between_group_generalized_entropy_index,
+                ),
+                (
+                    got.between_group_theil_index,
+                    want.between_group_theil_index,
+                ),
+                (
+                    got.between_group_coefficient_of_variation,
+                    want.between_group_coefficient_of_variation,
+                ),
+            ];
+            for (a, b) in pairs {
+                assert!(a == b || (a - b).abs() < 1e-12, "alpha {alpha}: {a} vs {b}");
+            }
+        }
+        let empty = ConfusionTable::new(2, false);
+        assert!(InequalityIndices::from_table(&empty, 2.0).is_err());
     }
 
     #[test]

@@ -231,8 +231,63 @@ impl FairnessMonitor {
         self.window.counters
     }
 
+    /// Writes the window's labelled predictions as counts (docs/counts.md#counts-from-the-monitor):
+    /// CSV with header `group,label,prediction,count` and one row per group (sorted by name),
+    /// label and prediction that occurs, labels and predictions written `1` / `0`. Unlabelled
+    /// predictions are left out (a counts row needs its label). Counts of several monitors
+    /// concatenated (one header) are the counts of all their windows: `fairkit assess --counts`
+    /// adds up a combination listed twice.
+    ///
+    /// ```
+    /// use fairkit_monitor::{FairnessMonitor, Label, MonitorConfig, Prediction};
+    ///
+    /// let mut monitor = FairnessMonitor::new(MonitorConfig::default())?;
+    /// for (id, group, p) in [(1, "a", true), (2, "a", true), (3, "b,c", false)] {
+    ///     monitor.record_prediction(&Prediction::new(id, id as f64, group, p))?;
+    /// }
+    /// monitor.record_label(&Label::new(1, true));
+    /// monitor.record_label(&Label::new(2, true));
+    /// monitor.record_label(&Label::new(3, true));
+    /// let mut out = Vec::new();
+    /// monitor.write_counts(&mut out)?;
+    /// assert_eq!(
+    ///     String::from_utf8(out).unwrap(),
+    ///     "group,label,prediction,count\na,1,1,2\n\"b,c\",1,0,1\n"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// The writer's.
+    pub fn write_counts<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        writeln!(out, "group,label,prediction,count")?;
+        let mut groups: Vec<_> = self.window.groups.iter().collect();
+        groups.sort_by(|a, b| a.name.cmp(&b.name));
+        for g in groups {
+            let c = g.labels();
+            let name = csv_field(&g.name);
+            for (label, prediction, n) in [(1, 1, c.tp), (1, 0, c.fn_), (0, 1, c.fp), (0, 0, c.tn)]
+            {
+                if n > 0.0 {
+                    writeln!(out, "{name},{label},{prediction},{}", n as u64)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Whether a metric is alerting (fired and not yet re-armed).
     pub fn is_alerting(&self, metric: MonitoredMetric) -> bool {
         self.machines[metric as usize].alerting
+    }
+}
+
+/// A CSV field: quoted (embedded quotes doubled) when it holds a delimiter, quote, line break
+/// or surrounding space, or is empty.
+fn csv_field(v: &str) -> String {
+    if v.is_empty() || v.trim() != v || v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v.to_string()
     }
 }

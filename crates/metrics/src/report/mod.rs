@@ -209,7 +209,8 @@ pub(crate) struct Settings {
 }
 
 /// The inputs of a report: row-aligned labels, predictions, groups and optional weights and
-/// control features.
+/// control features; or, with [`counts`](Self::counts), pre-aggregated rows
+/// (docs/counts.md), each entry standing for several rows and its weight its rows' weight sum.
 #[derive(Debug, Clone, Copy)]
 pub struct ReportInput<'a> {
     /// True labels (`true` = 1).
@@ -222,6 +223,9 @@ pub struct ReportInput<'a> {
     pub weights: Option<&'a [f64]>,
     /// Control features: aggregations are also computed within each control level.
     pub control: Option<&'a Groups>,
+    /// Row counts: entry `i` stands for `counts[i]` rows (and `weights[i]` is their weight
+    /// sum); `None`: each entry is one row.
+    pub counts: Option<&'a [u64]>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -233,6 +237,7 @@ impl<'a> ReportInput<'a> {
             groups,
             weights: None,
             control: None,
+            counts: None,
         }
     }
 
@@ -245,6 +250,14 @@ impl<'a> ReportInput<'a> {
     /// With control features.
     pub fn control(mut self, control: &'a Groups) -> Self {
         self.control = Some(control);
+        self
+    }
+
+    /// Entries are pre-aggregated: entry `i` stands for `counts[i]` rows, and the weights (if
+    /// any) are weight sums. The report equals the one of the rows the counts stand for, and
+    /// bootstrap resamples draw those rows (docs/counts.md#bootstrap-from-counts).
+    pub fn counts(mut self, counts: &'a [u64]) -> Self {
+        self.counts = Some(counts);
         self
     }
 }

@@ -9,7 +9,8 @@ use super::{
     Settings,
 };
 use crate::aggregate::{Aggregation, EqualizedOddsAgg};
-use crate::bootstrap::{self, BootstrapParams, BootstrapValidParams};
+use crate::bootstrap::{self, BootstrapParams, BootstrapValidParams, BucketResampler};
+use crate::counts::cell;
 use crate::disparity::DisparitySettings;
 use crate::error::{MetricsError, Result, invalid};
 use crate::{Confusion, ConfusionTable, Metric, ZeroDivision};
@@ -201,7 +202,13 @@ impl ComputeReport for ReportValidParams {
     fn compute(&self, input: ReportInput<'_>) -> Result<GroupedReport> {
         let settings = self.settings();
         let n = input.y_true.len();
-        if n == 0 {
+        if let Some(c) = input.counts {
+            Error::check_len("counts", n, c.len())?;
+        }
+        let rows: u64 = input.counts.map_or(n as u64, |c| {
+            c.iter().fold(0u64, |a, &c| a.saturating_add(c))
+        });
+        if rows == 0 {
             return Err(Error::Empty {
                 what: "y_true".into(),
             }
@@ -234,13 +241,23 @@ impl ComputeReport for ReportValidParams {
         };
         let n_cells = n_sens * n_ctrl.unwrap_or(1);
         // Codes of a `Groups` (and their combinations) are below the group count by construction.
-        let table = ConfusionTable::accumulate_valid_codes(
-            input.y_true,
-            input.y_pred,
-            codes,
-            n_cells,
-            input.weights,
-        )?;
+        let table = match input.counts {
+            None => ConfusionTable::accumulate_valid_codes(
+                input.y_true,
+                input.y_pred,
+                codes,
+                n_cells,
+                input.weights,
+            )?,
+            Some(counts) => ConfusionTable::from_counts(
+                input.y_true,
+                input.y_pred,
+                codes,
+                n_cells,
+                counts,
+                input.weights,
+            )?,
+        };
         let mut report = self.assemble(
             &settings,
             &table,
@@ -258,15 +275,27 @@ impl ComputeReport for ReportValidParams {
                 }
                 out
             };
-            let q = bootstrap::run(
-                b,
-                input.y_true,
-                input.y_pred,
-                codes,
-                n_cells,
-                input.weights,
-                stats,
-            )?;
+            let q = match input.counts {
+                None => bootstrap::run(
+                    b,
+                    input.y_true,
+                    input.y_pred,
+                    codes,
+                    n_cells,
+                    input.weights,
+                    stats,
+                )?,
+                Some(counts) => {
+                    // Each resample draws every row the counts stand for: as many as rows in
+                    // memory could hold, so that a resample ends in the time a raw one would.
+                    fairkit_core::limits::ROWS_IN_MEMORY.check("rows of the counts", rows)?;
+                    let keys: Vec<u32> = (0..n)
+                        .map(|i| 4 * codes[i] + cell(input.y_true[i], input.y_pred[i]) as u32)
+                        .collect();
+                    let r = BucketResampler::new(&keys, counts, 4 * n_cells, input.weights);
+                    bootstrap::run_counts(b, &r, stats)?
+                }
+            };
             let mut k = 0;
             let mut next = |_: &f64| {
                 k += 1;
