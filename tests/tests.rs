@@ -24,6 +24,7 @@ mod outputs;
 mod predict;
 mod readme;
 mod report_html;
+mod resume;
 mod score;
 mod simulate;
 mod train;
