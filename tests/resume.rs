@@ -73,10 +73,7 @@ fn resuming_a_run_configured_otherwise_exits_2_naming_the_file_and_setting() {
     let results = out.join("results.json").display().to_string();
     // No run there yet.
     let o = compare(&out, "baseline", &["--resume"]);
-    assert_bad_input(
-        &o,
-        &[&format!("error: --resume: {results} does not exist")],
-    );
+    assert_bad_input(&o, &[&format!("error: --resume: {results} does not exist")]);
     assert!(!out.exists(), "a refused run leaves nothing behind");
     let o = compare(&out, "baseline", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
@@ -84,7 +81,9 @@ fn resuming_a_run_configured_otherwise_exits_2_naming_the_file_and_setting() {
     let o = compare(&out, "baseline", &["--resume", "--estimator", "tree"]);
     assert_bad_input(
         &o,
-        &[&format!("error: {results}: the estimator differs from the recorded run's")],
+        &[&format!(
+            "error: {results}: the estimator differs from the recorded run's"
+        )],
     );
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     let o = run(&[
@@ -115,6 +114,8 @@ fn resuming_a_run_configured_otherwise_exits_2_naming_the_file_and_setting() {
     let o = compare(&out, "baseline", &["--resume"]);
     assert_bad_input(
         &o,
-        &[&format!("error: {results}: line 1, column 14: not the results.json")],
+        &[&format!(
+            "error: {results}: line 1, column 14: not the results.json"
+        )],
     );
 }

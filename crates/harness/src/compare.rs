@@ -22,10 +22,10 @@ use crate::evaluate::{GroupRates, Headline, TestReports, evaluate, evaluate_pred
 use crate::evidence::Evidence;
 use crate::method::{FittedMethod, KnobGrid, MethodSpec, SubgroupReport, run};
 use crate::plot::{Curve, TradeoffPoint, curves_svg, tradeoff_svg};
+use crate::resume::{Json, RowScores};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
-use crate::resume::{Json, RowScores};
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
 /// It serializes as an experiment file lists a method: `name`, then the method's own keys
@@ -1034,20 +1034,21 @@ fn job(
     let row = |knob: Option<(&str, f64)>,
                e: TestReports,
                fit_seconds: f64,
-               subgroup: Option<SubgroupReport>| -> Result<ResultRow> {
+               subgroup: Option<SubgroupReport>|
+     -> Result<ResultRow> {
         Ok(ResultRow {
-        dataset: loaded.name.clone(),
-        method: entry.name.clone(),
-        estimator: estimator_name.clone(),
-        seed,
-        knob: knob.map(|k| k.0.to_string()),
-        knob_value: knob.map(|k| k.1),
-        predicted: Headline::of(&e.predicted),
-        fit_seconds,
-        expected: Headline::of(&e.expected),
-        by_group: GroupRates::of(&e.expected),
-        scores: e.scores.as_ref().map(RowScores::of).transpose()?,
-        subgroup: subgroup.as_ref().map(Json::of).transpose()?,
+            dataset: loaded.name.clone(),
+            method: entry.name.clone(),
+            estimator: estimator_name.clone(),
+            seed,
+            knob: knob.map(|k| k.0.to_string()),
+            knob_value: knob.map(|k| k.1),
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+            by_group: GroupRates::of(&e.expected),
+            scores: e.scores.as_ref().map(RowScores::of).transpose()?,
+            subgroup: subgroup.as_ref().map(Json::of).transpose()?,
         })
     };
     let rows = run(&point.spec, estimator, &data.train, &data.test, seed)

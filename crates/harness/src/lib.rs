@@ -45,8 +45,8 @@ pub mod multi;
 pub mod pareto;
 pub mod plot;
 pub mod repair;
-pub mod resume;
 pub mod report_html;
+pub mod resume;
 pub mod single;
 pub mod summary;
 

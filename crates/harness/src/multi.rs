@@ -11,8 +11,7 @@ use fairkit_data::sim;
 use serde::Serialize;
 
 use crate::compare::{
-    CompareConfig, Comparison, MethodEntry, Reuse, SummaryRow, compare_reusing, evidence_inputs,
-    pm,
+    CompareConfig, Comparison, MethodEntry, Reuse, SummaryRow, compare_reusing, evidence_inputs, pm,
 };
 use crate::data::DataSource;
 use crate::evidence::Evidence;
@@ -164,7 +163,10 @@ fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
 /// swept; in a sweep, the row of the knob value a run without a sweep uses (the value that
 /// leaves the method's parameters unchanged); `None` when that value was not swept (grid
 /// search's whole grid, the threshold optimizer's exact solve, a `sweep` list without it).
-pub fn operating_point<'a>(entry: &MethodEntry, summary: &'a [SummaryRow]) -> Option<&'a SummaryRow> {
+pub fn operating_point<'a>(
+    entry: &MethodEntry,
+    summary: &'a [SummaryRow],
+) -> Option<&'a SummaryRow> {
     let mut mine = summary.iter().filter(|r| r.method == entry.name);
     mine.find(|r| match (&r.knob, r.knob_value) {
         (None, _) | (_, None) => true,
@@ -191,7 +193,8 @@ fn cross_rows(
             .iter()
             .map(|m| operating_point(m, &run.summary))
             .collect();
-        let value = |p: &Option<&SummaryRow>, k: usize| p.map_or((f64::NAN, f64::NAN), |r| r.metrics[k]);
+        let value =
+            |p: &Option<&SummaryRow>, k: usize| p.map_or((f64::NAN, f64::NAN), |r| r.metrics[k]);
         let base = methods
             .iter()
             .position(|m| m.name == baseline)
@@ -265,12 +268,7 @@ pub(crate) fn compare_many_reusing(
         .or(config.methods.first())
         .map(|m| m.name.clone())
         .unwrap_or_default();
-    let cross = cross_rows(
-        &runs,
-        &config.methods,
-        &baseline,
-        config.disparity.index(),
-    );
+    let cross = cross_rows(&runs, &config.methods, &baseline, config.disparity.index());
     Ok(MultiComparison {
         config: config.clone(),
         runs,

@@ -138,10 +138,7 @@ impl<'de> Deserialize<'de> for Json {
             fn visit_none<E>(self) -> std::result::Result<Json, E> {
                 Ok(Json::Null)
             }
-            fn visit_some<D: Deserializer<'de>>(
-                self,
-                d: D,
-            ) -> std::result::Result<Json, D::Error> {
+            fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Json, D::Error> {
                 Json::deserialize(d)
             }
             fn visit_bool<E>(self, v: bool) -> std::result::Result<Json, E> {
@@ -166,14 +163,20 @@ impl<'de> Deserialize<'de> for Json {
             fn visit_string<E>(self, v: String) -> std::result::Result<Json, E> {
                 Ok(Json::String(v))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Json, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Json, A::Error> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element()? {
                     items.push(item);
                 }
                 Ok(Json::Array(items))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Json, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Json, A::Error> {
                 let mut entries = Vec::new();
                 while let Some((k, v)) = map.next_entry::<String, Json>()? {
                     entries.push((k, v));
@@ -202,12 +205,21 @@ pub struct RowScores {
     recorded: Json,
 }
 
+/// A calibration curve: each bin's mean score, and its share of truly positive rows.
+pub type CurvePoints = (Vec<f64>, Vec<f64>);
+
 /// Numbers as JSON, undefined ones as `null`.
 fn numbers(values: &[f64]) -> Json {
     Json::Array(
         values
             .iter()
-            .map(|&v| if v.is_finite() { Json::F64(v) } else { Json::Null })
+            .map(|&v| {
+                if v.is_finite() {
+                    Json::F64(v)
+                } else {
+                    Json::Null
+                }
+            })
             .collect(),
     )
 }
@@ -265,7 +277,7 @@ impl RowScores {
 
     /// The calibration curve of the group `label` in uniform bins: each bin's mean score and
     /// share of truly positive rows; `None` when the group has none (no rows).
-    pub fn calibration(&self, label: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+    pub fn calibration(&self, label: &str) -> Option<CurvePoints> {
         let curve = self.recorded.get("calibration")?.get(label)?;
         let read = |key: &str| match curve.get(key) {
             Some(Json::Array(items)) => Some(items.iter().map(Json::number).collect()),
@@ -460,11 +472,7 @@ impl Recorded {
                      {}, seed {}), which resuming would drop: list its dataset, method, knob \
                      value and seed again, or write to a new --out",
                     row.dataset,
-                    crate::compare::point_label(
-                        &row.method,
-                        row.knob.as_deref(),
-                        row.knob_value
-                    ),
+                    crate::compare::point_label(&row.method, row.knob.as_deref(), row.knob_value),
                     row.seed
                 )));
             }

@@ -22,10 +22,10 @@ use fairkit_metrics::scores::{ScoreMetric, ScoreReport};
 use fairkit_metrics::{Disparity, GroupedReport};
 
 use crate::compare::Comparison;
-use crate::multi::MultiComparison;
 use crate::evaluate::GroupRates;
-use crate::resume::RowScores;
+use crate::multi::MultiComparison;
 use crate::plot::{Figure, Guide, Panel, Point, Series, Style, render_svg};
+use crate::resume::{CurvePoints, RowScores};
 use crate::summary::mean_std;
 use cards::card;
 use page::{Page, bar_chart, num, pm};
@@ -188,7 +188,10 @@ fn dataset_sections(page: &mut Page, c: &Comparison, at: &Place) -> Result<(), S
         );
     }
 
-    page.section(&at.id("tradeoff"), &at.heading("Accuracy against disparity"));
+    page.section(
+        &at.id("tradeoff"),
+        &at.heading("Accuracy against disparity"),
+    );
     page.chart(&at.id("chart-tradeoff"), &c.render_svg()?, HOW_TRADEOFF);
 
     page.section(&at.id("groups"), &at.heading("Rates by group"));
@@ -249,7 +252,10 @@ fn dataset_sections(page: &mut Page, c: &Comparison, at: &Place) -> Result<(), S
         .filter(|(_, r)| !r.is_empty())
         .collect();
     if !scored.is_empty() {
-        page.section(&at.id("scores"), &at.heading("Score metrics and calibration"));
+        page.section(
+            &at.id("scores"),
+            &at.heading("Score metrics and calibration"),
+        );
         let mut rows = Vec::new();
         for (method, reports) in &scored {
             let labels = reports[0].labels();
@@ -444,7 +450,10 @@ pub fn multi(m: &MultiComparison) -> Result<String, String> {
 
     for run in &m.runs {
         let part = crate::multi::file_part(&run.dataset);
-        page.section(&format!("dataset-{part}"), &format!("Dataset {}", run.dataset));
+        page.section(
+            &format!("dataset-{part}"),
+            &format!("Dataset {}", run.dataset),
+        );
         let at = Place {
             suffix: format!("-{part}"),
             on: format!(" ({})", run.dataset),
@@ -506,7 +515,7 @@ fn group_means(c: &Comparison, groups: &[String]) -> Vec<Vec<[(f64, f64); 3]>> {
 fn calibration_panel(
     title: Option<&str>,
     labels: &[String],
-    curve: &dyn Fn(&str) -> Option<(Vec<f64>, Vec<f64>)>,
+    curve: &dyn Fn(&str) -> Option<CurvePoints>,
 ) -> Panel {
     let series = labels
         .iter()
@@ -538,7 +547,7 @@ fn calibration_panel(
 }
 
 /// The uniform-bin calibration curve of group `label` of `report`.
-fn report_curve(report: &ScoreReport, label: &str) -> Option<(Vec<f64>, Vec<f64>)> {
+fn report_curve(report: &ScoreReport, label: &str) -> Option<CurvePoints> {
     let code = report.labels().iter().position(|l| l == label)?;
     let c = &report.calibration(code as u32)?.uniform;
     Some((c.prob_pred.clone(), c.prob_true.clone()))

@@ -62,7 +62,10 @@ fn json_keeps_key_order_and_numbers_as_written() {
     let value: Json = serde_json::from_str(text).unwrap();
     assert_eq!(serde_json::to_string(&value).unwrap(), text);
     assert_eq!(value.entries()[0].0, "b");
-    assert_eq!(value.get("c").unwrap().get("y").unwrap().number(), 0.1 + 0.2);
+    assert_eq!(
+        value.get("c").unwrap().get("y").unwrap().number(),
+        0.1 + 0.2
+    );
     assert!(Json::Null.number().is_nan());
     assert_eq!(Json::I64(-2).number(), -2.0);
 }
@@ -124,7 +127,10 @@ fn a_resumed_run_equals_an_uninterrupted_one() {
     write(&run(&part), dir.path());
     let resumed = resume(&full, dir.path(), &|_, _| {}).unwrap();
     // B fitted seed 1 of baseline (1 row) and gs (3 rows) on each dataset.
-    assert_eq!((resumed.reused, resumed.fitted), (2 * 4, 2 * 2 * 12 - 2 * 4));
+    assert_eq!(
+        (resumed.reused, resumed.fitted),
+        (2 * 4, 2 * 2 * 12 - 2 * 4)
+    );
     let (Outcome::Many(a), Outcome::Many(b)) = (&a, resumed.outcome) else {
         unreachable!()
     };
@@ -165,7 +171,9 @@ fn refusal(change: impl Fn(&mut CompareConfig)) -> String {
     write(&run(&base), dir.path());
     let mut changed = base.clone();
     change(&mut changed);
-    let e = resume(&changed, dir.path(), &|_, _| {}).unwrap_err().to_string();
+    let e = resume(&changed, dir.path(), &|_, _| {})
+        .unwrap_err()
+        .to_string();
     let file = dir.path().join("results.json").display().to_string();
     assert!(e.starts_with(&format!("{file}: ")), "{e}");
     assert!(!e.contains('\n'), "{e}");
@@ -194,9 +202,8 @@ fn a_run_configured_otherwise_is_refused_naming_the_setting() {
         "{e}"
     );
     let e = refusal(|c| {
-        c.methods[1].spec = crate::method::MethodSpec::expgrad(
-            crate::method::ReductionConstraint::EqualizedOdds,
-        );
+        c.methods[1].spec =
+            crate::method::MethodSpec::expgrad(crate::method::ReductionConstraint::EqualizedOdds);
         c.methods[1].sweep = Some(vec![0.01, 0.05]);
     });
     assert!(e.starts_with("method eg differs"), "{e}");
