@@ -207,8 +207,10 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
         .collect();
     let multi = !config.datasets.is_empty();
     if multi {
+        // Every dataset runs each method's points on every seed.
         for bar in &per_method {
-            bar.set_length((config.seeds.len() * config.datasets.len()) as u64);
+            let fits = bar.length().unwrap_or(0) * config.datasets.len() as u64;
+            bar.set_length(fits);
         }
     }
     let bump = |_: usize, m: usize| per_method[m].inc(1);
