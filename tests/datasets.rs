@@ -124,6 +124,7 @@ fn datasets_in_an_experiment_file_run_one_after_another() {
         [
             "evidence.json",
             "experiment.toml",
+            "report.html",
             "report.md",
             "results.csv",
             "results.json",

@@ -174,3 +174,60 @@ fn the_assess_and_gate_pages_render_in_chromium() {
     let dom = dump_dom(browser, &html);
     assert_rendered(&dom, &["table-checks", "table-by-group", "chart-rates"], 1);
 }
+
+/// A multi-dataset sweep's page: the cross-dataset summary, the small multiples, and each
+/// dataset's tables and charts under ids ending in the dataset's name.
+#[test]
+fn the_multi_dataset_report_renders_in_chromium() {
+    let Some(browser) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "compare",
+        "--quiet",
+        "--datasets",
+        "biased-credit,credit",
+        "--rows",
+        "600",
+        "--seeds",
+        "2",
+        "--sweep",
+        "--methods",
+        "baseline,reweighing,threshold-dp",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dom = dump_dom(browser, &out.join("report.html"));
+    let mut ids = vec![
+        "table-config".to_string(),
+        "table-cross".into(),
+        "table-cross-means".into(),
+        "chart-small-multiples".into(),
+    ];
+    for dataset in ["biased-credit", "credit"] {
+        ids.push(format!("dataset-{dataset}"));
+        for id in [
+            "table-summary",
+            "chart-tradeoff",
+            "table-by-group",
+            "chart-selection-rate",
+            "chart-tpr",
+            "chart-fpr",
+            "table-scores",
+            "chart-calibration",
+        ] {
+            ids.push(format!("{id}-{dataset}"));
+        }
+    }
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    // The small multiples, then five charts per dataset.
+    assert_rendered(&dom, &ids, 1 + 2 * 5);
+    assert_eq!(dom.matches("class=\"card\"").count(), 3);
+    assert_eq!(dom.matches("class=\"how\"").count(), 1 + 2 * 5);
+    // The cross-dataset table: one row per dataset and method (its default operating point).
+    let at = dom.find("id=\"table-cross\"").unwrap();
+    let table = &dom[at..at + dom[at..].find("</table>").unwrap()];
+    assert_eq!(table.matches("<tr>").count(), 1 + 2 * 3);
+    assert!(dom.contains("default operating point"));
+}

@@ -26,6 +26,7 @@ mod predict;
 mod preprocess;
 mod readme;
 mod report_html;
+mod resume;
 mod score;
 mod simulate;
 mod train;

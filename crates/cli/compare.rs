@@ -9,6 +9,7 @@ use fairkit_core::limits;
 use fairkit_harness::compare::{CompareConfig, MethodEntry, claim_run_dir, compare};
 use fairkit_harness::io::Outputs;
 use fairkit_harness::multi::{compare_many, named_source};
+use fairkit_harness::resume::{Outcome, resume};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::common::Format;
@@ -97,6 +98,15 @@ pub struct Args {
     /// holding anything else is refused before the run starts.
     #[arg(long, value_name = "DIR", default_value = "fairkit-out")]
     out: PathBuf,
+    /// Finish the run that --out holds part of (an interrupted multi-dataset sweep, or one
+    /// given more seeds, methods or datasets): the rows its results.json records, keyed by
+    /// dataset, method, knob value and seed, are reused as they are, only the missing ones
+    /// are run, and every file is written again from all rows. Refused (exit status 2) when
+    /// the recorded run differs in anything that changes a row (data, split, estimator, a
+    /// method's parameters, fairkit version) or has rows this run would drop. See
+    /// docs/datasets.md.
+    #[arg(long)]
+    resume: bool,
     /// No progress bars.
     #[arg(long)]
     quiet: bool,
@@ -196,69 +206,84 @@ pub fn run(args: Args, command_line: &[String]) -> Result<ExitCode> {
             bar
         })
         .collect();
-    if !config.datasets.is_empty() {
+    let multi = !config.datasets.is_empty();
+    if multi {
+        // Every dataset runs each method's points on every seed.
         for bar in &per_method {
-            bar.set_length((config.seeds.len() * config.datasets.len()) as u64);
+            let fits = bar.length().unwrap_or(0) * config.datasets.len() as u64;
+            bar.set_length(fits);
         }
-        let result = compare_many(&config, &|_, m| per_method[m].inc(1));
-        for bar in &per_method {
-            bar.finish();
-        }
-        let _ = bars.clear();
-        let multi = result?;
-        multi.stage(&mut outputs, run_dir, command_line)?;
-        let committed = outputs.commit()?;
-        for dir in &committed.replaced_runs {
-            eprintln!(
-                "note: replaced the earlier fairkit run in {}",
-                dir.display()
-            );
-        }
-        for run in &multi.runs {
-            for w in &run.warnings {
-                eprintln!("warning: {}: {w}", run.dataset);
-            }
-        }
-        match args.format {
-            Format::Table => {
-                print!("{}", multi.render_table());
-                println!(
-                    "\nwrote results.json, results.csv, report.md, tradeoff.svg (every dataset), \
-                     tradeoff-NAME.svg (one per dataset), experiment.toml and evidence.json to {}",
-                    args.out.display()
-                );
-            }
-            Format::Json => print!("{}", multi.render_json()?),
-        }
-        return Ok(ExitCode::SUCCESS);
     }
-    let result = compare(&config, &|m| per_method[m].inc(1));
+    let bump = |_: usize, m: usize| per_method[m].inc(1);
+    let result = if args.resume {
+        resume(&config, &args.out, &bump).map(|r| {
+            let note = format!(
+                "note: resumed the run in {}: {} row(s) reused from its results.json, {} fitted",
+                args.out.display(),
+                r.reused,
+                r.fitted
+            );
+            (r.outcome, Some(note))
+        })
+    } else if multi {
+        compare_many(&config, &bump).map(|m| (Outcome::Many(m), None))
+    } else {
+        compare(&config, &|m| bump(0, m)).map(|c| (Outcome::One(c), None))
+    };
     for bar in &per_method {
         bar.finish();
     }
     let _ = bars.clear();
-    let comparison = result?;
-    comparison.stage(&mut outputs, run_dir, command_line)?;
+    let (outcome, note) = result?;
+    outcome.stage(&mut outputs, run_dir, command_line)?;
     let committed = outputs.commit()?;
-    for dir in &committed.replaced_runs {
-        eprintln!(
-            "note: replaced the earlier fairkit run in {}",
-            dir.display()
-        );
-    }
-    for w in &comparison.warnings {
-        eprintln!("warning: {w}");
-    }
-    match args.format {
-        Format::Table => {
-            print!("{}", comparison.render_table());
-            println!(
-                "\nwrote results.json, results.csv, report.md, tradeoff.svg, report.html, \
-                 experiment.toml and evidence.json to {}",
-                args.out.display()
-            );
+    match note {
+        Some(note) => eprintln!("{note}"),
+        None => {
+            for dir in &committed.replaced_runs {
+                eprintln!(
+                    "note: replaced the earlier fairkit run in {}",
+                    dir.display()
+                );
+            }
         }
-        Format::Json => print!("{}", comparison.render_json()?),
+    }
+    match outcome {
+        Outcome::Many(multi) => {
+            for run in &multi.runs {
+                for w in &run.warnings {
+                    eprintln!("warning: {}: {w}", run.dataset);
+                }
+            }
+            match args.format {
+                Format::Table => {
+                    print!("{}", multi.render_table());
+                    println!(
+                        "\nwrote results.json, results.csv, report.md, tradeoff.svg (every \
+                         dataset), tradeoff-NAME.svg (one per dataset), report.html, \
+                         experiment.toml and evidence.json to {}",
+                        args.out.display()
+                    );
+                }
+                Format::Json => print!("{}", multi.render_json()?),
+            }
+        }
+        Outcome::One(comparison) => {
+            for w in &comparison.warnings {
+                eprintln!("warning: {w}");
+            }
+            match args.format {
+                Format::Table => {
+                    print!("{}", comparison.render_table());
+                    println!(
+                        "\nwrote results.json, results.csv, report.md, tradeoff.svg, report.html, \
+                         experiment.toml and evidence.json to {}",
+                        args.out.display()
+                    );
+                }
+                Format::Json => print!("{}", comparison.render_json()?),
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -22,10 +22,10 @@ use crate::evaluate::{GroupRates, Headline, TestReports, evaluate, evaluate_pred
 use crate::evidence::Evidence;
 use crate::method::{FittedMethod, KnobGrid, MethodSpec, SubgroupReport, run};
 use crate::plot::{Curve, TradeoffPoint, curves_svg, tradeoff_svg};
+use crate::resume::{Json, RowScores};
 use crate::summary::mean_std;
 use crate::{HarnessError, Result, io, pareto};
 use fairkit_core::text::config_message;
-use fairkit_metrics::scores::ScoreReport;
 
 /// One method of a comparison: a display name, the method, and optionally its own estimator.
 /// It serializes as an experiment file lists a method: `name`, then the method's own keys
@@ -744,8 +744,9 @@ impl CompareConfig {
     }
 }
 
-/// One (dataset, method, seed) result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One (dataset, method, knob value, seed) result. It reads back from `results.json`
+/// ([`crate::resume`]) to the same bytes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultRow {
     /// The dataset's name ([`LoadedData::name`]): `adult`, `german`, a scenario, a file name.
     pub dataset: String,
@@ -766,6 +767,7 @@ pub struct ResultRow {
     #[serde(flatten)]
     pub predicted: Headline,
     /// Wall-clock seconds of the fit.
+    #[serde(deserialize_with = "crate::resume::nan_from_null")]
     pub fit_seconds: f64,
     /// The same headline in expectation over the method's randomization.
     pub expected: Headline,
@@ -774,26 +776,14 @@ pub struct ResultRow {
     pub by_group: Vec<GroupRates>,
     /// Score metrics by group of the method's own scores (docs/metrics.md#score-metrics), for
     /// methods whose score is a probability; absent otherwise.
-    #[serde(
-        skip_serializing_if = "Option::is_none",
-        serialize_with = "compact_scores"
-    )]
-    pub scores: Option<ScoreReport>,
-    /// GerryFair: the most unfair subgroup its auditor finds on the training rows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subgroup: Option<crate::method::SubgroupReport>,
-}
-
-/// The score metrics of a result row: values overall and by group and their aggregates
-/// ([`ScoreReport::compact`]).
-fn compact_scores<S: serde::Serializer>(
-    scores: &Option<ScoreReport>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    match scores {
-        Some(r) => r.compact().serialize(s),
-        None => s.serialize_none(),
-    }
+    /// Its values overall and by group and their aggregates
+    /// ([`fairkit_metrics::scores::ScoreReport::compact`]), and each group's calibration curve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<RowScores>,
+    /// GerryFair: the most unfair subgroup its auditor finds on the training rows (a
+    /// [`SubgroupReport`] as JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subgroup: Option<Json>,
 }
 
 /// Mean and standard deviation of one method (at one knob value, in a sweep) across seeds,
@@ -826,7 +816,7 @@ impl SummaryRow {
 }
 
 /// `method knob=value`, or the method alone.
-fn point_label(method: &str, knob: Option<&str>, value: Option<f64>) -> String {
+pub(crate) fn point_label(method: &str, knob: Option<&str>, value: Option<f64>) -> String {
     match (knob, value) {
         (Some(k), Some(v)) => format!("{method} {k}={v}"),
         _ => method.to_string(),
@@ -956,6 +946,21 @@ fn split_warnings(seeds: &[u64], small: Vec<Vec<SmallGroup>>) -> Vec<SplitWarnin
 /// # Errors
 /// Data errors, and the first failing job's error (naming the method and seed).
 pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Result<Comparison> {
+    compare_reusing(config, &|_, _, _, _| None, progress)
+}
+
+/// The rows a run takes instead of running a job: given the dataset's name, the method entry,
+/// the point and the seed, the rows recorded for them ([`crate::resume`]), or `None` to run
+/// the job.
+pub(crate) type Reuse<'a> =
+    &'a (dyn Fn(&str, &MethodEntry, &SweepPoint, u64) -> Option<Vec<ResultRow>> + Sync);
+
+/// [`compare`], taking the rows `reuse` has instead of running their jobs.
+pub(crate) fn compare_reusing(
+    config: &CompareConfig,
+    reuse: Reuse<'_>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Comparison> {
     config.check()?;
     let loaded: LoadedData = config.data.load()?;
     let report = GroupedReport::params();
@@ -973,7 +978,16 @@ pub fn compare(config: &CompareConfig, progress: &(dyn Fn(usize) + Sync)) -> Res
             data.train.require_both_classes()?;
             let rows = points
                 .par_iter()
-                .map(|p| job(config, p, seed, &loaded, &data, &report, progress))
+                .map(|p| {
+                    let entry = &config.methods[p.method];
+                    match reuse(&loaded.name, entry, p, seed) {
+                        Some(rows) => {
+                            progress(p.method);
+                            Ok(rows)
+                        }
+                        None => job(config, p, seed, &loaded, &data, &report, progress),
+                    }
+                })
                 .collect::<Result<Vec<_>>>()?;
             Ok((rows, test_small_groups(&data)?))
         })
@@ -1020,19 +1034,22 @@ fn job(
     let row = |knob: Option<(&str, f64)>,
                e: TestReports,
                fit_seconds: f64,
-               subgroup: Option<SubgroupReport>| ResultRow {
-        dataset: loaded.name.clone(),
-        method: entry.name.clone(),
-        estimator: estimator_name.clone(),
-        seed,
-        knob: knob.map(|k| k.0.to_string()),
-        knob_value: knob.map(|k| k.1),
-        predicted: Headline::of(&e.predicted),
-        fit_seconds,
-        expected: Headline::of(&e.expected),
-        by_group: GroupRates::of(&e.expected),
-        scores: e.scores,
-        subgroup,
+               subgroup: Option<SubgroupReport>|
+     -> Result<ResultRow> {
+        Ok(ResultRow {
+            dataset: loaded.name.clone(),
+            method: entry.name.clone(),
+            estimator: estimator_name.clone(),
+            seed,
+            knob: knob.map(|k| k.0.to_string()),
+            knob_value: knob.map(|k| k.1),
+            predicted: Headline::of(&e.predicted),
+            fit_seconds,
+            expected: Headline::of(&e.expected),
+            by_group: GroupRates::of(&e.expected),
+            scores: e.scores.as_ref().map(RowScores::of).transpose()?,
+            subgroup: subgroup.as_ref().map(Json::of).transpose()?,
+        })
     };
     let rows = run(&point.spec, estimator, &data.train, &data.test, seed)
         .and_then(|r| {
@@ -1056,7 +1073,7 @@ fn job(
                             Some(&score),
                             report,
                         )?;
-                        Ok(row(Some(("grid_point", i as f64)), e, r.fit_seconds, None))
+                        row(Some(("grid_point", i as f64)), e, r.fit_seconds, None)
                     })
                     .collect();
             }
@@ -1065,7 +1082,7 @@ fn job(
                 evaluate(&data.test, &r, report)?,
                 r.fit_seconds,
                 r.fitted.details().subgroup,
-            )])
+            )?])
         })
         .map_err(|e| HarnessError::Job {
             method: point_label(

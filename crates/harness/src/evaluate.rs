@@ -6,7 +6,7 @@ use fairkit_metrics::scores::{ScoreInput, ScoreParams, ScoreReport};
 use fairkit_metrics::{
     ComputeReport, ConfusionTable, Disparity, GroupedReport, Metric, ReportInput, ReportParams,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::Result;
 use crate::method::MethodRun;
@@ -88,18 +88,27 @@ pub fn evaluate_predictions(
 }
 
 /// One group's rates in a report: what the report's per-group bar charts draw.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupRates {
     /// The group (several sensitive columns joined with `,`).
     pub group: String,
     /// Selection rate.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub selection_rate: f64,
     /// True positive rate.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub true_positive_rate: f64,
     /// False positive rate.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub false_positive_rate: f64,
 }
 
@@ -138,25 +147,43 @@ impl GroupRates {
 }
 
 /// The headline numbers of one report: what the comparison harness tabulates.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
     /// Overall accuracy.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub accuracy: f64,
     /// Overall balanced accuracy.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub balanced_accuracy: f64,
     /// Demographic parity difference (between groups).
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub demographic_parity_difference: f64,
     /// Demographic parity ratio (between groups).
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub demographic_parity_ratio: f64,
     /// Equalized odds difference (worst case).
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub equalized_odds_difference: f64,
     /// Equal opportunity (true positive rate) difference.
-    #[serde(serialize_with = "fairkit_metrics::nan_as_null")]
+    #[serde(
+        serialize_with = "fairkit_metrics::nan_as_null",
+        deserialize_with = "crate::resume::nan_from_null"
+    )]
     pub equal_opportunity_difference: f64,
 }
 

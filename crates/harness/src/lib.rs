@@ -10,6 +10,7 @@
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
 //! * [`multi`]: several datasets in one comparison, with the cross-dataset summary.
 //! * [`pareto`]: the accuracy-versus-disparity Pareto front.
+//! * [`resume`]: `fairkit compare --resume`, finishing a run that `--out` holds part of.
 //! * [`summary`]: mean and standard deviation across seeds.
 //! * [`plot`]: the trade-off picture as SVG.
 //! * [`report_html`]: `report.html`, the self-contained page of a comparison, an assessment
@@ -45,6 +46,7 @@ pub mod pareto;
 pub mod plot;
 pub mod repair;
 pub mod report_html;
+pub mod resume;
 pub mod single;
 pub mod summary;
 

@@ -10,10 +10,12 @@ use std::path::{Path, PathBuf};
 use fairkit_data::sim;
 use serde::Serialize;
 
-use crate::compare::{CompareConfig, Comparison, compare, evidence_inputs, pm};
+use crate::compare::{
+    CompareConfig, Comparison, MethodEntry, Reuse, SummaryRow, compare_reusing, evidence_inputs, pm,
+};
 use crate::data::DataSource;
 use crate::evidence::Evidence;
-use crate::method::MethodSpec;
+use crate::method::{KnobGrid, MethodSpec};
 use crate::plot::{Figure, render_svg, tradeoff_figure};
 use crate::{HarnessError, Result, io};
 
@@ -157,25 +159,59 @@ fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
         .collect()
 }
 
-/// The cross-dataset rows of `runs` against the method named `baseline`.
-fn cross_rows(runs: &[Comparison], baseline: &str, axis: usize) -> Vec<CrossRow> {
+/// The summary row of `entry` at its default operating point: its one row when it is not
+/// swept; in a sweep, the row of the knob value a run without a sweep uses (the value that
+/// leaves the method's parameters unchanged); `None` when that value was not swept (grid
+/// search's whole grid, the threshold optimizer's exact solve, a `sweep` list without it).
+pub fn operating_point<'a>(
+    entry: &MethodEntry,
+    summary: &'a [SummaryRow],
+) -> Option<&'a SummaryRow> {
+    let mut mine = summary.iter().filter(|r| r.method == entry.name);
+    mine.find(|r| match (&r.knob, r.knob_value) {
+        (None, _) | (_, None) => true,
+        (Some(name), Some(v)) => entry
+            .spec
+            .knob()
+            .filter(|k| k.grid != KnobGrid::Fitted)
+            .is_some_and(|k| k.name == name && k.set(&entry.spec, v) == entry.spec),
+    })
+}
+
+/// The cross-dataset rows of `runs` against the method named `baseline`: per dataset, one row
+/// per method of `methods` at its default operating point ([`operating_point`]); ranks are
+/// among those points.
+fn cross_rows(
+    runs: &[Comparison],
+    methods: &[MethodEntry],
+    baseline: &str,
+    axis: usize,
+) -> Vec<CrossRow> {
     let mut rows = Vec::new();
     for run in runs {
-        let base = run.summary.iter().find(|r| r.method == baseline);
-        let (base_acc, base_disp) = base.map_or((f64::NAN, f64::NAN), |b| {
-            (b.metrics[0].0, b.metrics[axis].0)
-        });
-        let acc: Vec<f64> = run.summary.iter().map(|r| r.metrics[0].0).collect();
-        let disp: Vec<f64> = run.summary.iter().map(|r| r.metrics[axis].0).collect();
+        let points: Vec<Option<&SummaryRow>> = methods
+            .iter()
+            .map(|m| operating_point(m, &run.summary))
+            .collect();
+        let value =
+            |p: &Option<&SummaryRow>, k: usize| p.map_or((f64::NAN, f64::NAN), |r| r.metrics[k]);
+        let base = methods
+            .iter()
+            .position(|m| m.name == baseline)
+            .map_or((f64::NAN, f64::NAN), |i| {
+                (value(&points[i], 0).0, value(&points[i], axis).0)
+            });
+        let acc: Vec<f64> = points.iter().map(|p| value(p, 0).0).collect();
+        let disp: Vec<f64> = points.iter().map(|p| value(p, axis).0).collect();
         let (acc_rank, disp_rank) = (ranks(&acc, true), ranks(&disp, false));
-        for (i, r) in run.summary.iter().enumerate() {
+        for (i, (m, p)) in methods.iter().zip(&points).enumerate() {
             rows.push(CrossRow {
                 dataset: run.dataset.clone(),
-                method: r.method.clone(),
-                accuracy_loss: base_acc - r.metrics[0].0,
-                disparity_reduction: base_disp - r.metrics[axis].0,
-                accuracy_sd: r.metrics[0].1,
-                disparity_sd: r.metrics[axis].1,
+                method: m.name.clone(),
+                accuracy_loss: base.0 - acc[i],
+                disparity_reduction: base.1 - disp[i],
+                accuracy_sd: value(p, 0).1,
+                disparity_sd: value(p, axis).1,
                 accuracy_rank: acc_rank[i],
                 disparity_rank: disp_rank[i],
             });
@@ -191,6 +227,16 @@ fn cross_rows(runs: &[Comparison], baseline: &str, axis: usize) -> Vec<CrossRow>
 /// No datasets, and every error of [`compare`] (data errors name their file).
 pub fn compare_many(
     config: &CompareConfig,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<MultiComparison> {
+    compare_many_reusing(config, &|_, _, _, _| None, progress)
+}
+
+/// [`compare_many`], taking the rows `reuse` has instead of running their jobs
+/// ([`crate::resume`]).
+pub(crate) fn compare_many_reusing(
+    config: &CompareConfig,
+    reuse: Reuse<'_>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<MultiComparison> {
     config.check()?;
@@ -212,7 +258,7 @@ pub fn compare_many(
                 datasets: Vec::new(),
                 ..config.clone()
             };
-            compare(&one, &|m| progress(d, m))
+            compare_reusing(&one, reuse, &|m| progress(d, m))
         })
         .collect::<Result<Vec<_>>>()?;
     let baseline = config
@@ -222,7 +268,7 @@ pub fn compare_many(
         .or(config.methods.first())
         .map(|m| m.name.clone())
         .unwrap_or_default();
-    let cross = cross_rows(&runs, &baseline, config.disparity.index());
+    let cross = cross_rows(&runs, &config.methods, &baseline, config.disparity.index());
     Ok(MultiComparison {
         config: config.clone(),
         runs,
@@ -232,7 +278,7 @@ pub fn compare_many(
 }
 
 /// `name` as part of a file name: letters, digits, `.`, `-` and `_` kept, the rest `_`.
-fn file_part(name: &str) -> String {
+pub(crate) fn file_part(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
@@ -329,6 +375,14 @@ impl MultiComparison {
              {disparity} (1 lowest); sd over splits (seeds).\n\n",
             self.baseline
         );
+        if self.config.sweeps() {
+            md.push_str(
+                "Under a sweep each method enters at its default operating point (the knob \
+                 value a run without `--sweep` uses), not as an average over its grid; a \
+                 method whose default was not swept (grid search, the threshold optimizer's \
+                 exact solve) shows `-`.\n\n",
+            );
+        }
         md.push_str("| dataset | method | accuracy loss | disparity reduction | accuracy sd | disparity sd | accuracy rank | disparity rank |\n");
         md.push_str("|---|---|---|---|---|---|---|---|\n");
         let f = |v: f64| pm(v, f64::NAN, 4);
@@ -529,8 +583,8 @@ impl MultiComparison {
     }
 
     /// The run's files but its evidence: `results.json`, `results.csv`, `report.md`,
-    /// `tradeoff.svg` (small multiples), `experiment.toml`, then `tradeoff-NAME.svg` per
-    /// dataset.
+    /// `tradeoff.svg` (small multiples), `report.html` ([`crate::report_html::multi`]),
+    /// `experiment.toml`, then `tradeoff-NAME.svg` per dataset.
     ///
     /// # Errors
     /// A picture that cannot be drawn, or a configuration TOML cannot hold.
@@ -552,6 +606,10 @@ impl MultiComparison {
             ("results.csv".to_string(), self.render_csv()),
             ("report.md".to_string(), self.render_markdown()),
             ("tradeoff.svg".to_string(), small),
+            (
+                "report.html".to_string(),
+                crate::report_html::multi(self).map_err(|m| plot_error("report.html", m))?,
+            ),
             ("experiment.toml".to_string(), self.config.to_toml()?),
         ];
         for run in &self.runs {

@@ -23,7 +23,9 @@ use fairkit_metrics::{Disparity, GroupedReport};
 
 use crate::compare::Comparison;
 use crate::evaluate::GroupRates;
+use crate::multi::MultiComparison;
 use crate::plot::{Figure, Guide, Panel, Point, Series, Style, render_svg};
+use crate::resume::{CurvePoints, RowScores};
 use crate::summary::mean_std;
 use cards::card;
 use page::{Page, bar_chart, num, pm};
@@ -73,7 +75,6 @@ const SCORE_HEADERS: [&str; 5] = [
 /// A chart that cannot be drawn (no method with a finite accuracy and disparity).
 pub fn comparison(c: &Comparison) -> Result<String, String> {
     let config = &c.config;
-    let axis = config.disparity.key().replace('_', " ");
     let mut page = Page::new(
         &format!("fairkit comparison on {}", c.dataset),
         &format!(
@@ -84,7 +85,33 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
             config.seeds.len()
         ),
     );
+    configuration(&mut page, config, vec!["dataset".into(), c.dataset.clone()]);
+    dataset_sections(&mut page, c, &Place::default())?;
+    method_cards(&mut page, config);
+    Ok(page.finish())
+}
 
+/// Where a dataset's sections go: their ids get `suffix`, their headings `on`; both empty on a
+/// one-dataset page.
+#[derive(Default)]
+struct Place {
+    suffix: String,
+    on: String,
+}
+
+impl Place {
+    fn id(&self, base: &str) -> String {
+        format!("{base}{}", self.suffix)
+    }
+    fn heading(&self, heading: &str) -> String {
+        format!("{heading}{}", self.on)
+    }
+}
+
+/// The configuration section: `first` (the dataset or datasets), then the run's settings and
+/// its resolved experiment file.
+fn configuration(page: &mut Page, config: &crate::compare::CompareConfig, first: Vec<String>) {
+    let axis = config.disparity.key().replace('_', " ");
     page.section("configuration", "Configuration");
     let split = if config.split.fixed {
         "fixed split"
@@ -92,14 +119,14 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         "a new split per seed"
     };
     let rows = vec![
-        vec!["dataset".into(), c.dataset.clone()],
+        first,
         vec!["estimator".into(), config.estimator.to_string()],
         vec!["seeds".into(), format!("{:?}", config.seeds)],
         vec![
             "test share".into(),
             format!("{} ({split})", config.split.test_size),
         ],
-        vec!["disparity axis".into(), axis.clone()],
+        vec!["disparity axis".into(), axis],
         vec![
             "methods".into(),
             config
@@ -117,8 +144,13 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
             &toml,
         );
     }
+}
 
-    page.section("summary", "Summary");
+/// One dataset's sections: the summary table, the trade-off chart, the rates by group (table
+/// and bars) and the score metrics with the calibration curves.
+fn dataset_sections(page: &mut Page, c: &Comparison, at: &Place) -> Result<(), String> {
+    let config = &c.config;
+    page.section(&at.id("summary"), &at.heading("Summary"));
     let headers = [
         "method",
         "Pareto",
@@ -141,7 +173,7 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         })
         .collect();
     page.table(
-        "table-summary",
+        &at.id("table-summary"),
         "Mean ± sd over seeds of each method's expected metrics",
         &headers,
         &rows,
@@ -156,10 +188,13 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         );
     }
 
-    page.section("tradeoff", "Accuracy against disparity");
-    page.chart("chart-tradeoff", &c.render_svg()?, HOW_TRADEOFF);
+    page.section(
+        &at.id("tradeoff"),
+        &at.heading("Accuracy against disparity"),
+    );
+    page.chart(&at.id("chart-tradeoff"), &c.render_svg()?, HOW_TRADEOFF);
 
-    page.section("groups", "Rates by group");
+    page.section(&at.id("groups"), &at.heading("Rates by group"));
     let groups = group_names(c);
     let means = group_means(c, &groups);
     let methods: Vec<String> = c.summary.iter().map(|r| r.method.clone()).collect();
@@ -172,7 +207,7 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         }
     }
     page.table(
-        "table-by-group",
+        &at.id("table-by-group"),
         "Each group's expected rates, mean ± sd over seeds",
         &["method", "group", "selection rate", "TPR", "FPR"],
         &rows,
@@ -200,10 +235,10 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
             .map(|per_group| per_group.iter().map(|v| v[k].0).collect())
             .collect();
         let svg = bar_chart(&format!("{rate} by group"), &methods, &groups, &values);
-        page.chart(id, &svg, &how_bars(rate, meaning));
+        page.chart(&at.id(id), &svg, &how_bars(rate, meaning));
     }
 
-    let scored: Vec<(&str, Vec<&ScoreReport>)> = methods
+    let scored: Vec<(&str, Vec<&RowScores>)> = methods
         .iter()
         .map(|m| {
             let reports = c
@@ -217,11 +252,14 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         .filter(|(_, r)| !r.is_empty())
         .collect();
     if !scored.is_empty() {
-        page.section("scores", "Score metrics and calibration");
+        page.section(
+            &at.id("scores"),
+            &at.heading("Score metrics and calibration"),
+        );
         let mut rows = Vec::new();
         for (method, reports) in &scored {
             let labels = reports[0].labels();
-            let mut row = |name: &str, value: &dyn Fn(&ScoreReport, ScoreMetric) -> f64| {
+            let mut row = |name: &str, value: &dyn Fn(&RowScores, ScoreMetric) -> f64| {
                 let mut cells = vec![method.to_string(), name.to_string()];
                 for metric in ScoreMetric::ALL {
                     let (m, s) =
@@ -232,20 +270,24 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
             };
             row("overall", &|r, m| r.overall(m));
             for (code, label) in labels.iter().enumerate() {
-                row(label, &|r, m| r.value(m, code as u32));
+                row(label, &|r, m| r.value(m, code));
             }
         }
         let mut headers = vec!["method", "group"];
         headers.extend(SCORE_HEADERS);
         page.table(
-            "table-scores",
+            &at.id("table-scores"),
             "Score metrics of the methods whose scores are probabilities, mean ± sd over seeds",
             &headers,
             &rows,
         );
+        // The first seed's curves, as its row records them.
         let panels: Vec<Panel> = scored
             .iter()
-            .map(|(method, reports)| calibration_panel(Some(method), reports[0]))
+            .map(|(method, reports)| {
+                let r = reports[0];
+                calibration_panel(Some(method), &r.labels(), &|l| r.calibration(l))
+            })
             .collect();
         let figure = Figure {
             title: format!(
@@ -256,10 +298,14 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
             notes: vec!["dashed: perfectly calibrated".into()],
         };
         if let Ok(svg) = render_svg(&figure) {
-            page.chart("chart-calibration", &svg, HOW_CALIBRATION);
+            page.chart(&at.id("chart-calibration"), &svg, HOW_CALIBRATION);
         }
     }
+    Ok(())
+}
 
+/// The method cards: one per method of the configuration.
+fn method_cards(page: &mut Page, config: &crate::compare::CompareConfig) {
     page.section("methods", "The methods");
     page.cards(true);
     for entry in &config.methods {
@@ -289,6 +335,132 @@ pub fn comparison(c: &Comparison) -> Result<String, String> {
         page.card(&entry.name, &items);
     }
     page.cards(false);
+}
+
+/// How to read the cross-dataset table.
+const HOW_CROSS: &str = "One row per dataset and method, measured against the baseline on \
+    the same dataset. Accuracy loss: how much accuracy the method gives up (negative: it \
+    gains). Disparity reduction: how much smaller the gap between groups is (negative: the \
+    gap grew). Ranks compare the methods on one dataset (1 is the most accurate, or the \
+    fairest). The sd columns are the spread over random splits: a method whose sd is as large \
+    as its reduction is not reliably fairer. After Friedler et al. (2019).";
+
+/// How to read the small multiples.
+const HOW_SMALL_MULTIPLES: &str = "One panel per dataset, each drawn like the trade-off \
+    chart: further left is fairer, higher is more accurate. A method keeps its colour and \
+    marker in every panel, so its place can be followed from one dataset to the next: a \
+    method that is fair and accurate on one dataset need not be on another.";
+
+/// Renders `report.html` of a multi-dataset comparison: the configuration, the cross-dataset
+/// summary (per dataset and method, and means over datasets), the small multiples, then each
+/// dataset's sections as a one-dataset page has them, and the method cards.
+///
+/// # Errors
+/// A chart that cannot be drawn.
+pub fn multi(m: &MultiComparison) -> Result<String, String> {
+    let config = &m.config;
+    let names = m.dataset_names();
+    let mut page = Page::new(
+        &format!(
+            "fairkit comparison on {} datasets: {}",
+            names.len(),
+            names.join(", ")
+        ),
+        &format!(
+            "fairkit {}: {} method(s) x {} seed(s) on each dataset; metrics on the test split, \
+             in expectation over each method's randomization, mean ± standard deviation over \
+             seeds.",
+            env!("CARGO_PKG_VERSION"),
+            config.methods.len(),
+            config.seeds.len()
+        ),
+    );
+    configuration(&mut page, config, vec!["datasets".into(), names.join(", ")]);
+
+    page.section("across", "Across datasets");
+    let disparity = config.disparity.key().replace('_', " ");
+    let mut intro = format!(
+        "Against {} on each dataset, on the means over seeds: accuracy loss = baseline \
+         accuracy - method accuracy; disparity reduction = baseline {disparity} - method \
+         {disparity}; ranks by mean accuracy (1 highest) and by mean {disparity} (1 lowest); \
+         sd = standard deviation over splits (seeds).",
+        m.baseline
+    );
+    if config.sweeps() {
+        intro.push_str(
+            " This run sweeps the methods' knobs: each method enters this summary at its \
+             default operating point (the knob value a run without --sweep uses), not as an \
+             average over its grid; a method whose default is not among its swept values \
+             (grid search, the threshold optimizer's exact solve) shows -.",
+        );
+    }
+    page.para(&intro);
+    let f = |v: f64| num(v, 4);
+    let rows: Vec<Vec<String>> = m
+        .cross
+        .iter()
+        .map(|r| {
+            vec![
+                r.dataset.clone(),
+                r.method.clone(),
+                f(r.accuracy_loss),
+                f(r.disparity_reduction),
+                f(r.accuracy_sd),
+                f(r.disparity_sd),
+                r.accuracy_rank.to_string(),
+                r.disparity_rank.to_string(),
+            ]
+        })
+        .collect();
+    page.table(
+        "table-cross",
+        "Each method on each dataset, against the baseline",
+        &[
+            "dataset",
+            "method",
+            "accuracy loss",
+            "disparity reduction",
+            "accuracy sd",
+            "disparity sd",
+            "accuracy rank",
+            "disparity rank",
+        ],
+        &rows,
+    );
+    let rows: Vec<Vec<String>> = m
+        .by_method()
+        .into_iter()
+        .map(|(method, loss, red, ar, dr)| vec![method, f(loss), f(red), num(ar, 2), num(dr, 2)])
+        .collect();
+    page.table(
+        "table-cross-means",
+        "Means over datasets",
+        &[
+            "method",
+            "accuracy loss",
+            "disparity reduction",
+            "accuracy rank",
+            "disparity rank",
+        ],
+        &rows,
+    );
+    page.para(HOW_CROSS);
+    let small = render_svg(&m.figure()).map_err(|e| e.to_string())?;
+    page.chart("chart-small-multiples", &small, HOW_SMALL_MULTIPLES);
+
+    for run in &m.runs {
+        let part = crate::multi::file_part(&run.dataset);
+        page.section(
+            &format!("dataset-{part}"),
+            &format!("Dataset {}", run.dataset),
+        );
+        let at = Place {
+            suffix: format!("-{part}"),
+            on: format!(" ({})", run.dataset),
+        };
+        dataset_sections(&mut page, run, &at)?;
+    }
+    method_cards(&mut page, config);
     Ok(page.finish())
 }
 
@@ -338,22 +510,24 @@ fn group_means(c: &Comparison, groups: &[String]) -> Vec<Vec<[(f64, f64); 3]>> {
         .collect()
 }
 
-/// One panel of calibration curves: a joined series per group (uniform bins) and the
-/// diagonal.
-fn calibration_panel(title: Option<&str>, report: &ScoreReport) -> Panel {
-    let series = report
-        .labels()
+/// One panel of calibration curves: a joined series per group of `labels` (`curve(label)`:
+/// each uniform bin's mean score and share truly positive) and the diagonal.
+fn calibration_panel(
+    title: Option<&str>,
+    labels: &[String],
+    curve: &dyn Fn(&str) -> Option<CurvePoints>,
+) -> Panel {
+    let series = labels
         .iter()
         .enumerate()
         .filter_map(|(code, label)| {
-            let curve = &report.calibration(code as u32)?.uniform;
+            let (pred, truth) = curve(label)?;
             Some(Series {
                 name: label.clone(),
                 style: Style::nth(code),
-                points: curve
-                    .prob_pred
+                points: pred
                     .iter()
-                    .zip(&curve.prob_true)
+                    .zip(&truth)
                     .map(|(&x, &y)| Point::new(x, y))
                     .collect(),
                 joined: true,
@@ -370,6 +544,13 @@ fn calibration_panel(title: Option<&str>, report: &ScoreReport) -> Panel {
             points: vec![(0.0, 0.0), (1.0, 1.0)],
         }],
     }
+}
+
+/// The uniform-bin calibration curve of group `label` of `report`.
+fn report_curve(report: &ScoreReport, label: &str) -> Option<CurvePoints> {
+    let code = report.labels().iter().position(|l| l == label)?;
+    let c = &report.calibration(code as u32)?.uniform;
+    Some((c.prob_pred.clone(), c.prob_true.clone()))
 }
 
 /// The score section of a one-model page: table and calibration chart.
@@ -394,7 +575,9 @@ fn score_section(page: &mut Page, scores: &ScoreReport) {
     page.table("table-scores", "Score metrics by group", &headers, &rows);
     let figure = Figure {
         title: "calibration by group".into(),
-        panels: vec![calibration_panel(None, scores)],
+        panels: vec![calibration_panel(None, scores.labels(), &|l| {
+            report_curve(scores, l)
+        })],
         notes: vec!["dashed: perfectly calibrated".into()],
     };
     if let Ok(svg) = render_svg(&figure) {
