@@ -494,8 +494,7 @@ impl Problem<'_> {
                     }
                     let x_sq = self.norm_sq[i];
                     let m = &mut a.m[span.clone()];
-                    let (c, clipped) =
-                        assign_row(x_sq, xv, &p.v_sq, w, &mut a.dist[span], m);
+                    let (c, clipped) = assign_row(x_sq, xv, &p.v_sq, w, &mut a.dist[span], m);
                     a.yhat.push(c);
                     a.clipped.push(clipped);
                     gram_times(&p.gram, m, &mut mg);
@@ -747,7 +746,12 @@ impl<'a> Problem<'a> {
             .features()
             .rows()
             .into_iter()
-            .map(|row| row.indexed_iter().filter(|e| *e.1 != 0.0).map(|(c, &x)| (c, x)).collect())
+            .map(|row| {
+                row.indexed_iter()
+                    .filter(|e| *e.1 != 0.0)
+                    .map(|(c, &x)| (c, x))
+                    .collect()
+            })
             .collect();
         let norm_sq = rows
             .iter()
