@@ -12,7 +12,7 @@ use fairkit_core::{
     Classifier, Error, FairDataset, Groups, Predictor, classifier_expected, classifier_score, rng,
 };
 use linfa::ParamGuard;
-use ndarray::{Array1, Array2, ArrayView2, s};
+use ndarray::{Array1, Array2, ArrayView2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -261,6 +261,11 @@ pub struct LfrLoss {
 /// The training rows as the objective reads them.
 struct Problem<'a> {
     x: ArrayView2<'a, f64>,
+    /// The non-zero entries of each row, `(column, value)` in column order (Adult's rows are
+    /// mostly one-hot).
+    rows: Vec<Vec<(usize, f64)>>,
+    /// `‖x‖²` of each row.
+    norm_sq: Vec<f64>,
     y: &'a [bool],
     /// Group of each row: 0 or 1.
     group: Vec<u8>,
@@ -305,16 +310,40 @@ struct RowModel<'a> {
 
 /// The model's quantities on a block of rows.
 struct Block {
-    /// Distances to the prototypes (rows × k).
-    dist: Array2<f64>,
-    /// Soft assignments, the softmax of the negative distances (rows × k).
-    m: Array2<f64>,
     /// `ŷ`, clipped to `[eps, 1 − eps]`.
     yhat: Vec<f64>,
-    /// Whether `ŷ` was clipped.
-    clipped: Vec<bool>,
     /// The representation `x̂ = Σ_j m_j v_j` (rows × features).
     xhat: Array2<f64>,
+}
+
+/// One row's distances to the prototypes from `‖x‖²`, `x·v_j` and `‖v_j‖²`
+/// (`‖x‖² − 2 x·v_j + ‖v_j‖²`, clipped at 0), its assignments `m` (the softmax of the negative
+/// distances) and its `ŷ` clipped to `[eps, 1 − eps]`, with whether it was clipped.
+fn assign_row(
+    x_sq: f64,
+    xv: &[f64],
+    v_sq: &[f64],
+    w: &[f64],
+    dist: &mut [f64],
+    m: &mut [f64],
+) -> (f64, bool) {
+    let mut min = f64::INFINITY;
+    for ((dj, s), vj) in dist.iter_mut().zip(xv).zip(v_sq) {
+        *dj = (x_sq - 2.0 * s + vj).max(0.0).sqrt();
+        min = min.min(*dj);
+    }
+    let mut sum = 0.0;
+    for (mj, dj) in m.iter_mut().zip(dist.iter()) {
+        *mj = (min - dj).exp();
+        sum += *mj;
+    }
+    let mut y = 0.0;
+    for (mj, wj) in m.iter_mut().zip(w) {
+        *mj /= sum;
+        y += *mj * wj;
+    }
+    let c = y.clamp(EPS, 1.0 - EPS);
+    (c, c != y)
 }
 
 impl RowModel<'_> {
@@ -323,55 +352,94 @@ impl RowModel<'_> {
     fn block(&self, x: ArrayView2<'_, f64>) -> Block {
         let k = self.w.len();
         let v_sq: Vec<f64> = self.v.outer_iter().map(|p| p.dot(&p)).collect();
-        let mut dist = x.dot(&self.v.t());
-        let mut m = Array2::zeros(dist.dim());
+        let xv = x.dot(&self.v.t());
+        let mut m = Array2::zeros(xv.dim());
+        let mut dist = vec![0.0; k];
         let mut yhat = Vec::with_capacity(x.nrows());
-        let mut clipped = Vec::with_capacity(x.nrows());
-        for ((row, mut d), mut mi) in x
-            .outer_iter()
-            .zip(dist.outer_iter_mut())
-            .zip(m.outer_iter_mut())
-        {
-            let x_sq = row.dot(&row);
-            let mut min = f64::INFINITY;
-            for (dj, vj) in d.iter_mut().zip(&v_sq) {
-                *dj = (x_sq - 2.0 * *dj + vj).max(0.0).sqrt();
-                min = min.min(*dj);
-            }
-            let mut sum = 0.0;
-            for (mj, dj) in mi.iter_mut().zip(d.iter()) {
-                *mj = (min - dj).exp();
-                sum += *mj;
-            }
-            let mut y = 0.0;
-            for (mj, wj) in mi.iter_mut().zip(self.w) {
-                *mj /= sum;
-                y += *mj * wj;
-            }
-            let c = y.clamp(EPS, 1.0 - EPS);
-            yhat.push(c);
-            clipped.push(c != y);
+        for ((row, xv), mut mi) in x.outer_iter().zip(xv.outer_iter()).zip(m.outer_iter_mut()) {
+            let xv = xv.as_slice().unwrap_or(&[]);
+            let mi = mi.as_slice_mut().unwrap_or(&mut []);
+            yhat.push(assign_row(row.dot(&row), xv, &v_sq, self.w, &mut dist, mi).0);
         }
-        debug_assert_eq!(m.ncols(), k);
         let xhat = m.dot(&self.v);
-        Block {
-            dist,
-            m,
-            yhat,
-            clipped,
-            xhat,
-        }
+        Block { yhat, xhat }
     }
 }
 
-/// Sums of the first pass over one chunk of rows.
-struct Forward {
+/// The model's quantities on one chunk of rows, from the pass that computes the objective; the
+/// gradient's pass reads them again.
+struct Assigned {
+    /// `x · v_j` (rows × k).
+    xv: Vec<f64>,
+    /// Distances to the prototypes (rows × k).
+    dist: Vec<f64>,
+    /// Soft assignments (rows × k).
+    m: Vec<f64>,
+    /// `ŷ`, clipped to `[eps, 1 − eps]`.
+    yhat: Vec<f64>,
+    /// Whether `ŷ` was clipped.
+    clipped: Vec<bool>,
     /// Weighted squared reconstruction error per group.
     sq: [f64; 2],
     /// Weighted log-loss.
     log_loss: f64,
     /// Weighted assignment sums per group, `k` each.
     assign: [Vec<f64>; 2],
+}
+
+/// The prototypes as the sparse passes read them.
+struct Prototypes {
+    /// `v` transposed (features × k): the `k` values of a column are adjacent.
+    vt: Vec<f64>,
+    /// The Gram matrix `v vᵀ` (k × k).
+    gram: Vec<f64>,
+    /// Its diagonal, `‖v_j‖²`.
+    v_sq: Vec<f64>,
+}
+
+impl Prototypes {
+    fn new(v: ArrayView2<'_, f64>) -> Self {
+        let (k, d) = v.dim();
+        let mut vt = vec![0.0; d * k];
+        for ((j, c), &value) in v.indexed_iter() {
+            vt[c * k + j] = value;
+        }
+        let mut gram = vec![0.0; k * k];
+        for a in 0..k {
+            for b in 0..=a {
+                let dot = v.row(a).dot(&v.row(b));
+                gram[a * k + b] = dot;
+                gram[b * k + a] = dot;
+            }
+        }
+        let v_sq = (0..k).map(|j| gram[j * k + j]).collect();
+        Prototypes { vt, gram, v_sq }
+    }
+}
+
+/// `Σ_l G_jl m_l` for each `j` (`G` the Gram matrix): `x̂ · v_j`.
+fn gram_times(gram: &[f64], m: &[f64], out: &mut [f64]) {
+    let k = m.len();
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = gram[j * k..(j + 1) * k]
+            .iter()
+            .zip(m)
+            .map(|(g, m)| g * m)
+            .sum();
+    }
+}
+
+/// Gradient sums of one chunk of rows.
+struct Backward {
+    /// `∂L/∂w`.
+    gw: Vec<f64>,
+    /// `Σ_i c_i m_i m_iᵀ` (k × k), `c_i` the row's reconstruction scale: with `v` it gives the
+    /// `x̂` part of the direct term `Σ_i m_i (∂L/∂x̂_i)ᵀ`.
+    mm: Vec<f64>,
+    /// `Σ_i (s_ij − c_i m_ij) x_i` (features × k), `s` the softmax term: the rows' part.
+    xs: Vec<f64>,
+    /// `Σ_i s_ij` (k): the prototypes' own part of the softmax term.
+    s_sum: Vec<f64>,
 }
 
 impl Problem<'_> {
@@ -396,44 +464,64 @@ impl Problem<'_> {
             .collect()
     }
 
-    /// The objective's terms at label weights `w` and prototypes `v`, with the groups' mean
-    /// assignments.
-    fn forward(&self, model: &RowModel<'_>) -> (LfrLoss, [Vec<f64>; 2]) {
-        let (k, d) = (self.k, self.x.ncols());
-        let parts: Vec<Forward> = self
-            .chunks()
+    /// Assignments, `ŷ` and the objective's sums over each chunk of rows, from the non-zero
+    /// entries: `‖x − v_j‖² = ‖x‖² − 2 x·v_j + ‖v_j‖²` (clipped at 0) and
+    /// `‖x̂ − x‖² = mᵀ G m − 2 Σ_j m_j x·v_j + ‖x‖²` with `G = v vᵀ` (docs/preprocessing.md#speed).
+    fn assign(&self, w: &[f64], p: &Prototypes) -> Vec<Assigned> {
+        let k = self.k;
+        self.chunks()
             .into_par_iter()
             .map(|rows| {
-                let mut f = Forward {
+                let n = rows.len();
+                let mut a = Assigned {
+                    xv: vec![0.0; n * k],
+                    dist: vec![0.0; n * k],
+                    m: vec![0.0; n * k],
+                    yhat: Vec::with_capacity(n),
+                    clipped: Vec::with_capacity(n),
                     sq: [0.0; 2],
                     log_loss: 0.0,
                     assign: [vec![0.0; k], vec![0.0; k]],
                 };
-                let x = self.x.slice(s![rows.clone(), ..]);
-                let b = model.block(x);
+                let mut mg = vec![0.0; k];
                 for (r, i) in rows.enumerate() {
-                    let (g, wi) = (usize::from(self.group[i]), self.weight[i]);
-                    let sq: f64 = b
-                        .xhat
-                        .row(r)
+                    let span = r * k..(r + 1) * k;
+                    let xv = &mut a.xv[span.clone()];
+                    for &(c, x) in &self.rows[i] {
+                        for (s, v) in xv.iter_mut().zip(&p.vt[c * k..(c + 1) * k]) {
+                            *s += x * v;
+                        }
+                    }
+                    let x_sq = self.norm_sq[i];
+                    let m = &mut a.m[span.clone()];
+                    let (c, clipped) = assign_row(x_sq, xv, &p.v_sq, w, &mut a.dist[span], m);
+                    a.yhat.push(c);
+                    a.clipped.push(clipped);
+                    gram_times(&p.gram, m, &mut mg);
+                    let (xhat_sq, cross) = m
                         .iter()
-                        .zip(x.row(r))
-                        .map(|(a, b)| (a - b) * (a - b))
-                        .sum();
-                    f.sq[g] += wi * sq;
-                    let p = if self.y[i] {
-                        b.yhat[r]
-                    } else {
-                        1.0 - b.yhat[r]
-                    };
-                    f.log_loss -= wi * p.ln();
-                    for (a, mk) in f.assign[g].iter_mut().zip(b.m.row(r)) {
-                        *a += wi * mk;
+                        .zip(&mg)
+                        .zip(xv.iter())
+                        .fold((0.0, 0.0), |(q, x), ((mj, gj), s)| {
+                            (q + mj * gj, x + mj * s)
+                        });
+                    let sq = (xhat_sq - 2.0 * cross + x_sq).max(0.0);
+                    let (g, wi) = (usize::from(self.group[i]), self.weight[i]);
+                    a.sq[g] += wi * sq;
+                    let p = if self.y[i] { c } else { 1.0 - c };
+                    a.log_loss -= wi * p.ln();
+                    for (s, mj) in a.assign[g].iter_mut().zip(m.iter()) {
+                        *s += wi * mj;
                     }
                 }
-                f
+                a
             })
-            .collect();
+            .collect()
+    }
+
+    /// The objective's terms from the chunks' sums, with the groups' mean assignments.
+    fn loss(&self, parts: &[Assigned]) -> (LfrLoss, [Vec<f64>; 2]) {
+        let (k, d) = (self.k, self.x.ncols());
         let mut sq = [0.0; 2];
         let mut log_loss = 0.0;
         let mut assign = [vec![0.0; k], vec![0.0; k]];
@@ -469,6 +557,12 @@ impl Problem<'_> {
         (loss, assign)
     }
 
+    /// The objective's terms at label weights `w` and prototypes `v`, with the groups' mean
+    /// assignments.
+    fn forward(&self, model: &RowModel<'_>) -> (LfrLoss, [Vec<f64>; 2]) {
+        self.loss(&self.assign(model.w, &Prototypes::new(model.v)))
+    }
+
     /// The objective and its gradient with respect to `θ = [logit w, prototypes]`.
     fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
         let (w, v) = self.unpack(theta);
@@ -484,14 +578,20 @@ impl Problem<'_> {
     }
 
     /// The loss and its gradient with respect to the label weights `w` and the prototypes.
+    ///
+    /// With `c_i` the row's reconstruction scale, `∂L/∂x̂_i = c_i (x̂_i − x_i)`, so
+    /// `∂L/∂m_ij = c_i (Σ_l G_jl m_il − x_i·v_j)` plus the prediction and fairness terms, and
+    /// the direct term of `v_j`, `Σ_i m_ij c_i (x̂_i − x_i)`, is `Σ_l (Σ_i c_i m_ij m_il) v_l`
+    /// minus a sum over the rows' non-zero entries.
     fn gradient_parts<'v>(
         &self,
         w: &'v [f64],
         v: ArrayView2<'v, f64>,
     ) -> (Vec<f64>, Array2<f64>, LfrLoss) {
         let (k, d) = (self.k, self.x.ncols());
-        let model = RowModel { w, v };
-        let (loss, assign) = self.forward(&model);
+        let p = Prototypes::new(v);
+        let parts = self.assign(w, &p);
+        let (loss, assign) = self.loss(&parts);
         let total_weight = self.group_weight[0] + self.group_weight[1];
         // ∂(Az · L_z)/∂m_ik for a row of weight 1 in group g: ±Az · sign(gap_k) / (k · W_g).
         let sign: Vec<f64> = (0..k)
@@ -514,76 +614,84 @@ impl Problem<'_> {
             2.0 * self.ax / (self.group_weight[0] * d as f64),
             2.0 * self.ax / (self.group_weight[1] * d as f64),
         ];
-        let parts: Vec<(Vec<f64>, Array2<f64>)> = self
+        let sums: Vec<Backward> = self
             .chunks()
             .into_par_iter()
-            .map(|rows| {
-                let x = self.x.slice(s![rows.clone(), ..]);
-                let b = model.block(x);
-                // ∂L/∂x̂ (reconstruction), row by row.
-                let mut r = b.xhat;
-                r -= &x;
-                for (mut ri, i) in r.outer_iter_mut().zip(rows.clone()) {
-                    ri *= self.weight[i] * recon[usize::from(self.group[i])];
-                }
-                // ∂L/∂m through x̂, then the prediction and fairness terms.
-                let mut dm = r.dot(&v.t());
-                let mut gw = vec![0.0; k];
-                for ((r_, i), mut dmi) in rows.clone().enumerate().zip(dm.outer_iter_mut()) {
+            .zip(parts.par_iter())
+            .map(|(rows, a)| {
+                let mut b = Backward {
+                    gw: vec![0.0; k],
+                    mm: vec![0.0; k * k],
+                    xs: vec![0.0; d * k],
+                    s_sum: vec![0.0; k],
+                };
+                let (mut mg, mut dm, mut t) = (vec![0.0; k], vec![0.0; k], vec![0.0; k]);
+                for (r, i) in rows.enumerate() {
+                    let span = r * k..(r + 1) * k;
+                    let (m, xv, dist) = (&a.m[span.clone()], &a.xv[span.clone()], &a.dist[span]);
                     let (g, wi) = (usize::from(self.group[i]), self.weight[i]);
+                    let ci = wi * recon[g];
                     // ∂L/∂ŷ (prediction); zero where ŷ was clipped.
-                    let yhat = b.yhat[r_];
-                    let q = if b.clipped[r_] {
+                    let yhat = a.yhat[r];
+                    let q = if a.clipped[r] {
                         0.0
                     } else if self.y[i] {
                         -self.ay * wi / (total_weight * yhat)
                     } else {
                         self.ay * wi / (total_weight * (1.0 - yhat))
                     };
-                    let mi = b.m.row(r_);
+                    // ∂L/∂m: through x̂, then the prediction and fairness terms.
+                    gram_times(&p.gram, m, &mut mg);
                     for j in 0..k {
-                        dmi[j] += q * w[j] + wi * fair[g] * sign[j];
-                        gw[j] += q * mi[j];
+                        dm[j] = ci * (mg[j] - xv[j]) + (q * w[j] + wi * fair[g] * sign[j]);
+                        b.gw[j] += q * m[j];
                     }
-                }
-                // x̂ = Σ m_j v_j: the direct term of v_j.
-                let mut gv = b.m.t().dot(&r);
-                // Softmax of a_j = −dist_j: ∂L/∂a_j = m_j (dm_j − Σ_l m_l dm_l), and
-                // ∂a_j/∂v_j = (x − v_j) / dist_j.
-                let mut scale = dm;
-                for ((mut si, mi), di) in scale
-                    .outer_iter_mut()
-                    .zip(b.m.outer_iter())
-                    .zip(b.dist.outer_iter())
-                {
-                    let mean: f64 = mi.iter().zip(si.iter()).map(|(a, b)| a * b).sum();
+                    // Softmax of a_j = −dist_j: ∂L/∂a_j = m_j (dm_j − Σ_l m_l dm_l), and
+                    // ∂a_j/∂v_j = (x − v_j) / dist_j.
+                    let mean: f64 = m.iter().zip(&dm).map(|(a, b)| a * b).sum();
                     for j in 0..k {
-                        let da = mi[j] * (si[j] - mean);
-                        si[j] = if di[j] > 0.0 && da != 0.0 {
-                            da / di[j]
+                        let da = m[j] * (dm[j] - mean);
+                        let s = if dist[j] > 0.0 && da != 0.0 {
+                            da / dist[j]
                         } else {
                             0.0
                         };
+                        b.s_sum[j] += s;
+                        t[j] = s - ci * m[j];
+                        for l in 0..k {
+                            b.mm[j * k + l] += ci * m[j] * m[l];
+                        }
+                    }
+                    for &(c, x) in &self.rows[i] {
+                        for (s, tj) in b.xs[c * k..(c + 1) * k].iter_mut().zip(&t) {
+                            *s += x * tj;
+                        }
                     }
                 }
-                gv += &scale.t().dot(&x);
-                for (mut gvj, (col, vj)) in gv
-                    .outer_iter_mut()
-                    .zip(scale.columns().into_iter().zip(v.outer_iter()))
-                {
-                    gvj.scaled_add(-col.sum(), &vj);
-                }
-                (gw, gv)
+                b
             })
             .collect();
         let mut grad_w = vec![0.0; k];
-        let mut grad_v = Array2::<f64>::zeros((k, d));
-        for (gw, gv) in parts {
-            for (a, b) in grad_w.iter_mut().zip(&gw) {
-                *a += b;
+        let mut mm = vec![0.0; k * k];
+        let mut xs = vec![0.0; d * k];
+        let mut s_sum = vec![0.0; k];
+        for b in &sums {
+            for (acc, part) in [
+                (&mut grad_w, &b.gw),
+                (&mut mm, &b.mm),
+                (&mut xs, &b.xs),
+                (&mut s_sum, &b.s_sum),
+            ] {
+                for (a, x) in acc.iter_mut().zip(part) {
+                    *a += x;
+                }
             }
-            grad_v += &gv;
         }
+        // ∂L/∂v_j = Σ_l mm_jl v_l + xs_·j − s_sum_j v_j.
+        let grad_v = Array2::from_shape_fn((k, d), |(j, c)| {
+            let direct: f64 = (0..k).map(|l| mm[j * k + l] * v[[l, c]]).sum();
+            direct + xs[c * k + j] - s_sum[j] * v[[j, c]]
+        });
         (grad_w, grad_v, loss)
     }
 }
@@ -634,8 +742,25 @@ impl<'a> Problem<'a> {
             )
             .into());
         }
+        let rows: Vec<Vec<(usize, f64)>> = data
+            .features()
+            .rows()
+            .into_iter()
+            .map(|row| {
+                row.indexed_iter()
+                    .filter(|e| *e.1 != 0.0)
+                    .map(|(c, &x)| (c, x))
+                    .collect()
+            })
+            .collect();
+        let norm_sq = rows
+            .iter()
+            .map(|row| row.iter().map(|(_, x)| x * x).sum())
+            .collect();
         Ok(Self {
             x: data.features(),
+            rows,
+            norm_sq,
             y: data.labels(),
             group,
             weight,
