@@ -41,8 +41,12 @@ pub(crate) fn resolve_rows(
 /// No rows, or a number of groups with rows other than two
 /// ([`PreprocessingError::NotTwoGroups`]).
 pub(crate) fn two_groups(groups: &Groups, method: &str) -> Result<[u32; 2], PreprocessingError> {
-    groups.require_two_groups()?;
-    match groups.present()[..] {
+    let present = groups.present();
+    if present.len() < 2 {
+        // Its error names the empty data or the single group.
+        groups.require_two_groups()?;
+    }
+    match present[..] {
         [a, b] => Ok([a, b]),
         ref present => Err(PreprocessingError::NotTwoGroups {
             method: method.to_string(),

@@ -95,7 +95,12 @@ impl MassagingValidParams {
         refuse_weights(data)?;
         let [first, second] = two_groups(data.groups(), "massaging")?;
         Error::check_len("scores", data.n_rows(), scores.len())?;
-        if let Some((row, v)) = scores.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        // A branch-free check first (it vectorizes); the row is looked for only on failure.
+        let all_finite = scores.iter().fold(true, |ok, v| ok & v.is_finite());
+        if let Some((row, v)) = (!all_finite)
+            .then(|| scores.iter().enumerate().find(|(_, v)| !v.is_finite()))
+            .flatten()
+        {
             return Err(Error::NonFinite {
                 what: "scores".into(),
                 row,
@@ -103,13 +108,17 @@ impl MassagingValidParams {
             }
             .into());
         }
-        // Rows and label-1 rows of each group.
-        let (mut rows, mut positives) = ([0u64; 2], [0u64; 2]);
+        // Rows and label-1 rows of each group (sums of flags, which vectorize).
+        let (mut in_second, mut positive, mut positive_second) = (0u64, 0u64, 0u64);
         for (&code, &y) in data.groups().codes().iter().zip(data.labels()) {
-            let g = usize::from(code == second);
-            rows[g] += 1;
-            positives[g] += u64::from(y);
+            let second = code == second;
+            in_second += u64::from(second);
+            positive += u64::from(y);
+            positive_second += u64::from(second & y);
         }
+        let n_rows = data.n_rows() as u64;
+        let rows = [n_rows - in_second, in_second];
+        let positives = [positive - positive_second, positive_second];
         let schema = data.groups().schema();
         let (p, u) = match &self.privileged {
             Some(label) => {
@@ -153,22 +162,35 @@ impl MassagingValidParams {
             ((2 * numerator + i128::from(n)) / (2 * i128::from(n))) as usize
         };
 
-        let candidates = |group: u32, label: bool| -> Vec<usize> {
-            (0..data.n_rows())
-                .filter(|&i| data.groups().codes()[i] == group && data.labels()[i] == label)
-                .collect()
-        };
-        let mut promotion = candidates(codes[u], false);
-        let mut demotion = candidates(codes[p], true);
-        let m = rounded.min(promotion.len()).min(demotion.len());
         // Promotion: highest score first; demotion: lowest first; equal scores in row order.
-        // Both orders are total, so only the first M need sorting.
-        first_sorted(&mut promotion, m, |&a, &b| {
-            scores[b].total_cmp(&scores[a]).then(a.cmp(&b))
-        });
-        first_sorted(&mut demotion, m, |&a, &b| {
-            scores[a].total_cmp(&scores[b]).then(a.cmp(&b))
-        });
+        // Each candidate is one integer, the score's order key above the row, so that both
+        // orders are integer orders (total, ties by row) and only the first M need sorting.
+        // Written without branches (labels and groups are unpredictable): every row is stored in
+        // both lists, and a list's length moves on only where the row belongs to it.
+        let (mut promotion, mut demotion) = (
+            vec![0u128; rows[u] as usize + 1],
+            vec![0u128; rows[p] as usize + 1],
+        );
+        let (mut n_promotion, mut n_demotion) = (0, 0);
+        for (row, ((&code, &y), &score)) in data
+            .groups()
+            .codes()
+            .iter()
+            .zip(data.labels())
+            .zip(scores)
+            .enumerate()
+        {
+            let key = order_key(score);
+            promotion[n_promotion] = candidate(!key, row);
+            demotion[n_demotion] = candidate(key, row);
+            n_promotion += usize::from((code == codes[u]) & !y);
+            n_demotion += usize::from((code == codes[p]) & y);
+        }
+        promotion.truncate(n_promotion);
+        demotion.truncate(n_demotion);
+        let m = rounded.min(promotion.len()).min(demotion.len());
+        first_sorted(&mut promotion, m);
+        first_sorted(&mut demotion, m);
 
         let rate = |g: usize, shift: i64| (positives[g] as i64 + shift) as f64 / rows[g] as f64;
         let moved = m as i64;
@@ -178,8 +200,8 @@ impl MassagingValidParams {
             unprivileged: schema.label(codes[u]),
             m_exact,
             m,
-            promoted: promotion[..m].to_vec(),
-            demoted: demotion[..m].to_vec(),
+            promoted: promotion[..m].iter().map(|&c| row_of(c)).collect(),
+            demoted: demotion[..m].iter().map(|&c| row_of(c)).collect(),
             promotion_candidates: promotion.len(),
             demotion_candidates: demotion.len(),
             base_rates_before: [rate(p, 0), rate(u, 0)],
@@ -200,15 +222,36 @@ impl MassagingValidParams {
     }
 }
 
-/// Puts the `m` smallest entries of `rows` under the total order `cmp` first, sorted.
-fn first_sorted(rows: &mut [usize], m: usize, cmp: impl Fn(&usize, &usize) -> std::cmp::Ordering) {
+/// An unsigned key whose order is `f64::total_cmp`'s (the sign bit flipped for positive
+/// values, every bit for negative ones).
+fn order_key(x: f64) -> u64 {
+    let bits = x.to_bits();
+    if bits >> 63 == 1 {
+        !bits
+    } else {
+        bits | (1 << 63)
+    }
+}
+
+/// A candidate row under a score key: ordered by the key, then by the row.
+fn candidate(key: u64, row: usize) -> u128 {
+    (u128::from(key) << 64) | row as u128
+}
+
+fn row_of(candidate: u128) -> usize {
+    // The low 64 bits hold the row.
+    (candidate & u128::from(u64::MAX)) as usize
+}
+
+/// Puts the `m` smallest candidates first, sorted.
+fn first_sorted(candidates: &mut [u128], m: usize) {
     if m == 0 {
         return;
     }
-    if m < rows.len() {
-        rows.select_nth_unstable_by(m - 1, &cmp);
+    if m < candidates.len() {
+        candidates.select_nth_unstable(m - 1);
     }
-    rows[..m].sort_unstable_by(&cmp);
+    candidates[..m].sort_unstable();
 }
 
 /// Massaging counts rows: weighted data is refused.
@@ -376,5 +419,46 @@ impl Massaging {
             ArrayView1::from(massaged.labels()),
             None,
         )?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_order_key_orders_as_total_cmp() {
+        let values = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -1.0,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            5e-324,
+            0.25,
+            0.5000000000000001,
+            1.0,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        for a in values {
+            for b in values {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn candidates_order_by_key_then_row() {
+        let scores = [(7, 0.5), (9, 0.25), (2, 0.5), (1, 0.75)];
+        let first_three = |key: fn(f64) -> u64| {
+            let mut c: Vec<u128> = scores.iter().map(|&(r, s)| candidate(key(s), r)).collect();
+            first_sorted(&mut c, 3);
+            c[..3].iter().map(|&x| row_of(x)).collect::<Vec<_>>()
+        };
+        // Promotion: highest score first, ties by row; demotion: lowest first.
+        assert_eq!(first_three(|s| !order_key(s)), vec![1, 2, 7]);
+        assert_eq!(first_three(order_key), vec![9, 2, 7]);
     }
 }
