@@ -379,13 +379,52 @@ impl Units<'_> {
     }
 }
 
-/// Adds `x · dz_c` to `gc` and `x · dz_a` to `ga` in one pass (a feature's rows of the two
-/// first-layer gradients).
+/// `out[u] = init[u] + Σᵢ xᵢ · m[rᵢ·h + u]` for the `h` units, the terms added in the order of
+/// `i`: the first layer's forward pass (`m = W1`, `r` a row's columns) and its gradient
+/// (`m` the batch's `∂z` rows, `r` the rows holding a feature). The units go in blocks whose
+/// partial sums stay in registers, so each output is stored once and the additions of a
+/// block are independent; every unit's sum is the plain loop's, so the bytes do not depend on
+/// the block sizes.
 #[inline(always)]
-fn add_scaled_pair(x: f64, dz_c: &[f64], dz_a: &[f64], gc: &mut [f64], ga: &mut [f64]) {
-    for (((gc, ga), dc), da) in gc.iter_mut().zip(ga.iter_mut()).zip(dz_c).zip(dz_a) {
-        *gc += x * dc;
-        *ga += x * da;
+fn combine(h: usize, init: &[f64], r: &[usize], x: &[f64], m: &[f64], out: &mut [f64]) {
+    let mut u0 = 0;
+    while u0 + 32 <= h {
+        combine_block::<32>(u0, h, init, r, x, m, out);
+        u0 += 32;
+    }
+    while u0 + 4 <= h {
+        combine_block::<4>(u0, h, init, r, x, m, out);
+        u0 += 4;
+    }
+    while u0 < h {
+        combine_block::<1>(u0, h, init, r, x, m, out);
+        u0 += 1;
+    }
+}
+
+/// [`combine`] for the units `u0..u0 + B`.
+#[inline(always)]
+fn combine_block<const B: usize>(
+    u0: usize,
+    h: usize,
+    init: &[f64],
+    r: &[usize],
+    x: &[f64],
+    m: &[f64],
+    out: &mut [f64],
+) {
+    let mut acc = [0.0; B];
+    for (a, i) in acc.iter_mut().zip(&init[u0..u0 + B]) {
+        *a = *i;
+    }
+    for (&ri, &xi) in r.iter().zip(x) {
+        let row = &m[ri * h + u0..ri * h + u0 + B];
+        for (a, w) in acc.iter_mut().zip(row) {
+            *a += xi * w;
+        }
+    }
+    for (o, a) in out[u0..u0 + B].iter_mut().zip(acc) {
+        *o = a;
     }
 }
 
@@ -441,20 +480,17 @@ fn evaluate_body(
     };
     let mut grad_a = adversary.map_or(Vec::new(), |(_, t)| vec![0.0; adversary_len(t)]);
     let (mut loss_c, mut loss_a) = (0.0, 0.0);
+    let n_rows = batch.ids.len();
     let mut z = vec![0.0; h];
     let mut hidden = vec![0.0; h];
-    let mut dz_c = vec![0.0; h];
-    let mut dz_a = vec![0.0; h];
+    // Each row's ∂z (classifier's and adversary's), for the first layer's gradient at the end.
+    let mut dz_c = vec![0.0; n_rows * h];
+    let mut dz_a = vec![0.0; if with_adv { n_rows * h } else { 0 }];
     let rows = batch.rows.select(batch.ids);
-    for k in 0..batch.ids.len() {
+    for k in 0..n_rows {
         let mask = &batch.mask[k * h..(k + 1) * h];
-        z.copy_from_slice(b1);
         let (columns, values) = rows.row(k);
-        for (&j, &x) in columns.iter().zip(values) {
-            for (zu, w) in z.iter_mut().zip(&w1[j * h..(j + 1) * h]) {
-                *zu += x * w;
-            }
-        }
+        combine(h, b1, columns, values, w1, &mut z);
         for ((hu, zu), m) in hidden.iter_mut().zip(&z).zip(mask) {
             *hu = zu.max(0.0) * m;
         }
@@ -497,19 +533,40 @@ fn evaluate_body(
             hidden: &hidden,
             w2,
         };
-        units.backward(layout, delta_c, &mut grad_c, &mut dz_c);
+        let r = k * h..(k + 1) * h;
+        units.backward(layout, delta_c, &mut grad_c, &mut dz_c[r.clone()]);
         if with_adv {
-            units.backward(layout, delta_a, &mut grad_ac, &mut dz_a);
+            units.backward(layout, delta_a, &mut grad_ac, &mut dz_a[r]);
         }
+    }
+    // The first layer's gradient, feature by feature: row j of `Xᵀ ∂z` sums, in batch order,
+    // the ∂z rows of the batch rows that hold feature j (the batch's entries by column).
+    let mut start = vec![0; layout.d + 1];
+    for &j in &rows.column {
+        start[j + 1] += 1;
+    }
+    for j in 0..layout.d {
+        start[j + 1] += start[j];
+    }
+    let mut fill = start.clone();
+    let (mut holder, mut value) = (vec![0; rows.column.len()], vec![0.0; rows.column.len()]);
+    for k in 0..n_rows {
+        let (columns, values) = rows.row(k);
         for (&j, &x) in columns.iter().zip(values) {
-            let r = j * h..(j + 1) * h;
-            if with_adv {
-                add_scaled_pair(x, &dz_c, &dz_a, &mut grad_c[r.clone()], &mut grad_ac[r]);
-            } else {
-                for (gw, dz) in grad_c[r].iter_mut().zip(&dz_c) {
-                    *gw += x * dz;
-                }
-            }
+            holder[fill[j]] = k;
+            value[fill[j]] = x;
+            fill[j] += 1;
+        }
+    }
+    let zeros = vec![0.0; h];
+    for j in 0..layout.d {
+        let (e, out) = (start[j]..start[j + 1], j * h..(j + 1) * h);
+        if e.is_empty() {
+            continue;
+        }
+        combine(h, &zeros, &holder[e.clone()], &value[e.clone()], &dz_c, &mut grad_c[out.clone()]);
+        if with_adv {
+            combine(h, &zeros, &holder[e.clone()], &value[e], &dz_a, &mut grad_ac[out]);
         }
     }
     Evaluation {
