@@ -15,8 +15,8 @@ use std::ops::Range;
 use fairkit_core::rng::{self, FairRng};
 use fairkit_core::{Error, FairDataset, Groups, limits};
 use linfa::ParamGuard;
-use rand::RngCore;
 use ndarray::{Array1, Array2, ArrayView2};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_at_least, check_finite};
@@ -564,9 +564,23 @@ fn evaluate_body(
         if e.is_empty() {
             continue;
         }
-        combine(h, &zeros, &holder[e.clone()], &value[e.clone()], &dz_c, &mut grad_c[out.clone()]);
+        combine(
+            h,
+            &zeros,
+            &holder[e.clone()],
+            &value[e.clone()],
+            &dz_c,
+            &mut grad_c[out.clone()],
+        );
         if with_adv {
-            combine(h, &zeros, &holder[e.clone()], &value[e], &dz_a, &mut grad_ac[out]);
+            combine(
+                h,
+                &zeros,
+                &holder[e.clone()],
+                &value[e],
+                &dz_a,
+                &mut grad_ac[out],
+            );
         }
     }
     Evaluation {
@@ -1078,8 +1092,9 @@ impl AdversarialDebiasing {
 mod tests {
     use super::*;
 
-    /// A batch of 5 rows over 3 features (one zero entry), 4 hidden units, dropout on two.
-    fn setup() -> (SparseRows, Vec<f64>, Vec<f64>, Vec<f64>, Layout) {
+    /// A batch of 5 rows over 3 features (one zero entry), `h` hidden units (37 runs every
+    /// block size of the first layer's sums: 32, 4 and 1), dropout on two.
+    fn setup(h: usize) -> (SparseRows, Vec<f64>, Vec<f64>, Vec<f64>, Layout) {
         let x = ndarray::array![
             [0.5, -1.0, 0.0],
             [1.5, 0.2, 1.0],
@@ -1087,8 +1102,8 @@ mod tests {
             [2.0, 2.0, 0.0],
             [-1.0, 0.3, -0.7]
         ];
-        let layout = Layout { d: 3, h: 4 };
-        let mut mask = vec![1.25; 5 * 4];
+        let layout = Layout { d: 3, h };
+        let mut mask = vec![1.25; 5 * h];
         mask[2] = 0.0;
         mask[9] = 0.0;
         (
@@ -1108,7 +1123,13 @@ mod tests {
 
     #[test]
     fn gradients_match_central_differences() {
-        let (rows, y, g, mask, layout) = setup();
+        for h in [4, 37] {
+            check_gradients(h);
+        }
+    }
+
+    fn check_gradients(h: usize) {
+        let (rows, y, g, mask, layout) = setup(h);
         let ids = [0, 1, 2, 3, 4];
         let batch = Batch {
             rows: &rows,
@@ -1172,7 +1193,7 @@ mod tests {
         if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
-        let (rows, y, g, mask, layout) = setup();
+        let (rows, y, g, mask, layout) = setup(37);
         let ids = [4, 0, 3, 1, 2];
         let batch = Batch {
             rows: &rows,
@@ -1198,6 +1219,11 @@ mod tests {
             plain.classifier_loss.to_bits(),
             fast.classifier_loss.to_bits()
         );
+        let (mut dp, mut df) = (plain.classifier_grad.clone(), plain.classifier_grad.clone());
+        debiased_direction_body(layout, &mut dp, &plain.adversary_grad_classifier, 0.1);
+        // SAFETY: as above.
+        unsafe { debiased_direction_avx2(layout, &mut df, &plain.adversary_grad_classifier, 0.1) };
+        assert_eq!(bits(&dp), bits(&df));
         let (mut a, mut b) = (Adam::new(cls.len()), Adam::new(cls.len()));
         let (mut pa, mut pb) = (cls.clone(), cls.clone());
         for _ in 0..3 {
@@ -1206,6 +1232,25 @@ mod tests {
             unsafe { b.step_avx2(&mut pb, &plain.classifier_grad, 0.01) };
         }
         assert_eq!(bits(&pa), bits(&pb));
+    }
+
+    #[test]
+    fn dropout_reads_one_16_bit_lane_a_unit_and_keeps_about_four_in_five() {
+        let n = 40_000;
+        let (mut lanes, mut mask) = (vec![0u8; 2 * n], vec![0.0; n]);
+        dropout_mask(&mut rng::stream(7, 2), &mut lanes, &mut mask);
+        // The same stream's bytes, read by hand: unit k keeps iff bytes 2k, 2k + 1 (little
+        // endian) are below 52 429.
+        let mut bytes = vec![0u8; 2 * n];
+        rng::stream(7, 2).fill_bytes(&mut bytes);
+        for (k, &m) in mask.iter().enumerate() {
+            let lane = u16::from(bytes[2 * k]) | (u16::from(bytes[2 * k + 1]) << 8);
+            let want = if lane < 52_429 { 1.25 } else { 0.0 };
+            assert_eq!(m, want, "unit {k}");
+        }
+        let kept = mask.iter().filter(|&&m| m > 0.0).count() as f64 / n as f64;
+        // Binomial standard deviation √(0.8 · 0.2 / 40 000) = 0.002: five of them.
+        assert!((kept - 0.8).abs() < 0.01, "{kept}");
     }
 
     #[test]
