@@ -796,10 +796,11 @@ impl AdversarialDebiasingValidParams {
             d: x.ncols(),
             h: self.hidden_units,
         };
-        // The parameters, two gradients and Adam's two moments, and a batch's dropout mask.
+        // The parameters, two gradients and Adam's two moments, and a batch's dropout mask,
+        // its random lanes and its two blocks of ∂z (counted as four rows of a batch).
         let per_unit = (layout.d as u64 + 3)
             .saturating_mul(5)
-            .saturating_add(self.batch_size as u64)
+            .saturating_add((self.batch_size as u64).saturating_mul(4))
             .saturating_mul(8);
         limits::check_memory("hidden-units", self.hidden_units as u64, per_unit, None)?;
         let rows = SparseRows::new(x);
