@@ -16,6 +16,7 @@ use fairkit_core::rng::{self, FairRng};
 use fairkit_core::{Error, FairDataset, Groups, limits};
 use linfa::ParamGuard;
 use ndarray::{Array1, Array2, ArrayView2};
+use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_at_least, check_finite};
@@ -241,12 +242,34 @@ impl SparseRows {
         rows
     }
 
-    fn row(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
-        let r = self.start[i]..self.start[i + 1];
-        self.column[r.clone()]
+    /// Rows `ids`, in that order, copied together: a mini-batch's rows are scattered over the
+    /// data, and reading them in one pass of independent loads up front keeps the passes from
+    /// waiting on each row in turn.
+    fn select(&self, ids: &[usize]) -> SparseRows {
+        let ranges: Vec<Range<usize>> = ids
             .iter()
-            .copied()
-            .zip(self.value[r].iter().copied())
+            .map(|&i| self.start[i]..self.start[i + 1])
+            .collect();
+        let total = ranges.iter().map(|r| r.len()).sum();
+        let mut rows = SparseRows {
+            start: Vec::with_capacity(ids.len() + 1),
+            column: Vec::with_capacity(total),
+            value: Vec::with_capacity(total),
+        };
+        rows.start.push(0);
+        for r in ranges {
+            rows.column.extend_from_slice(&self.column[r.clone()]);
+            rows.value.extend_from_slice(&self.value[r]);
+            rows.start.push(rows.column.len());
+        }
+        rows
+    }
+
+    /// Row `i`'s columns and values.
+    #[inline(always)]
+    fn row(&self, i: usize) -> (&[usize], &[f64]) {
+        let r = self.start[i]..self.start[i + 1];
+        (&self.column[r.clone()], &self.value[r])
     }
 }
 
@@ -356,6 +379,55 @@ impl Units<'_> {
     }
 }
 
+/// `out[u] = init[u] + Σᵢ xᵢ · m[rᵢ·h + u]` for the `h` units, the terms added in the order of
+/// `i`: the first layer's forward pass (`m = W1`, `r` a row's columns) and its gradient
+/// (`m` the batch's `∂z` rows, `r` the rows holding a feature). The units go in blocks whose
+/// partial sums stay in registers, so each output is stored once and the additions of a
+/// block are independent; every unit's sum is the plain loop's, so the bytes do not depend on
+/// the block sizes.
+#[inline(always)]
+fn combine(h: usize, init: &[f64], r: &[usize], x: &[f64], m: &[f64], out: &mut [f64]) {
+    let mut u0 = 0;
+    while u0 + 32 <= h {
+        combine_block::<32>(u0, h, init, r, x, m, out);
+        u0 += 32;
+    }
+    while u0 + 4 <= h {
+        combine_block::<4>(u0, h, init, r, x, m, out);
+        u0 += 4;
+    }
+    while u0 < h {
+        combine_block::<1>(u0, h, init, r, x, m, out);
+        u0 += 1;
+    }
+}
+
+/// [`combine`] for the units `u0..u0 + B`.
+#[inline(always)]
+fn combine_block<const B: usize>(
+    u0: usize,
+    h: usize,
+    init: &[f64],
+    r: &[usize],
+    x: &[f64],
+    m: &[f64],
+    out: &mut [f64],
+) {
+    let mut acc = [0.0; B];
+    for (a, i) in acc.iter_mut().zip(&init[u0..u0 + B]) {
+        *a = *i;
+    }
+    for (&ri, &xi) in r.iter().zip(x) {
+        let row = &m[ri * h + u0..ri * h + u0 + B];
+        for (a, w) in acc.iter_mut().zip(row) {
+            *a += xi * w;
+        }
+    }
+    for (o, a) in out[u0..u0 + B].iter_mut().zip(acc) {
+        *o = a;
+    }
+}
+
 /// Losses and gradients of one mini-batch (docs/inprocessing.md#adversarial-debiasing).
 fn evaluate(
     layout: Layout,
@@ -408,18 +480,17 @@ fn evaluate_body(
     };
     let mut grad_a = adversary.map_or(Vec::new(), |(_, t)| vec![0.0; adversary_len(t)]);
     let (mut loss_c, mut loss_a) = (0.0, 0.0);
+    let n_rows = batch.ids.len();
     let mut z = vec![0.0; h];
     let mut hidden = vec![0.0; h];
-    let mut dz_c = vec![0.0; h];
-    let mut dz_a = vec![0.0; h];
-    for (k, &i) in batch.ids.iter().enumerate() {
+    // Each row's ∂z (classifier's and adversary's), for the first layer's gradient at the end.
+    let mut dz_c = vec![0.0; n_rows * h];
+    let mut dz_a = vec![0.0; if with_adv { n_rows * h } else { 0 }];
+    let rows = batch.rows.select(batch.ids);
+    for k in 0..n_rows {
         let mask = &batch.mask[k * h..(k + 1) * h];
-        z.copy_from_slice(b1);
-        for (j, x) in batch.rows.row(i) {
-            for (zu, w) in z.iter_mut().zip(&w1[j * h..(j + 1) * h]) {
-                *zu += x * w;
-            }
-        }
+        let (columns, values) = rows.row(k);
+        combine(h, b1, columns, values, w1, &mut z);
         for ((hu, zu), m) in hidden.iter_mut().zip(&z).zip(mask) {
             *hu = zu.max(0.0) * m;
         }
@@ -462,20 +533,54 @@ fn evaluate_body(
             hidden: &hidden,
             w2,
         };
-        units.backward(layout, delta_c, &mut grad_c, &mut dz_c);
+        let r = k * h..(k + 1) * h;
+        units.backward(layout, delta_c, &mut grad_c, &mut dz_c[r.clone()]);
         if with_adv {
-            units.backward(layout, delta_a, &mut grad_ac, &mut dz_a);
+            units.backward(layout, delta_a, &mut grad_ac, &mut dz_a[r]);
         }
-        for (j, x) in batch.rows.row(i) {
-            let r = j * h..(j + 1) * h;
-            for (gw, dz) in grad_c[r.clone()].iter_mut().zip(&dz_c) {
-                *gw += x * dz;
-            }
-            if with_adv {
-                for (gw, dz) in grad_ac[r].iter_mut().zip(&dz_a) {
-                    *gw += x * dz;
-                }
-            }
+    }
+    // The first layer's gradient, feature by feature: row j of `Xᵀ ∂z` sums, in batch order,
+    // the ∂z rows of the batch rows that hold feature j (the batch's entries by column).
+    let mut start = vec![0; layout.d + 1];
+    for &j in &rows.column {
+        start[j + 1] += 1;
+    }
+    for j in 0..layout.d {
+        start[j + 1] += start[j];
+    }
+    let mut fill = start.clone();
+    let (mut holder, mut value) = (vec![0; rows.column.len()], vec![0.0; rows.column.len()]);
+    for k in 0..n_rows {
+        let (columns, values) = rows.row(k);
+        for (&j, &x) in columns.iter().zip(values) {
+            holder[fill[j]] = k;
+            value[fill[j]] = x;
+            fill[j] += 1;
+        }
+    }
+    let zeros = vec![0.0; h];
+    for j in 0..layout.d {
+        let (e, out) = (start[j]..start[j + 1], j * h..(j + 1) * h);
+        if e.is_empty() {
+            continue;
+        }
+        combine(
+            h,
+            &zeros,
+            &holder[e.clone()],
+            &value[e.clone()],
+            &dz_c,
+            &mut grad_c[out.clone()],
+        );
+        if with_adv {
+            combine(
+                h,
+                &zeros,
+                &holder[e.clone()],
+                &value[e],
+                &dz_a,
+                &mut grad_ac[out],
+            );
         }
     }
     Evaluation {
@@ -491,14 +596,51 @@ fn evaluate_body(
 /// its projection on the adversary gradient's direction, minus `alpha` times the adversary
 /// gradient.
 fn debiased_direction(layout: Layout, gc: &mut [f64], ga: &[f64], alpha: f64) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked on the line above.
+        return unsafe { debiased_direction_avx2(layout, gc, ga, alpha) };
+    }
+    debiased_direction_body(layout, gc, ga, alpha);
+}
+
+/// [`debiased_direction`] with 4-wide vectors: the same bytes (see [`evaluate_avx2`]).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn debiased_direction_avx2(layout: Layout, gc: &mut [f64], ga: &[f64], alpha: f64) {
+    debiased_direction_body(layout, gc, ga, alpha);
+}
+
+/// The dot products are sums in four interleaved partial sums (lanes `k mod 4`), added up as
+/// `(s0 + s1) + (s2 + s3)`, so that they vectorize with the same bytes on every build.
+#[inline(always)]
+fn debiased_direction_body(layout: Layout, gc: &mut [f64], ga: &[f64], alpha: f64) {
     for r in layout.variables() {
         let (gc, ga) = (&mut gc[r.clone()], &ga[r]);
-        let norm = ga.iter().map(|v| v * v).sum::<f64>().sqrt() + NORM_GUARD;
-        let along = gc.iter().zip(ga).map(|(c, a)| c * a / norm).sum::<f64>();
+        let norm = dot4(ga, ga).sqrt() + NORM_GUARD;
+        // gc − (gc·ga / norm) · ga / norm − alpha · ga, with one coefficient per variable.
+        let coefficient = dot4(gc, ga) / norm / norm + alpha;
         for (c, a) in gc.iter_mut().zip(ga) {
-            *c -= along * (a / norm) + alpha * a;
+            *c -= coefficient * a;
         }
     }
+}
+
+/// `a · b` in four interleaved partial sums (see [`debiased_direction_body`]).
+#[inline(always)]
+fn dot4(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = [0.0; 4];
+    let (ac, bc) = (a.chunks_exact(4), b.chunks_exact(4));
+    let (ar, br) = (ac.remainder(), bc.remainder());
+    for (x, y) in ac.zip(bc) {
+        for q in 0..4 {
+            s[q] += x[q] * y[q];
+        }
+    }
+    for (q, (x, y)) in ar.iter().zip(br).enumerate() {
+        s[q] += x * y;
+    }
+    (s[0] + s[1]) + (s[2] + s[3])
 }
 
 /// Adam as TensorFlow 1 applies it.
@@ -542,6 +684,23 @@ impl Adam {
             *v = BETA2 * *v + (1.0 - BETA2) * g * g;
             *p -= lr_t * *m / (v.sqrt() + ADAM_EPSILON);
         }
+    }
+}
+
+/// A unit is kept when its 16-bit lane is below this: `round(0.8 · 2¹⁶)`, so a unit is kept
+/// with probability 52 429 / 65 536 = 0.800 003.
+const KEEP_LANE: u16 = 52_429;
+
+/// Fills `mask` with dropout multipliers (0 or `1 / keep`): one 16-bit little-endian lane of the
+/// stream's bytes per unit, kept below [`KEEP_LANE`] (docs/inprocessing.md#speed).
+fn dropout_mask(rng: &mut FairRng, lanes: &mut [u8], mask: &mut [f64]) {
+    rng.fill_bytes(lanes);
+    for (v, lane) in mask.iter_mut().zip(lanes.chunks_exact(2)) {
+        *v = if u16::from_le_bytes([lane[0], lane[1]]) < KEEP_LANE {
+            1.0 / KEEP_PROBABILITY
+        } else {
+            0.0
+        };
     }
 }
 
@@ -637,10 +796,11 @@ impl AdversarialDebiasingValidParams {
             d: x.ncols(),
             h: self.hidden_units,
         };
-        // The parameters, two gradients and Adam's two moments, and a batch's dropout mask.
+        // The parameters, two gradients and Adam's two moments, and a batch's dropout mask,
+        // its random lanes and its two blocks of ∂z (counted as four rows of a batch).
         let per_unit = (layout.d as u64 + 3)
             .saturating_mul(5)
-            .saturating_add(self.batch_size as u64)
+            .saturating_add((self.batch_size as u64).saturating_mul(4))
             .saturating_mul(8);
         limits::check_memory("hidden-units", self.hidden_units as u64, per_unit, None)?;
         let rows = SparseRows::new(x);
@@ -673,6 +833,7 @@ impl AdversarialDebiasingValidParams {
         let mut adam_a = Adam::new(adv.len());
         let bs = self.batch_size;
         let mut mask = vec![0.0; bs * h];
+        let mut lanes = vec![0u8; 2 * bs * h];
         let (mut by, mut bg) = (vec![0.0; bs], vec![0.0; bs]);
         let mut step = 0u64;
         let (mut last_c, mut last_a) = (0.0, 0.0);
@@ -685,13 +846,7 @@ impl AdversarialDebiasingValidParams {
                     by[k] = y[i];
                     bg[k] = g[i];
                 }
-                for v in &mut mask {
-                    *v = if rng::uniform(&mut dropout) < KEEP_PROBABILITY {
-                        1.0 / KEEP_PROBABILITY
-                    } else {
-                        0.0
-                    };
-                }
+                dropout_mask(&mut dropout, &mut lanes, &mut mask);
                 let batch = Batch {
                     rows: &rows,
                     ids,
@@ -938,8 +1093,9 @@ impl AdversarialDebiasing {
 mod tests {
     use super::*;
 
-    /// A batch of 5 rows over 3 features (one zero entry), 4 hidden units, dropout on two.
-    fn setup() -> (SparseRows, Vec<f64>, Vec<f64>, Vec<f64>, Layout) {
+    /// A batch of 5 rows over 3 features (one zero entry), `h` hidden units (37 runs every
+    /// block size of the first layer's sums: 32, 4 and 1), dropout on two.
+    fn setup(h: usize) -> (SparseRows, Vec<f64>, Vec<f64>, Vec<f64>, Layout) {
         let x = ndarray::array![
             [0.5, -1.0, 0.0],
             [1.5, 0.2, 1.0],
@@ -947,8 +1103,8 @@ mod tests {
             [2.0, 2.0, 0.0],
             [-1.0, 0.3, -0.7]
         ];
-        let layout = Layout { d: 3, h: 4 };
-        let mut mask = vec![1.25; 5 * 4];
+        let layout = Layout { d: 3, h };
+        let mut mask = vec![1.25; 5 * h];
         mask[2] = 0.0;
         mask[9] = 0.0;
         (
@@ -968,7 +1124,13 @@ mod tests {
 
     #[test]
     fn gradients_match_central_differences() {
-        let (rows, y, g, mask, layout) = setup();
+        for h in [4, 37] {
+            check_gradients(h);
+        }
+    }
+
+    fn check_gradients(h: usize) {
+        let (rows, y, g, mask, layout) = setup(h);
         let ids = [0, 1, 2, 3, 4];
         let batch = Batch {
             rows: &rows,
@@ -1032,7 +1194,7 @@ mod tests {
         if !std::arch::is_x86_feature_detected!("avx2") {
             return;
         }
-        let (rows, y, g, mask, layout) = setup();
+        let (rows, y, g, mask, layout) = setup(37);
         let ids = [4, 0, 3, 1, 2];
         let batch = Batch {
             rows: &rows,
@@ -1058,6 +1220,11 @@ mod tests {
             plain.classifier_loss.to_bits(),
             fast.classifier_loss.to_bits()
         );
+        let (mut dp, mut df) = (plain.classifier_grad.clone(), plain.classifier_grad.clone());
+        debiased_direction_body(layout, &mut dp, &plain.adversary_grad_classifier, 0.1);
+        // SAFETY: as above.
+        unsafe { debiased_direction_avx2(layout, &mut df, &plain.adversary_grad_classifier, 0.1) };
+        assert_eq!(bits(&dp), bits(&df));
         let (mut a, mut b) = (Adam::new(cls.len()), Adam::new(cls.len()));
         let (mut pa, mut pb) = (cls.clone(), cls.clone());
         for _ in 0..3 {
@@ -1066,6 +1233,25 @@ mod tests {
             unsafe { b.step_avx2(&mut pb, &plain.classifier_grad, 0.01) };
         }
         assert_eq!(bits(&pa), bits(&pb));
+    }
+
+    #[test]
+    fn dropout_reads_one_16_bit_lane_a_unit_and_keeps_about_four_in_five() {
+        let n = 40_000;
+        let (mut lanes, mut mask) = (vec![0u8; 2 * n], vec![0.0; n]);
+        dropout_mask(&mut rng::stream(7, 2), &mut lanes, &mut mask);
+        // The same stream's bytes, read by hand: unit k keeps iff bytes 2k, 2k + 1 (little
+        // endian) are below 52 429.
+        let mut bytes = vec![0u8; 2 * n];
+        rng::stream(7, 2).fill_bytes(&mut bytes);
+        for (k, &m) in mask.iter().enumerate() {
+            let lane = u16::from(bytes[2 * k]) | (u16::from(bytes[2 * k + 1]) << 8);
+            let want = if lane < 52_429 { 1.25 } else { 0.0 };
+            assert_eq!(m, want, "unit {k}");
+        }
+        let kept = mask.iter().filter(|&&m| m > 0.0).count() as f64 / n as f64;
+        // Binomial standard deviation √(0.8 · 0.2 / 40 000) = 0.002: five of them.
+        assert!((kept - 0.8).abs() < 0.01, "{kept}");
     }
 
     #[test]
