@@ -12,7 +12,8 @@ use criterion::{Criterion, Throughput};
 use fairkit_core::Learner;
 use fairkit_data::{DatasetSpec, Encoder, Table};
 use fairkit_learners::{
-    ForestParams, LinfaTree, LogisticParams, NaiveBayesParams, SvmParams, TreeParams,
+    ForestParams, LinfaTree, LogisticParams, LogisticSolver, NaiveBayesParams, SvmParams,
+    TreeParams,
 };
 use serde_json::Value;
 
@@ -127,6 +128,14 @@ fn bench_one<L: Learner, M: Measurement>(
 
 fn bench<M: Measurement>(c: &mut Criterion<M>, cpu: bool) {
     bench_one(c, "logistic", None, &LogisticParams::default(), cpu);
+    // L-BFGS (`--solver lbfgs`) on the same sparse rows as Newton's.
+    bench_one(
+        c,
+        "logistic-lbfgs",
+        None,
+        &LogisticParams::default().solver(LogisticSolver::Lbfgs),
+        cpu,
+    );
     bench_one(c, "tree", Some("tree"), &TreeParams::default(), cpu);
     bench_one(c, "linfa-tree", Some("tree"), &LinfaTree::default(), cpu);
     bench_one(

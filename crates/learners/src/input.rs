@@ -80,12 +80,3 @@ pub(crate) fn check_finite(x: ArrayView2<'_, f64>, what: &str) -> Result<(), Cor
     }
     Ok(())
 }
-
-/// The rows of positive weight (all rows without weights).
-pub(crate) fn kept_rows(n: usize, weights: Option<ArrayView1<'_, f64>>) -> Option<Vec<usize>> {
-    let w = weights?;
-    if w.iter().all(|&wi| wi > 0.0) {
-        return None;
-    }
-    Some((0..n).filter(|&i| w[i] > 0.0).collect())
-}

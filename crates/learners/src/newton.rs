@@ -159,6 +159,11 @@ impl SparseRows {
         })
     }
 
+    /// The number of features (columns).
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
     /// Whether these are the rows of `x`: same memory, shape and strides.
     pub fn is_of(&self, x: ArrayView2<'_, f64>) -> bool {
         let strides = x.strides();
@@ -231,6 +236,33 @@ struct Objective<'a> {
     /// The first penalised internal parameter (0 when the intercept is penalised).
     penalty_start: usize,
     loss: Loss,
+}
+
+impl<'a> Objective<'a> {
+    /// The objective of `problem` on `rows` (labels and weights already checked): the rows of
+    /// positive weight, weights and `alpha` divided by the weight total.
+    fn new(
+        problem: &Problem,
+        rows: &'a SparseRows,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Self {
+        let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
+        let total: f64 = (0..rows.n_rows).map(weight).sum();
+        let active = (0..rows.n_rows)
+            .filter(|&i| weight(i) > 0.0)
+            .map(|i| (i, if y[i] { 1.0 } else { -1.0 }, weight(i) / total))
+            .collect();
+        let fit_intercept = problem.fit_intercept;
+        Objective {
+            rows,
+            active,
+            alpha: problem.alpha / total,
+            fit_intercept,
+            penalty_start: usize::from(fit_intercept && !problem.penalize_intercept),
+            loss: problem.loss,
+        }
+    }
 }
 
 impl Objective<'_> {
@@ -439,6 +471,48 @@ fn norm(v: &[f64]) -> f64 {
 /// Fits on cached rows: checks labels and weights (the features were checked when `rows` was
 /// made), then runs Newton from `warm` (coefficients and intercept; from zero when absent or of
 /// another width).
+/// The objective of a [`Problem`] for another solver (L-BFGS): its value and gradient over
+/// the same sparse rows and chunks as Newton's, with parameters in the coefficients' own order
+/// `[coefficients.., intercept (if fitted)]`.
+pub(crate) struct SmoothObjective<'a> {
+    objective: Objective<'a>,
+}
+
+impl<'a> SmoothObjective<'a> {
+    /// The objective of `problem` on `rows` with labels `y` and optional `weights` (rows of
+    /// zero weight count as absent).
+    ///
+    /// # Errors
+    /// Labels or weights that do not fit the rows.
+    pub fn new(
+        problem: &Problem,
+        rows: &'a SparseRows,
+        y: ArrayView1<'_, bool>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<Self> {
+        check_targets(rows.n_rows, y, weights)?;
+        Ok(Self {
+            objective: Objective::new(problem, rows, y, weights),
+        })
+    }
+
+    /// Cost and gradient at `theta` (`[coefficients.., intercept (if fitted)]`).
+    pub fn evaluate(&self, theta: &[f64]) -> (f64, Vec<f64>) {
+        let o = &self.objective;
+        let p = o.rows.n_features;
+        let intercept = if o.fit_intercept { theta[p] } else { 0.0 };
+        let internal = o.internal(&theta[..p], intercept);
+        let mut grad = vec![0.0; internal.len()];
+        let mut curvature = vec![0.0; o.active.len()];
+        let cost = o.evaluate(&internal, &mut grad, &mut curvature);
+        let (mut out, intercept_grad) = o.coefficients_of(&grad);
+        if o.fit_intercept {
+            out.push(intercept_grad);
+        }
+        (cost, out)
+    }
+}
+
 pub(crate) fn fit(
     problem: &Problem,
     rows: &SparseRows,
@@ -447,21 +521,7 @@ pub(crate) fn fit(
     warm: Option<(&[f64], f64)>,
 ) -> Result<Solution> {
     check_targets(rows.n_rows, y, weights)?;
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let total: f64 = (0..rows.n_rows).map(weight).sum();
-    let active = (0..rows.n_rows)
-        .filter(|&i| weight(i) > 0.0)
-        .map(|i| (i, if y[i] { 1.0 } else { -1.0 }, weight(i) / total))
-        .collect();
-    let fit_intercept = problem.fit_intercept;
-    let objective = Objective {
-        rows,
-        active,
-        alpha: problem.alpha / total,
-        fit_intercept,
-        penalty_start: usize::from(fit_intercept && !problem.penalize_intercept),
-        loss: problem.loss,
-    };
+    let objective = Objective::new(problem, rows, y, weights);
     let d = objective.dim();
     let mut theta = match warm.filter(|(c, _)| c.len() == rows.n_features) {
         Some((coefficients, intercept)) => objective.internal(coefficients, intercept),

@@ -7,20 +7,15 @@ use argmin::solver::linesearch::MoreThuenteLineSearch;
 use argmin::solver::quasinewton::LBFGS;
 use linfa::dataset::{AsSingleTargets, DatasetBase};
 use linfa::traits::{Fit, PredictInplace};
-use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Axis, Data, Ix2, s};
+use ndarray::{Array1, ArrayBase, ArrayView1, ArrayView2, Data, Ix2};
 
 use super::{Logistic, LogisticSolver, LogisticValidParams};
-use crate::input::{check_fit, kept_rows};
+use crate::input::check_fit;
 use crate::newton::{self, SparseRows};
 use crate::{LearnersError, Result};
 
 /// L-BFGS history length (scipy's and linfa-logistic's `m = 10`).
 const LBFGS_MEMORY: usize = 10;
-
-/// `log(1 + exp(t))` without overflow.
-pub(crate) fn softplus(t: f64) -> f64 {
-    t.max(0.0) + (-t.abs()).exp().ln_1p()
-}
 
 /// `1 / (1 + exp(-t))` without overflow.
 pub(crate) fn sigmoid(t: f64) -> f64 {
@@ -35,54 +30,25 @@ pub(crate) fn sigmoid(t: f64) -> f64 {
 /// A point with its cost and gradient.
 type Evaluation = (Array1<f64>, f64, Array1<f64>);
 
-/// The weight-averaged objective `(sum_i w_i log(1 + exp(-y_i z_i)) + alpha/2 |beta|^2) / sum_i w_i`
-/// (same minimiser as the summed one, gradients of order one for the line search), over
-/// parameters `[beta, intercept]`.
+/// The L-BFGS objective: Newton's own (the same sparse rows and chunked sums,
+/// [`newton::SmoothObjective`]), with the last evaluation cached because argmin asks for the
+/// cost and the gradient of a point separately.
 struct Objective<'a> {
-    /// Row-major features.
-    x: ArrayView2<'a, f64>,
-    /// Labels as -1 / +1.
-    sign: Array1<f64>,
-    /// Weights divided by their sum.
-    weight: Array1<f64>,
-    /// `alpha` divided by the weight sum.
-    alpha: f64,
-    fit_intercept: bool,
-    /// The last point and its cost and gradient: the line search asks for both at each point,
-    /// and one pass over the rows computes both.
+    smooth: newton::SmoothObjective<'a>,
     cache: RefCell<Option<Evaluation>>,
 }
 
 impl Objective<'_> {
-    /// Cost and gradient at `theta`, in one pass over the rows.
     fn evaluate(&self, theta: &Array1<f64>) -> (f64, Array1<f64>) {
         if let Some((point, cost, grad)) = &*self.cache.borrow()
             && point == theta
         {
             return (*cost, grad.clone());
         }
-        let p = self.x.ncols();
-        let beta = theta.slice(s![..p]);
-        let intercept = if self.fit_intercept { theta[p] } else { 0.0 };
-        let mut loss = 0.0;
-        let mut grad = Array1::zeros(theta.len());
-        let mut intercept_grad = 0.0;
-        {
-            let mut beta_grad = grad.slice_mut(s![..p]);
-            for ((row, &sign), &w) in self.x.rows().into_iter().zip(&self.sign).zip(&self.weight) {
-                let margin = sign * (row.dot(&beta) + intercept);
-                loss += w * softplus(-margin);
-                // d/dz of w log(1 + exp(-y z)) = -w y sigmoid(-y z)
-                let residual = -w * sign * sigmoid(-margin);
-                beta_grad.scaled_add(residual, &row);
-                intercept_grad += residual;
-            }
-            beta_grad.scaled_add(self.alpha, &beta);
-        }
-        if self.fit_intercept {
-            grad[p] = intercept_grad;
-        }
-        let cost = loss + 0.5 * self.alpha * beta.dot(&beta);
+        let (cost, grad) = self
+            .smooth
+            .evaluate(theta.as_slice().expect("a contiguous vector"));
+        let grad = Array1::from(grad);
         *self.cache.borrow_mut() = Some((theta.clone(), cost, grad.clone()));
         (cost, grad)
     }
@@ -110,14 +76,9 @@ impl Gradient for Objective<'_> {
 }
 
 /// Fits by Newton-Cholesky on sparse rows (labels and weights are checked here).
-pub(crate) fn fit_newton(
-    params: &LogisticValidParams,
-    rows: &SparseRows,
-    y: ArrayView1<'_, bool>,
-    weights: Option<ArrayView1<'_, f64>>,
-    warm: Option<&Logistic>,
-) -> Result<Logistic> {
-    let problem = newton::Problem {
+/// The weighted logistic problem of `params`, as both solvers minimize it.
+fn newton_problem(params: &LogisticValidParams) -> newton::Problem {
+    newton::Problem {
         loss: newton::Loss::Logistic,
         alpha: params.alpha,
         fit_intercept: params.fit_intercept,
@@ -125,9 +86,18 @@ pub(crate) fn fit_newton(
         max_iterations: params.max_iterations,
         gradient_tolerance: params.gradient_tolerance,
         relative_tolerance: 0.0,
-    };
+    }
+}
+
+pub(crate) fn fit_newton(
+    params: &LogisticValidParams,
+    rows: &SparseRows,
+    y: ArrayView1<'_, bool>,
+    weights: Option<ArrayView1<'_, f64>>,
+    warm: Option<&Logistic>,
+) -> Result<Logistic> {
     let warm = warm.map(|m| (&m.coefficients[..], m.intercept));
-    let s = newton::fit(&problem, rows, y, weights, warm)?;
+    let s = newton::fit(&newton_problem(params), rows, y, weights, warm)?;
     Ok(Logistic {
         coefficients: s.coefficients,
         intercept: s.intercept,
@@ -148,43 +118,22 @@ pub(crate) fn fit(
         return fit_newton(params, &SparseRows::new(x)?, y, weights, warm);
     }
     check_fit(x, y, weights)?;
-    // Rows of zero weight are dropped, so that they are exactly as if absent.
-    if let Some(rows) = kept_rows(x.nrows(), weights) {
-        let x = x.select(Axis(0), &rows);
-        let y = y.select(Axis(0), &rows);
-        let w = weights.map(|w| w.select(Axis(0), &rows));
-        return solve(
-            params,
-            x.view(),
-            y.view(),
-            w.as_ref().map(|w| w.view()),
-            warm,
-        );
-    }
-    solve(params, x, y, weights, warm)
+    solve(params, &SparseRows::new(x)?, y, weights, warm)
 }
 
+/// L-BFGS on the rows of positive weight (the others count as absent), from `warm` when it has
+/// the same features.
 fn solve(
     params: &LogisticValidParams,
-    x: ArrayView2<'_, f64>,
+    rows: &SparseRows,
     y: ArrayView1<'_, bool>,
     weights: Option<ArrayView1<'_, f64>>,
     warm: Option<&Logistic>,
 ) -> Result<Logistic> {
-    let n = x.nrows();
-    let p = x.ncols();
-    let x = x.as_standard_layout();
-    let weight = match weights {
-        Some(w) => w.to_owned(),
-        None => Array1::ones(n),
-    };
-    let total = weight.sum();
+    let p = rows.n_features();
+    let smooth = newton::SmoothObjective::new(&newton_problem(params), rows, y, weights)?;
     let problem = Objective {
-        x: x.view(),
-        sign: y.mapv(|label| if label { 1.0 } else { -1.0 }),
-        weight: weight / total,
-        alpha: params.alpha / total,
-        fit_intercept: params.fit_intercept,
+        smooth,
         cache: RefCell::new(None),
     };
     let n_params = p + usize::from(params.fit_intercept);
