@@ -124,7 +124,7 @@ impl MethodEntry {
             return invalid(
                 list(),
                 format!(
-                    "method {} contributes its whole grid to a sweep; set its grid_size                      instead of `sweep`",
+                    "method {} contributes its whole grid to a sweep; set its grid_size instead of `sweep`",
                     self.name
                 ),
             );
