@@ -499,3 +499,74 @@ fn a_bad_sweep_value_exits_2_naming_its_line_and_column() {
     );
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn all_is_every_method_family_at_its_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&[
+        "compare",
+        "--rows",
+        "600",
+        "--seeds",
+        "1",
+        "--methods",
+        "all",
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(out_dir.join("results.json")).unwrap();
+    let results: Value = serde_json::from_str(&text).unwrap();
+    let names: Vec<&str> = results["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["method"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, fairkit::harness::method::PRESETS);
+    assert_eq!(names.len(), 21);
+    for family in [
+        "massaging",
+        "lfr",
+        "adversarial",
+        "gerryfair",
+        "reject-option",
+    ] {
+        assert!(names.contains(&family), "{family} missing from {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.starts_with("baseline-")));
+
+    // In an experiment file, beside a custom entry.
+    let config = r#"
+seeds = 1
+methods = ["all", { name = "pr-10", method = "prejudice-remover", eta = 10 }]
+
+[data]
+source = "scenario"
+name = "biased-credit"
+rows = 600
+seed = 1
+"#;
+    let config = write_file(dir.path(), "all.toml", config.as_bytes());
+    let results = compare_results(&config, &dir.path().join("file"));
+    let rows = results["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 22);
+    assert_eq!(rows[21]["method"], "pr-10");
+
+    // A name listed twice through `all` is refused, nothing written.
+    let again = dir.path().join("again");
+    let out = run(&[
+        "compare",
+        "--rows",
+        "600",
+        "--methods",
+        "all,baseline",
+        "--out",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("baseline"), "{}", stderr(&out));
+    assert!(!again.exists());
+}

@@ -53,7 +53,8 @@ pub struct Args {
     /// reweighing, di-remover, correlation-remover, expgrad-dp, expgrad-eo, expgrad-tpr,
     /// expgrad-fpr, expgrad-erp, gridsearch-dp, gridsearch-eo, threshold-dp, threshold-eo,
     /// reject-option, eq-odds, calibrated-eq-odds, prejudice-remover, gerryfair, adversarial,
-    /// lfr (these fit their own learner, not --estimator), massaging [default: baseline,
+    /// lfr (these fit their own learner, not --estimator), massaging; `all` is every one of
+    /// these but the baseline-ESTIMATOR variants, each at its defaults [default: baseline,
     /// baseline-tree, reweighing, di-remover, expgrad-dp, expgrad-eo, gridsearch-dp,
     /// threshold-dp, threshold-eo].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -161,8 +162,11 @@ impl Args {
         if let Some(methods) = &self.methods {
             config.methods = methods
                 .iter()
-                .map(|m| MethodEntry::preset(m))
-                .collect::<Result<_, _>>()?;
+                .map(|m| MethodEntry::presets(m))
+                .collect::<Result<Vec<_>, _>>()?
+                .into_iter()
+                .flatten()
+                .collect();
         }
         if let Some(e) = &self.estimator {
             config.estimator = e.parse()?;

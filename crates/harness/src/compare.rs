@@ -94,6 +94,28 @@ impl MethodEntry {
     }
 }
 
+/// The word of a method list that stands for every method at its defaults: each of
+/// [`crate::method::PRESETS`] (the baseline with the run's estimator, not the `baseline-NAME`
+/// variants).
+pub const ALL_METHODS: &str = "all";
+
+impl MethodEntry {
+    /// The entries of one word of a method list: [`ALL_METHODS`] gives every preset of
+    /// [`crate::method::PRESETS`] in that order; any other word is [`preset`](Self::preset).
+    ///
+    /// # Errors
+    /// As [`preset`](Self::preset).
+    pub fn presets(word: &str) -> Result<Vec<Self>> {
+        if word == ALL_METHODS {
+            return crate::method::PRESETS
+                .iter()
+                .map(|name| Self::preset(name))
+                .collect();
+        }
+        Ok(vec![Self::preset(word)?])
+    }
+}
+
 impl MethodEntry {
     /// Checks the entry's [`sweep`](Self::sweep) values: the method has a knob that takes
     /// values, and every value is one it accepts, listed once.
@@ -557,7 +579,7 @@ impl CompareConfig {
             Some(items) => items
                 .into_iter()
                 .map(|item| match item {
-                    MethodItem::Preset(name) => MethodEntry::preset(&name),
+                    MethodItem::Preset(name) => MethodEntry::presets(&name),
                     MethodItem::Custom(custom) => {
                         let CustomMethod {
                             name,
@@ -565,16 +587,19 @@ impl CompareConfig {
                             sweep,
                             spec,
                         } = *custom;
-                        Ok(MethodEntry {
+                        Ok(vec![MethodEntry {
                             name,
                             spec,
                             estimator: estimator.map(EstimatorItem::resolve).transpose()?,
                             sweep,
-                        })
+                        }])
                     }
                 })
-                .collect::<Result<_>>()
-                .map_err(at("methods"))?,
+                .collect::<Result<Vec<_>>>()
+                .map_err(at("methods"))?
+                .into_iter()
+                .flatten()
+                .collect(),
         };
         let seeds = match file.seeds {
             None => defaults.seeds,
