@@ -85,35 +85,18 @@ pub fn tradeoff_figure(points: &[TradeoffPoint], title: &str, x_label: &str) -> 
             joined: false,
         })
         .collect();
-    let mut front: Vec<(f64, f64)> = points
+    let front = points
         .iter()
         .filter(|p| p.pareto && p.x.is_finite() && p.y.is_finite())
         .map(|p| (p.x, p.y))
         .collect();
-    front.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    let guides = if front.len() > 1 {
-        vec![Guide {
-            name: "Pareto front".into(),
-            points: front,
-        }]
-    } else {
-        Vec::new()
-    };
-    Figure {
-        title: title.into(),
-        panels: vec![Panel {
-            title: None,
-            x_label: format!("{x_label} (lower is fairer)"),
-            y_label: "accuracy (higher is better)".into(),
-            series,
-            guides,
-        }],
-        notes: vec![
-            "filled: on the Pareto front".into(),
-            "open: dominated".into(),
-            "bars: mean \u{b1} 1 sd over seeds".into(),
-        ],
-    }
+    accuracy_figure(
+        title,
+        x_label,
+        series,
+        front,
+        ["filled: on the Pareto front", "open: dominated"],
+    )
 }
 
 /// One method's curve in a sweep: its points (each labelled with its knob value, or the
@@ -178,6 +161,28 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
             })
         })
         .collect();
+    accuracy_figure(
+        title,
+        x_label,
+        series,
+        front,
+        [
+            "lines: one method over its knob",
+            "filled: on the Pareto front of all points",
+        ],
+    )
+}
+
+/// An accuracy-against-disparity figure of one panel: `series`, the Pareto `front` as a dashed
+/// guide in order of disparity (when it has two points or more), and `notes` followed by the
+/// error bars' meaning.
+fn accuracy_figure(
+    title: &str,
+    x_label: &str,
+    series: Vec<Series>,
+    mut front: Vec<(f64, f64)>,
+    notes: [&str; 2],
+) -> Figure {
     front.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
     let guides = if front.len() > 1 {
         vec![Guide {
@@ -196,11 +201,11 @@ pub fn curves_figure(curves: &[Curve], title: &str, x_label: &str) -> Figure {
             series,
             guides,
         }],
-        notes: vec![
-            "lines: one method over its knob".into(),
-            "filled: on the Pareto front of all points".into(),
-            "bars: mean \u{b1} 1 sd over seeds".into(),
-        ],
+        notes: notes
+            .into_iter()
+            .map(String::from)
+            .chain(["bars: mean \u{b1} 1 sd over seeds".to_string()])
+            .collect(),
     }
 }
 
