@@ -792,7 +792,7 @@ pub struct ResultRow {
     #[serde(flatten)]
     pub predicted: Headline,
     /// Wall-clock seconds of the fit.
-    #[serde(deserialize_with = "crate::resume::nan_from_null")]
+    #[serde(deserialize_with = "crate::resume::nan_null::deserialize")]
     pub fit_seconds: f64,
     /// The same headline in expectation over the method's randomization.
     pub expected: Headline,

@@ -93,22 +93,13 @@ pub struct GroupRates {
     /// The group (several sensitive columns joined with `,`).
     pub group: String,
     /// Selection rate.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub selection_rate: f64,
     /// True positive rate.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub true_positive_rate: f64,
     /// False positive rate.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub false_positive_rate: f64,
 }
 
@@ -150,40 +141,22 @@ impl GroupRates {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
     /// Overall accuracy.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub accuracy: f64,
     /// Overall balanced accuracy.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub balanced_accuracy: f64,
     /// Demographic parity difference (between groups).
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub demographic_parity_difference: f64,
     /// Demographic parity ratio (between groups).
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub demographic_parity_ratio: f64,
     /// Equalized odds difference (worst case).
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub equalized_odds_difference: f64,
     /// Equal opportunity (true positive rate) difference.
-    #[serde(
-        serialize_with = "fairkit_metrics::nan_as_null",
-        deserialize_with = "crate::resume::nan_from_null"
-    )]
+    #[serde(with = "crate::resume::nan_null")]
     pub equal_opportunity_difference: f64,
 }
 

@@ -188,12 +188,26 @@ impl<'de> Deserialize<'de> for Json {
     }
 }
 
-/// Reads a number that results record as `null` when it is undefined (NaN).
-///
-/// # Errors
-/// A value that is neither a number nor `null`.
-pub fn nan_from_null<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
-    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+/// A number that results record as `null` when it is undefined (NaN or infinite), written and
+/// read back: `#[serde(with = "crate::resume::nan_null")]`.
+pub mod nan_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes `value`, `null` when it is not finite ([`fairkit_metrics::nan_as_null`]).
+    ///
+    /// # Errors
+    /// Whatever the serializer returns.
+    pub fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        fairkit_metrics::nan_as_null(value, serializer)
+    }
+
+    /// Reads a number, `null` as NaN.
+    ///
+    /// # Errors
+    /// A value that is neither a number nor `null`.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
 }
 
 /// The score metrics of a result row as `results.json` records them: the compact form of a
