@@ -190,18 +190,37 @@ impl Staged {
     }
 }
 
+thread_local! {
+    /// Whether this thread holds the staged list for a commit, which prunes the list itself.
+    static COMMITTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as committing until dropped.
+struct CommitMark;
+
+impl CommitMark {
+    fn set() -> Self {
+        COMMITTING.with(|c| c.set(true));
+        Self
+    }
+}
+
+impl Drop for CommitMark {
+    fn drop(&mut self) {
+        COMMITTING.with(|c| c.set(false));
+    }
+}
+
 impl Drop for Staged {
     fn drop(&mut self) {
         remove_path(&self.path);
-        // A commit holds the list while it may drop staged paths; it prunes them itself.
-        let list = match STAGED.try_lock() {
-            Ok(list) => Some(list),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        };
-        if let Some(mut list) = list
-            && let Some(i) = list.iter().position(|p| p == &self.path)
-        {
+        // A commit on this thread holds the list while it drops staged paths and prunes the
+        // list itself; any other thread waits for the list (a commit elsewhere is short).
+        if COMMITTING.with(std::cell::Cell::get) {
+            return;
+        }
+        let mut list = staged_list();
+        if let Some(i) = list.iter().position(|p| p == &self.path) {
             list.swap_remove(i);
         }
     }
@@ -485,6 +504,7 @@ impl Outputs {
             }
         }
         let mut list = staged_list();
+        let mark = CommitMark::set();
         let mut undo: Vec<Undo> = Vec::new();
         let mut committed = Committed::default();
         for e in &mut self.entries {
@@ -495,6 +515,7 @@ impl Outputs {
                         step.undo();
                     }
                     list.retain(|p| std::fs::symlink_metadata(p).is_ok());
+                    drop(mark);
                     drop(list);
                     return Err(err);
                 }
@@ -509,6 +530,7 @@ impl Outputs {
         // What the undo steps kept (earlier files, earlier runs) goes now.
         drop(undo);
         list.retain(|p| std::fs::symlink_metadata(p).is_ok());
+        drop(mark);
         drop(list);
         Ok(committed)
     }
