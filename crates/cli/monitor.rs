@@ -1,6 +1,6 @@
 //! `fairkit monitor`: a rolling-window fairness monitor over a JSON-lines event stream.
 
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -168,11 +168,21 @@ fn write_evaluation(
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     let mut monitor = FairnessMonitor::new(args.config()).context("invalid monitor settings")?;
+    // A 64 KiB buffer: the reader parses lines where they lie in it (docs/gate-and-monitor.md#reading-events-fast).
+    const BUFFER: usize = 64 << 10;
     let (name, input): (String, Box<dyn BufRead>) = if args.input == "-" {
-        ("stdin".into(), Box::new(std::io::stdin().lock()))
+        let stdin = std::io::stdin();
+        (
+            "stdin".into(),
+            Box::new(BufReader::with_capacity(BUFFER, stdin)),
+        )
     } else {
         let path = Path::new(&args.input);
-        (path.display().to_string(), Box::new(io::open(path)?))
+        let file = io::open(path)?.into_inner();
+        (
+            path.display().to_string(),
+            Box::new(BufReader::with_capacity(BUFFER, file)),
+        )
     };
     let shared = args
         .serve

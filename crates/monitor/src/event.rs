@@ -147,7 +147,7 @@ impl fmt::Display for Malformed {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 enum Kind {
     Prediction,
@@ -156,7 +156,7 @@ enum Kind {
 
 /// The wire form: flat, so that serde_json parses it in one pass without buffering (tagged
 /// enums would go through serde's internal `Content` buffer).
-#[derive(Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 struct Raw<'a> {
     #[serde(rename = "type")]
     kind: Kind,
@@ -189,7 +189,16 @@ fn required<T>(name: &str, v: Option<T>) -> Result<T, String> {
 /// A message saying what is wrong: invalid JSON, an unknown `type`, a missing field, a
 /// `prediction` or `label` other than 0 or 1.
 pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
-    let raw: Raw<'_> = serde_json::from_slice(line).map_err(|e| {
+    let raw = match fast::parse(line) {
+        Some(raw) => raw,
+        None => parse_raw(line)?,
+    };
+    event_of(raw)
+}
+
+/// The wire form by serde_json: every line the fast path passes over, with its messages.
+fn parse_raw(line: &[u8]) -> Result<Raw<'_>, String> {
+    serde_json::from_slice(line).map_err(|e| {
         let text = e.to_string();
         let what = text.split(" at line ").next().unwrap_or(&text);
         // In a JSON stream a table is an object and a list an array.
@@ -197,7 +206,11 @@ pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
             .replace("a table", "a JSON object")
             .replace("list", "array");
         format!("{words} (column {})", e.column())
-    })?;
+    })
+}
+
+/// The event a parsed line holds, or what it lacks.
+fn event_of(raw: Raw<'_>) -> Result<Event<'_>, String> {
     let id = required("id", raw.id)?;
     Ok(match raw.kind {
         Kind::Prediction => Event::Prediction(Prediction {
@@ -220,7 +233,223 @@ pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
     })
 }
 
-/// Reads events from JSON lines, one at a time, reusing one line buffer.
+/// The common case without serde: a flat object of ASCII keys and values, no escapes, no
+/// nesting, each known key at most once, numbers in JSON's grammar, `type` one of the two
+/// kinds, integer ids that fit in `i64`, `prediction` and `label` written `0` or `1`. Any
+/// other line, valid or not, goes to serde_json ([`parse_raw`]), so that what is accepted
+/// and every message are serde_json's; this path only decides sooner, by reading just the
+/// fields the monitor uses (docs/gate-and-monitor.md#reading-events-fast).
+mod fast {
+    use std::borrow::Cow;
+
+    use super::{EventId, Kind, Raw};
+
+    /// A cursor over one line of ASCII text.
+    struct Cursor<'a> {
+        text: &'a str,
+        s: &'a [u8],
+        i: usize,
+    }
+
+    /// One scalar value, as written.
+    enum Value<'a> {
+        Str(&'a str),
+        /// A number's text and whether it is an integer (no fraction, no exponent).
+        Num(&'a str, bool),
+        /// `true`, `false` or `null`.
+        Word,
+    }
+
+    impl<'a> Cursor<'a> {
+        fn ws(&mut self) {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.i) {
+                self.i += 1;
+            }
+        }
+
+        fn eat(&mut self, b: u8) -> Option<()> {
+            self.ws();
+            (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
+        }
+
+        /// A string without escapes or control characters (the line is ASCII).
+        fn string(&mut self) -> Option<&'a str> {
+            self.eat(b'"')?;
+            let start = self.i;
+            loop {
+                match *self.s.get(self.i)? {
+                    b'"' => break,
+                    b'\\' => return None,
+                    c if c < 0x20 => return None,
+                    _ => self.i += 1,
+                }
+            }
+            let text = self.text.get(start..self.i)?;
+            self.i += 1;
+            Some(text)
+        }
+
+        fn digits(&mut self) -> usize {
+            let start = self.i;
+            while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+                self.i += 1;
+            }
+            self.i - start
+        }
+
+        /// A number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+        fn number(&mut self) -> Option<(&'a str, bool)> {
+            let start = self.i;
+            if self.s.get(self.i) == Some(&b'-') {
+                self.i += 1;
+            }
+            let int_start = self.i;
+            match self.digits() {
+                0 => return None,
+                1 => {}
+                _ if self.s[int_start] == b'0' => return None,
+                _ => {}
+            }
+            let mut integer = true;
+            if self.s.get(self.i) == Some(&b'.') {
+                self.i += 1;
+                if self.digits() == 0 {
+                    return None;
+                }
+                integer = false;
+            }
+            if let Some(b'e' | b'E') = self.s.get(self.i) {
+                self.i += 1;
+                if let Some(b'+' | b'-') = self.s.get(self.i) {
+                    self.i += 1;
+                }
+                if self.digits() == 0 {
+                    return None;
+                }
+                integer = false;
+            }
+            Some((self.text.get(start..self.i)?, integer))
+        }
+
+        fn value(&mut self) -> Option<Value<'a>> {
+            self.ws();
+            match *self.s.get(self.i)? {
+                b'"' => self.string().map(Value::Str),
+                b'-' | b'0'..=b'9' => self.number().map(|(t, int)| Value::Num(t, int)),
+                _ => {
+                    for word in [&b"true"[..], b"false", b"null"] {
+                        if self.s[self.i..].starts_with(word) {
+                            self.i += word.len();
+                            return Some(Value::Word);
+                        }
+                    }
+                    None
+                }
+            }
+        }
+    }
+
+    /// A number as serde_json reads it into an `f64`: a correctly rounded parse (integers
+    /// too, as `as f64` rounds them). `-0` written as an integer and numbers out of range are
+    /// left to serde_json.
+    fn float(text: &str, integer: bool) -> Option<f64> {
+        if integer && text == "-0" {
+            return None;
+        }
+        text.parse().ok().filter(|x: &f64| x.is_finite())
+    }
+
+    /// `0` or `1` as written.
+    fn bit(v: Value<'_>) -> Option<u8> {
+        match v {
+            Value::Num("0", true) => Some(0),
+            Value::Num("1", true) => Some(1),
+            _ => None,
+        }
+    }
+
+    /// The line's fields, or `None` to leave the line to serde_json.
+    pub(super) fn parse(line: &[u8]) -> Option<Raw<'_>> {
+        if !line.is_ascii() {
+            return None;
+        }
+        let text = std::str::from_utf8(line).ok()?;
+        let mut c = Cursor {
+            text,
+            s: line,
+            i: 0,
+        };
+        c.eat(b'{')?;
+        let mut kind = None;
+        let mut raw = Raw {
+            kind: Kind::Label,
+            id: None,
+            ts: None,
+            group: None,
+            prediction: None,
+            score: None,
+            label: None,
+        };
+        c.ws();
+        if c.s.get(c.i) != Some(&b'}') {
+            loop {
+                let key = c.string()?;
+                c.eat(b':')?;
+                let v = c.value()?;
+                match key {
+                    "type" if kind.is_none() => {
+                        kind = Some(match v {
+                            Value::Str("prediction") => Kind::Prediction,
+                            Value::Str("label") => Kind::Label,
+                            _ => return None,
+                        });
+                    }
+                    "id" if raw.id.is_none() => {
+                        raw.id = Some(match v {
+                            Value::Str(s) => EventId::Str(Cow::Borrowed(s)),
+                            Value::Num(t, true) if t != "-0" => EventId::Int(t.parse().ok()?),
+                            _ => return None,
+                        });
+                    }
+                    "ts" if raw.ts.is_none() => match v {
+                        Value::Num(t, int) => raw.ts = Some(float(t, int)?),
+                        _ => return None,
+                    },
+                    "score" if raw.score.is_none() => match v {
+                        Value::Num(t, int) => raw.score = Some(float(t, int)?),
+                        _ => return None,
+                    },
+                    "group" if raw.group.is_none() => match v {
+                        Value::Str(s) => raw.group = Some(Cow::Borrowed(s)),
+                        _ => return None,
+                    },
+                    "prediction" if raw.prediction.is_none() => raw.prediction = Some(bit(v)?),
+                    "label" if raw.label.is_none() => raw.label = Some(bit(v)?),
+                    "type" | "id" | "ts" | "score" | "group" | "prediction" | "label" => {
+                        return None;
+                    }
+                    _ => {}
+                }
+                c.ws();
+                match c.s.get(c.i)? {
+                    b',' => c.i += 1,
+                    b'}' => break,
+                    _ => return None,
+                }
+            }
+        }
+        c.i += 1;
+        c.ws();
+        if c.i != c.s.len() {
+            return None;
+        }
+        raw.kind = kind?;
+        Some(raw)
+    }
+}
+
+/// Reads events from JSON lines, one at a time. A line that lies whole in the input's buffer
+/// is parsed where it is; only a line split across two fills is copied into a line buffer.
 ///
 /// ```
 /// use fairkit_monitor::{Event, EventReader};
@@ -237,16 +466,20 @@ pub fn parse_event(line: &[u8]) -> Result<Event<'_>, String> {
 pub struct EventReader<R> {
     input: R,
     buf: Vec<u8>,
+    /// Bytes of the input's buffer that the last line, parsed in place, still borrows.
+    consumed: usize,
     line: u64,
     malformed: u64,
 }
 
 impl<R: BufRead> EventReader<R> {
-    /// A reader over any buffered input (a file, stdin, a byte slice).
+    /// A reader over any buffered input (a file, stdin, a byte slice). A larger buffer (a
+    /// `BufReader` of 64 KiB, say) leaves fewer lines split across fills.
     pub fn new(input: R) -> Self {
         Self {
             input,
             buf: Vec::with_capacity(256),
+            consumed: 0,
             line: 0,
             malformed: 0,
         }
@@ -260,23 +493,48 @@ impl<R: BufRead> EventReader<R> {
     /// Only an error of the underlying reader.
     #[allow(clippy::type_complexity)]
     pub fn next_event(&mut self) -> io::Result<Option<(u64, Result<Event<'_>, Malformed>)>> {
-        loop {
-            self.buf.clear();
-            if self.input.read_until(b'\n', &mut self.buf)? == 0 {
+        let whole = loop {
+            self.input.consume(std::mem::take(&mut self.consumed));
+            let available = self.input.fill_buf()?;
+            if available.is_empty() {
                 return Ok(None);
             }
             self.line += 1;
-            if !self.buf.iter().all(u8::is_ascii_whitespace) {
-                break;
+            let whole = match memchr::memchr(b'\n', available) {
+                Some(end) => {
+                    self.consumed = end + 1;
+                    true
+                }
+                None => {
+                    // The line goes on past this fill: gather it.
+                    self.buf.clear();
+                    self.input.read_until(b'\n', &mut self.buf)?;
+                    false
+                }
+            };
+            let text = if whole {
+                &self.input.fill_buf()?[..self.consumed]
+            } else {
+                &self.buf[..]
+            };
+            if !text.iter().all(u8::is_ascii_whitespace) {
+                break whole;
             }
-        }
+        };
         let line = self.line;
+        let text = if whole {
+            // The bytes are still in the input's buffer: nothing was consumed since.
+            &self.input.fill_buf()?[..self.consumed]
+        } else {
+            &self.buf[..]
+        };
         // The line break is not part of the event: left in, an error at the end of the line
         // (an unterminated string) would be reported at column 0 of a next line.
-        let text = self.buf.strip_suffix(b"\n").unwrap_or(&self.buf);
+        let text = text.strip_suffix(b"\n").unwrap_or(text);
         let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let malformed = &mut self.malformed;
         let event = parse_event(text).map_err(|message| {
-            self.malformed += 1;
+            *malformed += 1;
             Malformed { line, message }
         });
         Ok(Some((line, event)))
@@ -290,5 +548,164 @@ impl<R: BufRead> EventReader<R> {
     /// Malformed lines so far.
     pub fn malformed(&self) -> u64 {
         self.malformed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{EventReader, Raw, fast, parse_raw};
+
+    /// Keys and values chosen to sit on the edges of the fast path's grammar.
+    const KEYS: [&str; 9] = [
+        "type",
+        "id",
+        "ts",
+        "group",
+        "prediction",
+        "score",
+        "label",
+        "extra",
+        "ty\\u0070e",
+    ];
+    const VALUES: [&str; 34] = [
+        "\"prediction\"",
+        "\"label\"",
+        "\"Label\"",
+        "\"a\"",
+        "\"a\\\"b\"",
+        "\"\"",
+        "0",
+        "1",
+        "2",
+        "255",
+        "256",
+        "-1",
+        "-0",
+        "-0.0",
+        "01",
+        "1.",
+        ".5",
+        "+1",
+        "1.5",
+        "0.1e-3",
+        "1E5",
+        "1e400",
+        "-1e-400",
+        "9223372036854775807",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "18446744073709551616",
+        "1700000000.25",
+        "null",
+        "true",
+        "[1]",
+        "{}",
+        "-",
+        "\"\u{e9}\"",
+    ];
+
+    fn same(a: &Raw<'_>, b: &Raw<'_>) -> bool {
+        let bits = |x: Option<f64>| x.map(f64::to_bits);
+        a == b && bits(a.ts) == bits(b.ts) && bits(a.score) == bits(b.score)
+    }
+
+    fn line() -> impl Strategy<Value = String> {
+        let pair = (0..KEYS.len(), 0..VALUES.len(), 0..3usize);
+        (
+            proptest::collection::vec(pair, 0..8),
+            0..4usize,
+            proptest::option::of("[ ,}x\t]{1,2}"),
+        )
+            .prop_map(|(pairs, sep, tail)| {
+                let space = [",", ", ", " ,\t", ","][sep];
+                let fields: Vec<String> = pairs
+                    .iter()
+                    .map(|&(k, v, ws)| {
+                        let gap = [":", " : ", ":\t"][ws];
+                        format!("\"{}\"{gap}{}", KEYS[k], VALUES[v])
+                    })
+                    .collect();
+                format!("{{{}}}{}", fields.join(space), tail.unwrap_or_default())
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Whatever the fast path accepts, serde_json reads the same way, bit for bit.
+        #[test]
+        fn the_fast_path_agrees_with_serde_json(text in line()) {
+            if let Some(fast) = fast::parse(text.as_bytes()) {
+                let slow = parse_raw(text.as_bytes());
+                prop_assert!(
+                    slow.as_ref().is_ok_and(|slow| same(&fast, slow)),
+                    "{text}: fast {fast:?}, serde_json {slow:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_usual_events_take_the_fast_path() {
+        for text in [
+            r#"{"type":"prediction","id":17,"ts":1700000000.5,"group":"a","prediction":1,"score":0.83}"#,
+            r#"{"type":"label","id":"req-00000017","label":0}"#,
+            r#" { "label" : 1 , "id" : -4, "type" : "label", "note": null } "#,
+            r#"{"type":"prediction","id":"x","ts":17,"group":"","prediction":0}"#,
+        ] {
+            let fast = fast::parse(text.as_bytes()).expect(text);
+            assert!(same(&fast, &parse_raw(text.as_bytes()).unwrap()), "{text}");
+        }
+    }
+
+    /// Lines split across the input's fills (a 7-byte buffer splits nearly all of them) read
+    /// as they do from one slice, blank and broken lines included.
+    #[test]
+    fn lines_split_across_fills_read_the_same() {
+        let input = "{\"type\":\"label\",\"id\":\"x\",\"label\":1}\r\n\n  \nnot json\n\
+                     {\"type\":\"prediction\",\"id\":3,\"ts\":2.5,\"group\":\"g\",\"prediction\":0}";
+        let read = |mut reader: EventReader<&mut dyn std::io::BufRead>| {
+            let mut out = Vec::new();
+            while let Some((line, event)) = reader.next_event().unwrap() {
+                out.push(format!("{line}: {event:?}"));
+            }
+            (out, reader.lines(), reader.malformed())
+        };
+        let whole = read(EventReader::new(&mut input.as_bytes()));
+        for capacity in [1, 7, 40] {
+            let mut small = std::io::BufReader::with_capacity(capacity, input.as_bytes());
+            assert_eq!(
+                read(EventReader::new(&mut small)),
+                whole,
+                "capacity {capacity}"
+            );
+        }
+        assert_eq!(whole.0.len(), 3);
+        assert_eq!((whole.1, whole.2), (5, 1));
+        assert!(whole.0[2].starts_with("5: Ok(Prediction"), "{:?}", whole.0);
+    }
+
+    #[test]
+    fn edge_cases_are_left_to_serde_json() {
+        for text in [
+            r#"{"type":"label","id":1,"label":1,"label":0}"#,
+            r#"{"type":"label","id":-0,"label":1}"#,
+            r#"{"type":"label","id":9223372036854775808,"label":1}"#,
+            r#"{"type":"prediction","id":1,"ts":1e400,"group":"a","prediction":1}"#,
+            r#"{"type":"label","id":"a\"b","label":1}"#,
+            r#"{"type":"label","id":"é","label":1}"#,
+            r#"{"type":"label","id":1,"label":2}"#,
+            r#"{"type":"label","id":1,"label":null}"#,
+            r#"{"type":"other","id":1}"#,
+            r#"{"id":1,"label":1}"#,
+            r#"{"type":"label","id":1,"label":1,"x":[1]}"#,
+            r#"{"type":"label","id":1,"label":1} x"#,
+            r#"{"type":"label","id":1,"label":1,}"#,
+            r#"{"type":"label","id":01,"label":1}"#,
+        ] {
+            assert_eq!(fast::parse(text.as_bytes()), None, "{text}");
+        }
     }
 }
