@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use fairkit_harness::io;
 use fairkit_monitor::{
     Counters, Evaluation, FairnessMonitor, MetricsServer, MonitorConfig, SharedSnapshot,
-    StreamItem, Window, run_stream, serve,
+    StreamItem, Window, run_stream_parallel, serve,
 };
 use serde::Serialize;
 
@@ -170,7 +170,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut monitor = FairnessMonitor::new(args.config()).context("invalid monitor settings")?;
     // A 64 KiB buffer: the reader parses lines where they lie in it (docs/gate-and-monitor.md#reading-events-fast).
     const BUFFER: usize = 64 << 10;
-    let (name, input): (String, Box<dyn BufRead>) = if args.input == "-" {
+    let (name, input): (String, Box<dyn BufRead + Send>) = if args.input == "-" {
         let stdin = std::io::stdin();
         (
             "stdin".into(),
@@ -204,7 +204,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let counts_out = claim(&mut outputs, args.emit_counts.as_deref(), "--emit-counts")?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut evaluated = 0;
-    let summary = run_stream(&mut monitor, input, |item| match item {
+    let summary = run_stream_parallel(&mut monitor, input, |item| match item {
         StreamItem::Evaluation(e) => {
             evaluated = e.snapshot.events;
             write_evaluation(e, &mut out, shared.as_ref())

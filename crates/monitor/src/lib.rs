@@ -66,5 +66,5 @@ pub use monitor::FairnessMonitor;
 #[cfg(feature = "server")]
 pub use server::{MetricsServer, ServerLimits, serve, serve_with};
 pub use snapshot::{GroupSnapshot, MetricReading, MonitoredMetric, Snapshot, Status};
-pub use stream::{StreamItem, StreamSummary, run_stream};
+pub use stream::{StreamItem, StreamSummary, run_stream, run_stream_parallel};
 pub use window::{Counters, WindowBounds};

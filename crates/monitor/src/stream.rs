@@ -1,8 +1,10 @@
 //! Driving a monitor from a JSON-lines input.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead};
+use std::sync::mpsc;
 
-use crate::event::{EventReader, Malformed};
+use crate::event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
 use crate::{Evaluation, FairnessMonitor};
 
 /// Something the stream produced for the caller to write out.
@@ -68,4 +70,244 @@ where
     summary.lines = reader.lines();
     summary.malformed = rejected;
     Ok(summary)
+}
+
+/// [`run_stream`] on two threads: a thread of its own reads and parses blocks of whole lines
+/// (what the input has at hand, so a live stream is not held back) while this thread records
+/// the events of the blocks before, in input order, so that the evaluations, alerts and
+/// malformed lines handed to `sink` are the same, in the same order, as [`run_stream`]'s
+/// (docs/gate-and-monitor.md#reading-events-fast). The reading thread owns `input`; when this
+/// function returns early (an error of the sink), it is left to stop at its next block.
+///
+/// # Errors
+/// An error of the reader, or the first error the sink returns.
+pub fn run_stream_parallel<R, F>(
+    monitor: &mut FairnessMonitor,
+    mut input: R,
+    mut sink: F,
+) -> io::Result<StreamSummary>
+where
+    R: BufRead + Send + 'static,
+    F: FnMut(StreamItem<'_>) -> io::Result<()>,
+{
+    // Two parsed blocks may wait while one is recorded.
+    let (to_recorder, parsed) = mpsc::sync_channel::<io::Result<Option<ParsedBlock>>>(2);
+    std::thread::Builder::new()
+        .name("fairkit-events".into())
+        .spawn(move || {
+            let mut carry = Vec::new();
+            let mut line = 0;
+            loop {
+                let block = next_block(&mut input, &mut carry)
+                    .map(|bytes| bytes.map(|bytes| ParsedBlock::parse(bytes, &mut line)));
+                let last = !matches!(block, Ok(Some(_)));
+                if to_recorder.send(block).is_err() || last {
+                    return;
+                }
+            }
+        })?;
+    let mut summary = StreamSummary::default();
+    loop {
+        let block = parsed.recv().map_err(|_| {
+            io::Error::other("the thread reading events stopped before the end of the input")
+        })??;
+        let Some(block) = block else {
+            return Ok(summary);
+        };
+        summary.lines += block.lines;
+        record_block(monitor, &block, &mut summary, &mut sink)?;
+    }
+}
+
+/// The next block of whole lines (the last one may lack its line break), or `None` at the end.
+/// `carry` holds the start of a line that the input's buffer ended in.
+fn next_block<R: BufRead>(input: &mut R, carry: &mut Vec<u8>) -> io::Result<Option<Vec<u8>>> {
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok((!carry.is_empty()).then(|| std::mem::take(carry)));
+        }
+        let taken = available.len();
+        match memchr::memrchr(b'\n', available) {
+            Some(end) => {
+                let mut block = std::mem::take(carry);
+                block.extend_from_slice(&available[..=end]);
+                input.consume(end + 1);
+                return Ok(Some(block));
+            }
+            None => {
+                carry.extend_from_slice(available);
+                input.consume(taken);
+            }
+        }
+    }
+}
+
+/// Records a parsed block's events in order, handing evaluations and malformed lines to `sink`.
+fn record_block<F>(
+    monitor: &mut FairnessMonitor,
+    block: &ParsedBlock,
+    summary: &mut StreamSummary,
+    sink: &mut F,
+) -> io::Result<()>
+where
+    F: FnMut(StreamItem<'_>) -> io::Result<()>,
+{
+    for (line, item) in &block.items {
+        let outcome = match item {
+            Ok(event) => monitor
+                .record(&event.event(&block.bytes))
+                .map_err(|e| e.to_string()),
+            Err(message) => Err(message.clone()),
+        };
+        match outcome {
+            Ok(evaluation) => {
+                summary.events += 1;
+                if let Some(evaluation) = evaluation {
+                    sink(StreamItem::Evaluation(&evaluation))?;
+                }
+            }
+            Err(message) => {
+                summary.malformed += 1;
+                let malformed = Malformed {
+                    line: *line,
+                    message,
+                };
+                sink(StreamItem::Malformed(&malformed))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A block of lines and their events, located in the block's bytes so that the block can
+/// cross to the recording thread with them.
+struct ParsedBlock {
+    bytes: Vec<u8>,
+    /// Each non-blank line's number and its event or what is wrong with it.
+    items: Vec<(u64, Result<Located, String>)>,
+    /// Lines in the block, blank ones included.
+    lines: u64,
+}
+
+impl ParsedBlock {
+    /// Parses every line of `bytes`; `line` is the number of the line before the block and
+    /// ends as the number of its last line.
+    fn parse(bytes: Vec<u8>, line: &mut u64) -> Self {
+        let first = *line;
+        let mut items = Vec::new();
+        let base = bytes.as_ptr() as usize;
+        for text in bytes.split_inclusive(|&b| b == b'\n') {
+            *line += 1;
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            // The line break is not part of the event (see `EventReader::next_event`).
+            let text = text.strip_suffix(b"\n").unwrap_or(text);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            let item = parse_event(text).map(|event| Located::of(&event, base));
+            items.push((*line, item));
+        }
+        ParsedBlock {
+            items,
+            lines: *line - first,
+            bytes,
+        }
+    }
+}
+
+/// Text of an event: where it lies in the block, or its own copy (a string with escapes).
+enum Text {
+    At(usize, usize),
+    Owned(Box<str>),
+}
+
+impl Text {
+    fn of(text: &Cow<'_, str>, base: usize) -> Self {
+        match text {
+            Cow::Borrowed(s) => {
+                let start = s.as_ptr() as usize - base;
+                Text::At(start, start + s.len())
+            }
+            Cow::Owned(s) => Text::Owned(s.as_str().into()),
+        }
+    }
+
+    fn get<'a>(&'a self, bytes: &'a [u8]) -> Cow<'a, str> {
+        match self {
+            // The range was a `str` of these very bytes.
+            Text::At(start, end) => {
+                Cow::Borrowed(std::str::from_utf8(&bytes[*start..*end]).unwrap_or_default())
+            }
+            Text::Owned(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+enum LocatedId {
+    Int(i64),
+    Str(Text),
+}
+
+/// An [`Event`] with its text located in the block.
+enum Located {
+    Prediction {
+        id: LocatedId,
+        ts: f64,
+        group: Text,
+        prediction: bool,
+        score: Option<f64>,
+    },
+    Label {
+        id: LocatedId,
+        label: bool,
+    },
+}
+
+impl Located {
+    fn of(event: &Event<'_>, base: usize) -> Self {
+        let id = |id: &EventId<'_>| match id {
+            EventId::Int(v) => LocatedId::Int(*v),
+            EventId::Str(s) => LocatedId::Str(Text::of(s, base)),
+        };
+        match event {
+            Event::Prediction(p) => Located::Prediction {
+                id: id(&p.id),
+                ts: p.ts,
+                group: Text::of(&p.group, base),
+                prediction: p.prediction,
+                score: p.score,
+            },
+            Event::Label(l) => Located::Label {
+                id: id(&l.id),
+                label: l.label,
+            },
+        }
+    }
+
+    fn event<'a>(&'a self, bytes: &'a [u8]) -> Event<'a> {
+        let id = |id: &'a LocatedId| match id {
+            LocatedId::Int(v) => EventId::Int(*v),
+            LocatedId::Str(s) => EventId::Str(s.get(bytes)),
+        };
+        match self {
+            Located::Prediction {
+                id: i,
+                ts,
+                group,
+                prediction,
+                score,
+            } => Event::Prediction(Prediction {
+                id: id(i),
+                ts: *ts,
+                group: group.get(bytes),
+                prediction: *prediction,
+                score: *score,
+            }),
+            Located::Label { id: i, label } => Event::Label(Label {
+                id: id(i),
+                label: *label,
+            }),
+        }
+    }
 }

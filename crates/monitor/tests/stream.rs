@@ -3,7 +3,7 @@
 
 use fairkit_monitor::{
     Event, EventId, EventReader, FairnessMonitor, MonitorConfig, StreamItem, parse_event,
-    run_stream,
+    run_stream, run_stream_parallel,
 };
 
 #[test]
@@ -151,4 +151,79 @@ fn evaluations_write_snapshot_and_alert_lines() {
     assert_eq!(lines[1]["value"], 1.0);
     assert_eq!(lines[1]["threshold"], 0.1);
     assert_eq!(lines[1]["groups"][0]["predictions"], 1);
+}
+
+/// The two-thread driver hands the sink the same items, in the same order, with the same
+/// totals as the one-thread driver: on a long stream of mixed ids with labels, blank and
+/// malformed lines, CRLF endings, escapes and no final line break, read whole and through
+/// buffers small enough to split nearly every line.
+#[test]
+fn the_parallel_driver_matches_the_sequential_one() {
+    let mut input = String::new();
+    for i in 0..5000u64 {
+        let id = if i % 2 == 0 {
+            format!("{i}")
+        } else {
+            format!("\"r\\u00e9-{i}\"")
+        };
+        let group = ["a", "b", "c"][(i * 7 % 3) as usize];
+        input.push_str(&format!(
+            "{{\"type\":\"prediction\",\"id\":{id},\"ts\":{}.5,\"group\":\"{group}\",\"prediction\":{}}}\n",
+            i,
+            (i * 13) % 2
+        ));
+        if i >= 30 && i % 5 != 0 {
+            let id = if i % 2 == 0 {
+                format!("{}", i - 30)
+            } else {
+                format!("\"r\\u00e9-{}\"", i - 31)
+            };
+            input.push_str(&format!(
+                "{{\"type\":\"label\",\"id\":{id},\"label\":{}}}\r\n",
+                (i / 3) % 2
+            ));
+        }
+        match i % 97 {
+            0 => input.push_str("not json\n"),
+            1 => input.push_str("   \n"),
+            2 => input.push_str("{\"type\":\"label\",\"id\":1,\"label\":7}\n"),
+            _ => {}
+        }
+    }
+    input.push_str("{\"type\":\"label\",\"id\":4990,\"label\":1}");
+    let config = MonitorConfig {
+        min_samples: 5,
+        evaluate_every: 37,
+        window: fairkit_monitor::Window::Count(400),
+        ..Default::default()
+    };
+    let run = |parallel: Option<usize>| {
+        let mut monitor = FairnessMonitor::new(config.clone()).unwrap();
+        let mut items = Vec::new();
+        let sink = |item: StreamItem<'_>| {
+            items.push(format!("{item:?}"));
+            Ok(())
+        };
+        let summary = match parallel {
+            None => run_stream(&mut monitor, input.as_bytes(), sink),
+            Some(capacity) => {
+                let owned = std::io::Cursor::new(input.clone().into_bytes());
+                let reader = std::io::BufReader::with_capacity(capacity, owned);
+                run_stream_parallel(&mut monitor, reader, sink)
+            }
+        }
+        .unwrap();
+        (summary, items)
+    };
+    let (summary, items) = run(None);
+    assert!(
+        summary.malformed >= 100 && summary.events > 8900,
+        "{summary:?}"
+    );
+    assert!(items.len() > 200);
+    for capacity in [7, 100, 1 << 16] {
+        let (s, i) = run(Some(capacity));
+        assert_eq!(s, summary, "capacity {capacity}");
+        assert!(i == items, "capacity {capacity}: the items differ");
+    }
 }
