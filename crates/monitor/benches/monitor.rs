@@ -3,9 +3,11 @@
 //!
 //! `cargo bench -p fairkit-monitor --bench monitor`
 //!
-//! Two figures: `wall` is criterion's usual wall-clock time, which on a busy shared machine
+//! Three figures: `wall` is criterion's usual wall-clock time, which on a busy shared machine
 //! includes the time the thread waited for a core; `cpu` times the same work by the thread's
-//! own CPU time (Linux `/proc/thread-self/schedstat`), i.e. the throughput of one core.
+//! own CPU time (Linux `/proc/thread-self/schedstat`), i.e. the throughput of one core;
+//! `wall_two_threads` is the wall-clock time of `run_stream_parallel` (parsing on a second
+//! thread), meaningful on an otherwise idle machine only.
 
 use std::fmt::Write;
 use std::hint::black_box;
@@ -13,7 +15,9 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fairkit_core::rng;
-use fairkit_monitor::{FairnessMonitor, MonitorConfig, StreamItem, run_stream};
+use fairkit_monitor::{
+    FairnessMonitor, MonitorConfig, StreamItem, run_stream, run_stream_parallel,
+};
 
 /// `n` predictions over 4 groups, each followed ~200 events later by its label for 80% of
 /// them (the rest never get one); ids are integers or strings, half each.
@@ -70,6 +74,22 @@ fn run(input: &str) -> u64 {
     black_box(in_window) + summary.events
 }
 
+/// [`run`] with the two-thread driver (the input is copied outside the timing).
+fn run_parallel(input: Vec<u8>) -> u64 {
+    let mut monitor = FairnessMonitor::new(MonitorConfig::default()).unwrap();
+    let mut in_window = 0u64;
+    let reader = std::io::BufReader::with_capacity(64 << 10, std::io::Cursor::new(input));
+    let summary = run_stream_parallel(&mut monitor, reader, |item| {
+        if let StreamItem::Evaluation(e) = item {
+            in_window += e.snapshot.window.size;
+        }
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(summary.malformed, 0);
+    black_box(in_window) + summary.events
+}
+
 /// This thread's CPU time, if the platform tells.
 fn cpu_time() -> Option<Duration> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
@@ -83,6 +103,13 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(n_events));
     group.sample_size(20);
     group.bench_function("wall", |b| b.iter(|| run(&input)));
+    group.bench_function("wall_two_threads", |b| {
+        b.iter_batched(
+            || input.clone().into_bytes(),
+            run_parallel,
+            criterion::BatchSize::LargeInput,
+        )
+    });
     if cpu_time().is_some() {
         group.bench_function("cpu", |b| {
             b.iter_custom(|iters| {
