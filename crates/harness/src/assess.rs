@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use fairkit_data::CsvLayout;
-use fairkit_data::counts::CountColumns;
+use fairkit_data::counts::{self, CountColumns};
 use fairkit_data::predictions::{self, FeatureColumns, PredictionColumns};
 use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
@@ -84,6 +84,77 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
     if let Some(count) = &config.counts {
         return run_counts(config, count);
     }
+    if streams(config) {
+        // Any error (a bad file, a bad value) is reported by the in-memory path, so that the
+        // message is exactly its own.
+        if let Ok(assessment) = run_streaming(config) {
+            return Ok(assessment);
+        }
+    }
+    run_in_memory(config)
+}
+
+/// Whether [`run`] counts the cells of the file without holding its rows
+/// (docs/counts.md#streaming): a CSV file of rows, no score or consistency (which need every
+/// row), and no bootstrap with weights (the bootstrap from counts gives each row its cell's
+/// mean weight; unweighted it draws exactly the rows' resamples).
+fn streams(config: &AssessConfig) -> bool {
+    let csv = !config.data.is_dir()
+        && config
+            .data
+            .extension()
+            .is_none_or(|e| !e.eq_ignore_ascii_case("parquet"));
+    let weighted_bootstrap = config.columns.weights.is_some()
+        && config
+            .report
+            .check_ref()
+            .is_ok_and(|p| p.bootstrap_params().is_some());
+    csv && config.counts.is_none()
+        && config.score.is_none()
+        && config.consistency.is_none()
+        && !weighted_bootstrap
+}
+
+/// [`run`] by counting the rows of every cell (sensitive values, label, prediction, control
+/// values) in parallel blocks and assessing the counts (docs/counts.md#streaming).
+fn run_streaming(config: &AssessConfig) -> Result<Assessment> {
+    let c = &config.columns;
+    let mut keys: Vec<String> = Vec::new();
+    for k in c
+        .sensitive
+        .iter()
+        .chain([&c.label, &c.prediction])
+        .chain(&config.control)
+    {
+        if !keys.contains(k) {
+            keys.push(k.clone());
+        }
+    }
+    let mut count = "count".to_string();
+    while keys.contains(&count) || c.weights.as_ref() == Some(&count) {
+        count.push('_');
+    }
+    let file = config.data.display().to_string();
+    let format = config.layout.format()?;
+    let cells = counts::accumulate_csv(
+        crate::io::open(&config.data)?,
+        &file,
+        &format,
+        &keys,
+        c.weights.as_deref(),
+    )?;
+    let table = cells.finish(&file, &keys, &count, c.weights.as_deref())?;
+    let columns = CountColumns {
+        columns: c.clone(),
+        count,
+    };
+    let mut assessment = assess_counts(config, &columns, &table)?;
+    assessment.input.counts = None;
+    Ok(assessment)
+}
+
+/// [`run`] on the rows held in memory.
+fn run_in_memory(config: &AssessConfig) -> Result<Assessment> {
     let columns = &config.columns;
     let features = match &config.consistency {
         None => FeatureColumns::None,
@@ -189,7 +260,17 @@ fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
     };
     let select = [&columns.select()[..], &config.control].concat();
     let table = read_table_with(&config.data, &config.layout, Some(select))?;
-    let read = columns.encode(&table)?;
+    assess_counts(config, &columns, &table)
+}
+
+/// The assessment of the counts in `table` (read as `columns` say).
+fn assess_counts(
+    config: &AssessConfig,
+    columns: &CountColumns,
+    table: &fairkit_data::Table,
+) -> Result<Assessment> {
+    let count = &columns.count;
+    let read = columns.encode(table)?;
     let (data, y_pred, counts) = (
         &read.predictions.data,
         &read.predictions.predicted,
@@ -198,7 +279,7 @@ fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
     let control = if config.control.is_empty() {
         None
     } else {
-        Some(predictions::groups(&table, &config.control)?)
+        Some(predictions::groups(table, &config.control)?)
     };
     let rows = counts.iter().sum::<u64>();
     if rows == 0 {
