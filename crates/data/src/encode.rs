@@ -693,13 +693,20 @@ enum Cell {
 }
 
 fn classify(v: &str) -> Cell {
-    let v = v.trim();
     // Whole numbers of at most 15 digits are exact in f64, so converting the integer gives
     // the bits `parse::<f64>` gives, several times faster (docs/csv.md#numbers).
-    if !v.is_empty() && v.len() <= 15 && v.bytes().all(|b| b.is_ascii_digit()) {
-        let n = v.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
+    let b = v.as_bytes();
+    if !b.is_empty() && b.len() <= 15 && b.iter().all(u8::is_ascii_digit) {
+        let n = b.iter().fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
         return Cell::Finite(n as f64);
     }
+    // Trimmed only when an end may be (Unicode) whitespace.
+    let edge = |c: &u8| c.is_ascii_whitespace() || !c.is_ascii();
+    let v = if b.first().is_some_and(edge) || b.last().is_some_and(edge) {
+        v.trim()
+    } else {
+        v
+    };
     match v.parse::<f64>() {
         Ok(x) if x.is_finite() => Cell::Finite(x),
         Ok(_) => Cell::NonFinite,
@@ -718,40 +725,45 @@ pub(crate) fn number(v: &str) -> Option<f64> {
 
 /// The values of a numeric column; `hint` is appended to a non-numeric error.
 pub(crate) fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
+    let column = table.column(name)?;
     let mut out = Vec::with_capacity(table.n_rows());
-    for (i, v) in non_empty(table, name)?.enumerate() {
-        let v = v?;
-        let cell_error = |non_finite: bool| {
-            let (file, line, row, column) = (
-                table.file().to_string(),
-                table.line(i),
-                i + 1,
-                name.to_string(),
-            );
-            if non_finite {
-                DataError::NonFinite {
-                    file,
-                    line,
-                    row,
-                    column,
-                    value: v.to_string(),
-                }
-            } else {
-                DataError::NonNumeric {
-                    file,
-                    line,
-                    row,
-                    column,
-                    value: v.to_string(),
-                    hint: hint.to_string(),
-                }
-            }
-        };
-        match classify(v) {
-            Cell::Finite(x) => out.push(x),
-            Cell::NonFinite => return Err(cell_error(true)),
-            Cell::Text => return Err(cell_error(false)),
+    for (i, v) in column.iter().enumerate() {
+        let cell = classify(v);
+        if let Cell::Finite(x) = cell {
+            out.push(x);
+            continue;
         }
+        let (file, line, row, column) = (
+            table.file().to_string(),
+            table.line(i),
+            i + 1,
+            name.to_string(),
+        );
+        return Err(if v.trim().is_empty() {
+            DataError::EmptyValue {
+                file,
+                line,
+                row,
+                column,
+            }
+        } else if let Cell::NonFinite = cell {
+            DataError::NonFinite {
+                file,
+                line,
+                row,
+                column,
+                value: v.to_string(),
+            }
+        } else {
+            DataError::NonNumeric {
+                file,
+                line,
+                row,
+                column,
+                value: v.to_string(),
+                hint: hint.to_string(),
+            }
+        });
     }
     Ok(out)
 }
