@@ -24,7 +24,7 @@ fn predictions() -> Vec<u8> {
         let r = state >> 33;
         let group = [b'A', b'B', b'C'][(i.wrapping_mul(2_654_435_761) % 3) as usize];
         let y = u8::from(r % 10 < 4);
-        let p = if r % 5 == 0 { 1 - y } else { y };
+        let p = if r.is_multiple_of(5) { 1 - y } else { y };
         out.extend_from_slice(&[group, b',', b'0' + y, b',', b'0' + p, b'\n']);
     }
     out
@@ -55,9 +55,7 @@ fn csv(c: &mut Criterion) {
     let keys = ["group", "approved", "pred"].map(String::from);
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_function("cells_10m", |b| {
-        b.iter(|| {
-            accumulate_csv(&bytes[..], "p.csv", &CsvFormat::default(), &keys, None).unwrap()
-        })
+        b.iter(|| accumulate_csv(&bytes[..], "p.csv", &CsvFormat::default(), &keys, None).unwrap())
     });
     group.bench_function("table_10m", |b| {
         b.iter(|| Table::from_csv_bytes(&bytes, "p.csv", &CsvFormat::default()).unwrap())

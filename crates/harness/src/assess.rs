@@ -386,10 +386,10 @@ mod tests {
         let mut text = String::from("id,sex,race,y,p,w,region\r\n");
         for i in 0..rows {
             let h = (i as u64).wrapping_mul(2_654_435_761) % 1000;
-            let sex = if h % 3 == 0 { "F" } else { "M" };
+            let sex = if h.is_multiple_of(3) { "F" } else { "M" };
             let race = ["a", "b", "c"][(h % 7 % 3) as usize];
             let y = u64::from(h < 420);
-            let p = if h % 5 == 0 { 1 - y } else { y };
+            let p = if h.is_multiple_of(5) { 1 - y } else { y };
             let w = 0.5 + (h % 13) as f64 / 4.0;
             let region = if quote && i == rows / 2 {
                 "\"n,e\""
