@@ -16,8 +16,14 @@
 //! # Ok::<(), fairkit_data::DataError>(())
 //! ```
 
+use std::collections::HashMap;
+use std::io::Read;
+
+use foldhash::fast::FixedState;
+
 use crate::predictions::{FeatureColumns, PredictionColumns, Predictions};
-use crate::{DataError, Result, Table};
+use crate::table::{BLOCK, Row, scan_csv};
+use crate::{CsvFormat, DataError, Result, Table};
 
 /// The largest count a row may hold: 2^53, so that every count and every sum of counts up to
 /// it is an exact `f64` as well.
@@ -204,5 +210,279 @@ impl CountColumns {
             "SELECT {select}\nFROM {}\nGROUP BY {keys};\n",
             from.join(".")
         )
+    }
+}
+
+/// Per-cell row counts and weight sums of raw predictions, accumulated without holding the
+/// rows (docs/counts.md#streaming): a cell is one combination of the key columns' values (the
+/// sensitive values, label and prediction, and any control values), kept as the raw text.
+///
+/// Readers fill one accumulator per block of rows ([`add`](Self::add)), possibly in
+/// parallel, and [`merge`](Self::merge) them in file order; [`finish`](Self::finish) gives the
+/// table of cells that [`CountColumns::encode`] reads, one row per cell in order of first
+/// appearance, each on the line of its first row, so that an error about a value names where it
+/// first occurs. Counts are exact; weight sums are added block by block in a fixed order, so
+/// the same blocks give the same bits on any thread count.
+///
+/// ```
+/// use fairkit_data::counts::CellAccumulator;
+///
+/// let mut a = CellAccumulator::new(2, false);
+/// a.add(2, [&b"x"[..], b"1"], 1.0);
+/// let mut b = CellAccumulator::new(2, false);
+/// b.add(3, [&b"y"[..], b"0"], 1.0);
+/// b.add(4, [&b"x"[..], b"1"], 1.0);
+/// a.merge(b);
+/// let t = a.finish("p.csv", &["g".into(), "y".into()], "count", None)?;
+/// assert_eq!(t.column("count")?.iter().collect::<Vec<_>>(), ["2", "1"]);
+/// assert_eq!((t.line(0), t.line(1)), (2, 3));
+/// # Ok::<(), fairkit_data::DataError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct CellAccumulator {
+    n_keys: usize,
+    weighted: bool,
+    /// Cell index by encoded key (each value's length, then its bytes).
+    index: HashMap<Box<[u8]>, usize, FixedState>,
+    cells: Vec<Cell>,
+    rows: u64,
+    /// Reused to encode a row's key.
+    scratch: Vec<u8>,
+}
+
+/// One cell: its encoded key, rows, weight sum and the line of its first row.
+#[derive(Debug, Clone)]
+struct Cell {
+    key: Box<[u8]>,
+    count: u64,
+    weight: f64,
+    line: u64,
+}
+
+impl CellAccumulator {
+    /// An empty accumulator of cells keyed by `n_keys` values, with weight sums when
+    /// `weighted`.
+    pub fn new(n_keys: usize, weighted: bool) -> Self {
+        CellAccumulator {
+            n_keys,
+            weighted,
+            index: HashMap::with_hasher(FixedState::default()),
+            cells: Vec::new(),
+            rows: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Adds one row, read from `line`, with its `n_keys` key values and its weight (ignored
+    /// unless weighted).
+    pub fn add<'a>(&mut self, line: u64, keys: impl IntoIterator<Item = &'a [u8]>, weight: f64) {
+        self.scratch.clear();
+        for value in keys {
+            // Lengths first: no two different value lists share an encoding.
+            self.scratch
+                .extend_from_slice(&(value.len() as u64).to_le_bytes());
+            self.scratch.extend_from_slice(value);
+        }
+        self.add_encoded(line, 1, weight);
+    }
+
+    fn add_encoded(&mut self, line: u64, count: u64, weight: f64) {
+        self.rows += count;
+        let weight = if self.weighted { weight } else { 0.0 };
+        match self.index.get(&self.scratch[..]) {
+            Some(&c) => {
+                let cell = &mut self.cells[c];
+                cell.count += count;
+                cell.weight += weight;
+            }
+            None => {
+                let key: Box<[u8]> = self.scratch.as_slice().into();
+                self.index.insert(key.clone(), self.cells.len());
+                self.cells.push(Cell {
+                    key,
+                    count,
+                    weight,
+                    line,
+                });
+            }
+        }
+    }
+
+    /// Adds the cells of `later`, whose rows come after this accumulator's in the file.
+    pub fn merge(&mut self, later: CellAccumulator) {
+        for cell in later.cells {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(&cell.key);
+            self.add_encoded(cell.line, cell.count, cell.weight);
+        }
+    }
+
+    /// The rows added.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// The cells so far.
+    pub fn n_cells(&self) -> usize {
+        self.cells.len()
+    }
+
+    /// The cells as a table of counts: the key columns named `names`, the row counts in column
+    /// `count` and, when weighted, the weight sums in column `weights` (written so that they
+    /// read back to the same bits). Each row is on the line of its cell's first row.
+    ///
+    /// # Errors
+    /// A key value that is not UTF-8 ([`DataError::NonUtf8`] at the cell's first line), no
+    /// rows ([`DataError::HeaderOnly`]), names that are not distinct or not `n_keys` long.
+    pub fn finish(
+        self,
+        file: &str,
+        names: &[String],
+        count: &str,
+        weights: Option<&str>,
+    ) -> Result<Table> {
+        fairkit_core::Error::check_len("key names", self.n_keys, names.len())?;
+        let mut header = names.to_vec();
+        header.push(count.to_string());
+        header.extend(weights.map(str::to_string));
+        let mut columns: Vec<Vec<String>> =
+            vec![Vec::with_capacity(self.cells.len()); header.len()];
+        for cell in &self.cells {
+            let mut rest = &cell.key[..];
+            for (j, column) in columns.iter_mut().take(self.n_keys).enumerate() {
+                let (len, tail) = rest.split_at(8);
+                let len = u64::from_le_bytes(len.try_into().unwrap_or_default()) as usize;
+                let (value, tail) = tail.split_at(len);
+                rest = tail;
+                let value = std::str::from_utf8(value).map_err(|_| DataError::NonUtf8 {
+                    file: file.to_string(),
+                    line: cell.line,
+                    column: j + 1,
+                })?;
+                column.push(value.to_string());
+            }
+            columns[self.n_keys].push(cell.count.to_string());
+            if weights.is_some() {
+                columns[self.n_keys + 1].push(cell.weight.to_string());
+            }
+        }
+        let lines = self.cells.iter().map(|c| c.line).collect();
+        Table::from_columns_at(file, header, &columns, lines)
+    }
+}
+
+/// Reads raw predictions from CSV into per-cell counts without holding the rows: the file is
+/// read in blocks, the blocks are counted in parallel and merged in file order
+/// (docs/counts.md#streaming). `keys` are the key columns (sensitive, label, prediction,
+/// control; each once) and `weights` the weights column.
+///
+/// # Errors
+/// The CSV errors of [`Table::from_csv_with`] (file, line, row and column), a missing column,
+/// and a weight that is empty, not a finite number or negative.
+pub fn accumulate_csv(
+    reader: impl Read,
+    file: &str,
+    format: &CsvFormat,
+    keys: &[String],
+    weights: Option<&str>,
+) -> Result<CellAccumulator> {
+    accumulate_blocks(reader, file, format, keys, weights, BLOCK)
+}
+
+/// [`accumulate_csv`] in blocks of `block` bytes.
+fn accumulate_blocks(
+    reader: impl Read,
+    file: &str,
+    format: &CsvFormat,
+    keys: &[String],
+    weights: Option<&str>,
+    block: usize,
+) -> Result<CellAccumulator> {
+    let mut select = keys.to_vec();
+    select.extend(weights.map(str::to_string));
+    let format = CsvFormat {
+        select: Some(select),
+        ..format.clone()
+    };
+    let weighted = weights.is_some();
+    // Kept columns are in file order: each block finds the place of every role among them.
+    let init = |kept: &[String]| {
+        let at = |name: &str| kept.iter().position(|k| k == name).unwrap_or(0);
+        Block {
+            cells: CellAccumulator::new(keys.len(), weighted),
+            keys: keys.iter().map(|k| at(k)).collect(),
+            weights: weights.map(at),
+        }
+    };
+    let visit = |b: &mut Block, line: u64, row: usize, fields: &Row<'_>| {
+        let weight = match (b.weights, weights) {
+            (Some(j), Some(name)) => weight(fields.get(j), file, line, row, name)?,
+            _ => 1.0,
+        };
+        let Block { cells, keys, .. } = b;
+        cells.add(line, keys.iter().map(|&k| fields.get(k)), weight);
+        Ok(())
+    };
+    let mut total = CellAccumulator::new(keys.len(), weighted);
+    scan_csv(reader, file, &format, block, init, visit, |b| {
+        total.merge(b.cells)
+    })?;
+    Ok(total)
+}
+
+/// A block's cells and where the roles are among the kept columns.
+struct Block {
+    cells: CellAccumulator,
+    keys: Vec<usize>,
+    weights: Option<usize>,
+}
+
+/// A row's weight: a finite, non-negative number (the checks of the encoder's weights, one
+/// row at a time).
+fn weight(raw: &[u8], file: &str, line: u64, row: usize, column: &str) -> Result<f64> {
+    let text = String::from_utf8_lossy(raw);
+    let at = || (file.to_string(), line, row, column.to_string());
+    if text.trim().is_empty() {
+        let (file, line, row, column) = at();
+        return Err(DataError::EmptyValue {
+            file,
+            line,
+            row,
+            column,
+        });
+    }
+    match crate::encode::number(&text) {
+        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
+        Some(x) if x.is_finite() => {
+            let (file, line, row, column) = at();
+            Err(DataError::NegativeWeight {
+                file,
+                line,
+                row,
+                column,
+                value: text.into_owned(),
+            })
+        }
+        Some(_) => {
+            let (file, line, row, column) = at();
+            Err(DataError::NonFinite {
+                file,
+                line,
+                row,
+                column,
+                value: text.into_owned(),
+            })
+        }
+        None => {
+            let (file, line, row, column) = at();
+            Err(DataError::NonNumeric {
+                file,
+                line,
+                row,
+                column,
+                value: text.into_owned(),
+                hint: String::new(),
+            })
+        }
     }
 }

@@ -2,6 +2,8 @@
 
 use std::io::{Read, Write};
 
+use rayon::prelude::*;
+
 use crate::{DataError, Delimiter, Result};
 
 /// One column of text values, stored compactly (one buffer plus end offsets).
@@ -34,6 +36,20 @@ impl TextColumn {
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
         &self.text[start..self.ends[i]]
+    }
+
+    /// The columns' values one after the other.
+    fn concat(parts: Vec<TextColumn>) -> TextColumn {
+        let mut out = TextColumn {
+            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
+            ends: Vec::with_capacity(parts.iter().map(TextColumn::len).sum()),
+        };
+        for part in parts {
+            let base = out.text.len();
+            out.text.push_str(&part.text);
+            out.ends.extend(part.ends.iter().map(|e| e + base));
+        }
+        out
     }
 
     /// The values in row order.
@@ -104,90 +120,94 @@ impl Table {
 
     /// Reads a CSV file laid out as `format` says.
     ///
+    /// The input is read whole, then its records are parsed in parallel blocks when that is
+    /// safe (docs/csv.md): a one-byte delimiter, no `"` anywhere in the input (so every line
+    /// break ends a record) and a header that is not generated from the first record. The
+    /// table, and the error reported for a bad file, are the same either way.
+    ///
     /// # Errors
     /// As [`from_csv`](Self::from_csv), and a selected column missing from the header.
-    pub fn from_csv_with(reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
-        let mut records = Records::new(reader, format);
-        let read_err = |e: std::io::Error| match Unterminated::of(&e) {
-            Some(u) => DataError::UnterminatedQuote {
-                file: file.to_string(),
-                line: u.line,
-                column: u.column,
-                end: u.end,
-            },
-            None => DataError::Read {
-                file: file.to_string(),
-                line: None,
-                message: e.to_string(),
-            },
-        };
-        // The line of a first record that is data although it was read to size the header.
-        let mut pending = None;
-        let mut other_delimiter = None;
-        let header = match &format.names {
-            Some(names) => names.clone(),
-            None => {
-                let Some(line) = records.next().map_err(read_err)? else {
-                    return Err(DataError::EmptyFile {
-                        file: file.to_string(),
-                    });
-                };
-                if format.numbered {
-                    pending = Some(line);
-                    (1..=records.n_fields()).map(|j| format!("c{j}")).collect()
-                } else {
-                    let mut names = Vec::with_capacity(records.n_fields());
-                    for j in 0..records.n_fields() {
-                        names.push(utf8(records.field(j), file, line, j)?.to_string());
+    pub fn from_csv_with(mut reader: impl Read, file: &str, format: &CsvFormat) -> Result<Self> {
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(file, &e))?;
+        Self::from_csv_bytes(&bytes, file, format)
+    }
+
+    /// [`from_csv_with`](Self::from_csv_with) on bytes in memory.
+    ///
+    /// # Errors
+    /// As [`from_csv_with`](Self::from_csv_with).
+    pub fn from_csv_bytes(bytes: &[u8], file: &str, format: &CsvFormat) -> Result<Self> {
+        Self::from_csv_blocks(bytes, file, format, BLOCK)
+    }
+
+    /// [`from_csv_bytes`](Self::from_csv_bytes) in blocks of `block` bytes, when the input holds
+    /// at least two.
+    fn from_csv_blocks(bytes: &[u8], file: &str, format: &CsvFormat, block: usize) -> Result<Self> {
+        let mut records = Records::new(bytes, format);
+        let head = Head::read(&mut records, file, format)?;
+        let mut builder = Builder::new(file, head.header.clone())?;
+        builder.other_delimiter = head.other_delimiter;
+        let consumed = bytes.len() - records.input.len() - (records.len - records.pos);
+        let body = &bytes[consumed..];
+        if head.pending.is_none() && blocks_are_safe(format, body) && body.len() >= 2 * block {
+            let blocks = split_blocks(body, block);
+            // The line each block starts on: the lines before it, counted in parallel.
+            let breaks: Vec<u64> = blocks.par_iter().map(|b| count_lines(b)).collect();
+            let mut starts = Vec::with_capacity(blocks.len());
+            let mut line = records.line;
+            for n in &breaks {
+                starts.push(line);
+                line += n;
+            }
+            let parts: Vec<Result<(Vec<TextColumn>, Vec<u64>)>> = blocks
+                .par_iter()
+                .zip(&starts)
+                .enumerate()
+                .map(|(k, (block, &line))| {
+                    let mut part = Part::new(head.keep.len());
+                    match head.read_quote_free(block, line, format, file, k == 0, &mut part) {
+                        Ok(()) => part.columns(file, &head.keep),
+                        Err(e) => Err(part.first_error(file, &head.keep, e)),
                     }
-                    if let [only] = &names[..] {
-                        other_delimiter = format.delimiter.guess_other(only);
+                })
+                .collect();
+            let mut rows = 0;
+            let mut ok = Vec::with_capacity(parts.len());
+            for part in parts {
+                match part {
+                    Ok(part) => {
+                        rows += part.1.len();
+                        ok.push(part);
                     }
-                    names
+                    Err(e) => return Err(shift_row(e, rows)),
                 }
             }
-        };
-        let header = if format.rename_duplicates {
-            rename_duplicates(header)
-        } else {
-            header
-        };
-        check_header(file, &header)?;
-        let expected = header.len();
-        let (header, keep) = select(header, format.select.as_deref(), file, other_delimiter)?;
-        let mut builder = Builder::new(file, header)?;
-        builder.other_delimiter = other_delimiter;
-        loop {
-            let line = match pending.take() {
-                Some(line) => line,
-                None => match records.next().map_err(read_err)? {
-                    Some(line) => line,
-                    None => break,
-                },
-            };
-            if format.names.is_some() && builder.lines.is_empty() && records.n_fields() != expected
-            {
-                return Err(DataError::ColumnNames {
-                    file: file.to_string(),
-                    line,
-                    names: expected,
-                    got: records.n_fields(),
-                });
+            builder.lines = Vec::with_capacity(rows);
+            let mut by_column: Vec<Vec<TextColumn>> =
+                vec![Vec::with_capacity(ok.len()); head.keep.len()];
+            for (columns, mut lines) in ok {
+                builder.lines.append(&mut lines);
+                for (j, column) in columns.into_iter().enumerate() {
+                    by_column[j].push(column);
+                }
             }
-            if records.n_fields() != expected {
-                return Err(DataError::RaggedRow {
-                    file: file.to_string(),
-                    line,
-                    row: builder.lines.len() + 1,
-                    expected,
-                    got: records.n_fields(),
-                });
-            }
-            for (column, &j) in builder.columns.iter_mut().zip(&keep) {
-                column.push(utf8(records.field(j), file, line, j)?);
-            }
-            builder.lines.push(line);
+            builder.columns = by_column.into_par_iter().map(TextColumn::concat).collect();
+            return builder.finish();
         }
+        let mut part = Part::new(head.keep.len());
+        let mut read = || {
+            if let Some(line) = head.pending {
+                head.push(&records.row(&head.keep), file, line, true, &mut part)?;
+            }
+            head.read_rows(&mut records, file, true, &mut part)
+        };
+        if let Err(e) = read() {
+            return Err(part.first_error(file, &head.keep, e));
+        }
+        (builder.columns, builder.lines) = part.columns(file, &head.keep)?;
         builder.finish()
     }
 
@@ -212,6 +232,19 @@ impl Table {
         }
         builder.lines = (0..n as u64).map(|i| i + 2).collect();
         builder.finish()
+    }
+
+    /// [`from_columns`](Self::from_columns) with the source line of each row.
+    pub(crate) fn from_columns_at<S: AsRef<str>>(
+        file: &str,
+        header: Vec<String>,
+        columns: &[Vec<S>],
+        lines: Vec<u64>,
+    ) -> Result<Self> {
+        let mut table = Self::from_columns(file, header, columns)?;
+        fairkit_core::Error::check_len("lines", table.lines.len(), lines.len())?;
+        table.lines = lines;
+        Ok(table)
     }
 
     /// The source name used in messages.
@@ -339,6 +372,517 @@ impl Table {
     }
 }
 
+/// The size of the blocks a file is parsed in, in parallel (docs/csv.md): a block ends at the
+/// first line break at or after this many bytes. Fixed, so that the blocks (and every sum made
+/// block by block) do not depend on the thread count.
+pub(crate) const BLOCK: usize = 1 << 20;
+
+/// Whether the records of `body` can be split at any line break: a one-byte delimiter and no
+/// quote anywhere (a quoted field may hold line breaks; csv_core also takes a `"` inside an
+/// unquoted field literally, which a scan for quotes alone cannot tell apart).
+pub(crate) fn blocks_are_safe(format: &CsvFormat, body: &[u8]) -> bool {
+    matches!(format.delimiter, Delimiter::Byte(d) if d != b'\n' && d != b'\r' && d != b'"')
+        && !body.contains(&b'"')
+}
+
+/// `body` cut after the first line break at or after every `size` bytes.
+pub(crate) fn split_blocks(body: &[u8], size: usize) -> Vec<&[u8]> {
+    let mut blocks = Vec::with_capacity(body.len() / size + 1);
+    let mut rest = body;
+    while !rest.is_empty() {
+        let cut = match rest
+            .get(size..)
+            .and_then(|tail| tail.iter().position(|&b| b == b'\n'))
+        {
+            Some(k) => size + k + 1,
+            None => rest.len(),
+        };
+        let (block, tail) = rest.split_at(cut);
+        blocks.push(block);
+        rest = tail;
+    }
+    blocks
+}
+
+/// The number of line feeds in `bytes`.
+pub(crate) fn count_lines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The error `e` of a block that starts after `rows` data rows, with its row number made
+/// global.
+pub(crate) fn shift_row(mut e: DataError, rows: usize) -> DataError {
+    match &mut e {
+        DataError::RaggedRow { row, .. }
+        | DataError::NonNumeric { row, .. }
+        | DataError::NonFinite { row, .. }
+        | DataError::NegativeWeight { row, .. }
+        | DataError::EmptyValue { row, .. } => *row += rows,
+        _ => {}
+    }
+    e
+}
+
+/// The error for a failed read of `file` (an unterminated quote is carried in an I/O error).
+fn read_error(file: &str, e: &std::io::Error) -> DataError {
+    match Unterminated::of(e) {
+        Some(u) => DataError::UnterminatedQuote {
+            file: file.to_string(),
+            line: u.line,
+            column: u.column,
+            end: u.end,
+        },
+        None => DataError::Read {
+            file: file.to_string(),
+            line: None,
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Rows read from (part of) a file: the kept columns and each row's line.
+///
+/// The values are kept as bytes and checked for UTF-8 a whole column at a time
+/// ([`Part::columns`]), which is several times faster than field by field.
+struct Part {
+    columns: Vec<(Vec<u8>, Vec<usize>)>,
+    lines: Vec<u64>,
+}
+
+impl Part {
+    fn new(n_columns: usize) -> Self {
+        Part {
+            columns: vec![(Vec::new(), Vec::new()); n_columns],
+            lines: Vec::new(),
+        }
+    }
+
+    /// The columns as text, or the error for the first value (in row, then column order)
+    /// that is not UTF-8; `keep` are the columns' file positions.
+    fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<TextColumn>, Vec<u64>)> {
+        let mut out = Vec::with_capacity(self.columns.len());
+        let mut first_bad: Option<(usize, usize)> = None;
+        for (k, (text, ends)) in self.columns.into_iter().enumerate() {
+            match String::from_utf8(text) {
+                Ok(text) => out.push(TextColumn { text, ends }),
+                Err(e) => {
+                    let text = e.into_bytes();
+                    let bad = (0..ends.len()).find(|&i| {
+                        let start = if i == 0 { 0 } else { ends[i - 1] };
+                        std::str::from_utf8(&text[start..ends[i]]).is_err()
+                    });
+                    if let Some(i) = bad
+                        && first_bad.is_none_or(|(r, _)| i < r)
+                    {
+                        first_bad = Some((i, k));
+                    }
+                }
+            }
+        }
+        match first_bad {
+            Some((i, k)) => Err(DataError::NonUtf8 {
+                file: file.to_string(),
+                line: self.lines[i],
+                column: keep[k] + 1,
+            }),
+            None => Ok((out, self.lines)),
+        }
+    }
+
+    /// `e`, unless a value of the rows read before it is not UTF-8 (that error comes first).
+    fn first_error(self, file: &str, keep: &[usize], e: DataError) -> DataError {
+        match self.columns(file, keep) {
+            Err(utf8) => utf8,
+            Ok(_) => e,
+        }
+    }
+}
+
+/// A file's header and how its records map to the kept columns.
+pub(crate) struct Head {
+    /// The kept column names.
+    pub(crate) header: Vec<String>,
+    /// The file positions of the kept columns.
+    pub(crate) keep: Vec<usize>,
+    /// Fields per record.
+    expected: usize,
+    /// The names were given (the file has no header row).
+    names_given: bool,
+    other_delimiter: Option<Delimiter>,
+    /// The line of a first record that is data although it was read to size the header.
+    pending: Option<u64>,
+}
+
+impl Head {
+    /// Reads the header record (unless the names are given) and selects the kept columns.
+    fn read<R: Read>(records: &mut Records<R>, file: &str, format: &CsvFormat) -> Result<Self> {
+        let mut pending = None;
+        let mut other_delimiter = None;
+        let header = match &format.names {
+            Some(names) => names.clone(),
+            None => {
+                let Some(line) = records.next().map_err(|e| read_error(file, &e))? else {
+                    return Err(DataError::EmptyFile {
+                        file: file.to_string(),
+                    });
+                };
+                if format.numbered {
+                    pending = Some(line);
+                    (1..=records.n_fields()).map(|j| format!("c{j}")).collect()
+                } else {
+                    let mut names = Vec::with_capacity(records.n_fields());
+                    for j in 0..records.n_fields() {
+                        names.push(utf8(records.field(j), file, line, j)?.to_string());
+                    }
+                    if let [only] = &names[..] {
+                        other_delimiter = format.delimiter.guess_other(only);
+                    }
+                    names
+                }
+            }
+        };
+        let header = if format.rename_duplicates {
+            rename_duplicates(header)
+        } else {
+            header
+        };
+        check_header(file, &header)?;
+        let expected = header.len();
+        let (header, keep) = select(header, format.select.as_deref(), file, other_delimiter)?;
+        Ok(Head {
+            header,
+            keep,
+            expected,
+            names_given: format.names.is_some(),
+            other_delimiter,
+            pending,
+        })
+    }
+
+    /// Checks the width of a record (read from `line`; `first`: the file's first data row)
+    /// and appends its kept fields to `part`.
+    fn push(
+        &self,
+        fields: &Row<'_>,
+        file: &str,
+        line: u64,
+        first: bool,
+        part: &mut Part,
+    ) -> Result<()> {
+        self.check(fields.spans.len(), file, line, first, part.lines.len() + 1)?;
+        for (k, (text, ends)) in part.columns.iter_mut().enumerate() {
+            text.extend_from_slice(fields.get(k));
+            ends.push(text.len());
+        }
+        part.lines.push(line);
+        Ok(())
+    }
+
+    /// Checks the width of a record of `got` fields, data row `row` (1-based) read from
+    /// `line`.
+    fn check(&self, got: usize, file: &str, line: u64, first: bool, row: usize) -> Result<()> {
+        if self.names_given && first && got != self.expected {
+            return Err(DataError::ColumnNames {
+                file: file.to_string(),
+                line,
+                names: self.expected,
+                got,
+            });
+        }
+        if got != self.expected {
+            return Err(DataError::RaggedRow {
+                file: file.to_string(),
+                line,
+                row,
+                expected: self.expected,
+                got,
+            });
+        }
+        Ok(())
+    }
+
+    /// Reads the remaining records into `part`; `first`: `part` starts at the file's first
+    /// data row.
+    fn read_rows<R: Read>(
+        &self,
+        records: &mut Records<R>,
+        file: &str,
+        first: bool,
+        part: &mut Part,
+    ) -> Result<()> {
+        while let Some(line) = records.next().map_err(|e| read_error(file, &e))? {
+            self.push(
+                &records.row(&self.keep),
+                file,
+                line,
+                first && part.lines.is_empty(),
+                part,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// [`read_rows`](Self::read_rows) for a block without quotes, starting on `line`: the
+    /// records are cut straight from the block (see [`quote_free_records`]).
+    fn read_quote_free(
+        &self,
+        block: &[u8],
+        line: u64,
+        format: &CsvFormat,
+        file: &str,
+        first: bool,
+        part: &mut Part,
+    ) -> Result<()> {
+        // Sized for the block up front (its line feeds bound its rows; text shared evenly),
+        // which saves most of the regrowing.
+        let rows = count_lines(block) as usize + 1;
+        for (text, ends) in &mut part.columns {
+            ends.reserve(rows);
+            text.reserve(block.len() / self.expected.max(1));
+        }
+        quote_free_records(block, line, format, &self.keep, |line, row| {
+            self.push(row, file, line, first && part.lines.is_empty(), part)
+        })
+    }
+}
+
+/// The kept fields of one record, as [`scan_csv`] hands them out.
+pub(crate) struct Row<'r> {
+    /// The bytes the fields are cut from.
+    base: &'r [u8],
+    /// Where every field of the record is in `base` (trimmed if the format says so).
+    spans: &'r [(usize, usize)],
+    keep: &'r [usize],
+}
+
+impl Row<'_> {
+    /// Kept field `k` (in the order of the kept columns).
+    pub(crate) fn get(&self, k: usize) -> &[u8] {
+        let (start, end) = self.spans[self.keep[k]];
+        &self.base[start..end]
+    }
+}
+
+/// The records of `block`, which holds no `"` and starts at a record on `line`, handed to
+/// `each` with their line, exactly as csv_core reads them (docs/csv.md): a record ends at `\r`
+/// or `\n`, runs of them are blank lines, fields are split at the delimiter. Fields are not
+/// copied.
+fn quote_free_records(
+    block: &[u8],
+    mut line: u64,
+    format: &CsvFormat,
+    keep: &[usize],
+    mut each: impl FnMut(u64, &Row<'_>) -> Result<()>,
+) -> Result<()> {
+    let delimiter = match format.delimiter {
+        Delimiter::Byte(b) => b,
+        Delimiter::Whitespace => b' ',
+    };
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(64);
+    let mut i = 0;
+    let n = block.len();
+    while i < n {
+        match block[i] {
+            b'\n' => {
+                line += 1;
+                i += 1;
+                continue;
+            }
+            b'\r' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        spans.clear();
+        let mut start = i;
+        while i < n {
+            let b = block[i];
+            if b == delimiter {
+                spans.push((start, i));
+                start = i + 1;
+            } else if b == b'\n' || b == b'\r' {
+                break;
+            }
+            i += 1;
+        }
+        spans.push((start, i));
+        if format.trim {
+            for span in &mut spans {
+                let field = &block[span.0..span.1];
+                let lead = field.len() - field.trim_ascii_start().len();
+                let trail = field.len() - field.trim_ascii_end().len();
+                *span = if lead == field.len() {
+                    (span.0, span.0)
+                } else {
+                    (span.0 + lead, span.1 - trail)
+                };
+            }
+        }
+        each(
+            line,
+            &Row {
+                base: block,
+                spans: &spans,
+                keep,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// How many bytes [`scan_csv`] holds at once: this many blocks of [`BLOCK`] bytes.
+const BLOCKS_AT_ONCE: usize = 32;
+
+/// Reads CSV rows laid out as `format` says without holding the file: the input is read a few
+/// dozen blocks of `block` bytes at a time, and the blocks' records are handed to `visit` in parallel, each
+/// block into its own `T` (from `init`, with the record's line, its data row counted from
+/// the block's first (errors of `visit` naming a row get the global one) and its kept fields
+/// in file order), then handed to `merge` in file order, so that the result does not depend on the
+/// thread count. An input holding a `"` (from the first block that holds one) or a
+/// whitespace-separated one is read one record after the other into a single `T`
+/// (docs/csv.md). Returns the kept column names.
+///
+/// # Errors
+/// Those of [`Table::from_csv_with`] (a header only is no error here), and those of `visit`.
+pub(crate) fn scan_csv<R, T, I, V, M>(
+    mut reader: R,
+    file: &str,
+    format: &CsvFormat,
+    block: usize,
+    init: I,
+    visit: V,
+    mut merge: M,
+) -> Result<Vec<String>>
+where
+    R: Read,
+    T: Send,
+    I: Fn(&[String]) -> T + Sync,
+    V: Fn(&mut T, u64, usize, &Row<'_>) -> Result<()> + Sync,
+    M: FnMut(T),
+{
+    let size = block.saturating_mul(BLOCKS_AT_ONCE);
+    let mut buf = Vec::with_capacity(size.saturating_add(block).min(1 << 30));
+    let fill = |reader: &mut R, buf: &mut Vec<u8>| -> Result<bool> {
+        let want = size.saturating_sub(buf.len()) as u64;
+        let got = reader
+            .by_ref()
+            .take(want)
+            .read_to_end(buf)
+            .map_err(|e| read_error(file, &e))?;
+        Ok(got as u64 == want)
+    };
+    let mut more = fill(&mut reader, &mut buf)?;
+    let mut records = Records::new(&buf[..], format);
+    let head = Head::read(&mut records, file, format)?;
+    let consumed = buf.len() - records.input.len() - (records.len - records.pos);
+    let mut line = records.line;
+    let pending = head.pending;
+    // Whether the header record ended inside the bytes read (it always does at the end).
+    let whole = !more || consumed < buf.len();
+    let mut rows = 0;
+    if pending.is_none() && whole {
+        buf.drain(..consumed);
+        loop {
+            // Up to the last line break (all of it at the end of the input).
+            let cut = if more {
+                buf.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1)
+            } else {
+                buf.len()
+            };
+            if !blocks_are_safe(format, &buf[..cut]) || (cut == 0 && more) {
+                break;
+            }
+            let blocks = split_blocks(&buf[..cut], block);
+            let breaks: Vec<u64> = blocks.par_iter().map(|b| count_lines(b)).collect();
+            let mut starts = Vec::with_capacity(blocks.len());
+            for n in &breaks {
+                starts.push(line);
+                line += n;
+            }
+            let parts: Vec<Result<(T, usize)>> = blocks
+                .par_iter()
+                .zip(&starts)
+                .enumerate()
+                .map(|(k, (block, &line))| {
+                    let mut acc = init(&head.header);
+                    let first = rows == 0 && k == 0;
+                    let mut n = 0;
+                    quote_free_records(block, line, format, &head.keep, |line, row| {
+                        n += 1;
+                        head.check(row.spans.len(), file, line, first && n == 1, n)?;
+                        visit(&mut acc, line, n, row)
+                    })?;
+                    Ok((acc, n))
+                })
+                .collect();
+            for part in parts {
+                let (acc, n) = part.map_err(|e| shift_row(e, rows))?;
+                rows += n;
+                merge(acc);
+            }
+            buf.drain(..cut);
+            if !more {
+                return Ok(head.header);
+            }
+            more = fill(&mut reader, &mut buf)?;
+        }
+        // The rest one record after the other.
+        let mut records = Records::new(std::io::Cursor::new(&buf[..]).chain(reader), format);
+        records.line = line;
+        read_one_by_one(&mut records, &head, file, rows, &init, &visit, &mut merge)?;
+    } else {
+        // The header was read from the start of the buffer: read on from where it ended.
+        let mut records =
+            Records::new(std::io::Cursor::new(&buf[consumed..]).chain(reader), format);
+        records.line = line;
+        let mut acc = init(&head.header);
+        let mut n = 0;
+        if let Some(line) = pending {
+            // The first record (already read to size the header) is data; read it again.
+            let mut again = Records::new(&buf[..], format);
+            again.next().map_err(|e| read_error(file, &e))?;
+            n += 1;
+            head.check(again.n_fields(), file, line, true, n)?;
+            visit(&mut acc, line, n, &again.row(&head.keep))?;
+        }
+        while let Some(line) = records.next().map_err(|e| read_error(file, &e))? {
+            n += 1;
+            head.check(records.n_fields(), file, line, n == 1, n)?;
+            visit(&mut acc, line, n, &records.row(&head.keep))?;
+        }
+        merge(acc);
+    }
+    Ok(head.header)
+}
+
+/// The records of `records` into one `T`, after `rows` data rows.
+fn read_one_by_one<R, T, I, V, M>(
+    records: &mut Records<R>,
+    head: &Head,
+    file: &str,
+    rows: usize,
+    init: &I,
+    visit: &V,
+    merge: &mut M,
+) -> Result<()>
+where
+    R: Read,
+    I: Fn(&[String]) -> T,
+    V: Fn(&mut T, u64, usize, &Row<'_>) -> Result<()>,
+    M: FnMut(T),
+{
+    let mut acc = init(&head.header);
+    let mut n = rows;
+    while let Some(line) = records.next().map_err(|e| read_error(file, &e))? {
+        n += 1;
+        head.check(records.n_fields(), file, line, n == 1, n)?;
+        visit(&mut acc, line, n, &records.row(&head.keep))?;
+    }
+    merge(acc);
+    Ok(())
+}
+
 /// Collects columns and checks the table invariants once.
 struct Builder {
     file: String,
@@ -392,6 +936,8 @@ struct Records<R> {
     /// The current record's field bytes, and where each field ends in them.
     fields: Vec<u8>,
     ends: Vec<usize>,
+    /// Where each field of the current record is in `fields`, trimmed if the format says so.
+    spans: Vec<(usize, usize)>,
     n_fields: usize,
     /// The raw bytes of the record in progress taken from earlier blocks (to check its quoting
     /// when the input ends inside it), and the field delimiter.
@@ -418,6 +964,7 @@ impl<R: Read> Records<R> {
             line: 1,
             fields: vec![0; 1 << 10],
             ends: vec![0; 64],
+            spans: Vec::new(),
             n_fields: 0,
             raw: Vec::new(),
             delimiter: match format.delimiter {
@@ -495,7 +1042,7 @@ impl<R: Read> Records<R> {
                     self.ends.resize(self.ends.len() * 2, 0);
                 }
                 csv_core::ReadRecordResult::Record => {
-                    self.n_fields = nend;
+                    self.set_spans(nend);
                     return Ok(Some(start));
                 }
                 _ => return Ok(None),
@@ -579,10 +1126,14 @@ impl<R: Read> Records<R> {
             self.n_fields = self.ends.len();
             loop {
                 match self.peek()? {
-                    None => return Ok(Some(start)),
+                    None => {
+                        self.set_spans(self.ends.len());
+                        return Ok(Some(start));
+                    }
                     Some(b'\n') => {
                         self.pos += 1;
                         self.line += 1;
+                        self.set_spans(self.ends.len());
                         return Ok(Some(start));
                     }
                     Some(b) if space(b) => self.pos += 1,
@@ -639,6 +1190,34 @@ impl<R: Read> Records<R> {
         ))
     }
 
+    /// The kept fields of the current record.
+    fn row<'r>(&'r self, keep: &'r [usize]) -> Row<'r> {
+        Row {
+            base: &self.fields,
+            spans: &self.spans,
+            keep,
+        }
+    }
+
+    /// Records where the current record's `n` fields are (trimmed if the format says so).
+    fn set_spans(&mut self, n: usize) {
+        self.n_fields = n;
+        self.spans.clear();
+        for j in 0..n {
+            let start = if j == 0 { 0 } else { self.ends[j - 1] };
+            let (mut a, mut b) = (start, self.ends[j]);
+            if self.trim {
+                while a < b && self.fields[a].is_ascii_whitespace() {
+                    a += 1;
+                }
+                while b > a && self.fields[b - 1].is_ascii_whitespace() {
+                    b -= 1;
+                }
+            }
+            self.spans.push((a, b));
+        }
+    }
+
     /// Number of fields of the current record.
     fn n_fields(&self) -> usize {
         self.n_fields
@@ -646,9 +1225,8 @@ impl<R: Read> Records<R> {
 
     /// Field `j` of the current record (trimmed if the format says so).
     fn field(&self, j: usize) -> &[u8] {
-        let start = if j == 0 { 0 } else { self.ends[j - 1] };
-        let field = &self.fields[start..self.ends[j]];
-        if self.trim { field.trim_ascii() } else { field }
+        let (start, end) = self.spans[j];
+        &self.fields[start..end]
     }
 }
 
@@ -1210,5 +1788,75 @@ mod tests {
         assert!(
             Table::from_columns("mem", vec!["a".into(), "b".into()], &[vec!["1"], vec![]]).is_err()
         );
+    }
+
+    /// Files read whole and in blocks of many sizes (records and blank lines across every
+    /// boundary) give the same table, and the same first error.
+    #[test]
+    fn blocks_read_as_the_whole_file() {
+        let mut text = String::from("a,b,c\r\n");
+        for i in 0..400 {
+            text.push_str(&format!("{i}, {} ,{}\r\n", i % 7, i as f64 / 3.0));
+            if i % 50 == 0 {
+                text.push_str("\r\n\n");
+            }
+        }
+        let bytes = text.as_bytes();
+        let formats = [
+            CsvFormat::default(),
+            CsvFormat {
+                select: Some(vec!["c".into(), "a".into()]),
+                trim: true,
+                ..CsvFormat::default()
+            },
+            CsvFormat {
+                names: Some(vec!["x".into(), "y".into(), "z".into()]),
+                ..CsvFormat::default()
+            },
+        ];
+        let whole = |bytes: &[u8], format: &CsvFormat| {
+            Table::from_csv_blocks(bytes, "t.csv", format, usize::MAX / 4)
+        };
+        for format in &formats {
+            let one = whole(bytes, format).unwrap();
+            assert_eq!(one.n_rows(), 400 + usize::from(format.names.is_some()));
+            for block in [1, 7, 64, 1000] {
+                assert_eq!(
+                    Table::from_csv_blocks(bytes, "t.csv", format, block).unwrap(),
+                    one
+                );
+            }
+        }
+        // A ragged row, bad UTF-8 and a wrong width for the given names, far into the file.
+        let ragged = text.replacen("300, 6 ,100\r\n", "300,6\r\n", 1);
+        let bad = text
+            .replacen("350, 0 ,", "350, \u{fffd} ,", 1)
+            .replace('\u{fffd}', "\u{1}");
+        let mut bad = bad.into_bytes();
+        let at = bad.iter().position(|&b| b == 1).unwrap();
+        bad[at] = 0xff;
+        for (input, format) in [
+            (ragged.as_bytes(), &formats[0]),
+            (ragged.as_bytes(), &formats[1]),
+            (&bad[..], &formats[0]),
+            (b"1,2\n1,2,3\n", &formats[2]),
+        ] {
+            let e = whole(input, format).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    DataError::RaggedRow { row: 301, .. }
+                        | DataError::NonUtf8 { .. }
+                        | DataError::ColumnNames { .. }
+                ),
+                "{e:?}"
+            );
+            for block in [1, 7, 64, 1000] {
+                assert_eq!(
+                    Table::from_csv_blocks(input, "t.csv", format, block).unwrap_err(),
+                    e
+                );
+            }
+        }
     }
 }

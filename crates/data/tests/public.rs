@@ -218,3 +218,29 @@ fn german_refuses_an_unknown_personal_status_code() {
          expected one of A91, A92, A93, A94, A95"
     );
 }
+
+/// The prepared reference files (quote-free, over 2 MiB: read in parallel blocks) hold, row by
+/// row, the fields of their lines split at commas.
+#[test]
+fn prepared_files_read_in_blocks_hold_their_lines() {
+    for name in ["adult_train", "adult_test"] {
+        let Some(path) = shared(&format!("reference/prepared/{name}.csv")) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.len() > 4 << 20 && !text.contains('"'));
+        let table = Table::from_csv_bytes(text.as_bytes(), name, &Default::default()).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        assert_eq!(table.header(), header);
+        let mut rows = 0;
+        for (i, line) in lines.enumerate() {
+            assert_eq!(table.line(i), i as u64 + 2);
+            for (j, field) in line.split(',').enumerate() {
+                assert_eq!(table.column_at(j).get(i), field, "{name} line {}", i + 2);
+            }
+            rows += 1;
+        }
+        assert_eq!(table.n_rows(), rows);
+    }
+}
