@@ -244,6 +244,7 @@ fn dataset(
     w: Option<Vec<f64>>,
 ) -> PyResult<FairDataset> {
     let data = FairDataset::new(x, y, groups.groups.clone()).map_err(value_error)?;
+    data.require_both_classes().map_err(value_error)?;
     match w {
         Some(w) => data.with_weights(w).map_err(value_error),
         None => Ok(data),
