@@ -24,6 +24,8 @@ use numpy::{IntoPyArray, PyArray1, PyArray2, PyReadonlyArray1, PyReadonlyArray2}
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
+mod compare;
+mod datasets;
 mod preprocessing;
 
 /// Every fairkit error reaches Python as a `ValueError` with fairkit's message.
@@ -32,7 +34,7 @@ pub(crate) fn value_error(e: impl std::fmt::Display) -> PyErr {
 }
 
 /// Binary labels from a float column: 0 and 1 only.
-fn binary(name: &str, a: ArrayView1<'_, f64>) -> PyResult<Vec<bool>> {
+pub(crate) fn binary(name: &str, a: ArrayView1<'_, f64>) -> PyResult<Vec<bool>> {
     a.iter()
         .enumerate()
         .map(|(i, &v)| {
@@ -777,5 +779,7 @@ fn _fairkit(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fit_grid_search, m)?)?;
     m.add_function(wrap_pyfunction!(fit_thresholds, m)?)?;
     preprocessing::register(m)?;
+    datasets::register(m)?;
+    compare::register(m)?;
     Ok(())
 }

@@ -8,8 +8,9 @@ Switching from Fairlearn is changing the import: `from fairkit.metrics import Me
 """
 
 from . import _fairkit
-from . import learners, metrics, postprocessing, reductions
+from . import datasets, learners, metrics, postprocessing, preprocessing, reductions
+from ._compare import compare
 
 __version__ = _fairkit.__version__
 
-__all__ = ["learners", "metrics", "postprocessing", "reductions", "__version__"]
+__all__ = ["compare", "datasets", "learners", "metrics", "postprocessing", "preprocessing", "reductions", "__version__"]
