@@ -116,7 +116,10 @@ fn the_readme_test_command_is_what_ci_runs() {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with("```") && !l.trim().is_empty())
         .collect();
-    assert_eq!(commands, ["cargo run --release -- compare", "scripts/test-all"]);
+    assert_eq!(
+        commands,
+        ["cargo run --release -- compare", "scripts/test-all"]
+    );
     let root = env!("CARGO_MANIFEST_DIR");
     let ci = std::fs::read_to_string(format!("{root}/.ci/run")).unwrap();
     assert!(
@@ -133,6 +136,9 @@ fn the_readme_test_command_is_what_ci_runs() {
         "maturin develop --release",
         "-m pytest",
     ] {
-        assert!(script.contains(step), "scripts/test-all should run {step:?}");
+        assert!(
+            script.contains(step),
+            "scripts/test-all should run {step:?}"
+        );
     }
 }
