@@ -90,7 +90,7 @@ const LAYERS: [&[&str]; 5] = [
         "fairkit-monitor",
     ],
     &["fairkit-harness"],
-    &["fairkit"],
+    &["fairkit", "fairkit-python"],
 ];
 
 /// Concrete learners: what mitigation crates must not name.

@@ -103,3 +103,42 @@ fn the_methods_table_cites_each_method_card() {
         );
     }
 }
+
+/// The README's test command is what CI runs: the quick start names `scripts/test-all`, `.ci/run`
+/// calls exactly it, and the script runs the workspace's tests and the Python module's.
+#[test]
+fn the_readme_test_command_is_what_ci_runs() {
+    let readme = readme();
+    let start = readme.find("## Quick start").expect("a quick start");
+    let quick_start = &readme[start..];
+    let block = &quick_start[..quick_start.find("\n```\n").expect("a command block")];
+    let commands: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with("```") && !l.trim().is_empty())
+        .collect();
+    assert_eq!(
+        commands,
+        ["cargo run --release -- compare", "scripts/test-all"]
+    );
+    let root = env!("CARGO_MANIFEST_DIR");
+    let ci = std::fs::read_to_string(format!("{root}/.ci/run")).unwrap();
+    assert!(
+        ci.lines().any(|l| l.trim() == "scripts/test-all"),
+        ".ci/run must call exactly scripts/test-all"
+    );
+    assert!(
+        !ci.lines().any(|l| l.trim().starts_with("cargo test")),
+        ".ci/run runs the tests through scripts/test-all only"
+    );
+    let script = std::fs::read_to_string(format!("{root}/scripts/test-all")).unwrap();
+    for step in [
+        "cargo test --release --workspace",
+        "maturin develop --release",
+        "-m pytest",
+    ] {
+        assert!(
+            script.contains(step),
+            "scripts/test-all should run {step:?}"
+        );
+    }
+}
