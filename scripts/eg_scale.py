@@ -112,7 +112,7 @@ def median(runs, key):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description="fairkit and Fairlearn exponentiated gradient at scale")
     parser.add_argument("fairkit")
     parser.add_argument("python")
     parser.add_argument("--rows", type=rows_list, default=rows_list("1e4,1e5,1e6,4e6"))
@@ -124,6 +124,7 @@ def main():
     args = parser.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
     work = args.work or tempfile.mkdtemp(prefix="eg_scale_")
+    os.makedirs(work, exist_ok=True)
     worker = os.path.join(work, "fairlearn_worker.py")
     with open(worker, "w") as f:
         f.write(WORKER)
