@@ -481,14 +481,14 @@ impl Objective<'_> {
             if O == 1 {
                 out.grad[0] += residual;
             }
-            for j in O..M {
-                out.grad[j] += residual * head[j];
+            for (g, &x) in out.grad[O..].iter_mut().zip(&head[O..]) {
+                *g += residual * x;
             }
             if H {
-                for a in 0..M {
-                    let ca = c * head[a];
-                    for b in 0..=a {
-                        out.hess[a][b] += ca * head[b];
+                for (a, (row, &x)) in out.hess.iter_mut().zip(&head).enumerate() {
+                    let ca = c * x;
+                    for (h, &e) in row[..=a].iter_mut().zip(&head) {
+                        *h += ca * e;
                     }
                 }
             }
@@ -543,7 +543,11 @@ impl Objective<'_> {
     ) -> bool {
         // Only near the end, where the bound can hold (its pass costs a fifth of an
         // evaluation): a guess that never changes the outcome, only whether it is tried.
-        if self.loss != Loss::Logistic || !(slope < 0.0) || norm(grad) > TRY_FINAL * tolerance {
+        if self.loss != Loss::Logistic
+            || slope.is_nan()
+            || slope >= 0.0
+            || norm(grad) > TRY_FINAL * tolerance
+        {
             return false;
         }
         let d = step.len();
@@ -566,9 +570,9 @@ impl Objective<'_> {
         let (largest, spread) = self.margin_changes(step);
         let dot_rounding = 2.0 * (d as f64 + 1.0) * f64::EPSILON * column_scale * norm(step);
         let big_d = largest * (1.0 + 1e-12) + dot_rounding + 1e-300;
-        let spread = spread * (1.0 + 1e-9)
-            + 3.0 * dot_rounding * column_scale * (big_d + dot_rounding);
-        if !(big_d < 1.0) {
+        let spread =
+            spread * (1.0 + 1e-9) + 3.0 * dot_rounding * column_scale * (big_d + dot_rounding);
+        if big_d.is_nan() || big_d >= 1.0 {
             return false;
         }
         // int_0^1 (1 - t) e^{tD} dt

@@ -32,9 +32,8 @@ fn rows() -> usize {
 fn simulated(rows: usize) -> FairDataset {
     let table = sim::simulate("biased-credit", rows, 0).expect("simulate");
     let spec = sim::spec("biased-credit").expect("the scenario's spec");
-    Encoder::fit(&spec, &table, &[])
-        .and_then(|encoder| encoder.transform(&table))
-        .expect("encode")
+    let encoder = Encoder::fit(&spec, &table, &[]).expect("encoder");
+    encoder.transform(&table).expect("encode")
 }
 
 fn bench(c: &mut Criterion) {
