@@ -23,8 +23,11 @@ use fairkit_learners::{Logistic, LogisticParams, LogisticSolver};
 use fairkit_reductions::{ExponentiatedGradient, FitReduction, UtilityParity, WarmStart};
 use ndarray::{Array1, ArrayView1, ArrayView2};
 
+#[path = "common/cpu.rs"]
+mod cpu;
 #[path = "../tests/expected.rs"]
 mod expected;
+use cpu::cpu_seconds;
 use expected::{Expected, expected_metrics};
 
 fn adult() -> Option<(FairDataset, FairDataset)> {
@@ -108,16 +111,6 @@ impl Counting {
         }
         fit
     }
-}
-
-/// CPU seconds of this process's live threads so far (Linux), `None` where not reported.
-fn cpu_seconds() -> Option<f64> {
-    let mut total = 0.0;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<f64>().ok()? * 1e-9;
-    }
-    Some(total)
 }
 
 fn constraints() -> [(&'static str, UtilityParity); 2] {
