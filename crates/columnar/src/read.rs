@@ -121,17 +121,14 @@ pub fn read_parts<R: ChunkReader + 'static>(
                 ),
             });
         }
-        let builder = ParquetRecordBatchReaderBuilder::try_new(part.reader).map_err(|e| {
-            ColumnarError::Corrupt {
-                file: part.name.clone(),
-                message: e.to_string(),
-            }
+        let reader = part.reader;
+        let builder = guarded(&part.name, move || {
+            ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())
         })?;
         opened.push((part.name, part.keys, builder));
     }
     let mut header: Vec<String> = Vec::new();
     for f in opened[0].2.schema().fields() {
-        check_type(&first_name, f.name(), f.data_type())?;
         header.push(f.name().clone());
     }
     let n_file = header.len();
@@ -167,7 +164,9 @@ pub fn read_parts<R: ChunkReader + 'static>(
     let wanted: Vec<String> = keep[..n_wanted].iter().map(|&j| header[j].clone()).collect();
     let mut columns: Vec<TextBuffer> = keep.iter().map(|_| TextBuffer::default()).collect();
     for (part, part_keys, builder) in opened {
-        let rows = read_part(&part, builder, &wanted, &mut columns[..n_wanted])?;
+        let rows = guarded(&part, || {
+            Ok(read_part(&part, builder, &wanted, &mut columns[..n_wanted]))
+        })??;
         for (buffer, &j) in columns[n_wanted..].iter_mut().zip(&keep[n_wanted..]) {
             let value = &part_keys[j - n_file].1;
             if value == NULL_PARTITION && rows > 0 {
@@ -185,6 +184,25 @@ pub fn read_parts<R: ChunkReader + 'static>(
     let header: Vec<String> = keep.iter().map(|&j| header[j].clone()).collect();
     let values: Vec<Vec<&str>> = columns.iter().map(TextBuffer::values).collect();
     Ok(Table::from_columns(name, header, &values)?)
+}
+
+/// Runs `read`, turning its error and any panic of the parquet crate on damaged input (some
+/// damaged footers make it index out of range) into [`ColumnarError::Corrupt`] for `file`.
+fn guarded<T>(file: &str, read: impl FnOnce() -> std::result::Result<T, String>) -> Result<T> {
+    let corrupt = |message: String| ColumnarError::Corrupt {
+        file: file.to_string(),
+        message,
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)) {
+        Ok(result) => result.map_err(corrupt),
+        Err(panic) => Err(corrupt(
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the reader failed on it".into()),
+        )),
+    }
 }
 
 /// Hive's escaping undone: `%XX` is the byte XX (hex); anything else stays.

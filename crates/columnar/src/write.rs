@@ -211,7 +211,10 @@ fn write_error(name: &str, e: &dyn std::fmt::Display) -> ColumnarError {
 pub fn write_table(table: &Table, name: &str, out: impl Write + Send) -> Result<()> {
     let header: Vec<&str> = table.header().iter().map(String::as_str).collect();
     let types: Vec<ColumnType> = (0..table.n_columns())
-        .map(|j| ColumnType::of(table.column_at(j).iter()))
+        .map(|j| {
+            let values: Vec<&str> = table.column_at(j).iter().collect();
+            ColumnType::of(values.iter().copied())
+        })
         .collect();
     let mut sink = Sink::new(name, &header, &types, out)?;
     for i in 0..table.n_rows() {
