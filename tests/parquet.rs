@@ -65,11 +65,23 @@ fn simulate_writes_parquet_that_reads_back_as_the_csv() {
     let b = fairkit_harness::parquet::read(&pq, None).unwrap();
     assert_eq!(a.header(), b.header());
     for j in 0..a.n_columns() {
-        assert!(a.column_at(j).iter().eq(b.column_at(j).iter()), "{}", a.header()[j]);
+        assert!(
+            a.column_at(j).iter().eq(b.column_at(j).iter()),
+            "{}",
+            a.header()[j]
+        );
     }
     // The same seed gives the same bytes.
     let again = dir.path().join("again.parquet");
-    run(&["simulate", "--rows", "3000", "--seed", "5", "--out", s(&again)]);
+    run(&[
+        "simulate",
+        "--rows",
+        "3000",
+        "--seed",
+        "5",
+        "--out",
+        s(&again),
+    ]);
     assert_eq!(std::fs::read(&pq).unwrap(), std::fs::read(&again).unwrap());
 }
 
@@ -78,9 +90,25 @@ fn simulate_writes_a_partitioned_dataset_that_reads_back_grouped() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("sim.csv");
     let out = dir.path().join("sim");
-    run(&["simulate", "--rows", "2000", "--seed", "9", "--out", s(&csv)]);
+    run(&[
+        "simulate",
+        "--rows",
+        "2000",
+        "--seed",
+        "9",
+        "--out",
+        s(&csv),
+    ]);
     let o = run(&[
-        "simulate", "--rows", "2000", "--seed", "9", "--out", s(&out), "--partition-by", "group",
+        "simulate",
+        "--rows",
+        "2000",
+        "--seed",
+        "9",
+        "--out",
+        s(&out),
+        "--partition-by",
+        "group",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut files: Vec<String> = Vec::new();
@@ -95,9 +123,15 @@ fn simulate_writes_a_partitioned_dataset_that_reads_back_grouped() {
         }
     }
     files.sort();
-    assert_eq!(files, ["group=A/part-00000.parquet", "group=B/part-00000.parquet"]);
+    assert_eq!(
+        files,
+        ["group=A/part-00000.parquet", "group=B/part-00000.parquet"]
+    );
     assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| {
-        !e.unwrap().file_name().to_string_lossy().starts_with(".fairkit-")
+        !e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".fairkit-")
     }));
     // The rows of group A in their order, then those of B; the key column last.
     let a = read_csv(&csv);
@@ -112,17 +146,32 @@ fn simulate_writes_a_partitioned_dataset_that_reads_back_grouped() {
         .flat_map(|v| (0..a.n_rows()).filter(|&i| a.column_at(g).get(i) == *v))
         .collect();
     for name in a.header() {
-        let expected: Vec<&str> = order.iter().map(|&i| a.column(name).unwrap().get(i)).collect();
+        let expected: Vec<&str> = order
+            .iter()
+            .map(|&i| a.column(name).unwrap().get(i))
+            .collect();
         let got: Vec<&str> = b.column(name).unwrap().iter().collect();
         assert_eq!(expected, got, "{name}");
     }
     // A directory that holds something else is refused before anything is written.
     let o = run(&[
-        "simulate", "--rows", "10", "--out", s(dir.path()), "--partition-by", "group",
+        "simulate",
+        "--rows",
+        "10",
+        "--out",
+        s(dir.path()),
+        "--partition-by",
+        "group",
     ]);
     assert_bad_input(&o, &["--out"]);
     let o = run(&[
-        "simulate", "--rows", "10", "--out", s(&dir.path().join("x")), "--partition-by", "nope",
+        "simulate",
+        "--rows",
+        "10",
+        "--out",
+        s(&dir.path().join("x")),
+        "--partition-by",
+        "nope",
     ]);
     assert_bad_input(&o, &["missing column 'nope'"]);
     assert!(!dir.path().join("x").exists());
@@ -132,22 +181,51 @@ fn simulate_writes_a_partitioned_dataset_that_reads_back_grouped() {
 fn train_mitigate_and_compare_give_the_same_bytes_on_csv_and_parquet() {
     let dir = tempfile::tempdir().unwrap();
     let sim = dir.path().join("sim.csv");
-    run(&["simulate", "--rows", "1500", "--seed", "3", "--out", s(&sim)]);
+    run(&[
+        "simulate",
+        "--rows",
+        "1500",
+        "--seed",
+        "3",
+        "--out",
+        s(&sim),
+    ]);
     let (csv, pq) = both(dir.path(), &sim, "rows");
     let spec = ["--label", "approved", "--sensitive", "group"];
-    same_output("--data", &csv, &pq, &[&["train", "--format", "json"][..], &spec].concat());
     same_output(
         "--data",
         &csv,
         &pq,
-        &[&["mitigate", "--method", "threshold", "--format", "json"][..], &spec].concat(),
+        &[&["train", "--format", "json"][..], &spec].concat(),
+    );
+    same_output(
+        "--data",
+        &csv,
+        &pq,
+        &[
+            &["mitigate", "--method", "threshold", "--format", "json"][..],
+            &spec,
+        ]
+        .concat(),
     );
     let mut runs = Vec::new();
     for (name, data, extra) in [("a", &csv, None), ("b", &pq, Some("parquet"))] {
         let out = dir.path().join(name);
         let mut args = vec![
-            "compare", "--data", s(data), "--label", "approved", "--sensitive", "group",
-            "--methods", "baseline,threshold-dp", "--seeds", "2", "--quiet", "--out", s(&out),
+            "compare",
+            "--data",
+            s(data),
+            "--label",
+            "approved",
+            "--sensitive",
+            "group",
+            "--methods",
+            "baseline,threshold-dp",
+            "--seeds",
+            "2",
+            "--quiet",
+            "--out",
+            s(&out),
         ];
         if let Some(f) = extra {
             args.extend(["--data-format", f]);
@@ -167,12 +245,24 @@ fn assess_gives_the_same_bytes_on_csv_and_parquet_rows_and_counts() {
     let o = run(&["train", "--rows", "3000", "--predictions", s(&preds)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let (csv, pq) = both(dir.path(), &preds, "preds");
-    let flags = ["assess", "--label", "approved", "--pred", "pred", "--sensitive", "group"];
+    let flags = [
+        "assess",
+        "--label",
+        "approved",
+        "--pred",
+        "pred",
+        "--sensitive",
+        "group",
+    ];
     let json = same_output(
         "--data",
         &csv,
         &pq,
-        &[&flags[..], &["--format", "json", "--bootstrap", "40", "--scores", "score"]].concat(),
+        &[
+            &flags[..],
+            &["--format", "json", "--bootstrap", "40", "--scores", "score"],
+        ]
+        .concat(),
     );
     assert!(json.contains("\"rows\": 900"), "{json}");
     // The same predictions as counts: one row per group, label and prediction.
@@ -191,7 +281,12 @@ fn assess_gives_the_same_bytes_on_csv_and_parquet_rows_and_counts() {
     }
     let counts_csv = write_file(dir.path(), "counts.csv", text.as_bytes());
     let (csv, pq) = both(&dir.path().join("c"), Path::new(&counts_csv), "counts");
-    same_output("--counts", &csv, &pq, &[&flags[..], &["--format", "json"]].concat());
+    same_output(
+        "--counts",
+        &csv,
+        &pq,
+        &[&flags[..], &["--format", "json"]].concat(),
+    );
     // By the name alone.
     let named = dir.path().join("counts.parquet");
     std::fs::copy(&pq, &named).unwrap();
@@ -207,7 +302,9 @@ fn a_file_pyarrow_wrote_reads_as_the_csv_pyarrow_wrote() {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(data_dir().join(from), to).unwrap();
     }
-    let flags = ["assess", "--label", "label", "--pred", "pred", "--format", "json"];
+    let flags = [
+        "assess", "--label", "label", "--pred", "pred", "--format", "json",
+    ];
     for extra in [
         &["--sensitive", "group"][..],
         &["--sensitive", "group,flag", "--weights", "w"],
@@ -227,9 +324,14 @@ fn a_dataset_directory_skips_marker_files_and_reads_keys_from_folders() {
     let table = read_csv(&preds);
     let data = dir.path().join("data");
     for g in ["A", "B"] {
-        let rows: Vec<usize> =
-            (0..table.n_rows()).filter(|&i| table.column("group").unwrap().get(i) == g).collect();
-        let part = table.select_rows(&rows).unwrap().select_columns(&["approved", "pred"]).unwrap();
+        let rows: Vec<usize> = (0..table.n_rows())
+            .filter(|&i| table.column("group").unwrap().get(i) == g)
+            .collect();
+        let part = table
+            .select_rows(&rows)
+            .unwrap()
+            .select_columns(&["approved", "pred"])
+            .unwrap();
         let folder = data.join(format!("group={g}"));
         std::fs::create_dir_all(&folder).unwrap();
         let file = folder.join("part-00000-x.snappy.parquet");
@@ -237,7 +339,17 @@ fn a_dataset_directory_skips_marker_files_and_reads_keys_from_folders() {
         std::fs::write(folder.join(".part-00000-x.snappy.parquet.crc"), b"junk").unwrap();
     }
     std::fs::write(data.join("_SUCCESS"), b"").unwrap();
-    let flags = ["assess", "--label", "approved", "--pred", "pred", "--sensitive", "group", "--format", "json"];
+    let flags = [
+        "assess",
+        "--label",
+        "approved",
+        "--pred",
+        "pred",
+        "--sensitive",
+        "group",
+        "--format",
+        "json",
+    ];
     let a = run(&[&flags[..], &["--data", s(&preds)]].concat());
     let b = run(&[&flags[..], &["--data", s(&data)]].concat());
     assert!(b.status.success(), "{}", stderr(&b));
@@ -271,7 +383,17 @@ fn bad_parquet_is_one_line_and_exit_status_two() {
     }
     // A missing column, as for CSV.
     std::fs::write(&pq, &bytes).unwrap();
-    let o = run(&["assess", "--label", "y", "--pred", "p", "--sensitive", "zz", "--data", s(&pq)]);
+    let o = run(&[
+        "assess",
+        "--label",
+        "y",
+        "--pred",
+        "p",
+        "--sensitive",
+        "zz",
+        "--data",
+        s(&pq),
+    ]);
     assert_bad_input(&o, &["missing column 'zz'"]);
     // An empty directory.
     let empty = dir.path().join("empty");

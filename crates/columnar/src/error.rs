@@ -24,7 +24,9 @@ pub enum ColumnarError {
         source: std::io::Error,
     },
     /// The file is not a Parquet file, or is truncated or corrupt.
-    #[error("{file}: not a readable Parquet file (truncated, corrupt or another format): {message}")]
+    #[error(
+        "{file}: not a readable Parquet file (truncated, corrupt or another format): {message}"
+    )]
     Corrupt {
         /// The file.
         file: String,

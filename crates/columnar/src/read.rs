@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::{
     DataType, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
@@ -161,7 +160,10 @@ pub fn read_parts<R: ChunkReader + 'static>(
         }
     };
     let n_wanted = keep.iter().filter(|&&j| j < n_file).count();
-    let wanted: Vec<String> = keep[..n_wanted].iter().map(|&j| header[j].clone()).collect();
+    let wanted: Vec<String> = keep[..n_wanted]
+        .iter()
+        .map(|&j| header[j].clone())
+        .collect();
     let mut columns: Vec<TextBuffer> = keep.iter().map(|_| TextBuffer::default()).collect();
     for (part, part_keys, builder) in opened {
         let rows = guarded(&part, || {
@@ -308,10 +310,12 @@ fn read_part<R: ChunkReader + 'static>(
             message: e.to_string(),
         })?;
         for (buffer, name) in out.iter_mut().zip(wanted) {
-            let column = batch.column_by_name(name).ok_or_else(|| ColumnarError::Corrupt {
-                file: file.clone(),
-                message: format!("column {name} was not decoded"),
-            })?;
+            let column = batch
+                .column_by_name(name)
+                .ok_or_else(|| ColumnarError::Corrupt {
+                    file: file.clone(),
+                    message: format!("column {name} was not decoded"),
+                })?;
             if column.null_count() > 0
                 && let Some(i) = (0..column.len()).find(|&i| column.is_null(i))
             {
@@ -361,14 +365,21 @@ fn push_texts(array: &ArrayRef, out: &mut TextBuffer) -> std::result::Result<(),
                 out.push(if v { "true" } else { "false" });
             }
         }
-        DataType::Utf8 => array.as_string::<i32>().iter().for_each(|v| out.push(v.unwrap_or(""))),
-        DataType::LargeUtf8 => {
-            array.as_string::<i64>().iter().for_each(|v| out.push(v.unwrap_or("")))
-        }
-        DataType::Utf8View => array.as_string_view().iter().for_each(|v| out.push(v.unwrap_or(""))),
+        DataType::Utf8 => array
+            .as_string::<i32>()
+            .iter()
+            .for_each(|v| out.push(v.unwrap_or(""))),
+        DataType::LargeUtf8 => array
+            .as_string::<i64>()
+            .iter()
+            .for_each(|v| out.push(v.unwrap_or(""))),
+        DataType::Utf8View => array
+            .as_string_view()
+            .iter()
+            .for_each(|v| out.push(v.unwrap_or(""))),
         DataType::Dictionary(_, values) if is_plain(values) => {
-            let plain: ArrayRef = arrow::compute::cast(array, values)
-                .map_err(|_| array.data_type().to_string())?;
+            let plain: ArrayRef =
+                arrow::compute::cast(array, values).map_err(|_| array.data_type().to_string())?;
             return push_texts(&plain, out);
         }
         other => return Err(other.to_string()),
@@ -406,4 +417,3 @@ impl TextBuffer {
             .collect()
     }
 }
-

@@ -106,7 +106,9 @@ impl<W: Write + Send> Sink<W> {
             name: name.to_string(),
             types: types.to_vec(),
             schema,
-            ints: (0..count(ColumnType::Int)).map(|_| Int64Builder::new()).collect(),
+            ints: (0..count(ColumnType::Int))
+                .map(|_| Int64Builder::new())
+                .collect(),
             floats: (0..count(ColumnType::Float))
                 .map(|_| Float64Builder::new())
                 .collect(),
@@ -189,9 +191,7 @@ impl<W: Write + Send> Sink<W> {
     fn close(mut self) -> Result<W> {
         self.flush()?;
         let name = self.name.clone();
-        self.writer
-            .into_inner()
-            .map_err(|e| write_error(&name, &e))
+        self.writer.into_inner().map_err(|e| write_error(&name, &e))
     }
 }
 
@@ -218,7 +218,10 @@ pub fn write_table(table: &Table, name: &str, out: impl Write + Send) -> Result<
         .collect();
     let mut sink = Sink::new(name, &header, &types, out)?;
     for i in 0..table.n_rows() {
-        sink.push((0..table.n_columns()).map(|j| table.column_at(j).get(i)), &header)?;
+        sink.push(
+            (0..table.n_columns()).map(|j| table.column_at(j).get(i)),
+            &header,
+        )?;
     }
     sink.close()?.flush().map_err(|e| write_error(name, &e))
 }

@@ -25,9 +25,11 @@ fn parquet_of(columns: Vec<(&str, ArrayRef)>) -> Bytes {
             .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
             .collect::<Vec<_>>(),
     ));
-    let batch =
-        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|(_, a)| a).collect())
-            .unwrap();
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+    .unwrap();
     let mut out = Vec::new();
     let mut w = ArrowWriter::try_new(&mut out, schema, None).unwrap();
     w.write(&batch).unwrap();
@@ -48,7 +50,11 @@ fn read(bytes: Bytes, select: Option<&[String]>) -> Result<Table, ColumnarError>
 }
 
 fn texts(t: &Table, column: &str) -> Vec<String> {
-    t.column(column).unwrap().iter().map(str::to_string).collect()
+    t.column(column)
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect()
 }
 
 fn table(csv: &str) -> Table {
@@ -109,8 +115,14 @@ fn every_supported_type_becomes_the_text_the_csv_reader_would_hold() {
     let bytes = parquet_of(vec![
         ("i8", Arc::new(Int8Array::from(vec![-128, 0, 127]))),
         ("u16", Arc::new(UInt16Array::from(vec![0, 1, 65535]))),
-        ("i64", Arc::new(Int64Array::from(vec![i64::MIN, 0, i64::MAX]))),
-        ("f32", Arc::new(Float32Array::from(vec![0.1f32, -2.0, 1e-7]))),
+        (
+            "i64",
+            Arc::new(Int64Array::from(vec![i64::MIN, 0, i64::MAX])),
+        ),
+        (
+            "f32",
+            Arc::new(Float32Array::from(vec![0.1f32, -2.0, 1e-7])),
+        ),
         ("f64", Arc::new(Float64Array::from(vec![0.1, 1e-7, -3.0]))),
         ("b", Arc::new(BooleanArray::from(vec![true, false, true]))),
         ("s", Arc::new(StringArray::from(vec!["x", "", "ü"]))),
@@ -126,7 +138,10 @@ fn every_supported_type_becomes_the_text_the_csv_reader_would_hold() {
     );
     // 32-bit floats are widened exactly: the encoder sees the value the file holds.
     for (text, v) in texts(&t, "f32").iter().zip([0.1f32, -2.0, 1e-7]) {
-        assert_eq!(text.parse::<f64>().unwrap().to_bits(), f64::from(v).to_bits());
+        assert_eq!(
+            text.parse::<f64>().unwrap().to_bits(),
+            f64::from(v).to_bits()
+        );
     }
     assert_eq!(texts(&t, "f32")[1], "-2");
     assert_eq!(texts(&t, "f64"), ["0.1", "0.0000001", "-3"]);
@@ -156,8 +171,14 @@ fn other_types_are_refused_naming_the_column_and_the_type() {
 #[test]
 fn a_null_is_refused_naming_file_row_and_column() {
     let bytes = parquet_of(vec![
-        ("x", Arc::new(Int64Array::from(vec![Some(1), Some(2), None]))),
-        ("g", Arc::new(StringArray::from(vec![Some("a"), None, Some("b")]))),
+        (
+            "x",
+            Arc::new(Int64Array::from(vec![Some(1), Some(2), None])),
+        ),
+        (
+            "g",
+            Arc::new(StringArray::from(vec![Some("a"), None, Some("b")])),
+        ),
     ]);
     let x = vec!["x".to_string()];
     let e = read(bytes.clone(), Some(&x)).unwrap_err().to_string();
@@ -167,7 +188,10 @@ fn a_null_is_refused_naming_file_row_and_column() {
     );
     let g = vec!["g".to_string()];
     let e = read(bytes, Some(&g)).unwrap_err().to_string();
-    assert!(e.starts_with("t.parquet: row 2, column 'g': null value"), "{e}");
+    assert!(
+        e.starts_with("t.parquet: row 2, column 'g': null value"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -232,7 +256,9 @@ impl RowSource for Rows<'_> {
             return false;
         }
         row.clear();
-        row.extend((0..self.table.n_columns()).map(|j| self.table.column_at(j).get(self.next).to_string()));
+        row.extend(
+            (0..self.table.n_columns()).map(|j| self.table.column_at(j).get(self.next).to_string()),
+        );
         self.next += 1;
         true
     }
@@ -244,7 +270,10 @@ fn a_partitioned_dataset_reads_back_with_its_key_as_a_column() {
     let mut rows = Rows { table: &t, next: 0 };
     let files = write_partitioned(&mut rows, "out", "g", |_| Ok(Vec::new())).unwrap();
     let paths: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-    assert_eq!(paths, ["g=a%2F1/part-00000.parquet", "g=b/part-00000.parquet"]);
+    assert_eq!(
+        paths,
+        ["g=a%2F1/part-00000.parquet", "g=b/part-00000.parquet"]
+    );
     let parts: Vec<Part<Bytes>> = files
         .into_iter()
         .map(|(path, bytes)| {
@@ -268,7 +297,10 @@ fn the_files_of_a_dataset_must_agree() {
     let t = table("x,y\n1,2\n");
     let part = |name: &str, keys: &[(&str, &str)], bytes: Bytes| Part {
         name: name.into(),
-        keys: keys.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        keys: keys
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         reader: bytes,
     };
     let other = written(&table("x,z\n1,2\n"));
@@ -282,29 +314,34 @@ fn the_files_of_a_dataset_must_agree() {
     assert!(e.starts_with("d/b: has no column 'y'"), "{e}");
     let e = read_parts(
         "d",
-        vec![part("d/k=1/a", &[("k", "1")], written(&t)), part("d/b", &[], written(&t))],
+        vec![
+            part("d/k=1/a", &[("k", "1")], written(&t)),
+            part("d/b", &[], written(&t)),
+        ],
         None,
     )
     .unwrap_err()
     .to_string();
     assert!(e.contains("partition keys"), "{e}");
-    let e = read_parts(
-        "d",
-        vec![part("d/y=1/a", &[("y", "1")], written(&t))],
-        None,
-    )
-    .unwrap_err()
-    .to_string();
+    let e = read_parts("d", vec![part("d/y=1/a", &[("y", "1")], written(&t))], None)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("both in the file and a partition key"), "{e}");
     let e = read_parts(
         "d",
-        vec![part("d/k=__HIVE_DEFAULT_PARTITION__/a", &[("k", "__HIVE_DEFAULT_PARTITION__")], written(&t))],
+        vec![part(
+            "d/k=__HIVE_DEFAULT_PARTITION__/a",
+            &[("k", "__HIVE_DEFAULT_PARTITION__")],
+            written(&t),
+        )],
         None,
     )
     .unwrap_err()
     .to_string();
     assert!(e.contains("column 'k': null value"), "{e}");
-    let e = read_parts::<Bytes>("d", Vec::new(), None).unwrap_err().to_string();
+    let e = read_parts::<Bytes>("d", Vec::new(), None)
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("holds no data files"), "{e}");
 }
 

@@ -231,7 +231,11 @@ pub struct CsvLayout {
     pub columns: Option<Vec<String>>,
     /// CSV or Parquet (by the file's name unless given). The delimiter, header and column
     /// names apply to CSV only.
-    #[serde(default, rename = "format", skip_serializing_if = "FileFormat::is_auto")]
+    #[serde(
+        default,
+        rename = "format",
+        skip_serializing_if = "FileFormat::is_auto"
+    )]
     pub file_format: FileFormat,
 }
 

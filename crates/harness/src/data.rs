@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use fairkit_core::limits;
-use fairkit_data::{
-    CsvFormat, CsvLayout, DatasetSpec, FileFormat, Prepared, Table, public, sim,
-};
+use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, FileFormat, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
 use crate::{HarnessError, Result, io};
@@ -323,17 +321,15 @@ impl DataSource {
                 test,
                 spec,
                 layout,
-            } => {
-                Ok(LoadedData {
-                    name: file_name(path),
-                    train: read_table_with(path, layout, None)?,
-                    test: test
-                        .as_deref()
-                        .map(|t| read_table_with(t, layout, None))
-                        .transpose()?,
-                    spec: spec.clone(),
-                })
-            }
+            } => Ok(LoadedData {
+                name: file_name(path),
+                train: read_table_with(path, layout, None)?,
+                test: test
+                    .as_deref()
+                    .map(|t| read_table_with(t, layout, None))
+                    .transpose()?,
+                spec: spec.clone(),
+            }),
         }
     }
 }

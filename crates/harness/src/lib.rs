@@ -44,8 +44,8 @@ pub mod model;
 #[cfg(test)]
 mod model_tests;
 pub mod multi;
-pub mod parquet;
 pub mod pareto;
+pub mod parquet;
 pub mod plot;
 pub mod repair;
 pub mod report_html;

@@ -55,7 +55,11 @@ pub fn read(path: &Path, select: Option<&[String]>) -> Result<Table> {
 }
 
 /// The data files under `dir`, in path order, each with the folder names on the way to it.
-fn walk(dir: &Path, folders: &mut Vec<String>, out: &mut Vec<(PathBuf, Vec<String>)>) -> Result<()> {
+fn walk(
+    dir: &Path,
+    folders: &mut Vec<String>,
+    out: &mut Vec<(PathBuf, Vec<String>)>,
+) -> Result<()> {
     let mut entries: Vec<(String, PathBuf, bool)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read_error(dir))? {
         let entry = entry.map_err(read_error(dir))?;
@@ -64,7 +68,9 @@ fn walk(dir: &Path, folders: &mut Vec<String>, out: &mut Vec<(PathBuf, Vec<Strin
             continue;
         }
         let path = entry.path();
-        let is_dir = std::fs::metadata(&path).map_err(read_error(&path))?.is_dir();
+        let is_dir = std::fs::metadata(&path)
+            .map_err(read_error(&path))?
+            .is_dir();
         entries.push((name, path, is_dir));
     }
     entries.sort();
