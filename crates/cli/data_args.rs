@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Delimiter, FileFormat, sim};
+use fairkit_data::{CsvLayout, DatasetSpec, Delimiter, FileFormat, sim};
 use fairkit_harness::data::{DataSource, SplitPolicy};
 
 /// How the data files are laid out: the flags of every command that reads a CSV file.
@@ -43,15 +43,6 @@ impl LayoutArgs {
             columns: self.columns.clone(),
             file_format: self.data_format,
         }
-    }
-
-    /// The reader's format for the layout, keeping only the columns in `select` (all without
-    /// it).
-    pub fn format(&self, select: Option<Vec<String>>) -> Result<CsvFormat> {
-        Ok(CsvFormat {
-            select,
-            ..self.layout().format()?
-        })
     }
 }
 

@@ -195,6 +195,24 @@ impl<W: Write + Send> Sink<W> {
     }
 }
 
+impl Sink<Vec<u8>> {
+    /// Moves the bytes the Parquet writer has put out so far to `out` (after a batch is
+    /// written), so that memory stays bounded while `out` needs not be `Send`. The writer
+    /// counts its offsets itself, so taking bytes out of its buffer changes nothing it wrote.
+    fn drain(&mut self, out: &mut impl Write) -> Result<()> {
+        if self.pending != 0 {
+            return Ok(());
+        }
+        let buffer = self.writer.inner_mut();
+        if !buffer.is_empty() {
+            out.write_all(buffer)
+                .map_err(|e| write_error(&self.name, &e))?;
+            buffer.clear();
+        }
+        Ok(())
+    }
+}
+
 fn write_error(name: &str, e: &dyn std::fmt::Display) -> ColumnarError {
     ColumnarError::Write {
         file: name.to_string(),
@@ -208,7 +226,7 @@ fn write_error(name: &str, e: &dyn std::fmt::Display) -> ColumnarError {
 ///
 /// # Errors
 /// [`ColumnarError::Write`] when the writer fails.
-pub fn write_table(table: &Table, name: &str, out: impl Write + Send) -> Result<()> {
+pub fn write_table(table: &Table, name: &str, mut out: impl Write) -> Result<()> {
     let header: Vec<&str> = table.header().iter().map(String::as_str).collect();
     let types: Vec<ColumnType> = (0..table.n_columns())
         .map(|j| {
@@ -216,14 +234,18 @@ pub fn write_table(table: &Table, name: &str, out: impl Write + Send) -> Result<
             ColumnType::of(values.iter().copied())
         })
         .collect();
-    let mut sink = Sink::new(name, &header, &types, out)?;
+    let mut sink = Sink::new(name, &header, &types, Vec::new())?;
     for i in 0..table.n_rows() {
         sink.push(
             (0..table.n_columns()).map(|j| table.column_at(j).get(i)),
             &header,
         )?;
+        sink.drain(&mut out)?;
     }
-    sink.close()?.flush().map_err(|e| write_error(name, &e))
+    let rest = sink.close()?;
+    out.write_all(&rest)
+        .and_then(|()| out.flush())
+        .map_err(|e| write_error(name, &e))
 }
 
 /// Rows produced one at a time: `next(row)` fills `row` (one value per column) and returns
@@ -267,19 +289,24 @@ fn first_rows(rows: &mut impl RowSource, n_columns: usize) -> (Vec<Vec<String>>,
 /// # Errors
 /// [`ColumnarError::TypeChanged`] when a later value does not fit its column's type,
 /// [`ColumnarError::Write`] when the writer fails.
-pub fn write_rows(rows: &mut impl RowSource, name: &str, out: impl Write + Send) -> Result<()> {
+pub fn write_rows(rows: &mut impl RowSource, name: &str, mut out: impl Write) -> Result<()> {
     let header = rows.header();
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let (buffered, types) = first_rows(rows, header.len());
-    let mut sink = Sink::new(name, &header, &types, out)?;
+    let mut sink = Sink::new(name, &header, &types, Vec::new())?;
     for r in &buffered {
         sink.push(r.iter().map(String::as_str), &header)?;
+        sink.drain(&mut out)?;
     }
     let mut row = Vec::new();
     while rows.next_row(&mut row) {
         sink.push(row.iter().map(String::as_str), &header)?;
+        sink.drain(&mut out)?;
     }
-    sink.close()?.flush().map_err(|e| write_error(name, &e))
+    let rest = sink.close()?;
+    out.write_all(&rest)
+        .and_then(|()| out.flush())
+        .map_err(|e| write_error(name, &e))
 }
 
 /// Hive's escaping of a partition value in a folder name: bytes other than ASCII letters,
