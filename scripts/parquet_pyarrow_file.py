@@ -26,7 +26,7 @@ def main():
     seq = []
     for _ in range(n * 4):
         x = (1103515245 * x + 12345) % 2**31
-        seq.append(x)
+        seq.append(x >> 16)  # the high bits: an LCG's low bits cycle
     groups = ["north", "south", "east"]
     group = [groups[seq[4 * i] % 3] for i in range(n)]
     label = [seq[4 * i + 1] % 2 for i in range(n)]
