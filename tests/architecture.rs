@@ -88,6 +88,7 @@ const LAYERS: [&[&str]; 5] = [
         "fairkit-inprocessing",
         "fairkit-gate",
         "fairkit-monitor",
+        "fairkit-columnar",
     ],
     &["fairkit-harness"],
     &["fairkit", "fairkit-python"],

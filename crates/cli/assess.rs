@@ -45,11 +45,12 @@ use crate::common::{claim, finish, warn};
 /// SQL GROUP BY that makes such a file from a table of rows in a database or warehouse.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// CSV file with a header row holding the label, prediction and sensitive columns, one
+    /// CSV file with a header row (or Parquet file or dataset directory: --data-format) holding the
+    /// label, prediction and sensitive columns, one
     /// row per prediction.
     #[arg(long, value_name = "FILE", required_unless_present_any = ["counts", "emit_sql"])]
     data: Option<PathBuf>,
-    /// CSV file of counts instead of rows: the sensitive, label and prediction columns, a count
+    /// CSV or Parquet file of counts instead of rows: the sensitive, label and prediction columns, a count
     /// column (--count-column) and, with --weights, the weight sum of the rows counted. Counts
     /// are whole numbers >= 0; a combination listed twice adds up.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "emit_sql"])]

@@ -27,7 +27,7 @@ use crate::data_args::LayoutArgs;
 /// `approved`, sensitive `group`).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// CSV file with a header row (default: the built-in biased-credit scenario).
+    /// CSV file with a header row, or Parquet file or dataset directory (default: the built-in biased-credit scenario).
     #[arg(long, value_name = "FILE", requires_all = ["label", "sensitive"])]
     data: Option<PathBuf>,
     /// Column of labels (two classes); required with --data.
@@ -69,7 +69,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
     // scenario only.
     if args.data.is_none() && !args.layout.layout().is_default() {
         anyhow::bail!(
-            "--delimiter, --no-header and --columns describe a CSV file: give it with --data FILE"
+            "--delimiter, --no-header, --columns and --data-format describe a data file: give it with \
+             --data FILE"
         );
     }
     let source = args.data.as_ref().map_or_else(

@@ -11,7 +11,8 @@ use crate::data_args::LayoutArgs;
 /// which also reads counts).
 #[derive(Debug, clap::Args)]
 pub struct PredictionArgs {
-    /// CSV file with a header row holding the label, prediction and sensitive columns.
+    /// CSV file with a header row, or Parquet file or dataset directory, holding the label,
+    /// prediction and sensitive columns.
     #[arg(long, value_name = "FILE")]
     pub data: PathBuf,
     #[command(flatten)]

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::{Result, bail};
-use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Delimiter, sim};
+use fairkit_data::{CsvLayout, DatasetSpec, Delimiter, FileFormat, sim};
 use fairkit_harness::data::{DataSource, SplitPolicy};
 
 /// How the data files are laid out: the flags of every command that reads a CSV file.
@@ -27,6 +27,11 @@ pub struct LayoutArgs {
         requires = "no_header"
     )]
     pub columns: Option<Vec<String>>,
+    /// Format of the data files: auto (Parquet for a directory or a name ending in .parquet or
+    /// .pq, CSV otherwise), csv or parquet. A directory is read as a Parquet dataset: every
+    /// file in it, hive-style key=value folders adding their keys as columns.
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub data_format: FileFormat,
 }
 
 impl LayoutArgs {
@@ -36,27 +41,20 @@ impl LayoutArgs {
             delimiter: self.delimiter,
             header: !self.no_header,
             columns: self.columns.clone(),
+            file_format: self.data_format,
         }
-    }
-
-    /// The reader's format for the layout, keeping only the columns in `select` (all without
-    /// it).
-    pub fn format(&self, select: Option<Vec<String>>) -> Result<CsvFormat> {
-        Ok(CsvFormat {
-            select,
-            ..self.layout().format()?
-        })
     }
 }
 
 /// Where the data comes from and how it is split.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataArgs {
-    /// Training CSV file (or the only file, split per seed). Without it, the built-in
+    /// Training CSV or Parquet file, or directory of Parquet files (or the only data, split per
+    /// seed). Without it, the built-in
     /// `biased-credit` scenario is simulated.
     #[arg(long, value_name = "FILE")]
     pub data: Option<PathBuf>,
-    /// Test CSV file; without it, the data is split with --test-size and --seed.
+    /// Test CSV or Parquet file (or directory); without it, the data is split with --test-size and --seed.
     #[arg(long, value_name = "FILE", requires = "data")]
     pub test: Option<PathBuf>,
     /// A named dataset instead of --data: a simulator scenario (biased-credit, credit), adult
@@ -158,8 +156,8 @@ impl DataArgs {
                 }
                 if csv_flags_given {
                     bail!(
-                        "--label, --sensitive, --features, --weights, --delimiter, --no-header \
-                         and --columns describe a CSV file: give it with --data FILE"
+                        "--label, --sensitive, --features, --weights, --delimiter, --no-header, \
+                         --columns and --data-format describe a data file: give it with --data FILE"
                     );
                 }
                 DataSource::Scenario {

@@ -60,7 +60,7 @@ pub struct Args {
     /// candidate (--pred) with it.
     #[arg(long, value_name = "COL")]
     baseline_pred: Option<String>,
-    /// CSV file with the baseline's predictions on the same rows in the same order (column
+    /// CSV or Parquet file with the baseline's predictions on the same rows in the same order (column
     /// --baseline-pred, or the --pred column's name); its label and sensitive columns, where
     /// present, must match --data row by row.
     #[arg(long, value_name = "FILE")]

@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Simulate a dataset (CSV to stdout, or to --out).
+    /// Simulate a dataset (CSV to stdout, or CSV or Parquet to --out).
     Simulate(simulate::Args),
     Assess(assess::Args),
     Audit(audit::Args),
@@ -44,7 +44,7 @@ enum Command {
     Train(Box<train::Args>),
     /// Fit a mitigation method and report its test metrics by group.
     Mitigate(Box<mitigate::Args>),
-    /// Predict the rows of a CSV file with a saved model.
+    /// Predict the rows of a CSV or Parquet file with a saved model.
     Predict(predict::Args),
     /// Fit a feature repair and write the repaired data as CSV.
     Transform(Box<transform::Args>),

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Result, bail};
 use clap::ValueEnum;
 use fairkit_data::Table;
-use fairkit_harness::data::read_table;
+use fairkit_harness::data::read_table_with;
 use fairkit_harness::io::Outputs;
 use fairkit_harness::model::{Predictions, SavedModel};
 use serde::Serialize;
@@ -42,7 +42,7 @@ pub struct Args {
     /// The model file (written by --save-model).
     #[arg(long, value_name = "FILE")]
     model: PathBuf,
-    /// CSV file of the rows to predict.
+    /// CSV or Parquet file (or dataset directory) of the rows to predict.
     #[arg(long, value_name = "FILE")]
     data: PathBuf,
     /// Seed of the sampled labels of randomized methods.
@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut outputs = Outputs::new();
     let out = claim(&mut outputs, args.out.as_deref(), "--out")?;
     let model = SavedModel::load(&args.model)?;
-    let table = read_table(&args.data, &args.layout.format(None)?)?;
+    let table = read_table_with(&args.data, &args.layout.layout(), None)?;
     let predictions = model.predict(&table, args.seed)?;
     let output = Output::new(&model, &table, &predictions, &args.keep)?;
     let bytes = match args.format {

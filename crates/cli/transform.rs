@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use fairkit_harness::data::read_table;
+use fairkit_harness::data::read_table_with;
 use fairkit_harness::method::MethodSpec;
 use fairkit_harness::repair::TableRepair;
 
@@ -43,8 +43,8 @@ pub struct Args {
     /// Seed of the simulated scenario (the built-in data).
     #[arg(long, value_name = "S", default_value_t = 0)]
     sim_seed: u64,
-    /// Repair this CSV file (same feature and sensitive columns as --data) with the repair
-    /// fitted on --data, instead of --data itself.
+    /// Repair this CSV or Parquet file (same feature and sensitive columns as --data) with the
+    /// repair fitted on --data, instead of --data itself.
     #[arg(long, value_name = "FILE", requires = "data")]
     apply: Option<PathBuf>,
     /// Output CSV file (written atomically).
@@ -67,7 +67,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let loaded = source.load()?;
     let repair = TableRepair::fit(&method, &loaded.spec, &loaded.train)?;
     let repaired = match &args.apply {
-        Some(path) => repair.apply(&read_table(path, &args.data.layout.format(None)?)?)?,
+        Some(path) => repair.apply(&read_table_with(path, &args.data.layout.layout(), None)?)?,
         None => repair.apply(&loaded.train)?,
     };
     let mut bytes = Vec::new();

@@ -141,6 +141,62 @@ fn yes() -> bool {
     true
 }
 
+/// What kind of file a data file is: told by its name ([`FileFormat::Auto`]: a name ending in
+/// `.parquet` or `.pq`, or a directory, is Parquet; anything else CSV) or given (`--format`,
+/// `format` under `[data.layout]` in an experiment file).
+///
+/// ```
+/// use fairkit_data::FileFormat;
+///
+/// assert_eq!("parquet".parse::<FileFormat>().unwrap(), FileFormat::Parquet);
+/// assert_eq!(FileFormat::default().to_string(), "auto");
+/// assert!("xls".parse::<FileFormat>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileFormat {
+    /// By the name: Parquet for a directory or a `.parquet` / `.pq` file, CSV otherwise.
+    #[default]
+    Auto,
+    /// Delimited text, laid out as the rest of the layout says.
+    Csv,
+    /// A Parquet file, or a directory of Parquet files (a partitioned dataset).
+    Parquet,
+}
+
+impl FileFormat {
+    /// The names [`FromStr`] accepts.
+    pub const NAMES: [&'static str; 3] = ["auto", "csv", "parquet"];
+
+    /// Whether this is [`FileFormat::Auto`].
+    pub fn is_auto(&self) -> bool {
+        *self == FileFormat::Auto
+    }
+}
+
+impl fmt::Display for FileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileFormat::Auto => "auto",
+            FileFormat::Csv => "csv",
+            FileFormat::Parquet => "parquet",
+        })
+    }
+}
+
+impl FromStr for FileFormat {
+    type Err = fairkit_core::Error;
+
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(FileFormat::Auto),
+            "csv" => Ok(FileFormat::Csv),
+            "parquet" => Ok(FileFormat::Parquet),
+            other => Err(fairkit_core::Error::unknown("format", other, &Self::NAMES)),
+        }
+    }
+}
+
 /// How a data file is laid out: what `--delimiter`, `--no-header` and `--columns` say, and
 /// what an experiment file records under `[data.layout]`. The default is a comma-separated
 /// file whose first line is the header.
@@ -154,7 +210,7 @@ fn yes() -> bool {
 /// let layout = CsvLayout {
 ///     delimiter: Delimiter::Whitespace,
 ///     header: false,
-///     columns: None,
+///     ..CsvLayout::default()
 /// };
 /// let t = Table::from_csv_with(&b"A11  6 1\nA12 48 2\n"[..], "g.data", &layout.format()?)?;
 /// assert_eq!(t.header(), ["c1", "c2", "c3"]);
@@ -173,6 +229,14 @@ pub struct CsvLayout {
     /// The column names of a file without a header row, in field order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub columns: Option<Vec<String>>,
+    /// CSV or Parquet (by the file's name unless given). The delimiter, header and column
+    /// names apply to CSV only.
+    #[serde(
+        default,
+        rename = "format",
+        skip_serializing_if = "FileFormat::is_auto"
+    )]
+    pub file_format: FileFormat,
 }
 
 impl Default for CsvLayout {
@@ -181,6 +245,7 @@ impl Default for CsvLayout {
             delimiter: Delimiter::default(),
             header: true,
             columns: None,
+            file_format: FileFormat::Auto,
         }
     }
 }
@@ -260,6 +325,7 @@ mod tests {
             delimiter: Delimiter::Byte(b';'),
             header: false,
             columns: Some(vec!["a".into(), "b".into()]),
+            file_format: FileFormat::Auto,
         };
         let json = serde_json::to_string(&layout).unwrap();
         assert_eq!(

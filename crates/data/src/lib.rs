@@ -41,5 +41,5 @@ mod table;
 
 pub use encode::{DatasetSpec, Encoder, FeatureColumn, Prepared};
 pub use error::{DataError, Result};
-pub use layout::{CsvLayout, Delimiter};
+pub use layout::{CsvLayout, Delimiter, FileFormat};
 pub use table::{CsvFormat, Table, TextColumn};

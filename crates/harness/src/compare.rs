@@ -1599,6 +1599,7 @@ mod tests {
                     delimiter: Delimiter::Whitespace,
                     header: false,
                     columns: Some(vec!["job".into(), "sex".into(), "class".into()]),
+                    ..CsvLayout::default()
                 },
             },
             methods: vec![

@@ -1,9 +1,10 @@
-//! Where a run's data comes from: the simulator, the public Adult and COMPAS files, or any CSV.
+//! Where a run's data comes from: the simulator, the public Adult and COMPAS files, or any CSV
+//! or Parquet file (a directory of Parquet files included).
 
 use std::path::{Path, PathBuf};
 
 use fairkit_core::limits;
-use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, Prepared, Table, public, sim};
+use fairkit_data::{CsvFormat, CsvLayout, DatasetSpec, FileFormat, Prepared, Table, public, sim};
 use serde::{Deserialize, Serialize};
 
 use crate::{HarnessError, Result, io};
@@ -56,7 +57,8 @@ pub enum DataSource {
         /// The file.
         path: PathBuf,
     },
-    /// Any CSV file, with an optional separate test file.
+    /// Any CSV or Parquet file (or directory of Parquet files: by the name, or
+    /// `format = "parquet"` under `[data.layout]`), with an optional separate test file.
     Csv {
         /// The training (or only) file.
         path: PathBuf,
@@ -192,31 +194,52 @@ pub struct LoadedData {
     pub spec: DatasetSpec,
 }
 
-/// Reads a CSV file laid out as `format` says into a table; errors name the file.
+/// Whether `path` is read as Parquet under `format`: as given, or by its name
+/// ([`FileFormat::Auto`]: a directory or a name ending in `.parquet` / `.pq`).
+pub fn is_parquet(path: &Path, format: FileFormat) -> bool {
+    match format {
+        FileFormat::Parquet => true,
+        FileFormat::Csv => false,
+        FileFormat::Auto => path.is_dir() || fairkit_columnar::has_parquet_extension(path),
+    }
+}
+
+/// Reads a data file into a table: a Parquet file or dataset when its name says so
+/// ([`is_parquet`] with [`FileFormat::Auto`]), otherwise a CSV file laid out as `format` says;
+/// only the columns in `format.select` are kept. Errors name the file.
 ///
 /// # Errors
-/// Unreadable files and every CSV error of `fairkit-data` (empty file, ragged rows, ...).
+/// Unreadable files, every CSV error of `fairkit-data` (empty file, ragged rows, ...) and
+/// every Parquet error of `fairkit-columnar` (not Parquet, unsupported type, null value, ...).
 pub fn read_table(path: &Path, format: &CsvFormat) -> Result<Table> {
+    if is_parquet(path, FileFormat::Auto) {
+        return crate::parquet::read(path, format.select.as_deref());
+    }
     let name = path.display().to_string();
     Ok(Table::from_csv_with(io::open(path)?, &name, format)?)
 }
 
-/// Reads a CSV file laid out as `layout` says into a table, keeping only the columns in
-/// `select` (all without it); errors name the file (and the line where known).
+/// Reads a data file laid out as `layout` says (CSV or Parquet: [`CsvLayout::file_format`],
+/// by the name unless given) into a table, keeping only the columns in `select` (all without
+/// it); errors name the file (and the line or row where known).
 ///
 /// # Errors
-/// Unreadable files, column names for a file with a header row, a selected column that is
-/// missing, and every CSV error of `fairkit-data`.
+/// Unreadable files, column names for a CSV file with a header row, a selected column that is
+/// missing, and every CSV or Parquet error (see [`read_table`]).
 pub fn read_table_with(
     path: &Path,
     layout: &CsvLayout,
     select: Option<Vec<String>>,
 ) -> Result<Table> {
+    if is_parquet(path, layout.file_format) {
+        return crate::parquet::read(path, select.as_deref());
+    }
     let format = CsvFormat {
         select,
         ..layout.format()?
     };
-    read_table(path, &format)
+    let name = path.display().to_string();
+    Ok(Table::from_csv_with(io::open(path)?, &name, &format)?)
 }
 
 /// `rows` if a simulated table of that many rows may be held in memory: at most
@@ -298,18 +321,15 @@ impl DataSource {
                 test,
                 spec,
                 layout,
-            } => {
-                let format = layout.format()?;
-                Ok(LoadedData {
-                    name: file_name(path),
-                    train: read_table(path, &format)?,
-                    test: test
-                        .as_deref()
-                        .map(|t| read_table(t, &format))
-                        .transpose()?,
-                    spec: spec.clone(),
-                })
-            }
+            } => Ok(LoadedData {
+                name: file_name(path),
+                train: read_table_with(path, layout, None)?,
+                test: test
+                    .as_deref()
+                    .map(|t| read_table_with(t, layout, None))
+                    .transpose()?,
+                spec: spec.clone(),
+            }),
         }
     }
 }

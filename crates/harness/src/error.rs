@@ -23,6 +23,9 @@ pub enum HarnessError {
     /// of all, and every `Result` of the harness would carry their size).
     #[error(transparent)]
     Data(Box<fairkit_data::DataError>),
+    /// A Parquet file or dataset cannot be read or written (boxed as [`HarnessError::Data`]).
+    #[error(transparent)]
+    Columnar(Box<fairkit_columnar::ColumnarError>),
     /// A learner failed to fit.
     #[error(transparent)]
     Learner(#[from] fairkit_core::LearnerError),
@@ -107,5 +110,14 @@ pub enum HarnessError {
 impl From<fairkit_data::DataError> for HarnessError {
     fn from(e: fairkit_data::DataError) -> Self {
         HarnessError::Data(Box::new(e))
+    }
+}
+
+impl From<fairkit_columnar::ColumnarError> for HarnessError {
+    fn from(e: fairkit_columnar::ColumnarError) -> Self {
+        match e {
+            fairkit_columnar::ColumnarError::Data(e) => HarnessError::Data(Box::new(e)),
+            other => HarnessError::Columnar(Box::new(other)),
+        }
     }
 }

@@ -488,6 +488,24 @@ impl Outputs {
         )
     }
 
+    /// The staged directory of a claimed directory output, for a writer that lays out its own
+    /// files and folders there (a partitioned Parquet dataset); committed with the rest, and
+    /// removed with everything in it when the `Outputs` is dropped first.
+    ///
+    /// # Errors
+    /// [`HarnessError::Output`] when `id` is a file output.
+    pub fn staged_dir(&self, id: OutputId) -> Result<&Path> {
+        let entry = &self.entries[id.0];
+        match &entry.kind {
+            Kind::Dir { staged, .. } => Ok(&staged.path),
+            _ => Err(output_error(
+                &entry.flag,
+                &entry.target,
+                "is a file output; write it with write".into(),
+            )),
+        }
+    }
+
     /// Moves every staged output into place, holding off signals until done; on a failure,
     /// puts back what was already moved and removes the staged copies.
     ///

@@ -6,6 +6,8 @@
 //! * [`evaluate`]: the reports of a run's predicted and expected test labels.
 //! * [`compare`] and [`single`]: `fairkit compare` (methods x seeds) and one method on one
 //!   seed (`fairkit train` and `fairkit mitigate`).
+//! * [`parquet`]: Parquet files and partitioned datasets on disk, read and written through
+//!   `fairkit-columnar`.
 //! * [`io`]: reading input files with their path in every error, and atomic writes
 //!   (temporary file + rename), so a failed run never leaves a partial output file.
 //! * [`multi`]: several datasets in one comparison, with the cross-dataset summary.
@@ -43,6 +45,7 @@ pub mod model;
 mod model_tests;
 pub mod multi;
 pub mod pareto;
+pub mod parquet;
 pub mod plot;
 pub mod repair;
 pub mod report_html;
