@@ -97,7 +97,13 @@ pub enum ColumnarError {
         /// The library's message.
         message: String,
     },
-    /// A table error of `fairkit-data` (a missing column, no rows, ...).
+    /// A table error of `fairkit-data` (a missing column, no rows, ...), boxed: it is large.
     #[error(transparent)]
-    Data(#[from] fairkit_data::DataError),
+    Data(Box<fairkit_data::DataError>),
+}
+
+impl From<fairkit_data::DataError> for ColumnarError {
+    fn from(e: fairkit_data::DataError) -> Self {
+        ColumnarError::Data(Box::new(e))
+    }
 }

@@ -209,7 +209,17 @@ fn run_in_memory(config: &AssessConfig) -> Result<Assessment> {
             Some(params.compute(input)?)
         }
     };
-    let inequality = InequalityIndices::compute(data.labels(), y_pred, data.groups(), 2.0)?;
+    // From the rows' confusion counts, as the streamed and counted paths compute it, so that
+    // every way of reading the same rows gives the same bytes (docs/counts.md#streaming).
+    let groups = data.groups();
+    let cells = ConfusionTable::accumulate(
+        data.labels(),
+        y_pred,
+        groups.codes(),
+        groups.n_groups(),
+        None,
+    )?;
+    let inequality = InequalityIndices::from_table(&cells, 2.0)?;
     let individual = match &config.consistency {
         None => None,
         Some(c) => {
@@ -343,22 +353,15 @@ mod tests {
     use super::*;
 
     /// Whether two JSON values are equal, numbers to 1e-12 (relative above 1). The inequality
-    /// indices are compared to 1e-7: in memory they are sums over every row, and the
-    /// between-group indices are small differences of such sums (near 1), so the rows' rounding
-    /// shows from about 1e-10 (it reaches 1e-8 after the square root of the coefficient of
-    /// variation at 300,000 rows); over the cells the sums have a term per cell. At 10 million
-    /// rows the cells' generalized entropy index matched exact rational arithmetic to the last
-    /// digit where the rows' was 8e-12 off (docs/counts.md#streaming).
+    /// indices are computed from the cells' counts on every path, so they agree to 1e-12 too.
     fn close(a: &Value, b: &Value, at: &str) {
         match (a, b) {
             (Value::Number(x), Value::Number(y)) => {
                 let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-                let tol = if at.contains(".inequality.") {
-                    1e-7
-                } else {
-                    1e-12
-                };
-                assert!((x - y).abs() <= tol * x.abs().max(1.0), "{at}: {x} vs {y}");
+                assert!(
+                    (x - y).abs() <= 1e-12 * x.abs().max(1.0),
+                    "{at}: {x} vs {y}"
+                );
             }
             (Value::Object(x), Value::Object(y)) => {
                 assert_eq!(

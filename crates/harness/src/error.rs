@@ -116,7 +116,7 @@ impl From<fairkit_data::DataError> for HarnessError {
 impl From<fairkit_columnar::ColumnarError> for HarnessError {
     fn from(e: fairkit_columnar::ColumnarError) -> Self {
         match e {
-            fairkit_columnar::ColumnarError::Data(e) => HarnessError::Data(Box::new(e)),
+            fairkit_columnar::ColumnarError::Data(e) => HarnessError::Data(e),
             other => HarnessError::Columnar(Box::new(other)),
         }
     }

@@ -197,6 +197,7 @@ impl ParsedBlock {
         let first = *line;
         let mut items = Vec::new();
         let base = bytes.as_ptr() as usize;
+        let block = base..base + bytes.len();
         for text in bytes.split_inclusive(|&b| b == b'\n') {
             *line += 1;
             if text.iter().all(u8::is_ascii_whitespace) {
@@ -205,7 +206,7 @@ impl ParsedBlock {
             // The line break is not part of the event (see `EventReader::next_event`).
             let text = text.strip_suffix(b"\n").unwrap_or(text);
             let text = text.strip_suffix(b"\r").unwrap_or(text);
-            let item = parse_event(text).map(|event| Located::of(&event, base));
+            let item = parse_event(text).map(|event| Located::of(&event, &block));
             items.push((*line, item));
         }
         ParsedBlock {
@@ -223,13 +224,14 @@ enum Text {
 }
 
 impl Text {
-    fn of(text: &Cow<'_, str>, base: usize) -> Self {
-        match text {
-            Cow::Borrowed(s) => {
-                let start = s.as_ptr() as usize - base;
-                Text::At(start, start + s.len())
-            }
-            Cow::Owned(s) => Text::Owned(s.as_str().into()),
+    /// `text` located in the block at `block` (its address range) when it lies there, else
+    /// copied (a string unescaped by serde_json).
+    fn of(text: &str, block: &std::ops::Range<usize>) -> Self {
+        let start = text.as_ptr() as usize;
+        if block.contains(&start) && start + text.len() <= block.end {
+            Text::At(start - block.start, start - block.start + text.len())
+        } else {
+            Text::Owned(text.into())
         }
     }
 
@@ -265,16 +267,16 @@ enum Located {
 }
 
 impl Located {
-    fn of(event: &Event<'_>, base: usize) -> Self {
+    fn of(event: &Event<'_>, block: &std::ops::Range<usize>) -> Self {
         let id = |id: &EventId<'_>| match id {
             EventId::Int(v) => LocatedId::Int(*v),
-            EventId::Str(s) => LocatedId::Str(Text::of(s, base)),
+            EventId::Str(s) => LocatedId::Str(Text::of(s, block)),
         };
         match event {
             Event::Prediction(p) => Located::Prediction {
                 id: id(&p.id),
                 ts: p.ts,
-                group: Text::of(&p.group, base),
+                group: Text::of(&p.group, block),
                 prediction: p.prediction,
                 score: p.score,
             },
