@@ -32,6 +32,7 @@ pub mod conformance;
 mod error;
 mod estimator;
 mod forest;
+mod kernel;
 mod input;
 mod linfa_logistic;
 mod linfa_tree;
