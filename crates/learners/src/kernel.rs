@@ -12,8 +12,8 @@ pub(crate) const LANES: usize = 4;
 
 /// `ln 2` split as fdlibm splits it: the high part has 32 significant bits, so `k · LN2_HI` is
 /// exact for `|k| < 2^21`.
-const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+const LN2_HI: f64 = 0.6931471803691238;
+const LN2_LO: f64 = 1.9082149292705877e-10;
 const INV_LN2: f64 = std::f64::consts::LOG2_E;
 /// `1.5 · 2^52`: adding it rounds a value of magnitude below `2^51` to the nearest integer.
 const ROUND: f64 = 6_755_399_441_055_744.0;
@@ -45,13 +45,13 @@ const EXP_TAYLOR: [f64; 12] = [
 /// fdlibm's `__ieee754_log` polynomial: `log(1 + f) = 2s + s·R(s²)` with `s = f/(2 + f)`,
 /// `|s| <= 0.1716`, error below `2^-58.45`.
 const LG: [f64; 7] = [
-    6.666_666_666_666_735_130e-1,
-    3.999_999_999_940_941_908e-1,
-    2.857_142_874_366_239_149e-1,
-    2.222_219_843_214_978_396e-1,
-    1.818_357_216_161_805_012e-1,
-    1.531_383_769_920_937_332e-1,
-    1.479_819_860_511_658_591e-1,
+    0.6666666666666735,
+    0.3999999999940942,
+    0.2857142874366239,
+    0.22222198432149784,
+    0.1818357216161805,
+    0.15313837699209373,
+    0.14798198605116586,
 ];
 
 /// `√2 − 1`: `log1p(e)` is reduced by `ln 2` above it.
@@ -145,7 +145,10 @@ mod tests {
             return 0;
         }
         assert!(a.is_finite() && b.is_finite(), "{a} vs {b}");
-        assert!(a.signum() == b.signum() || a == 0.0 || b == 0.0, "{a} vs {b}");
+        assert!(
+            a.signum() == b.signum() || a == 0.0 || b == 0.0,
+            "{a} vs {b}"
+        );
         (a.abs().to_bits() as i64 - b.abs().to_bits() as i64).unsigned_abs()
     }
 
@@ -159,7 +162,6 @@ mod tests {
         })
     }
 
-
     #[test]
     fn exp_is_within_an_ulp_of_std() {
         let mut worst = 0;
@@ -170,7 +172,20 @@ mod tests {
             worst = worst.max(d);
             assert!(d <= 1, "exp({x:e}) = {ours:e}, std {std:e}");
         }
-        for x in [0.0, -0.0, -1e-300, -5e-324, -1e-17, -0.5 * LN2_HI, -708.4, -744.4, -745.2, -800.0, -1e300, f64::NEG_INFINITY] {
+        for x in [
+            0.0,
+            -0.0,
+            -1e-300,
+            -5e-324,
+            -1e-17,
+            -0.5 * LN2_HI,
+            -708.4,
+            -744.4,
+            -745.2,
+            -800.0,
+            -1e300,
+            f64::NEG_INFINITY,
+        ] {
             assert!(ulps(exp_nonpositive(x), x.exp()) <= 1, "exp({x:e})");
         }
         assert_eq!(exp_nonpositive(-1e300), 0.0);
@@ -184,14 +199,21 @@ mod tests {
         let zs = points(-750.0, 750.0, 100_000)
             .chain(points(-40.0, 40.0, 100_000))
             .chain(points(-1e-3, 1e-3, 10_000))
-            .chain([0.0, -0.0, 1e-300, -1e-300, 700.0, -700.0, 710.0, -710.0, 745.5, -745.5, 1e300, -1e300]);
+            .chain([
+                0.0, -0.0, 1e-300, -1e-300, 700.0, -700.0, 710.0, -710.0, 745.5, -745.5, 1e300,
+                -1e300,
+            ]);
         for z in zs {
             for sign in [1.0, -1.0] {
                 let w = 0.37;
                 let margin: f64 = sign * z;
                 let e = (-margin.abs()).exp();
                 let loss = w * ((-margin).max(0.0) + e.ln_1p());
-                let sigmoid_neg = if margin >= 0.0 { e / (1.0 + e) } else { 1.0 / (1.0 + e) };
+                let sigmoid_neg = if margin >= 0.0 {
+                    e / (1.0 + e)
+                } else {
+                    1.0 / (1.0 + e)
+                };
                 let curvature = w * e / ((1.0 + e) * (1.0 + e));
                 let expected = (loss, -w * sign * sigmoid_neg, curvature);
                 let ours = logistic(sign, w, z);
@@ -222,7 +244,11 @@ mod tests {
         for l in 0..LANES {
             let one = logistic(sign[l], w[l], z[l]);
             assert_eq!(
-                (loss[l].to_bits(), residual[l].to_bits(), curvature[l].to_bits()),
+                (
+                    loss[l].to_bits(),
+                    residual[l].to_bits(),
+                    curvature[l].to_bits()
+                ),
                 (one.0.to_bits(), one.1.to_bits(), one.2.to_bits())
             );
         }
