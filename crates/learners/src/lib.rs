@@ -33,6 +33,7 @@ mod error;
 mod estimator;
 mod forest;
 mod input;
+mod kernel;
 mod linfa_logistic;
 mod linfa_tree;
 mod logistic;

@@ -20,6 +20,7 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use rayon::prelude::*;
 
 use crate::input::check_targets;
+use crate::kernel::{self, LANES};
 use crate::{LearnersError, Result};
 
 /// The loss of a row with label sign `y` and decision value `z`, as a function of the margin
@@ -39,20 +40,8 @@ impl Loss {
     fn row(self, sign: f64, w: f64, z: f64) -> (f64, f64, f64) {
         let margin = sign * z;
         match self {
-            Loss::Logistic => {
-                let e = (-margin.abs()).exp();
-                // w log(1 + exp(-margin)), its derivative in z and its second derivative
-                // (ln(1 + e) rather than ln_1p(e), faster: the absolute error of 1e-16 per
-                // row is far below the decreases the line search compares)
-                let loss = w * ((-margin).max(0.0) + (1.0 + e).ln());
-                let sigmoid_neg = if margin >= 0.0 {
-                    e / (1.0 + e)
-                } else {
-                    1.0 / (1.0 + e)
-                };
-                let curvature = w * e / ((1.0 + e) * (1.0 + e));
-                (loss, -w * sign * sigmoid_neg, curvature)
-            }
+            // docs/learners.md#the-logistic-kernel
+            Loss::Logistic => kernel::logistic(sign, w, z),
             Loss::SquaredHinge => {
                 // w max(0, 1 - margin)^2; its second derivative where the row is inside the
                 // margin (the generalized Hessian)
@@ -458,7 +447,6 @@ impl Objective<'_> {
         theta: &[f64],
         active: &[(usize, f64, f64)],
     ) -> FusedPartial<M> {
-        let width = M - O;
         let intercept = if O == 1 { theta[0] } else { 0.0 };
         let coefficients = &theta[O..M];
         let mut out = FusedPartial {
@@ -466,34 +454,81 @@ impl Objective<'_> {
             grad: [0.0; M],
             hess: [[0.0; M]; M],
         };
-        // [1 (the intercept, if fitted), dense values] of the current row
-        let mut head = [1.0; M];
-        for &(i, sign, w) in active {
-            let dense = &self.rows.dense[i * width..(i + 1) * width];
-            head[O..].copy_from_slice(dense);
-            let mut z = head[O] * coefficients[0];
-            for j in 1..width {
-                z += head[O + j] * coefficients[j];
+        // Rows LANES at once: their decision values, then the logistic kernel on arrays (the
+        // same bits as row by row, docs/learners.md#the-logistic-kernel), then the sums row by
+        // row in order.
+        let logistic = self.loss == Loss::Logistic;
+        let mut blocks = active.chunks_exact(LANES);
+        for block in &mut blocks {
+            let mut z = [0.0; LANES];
+            let (mut sign, mut w) = ([0.0; LANES], [0.0; LANES]);
+            for (l, &(i, s, wi)) in block.iter().enumerate() {
+                z[l] = intercept + self.row_dot::<M, O>(i, coefficients);
+                sign[l] = s;
+                w[l] = wi;
             }
-            let z = intercept + z;
+            let (loss, residual, c) = if logistic {
+                kernel::logistic_rows(&sign, &w, &z)
+            } else {
+                let mut out = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+                for l in 0..LANES {
+                    (out.0[l], out.1[l], out.2[l]) = self.loss.row(sign[l], w[l], z[l]);
+                }
+                out
+            };
+            for (l, &(i, _, _)) in block.iter().enumerate() {
+                self.fused_add::<M, O, H>(&mut out, i, loss[l], residual[l], c[l]);
+            }
+        }
+        for &(i, sign, w) in blocks.remainder() {
+            let z = intercept + self.row_dot::<M, O>(i, coefficients);
             let (row_loss, residual, c) = self.loss.row(sign, w, z);
-            out.loss += row_loss;
-            if O == 1 {
-                out.grad[0] += residual;
-            }
-            for (g, &x) in out.grad[O..].iter_mut().zip(&head[O..]) {
-                *g += residual * x;
-            }
-            if H {
-                for (a, (row, &x)) in out.hess.iter_mut().zip(&head).enumerate() {
-                    let ca = c * x;
-                    for (h, &e) in row[..=a].iter_mut().zip(&head) {
-                        *h += ca * e;
-                    }
+            self.fused_add::<M, O, H>(&mut out, i, row_loss, residual, c);
+        }
+        out
+    }
+
+    /// `x_i · coefficients` over the dense block of `M − O` columns, in column order.
+    #[inline(always)]
+    fn row_dot<const M: usize, const O: usize>(&self, i: usize, coefficients: &[f64]) -> f64 {
+        let width = M - O;
+        let dense = &self.rows.dense[i * width..(i + 1) * width];
+        let mut z = dense[0] * coefficients[0];
+        for j in 1..width {
+            z += dense[j] * coefficients[j];
+        }
+        z
+    }
+
+    /// Adds row `i`'s loss, gradient and (when `H`) Hessian terms to a chunk's sums.
+    #[inline(always)]
+    fn fused_add<const M: usize, const O: usize, const H: bool>(
+        &self,
+        out: &mut FusedPartial<M>,
+        i: usize,
+        row_loss: f64,
+        residual: f64,
+        c: f64,
+    ) {
+        let width = M - O;
+        // [1 (the intercept, if fitted), dense values] of the row
+        let mut head = [1.0; M];
+        head[O..].copy_from_slice(&self.rows.dense[i * width..(i + 1) * width]);
+        out.loss += row_loss;
+        if O == 1 {
+            out.grad[0] += residual;
+        }
+        for (g, &x) in out.grad[O..].iter_mut().zip(&head[O..]) {
+            *g += residual * x;
+        }
+        if H {
+            for (a, (row, &x)) in out.hess.iter_mut().zip(&head).enumerate() {
+                let ca = c * x;
+                for (h, &e) in row[..=a].iter_mut().zip(&head) {
+                    *h += ca * e;
                 }
             }
         }
-        out
     }
 
     /// Along `step` (internal order), over the active rows: `D = max_i |δ_i|` and
@@ -621,25 +656,51 @@ impl Objective<'_> {
         let intercept = if self.fit_intercept { theta[0] } else { 0.0 };
         let mut grad = vec![0.0; theta.len()];
         let mut loss = 0.0;
-        for (&(i, sign, w), c) in active.iter().zip(curvature) {
+        let z_of = |i: usize| {
             let dense = self.rows.dense_row(i);
             let (index, value) = self.rows.sparse_row(i);
-            let z = intercept + dot(dense, &theta[o..m]) + sparse_dot(index, value, &theta[m..]);
-            let (row_loss, residual, curvature) = self.loss.row(sign, w, z);
+            intercept + dot(dense, &theta[o..m]) + sparse_dot(index, value, &theta[m..])
+        };
+        // The row's terms, added in row order.
+        let mut add = |i: usize, row_loss: f64, residual: f64| {
             loss += row_loss;
-            *c = curvature;
             if residual == 0.0 {
-                continue;
+                return;
             }
             if self.fit_intercept {
                 grad[0] += residual;
             }
-            for (g, &x) in grad[o..m].iter_mut().zip(dense) {
+            for (g, &x) in grad[o..m].iter_mut().zip(self.rows.dense_row(i)) {
                 *g += residual * x;
             }
+            let (index, value) = self.rows.sparse_row(i);
             for (&s, &v) in index.iter().zip(value) {
                 grad[m + s as usize] += residual * v;
             }
+        };
+        // The logistic kernel takes LANES rows at once (the same bits as one by one,
+        // docs/learners.md#the-logistic-kernel).
+        let mut blocks = active.chunks_exact(LANES);
+        let mut curvatures = curvature.chunks_exact_mut(LANES);
+        if self.loss == Loss::Logistic {
+            for (block, c) in (&mut blocks).zip(&mut curvatures) {
+                let (mut z, mut sign, mut w) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+                for (l, &(i, s, wi)) in block.iter().enumerate() {
+                    (z[l], sign[l], w[l]) = (z_of(i), s, wi);
+                }
+                let (row_loss, residual, curvature) = kernel::logistic_rows(&sign, &w, &z);
+                c.copy_from_slice(&curvature);
+                for (l, &(i, _, _)) in block.iter().enumerate() {
+                    add(i, row_loss[l], residual[l]);
+                }
+            }
+        }
+        let done = active.len() - blocks.remainder().len();
+        let done = if self.loss == Loss::Logistic { done } else { 0 };
+        for (&(i, sign, w), c) in active[done..].iter().zip(&mut curvature[done..]) {
+            let (row_loss, residual, curvature) = self.loss.row(sign, w, z_of(i));
+            *c = curvature;
+            add(i, row_loss, residual);
         }
         (loss, grad)
     }
