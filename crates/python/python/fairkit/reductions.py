@@ -125,6 +125,16 @@ class _MixturePredictor:
         return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
 
 
+def _reduction_inputs(mitigator, X, y, sensitive_features, kwargs):
+    """The arrays and constraint arguments of a reduction's `fit`; the sample weights are the
+    keyword named by `mitigator.sample_weight_name`, any other keyword is refused."""
+    w = kwargs.pop(mitigator.sample_weight_name, None)
+    if kwargs:
+        raise ValueError(f"unexpected fit arguments: {', '.join(kwargs)}")
+    x, yy, s, w = _fit_inputs(X, y, sensitive_features, w)
+    return x, yy, s, w, _constraint_args(mitigator.constraints)
+
+
 class ExponentiatedGradient:
     """Fairlearn's ExponentiatedGradient (Agarwal et al. 2018), fitted in Rust.
 
@@ -159,11 +169,7 @@ class ExponentiatedGradient:
 
     def fit(self, X, y, *, sensitive_features=None, **kwargs):
         """Fits the mixture (the GIL is released while Rust runs)."""
-        w = kwargs.pop(self.sample_weight_name, None)
-        if kwargs:
-            raise ValueError(f"unexpected fit arguments: {', '.join(kwargs)}")
-        x, yy, s, w = _fit_inputs(X, y, sensitive_features, w)
-        kind, d, r, slack = _constraint_args(self.constraints)
+        x, yy, s, w, (kind, d, r, slack) = _reduction_inputs(self, X, y, sensitive_features, kwargs)
         self._fit = _fairkit.fit_exponentiated_gradient(
             spec(self.estimator), kind, d, r, slack, x, yy, s.groups, w,
             float(self.eps), int(self.max_iter), self.nu, float(self.eta0), bool(self.run_linprog_step),
@@ -227,11 +233,7 @@ class GridSearch:
 
     def fit(self, X, y, *, sensitive_features=None, **kwargs):
         """Fits every grid point (the GIL is released while Rust runs)."""
-        w = kwargs.pop(self.sample_weight_name, None)
-        if kwargs:
-            raise ValueError(f"unexpected fit arguments: {', '.join(kwargs)}")
-        x, yy, s, w = _fit_inputs(X, y, sensitive_features, w)
-        kind, d, r, slack = _constraint_args(self.constraints)
+        x, yy, s, w, (kind, d, r, slack) = _reduction_inputs(self, X, y, sensitive_features, kwargs)
         grid = None
         if self.grid is not None:
             g = self.grid
