@@ -153,6 +153,42 @@ fn datasets_in_an_experiment_file_run_one_after_another() {
     );
 }
 
+/// Under a sweep a method whose default operating point was not swept (the threshold
+/// optimizer: a plain run solves exactly, the sweep relaxes by `tol`) has no values and no
+/// rank in the cross-dataset summary; the others are ranked among themselves.
+#[test]
+fn a_method_without_its_default_point_is_unranked_under_a_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let swept = TWO_SCENARIOS.replacen("seeds = 2", "seeds = 2\nsweep = true", 1);
+    let config = write_file(dir.path(), "swept.toml", swept.as_bytes());
+    let multi = compare_results(&config, &dir.path().join("swept"));
+    let cross = multi["cross_dataset"]["by_dataset"].as_array().unwrap();
+    assert_eq!(cross.len(), 2 * 3);
+    for c in cross {
+        if c["method"] == "threshold-dp" {
+            assert!(c["accuracy_loss"].is_null(), "{c}");
+            assert!(
+                c["accuracy_rank"].is_null() && c["disparity_rank"].is_null(),
+                "{c}"
+            );
+        } else {
+            let rank = c["accuracy_rank"].as_u64().unwrap();
+            assert!((1..=2).contains(&rank), "{c}");
+        }
+    }
+    let means = multi["cross_dataset"]["by_method"].as_array().unwrap();
+    let threshold = means
+        .iter()
+        .find(|m| m["method"] == "threshold-dp")
+        .unwrap();
+    assert!(threshold["accuracy_rank_mean"].is_null(), "{threshold}");
+    let report = std::fs::read_to_string(dir.path().join("swept/report.md")).unwrap();
+    assert!(
+        report.contains("| threshold-dp | - | - | - | - |"),
+        "{report}"
+    );
+}
+
 fn multi_dir_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()

@@ -108,10 +108,12 @@ pub struct CrossRow {
     pub accuracy_sd: f64,
     /// Standard deviation of the disparity over splits.
     pub disparity_sd: f64,
-    /// Rank by mean accuracy on this dataset (1: highest; ties share the best rank).
-    pub accuracy_rank: usize,
-    /// Rank by mean disparity on this dataset (1: lowest; ties share the best rank).
-    pub disparity_rank: usize,
+    /// Rank by mean accuracy on this dataset (1: highest; ties share the best rank); `None`
+    /// when the method has no value there (its default operating point was not swept).
+    pub accuracy_rank: Option<usize>,
+    /// Rank by mean disparity on this dataset (1: lowest; ties share the best rank); `None`
+    /// as for [`accuracy_rank`](Self::accuracy_rank).
+    pub disparity_rank: Option<usize>,
 }
 
 impl Serialize for CrossRow {
@@ -146,17 +148,26 @@ pub struct MultiComparison {
     pub baseline: String,
 }
 
-/// Competition ranks ("1224") of `values`, best first by `better` (NaN last).
-fn ranks(values: &[f64], higher_is_better: bool) -> Vec<usize> {
-    let key = |v: f64| match (v.is_nan(), higher_is_better) {
-        (true, _) => f64::INFINITY,
-        (false, true) => -v,
-        (false, false) => v,
-    };
+/// Competition ranks ("1224") of `values`, best first by `higher_is_better`, among the
+/// values that are numbers; a NaN (no value) has no rank.
+fn ranks(values: &[f64], higher_is_better: bool) -> Vec<Option<usize>> {
+    let key = |v: f64| if higher_is_better { -v } else { v };
     values
         .iter()
-        .map(|&v| 1 + values.iter().filter(|&&o| key(o) < key(v)).count())
+        .map(|&v| {
+            (!v.is_nan()).then(|| {
+                1 + values
+                    .iter()
+                    .filter(|&&o| !o.is_nan() && key(o) < key(v))
+                    .count()
+            })
+        })
         .collect()
+}
+
+/// A rank as tables print it: the number, or `-` when there is none.
+pub(crate) fn rank_text(rank: Option<usize>) -> String {
+    rank.map_or_else(|| "-".to_string(), |r| r.to_string())
 }
 
 /// The summary row of `entry` at its default operating point: its one row when it is not
@@ -312,12 +323,18 @@ impl MultiComparison {
                 let mean = |f: &dyn Fn(&CrossRow) -> f64| {
                     mine.iter().map(|r| f(r)).sum::<f64>() / mine.len().max(1) as f64
                 };
+                // A rank's mean is over the datasets where the method has one (NaN: none).
+                let mean_rank = |f: &dyn Fn(&CrossRow) -> Option<usize>| {
+                    let ranked: Vec<f64> =
+                        mine.iter().filter_map(|r| f(r)).map(|k| k as f64).collect();
+                    ranked.iter().sum::<f64>() / ranked.len() as f64
+                };
                 (
                     m.name.clone(),
                     mean(&|r| r.accuracy_loss),
                     mean(&|r| r.disparity_reduction),
-                    mean(&|r| r.accuracy_rank as f64),
-                    mean(&|r| r.disparity_rank as f64),
+                    mean_rank(&|r| r.accuracy_rank),
+                    mean_rank(&|r| r.disparity_rank),
                 )
             })
             .collect()
@@ -395,8 +412,8 @@ impl MultiComparison {
                 f(r.disparity_reduction),
                 f(r.accuracy_sd),
                 f(r.disparity_sd),
-                r.accuracy_rank,
-                r.disparity_rank
+                rank_text(r.accuracy_rank),
+                rank_text(r.disparity_rank)
             ));
         }
         md.push_str("\nMean over datasets:\n\n| method | accuracy loss | disparity reduction | accuracy rank | disparity rank |\n|---|---|---|---|---|\n");
@@ -654,9 +671,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranks_share_ties_and_put_nan_last() {
-        assert_eq!(ranks(&[0.8, 0.9, 0.8, f64::NAN], true), [2, 1, 2, 4]);
-        assert_eq!(ranks(&[0.1, 0.05, 0.1, f64::NAN], false), [2, 1, 2, 4]);
+    fn ranks_share_ties_and_leave_nan_unranked() {
+        assert_eq!(
+            ranks(&[0.8, 0.9, 0.8, f64::NAN], true),
+            [Some(2), Some(1), Some(2), None]
+        );
+        assert_eq!(
+            ranks(&[0.1, f64::NAN, 0.05, 0.1], false),
+            [Some(2), None, Some(1), Some(2)]
+        );
     }
 
     #[test]

@@ -407,8 +407,8 @@ pub fn multi(m: &MultiComparison) -> Result<String, String> {
                 f(r.disparity_reduction),
                 f(r.accuracy_sd),
                 f(r.disparity_sd),
-                r.accuracy_rank.to_string(),
-                r.disparity_rank.to_string(),
+                crate::multi::rank_text(r.accuracy_rank),
+                crate::multi::rank_text(r.disparity_rank),
             ]
         })
         .collect();
