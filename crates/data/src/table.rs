@@ -1,32 +1,146 @@
 //! Raw tables: a header and string columns, read from CSV or built in memory.
 
 use std::io::{Read, Write};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::{DataError, Delimiter, Result};
 
-/// One column of text values, stored compactly (one buffer plus end offsets).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// One column of text values, stored compactly: runs of values, each one buffer plus 32-bit end
+/// offsets (a file read in blocks keeps one run per block, so reading never copies a column
+/// twice), and optionally the rows picked from them ([`Table::select_rows`] shares the values
+/// instead of copying them). See docs/csv.md#memory.
+#[derive(Debug, Clone, Default)]
 pub struct TextColumn {
+    chunks: Arc<Vec<Chunk>>,
+    /// The first row of each chunk (shared by the columns of one table where they agree).
+    starts: Arc<Vec<usize>>,
+    /// The (chunk, position) of each row, when the rows were picked from the chunks.
+    rows: Option<Arc<Vec<(u32, u32)>>>,
+    len: usize,
+}
+
+/// Values one after the other and where each ends (from the chunk's start).
+#[derive(Debug, Clone, Default)]
+struct Chunk {
     text: String,
-    ends: Vec<usize>,
+    ends: Vec<u32>,
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, k: usize) -> &str {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.text[start..self.ends[k] as usize]
+    }
+
+    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB.
+    fn split(text: String, ends: &[usize]) -> Vec<Chunk> {
+        if text.len() <= u32::MAX as usize {
+            let ends = ends.iter().map(|&e| e as u32).collect();
+            return vec![Chunk { text, ends }];
+        }
+        let mut out = Vec::new();
+        let mut chunk = Chunk::default();
+        let mut start = 0;
+        for &end in ends {
+            let value = &text[start..end];
+            if chunk.text.len() + value.len() > u32::MAX as usize {
+                out.push(std::mem::take(&mut chunk));
+            }
+            chunk.text.push_str(value);
+            chunk.ends.push(chunk.text.len() as u32);
+            start = end;
+        }
+        out.push(chunk);
+        out
+    }
+}
+
+/// Where the rows of a column are, for sharing picked rows between columns stored alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// At most one chunk, rows in order.
+    Whole,
+    /// Rows in order over chunks starting at these rows.
+    Starts(*const Vec<usize>),
+    /// Rows picked.
+    Picked(*const Vec<(u32, u32)>),
 }
 
 impl TextColumn {
+    /// A column of the values of `chunks` (empty ones left out), in order.
+    fn from_chunks(chunks: Vec<Chunk>) -> Self {
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut kept = Vec::with_capacity(chunks.len());
+        let mut len = 0;
+        for chunk in chunks {
+            if chunk.len() > 0 {
+                starts.push(len);
+                len += chunk.len();
+                kept.push(chunk);
+            }
+        }
+        TextColumn {
+            chunks: Arc::new(kept),
+            starts: Arc::new(starts),
+            rows: None,
+            len,
+        }
+    }
+
     fn push(&mut self, value: &str) {
-        self.text.push_str(value);
-        self.ends.push(self.text.len());
+        debug_assert!(self.rows.is_none(), "values are pushed to new columns only");
+        let chunks = Arc::make_mut(&mut self.chunks);
+        if chunks
+            .last()
+            .is_none_or(|c| c.text.len() + value.len() > u32::MAX as usize)
+        {
+            Arc::make_mut(&mut self.starts).push(self.len);
+            chunks.push(Chunk::default());
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.text.push_str(value);
+            chunk.ends.push(chunk.text.len() as u32);
+        }
+        self.len += 1;
+    }
+
+    fn layout(&self) -> Layout {
+        match &self.rows {
+            Some(rows) => Layout::Picked(Arc::as_ptr(rows)),
+            None if self.chunks.len() <= 1 => Layout::Whole,
+            None => Layout::Starts(Arc::as_ptr(&self.starts)),
+        }
+    }
+
+    /// The chunk and position of row `i`.
+    fn locate(&self, i: usize) -> (usize, usize) {
+        match &self.rows {
+            Some(rows) => {
+                let (c, k) = rows[i];
+                (c as usize, k as usize)
+            }
+            None if self.chunks.len() == 1 => (0, i),
+            None => {
+                let c = self.starts.partition_point(|&s| s <= i) - 1;
+                (c, i - self.starts[c])
+            }
+        }
     }
 
     /// Number of values.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
 
     /// Whether there are no values.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
     }
 
     /// The value of row `i` (0-based).
@@ -34,29 +148,116 @@ impl TextColumn {
     /// # Panics
     /// If `i >= len()`.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    /// The columns' values one after the other.
-    fn concat(parts: Vec<TextColumn>) -> TextColumn {
-        let mut out = TextColumn {
-            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            ends: Vec::with_capacity(parts.iter().map(TextColumn::len).sum()),
-        };
-        for part in parts {
-            let base = out.text.len();
-            out.text.push_str(&part.text);
-            out.ends.extend(part.ends.iter().map(|e| e + base));
-        }
-        out
+        assert!(i < self.len, "row {i} of a column of {} values", self.len);
+        let (c, k) = self.locate(i);
+        self.chunks[c].get(k)
     }
 
     /// The values in row order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+        self.range(0, self.len)
+    }
+
+    /// The values of rows `start..end` in order.
+    ///
+    /// # Panics
+    /// If `start > end` or `end > len()`.
+    pub(crate) fn range(&self, start: usize, end: usize) -> Values<'_> {
+        assert!(start <= end && end <= self.len);
+        let (chunk, offset) = if start < end && self.rows.is_none() {
+            self.locate(start)
+        } else {
+            (0, 0)
+        };
+        Values {
+            column: self,
+            next: start,
+            end,
+            chunk,
+            offset,
+        }
+    }
+
+    /// The rows at `picks` (each below `len()`), sharing the values; `shared` holds the picks
+    /// already made for columns stored alike, so that they share them too.
+    fn pick(&self, picks: &[usize], shared: &mut Vec<(Layout, Arc<Vec<(u32, u32)>>)>) -> Self {
+        let layout = self.layout();
+        let rows = match shared.iter().find(|(l, _)| *l == layout) {
+            Some((_, rows)) => Arc::clone(rows),
+            None => {
+                let rows: Arc<Vec<(u32, u32)>> = Arc::new(
+                    picks
+                        .iter()
+                        .map(|&i| {
+                            let (c, k) = self.locate(i);
+                            (c as u32, k as u32)
+                        })
+                        .collect(),
+                );
+                shared.push((layout, Arc::clone(&rows)));
+                rows
+            }
+        };
+        TextColumn {
+            chunks: Arc::clone(&self.chunks),
+            starts: Arc::clone(&self.starts),
+            len: rows.len(),
+            rows: Some(rows),
+        }
     }
 }
+
+impl PartialEq for TextColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for TextColumn {}
+
+/// The values of a range of a column's rows, in order ([`TextColumn::iter`]).
+pub(crate) struct Values<'a> {
+    column: &'a TextColumn,
+    next: usize,
+    end: usize,
+    /// Where row `next` is, when the rows are in chunk order.
+    chunk: usize,
+    offset: usize,
+}
+
+impl<'a> Iterator for Values<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.end {
+            return None;
+        }
+        let chunks = &self.column.chunks;
+        let value = match &self.column.rows {
+            Some(rows) => {
+                let (c, k) = rows[self.next];
+                chunks[c as usize].get(k as usize)
+            }
+            None => {
+                while self.offset >= chunks[self.chunk].len() {
+                    self.chunk += 1;
+                    self.offset = 0;
+                }
+                self.offset += 1;
+                chunks[self.chunk].get(self.offset - 1)
+            }
+        };
+        self.next += 1;
+        Some(value)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Values<'_> {}
 
 /// How a CSV file is laid out. The default is a comma-separated file whose first record is the
 /// header, fields taken as they are, and repeated column names rejected.
@@ -162,7 +363,7 @@ impl Table {
                 starts.push(line);
                 line += n;
             }
-            let parts: Vec<Result<(Vec<TextColumn>, Vec<u64>)>> = blocks
+            let parts: Vec<Result<(Vec<Vec<Chunk>>, Vec<u64>)>> = blocks
                 .par_iter()
                 .zip(&starts)
                 .enumerate()
@@ -185,16 +386,25 @@ impl Table {
                     Err(e) => return Err(shift_row(e, rows)),
                 }
             }
+            // The blocks' values are kept where they are: one chunk per block and column.
             builder.lines = Vec::with_capacity(rows);
-            let mut by_column: Vec<Vec<TextColumn>> =
+            let mut by_column: Vec<Vec<Chunk>> =
                 vec![Vec::with_capacity(ok.len()); head.keep.len()];
             for (columns, mut lines) in ok {
                 builder.lines.append(&mut lines);
-                for (j, column) in columns.into_iter().enumerate() {
-                    by_column[j].push(column);
+                for (j, chunks) in columns.into_iter().enumerate() {
+                    by_column[j].extend(chunks);
                 }
             }
-            builder.columns = by_column.into_par_iter().map(TextColumn::concat).collect();
+            builder.columns = by_column.into_iter().map(TextColumn::from_chunks).collect();
+            // Columns whose chunks start at the same rows share one list of starts.
+            if let [first, rest @ ..] = &mut builder.columns[..] {
+                for column in rest {
+                    if column.starts == first.starts {
+                        column.starts = Arc::clone(&first.starts);
+                    }
+                }
+            }
             return builder.finish();
         }
         let mut part = Part::new(head.keep.len());
@@ -207,7 +417,9 @@ impl Table {
         if let Err(e) = read() {
             return Err(part.first_error(file, &head.keep, e));
         }
-        (builder.columns, builder.lines) = part.columns(file, &head.keep)?;
+        let (columns, lines) = part.columns(file, &head.keep)?;
+        builder.columns = columns.into_iter().map(TextColumn::from_chunks).collect();
+        builder.lines = lines;
         builder.finish()
     }
 
@@ -316,11 +528,13 @@ impl Table {
         }
         let mut builder = Builder::new(&self.file, self.header.clone())?;
         builder.other_delimiter = self.other_delimiter;
-        for (out, col) in builder.columns.iter_mut().zip(&self.columns) {
-            for &i in indices {
-                out.push(col.get(i));
-            }
-        }
+        // The values are shared, not copied (docs/csv.md#memory).
+        let mut shared = Vec::new();
+        builder.columns = self
+            .columns
+            .iter()
+            .map(|c| c.pick(indices, &mut shared))
+            .collect();
         builder.lines = indices.iter().map(|&i| self.lines[i]).collect();
         builder.finish()
     }
@@ -362,10 +576,11 @@ impl Table {
         };
         let mut w = csv::Writer::from_writer(writer);
         w.write_record(&self.header).map_err(|e| write_err(&e))?;
+        let mut values: Vec<_> = self.columns.iter().map(TextColumn::iter).collect();
         let mut row = Vec::with_capacity(self.n_columns());
-        for i in 0..self.n_rows() {
+        for _ in 0..self.n_rows() {
             row.clear();
-            row.extend(self.columns.iter().map(|c| c.get(i)));
+            row.extend(values.iter_mut().map(|v| v.next().unwrap_or_default()));
             w.write_record(&row).map_err(|e| write_err(&e))?;
         }
         w.flush().map_err(|e| write_err(&e))
@@ -459,12 +674,12 @@ impl Part {
 
     /// The columns as text, or the error for the first value (in row, then column order)
     /// that is not UTF-8; `keep` are the columns' file positions.
-    fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<TextColumn>, Vec<u64>)> {
+    fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<Vec<Chunk>>, Vec<u64>)> {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut first_bad: Option<(usize, usize)> = None;
         for (k, (text, ends)) in self.columns.into_iter().enumerate() {
             match String::from_utf8(text) {
-                Ok(text) => out.push(TextColumn { text, ends }),
+                Ok(text) => out.push(Chunk::split(text, &ends)),
                 Err(e) => {
                     let text = e.into_bytes();
                     let bad = (0..ends.len()).find(|&i| {
