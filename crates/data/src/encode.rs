@@ -395,25 +395,39 @@ impl Encoder {
                 let values = column.range(start, start + m);
                 match c {
                     FeatureColumn::Numeric { name, mean, scale } => {
-                        let cached = parsed.get(k).and_then(Option::as_ref);
                         let mut overflow = None;
-                        for (r, v) in values.enumerate() {
-                            let i = start + r;
-                            let value = match cached {
-                                Some(numbers) => numbers[i],
-                                None => match classify(v) {
-                                    Cell::Finite(x) => x,
-                                    cell => {
-                                        let e = cell_error(table, name, i, v, &cell, "");
-                                        return Err((k, 0, i, e));
-                                    }
-                                },
-                            };
+                        let mut put = |r: usize, value: f64| {
                             let slot = &mut out[r * width + off];
                             *slot = (value - mean) / scale;
                             if !slot.is_finite() && overflow.is_none() {
-                                overflow = Some((i, *slot));
+                                overflow = Some((start + r, *slot));
                             }
+                        };
+                        match parsed.get(k).and_then(Option::as_ref) {
+                            Some(numbers) => {
+                                for (r, &value) in numbers[start..start + m].iter().enumerate() {
+                                    put(r, value);
+                                }
+                            }
+                            None => match column.numbers(start, start + m) {
+                                Some(numbers) => {
+                                    for (r, value) in numbers.into_iter().enumerate() {
+                                        put(r, value);
+                                    }
+                                }
+                                None => {
+                                for (r, v) in values.enumerate() {
+                                    match classify(v) {
+                                        Cell::Finite(x) => put(r, x),
+                                        cell => {
+                                            let i = start + r;
+                                            let e = cell_error(table, name, i, v, &cell, "");
+                                            return Err((k, 0, i, e));
+                                        }
+                                    }
+                                }
+                                }
+                            },
                         }
                         if let Some((i, result)) = overflow {
                             return Err((k, 1, i, standardize_overflow(table, name, i, result)));
@@ -809,6 +823,9 @@ pub(crate) fn number(v: &str) -> Option<f64> {
 /// The values of a numeric column; `hint` is appended to a non-numeric error.
 pub(crate) fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
     let column = table.column(name)?;
+    if let Some(values) = column.numbers(0, column.len()) {
+        return Ok(values);
+    }
     let mut out = Vec::with_capacity(table.n_rows());
     for (i, v) in column.iter().enumerate() {
         match classify(v) {
@@ -941,10 +958,9 @@ fn fit_column(
     forced: bool,
     standardize: bool,
 ) -> Result<(FeatureColumn, Option<Vec<f64>>)> {
-    let any_number = train
-        .column(name)?
-        .iter()
-        .any(|v| matches!(classify(v), Cell::Finite(_)));
+    let column = train.column(name)?;
+    let stored = column.all_numbers();
+    let any_number = stored || column.iter().any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
         let levels = distinct(non_empty(train, name)?)?;
         return Ok((
@@ -981,7 +997,8 @@ fn fit_column(
             mean,
             scale,
         },
-        Some(values),
+        // Numbers the table stores are read from it again when encoding (no second copy).
+        (!stored).then_some(values),
     ))
 }
 

@@ -1,7 +1,7 @@
 //! Raw tables: a header and string columns, read from CSV or built in memory.
 
 use std::io::{Read, Write};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -21,44 +21,173 @@ pub struct TextColumn {
     len: usize,
 }
 
-/// Values one after the other and where each ends (from the chunk's start).
-#[derive(Debug, Clone, Default)]
-struct Chunk {
-    text: String,
-    ends: Vec<u32>,
+/// A run of values: their text one after the other and where each ends (from the chunk's
+/// start), or, when every value is a number written as fairkit would write it back, only the
+/// numbers (docs/csv.md#memory).
+#[derive(Debug, Clone)]
+enum Chunk {
+    Text { text: String, ends: Vec<u32> },
+    Numbers {
+        values: Vec<f64>,
+        kind: Written,
+        /// The text, written from the numbers when it is first asked for.
+        text: OnceLock<(String, Vec<u32>)>,
+    },
+}
+
+/// How the numbers of a chunk were written, so that writing them back gives the same text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Whole numbers of 1 to 15 digits without leading zeros (`0`, `7`, `1234`).
+    Whole,
+    /// The shortest text that reads back to the number, as the `ryu` crate writes it
+    /// (`0.25`, `1.0`, `-3.5e-7`).
+    Shortest,
+}
+
+impl Default for Chunk {
+    fn default() -> Self {
+        Chunk::Text {
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+/// The value ending at `ends[k]` of `text`.
+fn cut<'t>(text: &'t str, ends: &[u32], k: usize) -> &'t str {
+    let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+    &text[start..ends[k] as usize]
 }
 
 impl Chunk {
     fn len(&self) -> usize {
-        self.ends.len()
+        match self {
+            Chunk::Text { ends, .. } => ends.len(),
+            Chunk::Numbers { values, .. } => values.len(),
+        }
     }
 
     fn get(&self, k: usize) -> &str {
-        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
-        &self.text[start..self.ends[k] as usize]
+        match self {
+            Chunk::Text { text, ends } => cut(text, ends, k),
+            Chunk::Numbers { values, kind, text } => {
+                let (text, ends) = text.get_or_init(|| write_numbers(values, *kind));
+                cut(text, ends, k)
+            }
+        }
     }
 
-    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB.
+    /// The numbers, when the chunk holds only numbers.
+    fn numbers(&self) -> Option<&[f64]> {
+        match self {
+            Chunk::Numbers { values, .. } => Some(values),
+            Chunk::Text { .. } => None,
+        }
+    }
+
+    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB; a chunk
+    /// whose every value is a number written back as it is written keeps only the numbers.
     fn split(text: String, ends: &[usize]) -> Vec<Chunk> {
         if text.len() <= u32::MAX as usize {
-            let ends = ends.iter().map(|&e| e as u32).collect();
-            return vec![Chunk { text, ends }];
+            return vec![Self::numbers_of(&text, ends).unwrap_or_else(|| {
+                let ends = ends.iter().map(|&e| e as u32).collect();
+                Chunk::Text { text, ends }
+            })];
         }
         let mut out = Vec::new();
-        let mut chunk = Chunk::default();
+        let (mut chunk, mut chunk_ends) = (String::new(), Vec::new());
         let mut start = 0;
         for &end in ends {
             let value = &text[start..end];
-            if chunk.text.len() + value.len() > u32::MAX as usize {
-                out.push(std::mem::take(&mut chunk));
+            if chunk.len() + value.len() > u32::MAX as usize {
+                out.push(Chunk::Text {
+                    text: std::mem::take(&mut chunk),
+                    ends: std::mem::take(&mut chunk_ends),
+                });
             }
-            chunk.text.push_str(value);
-            chunk.ends.push(chunk.text.len() as u32);
+            chunk.push_str(value);
+            chunk_ends.push(chunk.len() as u32);
             start = end;
         }
-        out.push(chunk);
+        out.push(Chunk::Text {
+            text: chunk,
+            ends: chunk_ends,
+        });
         out
     }
+
+    /// The values of `text` (ending at `ends`) as numbers, when each is one that writes back
+    /// to its own text ([`Written`]), all the same way.
+    fn numbers_of(text: &str, ends: &[usize]) -> Option<Chunk> {
+        let first = text.get(..ends.first().copied()?)?;
+        let kind = if whole(first.as_bytes()).is_some() {
+            Written::Whole
+        } else {
+            Written::Shortest
+        };
+        let mut values = Vec::with_capacity(ends.len());
+        let mut buffer = ryu::Buffer::new();
+        let mut start = 0;
+        for &end in ends {
+            let v = &text[start..end];
+            start = end;
+            let x = match kind {
+                Written::Whole => whole(v.as_bytes())?,
+                Written::Shortest => {
+                    // Only what ryu writes: digits, sign, point and exponent.
+                    if !v.bytes().all(|b| b.is_ascii_digit() || b"-.e".contains(&b)) {
+                        return None;
+                    }
+                    let x: f64 = v.parse().ok()?;
+                    if !x.is_finite() || buffer.format_finite(x) != v {
+                        return None;
+                    }
+                    x
+                }
+            };
+            values.push(x);
+        }
+        Some(Chunk::Numbers {
+            values,
+            kind,
+            text: OnceLock::new(),
+        })
+    }
+}
+
+/// The value of a whole number of 1 to 15 digits without leading zeros (exact in f64, the
+/// bits `parse::<f64>` gives).
+fn whole(b: &[u8]) -> Option<f64> {
+    if b.is_empty() || b.len() > 15 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut n = 0u64;
+    for &d in b {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(d - b'0');
+    }
+    Some(n as f64)
+}
+
+/// The numbers written back as [`Chunk::numbers_of`] read them.
+fn write_numbers(values: &[f64], kind: Written) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(values.len() * 4);
+    let mut ends = Vec::with_capacity(values.len());
+    let mut buffer = ryu::Buffer::new();
+    for &x in values {
+        match kind {
+            Written::Whole => {
+                use std::fmt::Write as _;
+                let _ = write!(text, "{}", x as u64);
+            }
+            Written::Shortest => text.push_str(buffer.format_finite(x)),
+        }
+        ends.push(text.len() as u32);
+    }
+    (text, ends)
 }
 
 /// Where the rows of a column are, for sharing picked rows between columns stored alike.
@@ -96,16 +225,17 @@ impl TextColumn {
     fn push(&mut self, value: &str) {
         debug_assert!(self.rows.is_none(), "values are pushed to new columns only");
         let chunks = Arc::make_mut(&mut self.chunks);
-        if chunks
-            .last()
-            .is_none_or(|c| c.text.len() + value.len() > u32::MAX as usize)
-        {
+        let room = |c: &Chunk| match c {
+            Chunk::Text { text, .. } => text.len() + value.len() <= u32::MAX as usize,
+            Chunk::Numbers { .. } => false,
+        };
+        if !chunks.last().is_some_and(room) {
             Arc::make_mut(&mut self.starts).push(self.len);
             chunks.push(Chunk::default());
         }
-        if let Some(chunk) = chunks.last_mut() {
-            chunk.text.push_str(value);
-            chunk.ends.push(chunk.text.len() as u32);
+        if let Some(Chunk::Text { text, ends }) = chunks.last_mut() {
+            text.push_str(value);
+            ends.push(text.len() as u32);
         }
         self.len += 1;
     }
@@ -175,6 +305,57 @@ impl TextColumn {
             end,
             chunk,
             offset,
+        }
+    }
+
+    /// The numbers of rows `start..end` when every one of them was stored as a number (read
+    /// from a file whose values write back to their own text: docs/csv.md#memory), else
+    /// `None`. They are the numbers `str::parse::<f64>` gives for the values.
+    pub(crate) fn numbers(&self, start: usize, end: usize) -> Option<Vec<f64>> {
+        let mut out = Vec::with_capacity(end - start);
+        self.numbers_into(start, end, &mut out).then_some(out)
+    }
+
+    /// [`numbers`](Self::numbers) appended to `out`; `false` (with `out` in any state) when a
+    /// row is not stored as a number.
+    fn numbers_into(&self, start: usize, end: usize, out: &mut Vec<f64>) -> bool {
+        if start >= end {
+            return true;
+        }
+        match &self.rows {
+            Some(rows) => {
+                for &(c, k) in &rows[start..end] {
+                    match self.chunks[c as usize].numbers() {
+                        Some(values) => out.push(values[k as usize]),
+                        None => return false,
+                    }
+                }
+                true
+            }
+            None => {
+                let (mut c, mut k) = self.locate(start);
+                let mut left = end - start;
+                while left > 0 {
+                    let Some(values) = self.chunks[c].numbers() else {
+                        return false;
+                    };
+                    let take = (values.len() - k).min(left);
+                    out.extend_from_slice(&values[k..k + take]);
+                    left -= take;
+                    (c, k) = (c + 1, 0);
+                }
+                true
+            }
+        }
+    }
+
+    /// Whether every value is stored as a number ([`numbers`](Self::numbers)).
+    pub(crate) fn all_numbers(&self) -> bool {
+        match &self.rows {
+            None => self.chunks.iter().all(|c| c.numbers().is_some()),
+            Some(rows) => rows
+                .iter()
+                .all(|&(c, _)| self.chunks[c as usize].numbers().is_some()),
         }
     }
 
