@@ -284,7 +284,19 @@ impl Encoder {
     /// [`transform`](Self::transform), with numeric columns already parsed from `table`
     /// ([`fit_parsed`](Self::fit_parsed)).
     fn transform_parsed(&self, table: &Table, parsed: &[Option<Vec<f64>>]) -> Result<FairDataset> {
-        let (x, groups) = (self.features_parsed(table, parsed)?, self.groups(table)?);
+        self.transform_as(table, parsed, true)
+    }
+
+    /// [`transform_parsed`](Self::transform_parsed); without `store`, the features are checked
+    /// as they would be encoded but not kept (the dataset has none).
+    fn transform_as(
+        &self,
+        table: &Table,
+        parsed: &[Option<Vec<f64>>],
+        store: bool,
+    ) -> Result<FairDataset> {
+        let x = self.fill_features(table, parsed, store)?;
+        let groups = self.groups(table)?;
         let label = table.column(&self.spec.label)?;
         let mut y = Vec::with_capacity(table.n_rows());
         for (i, v) in label.iter().enumerate() {
@@ -303,7 +315,10 @@ impl Encoder {
                 });
             });
         }
-        let data = FairDataset::with_names(x, y, groups, self.feature_names.clone())?;
+        let data = match x {
+            Some(x) => FairDataset::with_names(x, y, groups, self.feature_names.clone())?,
+            None => FairDataset::with_names(Array2::zeros((y.len(), 0)), y, groups, Vec::new())?,
+        };
         match &self.spec.weights {
             Some(w) => Ok(data.with_weights(weights(table, w)?)?),
             None => Ok(data),
@@ -350,14 +365,31 @@ impl Encoder {
     /// block in turn (no second copy, no per-cell allocation). The error reported is the first
     /// in column order, then row order, as a column-by-column pass would find it.
     fn features_parsed(&self, table: &Table, parsed: &[Option<Vec<f64>>]) -> Result<Array2<f64>> {
+        match self.fill_features(table, parsed, true)? {
+            Some(x) => Ok(x),
+            None => unreachable!("stored features are returned"),
+        }
+    }
+
+    /// [`features_parsed`](Self::features_parsed), returning the matrix when `store`; without
+    /// it, each block of rows is encoded into a scratch buffer, only for its errors.
+    fn fill_features(
+        &self,
+        table: &Table,
+        parsed: &[Option<Vec<f64>>],
+        store: bool,
+    ) -> Result<Option<Array2<f64>>> {
         let n = table.n_rows();
         let width = self.feature_names.len();
-        let mut x = Array2::zeros((n, width));
+        let mut x = store.then(|| Array2::zeros((n, width)));
         if width == 0 {
             return Ok(x);
         }
-        let columns: Vec<Result<&crate::TextColumn>> =
-            self.columns.iter().map(|c| table.column(c.name())).collect();
+        let columns: Vec<Result<&crate::TextColumn>> = self
+            .columns
+            .iter()
+            .map(|c| table.column(c.name()))
+            .collect();
         let mut offsets = Vec::with_capacity(self.columns.len());
         let mut at = 0;
         for c in &self.columns {
@@ -379,9 +411,6 @@ impl Encoder {
             })
             .collect();
         let rows = (1 << 16) / width + 1;
-        let Some(slice) = x.as_slice_mut() else {
-            unreachable!("a new array is contiguous")
-        };
         // An error is keyed by its column, then 0 for a value that is not a number or 1 for
         // one whose standardized value overflows (a column is parsed whole before it is
         // standardized), then its row.
@@ -416,16 +445,16 @@ impl Encoder {
                                     }
                                 }
                                 None => {
-                                for (r, v) in values.enumerate() {
-                                    match classify(v) {
-                                        Cell::Finite(x) => put(r, x),
-                                        cell => {
-                                            let i = start + r;
-                                            let e = cell_error(table, name, i, v, &cell, "");
-                                            return Err((k, 0, i, e));
+                                    for (r, v) in values.enumerate() {
+                                        match classify(v) {
+                                            Cell::Finite(x) => put(r, x),
+                                            cell => {
+                                                let i = start + r;
+                                                let e = cell_error(table, name, i, v, &cell, "");
+                                                return Err((k, 0, i, e));
+                                            }
                                         }
                                     }
-                                }
                                 }
                             },
                         }
@@ -449,11 +478,21 @@ impl Encoder {
             }
             Ok(())
         };
-        let first = slice
-            .par_chunks_mut(rows * width)
-            .enumerate()
-            .filter_map(|(b, out)| fill(b, out).err())
-            .min_by_key(|(k, class, i, _)| (*k, *class, *i));
+        let key = |(k, class, i, _): &Located| (*k, *class, *i);
+        let first = match x.as_mut().and_then(|x| x.as_slice_mut()) {
+            Some(slice) => slice
+                .par_chunks_mut(rows * width)
+                .enumerate()
+                .filter_map(|(b, out)| fill(b, out).err())
+                .min_by_key(key),
+            None => (0..n.div_ceil(rows))
+                .into_par_iter()
+                .filter_map(|b| {
+                    let mut out = vec![0.0; rows.min(n - b * rows) * width];
+                    fill(b, &mut out).err()
+                })
+                .min_by_key(key),
+        };
         match first {
             Some((_, _, _, e)) => Err(e),
             None => Ok(x),
@@ -626,10 +665,11 @@ impl Prepared {
         seed: u64,
         stratify: bool,
     ) -> Result<Self> {
-        // The whole table is encoded first, for its errors and labels; only the split is kept.
+        // The whole table is encoded first, for its errors and labels, without keeping its
+        // features; only the split is kept.
         let s = {
             let (encoder, parsed) = Encoder::fit_parsed(spec, table, &[])?;
-            let whole = encoder.transform_parsed(table, &parsed)?;
+            let whole = encoder.transform_as(table, &parsed, false)?;
             whole.split_indices(test_size, seed, stratify)?
         };
         // The selected tables share the table's values (docs/csv.md#memory).
@@ -960,7 +1000,10 @@ fn fit_column(
 ) -> Result<(FeatureColumn, Option<Vec<f64>>)> {
     let column = train.column(name)?;
     let stored = column.all_numbers();
-    let any_number = stored || column.iter().any(|v| matches!(classify(v), Cell::Finite(_)));
+    let any_number = stored
+        || column
+            .iter()
+            .any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
         let levels = distinct(non_empty(train, name)?)?;
         return Ok((

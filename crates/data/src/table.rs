@@ -26,7 +26,10 @@ pub struct TextColumn {
 /// numbers (docs/csv.md#memory).
 #[derive(Debug, Clone)]
 enum Chunk {
-    Text { text: String, ends: Vec<u32> },
+    Text {
+        text: String,
+        ends: Vec<u32>,
+    },
     Numbers {
         values: Vec<f64>,
         kind: Written,
@@ -86,14 +89,11 @@ impl Chunk {
         }
     }
 
-    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB; a chunk
-    /// whose every value is a number written back as it is written keeps only the numbers.
+    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB.
     fn split(text: String, ends: &[usize]) -> Vec<Chunk> {
         if text.len() <= u32::MAX as usize {
-            return vec![Self::numbers_of(&text, ends).unwrap_or_else(|| {
-                let ends = ends.iter().map(|&e| e as u32).collect();
-                Chunk::Text { text, ends }
-            })];
+            let ends = ends.iter().map(|&e| e as u32).collect();
+            return vec![Chunk::Text { text, ends }];
         }
         let mut out = Vec::new();
         let (mut chunk, mut chunk_ends) = (String::new(), Vec::new());
@@ -115,44 +115,6 @@ impl Chunk {
             ends: chunk_ends,
         });
         out
-    }
-
-    /// The values of `text` (ending at `ends`) as numbers, when each is one that writes back
-    /// to its own text ([`Written`]), all the same way.
-    fn numbers_of(text: &str, ends: &[usize]) -> Option<Chunk> {
-        let first = text.get(..ends.first().copied()?)?;
-        let kind = if whole(first.as_bytes()).is_some() {
-            Written::Whole
-        } else {
-            Written::Shortest
-        };
-        let mut values = Vec::with_capacity(ends.len());
-        let mut buffer = ryu::Buffer::new();
-        let mut start = 0;
-        for &end in ends {
-            let v = &text[start..end];
-            start = end;
-            let x = match kind {
-                Written::Whole => whole(v.as_bytes())?,
-                Written::Shortest => {
-                    // Only what ryu writes: digits, sign, point and exponent.
-                    if !v.bytes().all(|b| b.is_ascii_digit() || b"-.e".contains(&b)) {
-                        return None;
-                    }
-                    let x: f64 = v.parse().ok()?;
-                    if !x.is_finite() || buffer.format_finite(x) != v {
-                        return None;
-                    }
-                    x
-                }
-            };
-            values.push(x);
-        }
-        Some(Chunk::Numbers {
-            values,
-            kind,
-            text: OnceLock::new(),
-        })
     }
 }
 
@@ -841,24 +803,113 @@ fn read_error(file: &str, e: &std::io::Error) -> DataError {
 /// The values are kept as bytes and checked for UTF-8 a whole column at a time
 /// ([`Part::columns`]), which is several times faster than field by field.
 struct Part {
-    columns: Vec<(Vec<u8>, Vec<usize>)>,
+    columns: Vec<Column>,
     lines: Vec<u64>,
+    /// Reused to write numbers back ([`Written::Shortest`]).
+    ryu: ryu::Buffer,
+}
+
+/// A column of a part: numbers while every value is one that writes back to its own text
+/// ([`Written`], decided by the first value), text from the first value that is not
+/// (docs/csv.md#memory).
+#[derive(Clone)]
+enum Column {
+    Numbers {
+        values: Vec<f64>,
+        kind: Option<Written>,
+    },
+    Text {
+        text: Vec<u8>,
+        ends: Vec<usize>,
+    },
+}
+
+impl Column {
+    fn push(&mut self, field: &[u8], ryu: &mut ryu::Buffer) {
+        if let Column::Numbers { values, kind } = self {
+            let written = *kind.get_or_insert_with(|| {
+                if whole(field).is_some() {
+                    Written::Whole
+                } else {
+                    Written::Shortest
+                }
+            });
+            if let Some(x) = read_written(field, written, ryu) {
+                values.push(x);
+                return;
+            }
+            // The values so far, written back as they were read, then this one as text.
+            let (text, ends) = write_numbers(values, written);
+            *self = Column::Text {
+                text: text.into_bytes(),
+                ends: ends.into_iter().map(|e| e as usize).collect(),
+            };
+        }
+        if let Column::Text { text, ends } = self {
+            // Short fields byte by byte: cheaper than a call to copy them.
+            if field.len() <= 4 {
+                for &b in field {
+                    text.push(b);
+                }
+            } else {
+                text.extend_from_slice(field);
+            }
+            ends.push(text.len());
+        }
+    }
+}
+
+/// The number `field` holds when it is written as `kind` writes it, else `None`.
+fn read_written(field: &[u8], kind: Written, ryu: &mut ryu::Buffer) -> Option<f64> {
+    match kind {
+        Written::Whole => whole(field),
+        Written::Shortest => {
+            // Only what ryu writes: digits, sign, point and exponent.
+            if !field
+                .iter()
+                .all(|&b| b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'e')
+            {
+                return None;
+            }
+            let text = std::str::from_utf8(field).ok()?;
+            let x: f64 = text.parse().ok()?;
+            (x.is_finite() && ryu.format_finite(x).as_bytes() == field).then_some(x)
+        }
+    }
 }
 
 impl Part {
     fn new(n_columns: usize) -> Self {
         Part {
-            columns: vec![(Vec::new(), Vec::new()); n_columns],
+            columns: vec![
+                Column::Numbers {
+                    values: Vec::new(),
+                    kind: None,
+                };
+                n_columns
+            ],
             lines: Vec::new(),
+            ryu: ryu::Buffer::new(),
         }
     }
 
-    /// The columns as text, or the error for the first value (in row, then column order)
+    /// The columns as chunks, or the error for the first value (in row, then column order)
     /// that is not UTF-8; `keep` are the columns' file positions.
     fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<Vec<Chunk>>, Vec<u64>)> {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut first_bad: Option<(usize, usize)> = None;
-        for (k, (text, ends)) in self.columns.into_iter().enumerate() {
+        for (k, column) in self.columns.into_iter().enumerate() {
+            let (text, ends) = match column {
+                Column::Numbers { values, kind } => {
+                    out.push(vec![Chunk::Numbers {
+                        values,
+                        kind: kind.unwrap_or(Written::Whole),
+                        text: OnceLock::new(),
+                    }]);
+                    continue;
+                }
+                Column::Text { text, ends } => (text, ends),
+            };
             match String::from_utf8(text) {
                 Ok(text) => out.push(Chunk::split(text, &ends)),
                 Err(e) => {
@@ -966,9 +1017,9 @@ impl Head {
         part: &mut Part,
     ) -> Result<()> {
         self.check(fields.spans.len(), file, line, first, part.lines.len() + 1)?;
-        for (k, (text, ends)) in part.columns.iter_mut().enumerate() {
-            text.extend_from_slice(fields.get(k));
-            ends.push(text.len());
+        let Part { columns, ryu, .. } = part;
+        for (k, column) in columns.iter_mut().enumerate() {
+            column.push(fields.get(k), ryu);
         }
         part.lines.push(line);
         Ok(())
@@ -1032,9 +1083,10 @@ impl Head {
         // Sized for the block up front (its line feeds bound its rows; text shared evenly),
         // which saves most of the regrowing.
         let rows = count_lines(block) as usize + 1;
-        for (text, ends) in &mut part.columns {
-            ends.reserve(rows);
-            text.reserve(block.len() / self.expected.max(1));
+        for column in &mut part.columns {
+            if let Column::Numbers { values, .. } = column {
+                values.reserve(rows);
+            }
         }
         quote_free_records(block, line, format, &self.keep, |line, row| {
             self.push(row, file, line, first && part.lines.is_empty(), part)
@@ -2184,6 +2236,54 @@ mod tests {
         assert!(
             Table::from_columns("mem", vec!["a".into(), "b".into()], &[vec!["1"], vec![]]).is_err()
         );
+    }
+
+    /// Values that write back to their own text are stored as numbers (the bits
+    /// `parse::<f64>` gives) and written back byte for byte; any other value keeps its column
+    /// chunk as text, the values before it included.
+    #[test]
+    fn numbers_are_stored_when_they_write_back_to_their_text() {
+        let columns: [(&str, &[&str], bool); 9] = [
+            ("whole", &["0", "1", "1234", "999999999999999"], true),
+            (
+                "shortest",
+                &["0.5", "-1.0", "1e-7", "42429.05329075552", "-0.0"],
+                true,
+            ),
+            ("leading zero", &["1", "01"], false),
+            ("mixed forms", &["0.5", "1"], false),
+            ("exponent as Python writes it", &["0.5", "1e-05"], false),
+            (
+                "fixed where ryu uses an exponent",
+                &["0.5", "0.0000001"],
+                false,
+            ),
+            ("sixteen digits", &["1", "1234567890123456"], false),
+            ("text", &["1", "x"], false),
+            ("space", &["2.5", " 3"], false),
+        ];
+        for (what, values, stored) in columns {
+            let text = format!("v\n{}\n", values.join("\n"));
+            for block in [1, 4, usize::MAX / 4] {
+                let t =
+                    Table::from_csv_blocks(text.as_bytes(), "t.csv", &CsvFormat::default(), block)
+                        .unwrap();
+                let column = t.column("v").unwrap();
+                assert_eq!(column.iter().collect::<Vec<_>>(), values, "{what}");
+                if block > 4 {
+                    let numbers = column.numbers(0, column.len());
+                    assert_eq!(numbers.is_some(), stored, "{what}");
+                    for (x, v) in numbers.iter().flatten().zip(values) {
+                        assert_eq!(x.to_bits(), v.parse::<f64>().unwrap().to_bits(), "{what}");
+                    }
+                }
+                // Rows picked from the chunks read the same numbers and text.
+                let picked = t.select_rows(&[values.len() - 1, 0]).unwrap();
+                let column = picked.column("v").unwrap();
+                assert_eq!(column.get(0), values[values.len() - 1], "{what}");
+                assert_eq!(column.get(1), values[0], "{what}");
+            }
+        }
     }
 
     /// Files read whole and in blocks of many sizes (records and blank lines across every
