@@ -414,12 +414,14 @@ impl Encoder {
         // An error is keyed by its column, then 0 for a value that is not a number or 1 for
         // one whose standardized value overflows (a column is parsed whole before it is
         // standardized), then its row.
-        type Located = (usize, u8, usize, DataError);
+        type Located = (usize, u8, usize, Box<DataError>);
         let fill = |b: usize, out: &mut [f64]| -> std::result::Result<(), Located> {
             let start = b * rows;
             let m = out.len() / width;
             for (k, c) in self.columns.iter().enumerate() {
-                let column = columns[k].as_ref().map_err(|e| (k, 0, 0, e.clone()))?;
+                let column = columns[k]
+                    .as_ref()
+                    .map_err(|e| (k, 0, 0, Box::new(e.clone())))?;
                 let off = offsets[k];
                 let values = column.range(start, start + m);
                 match c {
@@ -451,7 +453,7 @@ impl Encoder {
                                             cell => {
                                                 let i = start + r;
                                                 let e = cell_error(table, name, i, v, &cell, "");
-                                                return Err((k, 0, i, e));
+                                                return Err((k, 0, i, Box::new(e)));
                                             }
                                         }
                                     }
@@ -459,7 +461,8 @@ impl Encoder {
                             },
                         }
                         if let Some((i, result)) = overflow {
-                            return Err((k, 1, i, standardize_overflow(table, name, i, result)));
+                            let e = standardize_overflow(table, name, i, result);
+                            return Err((k, 1, i, Box::new(e)));
                         }
                     }
                     FeatureColumn::Categorical { name, .. } => {
@@ -467,7 +470,7 @@ impl Encoder {
                         for (r, v) in values.enumerate() {
                             if v.trim().is_empty() {
                                 let i = start + r;
-                                return Err((k, 0, i, empty_value(table, name, i)));
+                                return Err((k, 0, i, Box::new(empty_value(table, name, i))));
                             }
                             if let Some(&level) = index.and_then(|index| index.get(v)) {
                                 out[r * width + off + level] = 1.0;
@@ -494,7 +497,7 @@ impl Encoder {
                 .min_by_key(key),
         };
         match first {
-            Some((_, _, _, e)) => Err(e),
+            Some((_, _, _, e)) => Err(*e),
             None => Ok(x),
         }
     }

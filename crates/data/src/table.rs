@@ -152,6 +152,12 @@ fn write_numbers(values: &[f64], kind: Written) -> (String, Vec<u32>) {
     (text, ends)
 }
 
+/// The (chunk, position) of each picked row.
+type Picks = Arc<Vec<(u32, u32)>>;
+
+/// A part's columns as chunks, and each row's line.
+type PartColumns = (Vec<Vec<Chunk>>, Vec<u64>);
+
 /// Where the rows of a column are, for sharing picked rows between columns stored alike.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Layout {
@@ -323,12 +329,12 @@ impl TextColumn {
 
     /// The rows at `picks` (each below `len()`), sharing the values; `shared` holds the picks
     /// already made for columns stored alike, so that they share them too.
-    fn pick(&self, picks: &[usize], shared: &mut Vec<(Layout, Arc<Vec<(u32, u32)>>)>) -> Self {
+    fn pick(&self, picks: &[usize], shared: &mut Vec<(Layout, Picks)>) -> Self {
         let layout = self.layout();
         let rows = match shared.iter().find(|(l, _)| *l == layout) {
             Some((_, rows)) => Arc::clone(rows),
             None => {
-                let rows: Arc<Vec<(u32, u32)>> = Arc::new(
+                let rows: Picks = Arc::new(
                     picks
                         .iter()
                         .map(|&i| {
@@ -506,7 +512,7 @@ impl Table {
                 starts.push(line);
                 line += n;
             }
-            let parts: Vec<Result<(Vec<Vec<Chunk>>, Vec<u64>)>> = blocks
+            let parts: Vec<Result<PartColumns>> = blocks
                 .par_iter()
                 .zip(&starts)
                 .enumerate()
@@ -895,7 +901,7 @@ impl Part {
 
     /// The columns as chunks, or the error for the first value (in row, then column order)
     /// that is not UTF-8; `keep` are the columns' file positions.
-    fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<Vec<Chunk>>, Vec<u64>)> {
+    fn columns(self, file: &str, keep: &[usize]) -> Result<PartColumns> {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut first_bad: Option<(usize, usize)> = None;
         for (k, column) in self.columns.into_iter().enumerate() {
