@@ -432,6 +432,16 @@ impl LoadedData {
         e
     }
 
+    /// Whether [`locate`](Self::locate) would add a location to `e` given the tables (it
+    /// names a group by its values and no location yet).
+    pub fn locatable(e: &HarnessError) -> bool {
+        matches!(
+            e,
+            HarnessError::Input(fairkit_core::Error::GroupNotInTraining { location, .. })
+                if location.is_empty()
+        )
+    }
+
     /// The table and row of the first row whose sensitive values are `values`.
     fn find_group(&self, values: &[String]) -> Option<(&Table, usize)> {
         std::iter::once(&self.train)
