@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use fairkit_core::text::{quote, quote_list};
 use fairkit_core::{Error, FairDataset, GroupSchema, Groups, sort_levels};
-use ndarray::{Array2, ShapeBuilder};
+use ndarray::Array2;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -199,6 +199,17 @@ impl Encoder {
     /// class or more than two, or without the positive label; a single sensitive group in
     /// `train`; an invalid spec.
     pub fn fit(spec: &DatasetSpec, train: &Table, others: &[&Table]) -> Result<Self> {
+        Ok(Self::fit_parsed(spec, train, others)?.0)
+    }
+
+    /// [`fit`](Self::fit), with the numbers of each numeric column of `train` as parsed while
+    /// fitting (`None` for the other columns), in the encoder's column order, so that encoding
+    /// `train` does not parse them again.
+    fn fit_parsed(
+        spec: &DatasetSpec,
+        train: &Table,
+        others: &[&Table],
+    ) -> Result<(Self, Vec<Option<Vec<f64>>>)> {
         spec.validate()?;
         let (positive, negative) = label_classes(spec, train)?;
         let mut levels = Vec::with_capacity(spec.sensitive.len());
@@ -224,7 +235,7 @@ impl Encoder {
         let mut categorical = Vec::new();
         // Columns are fitted in parallel; the first error in column order is reported, as
         // one after the other would.
-        let fitted: Vec<Result<FeatureColumn>> = spec
+        let fitted: Vec<Result<(FeatureColumn, Option<Vec<f64>>)>> = spec
             .feature_columns(train)?
             .par_iter()
             .map(|name| {
@@ -234,11 +245,13 @@ impl Encoder {
             .collect();
         for column in fitted {
             match column? {
-                c @ FeatureColumn::Numeric { .. } => numeric.push(c),
-                c @ FeatureColumn::Categorical { .. } => categorical.push(c),
+                c @ (FeatureColumn::Numeric { .. }, _) => numeric.push(c),
+                c @ (FeatureColumn::Categorical { .. }, _) => categorical.push(c),
             }
         }
         numeric.extend(categorical);
+        let (numeric, parsed): (Vec<FeatureColumn>, Vec<Option<Vec<f64>>>) =
+            numeric.into_iter().unzip();
         let feature_names = numeric
             .iter()
             .flat_map(|c| match c {
@@ -248,14 +261,15 @@ impl Encoder {
                 }
             })
             .collect();
-        Ok(Self {
+        let encoder = Self {
             spec: spec.clone(),
             columns: numeric,
             feature_names,
             positive,
             negative,
             schema: Arc::new(schema),
-        })
+        };
+        Ok((encoder, parsed))
     }
 
     /// Encodes a table with labels (and weights when the spec has a weights column).
@@ -264,7 +278,25 @@ impl Encoder {
     /// As [`transform_features`](Self::transform_features), and a label that is neither
     /// training class.
     pub fn transform(&self, table: &Table) -> Result<FairDataset> {
-        let (x, groups) = self.transform_features(table)?;
+        self.transform_parsed(table, &[])
+    }
+
+    /// [`transform`](Self::transform), with numeric columns already parsed from `table`
+    /// ([`fit_parsed`](Self::fit_parsed)).
+    fn transform_parsed(&self, table: &Table, parsed: &[Option<Vec<f64>>]) -> Result<FairDataset> {
+        self.transform_as(table, parsed, true)
+    }
+
+    /// [`transform_parsed`](Self::transform_parsed); without `store`, the features are checked
+    /// as they would be encoded but not kept (the dataset has none).
+    fn transform_as(
+        &self,
+        table: &Table,
+        parsed: &[Option<Vec<f64>>],
+        store: bool,
+    ) -> Result<FairDataset> {
+        let x = self.fill_features(table, parsed, store)?;
+        let groups = self.groups(table)?;
         let label = table.column(&self.spec.label)?;
         let mut y = Vec::with_capacity(table.n_rows());
         for (i, v) in label.iter().enumerate() {
@@ -283,7 +315,10 @@ impl Encoder {
                 });
             });
         }
-        let data = FairDataset::with_names(x, y, groups, self.feature_names.clone())?;
+        let data = match x {
+            Some(x) => FairDataset::with_names(x, y, groups, self.feature_names.clone())?,
+            None => FairDataset::with_names(Array2::zeros((y.len(), 0)), y, groups, Vec::new())?,
+        };
         match &self.spec.weights {
             Some(w) => Ok(data.with_weights(weights(table, w)?)?),
             None => Ok(data),
@@ -320,49 +355,151 @@ impl Encoder {
     /// # Errors
     /// A missing column; an empty, non-numeric or non-finite value in a numeric column.
     pub fn features(&self, table: &Table) -> Result<Array2<f64>> {
-        let n = table.n_rows();
-        // Filled column by column (contiguous, each column's block in parallel), then laid out
-        // row-major once.
-        let mut x = Array2::zeros((n, self.feature_names.len()).f());
-        let Some(mut rest) = x.as_slice_memory_order_mut() else {
-            unreachable!("a new array is contiguous")
-        };
-        let mut blocks = Vec::with_capacity(self.columns.len());
-        for c in &self.columns {
-            let (block, tail) = rest.split_at_mut(c.width() * n);
-            blocks.push((c, block));
-            rest = tail;
+        self.features_parsed(table, &[])
+    }
+
+    /// [`features`](Self::features), taking the numbers of numeric column `k` from
+    /// `parsed[k]` where given (they were parsed from `table`).
+    ///
+    /// The matrix is filled row-major in place, blocks of rows in parallel, every column of a
+    /// block in turn (no second copy, no per-cell allocation). The error reported is the first
+    /// in column order, then row order, as a column-by-column pass would find it.
+    fn features_parsed(&self, table: &Table, parsed: &[Option<Vec<f64>>]) -> Result<Array2<f64>> {
+        match self.fill_features(table, parsed, true)? {
+            Some(x) => Ok(x),
+            None => unreachable!("stored features are returned"),
         }
-        let filled: Vec<Result<()>> = blocks
-            .into_par_iter()
-            .map(|(c, block)| match c {
-                FeatureColumn::Numeric { name, mean, scale } => {
-                    let values = numbers(table, name, "")?;
-                    for (i, (slot, v)) in block.iter_mut().zip(values).enumerate() {
-                        *slot = (v - mean) / scale;
-                        if !slot.is_finite() {
-                            return Err(standardize_overflow(table, name, i, *slot));
-                        }
-                    }
-                    Ok(())
-                }
-                FeatureColumn::Categorical { name, levels } => {
-                    let index: HashMap<&str, usize> = levels
+    }
+
+    /// [`features_parsed`](Self::features_parsed), returning the matrix when `store`; without
+    /// it, each block of rows is encoded into a scratch buffer, only for its errors.
+    fn fill_features(
+        &self,
+        table: &Table,
+        parsed: &[Option<Vec<f64>>],
+        store: bool,
+    ) -> Result<Option<Array2<f64>>> {
+        let n = table.n_rows();
+        let width = self.feature_names.len();
+        let mut x = store.then(|| Array2::zeros((n, width)));
+        if width == 0 {
+            return Ok(x);
+        }
+        let columns: Vec<Result<&crate::TextColumn>> = self
+            .columns
+            .iter()
+            .map(|c| table.column(c.name()))
+            .collect();
+        let mut offsets = Vec::with_capacity(self.columns.len());
+        let mut at = 0;
+        for c in &self.columns {
+            offsets.push(at);
+            at += c.width();
+        }
+        let indexes: Vec<Option<HashMap<&str, usize>>> = self
+            .columns
+            .iter()
+            .map(|c| match c {
+                FeatureColumn::Numeric { .. } => None,
+                FeatureColumn::Categorical { levels, .. } => Some(
+                    levels
                         .iter()
                         .enumerate()
                         .map(|(k, l)| (l.as_str(), k))
-                        .collect();
-                    for (i, v) in non_empty(table, name)?.enumerate() {
-                        if let Some(&k) = index.get(v?) {
-                            block[k * n + i] = 1.0;
-                        }
-                    }
-                    Ok(())
-                }
+                        .collect(),
+                ),
             })
             .collect();
-        filled.into_iter().collect::<Result<()>>()?;
-        Ok(x.as_standard_layout().into_owned())
+        let rows = (1 << 16) / width + 1;
+        // An error is keyed by its column, then 0 for a value that is not a number or 1 for
+        // one whose standardized value overflows (a column is parsed whole before it is
+        // standardized), then its row.
+        type Located = (usize, u8, usize, Box<DataError>);
+        let fill = |b: usize, out: &mut [f64]| -> std::result::Result<(), Located> {
+            let start = b * rows;
+            let m = out.len() / width;
+            for (k, c) in self.columns.iter().enumerate() {
+                let column = columns[k]
+                    .as_ref()
+                    .map_err(|e| (k, 0, 0, Box::new(e.clone())))?;
+                let off = offsets[k];
+                let values = column.range(start, start + m);
+                match c {
+                    FeatureColumn::Numeric { name, mean, scale } => {
+                        let mut overflow = None;
+                        let mut put = |r: usize, value: f64| {
+                            let slot = &mut out[r * width + off];
+                            *slot = (value - mean) / scale;
+                            if !slot.is_finite() && overflow.is_none() {
+                                overflow = Some((start + r, *slot));
+                            }
+                        };
+                        match parsed.get(k).and_then(Option::as_ref) {
+                            Some(numbers) => {
+                                for (r, &value) in numbers[start..start + m].iter().enumerate() {
+                                    put(r, value);
+                                }
+                            }
+                            None => match column.numbers(start, start + m) {
+                                Some(numbers) => {
+                                    for (r, value) in numbers.into_iter().enumerate() {
+                                        put(r, value);
+                                    }
+                                }
+                                None => {
+                                    for (r, v) in values.enumerate() {
+                                        match classify(v) {
+                                            Cell::Finite(x) => put(r, x),
+                                            cell => {
+                                                let i = start + r;
+                                                let e = cell_error(table, name, i, v, &cell, "");
+                                                return Err((k, 0, i, Box::new(e)));
+                                            }
+                                        }
+                                    }
+                                }
+                            },
+                        }
+                        if let Some((i, result)) = overflow {
+                            let e = standardize_overflow(table, name, i, result);
+                            return Err((k, 1, i, Box::new(e)));
+                        }
+                    }
+                    FeatureColumn::Categorical { name, .. } => {
+                        let index = indexes[k].as_ref();
+                        for (r, v) in values.enumerate() {
+                            if v.trim().is_empty() {
+                                let i = start + r;
+                                return Err((k, 0, i, Box::new(empty_value(table, name, i))));
+                            }
+                            if let Some(&level) = index.and_then(|index| index.get(v)) {
+                                out[r * width + off + level] = 1.0;
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(())
+        };
+        let key = |(k, class, i, _): &Located| (*k, *class, *i);
+        let first = match x.as_mut().and_then(|x| x.as_slice_mut()) {
+            Some(slice) => slice
+                .par_chunks_mut(rows * width)
+                .enumerate()
+                .filter_map(|(b, out)| fill(b, out).err())
+                .min_by_key(key),
+            None => (0..n.div_ceil(rows))
+                .into_par_iter()
+                .filter_map(|b| {
+                    let mut out = vec![0.0; rows.min(n - b * rows) * width];
+                    fill(b, &mut out).err()
+                })
+                .min_by_key(key),
+        };
+        match first {
+            Some((_, _, _, e)) => Err(*e),
+            None => Ok(x),
+        }
     }
 
     /// The rows' groups under the fitted schema.
@@ -508,9 +645,11 @@ impl Prepared {
     /// # Errors
     /// As [`Encoder::fit`] and [`Encoder::transform`].
     pub fn from_tables(spec: &DatasetSpec, train: &Table, test: &Table) -> Result<Self> {
-        let encoder = Encoder::fit(spec, train, &[test])?;
+        let (encoder, parsed) = Encoder::fit_parsed(spec, train, &[test])?;
+        let train = encoder.transform_parsed(train, &parsed)?;
+        drop(parsed);
         Ok(Self {
-            train: encoder.transform(train)?,
+            train,
             test: encoder.transform(test)?,
             encoder,
         })
@@ -529,8 +668,14 @@ impl Prepared {
         seed: u64,
         stratify: bool,
     ) -> Result<Self> {
-        let whole = Encoder::fit(spec, table, &[])?.transform(table)?;
-        let s = whole.split_indices(test_size, seed, stratify)?;
+        // The whole table is encoded first, for its errors and labels, without keeping its
+        // features; only the split is kept.
+        let s = {
+            let (encoder, parsed) = Encoder::fit_parsed(spec, table, &[])?;
+            let whole = encoder.transform_as(table, &parsed, false)?;
+            whole.split_indices(test_size, seed, stratify)?
+        };
+        // The selected tables share the table's values (docs/csv.md#memory).
         Self::from_tables(
             spec,
             &table.select_rows(&s.train)?,
@@ -673,12 +818,7 @@ fn non_empty<'t>(
     let name = name.to_string();
     Ok(column.iter().enumerate().map(move |(i, v)| {
         if v.trim().is_empty() {
-            Err(DataError::EmptyValue {
-                file: table.file().to_string(),
-                line: table.line(i),
-                row: i + 1,
-                column: name.clone(),
-            })
+            Err(empty_value(table, &name, i))
         } else {
             Ok(v)
         }
@@ -726,46 +866,65 @@ pub(crate) fn number(v: &str) -> Option<f64> {
 /// The values of a numeric column; `hint` is appended to a non-numeric error.
 pub(crate) fn numbers(table: &Table, name: &str, hint: &str) -> Result<Vec<f64>> {
     let column = table.column(name)?;
+    if let Some(values) = column.numbers(0, column.len()) {
+        return Ok(values);
+    }
     let mut out = Vec::with_capacity(table.n_rows());
     for (i, v) in column.iter().enumerate() {
-        let cell = classify(v);
-        if let Cell::Finite(x) = cell {
-            out.push(x);
-            continue;
+        match classify(v) {
+            Cell::Finite(x) => out.push(x),
+            cell => return Err(cell_error(table, name, i, v, &cell, hint)),
         }
-        let (file, line, row, column) = (
-            table.file().to_string(),
-            table.line(i),
-            i + 1,
-            name.to_string(),
-        );
-        return Err(if v.trim().is_empty() {
-            DataError::EmptyValue {
-                file,
-                line,
-                row,
-                column,
-            }
-        } else if let Cell::NonFinite = cell {
-            DataError::NonFinite {
-                file,
-                line,
-                row,
-                column,
-                value: v.to_string(),
-            }
-        } else {
-            DataError::NonNumeric {
-                file,
-                line,
-                row,
-                column,
-                value: v.to_string(),
-                hint: hint.to_string(),
-            }
-        });
     }
     Ok(out)
+}
+
+/// The error for value `v` of row `i` of numeric column `name`, which is not a finite
+/// number (`cell`); `hint` is appended to a non-numeric error.
+#[cold]
+fn cell_error(table: &Table, name: &str, i: usize, v: &str, cell: &Cell, hint: &str) -> DataError {
+    let (file, line, row, column) = (
+        table.file().to_string(),
+        table.line(i),
+        i + 1,
+        name.to_string(),
+    );
+    if v.trim().is_empty() {
+        DataError::EmptyValue {
+            file,
+            line,
+            row,
+            column,
+        }
+    } else if let Cell::NonFinite = cell {
+        DataError::NonFinite {
+            file,
+            line,
+            row,
+            column,
+            value: v.to_string(),
+        }
+    } else {
+        DataError::NonNumeric {
+            file,
+            line,
+            row,
+            column,
+            value: v.to_string(),
+            hint: hint.to_string(),
+        }
+    }
+}
+
+/// The error for an empty value in row `i` of column `name`.
+#[cold]
+fn empty_value(table: &Table, name: &str, i: usize) -> DataError {
+    DataError::EmptyValue {
+        file: table.file().to_string(),
+        line: table.line(i),
+        row: i + 1,
+        column: name.to_string(),
+    }
 }
 
 /// The error for row `i` of a numeric column whose standardized value is not finite.
@@ -835,17 +994,28 @@ fn weights(table: &Table, name: &str) -> Result<Vec<f64>> {
 }
 
 /// Decides a column's type on the training table and fits its encoding.
-fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Result<FeatureColumn> {
-    let any_number = train
-        .column(name)?
-        .iter()
-        .any(|v| matches!(classify(v), Cell::Finite(_)));
+/// With a numeric column, its numbers as parsed.
+fn fit_column(
+    train: &Table,
+    name: &str,
+    forced: bool,
+    standardize: bool,
+) -> Result<(FeatureColumn, Option<Vec<f64>>)> {
+    let column = train.column(name)?;
+    let stored = column.all_numbers();
+    let any_number = stored
+        || column
+            .iter()
+            .any(|v| matches!(classify(v), Cell::Finite(_)));
     if forced || !any_number {
         let levels = distinct(non_empty(train, name)?)?;
-        return Ok(FeatureColumn::Categorical {
-            name: name.to_string(),
-            levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
-        });
+        return Ok((
+            FeatureColumn::Categorical {
+                name: name.to_string(),
+                levels: sort_levels(levels.into_iter().map(str::to_string).collect()),
+            },
+            None,
+        ));
     }
     let hint = " (a column that mixes numbers and text is one-hot encoded when listed as \
                 categorical: --categorical COL, or categorical in a [data.spec] table)";
@@ -867,11 +1037,15 @@ fn fit_column(train: &Table, name: &str, forced: bool, standardize: bool) -> Res
     } else {
         (0.0, 1.0)
     };
-    Ok(FeatureColumn::Numeric {
-        name: name.to_string(),
-        mean,
-        scale,
-    })
+    Ok((
+        FeatureColumn::Numeric {
+            name: name.to_string(),
+            mean,
+            scale,
+        },
+        // Numbers the table stores are read from it again when encoding (no second copy).
+        (!stored).then_some(values),
+    ))
 }
 
 /// The mean and population standard deviation, computed as scikit-learn's `StandardScaler`

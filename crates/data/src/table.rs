@@ -1,32 +1,244 @@
 //! Raw tables: a header and string columns, read from CSV or built in memory.
 
 use std::io::{Read, Write};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
 use crate::{DataError, Delimiter, Result};
 
-/// One column of text values, stored compactly (one buffer plus end offsets).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// One column of text values, stored compactly: runs of values, each one buffer plus 32-bit end
+/// offsets (a file read in blocks keeps one run per block, so reading never copies a column
+/// twice), and optionally the rows picked from them ([`Table::select_rows`] shares the values
+/// instead of copying them). See docs/csv.md#memory.
+#[derive(Debug, Clone, Default)]
 pub struct TextColumn {
-    text: String,
-    ends: Vec<usize>,
+    chunks: Arc<Vec<Chunk>>,
+    /// The first row of each chunk (shared by the columns of one table where they agree).
+    starts: Arc<Vec<usize>>,
+    /// The (chunk, position) of each row, when the rows were picked from the chunks.
+    rows: Option<Arc<Vec<(u32, u32)>>>,
+    len: usize,
+}
+
+/// A run of values: their text one after the other and where each ends (from the chunk's
+/// start), or, when every value is a number written as fairkit would write it back, only the
+/// numbers (docs/csv.md#memory).
+#[derive(Debug, Clone)]
+enum Chunk {
+    Text {
+        text: String,
+        ends: Vec<u32>,
+    },
+    Numbers {
+        values: Vec<f64>,
+        kind: Written,
+        /// The text, written from the numbers when it is first asked for.
+        text: OnceLock<(String, Vec<u32>)>,
+    },
+}
+
+/// How the numbers of a chunk were written, so that writing them back gives the same text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Written {
+    /// Whole numbers of 1 to 15 digits without leading zeros (`0`, `7`, `1234`).
+    Whole,
+    /// The shortest text that reads back to the number, as the `ryu` crate writes it
+    /// (`0.25`, `1.0`, `-3.5e-7`).
+    Shortest,
+}
+
+impl Default for Chunk {
+    fn default() -> Self {
+        Chunk::Text {
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+/// The value ending at `ends[k]` of `text`.
+fn cut<'t>(text: &'t str, ends: &[u32], k: usize) -> &'t str {
+    let start = if k == 0 { 0 } else { ends[k - 1] as usize };
+    &text[start..ends[k] as usize]
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        match self {
+            Chunk::Text { ends, .. } => ends.len(),
+            Chunk::Numbers { values, .. } => values.len(),
+        }
+    }
+
+    fn get(&self, k: usize) -> &str {
+        match self {
+            Chunk::Text { text, ends } => cut(text, ends, k),
+            Chunk::Numbers { values, kind, text } => {
+                let (text, ends) = text.get_or_init(|| write_numbers(values, *kind));
+                cut(text, ends, k)
+            }
+        }
+    }
+
+    /// The numbers, when the chunk holds only numbers.
+    fn numbers(&self) -> Option<&[f64]> {
+        match self {
+            Chunk::Numbers { values, .. } => Some(values),
+            Chunk::Text { .. } => None,
+        }
+    }
+
+    /// Chunks of `text` cut at value ends (`ends` from its start), each under 4 GiB.
+    fn split(text: String, ends: &[usize]) -> Vec<Chunk> {
+        if text.len() <= u32::MAX as usize {
+            let ends = ends.iter().map(|&e| e as u32).collect();
+            return vec![Chunk::Text { text, ends }];
+        }
+        let mut out = Vec::new();
+        let (mut chunk, mut chunk_ends) = (String::new(), Vec::new());
+        let mut start = 0;
+        for &end in ends {
+            let value = &text[start..end];
+            if chunk.len() + value.len() > u32::MAX as usize {
+                out.push(Chunk::Text {
+                    text: std::mem::take(&mut chunk),
+                    ends: std::mem::take(&mut chunk_ends),
+                });
+            }
+            chunk.push_str(value);
+            chunk_ends.push(chunk.len() as u32);
+            start = end;
+        }
+        out.push(Chunk::Text {
+            text: chunk,
+            ends: chunk_ends,
+        });
+        out
+    }
+}
+
+/// The value of a whole number of 1 to 15 digits without leading zeros (exact in f64, the
+/// bits `parse::<f64>` gives).
+fn whole(b: &[u8]) -> Option<f64> {
+    if b.is_empty() || b.len() > 15 || (b[0] == b'0' && b.len() > 1) {
+        return None;
+    }
+    let mut n = 0u64;
+    for &d in b {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(d - b'0');
+    }
+    Some(n as f64)
+}
+
+/// The numbers written back as [`Chunk::numbers_of`] read them.
+fn write_numbers(values: &[f64], kind: Written) -> (String, Vec<u32>) {
+    let mut text = String::with_capacity(values.len() * 4);
+    let mut ends = Vec::with_capacity(values.len());
+    let mut buffer = ryu::Buffer::new();
+    for &x in values {
+        match kind {
+            Written::Whole => {
+                use std::fmt::Write as _;
+                let _ = write!(text, "{}", x as u64);
+            }
+            Written::Shortest => text.push_str(buffer.format_finite(x)),
+        }
+        ends.push(text.len() as u32);
+    }
+    (text, ends)
+}
+
+/// The (chunk, position) of each picked row.
+type Picks = Arc<Vec<(u32, u32)>>;
+
+/// A part's columns as chunks, and each row's line.
+type PartColumns = (Vec<Vec<Chunk>>, Vec<u64>);
+
+/// Where the rows of a column are, for sharing picked rows between columns stored alike.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    /// At most one chunk, rows in order.
+    Whole,
+    /// Rows in order over chunks starting at these rows.
+    Starts(*const Vec<usize>),
+    /// Rows picked.
+    Picked(*const Vec<(u32, u32)>),
 }
 
 impl TextColumn {
+    /// A column of the values of `chunks` (empty ones left out), in order.
+    fn from_chunks(chunks: Vec<Chunk>) -> Self {
+        let mut starts = Vec::with_capacity(chunks.len());
+        let mut kept = Vec::with_capacity(chunks.len());
+        let mut len = 0;
+        for chunk in chunks {
+            if chunk.len() > 0 {
+                starts.push(len);
+                len += chunk.len();
+                kept.push(chunk);
+            }
+        }
+        TextColumn {
+            chunks: Arc::new(kept),
+            starts: Arc::new(starts),
+            rows: None,
+            len,
+        }
+    }
+
     fn push(&mut self, value: &str) {
-        self.text.push_str(value);
-        self.ends.push(self.text.len());
+        debug_assert!(self.rows.is_none(), "values are pushed to new columns only");
+        let chunks = Arc::make_mut(&mut self.chunks);
+        let room = |c: &Chunk| match c {
+            Chunk::Text { text, .. } => text.len() + value.len() <= u32::MAX as usize,
+            Chunk::Numbers { .. } => false,
+        };
+        if !chunks.last().is_some_and(room) {
+            Arc::make_mut(&mut self.starts).push(self.len);
+            chunks.push(Chunk::default());
+        }
+        if let Some(Chunk::Text { text, ends }) = chunks.last_mut() {
+            text.push_str(value);
+            ends.push(text.len() as u32);
+        }
+        self.len += 1;
+    }
+
+    fn layout(&self) -> Layout {
+        match &self.rows {
+            Some(rows) => Layout::Picked(Arc::as_ptr(rows)),
+            None if self.chunks.len() <= 1 => Layout::Whole,
+            None => Layout::Starts(Arc::as_ptr(&self.starts)),
+        }
+    }
+
+    /// The chunk and position of row `i`.
+    fn locate(&self, i: usize) -> (usize, usize) {
+        match &self.rows {
+            Some(rows) => {
+                let (c, k) = rows[i];
+                (c as usize, k as usize)
+            }
+            None if self.chunks.len() == 1 => (0, i),
+            None => {
+                let c = self.starts.partition_point(|&s| s <= i) - 1;
+                (c, i - self.starts[c])
+            }
+        }
     }
 
     /// Number of values.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.len
     }
 
     /// Whether there are no values.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len == 0
     }
 
     /// The value of row `i` (0-based).
@@ -34,29 +246,167 @@ impl TextColumn {
     /// # Panics
     /// If `i >= len()`.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
-    }
-
-    /// The columns' values one after the other.
-    fn concat(parts: Vec<TextColumn>) -> TextColumn {
-        let mut out = TextColumn {
-            text: String::with_capacity(parts.iter().map(|p| p.text.len()).sum()),
-            ends: Vec::with_capacity(parts.iter().map(TextColumn::len).sum()),
-        };
-        for part in parts {
-            let base = out.text.len();
-            out.text.push_str(&part.text);
-            out.ends.extend(part.ends.iter().map(|e| e + base));
-        }
-        out
+        assert!(i < self.len, "row {i} of a column of {} values", self.len);
+        let (c, k) = self.locate(i);
+        self.chunks[c].get(k)
     }
 
     /// The values in row order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        (0..self.len()).map(|i| self.get(i))
+        self.range(0, self.len)
+    }
+
+    /// The values of rows `start..end` in order.
+    ///
+    /// # Panics
+    /// If `start > end` or `end > len()`.
+    pub(crate) fn range(&self, start: usize, end: usize) -> Values<'_> {
+        assert!(start <= end && end <= self.len);
+        let (chunk, offset) = if start < end && self.rows.is_none() {
+            self.locate(start)
+        } else {
+            (0, 0)
+        };
+        Values {
+            column: self,
+            next: start,
+            end,
+            chunk,
+            offset,
+        }
+    }
+
+    /// The numbers of rows `start..end` when every one of them was stored as a number (read
+    /// from a file whose values write back to their own text: docs/csv.md#memory), else
+    /// `None`. They are the numbers `str::parse::<f64>` gives for the values.
+    pub(crate) fn numbers(&self, start: usize, end: usize) -> Option<Vec<f64>> {
+        let mut out = Vec::with_capacity(end - start);
+        self.numbers_into(start, end, &mut out).then_some(out)
+    }
+
+    /// [`numbers`](Self::numbers) appended to `out`; `false` (with `out` in any state) when a
+    /// row is not stored as a number.
+    fn numbers_into(&self, start: usize, end: usize, out: &mut Vec<f64>) -> bool {
+        if start >= end {
+            return true;
+        }
+        match &self.rows {
+            Some(rows) => {
+                for &(c, k) in &rows[start..end] {
+                    match self.chunks[c as usize].numbers() {
+                        Some(values) => out.push(values[k as usize]),
+                        None => return false,
+                    }
+                }
+                true
+            }
+            None => {
+                let (mut c, mut k) = self.locate(start);
+                let mut left = end - start;
+                while left > 0 {
+                    let Some(values) = self.chunks[c].numbers() else {
+                        return false;
+                    };
+                    let take = (values.len() - k).min(left);
+                    out.extend_from_slice(&values[k..k + take]);
+                    left -= take;
+                    (c, k) = (c + 1, 0);
+                }
+                true
+            }
+        }
+    }
+
+    /// Whether every value is stored as a number ([`numbers`](Self::numbers)).
+    pub(crate) fn all_numbers(&self) -> bool {
+        match &self.rows {
+            None => self.chunks.iter().all(|c| c.numbers().is_some()),
+            Some(rows) => rows
+                .iter()
+                .all(|&(c, _)| self.chunks[c as usize].numbers().is_some()),
+        }
+    }
+
+    /// The rows at `picks` (each below `len()`), sharing the values; `shared` holds the picks
+    /// already made for columns stored alike, so that they share them too.
+    fn pick(&self, picks: &[usize], shared: &mut Vec<(Layout, Picks)>) -> Self {
+        let layout = self.layout();
+        let rows = match shared.iter().find(|(l, _)| *l == layout) {
+            Some((_, rows)) => Arc::clone(rows),
+            None => {
+                let rows: Picks = Arc::new(
+                    picks
+                        .iter()
+                        .map(|&i| {
+                            let (c, k) = self.locate(i);
+                            (c as u32, k as u32)
+                        })
+                        .collect(),
+                );
+                shared.push((layout, Arc::clone(&rows)));
+                rows
+            }
+        };
+        TextColumn {
+            chunks: Arc::clone(&self.chunks),
+            starts: Arc::clone(&self.starts),
+            len: rows.len(),
+            rows: Some(rows),
+        }
     }
 }
+
+impl PartialEq for TextColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.len == other.len && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for TextColumn {}
+
+/// The values of a range of a column's rows, in order ([`TextColumn::iter`]).
+pub(crate) struct Values<'a> {
+    column: &'a TextColumn,
+    next: usize,
+    end: usize,
+    /// Where row `next` is, when the rows are in chunk order.
+    chunk: usize,
+    offset: usize,
+}
+
+impl<'a> Iterator for Values<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.next >= self.end {
+            return None;
+        }
+        let chunks = &self.column.chunks;
+        let value = match &self.column.rows {
+            Some(rows) => {
+                let (c, k) = rows[self.next];
+                chunks[c as usize].get(k as usize)
+            }
+            None => {
+                while self.offset >= chunks[self.chunk].len() {
+                    self.chunk += 1;
+                    self.offset = 0;
+                }
+                self.offset += 1;
+                chunks[self.chunk].get(self.offset - 1)
+            }
+        };
+        self.next += 1;
+        Some(value)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.end - self.next;
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Values<'_> {}
 
 /// How a CSV file is laid out. The default is a comma-separated file whose first record is the
 /// header, fields taken as they are, and repeated column names rejected.
@@ -162,7 +512,7 @@ impl Table {
                 starts.push(line);
                 line += n;
             }
-            let parts: Vec<Result<(Vec<TextColumn>, Vec<u64>)>> = blocks
+            let parts: Vec<Result<PartColumns>> = blocks
                 .par_iter()
                 .zip(&starts)
                 .enumerate()
@@ -185,16 +535,25 @@ impl Table {
                     Err(e) => return Err(shift_row(e, rows)),
                 }
             }
+            // The blocks' values are kept where they are: one chunk per block and column.
             builder.lines = Vec::with_capacity(rows);
-            let mut by_column: Vec<Vec<TextColumn>> =
+            let mut by_column: Vec<Vec<Chunk>> =
                 vec![Vec::with_capacity(ok.len()); head.keep.len()];
             for (columns, mut lines) in ok {
                 builder.lines.append(&mut lines);
-                for (j, column) in columns.into_iter().enumerate() {
-                    by_column[j].push(column);
+                for (j, chunks) in columns.into_iter().enumerate() {
+                    by_column[j].extend(chunks);
                 }
             }
-            builder.columns = by_column.into_par_iter().map(TextColumn::concat).collect();
+            builder.columns = by_column.into_iter().map(TextColumn::from_chunks).collect();
+            // Columns whose chunks start at the same rows share one list of starts.
+            if let [first, rest @ ..] = &mut builder.columns[..] {
+                for column in rest {
+                    if column.starts == first.starts {
+                        column.starts = Arc::clone(&first.starts);
+                    }
+                }
+            }
             return builder.finish();
         }
         let mut part = Part::new(head.keep.len());
@@ -207,7 +566,9 @@ impl Table {
         if let Err(e) = read() {
             return Err(part.first_error(file, &head.keep, e));
         }
-        (builder.columns, builder.lines) = part.columns(file, &head.keep)?;
+        let (columns, lines) = part.columns(file, &head.keep)?;
+        builder.columns = columns.into_iter().map(TextColumn::from_chunks).collect();
+        builder.lines = lines;
         builder.finish()
     }
 
@@ -316,11 +677,13 @@ impl Table {
         }
         let mut builder = Builder::new(&self.file, self.header.clone())?;
         builder.other_delimiter = self.other_delimiter;
-        for (out, col) in builder.columns.iter_mut().zip(&self.columns) {
-            for &i in indices {
-                out.push(col.get(i));
-            }
-        }
+        // The values are shared, not copied (docs/csv.md#memory).
+        let mut shared = Vec::new();
+        builder.columns = self
+            .columns
+            .iter()
+            .map(|c| c.pick(indices, &mut shared))
+            .collect();
         builder.lines = indices.iter().map(|&i| self.lines[i]).collect();
         builder.finish()
     }
@@ -362,10 +725,11 @@ impl Table {
         };
         let mut w = csv::Writer::from_writer(writer);
         w.write_record(&self.header).map_err(|e| write_err(&e))?;
+        let mut values: Vec<_> = self.columns.iter().map(TextColumn::iter).collect();
         let mut row = Vec::with_capacity(self.n_columns());
-        for i in 0..self.n_rows() {
+        for _ in 0..self.n_rows() {
             row.clear();
-            row.extend(self.columns.iter().map(|c| c.get(i)));
+            row.extend(values.iter_mut().map(|v| v.next().unwrap_or_default()));
             w.write_record(&row).map_err(|e| write_err(&e))?;
         }
         w.flush().map_err(|e| write_err(&e))
@@ -445,26 +809,115 @@ fn read_error(file: &str, e: &std::io::Error) -> DataError {
 /// The values are kept as bytes and checked for UTF-8 a whole column at a time
 /// ([`Part::columns`]), which is several times faster than field by field.
 struct Part {
-    columns: Vec<(Vec<u8>, Vec<usize>)>,
+    columns: Vec<Column>,
     lines: Vec<u64>,
+    /// Reused to write numbers back ([`Written::Shortest`]).
+    ryu: ryu::Buffer,
+}
+
+/// A column of a part: numbers while every value is one that writes back to its own text
+/// ([`Written`], decided by the first value), text from the first value that is not
+/// (docs/csv.md#memory).
+#[derive(Clone)]
+enum Column {
+    Numbers {
+        values: Vec<f64>,
+        kind: Option<Written>,
+    },
+    Text {
+        text: Vec<u8>,
+        ends: Vec<usize>,
+    },
+}
+
+impl Column {
+    fn push(&mut self, field: &[u8], ryu: &mut ryu::Buffer) {
+        if let Column::Numbers { values, kind } = self {
+            let written = *kind.get_or_insert_with(|| {
+                if whole(field).is_some() {
+                    Written::Whole
+                } else {
+                    Written::Shortest
+                }
+            });
+            if let Some(x) = read_written(field, written, ryu) {
+                values.push(x);
+                return;
+            }
+            // The values so far, written back as they were read, then this one as text.
+            let (text, ends) = write_numbers(values, written);
+            *self = Column::Text {
+                text: text.into_bytes(),
+                ends: ends.into_iter().map(|e| e as usize).collect(),
+            };
+        }
+        if let Column::Text { text, ends } = self {
+            // Short fields byte by byte: cheaper than a call to copy them.
+            if field.len() <= 4 {
+                for &b in field {
+                    text.push(b);
+                }
+            } else {
+                text.extend_from_slice(field);
+            }
+            ends.push(text.len());
+        }
+    }
+}
+
+/// The number `field` holds when it is written as `kind` writes it, else `None`.
+fn read_written(field: &[u8], kind: Written, ryu: &mut ryu::Buffer) -> Option<f64> {
+    match kind {
+        Written::Whole => whole(field),
+        Written::Shortest => {
+            // Only what ryu writes: digits, sign, point and exponent.
+            if !field
+                .iter()
+                .all(|&b| b.is_ascii_digit() || b == b'-' || b == b'.' || b == b'e')
+            {
+                return None;
+            }
+            let text = std::str::from_utf8(field).ok()?;
+            let x: f64 = text.parse().ok()?;
+            (x.is_finite() && ryu.format_finite(x).as_bytes() == field).then_some(x)
+        }
+    }
 }
 
 impl Part {
     fn new(n_columns: usize) -> Self {
         Part {
-            columns: vec![(Vec::new(), Vec::new()); n_columns],
+            columns: vec![
+                Column::Numbers {
+                    values: Vec::new(),
+                    kind: None,
+                };
+                n_columns
+            ],
             lines: Vec::new(),
+            ryu: ryu::Buffer::new(),
         }
     }
 
-    /// The columns as text, or the error for the first value (in row, then column order)
+    /// The columns as chunks, or the error for the first value (in row, then column order)
     /// that is not UTF-8; `keep` are the columns' file positions.
-    fn columns(self, file: &str, keep: &[usize]) -> Result<(Vec<TextColumn>, Vec<u64>)> {
+    fn columns(self, file: &str, keep: &[usize]) -> Result<PartColumns> {
         let mut out = Vec::with_capacity(self.columns.len());
         let mut first_bad: Option<(usize, usize)> = None;
-        for (k, (text, ends)) in self.columns.into_iter().enumerate() {
+        for (k, column) in self.columns.into_iter().enumerate() {
+            let (text, ends) = match column {
+                Column::Numbers { values, kind } => {
+                    out.push(vec![Chunk::Numbers {
+                        values,
+                        kind: kind.unwrap_or(Written::Whole),
+                        text: OnceLock::new(),
+                    }]);
+                    continue;
+                }
+                Column::Text { text, ends } => (text, ends),
+            };
             match String::from_utf8(text) {
-                Ok(text) => out.push(TextColumn { text, ends }),
+                Ok(text) => out.push(Chunk::split(text, &ends)),
                 Err(e) => {
                     let text = e.into_bytes();
                     let bad = (0..ends.len()).find(|&i| {
@@ -570,9 +1023,9 @@ impl Head {
         part: &mut Part,
     ) -> Result<()> {
         self.check(fields.spans.len(), file, line, first, part.lines.len() + 1)?;
-        for (k, (text, ends)) in part.columns.iter_mut().enumerate() {
-            text.extend_from_slice(fields.get(k));
-            ends.push(text.len());
+        let Part { columns, ryu, .. } = part;
+        for (k, column) in columns.iter_mut().enumerate() {
+            column.push(fields.get(k), ryu);
         }
         part.lines.push(line);
         Ok(())
@@ -636,9 +1089,10 @@ impl Head {
         // Sized for the block up front (its line feeds bound its rows; text shared evenly),
         // which saves most of the regrowing.
         let rows = count_lines(block) as usize + 1;
-        for (text, ends) in &mut part.columns {
-            ends.reserve(rows);
-            text.reserve(block.len() / self.expected.max(1));
+        for column in &mut part.columns {
+            if let Column::Numbers { values, .. } = column {
+                values.reserve(rows);
+            }
         }
         quote_free_records(block, line, format, &self.keep, |line, row| {
             self.push(row, file, line, first && part.lines.is_empty(), part)
@@ -1788,6 +2242,54 @@ mod tests {
         assert!(
             Table::from_columns("mem", vec!["a".into(), "b".into()], &[vec!["1"], vec![]]).is_err()
         );
+    }
+
+    /// Values that write back to their own text are stored as numbers (the bits
+    /// `parse::<f64>` gives) and written back byte for byte; any other value keeps its column
+    /// chunk as text, the values before it included.
+    #[test]
+    fn numbers_are_stored_when_they_write_back_to_their_text() {
+        let columns: [(&str, &[&str], bool); 9] = [
+            ("whole", &["0", "1", "1234", "999999999999999"], true),
+            (
+                "shortest",
+                &["0.5", "-1.0", "1e-7", "42429.05329075552", "-0.0"],
+                true,
+            ),
+            ("leading zero", &["1", "01"], false),
+            ("mixed forms", &["0.5", "1"], false),
+            ("exponent as Python writes it", &["0.5", "1e-05"], false),
+            (
+                "fixed where ryu uses an exponent",
+                &["0.5", "0.0000001"],
+                false,
+            ),
+            ("sixteen digits", &["1", "1234567890123456"], false),
+            ("text", &["1", "x"], false),
+            ("space", &["2.5", " 3"], false),
+        ];
+        for (what, values, stored) in columns {
+            let text = format!("v\n{}\n", values.join("\n"));
+            for block in [1, 4, usize::MAX / 4] {
+                let t =
+                    Table::from_csv_blocks(text.as_bytes(), "t.csv", &CsvFormat::default(), block)
+                        .unwrap();
+                let column = t.column("v").unwrap();
+                assert_eq!(column.iter().collect::<Vec<_>>(), values, "{what}");
+                if block > 4 {
+                    let numbers = column.numbers(0, column.len());
+                    assert_eq!(numbers.is_some(), stored, "{what}");
+                    for (x, v) in numbers.iter().flatten().zip(values) {
+                        assert_eq!(x.to_bits(), v.parse::<f64>().unwrap().to_bits(), "{what}");
+                    }
+                }
+                // Rows picked from the chunks read the same numbers and text.
+                let picked = t.select_rows(&[values.len() - 1, 0]).unwrap();
+                let column = picked.column("v").unwrap();
+                assert_eq!(column.get(0), values[values.len() - 1], "{what}");
+                assert_eq!(column.get(1), values[0], "{what}");
+            }
+        }
     }
 
     /// Files read whole and in blocks of many sizes (records and blank lines across every

@@ -321,15 +321,23 @@ impl DataSource {
                 test,
                 spec,
                 layout,
-            } => Ok(LoadedData {
-                name: file_name(path),
-                train: read_table_with(path, layout, None)?,
-                test: test
-                    .as_deref()
-                    .map(|t| read_table_with(t, layout, None))
-                    .transpose()?,
-                spec: spec.clone(),
-            }),
+            } => {
+                // Both files are read at once; the training file's error comes first.
+                let (train, test) = rayon::join(
+                    || read_table_with(path, layout, None),
+                    || {
+                        test.as_deref()
+                            .map(|t| read_table_with(t, layout, None))
+                            .transpose()
+                    },
+                );
+                Ok(LoadedData {
+                    name: file_name(path),
+                    train: train?,
+                    test: test?,
+                    spec: spec.clone(),
+                })
+            }
         }
     }
 }
@@ -422,6 +430,16 @@ impl LoadedData {
             );
         }
         e
+    }
+
+    /// Whether [`locate`](Self::locate) would add a location to `e` given the tables (it
+    /// names a group by its values and no location yet).
+    pub fn locatable(e: &HarnessError) -> bool {
+        matches!(
+            e,
+            HarnessError::Input(fairkit_core::Error::GroupNotInTraining { location, .. })
+                if location.is_empty()
+        )
     }
 
     /// The table and row of the first row whose sensitive values are `values`.

@@ -45,7 +45,20 @@ impl SingleRun {
         report: &ReportParams,
     ) -> Result<Self> {
         let loaded = source.load()?;
-        Self::on_loaded(&loaded, split, method, estimator, seed, report)
+        let data = prepare(&loaded, split, method, seed)?;
+        let dataset = loaded.name.clone();
+        // The raw tables are not needed past the encoding: they are dropped before the fit
+        // (docs/csv.md#memory), and read again only to locate an error that needs them.
+        drop(loaded);
+        Self::on_prepared(dataset, data, method, estimator, seed, report, |e| {
+            if !LoadedData::locatable(&e) {
+                return e;
+            }
+            match source.load() {
+                Ok(loaded) => loaded.locate(e),
+                Err(_) => e,
+            }
+        })
     }
 
     /// As [`execute`](Self::execute) on data already loaded.
@@ -60,23 +73,35 @@ impl SingleRun {
         seed: u64,
         report: &ReportParams,
     ) -> Result<Self> {
-        let spec = method.data_spec(&loaded.spec)?;
-        let data = if spec == loaded.spec {
-            loaded.prepare(split, seed)?
-        } else {
-            LoadedData {
-                spec,
-                ..loaded.clone()
-            }
-            .prepare(split, seed)?
-        };
+        let data = prepare(loaded, split, method, seed)?;
+        Self::on_prepared(
+            loaded.name.clone(),
+            data,
+            method,
+            estimator,
+            seed,
+            report,
+            |e| loaded.locate(e),
+        )
+    }
+
+    /// Fits and evaluates on data already encoded; `locate` adds the file and line to a fit
+    /// error where it can.
+    fn on_prepared(
+        dataset: String,
+        data: Prepared,
+        method: &MethodSpec,
+        estimator: &Estimator,
+        seed: u64,
+        report: &ReportParams,
+        locate: impl Fn(crate::HarnessError) -> crate::HarnessError,
+    ) -> Result<Self> {
         data.train.groups().require_two_groups()?;
         data.train.require_both_classes()?;
-        let run =
-            run(method, estimator, &data.train, &data.test, seed).map_err(|e| loaded.locate(e))?;
+        let run = run(method, estimator, &data.train, &data.test, seed).map_err(locate)?;
         let reports = evaluate(&data.test, &run, report)?;
         Ok(Self {
-            dataset: loaded.name.clone(),
+            dataset,
             method: method.clone(),
             estimator: estimator.clone(),
             seed,
@@ -166,6 +191,26 @@ impl SingleRun {
             }
         }
         out
+    }
+}
+
+/// The encoded train and test rows of `loaded` for `method` (whose data spec may differ from
+/// the source's: a score column) and `seed`.
+fn prepare(
+    loaded: &LoadedData,
+    split: &SplitPolicy,
+    method: &MethodSpec,
+    seed: u64,
+) -> Result<Prepared> {
+    let spec = method.data_spec(&loaded.spec)?;
+    if spec == loaded.spec {
+        loaded.prepare(split, seed)
+    } else {
+        LoadedData {
+            spec,
+            ..loaded.clone()
+        }
+        .prepare(split, seed)
     }
 }
 
