@@ -35,9 +35,10 @@ pub(crate) fn check_targets(
     match weights {
         Some(w) => {
             CoreError::check_len("sample weights", n_rows, w.len())?;
-            let w = w
-                .to_slice()
-                .map_or_else(|| std::borrow::Cow::Owned(w.to_vec()), std::borrow::Cow::Borrowed);
+            let w = w.to_slice().map_or_else(
+                || std::borrow::Cow::Owned(w.to_vec()),
+                std::borrow::Cow::Borrowed,
+            );
             CoreError::check_weights(&w)?;
             if w.iter().sum::<f64>() <= 0.0 {
                 return Err(CoreError::invalid(
