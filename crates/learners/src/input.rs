@@ -35,7 +35,10 @@ pub(crate) fn check_targets(
     match weights {
         Some(w) => {
             CoreError::check_len("sample weights", n_rows, w.len())?;
-            let w = w.to_vec();
+            let w = w.to_slice().map_or_else(
+                || std::borrow::Cow::Owned(w.to_vec()),
+                std::borrow::Cow::Borrowed,
+            );
             CoreError::check_weights(&w)?;
             if w.iter().sum::<f64>() <= 0.0 {
                 return Err(CoreError::invalid(
@@ -45,7 +48,7 @@ pub(crate) fn check_targets(
                 )
                 .into());
             }
-            for (&label, &wi) in y.iter().zip(&w) {
+            for (&label, &wi) in y.iter().zip(w.iter()) {
                 if wi > 0.0 {
                     seen[usize::from(label)] = true;
                 }

@@ -8,7 +8,7 @@
 //! a shape the compiler vectorizes for the baseline target.
 
 /// Rows the array kernel takes at once.
-pub(crate) const LANES: usize = 4;
+pub(crate) const LANES: usize = 8;
 
 /// `ln 2` split as fdlibm splits it: the high part has 32 significant bits, so `k · LN2_HI` is
 /// exact for `|k| < 2^21`.
@@ -237,9 +237,9 @@ mod tests {
 
     #[test]
     fn rows_at_once_are_the_same_bits() {
-        let z = [-3.5, 0.25, 700.0, -1e-9];
-        let sign = [1.0, -1.0, -1.0, 1.0];
-        let w = [0.1, 2.0, 1.0, 0.5];
+        let z = [-3.5, 0.25, 700.0, -1e-9, 1e-300, -36.0, 0.7, -745.5];
+        let sign = [1.0, -1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0];
+        let w = [0.1, 2.0, 1.0, 0.5, 3.0, 0.25, 1e-6, 7.0];
         let (loss, residual, curvature) = logistic_rows(&sign, &w, &z);
         for l in 0..LANES {
             let one = logistic(sign[l], w[l], z[l]);

@@ -2,6 +2,7 @@ use std::time::Instant;
 
 use fairkit_core::{Classifier, Error, FeatureCache, Learner};
 use ndarray::{Array1, ArrayView1, ArrayView2};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::Result;
@@ -55,6 +56,9 @@ impl<M: Classifier> Hypothesis<M> {
     }
 }
 
+/// Rows per parallel task of the best response's passes.
+const CHUNK: usize = 4096;
+
 /// One best-response fit: the hypothesis, its 0/1 predictions on the training rows and the fit
 /// time.
 pub(crate) struct OracleFit<M> {
@@ -77,16 +81,24 @@ pub(crate) fn fit_best_response<L: Learner>(
     warm: Option<&L::Model>,
     cache: &FeatureCache,
 ) -> Result<OracleFit<L::Model>> {
-    let labels: Array1<bool> = signed.iter().map(|&s| s > 0.0).collect();
-    let mut weights: Array1<f64> = signed.iter().map(|s| s.abs()).collect();
-    // The classes among rows of positive weight (rows of zero weight, e.g. zero user weights,
-    // cannot make a learner see two classes).
-    let mut classes = [false; 2];
-    for (&l, &w) in labels.iter().zip(&weights) {
-        if w > 0.0 {
-            classes[usize::from(l)] = true;
-        }
-    }
+    // Labels, weights and the classes among rows of positive weight (rows of zero weight, e.g.
+    // zero user weights, cannot make a learner see two classes), in one pass over the rows in
+    // parallel blocks: each label and weight alone, the classes by an order-free "or".
+    let (mut labels, mut weights) = (vec![false; signed.len()], vec![0.0; signed.len()]);
+    let classes = labels
+        .par_chunks_mut(CHUNK)
+        .zip(weights.par_chunks_mut(CHUNK))
+        .zip(signed.par_chunks(CHUNK))
+        .map(|((labels, weights), signed)| {
+            let mut classes = [false; 2];
+            for ((l, w), &s) in labels.iter_mut().zip(weights.iter_mut()).zip(signed) {
+                (*l, *w) = (s > 0.0, s.abs());
+                classes[usize::from(*l)] |= *w > 0.0;
+            }
+            classes
+        })
+        .reduce(|| [false; 2], |a, b| [a[0] | b[0], a[1] | b[1]]);
+    let (labels, mut weights) = (Array1::from(labels), Array1::from(weights));
     let start = Instant::now();
     let hypothesis = if classes != [true, true] {
         Hypothesis::Constant(classes[1])
@@ -94,18 +106,25 @@ pub(crate) fn fit_best_response<L: Learner>(
         if renormalize {
             let total: f64 = weights.sum();
             let n = signed.len() as f64;
-            weights.mapv_inplace(|w| n * w / total);
+            weights
+                .as_slice_mut()
+                .expect("a new array is contiguous")
+                .par_iter_mut()
+                .for_each(|w| *w = n * *w / total);
         }
         let view: ArrayView1<'_, f64> = weights.view();
         Hypothesis::Learned(learner.fit_cached(x, labels.view(), Some(view), warm, cache)?)
     };
     let seconds = start.elapsed().as_secs_f64();
     let predictions = match &hypothesis {
-        Hypothesis::Learned(m) => learner
-            .predict_cached(m, x, cache)
-            .iter()
-            .map(|&p| f64::from(u8::from(p)))
-            .collect(),
+        Hypothesis::Learned(m) => {
+            let labels = learner.predict_cached(m, x, cache);
+            let as_f64 = |&p: &bool| f64::from(u8::from(p));
+            match labels.as_slice() {
+                Some(labels) => labels.par_iter().map(as_f64).collect(),
+                None => labels.iter().map(as_f64).collect(),
+            }
+        }
         Hypothesis::Constant(_) => hypothesis.predict_f64(x),
     };
     Ok(OracleFit {

@@ -185,11 +185,9 @@ fairkit_core::learner! {
         cache: &FeatureCache,
     ) -> Array1<bool> {
         match cache.get::<CachedRows>() {
-            Some(Ok(rows)) if rows.is_of(x) => rows
-                .decision_function(&model.coefficients, model.intercept)
-                .into_iter()
-                .map(|z| z > 0.0)
-                .collect(),
+            Some(Ok(rows)) if rows.is_of(x) => {
+                Array1::from(rows.positive(&model.coefficients, model.intercept))
+            }
             _ => model.predict(x),
         }
     }

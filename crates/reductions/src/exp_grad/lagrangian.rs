@@ -4,6 +4,7 @@
 use fairkit_core::{FeatureCache, Learner};
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 use ndarray::ArrayView2;
+use rayon::prelude::*;
 
 use super::WarmStart;
 use super::constants::{GAP_MULTIPLIERS, PRECISION};
@@ -120,9 +121,10 @@ impl<'a, L: Learner, C: LoadedMoment> Lagrangian<'a, L, C> {
     /// the best.
     pub fn best_h(&mut self, lambda: &[f64]) -> Result<usize> {
         let mut signed = self.constraints.signed_weights(lambda);
-        for (s, o) in signed.iter_mut().zip(&self.objective_sw) {
-            *s += o;
-        }
+        signed
+            .par_iter_mut()
+            .zip(&self.objective_sw)
+            .for_each(|(s, o)| *s += o);
         let warm = self.warm_model(lambda);
         let fit = fit_best_response(self.learner, self.x, &signed, true, warm, &self.cache)?;
         self.n_oracle_calls += 1;

@@ -1,6 +1,7 @@
 use std::fmt;
 
 use fairkit_core::{Error, FairDataset};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{GridBasis, LoadedMoment, Moment, normalized_weights, weight_at};
@@ -604,8 +605,9 @@ impl LoadedMoment for LoadedUtilityParity {
     fn signed_weights(&self, lambda: &[f64]) -> Vec<f64> {
         debug_assert_eq!(lambda.len(), self.n_constraints());
         let per_cell = self.u_lambda_per_cell(lambda);
+        // Each row alone, rows in parallel (the same values on any number of threads).
         self.row_cell
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(i, &cell)| {
                 if cell == u32::MAX {
