@@ -14,7 +14,7 @@ use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::scores::{ScoreInput, ScoreParams};
-use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ParamGuard, ReportInput, ReportParams};
+use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
 use crate::{HarnessError, Result};
