@@ -247,7 +247,15 @@ fn bad_counts_name_file_line_and_column() {
         b"g,y,p,count\na,1,1,60000000\na,0,1,20000000\nb,0,0,40000000\nb,1,1,1\n",
     );
     let out = run(&[
-        &["assess", "--counts", &big, "--bootstrap", "400", "--format", "json"][..],
+        &[
+            "assess",
+            "--counts",
+            &big,
+            "--bootstrap",
+            "400",
+            "--format",
+            "json",
+        ][..],
         &flags,
     ]
     .concat());

@@ -203,7 +203,10 @@ pub(crate) fn partition_names<R>(name: &str, parts: &[Part<R>]) -> Result<Vec<St
 
 /// Runs `read`, turning its error and any panic of the parquet crate on damaged input (some
 /// damaged footers make it index out of range) into [`ColumnarError::Corrupt`] for `file`.
-pub(crate) fn guarded<T>(file: &str, read: impl FnOnce() -> std::result::Result<T, String>) -> Result<T> {
+pub(crate) fn guarded<T>(
+    file: &str,
+    read: impl FnOnce() -> std::result::Result<T, String>,
+) -> Result<T> {
     let corrupt = |message: String| ColumnarError::Corrupt {
         file: file.to_string(),
         message,

@@ -217,12 +217,10 @@ pub fn accumulate_parts<R: ChunkReader + Clone + 'static>(
                         _ => None,
                     };
                     if let Some(values) = string {
-                        fields[j] = field
-                            .clone()
-                            .with_data_type(DataType::Dictionary(
-                                Box::new(DataType::Int32),
-                                Box::new(values),
-                            ));
+                        fields[j] = field.clone().with_data_type(DataType::Dictionary(
+                            Box::new(DataType::Int32),
+                            Box::new(values),
+                        ));
                     }
                     sources.push(Source::Column(key.to_string()));
                 }
@@ -538,13 +536,13 @@ fn count_row_group<R: ChunkReader + Clone + 'static>(
                 }
                 Source::Column(name) => {
                     let array = column(name)?;
-                    counter.coders[j].codes(array.as_ref(), out).map_err(|data_type| {
-                        ColumnarError::UnsupportedType {
+                    counter.coders[j]
+                        .codes(array.as_ref(), out)
+                        .map_err(|data_type| ColumnarError::UnsupportedType {
                             file: file.clone(),
                             column: name.clone(),
                             data_type,
-                        }
-                    })?;
+                        })?;
                 }
             }
             if j > 0 {
@@ -587,7 +585,11 @@ fn count_row_group<R: ChunkReader + Clone + 'static>(
         for (i, &id) in combined.iter().enumerate() {
             let id = id as usize;
             if id == cells.len() {
-                cells.push((0, WeightMoments::default(), task.first_row + done + i as u64));
+                cells.push((
+                    0,
+                    WeightMoments::default(),
+                    task.first_row + done + i as u64,
+                ));
             }
             let cell = &mut cells[id];
             cell.0 += 1;
@@ -609,7 +611,13 @@ fn count_row_group<R: ChunkReader + Clone + 'static>(
 fn numbers(array: &dyn Array, out: &mut Vec<f64>) {
     macro_rules! widen {
         ($t:ty) => {
-            out.extend(array.as_primitive::<$t>().values().iter().map(|&v| v as f64))
+            out.extend(
+                array
+                    .as_primitive::<$t>()
+                    .values()
+                    .iter()
+                    .map(|&v| v as f64),
+            )
         };
     }
     match array.data_type() {
@@ -621,9 +629,13 @@ fn numbers(array: &dyn Array, out: &mut Vec<f64>) {
         DataType::UInt16 => widen!(UInt16Type),
         DataType::UInt32 => widen!(UInt32Type),
         DataType::UInt64 => widen!(UInt64Type),
-        DataType::Float32 => {
-            out.extend(array.as_primitive::<Float32Type>().values().iter().map(|&v| f64::from(v)))
-        }
+        DataType::Float32 => out.extend(
+            array
+                .as_primitive::<Float32Type>()
+                .values()
+                .iter()
+                .map(|&v| f64::from(v)),
+        ),
         DataType::Float64 => out.extend_from_slice(array.as_primitive::<Float64Type>().values()),
         _ => {}
     }

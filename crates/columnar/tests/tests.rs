@@ -422,8 +422,12 @@ fn streamed_file(group_rows: usize) -> Bytes {
     let h = |i: usize, k: u64| (i as u64).wrapping_mul(2_654_435_761).rotate_left(k as u32) % 1000;
     let label: Vec<i64> = (0..n).map(|i| i64::from(h(i, 0) < 400)).collect();
     let pred: Vec<bool> = (0..n).map(|i| h(i, 5) < 450).collect();
-    let score: Vec<f32> = (0..n).map(|i| [0.1f32, 0.5, 2.0][(h(i, 9) % 3) as usize]).collect();
-    let region: Vec<&str> = (0..n).map(|i| ["n", "s", "e"][(h(i, 13) % 3) as usize]).collect();
+    let score: Vec<f32> = (0..n)
+        .map(|i| [0.1f32, 0.5, 2.0][(h(i, 9) % 3) as usize])
+        .collect();
+    let region: Vec<&str> = (0..n)
+        .map(|i| ["n", "s", "e"][(h(i, 13) % 3) as usize])
+        .collect();
     let race: DictionaryArray<Int32Type> = (0..n)
         .map(|i| ["a", "b"][(h(i, 17) % 2) as usize])
         .collect();
@@ -452,7 +456,8 @@ fn cells_of(t: &Table, keys: &[String], weights: Option<&str>) -> Table {
             w,
         );
     }
-    a.finish_with("t", keys, "count", weights, Some("var")).unwrap()
+    a.finish_with("t", keys, "count", weights, Some("var"))
+        .unwrap()
 }
 
 /// Streamed row group by row group (in parallel), the cells are those of the rows read into a
@@ -510,7 +515,9 @@ fn streamed_cells_are_the_cells_of_the_rows() {
 fn streamed_errors_name_the_row() {
     let mut y: Vec<Option<i64>> = (0..5000).map(|i| Some(i % 2)).collect();
     y[4321] = None;
-    let w: Vec<f64> = (0..5000).map(|i| if i == 3999 { -1.0 } else { 1.0 }).collect();
+    let w: Vec<f64> = (0..5000)
+        .map(|i| if i == 3999 { -1.0 } else { 1.0 })
+        .collect();
     let g: Vec<&str> = (0..5000).map(|i| ["a", "b"][i % 2]).collect();
     let bytes = parquet_grouped(
         vec![
@@ -528,12 +535,25 @@ fn streamed_errors_name_the_row() {
         e,
         "t.parquet: row 4322, column 'y': null value (missing values must be filled in)"
     );
-    let e = accumulate_parts("t.parquet", one("t.parquet", bytes.clone()), &keys[..1], Some("w"))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("line 4001, row 4000") && e.contains("'w'"), "{e}");
-    let e = accumulate_parts("t.parquet", one("t.parquet", bytes), &["z".to_string()], None)
-        .unwrap_err()
-        .to_string();
+    let e = accumulate_parts(
+        "t.parquet",
+        one("t.parquet", bytes.clone()),
+        &keys[..1],
+        Some("w"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("line 4001, row 4000") && e.contains("'w'"),
+        "{e}"
+    );
+    let e = accumulate_parts(
+        "t.parquet",
+        one("t.parquet", bytes),
+        &["z".to_string()],
+        None,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("'z'") || e.contains("z"), "{e}");
 }

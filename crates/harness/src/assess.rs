@@ -121,10 +121,7 @@ fn run_streaming(config: &AssessConfig) -> Result<Assessment> {
     // Names for the count and weight-variance columns that no role uses.
     let free = |base: &str, taken: &[&String]| {
         let mut name = base.to_string();
-        while keys.contains(&name)
-            || c.weights.as_ref() == Some(&name)
-            || taken.contains(&&name)
-        {
+        while keys.contains(&name) || c.weights.as_ref() == Some(&name) || taken.contains(&&name) {
             name.push('_');
         }
         name
@@ -425,8 +422,7 @@ mod tests {
         let table =
             fairkit_data::Table::from_csv(std::fs::File::open(csv).unwrap(), "x.csv").unwrap();
         let file = csv.with_extension("parquet");
-        fairkit_columnar::write_table(&table, "x", std::fs::File::create(&file).unwrap())
-            .unwrap();
+        fairkit_columnar::write_table(&table, "x", std::fs::File::create(&file).unwrap()).unwrap();
         let dir = csv.with_extension("d");
         for race in ["a", "b", "c"] {
             let rows: Vec<usize> = (0..table.n_rows())

@@ -710,7 +710,10 @@ mod tests {
         let fp = |t: &ConfusionTable| t.group(1).fp;
         let (m, sd) = moments(REPS, |i| cells.draw(23, i), fp);
         let want_sd = (c * (1.0 - c / n)).sqrt();
-        assert!((m - c).abs() < 4.0 * want_sd / (REPS as f64).sqrt(), "{m} vs {c}");
+        assert!(
+            (m - c).abs() < 4.0 * want_sd / (REPS as f64).sqrt(),
+            "{m} vs {c}"
+        );
         let se_sd = want_sd / (2.0 * (REPS as f64 - 1.0)).sqrt();
         assert!((sd - want_sd).abs() < 4.0 * se_sd, "{sd} vs {want_sd}");
         // The listed counts (by cell and weight) give the same distribution; an empty bucket
@@ -794,7 +797,11 @@ mod tests {
         for (draw, var, what) in draws {
             let (m, sd) = moments(REPS, draw, fp);
             let se_mean = var.sqrt() / r.sqrt();
-            assert!((m - c * mu).abs() < 4.0 * se_mean, "{what}: mean {m} vs {}", c * mu);
+            assert!(
+                (m - c * mu).abs() < 4.0 * se_mean,
+                "{what}: mean {m} vs {}",
+                c * mu
+            );
             let se = var.sqrt() / (2.0 * (r - 1.0)).sqrt();
             assert!(
                 (sd - var.sqrt()).abs() < 4.0 * se,
