@@ -1,12 +1,13 @@
 //! Bootstrap confidence intervals (docs/metrics.md#bootstrap-intervals).
 //!
 //! Each resample draws `n` rows with replacement from the whole data (not stratified by group)
-//! and recomputes every statistic. Rows are never materialised: the rows are bucketed once by
-//! their confusion cell (group × label × prediction), and a resample draws `n` uniform row
-//! indices into that bucketed order, accumulating counts (and weights) per cell. A fixed
-//! relabelling of row indices leaves uniform draws uniform, so this is exactly a resample of
-//! whole rows. Memory: 4 bytes per row (plus 8 with weights). Resample `i` uses [`fairkit_core::rng::stream`]`(seed, i)`, so the results do not
-//! depend on the number of threads.
+//! and recomputes every statistic. The grouped report draws a resample from the cells
+//! ([`CellBootstrap`], docs/counts.md#bootstrap-from-cells): how many rows fall in each
+//! confusion cell (a multinomial, as sequential binomials) and, with weights, their weight sums,
+//! in O(cells) per resample. The gate's paired bootstrap and the score metrics, which need the
+//! rows, draw `n` row indices into the rows bucketed by cell ([`CellResampler`]). Resample `i`
+//! uses [`fairkit_core::rng::stream`]`(seed, i)`, so the results do not depend on the number of
+//! threads.
 
 use fairkit_core::moments::WeightMoments;
 use fairkit_core::rng;
@@ -438,9 +439,9 @@ where
 }
 
 /// The row positions that resample draws index into: the rows bucketed by cell (group ×
-/// label × prediction) in row order within a cell, as [`Resampler`] buckets them. Drawing
+/// label × prediction) in row order within a cell, as [`CellResampler`] buckets them. Drawing
 /// `rng::index(stream(seed, i), n)` `n` times into this order gives exactly the rows of the
-/// label report's resample `i`; without predictions every prediction counts as `false`.
+/// row bootstrap's resample `i`; without predictions every prediction counts as `false`.
 pub(crate) fn bucketed_order(
     y: &[bool],
     p: Option<&[bool]>,
