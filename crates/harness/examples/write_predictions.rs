@@ -2,7 +2,7 @@
 //! one Parquet file `OUT`, for the streamed-assessment measurements of docs/parquet.md#streaming:
 //!
 //! ```sh
-//! cargo run --release -p fairkit-harness --example write_predictions -- 100000000 /tmp/p.parquet
+//! cargo run --release -p fairkit-harness --example write_predictions -- 100000000 predictions.parquet
 //! ```
 //!
 //! Rows are a fixed function of their index (SplitMix64), so a row count gives the same file
