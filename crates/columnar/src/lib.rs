@@ -25,7 +25,7 @@ pub use error::{ColumnarError, Result};
 pub use read::{
     NULL_PARTITION, Part, has_parquet_extension, is_data_file, partition_keys, read_parts,
 };
-pub use stream::{SharedFile, SharedRead, accumulate_parts};
+pub use stream::{ReadAt, Shared, SharedRead, accumulate_parts};
 pub use write::{
     BATCH_ROWS, ColumnType, RowSource, escape, write_partitioned, write_rows, write_table,
 };

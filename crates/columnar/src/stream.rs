@@ -3,7 +3,6 @@
 //! counted on its own and merged in file order.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -27,66 +26,69 @@ use rayon::prelude::*;
 use crate::read::{BATCH_ROWS, check_type, guarded, partition_names};
 use crate::{ColumnarError, NULL_PARTITION, Part, Result};
 
-/// An open file read at offsets (`pread`), so that threads decode its row groups at once
-/// without sharing a file position: what [`accumulate_parts`] needs of a file.
-#[derive(Debug, Clone)]
-pub struct SharedFile {
-    file: Arc<File>,
-    len: u64,
-}
-
-impl SharedFile {
-    /// Wraps an open file.
+/// Bytes read at offsets, from any thread: what the harness gives [`Shared`] for an open file
+/// (`pread`), so that threads decode row groups of one file at once without sharing a file
+/// position. (This crate opens no files.)
+pub trait ReadAt: Send + Sync {
+    /// Reads into `buf` from `offset`; the bytes read (0 at the end).
     ///
     /// # Errors
-    /// The file's length cannot be read.
-    pub fn new(file: File) -> std::io::Result<Self> {
-        let len = file.metadata()?.len();
-        Ok(SharedFile {
-            file: Arc::new(file),
-            len,
-        })
-    }
+    /// The system's read error.
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize>;
 
-    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
-        #[cfg(unix)]
-        {
-            std::os::unix::fs::FileExt::read_at(&*self.file, buf, offset)
-        }
-        #[cfg(windows)]
-        {
-            std::os::windows::fs::FileExt::seek_read(&*self.file, buf, offset)
-        }
+    /// The length in bytes.
+    fn len(&self) -> u64;
+
+    /// Whether there are no bytes.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
-impl Length for SharedFile {
-    fn len(&self) -> u64 {
-        self.len
-    }
-}
-
-/// A reader of a [`SharedFile`] from an offset on.
+/// A [`ReadAt`] shared between threads, read by the Parquet reader ([`accumulate_parts`]).
 #[derive(Debug)]
-pub struct SharedRead {
-    file: SharedFile,
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Shared<T> {
+    /// Shares `inner`.
+    pub fn new(inner: T) -> Self {
+        Shared(Arc::new(inner))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T: ReadAt> Length for Shared<T> {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+/// A reader of a [`Shared`] from an offset on.
+#[derive(Debug)]
+pub struct SharedRead<T> {
+    shared: Shared<T>,
     at: u64,
 }
 
-impl Read for SharedRead {
+impl<T: ReadAt> Read for SharedRead<T> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.file.read_at(buf, self.at)?;
+        let n = self.shared.0.read_at(buf, self.at)?;
         self.at += n as u64;
         Ok(n)
     }
 }
 
-impl ChunkReader for SharedFile {
-    type T = SharedRead;
+impl<T: ReadAt> ChunkReader for Shared<T> {
+    type T = SharedRead<T>;
 
-    fn get_read(&self, start: u64) -> parquet::errors::Result<SharedRead> {
+    fn get_read(&self, start: u64) -> parquet::errors::Result<SharedRead<T>> {
         Ok(SharedRead {
-            file: self.clone(),
+            shared: self.clone(),
             at: start,
         })
     }
@@ -96,6 +98,7 @@ impl ChunkReader for SharedFile {
         let mut done = 0;
         while done < length {
             let n = self
+                .0
                 .read_at(&mut buffer[done..], start + done as u64)
                 .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
             if n == 0 {

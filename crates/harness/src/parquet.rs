@@ -47,12 +47,44 @@ pub fn accumulate(
     let name = path.display().to_string();
     let parts = parts(path, |file| {
         File::open(file)
-            .and_then(fairkit_columnar::SharedFile::new)
+            .and_then(PreadFile::new)
+            .map(fairkit_columnar::Shared::new)
             .map_err(read_error(file))
     })?;
     Ok(fairkit_columnar::accumulate_parts(
         &name, parts, keys, weights,
     )?)
+}
+
+/// An open file read at offsets (`pread`), for [`fairkit_columnar::Shared`].
+#[derive(Debug)]
+struct PreadFile {
+    file: File,
+    len: u64,
+}
+
+impl PreadFile {
+    fn new(file: File) -> std::io::Result<Self> {
+        let len = file.metadata()?.len();
+        Ok(PreadFile { file, len })
+    }
+}
+
+impl fairkit_columnar::ReadAt for PreadFile {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)
+        }
+        #[cfg(windows)]
+        {
+            std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)
+        }
+    }
+
+    fn len(&self) -> u64 {
+        self.len
+    }
 }
 
 /// The parts of the Parquet file or dataset at `path`, each opened by `open`.

@@ -790,7 +790,8 @@ mod tests {
         let var_counts = c * (1.0 - c / n) * mu * mu;
         let fp = |t: &ConfusionTable| t.group(1).fp;
         let r = REPS as f64;
-        let draws: [(&dyn Fn(u64) -> ConfusionTable, f64, &str); 3] = [
+        type Draw<'a> = &'a dyn Fn(u64) -> ConfusionTable;
+        let draws: [(Draw<'_>, f64, &str); 3] = [
             (&|i| rows.draw(5, i), var_rows, "rows"),
             (&|i| cells.draw(6, i), var_rows, "cells"),
             (&|i| counts.draw(7, i), var_counts, "counts"),
