@@ -234,22 +234,44 @@ fn bad_counts_name_file_line_and_column() {
         assert_bad_input(&out, needles);
         assert!(stderr(&out).contains(&file), "{}", stderr(&out));
     }
-    // Counts that add up to 0 rows, and more rows than a bootstrap draws.
+    // Counts that add up to 0 rows.
     let zero = write_file(dir.path(), "zero.csv", b"g,y,p,count\na,1,1,0\nb,0,0,0\n");
     let flags = ["--label", "y", "--pred", "p", "--sensitive", "g"];
     let out = run(&[&["assess", "--counts", &zero][..], &flags].concat());
     assert_bad_input(&out, &[&zero, "column 'count'", "add up to 0"]);
+    // Counts of more rows than memory could hold bootstrap in O(cells) per resample
+    // (docs/counts.md#bootstrap-from-cells): 120,000,000 rows, intervals in well under a second.
     let big = write_file(
         dir.path(),
         "big.csv",
-        b"g,y,p,count\na,1,1,60000000\nb,0,0,60000000\n",
+        b"g,y,p,count\na,1,1,60000000\na,0,1,20000000\nb,0,0,40000000\nb,1,1,1\n",
     );
     let out = run(&[
-        &["assess", "--counts", &big, "--bootstrap", "10"][..],
+        &[
+            "assess",
+            "--counts",
+            &big,
+            "--bootstrap",
+            "400",
+            "--format",
+            "json",
+        ][..],
         &flags,
     ]
     .concat());
-    assert_bad_input(&out, &[&big, "120000000 rows", "--bootstrap", "100000000"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["input"]["rows"], 120_000_001u64);
+    // Group a always predicts 1 and group b once in 40,000,001 rows, in every resample too:
+    // the demographic parity difference and its interval are within 1e-6 of 1.
+    let dp = v["intervals"]["disparities"]["demographic_parity_difference"]
+        .as_array()
+        .unwrap();
+    assert_eq!(dp.len(), 2);
+    for q in dp {
+        let q = q.as_f64().unwrap();
+        assert!(q > 1.0 - 1e-6 && q <= 1.0, "{v}");
+    }
     // A count column named like another role, and options that need the rows.
     let file = write_file(dir.path(), "ok.csv", b"g,y,p,count\na,1,1,2\nb,0,0,3\n");
     let base = [

@@ -4,6 +4,8 @@
 //!   `key=value` folders: [`partition_keys`]), read into the same [`fairkit_data::Table`] the
 //!   CSV reader makes: columns by name, only the selected ones decoded, types checked (integer,
 //!   float, boolean, string, dictionary-encoded), nulls refused naming file, row and column.
+//! * [`accumulate_parts`]: the same files counted into cells (`fairkit_data::counts`) without
+//!   holding the rows, row groups in parallel: `fairkit assess` over Parquet streams this way.
 //! * [`write_table`], [`write_rows`] and [`write_partitioned`]: tables and streamed rows (the
 //!   simulator's) written as Parquet, each column as the narrowest type that reads back as the
 //!   same text.
@@ -16,12 +18,14 @@
 
 mod error;
 mod read;
+mod stream;
 mod write;
 
 pub use error::{ColumnarError, Result};
 pub use read::{
     NULL_PARTITION, Part, has_parquet_extension, is_data_file, partition_keys, read_parts,
 };
+pub use stream::{ReadAt, Shared, SharedRead, accumulate_parts};
 pub use write::{
     BATCH_ROWS, ColumnType, RowSource, escape, write_partitioned, write_rows, write_table,
 };

@@ -19,7 +19,7 @@ use crate::{ColumnarError, Result};
 pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
 /// Rows decoded at a time.
-const BATCH_ROWS: usize = 64 * 1024;
+pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 
 /// Whether a path names Parquet by its name: one ending in `.parquet` or `.pq` (any case).
 pub fn has_parquet_extension(path: &Path) -> bool {
@@ -98,28 +98,10 @@ pub fn read_parts<R: ChunkReader + 'static>(
     parts: Vec<Part<R>>,
     select: Option<&[String]>,
 ) -> Result<Table> {
-    let Some(first) = parts.first() else {
-        return Err(ColumnarError::Dataset {
-            file: name.to_string(),
-            message: "holds no data files (names starting with '.' or '_' are skipped)".into(),
-        });
-    };
-    let keys: Vec<String> = first.keys.iter().map(|(k, _)| k.clone()).collect();
-    let first_name = first.name.clone();
+    let keys = partition_names(name, &parts)?;
+    let first_name = parts[0].name.clone();
     let mut opened = Vec::with_capacity(parts.len());
     for part in parts {
-        let these: Vec<&str> = part.keys.iter().map(|(k, _)| k.as_str()).collect();
-        if these != keys {
-            return Err(ColumnarError::Dataset {
-                file: part.name,
-                message: format!(
-                    "its folders give the partition keys [{}] but {first_name} gives [{}]; every \
-                     file of a dataset needs the same key=value folders",
-                    these.join(", "),
-                    keys.join(", ")
-                ),
-            });
-        }
         let reader = part.reader;
         let builder = guarded(&part.name, move || {
             ParquetRecordBatchReaderBuilder::try_new(reader).map_err(|e| e.to_string())
@@ -188,9 +170,43 @@ pub fn read_parts<R: ChunkReader + 'static>(
     Ok(Table::from_columns(name, header, &values)?)
 }
 
+/// The partition keys of a dataset's parts (those of the first; every part must have the
+/// same).
+///
+/// # Errors
+/// No parts, or parts whose folders give other keys ([`ColumnarError::Dataset`]).
+pub(crate) fn partition_names<R>(name: &str, parts: &[Part<R>]) -> Result<Vec<String>> {
+    let Some(first) = parts.first() else {
+        return Err(ColumnarError::Dataset {
+            file: name.to_string(),
+            message: "holds no data files (names starting with '.' or '_' are skipped)".into(),
+        });
+    };
+    let keys: Vec<String> = first.keys.iter().map(|(k, _)| k.clone()).collect();
+    for part in parts {
+        let these: Vec<&str> = part.keys.iter().map(|(k, _)| k.as_str()).collect();
+        if these != keys {
+            return Err(ColumnarError::Dataset {
+                file: part.name.clone(),
+                message: format!(
+                    "its folders give the partition keys [{}] but {} gives [{}]; every \
+                     file of a dataset needs the same key=value folders",
+                    these.join(", "),
+                    first.name,
+                    keys.join(", ")
+                ),
+            });
+        }
+    }
+    Ok(keys)
+}
+
 /// Runs `read`, turning its error and any panic of the parquet crate on damaged input (some
 /// damaged footers make it index out of range) into [`ColumnarError::Corrupt`] for `file`.
-fn guarded<T>(file: &str, read: impl FnOnce() -> std::result::Result<T, String>) -> Result<T> {
+pub(crate) fn guarded<T>(
+    file: &str,
+    read: impl FnOnce() -> std::result::Result<T, String>,
+) -> Result<T> {
     let corrupt = |message: String| ColumnarError::Corrupt {
         file: file.to_string(),
         message,
@@ -229,7 +245,7 @@ fn unescape(text: &str) -> String {
 }
 
 /// Whether fairkit reads a column of this type; the error names the column and the type.
-fn check_type(file: &str, column: &str, data_type: &DataType) -> Result<()> {
+pub(crate) fn check_type(file: &str, column: &str, data_type: &DataType) -> Result<()> {
     let ok = match data_type {
         DataType::Dictionary(_, values) => is_plain(values),
         other => is_plain(other),

@@ -10,9 +10,10 @@ use arrow::datatypes::{Field, Int32Type, Schema};
 use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use fairkit_columnar::{
-    ColumnarError, Part, RowSource, partition_keys, read_parts, write_partitioned, write_rows,
-    write_table,
+    ColumnarError, Part, RowSource, accumulate_parts, partition_keys, read_parts,
+    write_partitioned, write_rows, write_table,
 };
+use fairkit_data::counts::CellAccumulator;
 use fairkit_data::{DataError, Table};
 use parquet::arrow::ArrowWriter;
 use proptest::prelude::*;
@@ -389,4 +390,170 @@ proptest! {
         prop_assert_eq!(texts(&back, "i"), columns[0].clone());
         prop_assert_eq!(texts(&back, "f"), columns[1].clone());
     }
+}
+
+/// `columns` (nullable fields) written in row groups of `group_rows` rows.
+fn parquet_grouped(columns: Vec<(&str, ArrayRef)>, group_rows: usize) -> Bytes {
+    let schema = Arc::new(Schema::new(
+        columns
+            .iter()
+            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+            .collect::<Vec<_>>(),
+    ));
+    let batch = RecordBatch::try_new(
+        schema.clone(),
+        columns.into_iter().map(|(_, a)| a).collect(),
+    )
+    .unwrap();
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(group_rows))
+        .build();
+    let mut out = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    Bytes::from(out)
+}
+
+/// 20,000 rows over every kind of key column (integers, booleans, 32-bit floats, strings,
+/// dictionary-encoded strings) and float weights that vary within cells.
+fn streamed_file(group_rows: usize) -> Bytes {
+    let n = 20_000usize;
+    let h = |i: usize, k: u64| (i as u64).wrapping_mul(2_654_435_761).rotate_left(k as u32) % 1000;
+    let label: Vec<i64> = (0..n).map(|i| i64::from(h(i, 0) < 400)).collect();
+    let pred: Vec<bool> = (0..n).map(|i| h(i, 5) < 450).collect();
+    let score: Vec<f32> = (0..n)
+        .map(|i| [0.1f32, 0.5, 2.0][(h(i, 9) % 3) as usize])
+        .collect();
+    let region: Vec<&str> = (0..n)
+        .map(|i| ["n", "s", "e"][(h(i, 13) % 3) as usize])
+        .collect();
+    let race: DictionaryArray<Int32Type> = (0..n)
+        .map(|i| ["a", "b"][(h(i, 17) % 2) as usize])
+        .collect();
+    let w: Vec<f64> = (0..n).map(|i| 0.25 + (h(i, 21) % 7) as f64 * 0.3).collect();
+    parquet_grouped(
+        vec![
+            ("y", Arc::new(Int64Array::from(label)) as ArrayRef),
+            ("p", Arc::new(BooleanArray::from(pred))),
+            ("s", Arc::new(Float32Array::from(score))),
+            ("region", Arc::new(StringArray::from(region))),
+            ("race", Arc::new(race)),
+            ("w", Arc::new(Float64Array::from(w))),
+        ],
+        group_rows,
+    )
+}
+
+/// The cells of a table counted row by row: the oracle of the streamed reader.
+fn cells_of(t: &Table, keys: &[String], weights: Option<&str>) -> Table {
+    let mut a = CellAccumulator::new(keys.len(), weights.is_some());
+    for i in 0..t.n_rows() {
+        let w = weights.map_or(1.0, |c| t.column(c).unwrap().get(i).parse().unwrap());
+        a.add(
+            t.line(i),
+            keys.iter().map(|k| t.column(k).unwrap().get(i).as_bytes()),
+            w,
+        );
+    }
+    a.finish_with("t", keys, "count", weights, Some("var"))
+        .unwrap()
+}
+
+/// Streamed row group by row group (in parallel), the cells are those of the rows read into a
+/// table and counted one by one: the same keys, in the same order, on the same lines, the same
+/// counts; weight sums and variances to 1e-12 (added in another order). On one thread and on
+/// two the bytes are the same.
+#[test]
+fn streamed_cells_are_the_cells_of_the_rows() {
+    let keys: Vec<String> = ["region", "race", "y", "p", "s"].map(String::from).to_vec();
+    for group_rows in [20_000, 3_000, 777] {
+        let bytes = streamed_file(group_rows);
+        let t = read(bytes.clone(), None).unwrap();
+        for weights in [None, Some("w")] {
+            let want = cells_of(&t, &keys, weights);
+            let stream = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap();
+                pool.install(|| {
+                    accumulate_parts("t.parquet", one("t.parquet", bytes.clone()), &keys, weights)
+                        .unwrap()
+                        .finish_with("t", &keys, "count", weights, Some("var"))
+                        .unwrap()
+                })
+            };
+            let got = stream(2);
+            assert_eq!(got.header(), want.header());
+            assert_eq!(got.n_rows(), want.n_rows());
+            for i in 0..got.n_rows() {
+                assert_eq!(got.line(i), want.line(i), "row {i}");
+            }
+            for name in keys.iter().map(String::as_str).chain(["count"]) {
+                assert_eq!(texts(&got, name), texts(&want, name), "{name}");
+            }
+            if weights.is_some() {
+                for name in ["w", "var"] {
+                    for (a, b) in texts(&got, name).iter().zip(texts(&want, name)) {
+                        let (a, b): (f64, f64) = (a.parse().unwrap(), b.parse().unwrap());
+                        assert!((a - b).abs() <= 1e-12 * a.abs().max(1.0), "{name}: {a} {b}");
+                    }
+                }
+                assert!(texts(&got, "var").iter().any(|v| v != "0"));
+            }
+            let one_thread = stream(1);
+            for name in got.header() {
+                assert_eq!(texts(&got, name), texts(&one_thread, name), "{name}");
+            }
+        }
+    }
+}
+
+/// Nulls and bad weights met while streaming name the file, the row and the column.
+#[test]
+fn streamed_errors_name_the_row() {
+    let mut y: Vec<Option<i64>> = (0..5000).map(|i| Some(i % 2)).collect();
+    y[4321] = None;
+    let w: Vec<f64> = (0..5000)
+        .map(|i| if i == 3999 { -1.0 } else { 1.0 })
+        .collect();
+    let g: Vec<&str> = (0..5000).map(|i| ["a", "b"][i % 2]).collect();
+    let bytes = parquet_grouped(
+        vec![
+            ("y", Arc::new(Int64Array::from(y)) as ArrayRef),
+            ("g", Arc::new(StringArray::from(g))),
+            ("w", Arc::new(Float64Array::from(w))),
+        ],
+        1000,
+    );
+    let keys: Vec<String> = ["g", "y"].map(String::from).to_vec();
+    let e = accumulate_parts("t.parquet", one("t.parquet", bytes.clone()), &keys, None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "t.parquet: row 4322, column 'y': null value (missing values must be filled in)"
+    );
+    let e = accumulate_parts(
+        "t.parquet",
+        one("t.parquet", bytes.clone()),
+        &keys[..1],
+        Some("w"),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("line 4001, row 4000") && e.contains("'w'"),
+        "{e}"
+    );
+    let e = accumulate_parts(
+        "t.parquet",
+        one("t.parquet", bytes),
+        &["z".to_string()],
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("'z'") || e.contains("z"), "{e}");
 }

@@ -38,6 +38,7 @@ mod error;
 mod group;
 mod learner;
 pub mod limits;
+pub mod moments;
 mod predictor;
 pub mod rng;
 pub mod suggest;

@@ -19,6 +19,7 @@
 use std::collections::HashMap;
 use std::io::Read;
 
+use fairkit_core::moments::WeightMoments;
 use foldhash::fast::FixedState;
 
 use crate::predictions::{FeatureColumns, PredictionColumns, Predictions};
@@ -250,12 +251,12 @@ pub struct CellAccumulator {
     scratch: Vec<u8>,
 }
 
-/// One cell: its encoded key, rows, weight sum and the line of its first row.
+/// One cell: its encoded key, rows, weight sums and the line of its first row.
 #[derive(Debug, Clone)]
 struct Cell {
     key: Box<[u8]>,
     count: u64,
-    weight: f64,
+    weight: WeightMoments,
     line: u64,
 }
 
@@ -286,14 +287,43 @@ impl CellAccumulator {
         self.add_encoded(line, 1, weight);
     }
 
+    /// Adds `count` rows, read from `line` on (the first of them), with their `n_keys` key
+    /// values and the sums of their weights (ignored unless weighted): what a reader that
+    /// counts a block of rows itself (a Parquet row group) hands over.
+    pub fn add_counted<'a>(
+        &mut self,
+        line: u64,
+        keys: impl IntoIterator<Item = &'a [u8]>,
+        count: u64,
+        weight: &WeightMoments,
+    ) {
+        self.scratch.clear();
+        for value in keys {
+            self.scratch
+                .extend_from_slice(&(value.len() as u64).to_le_bytes());
+            self.scratch.extend_from_slice(value);
+        }
+        self.add_moments(line, count, weight);
+    }
+
     fn add_encoded(&mut self, line: u64, count: u64, weight: f64) {
+        let mut one = WeightMoments::default();
+        if self.weighted {
+            one.add(weight);
+        }
+        self.add_moments(line, count, &one);
+    }
+
+    fn add_moments(&mut self, line: u64, count: u64, weight: &WeightMoments) {
         self.rows += count;
-        let weight = if self.weighted { weight } else { 0.0 };
+        let weighted = self.weighted;
         match self.index.get(&self.scratch[..]) {
             Some(&c) => {
                 let cell = &mut self.cells[c];
                 cell.count += count;
-                cell.weight += weight;
+                if weighted {
+                    cell.weight.merge(weight);
+                }
             }
             None => {
                 let key: Box<[u8]> = self.scratch.as_slice().into();
@@ -301,7 +331,11 @@ impl CellAccumulator {
                 self.cells.push(Cell {
                     key,
                     count,
-                    weight,
+                    weight: if weighted {
+                        *weight
+                    } else {
+                        WeightMoments::default()
+                    },
                     line,
                 });
             }
@@ -313,7 +347,7 @@ impl CellAccumulator {
         for cell in later.cells {
             self.scratch.clear();
             self.scratch.extend_from_slice(&cell.key);
-            self.add_encoded(cell.line, cell.count, cell.weight);
+            self.add_moments(cell.line, cell.count, &cell.weight);
         }
     }
 
@@ -341,10 +375,30 @@ impl CellAccumulator {
         count: &str,
         weights: Option<&str>,
     ) -> Result<Table> {
+        self.finish_with(file, names, count, weights, None)
+    }
+
+    /// As [`finish`](Self::finish), with, when weighted and `variances` names a column, the
+    /// population variance of each cell's weights in it (0 when they are all equal): what the
+    /// bootstrap over cells needs to keep the spread of weights within a cell
+    /// (docs/counts.md#bootstrap-from-cells).
+    ///
+    /// # Errors
+    /// As [`finish`](Self::finish).
+    pub fn finish_with(
+        self,
+        file: &str,
+        names: &[String],
+        count: &str,
+        weights: Option<&str>,
+        variances: Option<&str>,
+    ) -> Result<Table> {
         fairkit_core::Error::check_len("key names", self.n_keys, names.len())?;
+        let variances = variances.filter(|_| weights.is_some());
         let mut header = names.to_vec();
         header.push(count.to_string());
         header.extend(weights.map(str::to_string));
+        header.extend(variances.map(str::to_string));
         let mut columns: Vec<Vec<String>> =
             vec![Vec::with_capacity(self.cells.len()); header.len()];
         for cell in &self.cells {
@@ -363,7 +417,10 @@ impl CellAccumulator {
             }
             columns[self.n_keys].push(cell.count.to_string());
             if weights.is_some() {
-                columns[self.n_keys + 1].push(cell.weight.to_string());
+                columns[self.n_keys + 1].push(cell.weight.sum.to_string());
+            }
+            if variances.is_some() {
+                columns[self.n_keys + 2].push(cell.weight.variance(cell.count).to_string());
             }
         }
         let lines = self.cells.iter().map(|c| c.line).collect();

@@ -14,7 +14,7 @@ use fairkit_metrics::assessment::{AssessedInput, Assessment, Individual};
 use fairkit_metrics::consistency::consistency;
 use fairkit_metrics::inequality::InequalityIndices;
 use fairkit_metrics::scores::{ScoreInput, ScoreParams};
-use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ParamGuard, ReportInput, ReportParams};
+use fairkit_metrics::{ComputeReport, ConfusionTable, Num, ReportInput, ReportParams};
 
 use crate::data::read_table_with;
 use crate::{HarnessError, Result};
@@ -95,28 +95,16 @@ pub fn run(config: &AssessConfig) -> Result<Assessment> {
 }
 
 /// Whether [`run`] counts the cells of the file without holding its rows
-/// (docs/counts.md#streaming): a CSV file of rows, no score or consistency (which need every
-/// row), and no bootstrap with weights (the bootstrap from counts gives each row its cell's
-/// mean weight; unweighted it draws exactly the rows' resamples).
+/// (docs/counts.md#streaming): a file of rows (CSV, or Parquet: docs/parquet.md#streaming),
+/// no score or consistency (which need every row). Weighted bootstrap intervals stream too:
+/// the cells keep the variance of their weights (docs/counts.md#bootstrap-from-cells).
 fn streams(config: &AssessConfig) -> bool {
-    let csv = !config.data.is_dir()
-        && config
-            .data
-            .extension()
-            .is_none_or(|e| !e.eq_ignore_ascii_case("parquet"));
-    let weighted_bootstrap = config.columns.weights.is_some()
-        && config
-            .report
-            .check_ref()
-            .is_ok_and(|p| p.bootstrap_params().is_some());
-    csv && config.counts.is_none()
-        && config.score.is_none()
-        && config.consistency.is_none()
-        && !weighted_bootstrap
+    config.counts.is_none() && config.score.is_none() && config.consistency.is_none()
 }
 
 /// [`run`] by counting the rows of every cell (sensitive values, label, prediction, control
-/// values) in parallel blocks and assessing the counts (docs/counts.md#streaming).
+/// values) in parallel blocks (CSV) or row groups (Parquet) and assessing the counts
+/// (docs/counts.md#streaming).
 fn run_streaming(config: &AssessConfig) -> Result<Assessment> {
     let c = &config.columns;
     let mut keys: Vec<String> = Vec::new();
@@ -130,25 +118,46 @@ fn run_streaming(config: &AssessConfig) -> Result<Assessment> {
             keys.push(k.clone());
         }
     }
-    let mut count = "count".to_string();
-    while keys.contains(&count) || c.weights.as_ref() == Some(&count) {
-        count.push('_');
-    }
+    // Names for the count and weight-variance columns that no role uses.
+    let free = |base: &str, taken: &[&String]| {
+        let mut name = base.to_string();
+        while keys.contains(&name) || c.weights.as_ref() == Some(&name) || taken.contains(&&name) {
+            name.push('_');
+        }
+        name
+    };
+    let count = free("count", &[]);
+    let variance = free("weight_variance", &[&count]);
     let file = config.data.display().to_string();
-    let format = config.layout.format()?;
-    let cells = counts::accumulate_csv(
-        crate::io::open(&config.data)?,
-        &file,
-        &format,
-        &keys,
-        c.weights.as_deref(),
-    )?;
-    let table = cells.finish(&file, &keys, &count, c.weights.as_deref())?;
+    let weights = c.weights.as_deref();
+    let cells = if crate::data::is_parquet(&config.data, config.layout.file_format) {
+        crate::parquet::accumulate(&config.data, &keys, weights)?
+    } else {
+        let format = config.layout.format()?;
+        counts::accumulate_csv(
+            crate::io::open(&config.data)?,
+            &file,
+            &format,
+            &keys,
+            weights,
+        )?
+    };
+    let table = cells.finish_with(&file, &keys, &count, weights, Some(&variance))?;
+    let variances: Option<Vec<f64>> = match weights {
+        None => None,
+        Some(_) => Some(
+            table
+                .column(&variance)?
+                .iter()
+                .map(|v| v.parse::<f64>().unwrap_or(0.0))
+                .collect(),
+        ),
+    };
     let columns = CountColumns {
         columns: c.clone(),
         count,
     };
-    let mut assessment = assess_counts(config, &columns, &table)?;
+    let mut assessment = assess_counts(config, &columns, &table, variances.as_deref())?;
     assessment.input.counts = None;
     Ok(assessment)
 }
@@ -270,14 +279,16 @@ fn run_counts(config: &AssessConfig, count: &str) -> Result<Assessment> {
     };
     let select = [&columns.select()[..], &config.control].concat();
     let table = read_table_with(&config.data, &config.layout, Some(select))?;
-    assess_counts(config, &columns, &table)
+    assess_counts(config, &columns, &table, None)
 }
 
-/// The assessment of the counts in `table` (read as `columns` say).
+/// The assessment of the counts in `table` (read as `columns` say), with the variance of the
+/// weights within each listed row when known (streamed cells).
 fn assess_counts(
     config: &AssessConfig,
     columns: &CountColumns,
     table: &fairkit_data::Table,
+    variances: Option<&[f64]>,
 ) -> Result<Assessment> {
     let count = &columns.count;
     let read = columns.encode(table)?;
@@ -298,17 +309,12 @@ fn assess_counts(
             table.file()
         )));
     }
-    let limit = fairkit_core::limits::ROWS_IN_MEMORY.max;
-    if config.report.check_ref()?.bootstrap_params().is_some() && rows > limit {
-        return Err(HarnessError::Located(format!(
-            "{}: column '{count}': the counts add up to {rows} rows; --bootstrap draws every row \
-             in each resample and takes at most {limit} (docs/counts.md#bootstrap-from-counts)",
-            table.file()
-        )));
-    }
     let mut input = ReportInput::new(data.labels(), y_pred, data.groups()).counts(counts);
     if let Some(w) = data.weights() {
         input = input.weights(w);
+        if let Some(v) = variances {
+            input = input.weight_variances(v);
+        }
     }
     if let Some(c) = &control {
         input = input.control(c);
@@ -409,10 +415,44 @@ mod tests {
         path
     }
 
-    /// Counting cells block by block gives the report of the rows held in memory: plain,
-    /// intersectional with weights, with control features, with a seeded bootstrap (from
-    /// counts it draws exactly the rows' resamples), on files of several blocks and on one
-    /// with a quote.
+    /// The CSV file `csv` written again as Parquet (fairkit's writer), and the same rows as a
+    /// hive-partitioned dataset by `race` (several files; several row groups per file are
+    /// tested in fairkit-columnar).
+    fn as_parquet(csv: &std::path::Path) -> (PathBuf, PathBuf) {
+        let table =
+            fairkit_data::Table::from_csv(std::fs::File::open(csv).unwrap(), "x.csv").unwrap();
+        let file = csv.with_extension("parquet");
+        fairkit_columnar::write_table(&table, "x", std::fs::File::create(&file).unwrap()).unwrap();
+        let dir = csv.with_extension("d");
+        for race in ["a", "b", "c"] {
+            let rows: Vec<usize> = (0..table.n_rows())
+                .filter(|&i| table.column("race").unwrap().get(i) == race)
+                .collect();
+            let keep: Vec<&str> = table
+                .header()
+                .iter()
+                .map(String::as_str)
+                .filter(|h| *h != "race")
+                .collect();
+            let part = table
+                .select_rows(&rows)
+                .unwrap()
+                .select_columns(&keep)
+                .unwrap();
+            let folder = dir.join(format!("race={race}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            let out = std::fs::File::create(folder.join("part-0.parquet")).unwrap();
+            fairkit_columnar::write_table(&part, "p", out).unwrap();
+        }
+        (file, dir)
+    }
+
+    /// Counting cells block by block (CSV) or row group by row group (Parquet file and
+    /// partitioned dataset) gives the report of the rows held in memory: plain, intersectional
+    /// with weights, with control features, with a seeded bootstrap (the same bootstrap over
+    /// cells on every path), weighted with a bootstrap, on files of several blocks and row
+    /// groups and on one with a quote. Without weights the bytes are equal; with weights the
+    /// weight sums are added in another order, so numbers agree to 1e-12.
     #[test]
     fn streaming_equals_in_memory() {
         let dir = tempfile::tempdir().unwrap();
@@ -426,13 +466,29 @@ mod tests {
             control.control = vec!["region".into(), "race".into()];
             let mut boot = plain.clone();
             boot.report = ReportParams::default().bootstrap(BootstrapParams::new(50, 7));
-            for config in [&plain, &weighted, &control, &boot] {
+            let mut weighted_boot = weighted.clone();
+            weighted_boot.report = boot.report.clone();
+            let (file, dataset) = as_parquet(&path);
+            for config in [&plain, &weighted, &control, &boot, &weighted_boot] {
                 assert!(streams(config));
                 let a = serde_json::to_value(run_streaming(config).unwrap()).unwrap();
                 let b = serde_json::to_value(run_in_memory(config).unwrap()).unwrap();
                 close(&a, &b, "assessment");
                 let c = serde_json::to_value(run(config).unwrap()).unwrap();
                 assert_eq!(a, c);
+                for parquet in [&file, &dataset] {
+                    let mut pq = config.clone();
+                    pq.data = parquet.clone();
+                    let mut d = serde_json::to_value(run_streaming(&pq).unwrap()).unwrap();
+                    let e = serde_json::to_value(run_in_memory(&pq).unwrap()).unwrap();
+                    close(&d, &e, "parquet");
+                    d["input"]["file"] = a["input"]["file"].clone();
+                    if config.columns.weights.is_none() && parquet == &file {
+                        assert_eq!(d, a, "parquet and CSV");
+                    } else {
+                        close(&d, &a, "parquet and CSV");
+                    }
+                }
             }
         }
     }

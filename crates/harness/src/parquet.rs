@@ -27,6 +27,68 @@ fn read_error(path: &Path) -> impl Fn(std::io::Error) -> HarnessError + '_ {
 /// Unreadable files and directories, and every error of [`fairkit_columnar::read_parts`].
 pub fn read(path: &Path, select: Option<&[String]>) -> Result<Table> {
     let name = path.display().to_string();
+    let parts = parts(path, |file| File::open(file).map_err(read_error(file)))?;
+    Ok(fairkit_columnar::read_parts(&name, parts, select)?)
+}
+
+/// Counts the rows of a Parquet file or dataset (found as [`read`] finds it) into cells keyed
+/// by the columns `keys`, with the weights of column `weights` summed per cell, without holding
+/// the rows: row groups in parallel, merged in dataset order
+/// ([`fairkit_columnar::accumulate_parts`], docs/parquet.md#streaming).
+///
+/// # Errors
+/// Unreadable files and directories, and every error of
+/// [`fairkit_columnar::accumulate_parts`].
+pub fn accumulate(
+    path: &Path,
+    keys: &[String],
+    weights: Option<&str>,
+) -> Result<fairkit_data::counts::CellAccumulator> {
+    let name = path.display().to_string();
+    let parts = parts(path, |file| {
+        File::open(file)
+            .and_then(PreadFile::new)
+            .map(fairkit_columnar::Shared::new)
+            .map_err(read_error(file))
+    })?;
+    Ok(fairkit_columnar::accumulate_parts(
+        &name, parts, keys, weights,
+    )?)
+}
+
+/// An open file read at offsets (`pread`), for [`fairkit_columnar::Shared`].
+#[derive(Debug)]
+struct PreadFile {
+    file: File,
+    len: u64,
+}
+
+impl PreadFile {
+    fn new(file: File) -> std::io::Result<Self> {
+        let len = file.metadata()?.len();
+        Ok(PreadFile { file, len })
+    }
+}
+
+impl fairkit_columnar::ReadAt for PreadFile {
+    fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<usize> {
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::FileExt::read_at(&self.file, buf, offset)
+        }
+        #[cfg(windows)]
+        {
+            std::os::windows::fs::FileExt::seek_read(&self.file, buf, offset)
+        }
+    }
+
+    fn len(&self) -> u64 {
+        self.len
+    }
+}
+
+/// The parts of the Parquet file or dataset at `path`, each opened by `open`.
+fn parts<R>(path: &Path, open: impl Fn(&Path) -> Result<R>) -> Result<Vec<Part<R>>> {
     let meta = std::fs::metadata(path).map_err(read_error(path))?;
     let mut files = Vec::new();
     if meta.is_dir() {
@@ -47,11 +109,11 @@ pub fn read(path: &Path, select: Option<&[String]>) -> Result<Table> {
         })?;
         parts.push(Part {
             name: file.display().to_string(),
-            reader: File::open(&file).map_err(read_error(&file))?,
+            reader: open(&file)?,
             keys,
         });
     }
-    Ok(fairkit_columnar::read_parts(&name, parts, select)?)
+    Ok(parts)
 }
 
 /// The data files under `dir`, in path order, each with the folder names on the way to it.

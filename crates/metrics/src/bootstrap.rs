@@ -1,13 +1,15 @@
 //! Bootstrap confidence intervals (docs/metrics.md#bootstrap-intervals).
 //!
 //! Each resample draws `n` rows with replacement from the whole data (not stratified by group)
-//! and recomputes every statistic. Rows are never materialised: the rows are bucketed once by
-//! their confusion cell (group × label × prediction), and a resample draws `n` uniform row
-//! indices into that bucketed order, accumulating counts (and weights) per cell. A fixed
-//! relabelling of row indices leaves uniform draws uniform, so this is exactly a resample of
-//! whole rows. Memory: 4 bytes per row (plus 8 with weights). Resample `i` uses [`fairkit_core::rng::stream`]`(seed, i)`, so the results do not
-//! depend on the number of threads.
+//! and recomputes every statistic. The grouped report draws a resample from the cells
+//! ([`CellBootstrap`], docs/counts.md#bootstrap-from-cells): how many rows fall in each
+//! confusion cell (a multinomial, as sequential binomials) and, with weights, their weight sums,
+//! in O(cells) per resample. The gate's paired bootstrap and the score metrics, which need the
+//! rows, draw `n` row indices into the rows bucketed by cell ([`CellResampler`]). Resample `i`
+//! uses [`fairkit_core::rng::stream`]`(seed, i)`, so the results do not depend on the number of
+//! threads.
 
+use fairkit_core::moments::WeightMoments;
 use fairkit_core::rng;
 use linfa::ParamGuard;
 use rayon::prelude::*;
@@ -248,10 +250,18 @@ impl CellResampler {
     }
 }
 
-/// Rows bucketed by confusion cell (group × label × prediction).
+/// Rows bucketed by confusion cell (group × label × prediction): the row bootstrap, kept as
+/// the oracle the cell bootstrap is tested against.
+#[cfg(test)]
 pub(crate) struct Resampler(CellResampler);
 
+#[cfg(test)]
 impl Resampler {
+    /// Buckets rows by their cell keys (`4 g + 2 y + ŷ`, 3 groups).
+    pub(crate) fn new_keys(keys: &[u32], weights: Option<&[f64]>) -> Self {
+        Self(CellResampler::new(keys, 12, weights))
+    }
+
     /// Buckets validated rows (`groups < n_groups`, equal lengths).
     pub(crate) fn new(
         y: &[bool],
@@ -273,77 +283,127 @@ impl Resampler {
     }
 }
 
-/// Pre-aggregated rows bucketed for resampling (docs/counts.md#bootstrap-from-counts): bucket
-/// `b` stands for `counts[b]` rows of confusion cell `keys[b]`, each weighing
-/// `weight_sums[b] / counts[b]` when weighted. Buckets are ordered by cell (stably), so the
-/// positions of cell `k` are exactly those [`Resampler`] gives the raw rows of cell `k`: a
-/// resample draws `n` uniform positions with the same generator calls, hence the same row counts
-/// per cell as the raw rows' resample of the same seed and index (the multinomial bootstrap with
-/// the total fixed).
-pub(crate) struct BucketResampler {
-    /// `starts[b]`: first position of bucket `b` (buckets with no rows are left out).
-    starts: Vec<u64>,
-    /// The cell of each bucket.
+/// The bootstrap over cells (docs/counts.md#bootstrap-from-cells): buckets of rows, each in one
+/// confusion cell, with its row count and, when weighted, the mean and the (population)
+/// variance of its rows' weights. A resample draws how many of the `n` rows fall in each
+/// bucket as a multinomial (sequential conditional binomials, bucket by bucket), then, with
+/// weights, the weight sum of the `m` rows drawn from a bucket: `m μ` exactly when its weights
+/// are all equal, otherwise a gamma draw with the mean `m μ` and variance `m σ²` of the sum of
+/// `m` weights drawn from the bucket. Cost: O(buckets) per resample, whatever `n`.
+pub(crate) struct CellBootstrap {
+    /// The confusion cell of each bucket (buckets with rows only, in cell order).
     cell: Vec<u32>,
-    /// The weight of each of a bucket's rows, when weighted.
-    weight: Option<Vec<f64>>,
+    /// The rows of each bucket.
+    count: Vec<u64>,
+    /// Mean and variance of each bucket's weights, when weighted.
+    weight: Option<Vec<(f64, f64)>>,
     /// Total rows.
     n: u64,
     n_cells: usize,
 }
 
-impl BucketResampler {
-    /// Buckets validated counts (`keys < n_cells`, equal lengths).
+impl CellBootstrap {
+    /// Buckets validated entries (`keys < n_cells`, equal lengths): entry `b` stands for
+    /// `counts[b]` rows of cell `keys[b]` whose weights sum to `weight_sums[b]` and have
+    /// population variance `weight_variances[b]` (0 without it). Entries with no rows are
+    /// left out; the others are ordered by cell (stably).
     pub(crate) fn new(
         keys: &[u32],
         counts: &[u64],
         n_cells: usize,
         weight_sums: Option<&[f64]>,
+        weight_variances: Option<&[f64]>,
     ) -> Self {
         let mut order: Vec<usize> = (0..keys.len()).filter(|&b| counts[b] > 0).collect();
         order.sort_by_key(|&b| keys[b]);
-        let mut starts = Vec::with_capacity(order.len());
-        let mut n = 0u64;
-        for &b in &order {
-            starts.push(n);
-            n += counts[b];
-        }
+        let weight = weight_sums.map(|w| {
+            order
+                .iter()
+                .map(|&b| {
+                    let var = weight_variances.map_or(0.0, |v| v[b]);
+                    (w[b] / counts[b] as f64, if var > 0.0 { var } else { 0.0 })
+                })
+                .collect()
+        });
         Self {
-            starts,
             cell: order.iter().map(|&b| keys[b]).collect(),
-            weight: weight_sums.map(|w| order.iter().map(|&b| w[b] / counts[b] as f64).collect()),
-            n,
+            count: order.iter().map(|&b| counts[b]).collect(),
+            weight,
+            n: order.iter().map(|&b| counts[b]).sum(),
             n_cells,
         }
     }
 
+    /// The buckets of rows held in memory: one per confusion cell (`keys`, each below
+    /// `n_cells`), with the count, weight sum and variance of the cell's weights.
+    pub(crate) fn of_rows(keys: &[u32], n_cells: usize, weights: Option<&[f64]>) -> Self {
+        let mut counts = vec![0u64; n_cells];
+        let Some(w) = weights else {
+            keys.iter().for_each(|&k| counts[k as usize] += 1);
+            let all: Vec<u32> = (0..n_cells as u32).collect();
+            return Self::new(&all, &counts, n_cells, None, None);
+        };
+        let mut moments = vec![WeightMoments::default(); n_cells];
+        for (&k, &wi) in keys.iter().zip(w) {
+            counts[k as usize] += 1;
+            moments[k as usize].add(wi);
+        }
+        let sums: Vec<f64> = moments.iter().map(|m| m.sum).collect();
+        let vars: Vec<f64> = moments
+            .iter()
+            .zip(&counts)
+            .map(|(m, &c)| m.variance(c))
+            .collect();
+        let all: Vec<u32> = (0..n_cells as u32).collect();
+        Self::new(&all, &counts, n_cells, Some(&sums), Some(&vars))
+    }
+
     /// Resample `index` of `seed`: the counts (and weight sums) of `n` rows drawn with
-    /// replacement.
+    /// replacement, cell by cell.
     pub(crate) fn draw(&self, seed: u64, index: u64) -> ConfusionTable {
+        use rand_distr::{Binomial, Distribution, Gamma};
         let mut r = rng::stream(seed, index);
         let mut cells = vec![0u64; self.n_cells];
         let mut sums = self.weight.as_ref().map(|_| vec![0.0; self.n_cells]);
-        let n = usize::try_from(self.n).expect("row count fits in usize");
-        for _ in 0..n {
-            let i = rng::index(&mut r, n) as u64;
-            let b = self.starts.partition_point(|&s| s <= i) - 1;
+        // Rows still to draw, and rows of the buckets not yet visited.
+        let (mut left, mut rest) = (self.n, self.n);
+        for (b, &count) in self.count.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            let m = if count == rest {
+                left
+            } else {
+                // 0 < count < rest: a valid probability strictly inside (0, 1).
+                let p = count as f64 / rest as f64;
+                Binomial::new(left, p).map_or(0, |d| d.sample(&mut r))
+            };
+            left -= m;
+            rest -= count;
             let k = self.cell[b] as usize;
-            cells[k] += 1;
+            cells[k] += m;
             if let (Some(sums), Some(w)) = (sums.as_mut(), self.weight.as_ref()) {
-                sums[k] += w[b];
+                let (mu, var) = w[b];
+                sums[k] += if m == 0 || var == 0.0 || mu == 0.0 {
+                    m as f64 * mu
+                } else {
+                    // A sum of m gamma(μ²/σ², σ²/μ) weights: mean m μ, variance m σ².
+                    Gamma::new(m as f64 * mu * mu / var, var / mu)
+                        .map_or(m as f64 * mu, |g| g.sample(&mut r))
+                };
             }
         }
         ConfusionTable::from_cells(cells, sums)
     }
 }
 
-/// As [`run`] for pre-aggregated rows ([`BucketResampler`]).
+/// As [`run`] for pre-aggregated rows ([`CellBootstrap`]).
 ///
 /// # Errors
 /// As [`run`].
-pub(crate) fn run_counts<F>(
+pub(crate) fn run_cells<F>(
     params: &BootstrapValidParams,
-    resampler: &BucketResampler,
+    resampler: &CellBootstrap,
     stats: F,
 ) -> Result<Vec<Vec<f64>>>
 where
@@ -371,14 +431,17 @@ pub(crate) fn run<F>(
 where
     F: Fn(&ConfusionTable) -> Vec<f64> + Sync,
 {
-    let resampler = Resampler::new(y, p, groups, n_groups, weights);
-    collect(params, |i| stats(&resampler.draw(params.seed, i)))
+    let keys: Vec<u32> = (0..y.len())
+        .map(|i| 4 * groups[i] + cell(y[i], p[i]) as u32)
+        .collect();
+    let resampler = CellBootstrap::of_rows(&keys, 4 * n_groups, weights);
+    run_cells(params, &resampler, stats)
 }
 
 /// The row positions that resample draws index into: the rows bucketed by cell (group ×
-/// label × prediction) in row order within a cell, as [`Resampler`] buckets them. Drawing
+/// label × prediction) in row order within a cell, as [`CellResampler`] buckets them. Drawing
 /// `rng::index(stream(seed, i), n)` `n` times into this order gives exactly the rows of the
-/// label report's resample `i`; without predictions every prediction counts as `false`.
+/// row bootstrap's resample `i`; without predictions every prediction counts as `false`.
 pub(crate) fn bucketed_order(
     y: &[bool],
     p: Option<&[bool]>,
@@ -585,29 +648,6 @@ mod tests {
         (keys, w, (bk, bc, bw))
     }
 
-    /// Unweighted, a resample from counts is the raw rows' resample of the same seed and index,
-    /// cell for cell.
-    #[test]
-    fn counts_draw_the_rows_draws() {
-        let (keys, _, (bk, bc, _)) = rows_and_buckets(500);
-        let rows = CellResampler::new(&keys, 12, None);
-        let counts = BucketResampler::new(&bk, &bc, 12, None);
-        for index in 0..50 {
-            let (cells, _) = rows.draw(9, index);
-            assert_eq!(
-                ConfusionTable::from_cells(cells, None),
-                counts.draw(9, index)
-            );
-        }
-        // Buckets with count 0 take no positions.
-        let mut bk0 = bk.clone();
-        let mut bc0 = bc.clone();
-        bk0.insert(0, 5);
-        bc0.insert(0, 0);
-        let with_zero = BucketResampler::new(&bk0, &bc0, 12, None);
-        assert_eq!(with_zero.draw(9, 4), counts.draw(9, 4));
-    }
-
     /// Mean and standard deviation over `reps` resamples of `f` of each resample's table.
     fn moments(
         reps: u64,
@@ -620,45 +660,109 @@ mod tests {
         (m, var.sqrt())
     }
 
+    const REPS: u64 = 4000;
+
+    /// Two independent runs of `REPS` resamples agree in mean and standard deviation within 4
+    /// Monte-Carlo standard errors: the mean of `REPS` draws has standard error `sd / √REPS`,
+    /// a sample sd about `sd / √(2 (REPS − 1))`; 4 of them is exceeded by chance with
+    /// probability below 1e-4 (the draws are seeded, so the outcome is fixed).
+    fn same_distribution(a: (f64, f64), b: (f64, f64), what: &str) {
+        let ((m1, s1), (m2, s2)) = (a, b);
+        let r = REPS as f64;
+        let se_mean = ((s1 * s1 + s2 * s2) / r).sqrt();
+        assert!(
+            (m1 - m2).abs() < 4.0 * se_mean,
+            "{what}: means {m1} {m2} (se {se_mean})"
+        );
+        let se_sd = ((s1 * s1 + s2 * s2) / (2.0 * (r - 1.0))).sqrt();
+        assert!(
+            (s1 - s2).abs() < 4.0 * se_sd,
+            "{what}: sds {s1} {s2} (se {se_sd})"
+        );
+    }
+
+    /// Selection rate of group `g` in a resample, and the difference between groups 0 and 2.
+    fn sr(t: &ConfusionTable, g: usize) -> f64 {
+        let c = t.group(g);
+        (c.tp + c.fp) / c.total()
+    }
+
+    fn sr_diff(t: &ConfusionTable) -> f64 {
+        sr(t, 0) - sr(t, 2)
+    }
+
+    /// Unweighted, the multinomial over cells is row resampling: a cell's count has the
+    /// binomial mean `c` and variance `c (1 − c/n)` (checked against theory, within 4 standard
+    /// errors), and the selection-rate difference has the rows' mean and sd. Buckets with no
+    /// rows take no draws, and a resample repeats with its seed and index.
+    #[test]
+    fn cells_resample_as_rows_in_distribution() {
+        let (keys, _, (bk, bc, _)) = rows_and_buckets(400);
+        let rows = Resampler::new_keys(&keys, None);
+        let cells = CellBootstrap::of_rows(&keys, 12, None);
+        same_distribution(
+            moments(REPS, |i| rows.draw(21, i), sr_diff),
+            moments(REPS, |i| cells.draw(22, i), sr_diff),
+            "selection-rate difference",
+        );
+        let k = 4 + cell(false, true);
+        let c = keys.iter().filter(|&&x| x as usize == k).count() as f64;
+        let n = keys.len() as f64;
+        let fp = |t: &ConfusionTable| t.group(1).fp;
+        let (m, sd) = moments(REPS, |i| cells.draw(23, i), fp);
+        let want_sd = (c * (1.0 - c / n)).sqrt();
+        assert!(
+            (m - c).abs() < 4.0 * want_sd / (REPS as f64).sqrt(),
+            "{m} vs {c}"
+        );
+        let se_sd = want_sd / (2.0 * (REPS as f64 - 1.0)).sqrt();
+        assert!((sd - want_sd).abs() < 4.0 * se_sd, "{sd} vs {want_sd}");
+        // The listed counts (by cell and weight) give the same distribution; an empty bucket
+        // changes nothing, and draws repeat.
+        let listed = CellBootstrap::new(&bk, &bc, 12, None, None);
+        same_distribution(
+            moments(REPS, |i| cells.draw(24, i), sr_diff),
+            moments(REPS, |i| listed.draw(25, i), sr_diff),
+            "listed counts",
+        );
+        let (mut bk0, mut bc0) = (bk.clone(), bc.clone());
+        bk0.insert(0, 5);
+        bc0.insert(0, 0);
+        let with_zero = CellBootstrap::new(&bk0, &bc0, 12, None, None);
+        assert_eq!(with_zero.draw(9, 4), listed.draw(9, 4));
+        assert_eq!(cells.draw(9, 4), cells.draw(9, 4));
+        assert_eq!(cells.draw(9, 4).overall().rows, 400);
+    }
+
     /// Weighted, with one weight per listed count (the weight among the grouping columns),
     /// resamples from counts have the raw rows' distribution: the mean and standard deviation of
-    /// a weighted selection-rate difference and of a cell's weight sum over 4000 resamples agree
-    /// within 4 Monte-Carlo standard errors (different seeds, so the two runs are independent).
+    /// a weighted selection-rate difference and of a cell's weight sum.
     #[test]
     fn weighted_counts_resample_as_rows_in_distribution() {
         let (keys, w, (bk, bc, bw)) = rows_and_buckets(400);
-        let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
-        let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
-        let sr = |t: &ConfusionTable, g: usize| {
-            let c = t.group(g);
-            (c.tp + c.fp) / c.total()
-        };
-        let diff = |t: &ConfusionTable| sr(t, 0) - sr(t, 2);
-        let sum5 = |t: &ConfusionTable| {
-            let c = t.group(1);
-            c.fp
-        };
-        let reps = 4000;
-        for f in [&diff as &dyn Fn(&ConfusionTable) -> f64, &sum5] {
-            let (m1, s1) = moments(reps, |i| rows.draw(21, i), f);
-            let (m2, s2) = moments(reps, |i| counts.draw(22, i), f);
-            let se_mean = (s1 * s1 / reps as f64 + s2 * s2 / reps as f64).sqrt();
-            assert!(
-                (m1 - m2).abs() < 4.0 * se_mean,
-                "means {m1} {m2} (se {se_mean})"
+        let rows = Resampler::new_keys(&keys, Some(&w));
+        let counts = CellBootstrap::new(&bk, &bc, 12, Some(&bw), None);
+        let fp = |t: &ConfusionTable| t.group(1).fp;
+        for (f, what) in [
+            (&sr_diff as &dyn Fn(&ConfusionTable) -> f64, "difference"),
+            (&fp, "weight sum"),
+        ] {
+            same_distribution(
+                moments(REPS, |i| rows.draw(21, i), f),
+                moments(REPS, |i| counts.draw(22, i), f),
+                what,
             );
-            // The sd of a sample sd is about sd / sqrt(2 (reps - 1)).
-            let se_sd = ((s1 * s1 + s2 * s2) / (2.0 * (reps as f64 - 1.0))).sqrt();
-            assert!((s1 - s2).abs() < 4.0 * se_sd, "sds {s1} {s2} (se {se_sd})");
         }
     }
 
-    /// Weights that vary within a listed count are the documented limit: the resample from
-    /// counts gives every row of the cell the cell's mean weight, so a cell's resampled weight
-    /// sum has variance `c (1 - c/n) μ²` instead of the rows' `c σ² + c (1 - c/n) μ²`
-    /// (docs/counts.md#bootstrap-from-counts). Both are checked against 4000 resamples.
+    /// Weights that vary within a cell: the rows' resampled weight sum of a cell of `c` rows
+    /// out of `n` has variance `c σ² + c (1 − c/n) μ²`. The bootstrap over cells keeps it when
+    /// it knows the variance of the cell's weights (rows in memory, streamed cells: a gamma
+    /// draw of mean `m μ` and variance `m σ²` given `m`), and loses the first term when it does
+    /// not (a counts file: every row weighs the mean). Each is checked against theory over
+    /// 4000 resamples, and the weighted selection-rate difference from cells against the rows'.
     #[test]
-    fn weight_spread_within_a_count_is_lost() {
+    fn weight_spread_within_a_cell() {
         let (keys, w, _) = rows_and_buckets(400);
         // Aggregate by cell only: one count per (group, label, prediction).
         let mut bc = vec![0u64; 12];
@@ -668,8 +772,9 @@ mod tests {
             bw[k as usize] += wi;
         }
         let bk: Vec<u32> = (0..12).collect();
-        let rows = Resampler(CellResampler::new(&keys, 12, Some(&w)));
-        let counts = BucketResampler::new(&bk, &bc, 12, Some(&bw));
+        let rows = Resampler::new_keys(&keys, Some(&w));
+        let counts = CellBootstrap::new(&bk, &bc, 12, Some(&bw), None);
+        let cells = CellBootstrap::of_rows(&keys, 12, Some(&w));
         let k = 4 + cell(false, true);
         let ws: Vec<f64> = keys
             .iter()
@@ -683,17 +788,33 @@ mod tests {
         assert!(s2 > 0.01, "the cell's weights vary");
         let var_rows = c * s2 + c * (1.0 - c / n) * mu * mu;
         let var_counts = c * (1.0 - c / n) * mu * mu;
-        let reps = 4000;
         let fp = |t: &ConfusionTable| t.group(1).fp;
-        let (_, sd_rows) = moments(reps, |i| rows.draw(5, i), fp);
-        let (_, sd_counts) = moments(reps, |i| counts.draw(5, i), fp);
-        for (sd, var) in [(sd_rows, var_rows), (sd_counts, var_counts)] {
-            let se = var.sqrt() / (2.0 * (reps as f64 - 1.0)).sqrt();
+        let r = REPS as f64;
+        type Draw<'a> = &'a dyn Fn(u64) -> ConfusionTable;
+        let draws: [(Draw<'_>, f64, &str); 3] = [
+            (&|i| rows.draw(5, i), var_rows, "rows"),
+            (&|i| cells.draw(6, i), var_rows, "cells"),
+            (&|i| counts.draw(7, i), var_counts, "counts"),
+        ];
+        for (draw, var, what) in draws {
+            let (m, sd) = moments(REPS, draw, fp);
+            let se_mean = var.sqrt() / r.sqrt();
+            assert!(
+                (m - c * mu).abs() < 4.0 * se_mean,
+                "{what}: mean {m} vs {}",
+                c * mu
+            );
+            let se = var.sqrt() / (2.0 * (r - 1.0)).sqrt();
             assert!(
                 (sd - var.sqrt()).abs() < 4.0 * se,
-                "sd {sd} vs {}",
+                "{what}: sd {sd} vs {}",
                 var.sqrt()
             );
         }
+        same_distribution(
+            moments(REPS, |i| rows.draw(8, i), sr_diff),
+            moments(REPS, |i| cells.draw(9, i), sr_diff),
+            "weighted difference",
+        );
     }
 }

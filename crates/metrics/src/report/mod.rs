@@ -226,6 +226,10 @@ pub struct ReportInput<'a> {
     /// Row counts: entry `i` stands for `counts[i]` rows (and `weights[i]` is their weight
     /// sum); `None`: each entry is one row.
     pub counts: Option<&'a [u64]>,
+    /// With counts and weights: the population variance of the weights of the rows each
+    /// entry stands for, so that bootstrap resamples keep the spread of weights within an
+    /// entry (docs/counts.md#bootstrap-from-cells); `None`: each entry's rows weigh the same.
+    pub weight_variances: Option<&'a [f64]>,
 }
 
 impl<'a> ReportInput<'a> {
@@ -238,6 +242,7 @@ impl<'a> ReportInput<'a> {
             weights: None,
             control: None,
             counts: None,
+            weight_variances: None,
         }
     }
 
@@ -255,9 +260,16 @@ impl<'a> ReportInput<'a> {
 
     /// Entries are pre-aggregated: entry `i` stands for `counts[i]` rows, and the weights (if
     /// any) are weight sums. The report equals the one of the rows the counts stand for, and
-    /// bootstrap resamples draw those rows (docs/counts.md#bootstrap-from-counts).
+    /// bootstrap resamples draw those rows (docs/counts.md#bootstrap-from-cells).
     pub fn counts(mut self, counts: &'a [u64]) -> Self {
         self.counts = Some(counts);
+        self
+    }
+
+    /// With counts and weights: the variance of the weights within each entry
+    /// ([`weight_variances`](Self::weight_variances)).
+    pub fn weight_variances(mut self, variances: &'a [f64]) -> Self {
+        self.weight_variances = Some(variances);
         self
     }
 }

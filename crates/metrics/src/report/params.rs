@@ -9,7 +9,7 @@ use super::{
     Settings,
 };
 use crate::aggregate::{Aggregation, EqualizedOddsAgg};
-use crate::bootstrap::{self, BootstrapParams, BootstrapValidParams, BucketResampler};
+use crate::bootstrap::{self, BootstrapParams, BootstrapValidParams, CellBootstrap};
 use crate::counts::cell;
 use crate::disparity::DisparitySettings;
 use crate::error::{MetricsError, Result, invalid};
@@ -286,14 +286,19 @@ impl ComputeReport for ReportValidParams {
                     stats,
                 )?,
                 Some(counts) => {
-                    // Each resample draws every row the counts stand for: as many as rows in
-                    // memory could hold, so that a resample ends in the time a raw one would.
-                    fairkit_core::limits::ROWS_IN_MEMORY.check("rows of the counts", rows)?;
+                    // The multinomial over the listed rows: O(listed rows) per resample,
+                    // whatever the counts add up to (docs/counts.md#bootstrap-from-cells).
                     let keys: Vec<u32> = (0..n)
                         .map(|i| 4 * codes[i] + cell(input.y_true[i], input.y_pred[i]) as u32)
                         .collect();
-                    let r = BucketResampler::new(&keys, counts, 4 * n_cells, input.weights);
-                    bootstrap::run_counts(b, &r, stats)?
+                    let r = CellBootstrap::new(
+                        &keys,
+                        counts,
+                        4 * n_cells,
+                        input.weights,
+                        input.weight_variances,
+                    );
+                    bootstrap::run_cells(b, &r, stats)?
                 }
             };
             let mut k = 0;

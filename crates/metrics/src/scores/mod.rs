@@ -452,10 +452,11 @@ impl ScoreValidParams {
         self.bootstrap.as_ref()
     }
 
-    /// Computes the report. With bootstrap parameters, resample `i` draws `n` rows with
-    /// replacement exactly as the label report's resample `i` does (the same seed stream,
-    /// the same bucketed row order); with the predictions given, the two resamples hold the
-    /// same rows, so the label and score intervals come from the same resamples.
+    /// Computes the report. With bootstrap parameters, resample `i` draws `n` row indices with
+    /// replacement from the seed stream `i` into the rows bucketed by cell (score metrics need
+    /// the rows themselves). The label report draws its resamples from the cells instead
+    /// (docs/counts.md#bootstrap-from-cells): the same distribution, other draws, so the label
+    /// and score intervals come from independent resamples.
     ///
     /// # Errors
     /// No rows, lengths that differ, a score outside `[0, 1]`, invalid weights, or more memory
