@@ -244,18 +244,18 @@ mod fast {
 
     use super::{EventId, Kind, Raw};
 
-    /// A cursor over one line of ASCII text.
+    /// A cursor over one line's bytes.
     struct Cursor<'a> {
-        text: &'a str,
         s: &'a [u8],
         i: usize,
     }
 
     /// One scalar value, as written.
     enum Value<'a> {
-        Str(&'a str),
+        /// A string's ASCII text.
+        Str(&'a [u8]),
         /// A number's text and whether it is an integer (no fraction, no exponent).
-        Num(&'a str, bool),
+        Num(&'a [u8], bool),
         /// `true`, `false` or `null`.
         Word,
     }
@@ -272,19 +272,19 @@ mod fast {
             (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
         }
 
-        /// A string without escapes or control characters (the line is ASCII).
-        fn string(&mut self) -> Option<&'a str> {
+        /// A string of ASCII text without escapes or control characters.
+        fn string(&mut self) -> Option<&'a [u8]> {
             self.eat(b'"')?;
             let start = self.i;
             loop {
                 match *self.s.get(self.i)? {
                     b'"' => break,
                     b'\\' => return None,
-                    c if c < 0x20 => return None,
+                    c if !(0x20..0x80).contains(&c) => return None,
                     _ => self.i += 1,
                 }
             }
-            let text = self.text.get(start..self.i)?;
+            let text = &self.s[start..self.i];
             self.i += 1;
             Some(text)
         }
@@ -298,7 +298,7 @@ mod fast {
         }
 
         /// A number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-        fn number(&mut self) -> Option<(&'a str, bool)> {
+        fn number(&mut self) -> Option<(&'a [u8], bool)> {
             let start = self.i;
             if self.s.get(self.i) == Some(&b'-') {
                 self.i += 1;
@@ -328,7 +328,7 @@ mod fast {
                 }
                 integer = false;
             }
-            Some((self.text.get(start..self.i)?, integer))
+            Some((&self.s[start..self.i], integer))
         }
 
         fn value(&mut self) -> Option<Value<'a>> {
@@ -349,36 +349,35 @@ mod fast {
         }
     }
 
+    /// ASCII bytes as text (every ASCII byte string is UTF-8).
+    fn text(bytes: &[u8]) -> Option<&str> {
+        std::str::from_utf8(bytes).ok()
+    }
+
     /// A number as serde_json reads it into an `f64`: a correctly rounded parse (integers
     /// too, as `as f64` rounds them). `-0` written as an integer and numbers out of range are
     /// left to serde_json.
-    fn float(text: &str, integer: bool) -> Option<f64> {
-        if integer && text == "-0" {
+    fn float(number: &[u8], integer: bool) -> Option<f64> {
+        if integer && number == b"-0" {
             return None;
         }
-        text.parse().ok().filter(|x: &f64| x.is_finite())
+        text(number)?.parse().ok().filter(|x: &f64| x.is_finite())
     }
 
     /// `0` or `1` as written.
     fn bit(v: Value<'_>) -> Option<u8> {
         match v {
-            Value::Num("0", true) => Some(0),
-            Value::Num("1", true) => Some(1),
+            Value::Num(b"0", true) => Some(0),
+            Value::Num(b"1", true) => Some(1),
             _ => None,
         }
     }
 
-    /// The line's fields, or `None` to leave the line to serde_json.
+    /// The line's fields, or `None` to leave the line to serde_json. A byte outside ASCII
+    /// anywhere sends the line to serde_json: outside a string it breaks the grammar, and
+    /// [`Cursor::string`] refuses it.
     pub(super) fn parse(line: &[u8]) -> Option<Raw<'_>> {
-        if !line.is_ascii() {
-            return None;
-        }
-        let text = std::str::from_utf8(line).ok()?;
-        let mut c = Cursor {
-            text,
-            s: line,
-            i: 0,
-        };
+        let mut c = Cursor { s: line, i: 0 };
         c.eat(b'{')?;
         let mut kind = None;
         let mut raw = Raw {
@@ -397,35 +396,37 @@ mod fast {
                 c.eat(b':')?;
                 let v = c.value()?;
                 match key {
-                    "type" if kind.is_none() => {
+                    b"type" if kind.is_none() => {
                         kind = Some(match v {
-                            Value::Str("prediction") => Kind::Prediction,
-                            Value::Str("label") => Kind::Label,
+                            Value::Str(b"prediction") => Kind::Prediction,
+                            Value::Str(b"label") => Kind::Label,
                             _ => return None,
                         });
                     }
-                    "id" if raw.id.is_none() => {
+                    b"id" if raw.id.is_none() => {
                         raw.id = Some(match v {
-                            Value::Str(s) => EventId::Str(Cow::Borrowed(s)),
-                            Value::Num(t, true) if t != "-0" => EventId::Int(t.parse().ok()?),
+                            Value::Str(s) => EventId::Str(Cow::Borrowed(text(s)?)),
+                            Value::Num(t, true) if t != b"-0" => {
+                                EventId::Int(text(t)?.parse().ok()?)
+                            }
                             _ => return None,
                         });
                     }
-                    "ts" if raw.ts.is_none() => match v {
+                    b"ts" if raw.ts.is_none() => match v {
                         Value::Num(t, int) => raw.ts = Some(float(t, int)?),
                         _ => return None,
                     },
-                    "score" if raw.score.is_none() => match v {
+                    b"score" if raw.score.is_none() => match v {
                         Value::Num(t, int) => raw.score = Some(float(t, int)?),
                         _ => return None,
                     },
-                    "group" if raw.group.is_none() => match v {
-                        Value::Str(s) => raw.group = Some(Cow::Borrowed(s)),
+                    b"group" if raw.group.is_none() => match v {
+                        Value::Str(s) => raw.group = Some(Cow::Borrowed(text(s)?)),
                         _ => return None,
                     },
-                    "prediction" if raw.prediction.is_none() => raw.prediction = Some(bit(v)?),
-                    "label" if raw.label.is_none() => raw.label = Some(bit(v)?),
-                    "type" | "id" | "ts" | "score" | "group" | "prediction" | "label" => {
+                    b"prediction" if raw.prediction.is_none() => raw.prediction = Some(bit(v)?),
+                    b"label" if raw.label.is_none() => raw.label = Some(bit(v)?),
+                    b"type" | b"id" | b"ts" | b"score" | b"group" | b"prediction" | b"label" => {
                         return None;
                     }
                     _ => {}

@@ -110,18 +110,25 @@ impl FairnessMonitor {
     /// # Errors
     /// A prediction with a non-finite timestamp (the event is not recorded).
     pub fn record(&mut self, event: &Event<'_>) -> Result<Option<Evaluation>> {
-        match event {
-            Event::Prediction(p) => self.record_prediction(p),
-            Event::Label(l) => Ok(self.record_label(l)),
-        }
+        Ok(self.record_only(event)?.then(|| self.evaluate()))
     }
 
-    /// Records a prediction: it enters the window, the oldest records leave it, and pending
-    /// records past the label timeout expire.
-    ///
-    /// # Errors
-    /// A non-finite timestamp (the prediction is not recorded).
-    pub fn record_prediction(&mut self, p: &Prediction<'_>) -> Result<Option<Evaluation>> {
+    /// Records one event without evaluating; returns whether this event completes a batch of
+    /// `evaluate_every` events, the caller then calls [`Self::evaluate`] (the stream drivers
+    /// do, so that the large `Option<Evaluation>` is not moved for every event).
+    pub(crate) fn record_only(&mut self, event: &Event<'_>) -> Result<bool> {
+        match event {
+            Event::Prediction(p) => {
+                self.push_prediction(p)?;
+            }
+            Event::Label(l) => {
+                self.window.push_label(&l.id, l.label);
+            }
+        }
+        Ok(self.count())
+    }
+
+    fn push_prediction(&mut self, p: &Prediction<'_>) -> Result<()> {
         if !p.ts.is_finite() {
             return Err(Error::NonFinite {
                 what: "prediction timestamp".into(),
@@ -132,6 +139,16 @@ impl FairnessMonitor {
         }
         self.window
             .push_prediction(&p.id, p.ts, &p.group, p.prediction);
+        Ok(())
+    }
+
+    /// Records a prediction: it enters the window, the oldest records leave it, and pending
+    /// records past the label timeout expire.
+    ///
+    /// # Errors
+    /// A non-finite timestamp (the prediction is not recorded).
+    pub fn record_prediction(&mut self, p: &Prediction<'_>) -> Result<Option<Evaluation>> {
+        self.push_prediction(p)?;
         Ok(self.tick())
     }
 
@@ -144,9 +161,14 @@ impl FairnessMonitor {
     }
 
     fn tick(&mut self) -> Option<Evaluation> {
+        self.count().then(|| self.evaluate())
+    }
+
+    /// Counts an event recorded; whether an evaluation is due.
+    fn count(&mut self) -> bool {
         self.events += 1;
         self.since_evaluation += 1;
-        (self.since_evaluation >= self.config.evaluate_every).then(|| self.evaluate())
+        self.since_evaluation >= self.config.evaluate_every
     }
 
     /// Evaluates now: computes every metric on the window, steps the alert states, calls

@@ -48,17 +48,17 @@ where
     loop {
         let outcome = match reader.next_event()? {
             None => break,
-            Some((line, Ok(event))) => monitor.record(&event).map_err(|e| Malformed {
+            Some((line, Ok(event))) => monitor.record_only(&event).map_err(|e| Malformed {
                 line,
                 message: e.to_string(),
             }),
             Some((_, Err(malformed))) => Err(malformed),
         };
         match outcome {
-            Ok(evaluation) => {
+            Ok(due) => {
                 summary.events += 1;
-                if let Some(evaluation) = evaluation {
-                    sink(StreamItem::Evaluation(&evaluation))?;
+                if due {
+                    sink(StreamItem::Evaluation(&monitor.evaluate()))?;
                 }
             }
             Err(malformed) => {
@@ -156,15 +156,15 @@ where
     for (line, item) in &block.items {
         let outcome = match item {
             Ok(event) => monitor
-                .record(&event.event(&block.bytes))
+                .record_only(&event.event(&block.bytes))
                 .map_err(|e| e.to_string()),
             Err(message) => Err(message.clone()),
         };
         match outcome {
-            Ok(evaluation) => {
+            Ok(due) => {
                 summary.events += 1;
-                if let Some(evaluation) = evaluation {
-                    sink(StreamItem::Evaluation(&evaluation))?;
+                if due {
+                    sink(StreamItem::Evaluation(&monitor.evaluate()))?;
                 }
             }
             Err(message) => {
@@ -195,10 +195,17 @@ impl ParsedBlock {
     /// ends as the number of its last line.
     fn parse(bytes: Vec<u8>, line: &mut u64) -> Self {
         let first = *line;
-        let mut items = Vec::new();
+        // Lines of the usual events are 40 to 100 bytes long.
+        let mut items = Vec::with_capacity(bytes.len() / 48);
         let base = bytes.as_ptr() as usize;
         let block = base..base + bytes.len();
-        for text in bytes.split_inclusive(|&b| b == b'\n') {
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', &bytes).map(|end| end + 1);
+        // The last line may lack its line break (split_inclusive's lines).
+        let unended = !bytes.is_empty() && bytes.last() != Some(&b'\n');
+        for end in ends.chain(unended.then_some(bytes.len())) {
+            let text = &bytes[start..end];
+            start = end;
             *line += 1;
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;

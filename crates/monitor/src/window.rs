@@ -1,10 +1,14 @@
 //! The rolling window: an eviction queue of records, an id index for joining labels, and
-//! per-group counters kept in step with the queue, so that every event costs O(1) amortised.
+//! per-group counters kept in step with the queue, so that every event costs O(1) amortised
+//! and allocates nothing once the window is full (docs/gate-and-monitor.md#reading-events-fast).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::hash::BuildHasher;
 
 use foldhash::HashMap;
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use fairkit_metrics::{Confusion, ConfusionTable};
 use serde::Serialize;
@@ -12,12 +16,46 @@ use serde::Serialize;
 use crate::config::Window as WindowLimit;
 use crate::event::EventId;
 
-/// The id as stored: owned, split by kind so that lookups by `&str` need no allocation; a
-/// string id is allocated once and shared by the record and the index.
-#[derive(Debug, Clone)]
+/// The id as stored in a record: the integer, or where the text lies in the window's
+/// [`Arena`].
+#[derive(Debug, Clone, Copy)]
 enum StoredId {
     Int(i64),
-    Str(Arc<str>),
+    Str { start: u64, len: usize },
+}
+
+/// The text of the string ids in the window, end to end in the records' order. Offsets count
+/// every byte ever appended, so a record's range stays valid when the evicted front is dropped;
+/// the front is dropped once it is at least half the bytes held, so each byte is moved at most
+/// once on average and the buffer stops growing once the window is full.
+#[derive(Debug, Clone, Default)]
+struct Arena {
+    bytes: Vec<u8>,
+    /// Offset of `bytes[0]`.
+    base: u64,
+}
+
+impl Arena {
+    /// Appends `text`; returns its offset.
+    fn push(&mut self, text: &[u8]) -> u64 {
+        let start = self.base + self.bytes.len() as u64;
+        self.bytes.extend_from_slice(text);
+        start
+    }
+
+    fn get(&self, start: u64, len: usize) -> &[u8] {
+        let at = (start - self.base) as usize;
+        &self.bytes[at..at + len]
+    }
+
+    /// The bytes before offset `end` belong to evicted records only.
+    fn release(&mut self, end: u64) {
+        let dead = (end - self.base) as usize;
+        if dead >= 4096 && 2 * dead >= self.bytes.len() {
+            self.bytes.drain(..dead);
+            self.base = end;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +68,8 @@ enum LabelState {
 #[derive(Debug, Clone)]
 struct Record {
     id: StoredId,
+    /// The id's hash in the window's index.
+    hash: u64,
     /// Effective timestamp: the running maximum, so the queue is ordered by time.
     ts: f64,
     group: u32,
@@ -123,8 +163,11 @@ pub(crate) struct RollingWindow {
     /// Records with a lower sequence number have been checked for expiry.
     expiry_seq: u64,
     now: f64,
-    int_ids: HashMap<i64, u64>,
-    str_ids: HashMap<Arc<str>, u64>,
+    /// The sequence number of the newest record of each id in the window, found by the id's
+    /// hash and compared with the record's id: no key is copied into the index.
+    ids: HashTable<u64>,
+    hasher: RandomState,
+    arena: Arena,
     codes: HashMap<Box<str>, u32>,
     pub(crate) groups: Vec<GroupCounters>,
     pub(crate) counters: Counters,
@@ -152,8 +195,9 @@ impl RollingWindow {
             front_seq: 0,
             expiry_seq: 0,
             now: f64::NEG_INFINITY,
-            int_ids: HashMap::with_capacity_and_hasher(capacity, Default::default()),
-            str_ids: HashMap::default(),
+            ids: HashTable::with_capacity(capacity),
+            hasher: RandomState::default(),
+            arena: Arena::default(),
             codes: HashMap::default(),
             groups: Vec::new(),
             counters: Counters::default(),
@@ -170,6 +214,15 @@ impl RollingWindow {
         code
     }
 
+    /// The id's hash in the index (integers and strings never compare equal, so they may
+    /// share a hash).
+    fn hash(&self, id: &EventId<'_>) -> u64 {
+        match id {
+            EventId::Int(v) => self.hasher.hash_one(v),
+            EventId::Str(s) => self.hasher.hash_one(s.as_bytes()),
+        }
+    }
+
     /// Adds a prediction (`ts` finite, checked by the caller), then evicts and expires.
     pub(crate) fn push_prediction(&mut self, id: &EventId<'_>, ts: f64, group: &str, p: bool) {
         self.counters.predictions += 1;
@@ -182,19 +235,31 @@ impl RollingWindow {
         self.evict();
         let code = self.group_code(group);
         let seq = self.front_seq + self.records.len() as u64;
-        let (stored, previous) = match id {
-            EventId::Int(v) => (StoredId::Int(*v), self.int_ids.insert(*v, seq)),
-            EventId::Str(s) => {
-                let key: Arc<str> = Arc::from(s.as_ref());
-                let previous = self.str_ids.insert(Arc::clone(&key), seq);
-                (StoredId::Str(key), previous)
-            }
+        let hash = self.hash(id);
+        let stored = match id {
+            EventId::Int(v) => StoredId::Int(*v),
+            EventId::Str(s) => StoredId::Str {
+                start: self.arena.push(s.as_bytes()),
+                len: s.len(),
+            },
         };
-        if previous.is_some() {
-            self.counters.duplicate_ids += 1;
+        let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
+        match self.ids.entry(
+            hash,
+            |&s| holds(records, arena, front, s, hash, id),
+            |&s| records[(s - front) as usize].hash,
+        ) {
+            Entry::Occupied(mut e) => {
+                *e.get_mut() = seq;
+                self.counters.duplicate_ids += 1;
+            }
+            Entry::Vacant(e) => {
+                e.insert(seq);
+            }
         }
         self.records.push_back(Record {
             id: stored,
+            hash,
             ts: self.now,
             group: code,
             prediction: p,
@@ -232,17 +297,13 @@ impl RollingWindow {
                 LabelState::Expired => g.expired -= 1,
                 LabelState::Labelled(y) => g.labelled.remove(y, r.prediction, 0, 1.0),
             }
-            match r.id {
-                StoredId::Int(v) => {
-                    if self.int_ids.get(&v) == Some(&seq) {
-                        self.int_ids.remove(&v);
-                    }
-                }
-                StoredId::Str(s) => {
-                    if self.str_ids.get(&*s) == Some(&seq) {
-                        self.str_ids.remove(&*s);
-                    }
-                }
+            // The index points at the newest record of an id: at this one unless a newer
+            // prediction reused the id.
+            if let Ok(e) = self.ids.find_entry(r.hash, |&s| s == seq) {
+                e.remove();
+            }
+            if let StoredId::Str { start, len } = r.id {
+                self.arena.release(start + len as u64);
             }
         }
     }
@@ -273,11 +334,13 @@ impl RollingWindow {
     /// Joins a label to its prediction.
     pub(crate) fn push_label(&mut self, id: &EventId<'_>, y: bool) -> LabelOutcome {
         self.counters.labels += 1;
-        let seq = match id {
-            EventId::Int(v) => self.int_ids.get(v),
-            EventId::Str(s) => self.str_ids.get(s.as_ref()),
-        };
-        let record = seq.and_then(|&s| self.records.get_mut((s - self.front_seq) as usize));
+        let hash = self.hash(id);
+        let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
+        let seq = self
+            .ids
+            .find(hash, |&s| holds(records, arena, front, s, hash, id))
+            .copied();
+        let record = seq.and_then(|s| self.records.get_mut((s - self.front_seq) as usize));
         let Some(r) = record else {
             self.counters.labels_unknown += 1;
             return LabelOutcome::Unknown;
@@ -317,4 +380,25 @@ impl RollingWindow {
             last_ts: self.records.back().map(|r| r.ts),
         }
     }
+}
+
+/// Whether record `seq` (in the window, whose first record is `front`) has the id `id` (of
+/// hash `hash`).
+fn holds(
+    records: &VecDeque<Record>,
+    arena: &Arena,
+    front: u64,
+    seq: u64,
+    hash: u64,
+    id: &EventId<'_>,
+) -> bool {
+    let r = &records[(seq - front) as usize];
+    r.hash == hash
+        && match (r.id, id) {
+            (StoredId::Int(a), EventId::Int(b)) => a == *b,
+            (StoredId::Str { start, len }, EventId::Str(b)) => {
+                arena.get(start, len) == b.as_bytes()
+            }
+            _ => false,
+        }
 }
