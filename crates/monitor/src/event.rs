@@ -132,6 +132,56 @@ pub enum Event<'a> {
     Label(Label<'a>),
 }
 
+/// An event as the window records it: ids and groups as bytes, the score left out (it is not
+/// recorded). The stream drivers build it straight from the bytes they read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EventRef<'a> {
+    Prediction {
+        id: IdRef<'a>,
+        ts: f64,
+        group: &'a [u8],
+        prediction: bool,
+    },
+    Label {
+        id: IdRef<'a>,
+        label: bool,
+    },
+}
+
+/// An [`EventId`] as bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdRef<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+impl<'a> From<&'a EventId<'_>> for IdRef<'a> {
+    fn from(id: &'a EventId<'_>) -> Self {
+        match id {
+            EventId::Int(v) => IdRef::Int(*v),
+            EventId::Str(s) => IdRef::Str(s.as_bytes()),
+        }
+    }
+}
+
+impl Event<'_> {
+    /// The event as the window records it.
+    pub(crate) fn as_ref(&self) -> EventRef<'_> {
+        match self {
+            Event::Prediction(p) => EventRef::Prediction {
+                id: (&p.id).into(),
+                ts: p.ts,
+                group: p.group.as_bytes(),
+                prediction: p.prediction,
+            },
+            Event::Label(l) => EventRef::Label {
+                id: (&l.id).into(),
+                label: l.label,
+            },
+        }
+    }
+}
+
 /// A line that is not a valid event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Malformed {

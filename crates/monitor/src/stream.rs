@@ -1,10 +1,9 @@
 //! Driving a monitor from a JSON-lines input.
 
-use std::borrow::Cow;
 use std::io::{self, BufRead};
 use std::sync::mpsc;
 
-use crate::event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
+use crate::event::{Event, EventId, EventReader, EventRef, IdRef, Malformed, parse_event};
 use crate::{Evaluation, FairnessMonitor};
 
 /// Something the stream produced for the caller to write out.
@@ -48,7 +47,7 @@ where
     loop {
         let outcome = match reader.next_event()? {
             None => break,
-            Some((line, Ok(event))) => monitor.record_only(&event).map_err(|e| Malformed {
+            Some((line, Ok(event))) => monitor.record_only(event.as_ref()).map_err(|e| Malformed {
                 line,
                 message: e.to_string(),
             }),
@@ -156,7 +155,7 @@ where
     for (line, item) in &block.items {
         let outcome = match item {
             Ok(event) => monitor
-                .record_only(&event.event(&block.bytes))
+                .record_only(event.event(&block.bytes))
                 .map_err(|e| e.to_string()),
             Err(message) => Err(message.clone()),
         };
@@ -242,13 +241,10 @@ impl Text {
         }
     }
 
-    fn get<'a>(&'a self, bytes: &'a [u8]) -> Cow<'a, str> {
+    fn get<'a>(&'a self, bytes: &'a [u8]) -> &'a [u8] {
         match self {
-            // The range was a `str` of these very bytes.
-            Text::At(start, end) => {
-                Cow::Borrowed(std::str::from_utf8(&bytes[*start..*end]).unwrap_or_default())
-            }
-            Text::Owned(s) => Cow::Borrowed(s),
+            Text::At(start, end) => &bytes[*start..*end],
+            Text::Owned(s) => s.as_bytes(),
         }
     }
 }
@@ -258,14 +254,14 @@ enum LocatedId {
     Str(Text),
 }
 
-/// An [`Event`] with its text located in the block.
+/// An [`Event`] with its text located in the block (the score, which the window does not
+/// record, left out).
 enum Located {
     Prediction {
         id: LocatedId,
         ts: f64,
         group: Text,
         prediction: bool,
-        score: Option<f64>,
     },
     Label {
         id: LocatedId,
@@ -285,7 +281,6 @@ impl Located {
                 ts: p.ts,
                 group: Text::of(&p.group, block),
                 prediction: p.prediction,
-                score: p.score,
             },
             Event::Label(l) => Located::Label {
                 id: id(&l.id),
@@ -294,10 +289,11 @@ impl Located {
         }
     }
 
-    fn event<'a>(&'a self, bytes: &'a [u8]) -> Event<'a> {
+    /// The event as the window records it, its text read from the block's bytes.
+    fn event<'a>(&'a self, bytes: &'a [u8]) -> EventRef<'a> {
         let id = |id: &'a LocatedId| match id {
-            LocatedId::Int(v) => EventId::Int(*v),
-            LocatedId::Str(s) => EventId::Str(s.get(bytes)),
+            LocatedId::Int(v) => IdRef::Int(*v),
+            LocatedId::Str(s) => IdRef::Str(s.get(bytes)),
         };
         match self {
             Located::Prediction {
@@ -305,18 +301,16 @@ impl Located {
                 ts,
                 group,
                 prediction,
-                score,
-            } => Event::Prediction(Prediction {
+            } => EventRef::Prediction {
                 id: id(i),
                 ts: *ts,
                 group: group.get(bytes),
                 prediction: *prediction,
-                score: *score,
-            }),
-            Located::Label { id: i, label } => Event::Label(Label {
+            },
+            Located::Label { id: i, label } => EventRef::Label {
                 id: id(i),
                 label: *label,
-            }),
+            },
         }
     }
 }

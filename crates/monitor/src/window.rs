@@ -14,7 +14,7 @@ use fairkit_metrics::{Confusion, ConfusionTable};
 use serde::Serialize;
 
 use crate::config::Window as WindowLimit;
-use crate::event::EventId;
+use crate::event::IdRef;
 
 /// The id as stored in a record: the integer, or where the text lies in the window's
 /// [`Arena`].
@@ -68,8 +68,6 @@ enum LabelState {
 #[derive(Debug, Clone)]
 struct Record {
     id: StoredId,
-    /// The id's hash in the window's index.
-    hash: u64,
     /// Effective timestamp: the running maximum, so the queue is ordered by time.
     ts: f64,
     group: u32,
@@ -163,12 +161,14 @@ pub(crate) struct RollingWindow {
     /// Records with a lower sequence number have been checked for expiry.
     expiry_seq: u64,
     now: f64,
-    /// The sequence number of the newest record of each id in the window, found by the id's
-    /// hash and compared with the record's id: no key is copied into the index.
-    ids: HashTable<u64>,
+    /// The id's hash and the sequence number of the newest record of each id, compared with
+    /// the record's id when found: no key is copied into the index. An entry whose record
+    /// has left the window is stale and ignored, and dropped in a pass over the index once
+    /// the stale entries outnumber the records (evicting touches no hash table).
+    ids: HashTable<(u64, u64)>,
     hasher: RandomState,
     arena: Arena,
-    codes: HashMap<Box<str>, u32>,
+    codes: HashMap<Box<[u8]>, u32>,
     pub(crate) groups: Vec<GroupCounters>,
     pub(crate) counters: Counters,
 }
@@ -204,27 +204,29 @@ impl RollingWindow {
         }
     }
 
-    fn group_code(&mut self, group: &str) -> u32 {
+    fn group_code(&mut self, group: &[u8]) -> u32 {
         if let Some(&code) = self.codes.get(group) {
             return code;
         }
         let code = self.groups.len() as u32;
         self.codes.insert(group.into(), code);
-        self.groups.push(GroupCounters::new(group));
+        // The bytes were a `str`: nothing is lost.
+        self.groups
+            .push(GroupCounters::new(&String::from_utf8_lossy(group)));
         code
     }
 
     /// The id's hash in the index (integers and strings never compare equal, so they may
     /// share a hash).
-    fn hash(&self, id: &EventId<'_>) -> u64 {
+    fn hash(&self, id: IdRef<'_>) -> u64 {
         match id {
-            EventId::Int(v) => self.hasher.hash_one(v),
-            EventId::Str(s) => self.hasher.hash_one(s.as_bytes()),
+            IdRef::Int(v) => self.hasher.hash_one(v),
+            IdRef::Str(s) => self.hasher.hash_one(s),
         }
     }
 
     /// Adds a prediction (`ts` finite, checked by the caller), then evicts and expires.
-    pub(crate) fn push_prediction(&mut self, id: &EventId<'_>, ts: f64, group: &str, p: bool) {
+    pub(crate) fn push_prediction(&mut self, id: IdRef<'_>, ts: f64, group: &[u8], p: bool) {
         self.counters.predictions += 1;
         if ts < self.now {
             self.counters.out_of_order += 1;
@@ -237,29 +239,31 @@ impl RollingWindow {
         let seq = self.front_seq + self.records.len() as u64;
         let hash = self.hash(id);
         let stored = match id {
-            EventId::Int(v) => StoredId::Int(*v),
-            EventId::Str(s) => StoredId::Str {
-                start: self.arena.push(s.as_bytes()),
+            IdRef::Int(v) => StoredId::Int(v),
+            IdRef::Str(s) => StoredId::Str {
+                start: self.arena.push(s),
                 len: s.len(),
             },
         };
         let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
         match self.ids.entry(
             hash,
-            |&s| holds(records, arena, front, s, hash, id),
-            |&s| records[(s - front) as usize].hash,
+            |&(h, s)| h == hash && holds(records, arena, front, s, id),
+            |&(h, _)| h,
         ) {
             Entry::Occupied(mut e) => {
-                *e.get_mut() = seq;
+                e.get_mut().1 = seq;
                 self.counters.duplicate_ids += 1;
             }
             Entry::Vacant(e) => {
-                e.insert(seq);
+                e.insert((hash, seq));
+                if self.ids.len() > 2 * self.records.len() + 1024 {
+                    self.ids.retain(|&mut (_, s)| s >= front);
+                }
             }
         }
         self.records.push_back(Record {
             id: stored,
-            hash,
             ts: self.now,
             group: code,
             prediction: p,
@@ -287,7 +291,6 @@ impl RollingWindow {
             let Some(r) = self.records.pop_front() else {
                 return;
             };
-            let seq = self.front_seq;
             self.front_seq += 1;
             self.counters.evicted += 1;
             let g = &mut self.groups[r.group as usize];
@@ -297,11 +300,7 @@ impl RollingWindow {
                 LabelState::Expired => g.expired -= 1,
                 LabelState::Labelled(y) => g.labelled.remove(y, r.prediction, 0, 1.0),
             }
-            // The index points at the newest record of an id: at this one unless a newer
-            // prediction reused the id.
-            if let Ok(e) = self.ids.find_entry(r.hash, |&s| s == seq) {
-                e.remove();
-            }
+            // The index entry of its id, if it has one, is stale from now on.
             if let StoredId::Str { start, len } = r.id {
                 self.arena.release(start + len as u64);
             }
@@ -332,14 +331,16 @@ impl RollingWindow {
     }
 
     /// Joins a label to its prediction.
-    pub(crate) fn push_label(&mut self, id: &EventId<'_>, y: bool) -> LabelOutcome {
+    pub(crate) fn push_label(&mut self, id: IdRef<'_>, y: bool) -> LabelOutcome {
         self.counters.labels += 1;
         let hash = self.hash(id);
         let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
         let seq = self
             .ids
-            .find(hash, |&s| holds(records, arena, front, s, hash, id))
-            .copied();
+            .find(hash, |&(h, s)| {
+                h == hash && holds(records, arena, front, s, id)
+            })
+            .map(|&(_, s)| s);
         let record = seq.and_then(|s| self.records.get_mut((s - self.front_seq) as usize));
         let Some(r) = record else {
             self.counters.labels_unknown += 1;
@@ -382,23 +383,14 @@ impl RollingWindow {
     }
 }
 
-/// Whether record `seq` (in the window, whose first record is `front`) has the id `id` (of
-/// hash `hash`).
-fn holds(
-    records: &VecDeque<Record>,
-    arena: &Arena,
-    front: u64,
-    seq: u64,
-    hash: u64,
-    id: &EventId<'_>,
-) -> bool {
-    let r = &records[(seq - front) as usize];
-    r.hash == hash
-        && match (r.id, id) {
-            (StoredId::Int(a), EventId::Int(b)) => a == *b,
-            (StoredId::Str { start, len }, EventId::Str(b)) => {
-                arena.get(start, len) == b.as_bytes()
-            }
-            _ => false,
-        }
+/// Whether record `seq` is in the window (whose first record is `front`) and has the id `id`.
+fn holds(records: &VecDeque<Record>, arena: &Arena, front: u64, seq: u64, id: IdRef<'_>) -> bool {
+    let Some(r) = seq.checked_sub(front).and_then(|i| records.get(i as usize)) else {
+        return false;
+    };
+    match (r.id, id) {
+        (StoredId::Int(a), IdRef::Int(b)) => a == b,
+        (StoredId::Str { start, len }, IdRef::Str(b)) => arena.get(start, len) == b,
+        _ => false,
+    }
 }
