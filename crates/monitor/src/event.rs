@@ -197,9 +197,9 @@ impl fmt::Display for Malformed {
     }
 }
 
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum Kind {
+pub(crate) enum Kind {
     Prediction,
     Label,
 }
@@ -289,7 +289,7 @@ fn event_of(raw: Raw<'_>) -> Result<Event<'_>, String> {
 /// other line, valid or not, goes to serde_json ([`parse_raw`]), so that what is accepted
 /// and every message are serde_json's; this path only decides sooner, by reading just the
 /// fields the monitor uses (docs/gate-and-monitor.md#reading-events-fast).
-mod fast {
+pub(crate) mod fast {
     use std::borrow::Cow;
 
     use super::{EventId, Kind, Raw};
@@ -325,17 +325,15 @@ mod fast {
         /// A string of ASCII text without escapes or control characters.
         fn string(&mut self) -> Option<&'a [u8]> {
             self.eat(b'"')?;
-            let start = self.i;
-            loop {
-                match *self.s.get(self.i)? {
-                    b'"' => break,
-                    b'\\' => return None,
-                    c if !(0x20..0x80).contains(&c) => return None,
-                    _ => self.i += 1,
-                }
+            let rest = &self.s[self.i..];
+            let text = &rest[..memchr::memchr(b'"', rest)?];
+            if !text
+                .iter()
+                .all(|&c| (0x20..0x80).contains(&c) && c != b'\\')
+            {
+                return None;
             }
-            let text = &self.s[start..self.i];
-            self.i += 1;
+            self.i += text.len() + 1;
             Some(text)
         }
 
@@ -414,6 +412,20 @@ mod fast {
         text(number)?.parse().ok().filter(|x: &f64| x.is_finite())
     }
 
+    /// An integer in JSON's grammar as an `i64`, if it fits (as `str::parse` reads it).
+    fn int(number: &[u8]) -> Option<i64> {
+        let (negative, digits) = match number {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
+        };
+        // Accumulated below zero, which reaches i64::MIN.
+        let mut v: i64 = 0;
+        for &d in digits {
+            v = v.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+        }
+        if negative { Some(v) } else { v.checked_neg() }
+    }
+
     /// `0` or `1` as written.
     fn bit(v: Value<'_>) -> Option<u8> {
         match v {
@@ -423,14 +435,75 @@ mod fast {
         }
     }
 
-    /// The line's fields, or `None` to leave the line to serde_json. A byte outside ASCII
-    /// anywhere sends the line to serde_json: outside a string it breaks the grammar, and
-    /// [`Cursor::string`] refuses it.
+    /// An id as written: an integer that fits in `i64`, or a string's ASCII text.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) enum Id<'a> {
+        Int(i64),
+        Str(&'a [u8]),
+    }
+
+    /// The fields of a line the fast path reads, text left where it lies in the line.
+    #[derive(Debug)]
+    pub(crate) struct Fields<'a> {
+        pub(crate) kind: Kind,
+        pub(crate) id: Option<Id<'a>>,
+        pub(crate) ts: Option<f64>,
+        pub(crate) group: Option<&'a [u8]>,
+        pub(crate) prediction: Option<u8>,
+        /// The score's text, known to be a finite number (read only on demand: the window
+        /// does not use it).
+        pub(crate) score: Option<(&'a [u8], bool)>,
+        pub(crate) label: Option<u8>,
+    }
+
+    impl<'a> Fields<'a> {
+        /// The wire form, as serde_json would give it.
+        pub(super) fn raw(self) -> Option<Raw<'a>> {
+            Some(Raw {
+                kind: self.kind,
+                id: match self.id {
+                    None => None,
+                    Some(Id::Int(v)) => Some(EventId::Int(v)),
+                    Some(Id::Str(s)) => Some(EventId::Str(Cow::Borrowed(text(s)?))),
+                },
+                ts: self.ts,
+                group: match self.group {
+                    None => None,
+                    Some(g) => Some(Cow::Borrowed(text(g)?)),
+                },
+                prediction: self.prediction,
+                score: match self.score {
+                    None => None,
+                    Some((t, int)) => Some(float(t, int)?),
+                },
+                label: self.label,
+            })
+        }
+    }
+
+    /// Whether a number's text reads as a finite `f64` that the fast path takes: without an
+    /// exponent and with fewer than 300 digits it is finite, whatever its digits.
+    fn finite(number: &[u8], integer: bool) -> bool {
+        if integer && number == b"-0" {
+            return false;
+        }
+        let plain = number.len() < 300 && !number.iter().any(|&c| c == b'e' || c == b'E');
+        plain || float(number, integer).is_some()
+    }
+
+    /// The line's fields, or `None` to leave the line to serde_json.
     pub(super) fn parse(line: &[u8]) -> Option<Raw<'_>> {
+        fields(line)?.raw()
+    }
+
+    /// The line's fields, text where it lies, or `None` to leave the line to serde_json. A
+    /// byte outside ASCII anywhere sends the line to serde_json: outside a string it breaks
+    /// the grammar, and [`Cursor::string`] refuses it.
+    pub(crate) fn fields(line: &[u8]) -> Option<Fields<'_>> {
         let mut c = Cursor { s: line, i: 0 };
         c.eat(b'{')?;
         let mut kind = None;
-        let mut raw = Raw {
+        let mut f = Fields {
             kind: Kind::Label,
             id: None,
             ts: None,
@@ -445,37 +518,40 @@ mod fast {
                 let key = c.string()?;
                 c.eat(b':')?;
                 let v = c.value()?;
+                // Keys matched byte by byte (no call to compare slices).
                 match key {
-                    b"type" if kind.is_none() => {
+                    [b't', b'y', b'p', b'e'] if kind.is_none() => {
                         kind = Some(match v {
                             Value::Str(b"prediction") => Kind::Prediction,
                             Value::Str(b"label") => Kind::Label,
                             _ => return None,
                         });
                     }
-                    b"id" if raw.id.is_none() => {
-                        raw.id = Some(match v {
-                            Value::Str(s) => EventId::Str(Cow::Borrowed(text(s)?)),
-                            Value::Num(t, true) if t != b"-0" => {
-                                EventId::Int(text(t)?.parse().ok()?)
-                            }
+                    [b'i', b'd'] if f.id.is_none() => {
+                        f.id = Some(match v {
+                            Value::Str(s) => Id::Str(s),
+                            Value::Num(t, true) if t != b"-0" => Id::Int(int(t)?),
                             _ => return None,
                         });
                     }
-                    b"ts" if raw.ts.is_none() => match v {
-                        Value::Num(t, int) => raw.ts = Some(float(t, int)?),
+                    [b't', b's'] if f.ts.is_none() => match v {
+                        Value::Num(t, int) => f.ts = Some(float(t, int)?),
                         _ => return None,
                     },
-                    b"score" if raw.score.is_none() => match v {
-                        Value::Num(t, int) => raw.score = Some(float(t, int)?),
+                    [b's', b'c', b'o', b'r', b'e'] if f.score.is_none() => match v {
+                        Value::Num(t, int) if finite(t, int) => f.score = Some((t, int)),
                         _ => return None,
                     },
-                    b"group" if raw.group.is_none() => match v {
-                        Value::Str(s) => raw.group = Some(Cow::Borrowed(text(s)?)),
+                    [b'g', b'r', b'o', b'u', b'p'] if f.group.is_none() => match v {
+                        Value::Str(s) => f.group = Some(s),
                         _ => return None,
                     },
-                    b"prediction" if raw.prediction.is_none() => raw.prediction = Some(bit(v)?),
-                    b"label" if raw.label.is_none() => raw.label = Some(bit(v)?),
+                    [b'p', b'r', b'e', b'd', b'i', b'c', b't', b'i', b'o', b'n']
+                        if f.prediction.is_none() =>
+                    {
+                        f.prediction = Some(bit(v)?)
+                    }
+                    [b'l', b'a', b'b', b'e', b'l'] if f.label.is_none() => f.label = Some(bit(v)?),
                     b"type" | b"id" | b"ts" | b"score" | b"group" | b"prediction" | b"label" => {
                         return None;
                     }
@@ -494,8 +570,8 @@ mod fast {
         if c.i != c.s.len() {
             return None;
         }
-        raw.kind = kind?;
-        Some(raw)
+        f.kind = kind?;
+        Some(f)
     }
 }
 

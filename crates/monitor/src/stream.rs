@@ -3,7 +3,9 @@
 use std::io::{self, BufRead};
 use std::sync::mpsc;
 
-use crate::event::{Event, EventId, EventReader, EventRef, IdRef, Malformed, parse_event};
+use crate::event::{
+    Event, EventId, EventReader, EventRef, IdRef, Kind, Malformed, fast, parse_event,
+};
 use crate::{Evaluation, FairnessMonitor};
 
 /// Something the stream produced for the caller to write out.
@@ -212,7 +214,12 @@ impl ParsedBlock {
             // The line break is not part of the event (see `EventReader::next_event`).
             let text = text.strip_suffix(b"\n").unwrap_or(text);
             let text = text.strip_suffix(b"\r").unwrap_or(text);
-            let item = parse_event(text).map(|event| Located::of(&event, &block));
+            // The usual line is read straight into its located fields; any other, and one
+            // that lacks a field (for the message), is parsed whole.
+            let item = match fast::fields(text).and_then(|f| Located::of_fields(&f, &block)) {
+                Some(located) => Ok(located),
+                None => parse_event(text).map(|event| Located::of(&event, &block)),
+            };
             items.push((*line, item));
         }
         ParsedBlock {
@@ -226,13 +233,13 @@ impl ParsedBlock {
 /// Text of an event: where it lies in the block, or its own copy (a string with escapes).
 enum Text {
     At(usize, usize),
-    Owned(Box<str>),
+    Owned(Box<[u8]>),
 }
 
 impl Text {
     /// `text` located in the block at `block` (its address range) when it lies there, else
     /// copied (a string unescaped by serde_json).
-    fn of(text: &str, block: &std::ops::Range<usize>) -> Self {
+    fn of(text: &[u8], block: &std::ops::Range<usize>) -> Self {
         let start = text.as_ptr() as usize;
         if block.contains(&start) && start + text.len() <= block.end {
             Text::At(start - block.start, start - block.start + text.len())
@@ -244,7 +251,7 @@ impl Text {
     fn get<'a>(&'a self, bytes: &'a [u8]) -> &'a [u8] {
         match self {
             Text::At(start, end) => &bytes[*start..*end],
-            Text::Owned(s) => s.as_bytes(),
+            Text::Owned(s) => s,
         }
     }
 }
@@ -273,13 +280,13 @@ impl Located {
     fn of(event: &Event<'_>, block: &std::ops::Range<usize>) -> Self {
         let id = |id: &EventId<'_>| match id {
             EventId::Int(v) => LocatedId::Int(*v),
-            EventId::Str(s) => LocatedId::Str(Text::of(s, block)),
+            EventId::Str(s) => LocatedId::Str(Text::of(s.as_bytes(), block)),
         };
         match event {
             Event::Prediction(p) => Located::Prediction {
                 id: id(&p.id),
                 ts: p.ts,
-                group: Text::of(&p.group, block),
+                group: Text::of(p.group.as_bytes(), block),
                 prediction: p.prediction,
             },
             Event::Label(l) => Located::Label {
@@ -287,6 +294,28 @@ impl Located {
                 label: l.label,
             },
         }
+    }
+
+    /// The event of a line's fields when it has all it needs (else the line's own parse
+    /// says what it lacks).
+    fn of_fields(f: &fast::Fields<'_>, block: &std::ops::Range<usize>) -> Option<Self> {
+        let id = match f.id? {
+            fast::Id::Int(v) => LocatedId::Int(v),
+            fast::Id::Str(s) => LocatedId::Str(Text::of(s, block)),
+        };
+        let bit = |b: Option<u8>| b.map(|b| b == 1);
+        Some(match f.kind {
+            Kind::Prediction => Located::Prediction {
+                id,
+                ts: f.ts?,
+                group: Text::of(f.group?, block),
+                prediction: bit(f.prediction)?,
+            },
+            Kind::Label => Located::Label {
+                id,
+                label: bit(f.label)?,
+            },
+        })
     }
 
     /// The event as the window records it, its text read from the block's bytes.
