@@ -325,16 +325,16 @@ pub(crate) mod fast {
         /// A string of ASCII text without escapes or control characters.
         fn string(&mut self) -> Option<&'a [u8]> {
             self.eat(b'"')?;
+            // Strings here are short: a plain loop beats a call to memchr.
             let rest = &self.s[self.i..];
-            let text = &rest[..memchr::memchr(b'"', rest)?];
-            if !text
+            let end = rest
                 .iter()
-                .all(|&c| (0x20..0x80).contains(&c) && c != b'\\')
-            {
+                .position(|&c| c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c))?;
+            if rest[end] != b'"' {
                 return None;
             }
-            self.i += text.len() + 1;
-            Some(text)
+            self.i += end + 1;
+            Some(&rest[..end])
         }
 
         fn digits(&mut self) -> usize {

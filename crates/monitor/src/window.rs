@@ -164,7 +164,8 @@ pub(crate) struct RollingWindow {
     /// The id's hash and the sequence number of the newest record of each id, compared with
     /// the record's id when found: no key is copied into the index. An entry whose record
     /// has left the window is stale and ignored, and dropped in a pass over the index once
-    /// the stale entries outnumber the records (evicting touches no hash table).
+    /// there are more than a quarter of the records and 1,024 of them (evicting touches no
+    /// hash table, and the index stays small enough to stay in cache).
     ids: HashTable<(u64, u64)>,
     hasher: RandomState,
     arena: Arena,
@@ -257,7 +258,7 @@ impl RollingWindow {
             }
             Entry::Vacant(e) => {
                 e.insert((hash, seq));
-                if self.ids.len() > 2 * self.records.len() + 1024 {
+                if self.ids.len() > self.records.len() + self.records.len() / 4 + 1024 {
                     self.ids.retain(|&mut (_, s)| s >= front);
                 }
             }

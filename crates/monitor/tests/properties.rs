@@ -298,7 +298,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
 
     /// Streams long enough for the window's housekeeping to run several times: the id index
-    /// drops its stale entries (more than 1,024 beyond twice the window) and the string ids'
+    /// drops its stale entries (more than 1,024 beyond a quarter of the window) and the string ids'
     /// buffer its evicted front (4 KiB and more).
     #[test]
     fn long_streams_match_brute_force(
