@@ -379,6 +379,13 @@ pub(crate) mod fast {
             Some((&self.s[start..self.i], integer))
         }
 
+        /// Exactly the bytes `text`, no white space before.
+        fn lit(&mut self, text: &[u8]) -> Option<()> {
+            self.s[self.i..]
+                .starts_with(text)
+                .then(|| self.i += text.len())
+        }
+
         fn value(&mut self) -> Option<Value<'a>> {
             self.ws();
             match *self.s.get(self.i)? {
@@ -436,14 +443,14 @@ pub(crate) mod fast {
     }
 
     /// An id as written: an integer that fits in `i64`, or a string's ASCII text.
-    #[derive(Debug, Clone, Copy)]
+    #[derive(Debug, Clone, Copy, PartialEq)]
     pub(crate) enum Id<'a> {
         Int(i64),
         Str(&'a [u8]),
     }
 
     /// The fields of a line the fast path reads, text left where it lies in the line.
-    #[derive(Debug)]
+    #[derive(Debug, PartialEq)]
     pub(crate) struct Fields<'a> {
         pub(crate) kind: Kind,
         pub(crate) id: Option<Id<'a>>,
@@ -500,6 +507,60 @@ pub(crate) mod fast {
     /// byte outside ASCII anywhere sends the line to serde_json: outside a string it breaks
     /// the grammar, and [`Cursor::string`] refuses it.
     pub(crate) fn fields(line: &[u8]) -> Option<Fields<'_>> {
+        canonical(line).or_else(|| any_order(line))
+    }
+
+    /// The fields of a line written as `fairkit monitor --help` shows the events: these keys
+    /// in this order, no white space. It reads the same values as [`any_order`] (which takes
+    /// every line this takes) without matching keys.
+    pub(super) fn canonical(line: &[u8]) -> Option<Fields<'_>> {
+        let mut c = Cursor { s: line, i: 0 };
+        let mut f = Fields {
+            kind: Kind::Label,
+            id: None,
+            ts: None,
+            group: None,
+            prediction: None,
+            score: None,
+            label: None,
+        };
+        c.lit(b"{\"type\":\"")?;
+        if c.lit(b"prediction\",\"id\":").is_some() {
+            f.kind = Kind::Prediction;
+        } else {
+            c.lit(b"label\",\"id\":")?;
+        }
+        f.id = Some(match c.value()? {
+            Value::Str(s) => Id::Str(s),
+            Value::Num(t, true) if t != b"-0" => Id::Int(int(t)?),
+            _ => return None,
+        });
+        match f.kind {
+            Kind::Prediction => {
+                c.lit(b",\"ts\":")?;
+                let (t, int) = c.number()?;
+                f.ts = Some(float(t, int)?);
+                c.lit(b",\"group\":")?;
+                f.group = Some(c.string()?);
+                c.lit(b",\"prediction\":")?;
+                f.prediction = Some(bit(c.value()?)?);
+                if c.lit(b",\"score\":").is_some() {
+                    let (t, int) = c.number()?;
+                    f.score = finite(t, int).then_some((t, int));
+                    f.score?;
+                }
+            }
+            Kind::Label => {
+                c.lit(b",\"label\":")?;
+                f.label = Some(bit(c.value()?)?);
+            }
+        }
+        c.lit(b"}")?;
+        (c.i == c.s.len()).then_some(f)
+    }
+
+    /// The fields of any flat object, keys in any order.
+    pub(super) fn any_order(line: &[u8]) -> Option<Fields<'_>> {
         let mut c = Cursor { s: line, i: 0 };
         c.eat(b'{')?;
         let mut kind = None;
@@ -758,8 +819,54 @@ mod tests {
             })
     }
 
+    /// Lines in the order `--help` shows, with values from the edge cases (text and bits
+    /// mostly from their own short lists, so that many lines are events).
+    fn canonical_line() -> impl Strategy<Value = String> {
+        const TEXT: [&str; 5] = ["\"a\"", "\"\"", "\"a\\\"b\"", "\"\u{e9}\"", "1"];
+        const BITS: [&str; 7] = ["0", "1", "2", "01", "1.0", "-0", "true"];
+        let v = || 0..VALUES.len();
+        prop_oneof![
+            (v(), v(), 0..TEXT.len(), 0..BITS.len(), proptest::option::of(v())).prop_map(
+                |(i, t, g, p, s)| {
+                    let score = s.map(|s| format!(",\"score\":{}", VALUES[s]));
+                    format!(
+                        "{{\"type\":\"prediction\",\"id\":{},\"ts\":{},\"group\":{},\"prediction\":{}{}}}",
+                        VALUES[i],
+                        VALUES[t],
+                        TEXT[g],
+                        BITS[p],
+                        score.unwrap_or_default()
+                    )
+                }
+            ),
+            (v(), 0..BITS.len()).prop_map(|(i, l)| {
+                format!("{{\"type\":\"label\",\"id\":{},\"label\":{}}}", VALUES[i], BITS[l])
+            }),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The reading of lines in the usual order reads what the reading of any order
+        /// reads, and serde_json agrees.
+        #[test]
+        fn the_usual_order_reads_as_any_order(text in canonical_line()) {
+            if let Some(usual) = fast::canonical(text.as_bytes()) {
+                let any = fast::any_order(text.as_bytes());
+                let bits = |f: &fast::Fields<'_>| f.ts.map(f64::to_bits);
+                prop_assert!(
+                    any.as_ref().is_some_and(|any| *any == usual && bits(any) == bits(&usual)),
+                    "{text}: {usual:?} vs {any:?}"
+                );
+                let slow = parse_raw(text.as_bytes());
+                let fast = usual.raw();
+                prop_assert!(
+                    fast.as_ref().is_some_and(|f| slow.as_ref().is_ok_and(|s| same(f, s))),
+                    "{text}: fast {fast:?}, serde_json {slow:?}"
+                );
+            }
+        }
 
         /// Whatever the fast path accepts, serde_json reads the same way, bit for bit.
         #[test]
