@@ -380,10 +380,9 @@ pub(crate) mod fast {
         }
 
         /// Exactly the bytes `text`, no white space before.
-        fn lit(&mut self, text: &[u8]) -> Option<()> {
-            self.s[self.i..]
-                .starts_with(text)
-                .then(|| self.i += text.len())
+        fn lit<const N: usize>(&mut self, text: &[u8; N]) -> Option<()> {
+            // Arrays of a known length compare without a call.
+            (self.s.get(self.i..)?.first_chunk::<N>()? == text).then(|| self.i += N)
         }
 
         fn value(&mut self) -> Option<Value<'a>> {
@@ -416,7 +415,43 @@ pub(crate) mod fast {
         if integer && number == b"-0" {
             return None;
         }
+        if let Some(x) = short_decimal(number) {
+            return Some(x);
+        }
         text(number)?.parse().ok().filter(|x: &f64| x.is_finite())
+    }
+
+    /// A number without an exponent and with at most 15 digits: its digits `m` (below 2^53,
+    /// exact in an `f64`) divided by 10^k for its k ≤ 15 decimals (exact too), which one
+    /// correctly rounded division turns into the correctly rounded value (Clinger 1990's fast
+    /// path, which every correct parser takes first). `None` for any other number.
+    pub(super) fn short_decimal(number: &[u8]) -> Option<f64> {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let (negative, rest) = match number {
+            [b'-', rest @ ..] => (true, rest),
+            rest => (false, rest),
+        };
+        let (mut m, mut digits, mut decimals) = (0u64, 0, None);
+        for &c in rest {
+            match c {
+                b'0'..=b'9' => {
+                    m = 10 * m + u64::from(c - b'0');
+                    digits += 1;
+                    if let Some(k) = decimals.as_mut() {
+                        *k += 1;
+                    }
+                }
+                b'.' => decimals = Some(0),
+                _ => return None,
+            }
+            if digits > 15 {
+                return None;
+            }
+        }
+        let x = m as f64 / POW10[decimals.unwrap_or(0)];
+        Some(if negative { -x } else { x })
     }
 
     /// An integer in JSON's grammar as an `i64`, if it fits (as `str::parse` reads it).
@@ -847,6 +882,26 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Short decimals read to the same bits as the standard library's correctly rounded
+        /// parse (serde_json's with `float_roundtrip`).
+        #[test]
+        fn short_decimals_read_correctly_rounded(
+            digits in "-?[0-9]{1,16}",
+            point in 0..17usize,
+        ) {
+            let (sign, digits) = digits.split_at(usize::from(digits.starts_with('-')));
+            let text = if point == 0 || point >= digits.len() {
+                format!("{sign}{digits}")
+            } else {
+                format!("{sign}{}.{}", &digits[..point], &digits[point..])
+            };
+            let want: f64 = text.parse().unwrap();
+            match fast::short_decimal(text.as_bytes()) {
+                Some(x) => prop_assert_eq!(x.to_bits(), want.to_bits(), "{}", text),
+                None => prop_assert!(digits.len() > 15, "{}", text),
+            }
+        }
 
         /// The reading of lines in the usual order reads what the reading of any order
         /// reads, and serde_json agrees.
