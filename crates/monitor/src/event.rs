@@ -468,6 +468,15 @@ pub(crate) mod fast {
         if negative { Some(v) } else { v.checked_neg() }
     }
 
+    /// An id: a string, or an integer that fits in `i64` (`-0` left to serde_json).
+    fn id(v: Value<'_>) -> Option<Id<'_>> {
+        match v {
+            Value::Str(s) => Some(Id::Str(s)),
+            Value::Num(t, true) if t != b"-0" => Some(Id::Int(int(t)?)),
+            _ => None,
+        }
+    }
+
     /// `0` or `1` as written.
     fn bit(v: Value<'_>) -> Option<u8> {
         match v {
@@ -499,6 +508,19 @@ pub(crate) mod fast {
     }
 
     impl<'a> Fields<'a> {
+        /// No field read yet.
+        fn empty() -> Self {
+            Fields {
+                kind: Kind::Label,
+                id: None,
+                ts: None,
+                group: None,
+                prediction: None,
+                score: None,
+                label: None,
+            }
+        }
+
         /// The wire form, as serde_json would give it.
         pub(super) fn raw(self) -> Option<Raw<'a>> {
             Some(Raw {
@@ -550,26 +572,14 @@ pub(crate) mod fast {
     /// every line this takes) without matching keys.
     pub(super) fn canonical(line: &[u8]) -> Option<Fields<'_>> {
         let mut c = Cursor { s: line, i: 0 };
-        let mut f = Fields {
-            kind: Kind::Label,
-            id: None,
-            ts: None,
-            group: None,
-            prediction: None,
-            score: None,
-            label: None,
-        };
+        let mut f = Fields::empty();
         c.lit(b"{\"type\":\"")?;
         if c.lit(b"prediction\",\"id\":").is_some() {
             f.kind = Kind::Prediction;
         } else {
             c.lit(b"label\",\"id\":")?;
         }
-        f.id = Some(match c.value()? {
-            Value::Str(s) => Id::Str(s),
-            Value::Num(t, true) if t != b"-0" => Id::Int(int(t)?),
-            _ => return None,
-        });
+        f.id = Some(id(c.value()?)?);
         match f.kind {
             Kind::Prediction => {
                 c.lit(b",\"ts\":")?;
@@ -599,15 +609,7 @@ pub(crate) mod fast {
         let mut c = Cursor { s: line, i: 0 };
         c.eat(b'{')?;
         let mut kind = None;
-        let mut f = Fields {
-            kind: Kind::Label,
-            id: None,
-            ts: None,
-            group: None,
-            prediction: None,
-            score: None,
-            label: None,
-        };
+        let mut f = Fields::empty();
         c.ws();
         if c.s.get(c.i) != Some(&b'}') {
             loop {
@@ -624,11 +626,7 @@ pub(crate) mod fast {
                         });
                     }
                     [b'i', b'd'] if f.id.is_none() => {
-                        f.id = Some(match v {
-                            Value::Str(s) => Id::Str(s),
-                            Value::Num(t, true) if t != b"-0" => Id::Int(int(t)?),
-                            _ => return None,
-                        });
+                        f.id = Some(id(v)?);
                     }
                     [b't', b's'] if f.ts.is_none() => match v {
                         Value::Num(t, int) => f.ts = Some(float(t, int)?),
