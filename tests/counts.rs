@@ -9,45 +9,22 @@ use std::process::Stdio;
 
 use serde_json::Value;
 
+use fairkit_testkit::json::{Close, assert_close_with};
+
 use crate::util::{assert_bad_input, fairkit, json, read_csv, run, stderr, stdout, write_file};
 
-/// Every number of two JSON documents within 1e-12 (relative to values above 1), every other
-/// value equal; `input` (file names) is left out. A coefficient of variation is
-/// `sqrt(2 GE(2))`, and near 0 the square root magnifies GE's rounding (1e-14 in a GE of 1e-5
-/// is 4e-12 in its root; the rows' own sum of 3000 terms rounds that much), so it is compared
-/// squared, that is as the GE it is the root of.
+/// Every number of two reports within 1e-12 (relative to values above 1), every other value
+/// equal; `input` (file names) is left out. A coefficient of variation is `sqrt(2 GE(2))`,
+/// and near 0 the square root magnifies GE's rounding (1e-14 in a GE of 1e-5 is 4e-12 in its
+/// root; the rows' own sum of 3000 terms rounds that much), so it is compared squared, that is
+/// as the GE it is the root of.
 fn assert_close(a: &Value, b: &Value, at: &str) {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (mut x, mut y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            if at.ends_with("coefficient_of_variation") {
-                (x, y) = (x * x, y * y);
-            }
-            assert!(
-                (x - y).abs() <= 1e-12 * x.abs().max(1.0),
-                "{at}: {x} vs {y}"
-            );
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            assert_eq!(x.len(), y.len(), "{at}");
-            for (i, (x, y)) in x.iter().zip(y).enumerate() {
-                assert_close(x, y, &format!("{at}[{i}]"));
-            }
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            let keys = |m: &serde_json::Map<String, Value>| {
-                m.keys()
-                    .filter(|k| *k != "input")
-                    .cloned()
-                    .collect::<Vec<_>>()
-            };
-            assert_eq!(keys(x), keys(y), "{at}");
-            for k in keys(x) {
-                assert_close(&x[&k], &y[&k], &format!("{at}.{k}"));
-            }
-        }
-        _ => assert_eq!(a, b, "{at}"),
-    }
+    let close = Close {
+        skip: &["input"],
+        squared: &["coefficient_of_variation"],
+        ..Close::default()
+    };
+    assert_close_with(a, b, at, &close);
 }
 
 /// Simulated rows with a prediction column (`pred`, from income and debt) and a weight

@@ -354,40 +354,11 @@ fn assess_counts(
 #[cfg(test)]
 mod tests {
     use fairkit_metrics::{BootstrapParams, ReportParams};
-    use serde_json::Value;
+    // Numbers to 1e-12: the inequality indices are computed from the cells' counts on every
+    // path, so they agree to 1e-12 too.
+    use fairkit_testkit::json::assert_close;
 
     use super::*;
-
-    /// Whether two JSON values are equal, numbers to 1e-12 (relative above 1). The inequality
-    /// indices are computed from the cells' counts on every path, so they agree to 1e-12 too.
-    fn close(a: &Value, b: &Value, at: &str) {
-        match (a, b) {
-            (Value::Number(x), Value::Number(y)) => {
-                let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-                assert!(
-                    (x - y).abs() <= 1e-12 * x.abs().max(1.0),
-                    "{at}: {x} vs {y}"
-                );
-            }
-            (Value::Object(x), Value::Object(y)) => {
-                assert_eq!(
-                    x.keys().collect::<Vec<_>>(),
-                    y.keys().collect::<Vec<_>>(),
-                    "{at}"
-                );
-                for (k, v) in x {
-                    close(v, &y[k], &format!("{at}.{k}"));
-                }
-            }
-            (Value::Array(x), Value::Array(y)) => {
-                assert_eq!(x.len(), y.len(), "{at}");
-                for (i, (u, v)) in x.iter().zip(y).enumerate() {
-                    close(u, v, &format!("{at}[{i}]"));
-                }
-            }
-            _ => assert_eq!(a, b, "{at}"),
-        }
-    }
 
     /// A file of `rows` predictions: two sensitive columns, a control column, weights, CRLF
     /// line ends and blank lines; with `quote`, one quoted value (read one record at a time).
@@ -473,7 +444,7 @@ mod tests {
                 assert!(streams(config));
                 let a = serde_json::to_value(run_streaming(config).unwrap()).unwrap();
                 let b = serde_json::to_value(run_in_memory(config).unwrap()).unwrap();
-                close(&a, &b, "assessment");
+                assert_close(&a, &b, "assessment");
                 let c = serde_json::to_value(run(config).unwrap()).unwrap();
                 assert_eq!(a, c);
                 for parquet in [&file, &dataset] {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use fairkit_core::Groups;
 use fairkit_metrics::{BootstrapParams, ComputeReport, GroupedReport, ReportInput};
+use fairkit_testkit::json::assert_close;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -19,36 +20,6 @@ fn rows() -> impl Strategy<Value = Vec<Row>> {
             1..150,
         )
     })
-}
-
-/// Every number of two JSON documents within 1e-12 (nulls equal), every other value equal.
-fn assert_close(a: &Value, b: &Value, at: &str) {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            assert!(
-                (x - y).abs() <= 1e-12 * x.abs().max(1.0),
-                "{at}: {x} vs {y}"
-            );
-        }
-        (Value::Array(x), Value::Array(y)) => {
-            assert_eq!(x.len(), y.len(), "{at}");
-            for (i, (x, y)) in x.iter().zip(y).enumerate() {
-                assert_close(x, y, &format!("{at}[{i}]"));
-            }
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            assert_eq!(
-                x.keys().collect::<Vec<_>>(),
-                y.keys().collect::<Vec<_>>(),
-                "{at}"
-            );
-            for (k, v) in x {
-                assert_close(v, &y[k], &format!("{at}.{k}"));
-            }
-        }
-        _ => assert_eq!(a, b, "{at}"),
-    }
 }
 
 /// The report of the rows and the report of their counts by (group, control, label,

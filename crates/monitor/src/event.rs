@@ -132,6 +132,56 @@ pub enum Event<'a> {
     Label(Label<'a>),
 }
 
+/// An event as the window records it: ids and groups as bytes, the score left out (it is not
+/// recorded). The stream drivers build it straight from the bytes they read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum EventRef<'a> {
+    Prediction {
+        id: IdRef<'a>,
+        ts: f64,
+        group: &'a [u8],
+        prediction: bool,
+    },
+    Label {
+        id: IdRef<'a>,
+        label: bool,
+    },
+}
+
+/// An [`EventId`] as bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdRef<'a> {
+    Int(i64),
+    Str(&'a [u8]),
+}
+
+impl<'a> From<&'a EventId<'_>> for IdRef<'a> {
+    fn from(id: &'a EventId<'_>) -> Self {
+        match id {
+            EventId::Int(v) => IdRef::Int(*v),
+            EventId::Str(s) => IdRef::Str(s.as_bytes()),
+        }
+    }
+}
+
+impl Event<'_> {
+    /// The event as the window records it.
+    pub(crate) fn as_ref(&self) -> EventRef<'_> {
+        match self {
+            Event::Prediction(p) => EventRef::Prediction {
+                id: (&p.id).into(),
+                ts: p.ts,
+                group: p.group.as_bytes(),
+                prediction: p.prediction,
+            },
+            Event::Label(l) => EventRef::Label {
+                id: (&l.id).into(),
+                label: l.label,
+            },
+        }
+    }
+}
+
 /// A line that is not a valid event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Malformed {
@@ -147,9 +197,9 @@ impl fmt::Display for Malformed {
     }
 }
 
-#[derive(Debug, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(rename_all = "snake_case")]
-enum Kind {
+pub(crate) enum Kind {
     Prediction,
     Label,
 }
@@ -239,23 +289,23 @@ fn event_of(raw: Raw<'_>) -> Result<Event<'_>, String> {
 /// other line, valid or not, goes to serde_json ([`parse_raw`]), so that what is accepted
 /// and every message are serde_json's; this path only decides sooner, by reading just the
 /// fields the monitor uses (docs/gate-and-monitor.md#reading-events-fast).
-mod fast {
+pub(crate) mod fast {
     use std::borrow::Cow;
 
     use super::{EventId, Kind, Raw};
 
-    /// A cursor over one line of ASCII text.
+    /// A cursor over one line's bytes.
     struct Cursor<'a> {
-        text: &'a str,
         s: &'a [u8],
         i: usize,
     }
 
     /// One scalar value, as written.
     enum Value<'a> {
-        Str(&'a str),
+        /// A string's ASCII text.
+        Str(&'a [u8]),
         /// A number's text and whether it is an integer (no fraction, no exponent).
-        Num(&'a str, bool),
+        Num(&'a [u8], bool),
         /// `true`, `false` or `null`.
         Word,
     }
@@ -272,21 +322,19 @@ mod fast {
             (self.s.get(self.i) == Some(&b)).then(|| self.i += 1)
         }
 
-        /// A string without escapes or control characters (the line is ASCII).
-        fn string(&mut self) -> Option<&'a str> {
+        /// A string of ASCII text without escapes or control characters.
+        fn string(&mut self) -> Option<&'a [u8]> {
             self.eat(b'"')?;
-            let start = self.i;
-            loop {
-                match *self.s.get(self.i)? {
-                    b'"' => break,
-                    b'\\' => return None,
-                    c if c < 0x20 => return None,
-                    _ => self.i += 1,
-                }
+            // Strings here are short: a plain loop beats a call to memchr.
+            let rest = &self.s[self.i..];
+            let end = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\' || !(0x20..0x80).contains(&c))?;
+            if rest[end] != b'"' {
+                return None;
             }
-            let text = self.text.get(start..self.i)?;
-            self.i += 1;
-            Some(text)
+            self.i += end + 1;
+            Some(&rest[..end])
         }
 
         fn digits(&mut self) -> usize {
@@ -298,7 +346,7 @@ mod fast {
         }
 
         /// A number in JSON's grammar: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
-        fn number(&mut self) -> Option<(&'a str, bool)> {
+        fn number(&mut self) -> Option<(&'a [u8], bool)> {
             let start = self.i;
             if self.s.get(self.i) == Some(&b'-') {
                 self.i += 1;
@@ -328,7 +376,13 @@ mod fast {
                 }
                 integer = false;
             }
-            Some((self.text.get(start..self.i)?, integer))
+            Some((&self.s[start..self.i], integer))
+        }
+
+        /// Exactly the bytes `text`, no white space before.
+        fn lit<const N: usize>(&mut self, text: &[u8; N]) -> Option<()> {
+            // Arrays of a known length compare without a call.
+            (self.s.get(self.i..)?.first_chunk::<N>()? == text).then(|| self.i += N)
         }
 
         fn value(&mut self) -> Option<Value<'a>> {
@@ -349,83 +403,250 @@ mod fast {
         }
     }
 
+    /// ASCII bytes as text (every ASCII byte string is UTF-8).
+    fn text(bytes: &[u8]) -> Option<&str> {
+        std::str::from_utf8(bytes).ok()
+    }
+
     /// A number as serde_json reads it into an `f64`: a correctly rounded parse (integers
     /// too, as `as f64` rounds them). `-0` written as an integer and numbers out of range are
     /// left to serde_json.
-    fn float(text: &str, integer: bool) -> Option<f64> {
-        if integer && text == "-0" {
+    fn float(number: &[u8], integer: bool) -> Option<f64> {
+        if integer && number == b"-0" {
             return None;
         }
-        text.parse().ok().filter(|x: &f64| x.is_finite())
+        if let Some(x) = short_decimal(number) {
+            return Some(x);
+        }
+        text(number)?.parse().ok().filter(|x: &f64| x.is_finite())
+    }
+
+    /// A number without an exponent and with at most 15 digits: its digits `m` (below 2^53,
+    /// exact in an `f64`) divided by 10^k for its k ≤ 15 decimals (exact too), which one
+    /// correctly rounded division turns into the correctly rounded value (Clinger 1990's fast
+    /// path, which every correct parser takes first). `None` for any other number.
+    pub(super) fn short_decimal(number: &[u8]) -> Option<f64> {
+        const POW10: [f64; 16] = [
+            1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+        ];
+        let (negative, rest) = match number {
+            [b'-', rest @ ..] => (true, rest),
+            rest => (false, rest),
+        };
+        let (mut m, mut digits, mut decimals) = (0u64, 0, None);
+        for &c in rest {
+            match c {
+                b'0'..=b'9' => {
+                    m = 10 * m + u64::from(c - b'0');
+                    digits += 1;
+                    if let Some(k) = decimals.as_mut() {
+                        *k += 1;
+                    }
+                }
+                b'.' => decimals = Some(0),
+                _ => return None,
+            }
+            if digits > 15 {
+                return None;
+            }
+        }
+        let x = m as f64 / POW10[decimals.unwrap_or(0)];
+        Some(if negative { -x } else { x })
+    }
+
+    /// An integer in JSON's grammar as an `i64`, if it fits (as `str::parse` reads it).
+    fn int(number: &[u8]) -> Option<i64> {
+        let (negative, digits) = match number {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
+        };
+        // Accumulated below zero, which reaches i64::MIN.
+        let mut v: i64 = 0;
+        for &d in digits {
+            v = v.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
+        }
+        if negative { Some(v) } else { v.checked_neg() }
+    }
+
+    /// An id: a string, or an integer that fits in `i64` (`-0` left to serde_json).
+    fn id(v: Value<'_>) -> Option<Id<'_>> {
+        match v {
+            Value::Str(s) => Some(Id::Str(s)),
+            Value::Num(t, true) if t != b"-0" => Some(Id::Int(int(t)?)),
+            _ => None,
+        }
     }
 
     /// `0` or `1` as written.
     fn bit(v: Value<'_>) -> Option<u8> {
         match v {
-            Value::Num("0", true) => Some(0),
-            Value::Num("1", true) => Some(1),
+            Value::Num(b"0", true) => Some(0),
+            Value::Num(b"1", true) => Some(1),
             _ => None,
         }
     }
 
+    /// An id as written: an integer that fits in `i64`, or a string's ASCII text.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    pub(crate) enum Id<'a> {
+        Int(i64),
+        Str(&'a [u8]),
+    }
+
+    /// The fields of a line the fast path reads, text left where it lies in the line.
+    #[derive(Debug, PartialEq)]
+    pub(crate) struct Fields<'a> {
+        pub(crate) kind: Kind,
+        pub(crate) id: Option<Id<'a>>,
+        pub(crate) ts: Option<f64>,
+        pub(crate) group: Option<&'a [u8]>,
+        pub(crate) prediction: Option<u8>,
+        /// The score's text, known to be a finite number (read only on demand: the window
+        /// does not use it).
+        pub(crate) score: Option<(&'a [u8], bool)>,
+        pub(crate) label: Option<u8>,
+    }
+
+    impl<'a> Fields<'a> {
+        /// No field read yet.
+        fn empty() -> Self {
+            Fields {
+                kind: Kind::Label,
+                id: None,
+                ts: None,
+                group: None,
+                prediction: None,
+                score: None,
+                label: None,
+            }
+        }
+
+        /// The wire form, as serde_json would give it.
+        pub(super) fn raw(self) -> Option<Raw<'a>> {
+            Some(Raw {
+                kind: self.kind,
+                id: match self.id {
+                    None => None,
+                    Some(Id::Int(v)) => Some(EventId::Int(v)),
+                    Some(Id::Str(s)) => Some(EventId::Str(Cow::Borrowed(text(s)?))),
+                },
+                ts: self.ts,
+                group: match self.group {
+                    None => None,
+                    Some(g) => Some(Cow::Borrowed(text(g)?)),
+                },
+                prediction: self.prediction,
+                score: match self.score {
+                    None => None,
+                    Some((t, int)) => Some(float(t, int)?),
+                },
+                label: self.label,
+            })
+        }
+    }
+
+    /// Whether a number's text reads as a finite `f64` that the fast path takes: without an
+    /// exponent and with fewer than 300 digits it is finite, whatever its digits.
+    fn finite(number: &[u8], integer: bool) -> bool {
+        if integer && number == b"-0" {
+            return false;
+        }
+        let plain = number.len() < 300 && !number.iter().any(|&c| c == b'e' || c == b'E');
+        plain || float(number, integer).is_some()
+    }
+
     /// The line's fields, or `None` to leave the line to serde_json.
     pub(super) fn parse(line: &[u8]) -> Option<Raw<'_>> {
-        if !line.is_ascii() {
-            return None;
+        fields(line)?.raw()
+    }
+
+    /// The line's fields, text where it lies, or `None` to leave the line to serde_json. A
+    /// byte outside ASCII anywhere sends the line to serde_json: outside a string it breaks
+    /// the grammar, and [`Cursor::string`] refuses it.
+    pub(crate) fn fields(line: &[u8]) -> Option<Fields<'_>> {
+        canonical(line).or_else(|| any_order(line))
+    }
+
+    /// The fields of a line written as `fairkit monitor --help` shows the events: these keys
+    /// in this order, no white space. It reads the same values as [`any_order`] (which takes
+    /// every line this takes) without matching keys.
+    pub(super) fn canonical(line: &[u8]) -> Option<Fields<'_>> {
+        let mut c = Cursor { s: line, i: 0 };
+        let mut f = Fields::empty();
+        c.lit(b"{\"type\":\"")?;
+        if c.lit(b"prediction\",\"id\":").is_some() {
+            f.kind = Kind::Prediction;
+        } else {
+            c.lit(b"label\",\"id\":")?;
         }
-        let text = std::str::from_utf8(line).ok()?;
-        let mut c = Cursor {
-            text,
-            s: line,
-            i: 0,
-        };
+        f.id = Some(id(c.value()?)?);
+        match f.kind {
+            Kind::Prediction => {
+                c.lit(b",\"ts\":")?;
+                let (t, int) = c.number()?;
+                f.ts = Some(float(t, int)?);
+                c.lit(b",\"group\":")?;
+                f.group = Some(c.string()?);
+                c.lit(b",\"prediction\":")?;
+                f.prediction = Some(bit(c.value()?)?);
+                if c.lit(b",\"score\":").is_some() {
+                    let (t, int) = c.number()?;
+                    f.score = finite(t, int).then_some((t, int));
+                    f.score?;
+                }
+            }
+            Kind::Label => {
+                c.lit(b",\"label\":")?;
+                f.label = Some(bit(c.value()?)?);
+            }
+        }
+        c.lit(b"}")?;
+        (c.i == c.s.len()).then_some(f)
+    }
+
+    /// The fields of any flat object, keys in any order.
+    pub(super) fn any_order(line: &[u8]) -> Option<Fields<'_>> {
+        let mut c = Cursor { s: line, i: 0 };
         c.eat(b'{')?;
         let mut kind = None;
-        let mut raw = Raw {
-            kind: Kind::Label,
-            id: None,
-            ts: None,
-            group: None,
-            prediction: None,
-            score: None,
-            label: None,
-        };
+        let mut f = Fields::empty();
         c.ws();
         if c.s.get(c.i) != Some(&b'}') {
             loop {
                 let key = c.string()?;
                 c.eat(b':')?;
                 let v = c.value()?;
+                // Keys matched byte by byte (no call to compare slices).
                 match key {
-                    "type" if kind.is_none() => {
+                    [b't', b'y', b'p', b'e'] if kind.is_none() => {
                         kind = Some(match v {
-                            Value::Str("prediction") => Kind::Prediction,
-                            Value::Str("label") => Kind::Label,
+                            Value::Str(b"prediction") => Kind::Prediction,
+                            Value::Str(b"label") => Kind::Label,
                             _ => return None,
                         });
                     }
-                    "id" if raw.id.is_none() => {
-                        raw.id = Some(match v {
-                            Value::Str(s) => EventId::Str(Cow::Borrowed(s)),
-                            Value::Num(t, true) if t != "-0" => EventId::Int(t.parse().ok()?),
-                            _ => return None,
-                        });
+                    [b'i', b'd'] if f.id.is_none() => {
+                        f.id = Some(id(v)?);
                     }
-                    "ts" if raw.ts.is_none() => match v {
-                        Value::Num(t, int) => raw.ts = Some(float(t, int)?),
+                    [b't', b's'] if f.ts.is_none() => match v {
+                        Value::Num(t, int) => f.ts = Some(float(t, int)?),
                         _ => return None,
                     },
-                    "score" if raw.score.is_none() => match v {
-                        Value::Num(t, int) => raw.score = Some(float(t, int)?),
+                    [b's', b'c', b'o', b'r', b'e'] if f.score.is_none() => match v {
+                        Value::Num(t, int) if finite(t, int) => f.score = Some((t, int)),
                         _ => return None,
                     },
-                    "group" if raw.group.is_none() => match v {
-                        Value::Str(s) => raw.group = Some(Cow::Borrowed(s)),
+                    [b'g', b'r', b'o', b'u', b'p'] if f.group.is_none() => match v {
+                        Value::Str(s) => f.group = Some(s),
                         _ => return None,
                     },
-                    "prediction" if raw.prediction.is_none() => raw.prediction = Some(bit(v)?),
-                    "label" if raw.label.is_none() => raw.label = Some(bit(v)?),
-                    "type" | "id" | "ts" | "score" | "group" | "prediction" | "label" => {
+                    [b'p', b'r', b'e', b'd', b'i', b'c', b't', b'i', b'o', b'n']
+                        if f.prediction.is_none() =>
+                    {
+                        f.prediction = Some(bit(v)?)
+                    }
+                    [b'l', b'a', b'b', b'e', b'l'] if f.label.is_none() => f.label = Some(bit(v)?),
+                    b"type" | b"id" | b"ts" | b"score" | b"group" | b"prediction" | b"label" => {
                         return None;
                     }
                     _ => {}
@@ -443,8 +664,8 @@ mod fast {
         if c.i != c.s.len() {
             return None;
         }
-        raw.kind = kind?;
-        Some(raw)
+        f.kind = kind?;
+        Some(f)
     }
 }
 
@@ -631,8 +852,74 @@ mod tests {
             })
     }
 
+    /// Lines in the order `--help` shows, with values from the edge cases (text and bits
+    /// mostly from their own short lists, so that many lines are events).
+    fn canonical_line() -> impl Strategy<Value = String> {
+        const TEXT: [&str; 5] = ["\"a\"", "\"\"", "\"a\\\"b\"", "\"\u{e9}\"", "1"];
+        const BITS: [&str; 7] = ["0", "1", "2", "01", "1.0", "-0", "true"];
+        let v = || 0..VALUES.len();
+        prop_oneof![
+            (v(), v(), 0..TEXT.len(), 0..BITS.len(), proptest::option::of(v())).prop_map(
+                |(i, t, g, p, s)| {
+                    let score = s.map(|s| format!(",\"score\":{}", VALUES[s]));
+                    format!(
+                        "{{\"type\":\"prediction\",\"id\":{},\"ts\":{},\"group\":{},\"prediction\":{}{}}}",
+                        VALUES[i],
+                        VALUES[t],
+                        TEXT[g],
+                        BITS[p],
+                        score.unwrap_or_default()
+                    )
+                }
+            ),
+            (v(), 0..BITS.len()).prop_map(|(i, l)| {
+                format!("{{\"type\":\"label\",\"id\":{},\"label\":{}}}", VALUES[i], BITS[l])
+            }),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// Short decimals read to the same bits as the standard library's correctly rounded
+        /// parse (serde_json's with `float_roundtrip`).
+        #[test]
+        fn short_decimals_read_correctly_rounded(
+            digits in "-?[0-9]{1,16}",
+            point in 0..17usize,
+        ) {
+            let (sign, digits) = digits.split_at(usize::from(digits.starts_with('-')));
+            let text = if point == 0 || point >= digits.len() {
+                format!("{sign}{digits}")
+            } else {
+                format!("{sign}{}.{}", &digits[..point], &digits[point..])
+            };
+            let want: f64 = text.parse().unwrap();
+            match fast::short_decimal(text.as_bytes()) {
+                Some(x) => prop_assert_eq!(x.to_bits(), want.to_bits(), "{}", text),
+                None => prop_assert!(digits.len() > 15, "{}", text),
+            }
+        }
+
+        /// The reading of lines in the usual order reads what the reading of any order
+        /// reads, and serde_json agrees.
+        #[test]
+        fn the_usual_order_reads_as_any_order(text in canonical_line()) {
+            if let Some(usual) = fast::canonical(text.as_bytes()) {
+                let any = fast::any_order(text.as_bytes());
+                let bits = |f: &fast::Fields<'_>| f.ts.map(f64::to_bits);
+                prop_assert!(
+                    any.as_ref().is_some_and(|any| *any == usual && bits(any) == bits(&usual)),
+                    "{text}: {usual:?} vs {any:?}"
+                );
+                let slow = parse_raw(text.as_bytes());
+                let fast = usual.raw();
+                prop_assert!(
+                    fast.as_ref().is_some_and(|f| slow.as_ref().is_ok_and(|s| same(f, s))),
+                    "{text}: fast {fast:?}, serde_json {slow:?}"
+                );
+            }
+        }
 
         /// Whatever the fast path accepts, serde_json reads the same way, bit for bit.
         #[test]

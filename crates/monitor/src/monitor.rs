@@ -3,7 +3,7 @@ use fairkit_core::Error;
 use crate::alert::{Alert, AlertMachine, Callback, CallbackError, Transition, notify};
 use crate::config::MonitorConfig;
 use crate::evaluation::Evaluation;
-use crate::event::{Event, Label, Prediction};
+use crate::event::{Event, EventRef, IdRef, Label, Prediction};
 use crate::snapshot::{MonitoredMetric, Snapshot, group_snapshot, metric_readings};
 use crate::window::{Counters, RollingWindow};
 use crate::{MetricReading, Result};
@@ -110,10 +110,38 @@ impl FairnessMonitor {
     /// # Errors
     /// A prediction with a non-finite timestamp (the event is not recorded).
     pub fn record(&mut self, event: &Event<'_>) -> Result<Option<Evaluation>> {
+        Ok(self.record_only(event.as_ref())?.then(|| self.evaluate()))
+    }
+
+    /// Records one event without evaluating; returns whether this event completes a batch of
+    /// `evaluate_every` events, the caller then calls [`Self::evaluate`] (the stream drivers
+    /// do, so that the large `Option<Evaluation>` is not moved for every event).
+    pub(crate) fn record_only(&mut self, event: EventRef<'_>) -> Result<bool> {
         match event {
-            Event::Prediction(p) => self.record_prediction(p),
-            Event::Label(l) => Ok(self.record_label(l)),
+            EventRef::Prediction {
+                id,
+                ts,
+                group,
+                prediction,
+            } => self.push_prediction(id, ts, group, prediction)?,
+            EventRef::Label { id, label } => {
+                self.window.push_label(id, label);
+            }
         }
+        Ok(self.count())
+    }
+
+    fn push_prediction(&mut self, id: IdRef<'_>, ts: f64, group: &[u8], p: bool) -> Result<()> {
+        if !ts.is_finite() {
+            return Err(Error::NonFinite {
+                what: "prediction timestamp".into(),
+                row: self.window.counters.predictions as usize,
+                value: ts.to_string(),
+            }
+            .into());
+        }
+        self.window.push_prediction(id, ts, group, p);
+        Ok(())
     }
 
     /// Records a prediction: it enters the window, the oldest records leave it, and pending
@@ -122,16 +150,7 @@ impl FairnessMonitor {
     /// # Errors
     /// A non-finite timestamp (the prediction is not recorded).
     pub fn record_prediction(&mut self, p: &Prediction<'_>) -> Result<Option<Evaluation>> {
-        if !p.ts.is_finite() {
-            return Err(Error::NonFinite {
-                what: "prediction timestamp".into(),
-                row: self.window.counters.predictions as usize,
-                value: p.ts.to_string(),
-            }
-            .into());
-        }
-        self.window
-            .push_prediction(&p.id, p.ts, &p.group, p.prediction);
+        self.push_prediction((&p.id).into(), p.ts, p.group.as_bytes(), p.prediction)?;
         Ok(self.tick())
     }
 
@@ -139,14 +158,19 @@ impl FairnessMonitor {
     /// prediction expired, or that repeats an earlier label is counted (see [`Counters`]) and
     /// otherwise ignored.
     pub fn record_label(&mut self, l: &Label<'_>) -> Option<Evaluation> {
-        self.window.push_label(&l.id, l.label);
+        self.window.push_label((&l.id).into(), l.label);
         self.tick()
     }
 
     fn tick(&mut self) -> Option<Evaluation> {
+        self.count().then(|| self.evaluate())
+    }
+
+    /// Counts an event recorded; whether an evaluation is due.
+    fn count(&mut self) -> bool {
         self.events += 1;
         self.since_evaluation += 1;
-        (self.since_evaluation >= self.config.evaluate_every).then(|| self.evaluate())
+        self.since_evaluation >= self.config.evaluate_every
     }
 
     /// Evaluates now: computes every metric on the window, steps the alert states, calls

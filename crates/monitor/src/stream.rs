@@ -1,10 +1,11 @@
 //! Driving a monitor from a JSON-lines input.
 
-use std::borrow::Cow;
 use std::io::{self, BufRead};
 use std::sync::mpsc;
 
-use crate::event::{Event, EventId, EventReader, Label, Malformed, Prediction, parse_event};
+use crate::event::{
+    Event, EventId, EventReader, EventRef, IdRef, Kind, Malformed, fast, parse_event,
+};
 use crate::{Evaluation, FairnessMonitor};
 
 /// Something the stream produced for the caller to write out.
@@ -48,17 +49,17 @@ where
     loop {
         let outcome = match reader.next_event()? {
             None => break,
-            Some((line, Ok(event))) => monitor.record(&event).map_err(|e| Malformed {
+            Some((line, Ok(event))) => monitor.record_only(event.as_ref()).map_err(|e| Malformed {
                 line,
                 message: e.to_string(),
             }),
             Some((_, Err(malformed))) => Err(malformed),
         };
         match outcome {
-            Ok(evaluation) => {
+            Ok(due) => {
                 summary.events += 1;
-                if let Some(evaluation) = evaluation {
-                    sink(StreamItem::Evaluation(&evaluation))?;
+                if due {
+                    sink(StreamItem::Evaluation(&monitor.evaluate()))?;
                 }
             }
             Err(malformed) => {
@@ -156,15 +157,15 @@ where
     for (line, item) in &block.items {
         let outcome = match item {
             Ok(event) => monitor
-                .record(&event.event(&block.bytes))
+                .record_only(event.event(&block.bytes))
                 .map_err(|e| e.to_string()),
             Err(message) => Err(message.clone()),
         };
         match outcome {
-            Ok(evaluation) => {
+            Ok(due) => {
                 summary.events += 1;
-                if let Some(evaluation) = evaluation {
-                    sink(StreamItem::Evaluation(&evaluation))?;
+                if due {
+                    sink(StreamItem::Evaluation(&monitor.evaluate()))?;
                 }
             }
             Err(message) => {
@@ -195,10 +196,17 @@ impl ParsedBlock {
     /// ends as the number of its last line.
     fn parse(bytes: Vec<u8>, line: &mut u64) -> Self {
         let first = *line;
-        let mut items = Vec::new();
+        // Lines of the usual events are 40 to 100 bytes long.
+        let mut items = Vec::with_capacity(bytes.len() / 48);
         let base = bytes.as_ptr() as usize;
         let block = base..base + bytes.len();
-        for text in bytes.split_inclusive(|&b| b == b'\n') {
+        let mut start = 0;
+        let ends = memchr::memchr_iter(b'\n', &bytes).map(|end| end + 1);
+        // The last line may lack its line break (split_inclusive's lines).
+        let unended = !bytes.is_empty() && bytes.last() != Some(&b'\n');
+        for end in ends.chain(unended.then_some(bytes.len())) {
+            let text = &bytes[start..end];
+            start = end;
             *line += 1;
             if text.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -206,7 +214,12 @@ impl ParsedBlock {
             // The line break is not part of the event (see `EventReader::next_event`).
             let text = text.strip_suffix(b"\n").unwrap_or(text);
             let text = text.strip_suffix(b"\r").unwrap_or(text);
-            let item = parse_event(text).map(|event| Located::of(&event, &block));
+            // The usual line is read straight into its located fields; any other, and one
+            // that lacks a field (for the message), is parsed whole.
+            let item = match fast::fields(text).and_then(|f| Located::of_fields(&f, &block)) {
+                Some(located) => Ok(located),
+                None => parse_event(text).map(|event| Located::of(&event, &block)),
+            };
             items.push((*line, item));
         }
         ParsedBlock {
@@ -220,13 +233,13 @@ impl ParsedBlock {
 /// Text of an event: where it lies in the block, or its own copy (a string with escapes).
 enum Text {
     At(usize, usize),
-    Owned(Box<str>),
+    Owned(Box<[u8]>),
 }
 
 impl Text {
     /// `text` located in the block at `block` (its address range) when it lies there, else
     /// copied (a string unescaped by serde_json).
-    fn of(text: &str, block: &std::ops::Range<usize>) -> Self {
+    fn of(text: &[u8], block: &std::ops::Range<usize>) -> Self {
         let start = text.as_ptr() as usize;
         if block.contains(&start) && start + text.len() <= block.end {
             Text::At(start - block.start, start - block.start + text.len())
@@ -235,13 +248,10 @@ impl Text {
         }
     }
 
-    fn get<'a>(&'a self, bytes: &'a [u8]) -> Cow<'a, str> {
+    fn get<'a>(&'a self, bytes: &'a [u8]) -> &'a [u8] {
         match self {
-            // The range was a `str` of these very bytes.
-            Text::At(start, end) => {
-                Cow::Borrowed(std::str::from_utf8(&bytes[*start..*end]).unwrap_or_default())
-            }
-            Text::Owned(s) => Cow::Borrowed(s),
+            Text::At(start, end) => &bytes[*start..*end],
+            Text::Owned(s) => s,
         }
     }
 }
@@ -251,14 +261,14 @@ enum LocatedId {
     Str(Text),
 }
 
-/// An [`Event`] with its text located in the block.
+/// An [`Event`] with its text located in the block (the score, which the window does not
+/// record, left out).
 enum Located {
     Prediction {
         id: LocatedId,
         ts: f64,
         group: Text,
         prediction: bool,
-        score: Option<f64>,
     },
     Label {
         id: LocatedId,
@@ -270,15 +280,14 @@ impl Located {
     fn of(event: &Event<'_>, block: &std::ops::Range<usize>) -> Self {
         let id = |id: &EventId<'_>| match id {
             EventId::Int(v) => LocatedId::Int(*v),
-            EventId::Str(s) => LocatedId::Str(Text::of(s, block)),
+            EventId::Str(s) => LocatedId::Str(Text::of(s.as_bytes(), block)),
         };
         match event {
             Event::Prediction(p) => Located::Prediction {
                 id: id(&p.id),
                 ts: p.ts,
-                group: Text::of(&p.group, block),
+                group: Text::of(p.group.as_bytes(), block),
                 prediction: p.prediction,
-                score: p.score,
             },
             Event::Label(l) => Located::Label {
                 id: id(&l.id),
@@ -287,10 +296,33 @@ impl Located {
         }
     }
 
-    fn event<'a>(&'a self, bytes: &'a [u8]) -> Event<'a> {
+    /// The event of a line's fields when it has all it needs (else the line's own parse
+    /// says what it lacks).
+    fn of_fields(f: &fast::Fields<'_>, block: &std::ops::Range<usize>) -> Option<Self> {
+        let id = match f.id? {
+            fast::Id::Int(v) => LocatedId::Int(v),
+            fast::Id::Str(s) => LocatedId::Str(Text::of(s, block)),
+        };
+        let bit = |b: Option<u8>| b.map(|b| b == 1);
+        Some(match f.kind {
+            Kind::Prediction => Located::Prediction {
+                id,
+                ts: f.ts?,
+                group: Text::of(f.group?, block),
+                prediction: bit(f.prediction)?,
+            },
+            Kind::Label => Located::Label {
+                id,
+                label: bit(f.label)?,
+            },
+        })
+    }
+
+    /// The event as the window records it, its text read from the block's bytes.
+    fn event<'a>(&'a self, bytes: &'a [u8]) -> EventRef<'a> {
         let id = |id: &'a LocatedId| match id {
-            LocatedId::Int(v) => EventId::Int(*v),
-            LocatedId::Str(s) => EventId::Str(s.get(bytes)),
+            LocatedId::Int(v) => IdRef::Int(*v),
+            LocatedId::Str(s) => IdRef::Str(s.get(bytes)),
         };
         match self {
             Located::Prediction {
@@ -298,18 +330,16 @@ impl Located {
                 ts,
                 group,
                 prediction,
-                score,
-            } => Event::Prediction(Prediction {
+            } => EventRef::Prediction {
                 id: id(i),
                 ts: *ts,
                 group: group.get(bytes),
                 prediction: *prediction,
-                score: *score,
-            }),
-            Located::Label { id: i, label } => Event::Label(Label {
+            },
+            Located::Label { id: i, label } => EventRef::Label {
                 id: id(i),
                 label: *label,
-            }),
+            },
         }
     }
 }

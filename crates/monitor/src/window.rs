@@ -1,23 +1,61 @@
 //! The rolling window: an eviction queue of records, an id index for joining labels, and
-//! per-group counters kept in step with the queue, so that every event costs O(1) amortised.
+//! per-group counters kept in step with the queue, so that every event costs O(1) amortised
+//! and allocates nothing once the window is full (docs/gate-and-monitor.md#reading-events-fast).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::hash::BuildHasher;
 
 use foldhash::HashMap;
+use foldhash::fast::RandomState;
+use hashbrown::HashTable;
+use hashbrown::hash_table::Entry;
 
 use fairkit_metrics::{Confusion, ConfusionTable};
 use serde::Serialize;
 
 use crate::config::Window as WindowLimit;
-use crate::event::EventId;
+use crate::event::IdRef;
 
-/// The id as stored: owned, split by kind so that lookups by `&str` need no allocation; a
-/// string id is allocated once and shared by the record and the index.
-#[derive(Debug, Clone)]
+/// The id as stored in a record: the integer, or where the text lies in the window's
+/// [`Arena`].
+#[derive(Debug, Clone, Copy)]
 enum StoredId {
     Int(i64),
-    Str(Arc<str>),
+    Str { start: u64, len: usize },
+}
+
+/// The text of the string ids in the window, end to end in the records' order. Offsets count
+/// every byte ever appended, so a record's range stays valid when the evicted front is dropped;
+/// the front is dropped once it is at least half the bytes held, so each byte is moved at most
+/// once on average and the buffer stops growing once the window is full.
+#[derive(Debug, Clone, Default)]
+struct Arena {
+    bytes: Vec<u8>,
+    /// Offset of `bytes[0]`.
+    base: u64,
+}
+
+impl Arena {
+    /// Appends `text`; returns its offset.
+    fn push(&mut self, text: &[u8]) -> u64 {
+        let start = self.base + self.bytes.len() as u64;
+        self.bytes.extend_from_slice(text);
+        start
+    }
+
+    fn get(&self, start: u64, len: usize) -> &[u8] {
+        let at = (start - self.base) as usize;
+        &self.bytes[at..at + len]
+    }
+
+    /// The bytes before offset `end` belong to evicted records only.
+    fn release(&mut self, end: u64) {
+        let dead = (end - self.base) as usize;
+        if dead >= 4096 && 2 * dead >= self.bytes.len() {
+            self.bytes.drain(..dead);
+            self.base = end;
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,9 +161,15 @@ pub(crate) struct RollingWindow {
     /// Records with a lower sequence number have been checked for expiry.
     expiry_seq: u64,
     now: f64,
-    int_ids: HashMap<i64, u64>,
-    str_ids: HashMap<Arc<str>, u64>,
-    codes: HashMap<Box<str>, u32>,
+    /// The id's hash and the sequence number of the newest record of each id, compared with
+    /// the record's id when found: no key is copied into the index. An entry whose record
+    /// has left the window is stale and ignored, and dropped in a pass over the index once
+    /// there are more than a quarter of the records and 1,024 of them (evicting touches no
+    /// hash table, and the index stays small enough to stay in cache).
+    ids: HashTable<(u64, u64)>,
+    hasher: RandomState,
+    arena: Arena,
+    codes: HashMap<Box<[u8]>, u32>,
     pub(crate) groups: Vec<GroupCounters>,
     pub(crate) counters: Counters,
 }
@@ -152,26 +196,38 @@ impl RollingWindow {
             front_seq: 0,
             expiry_seq: 0,
             now: f64::NEG_INFINITY,
-            int_ids: HashMap::with_capacity_and_hasher(capacity, Default::default()),
-            str_ids: HashMap::default(),
+            ids: HashTable::with_capacity(capacity),
+            hasher: RandomState::default(),
+            arena: Arena::default(),
             codes: HashMap::default(),
             groups: Vec::new(),
             counters: Counters::default(),
         }
     }
 
-    fn group_code(&mut self, group: &str) -> u32 {
+    fn group_code(&mut self, group: &[u8]) -> u32 {
         if let Some(&code) = self.codes.get(group) {
             return code;
         }
         let code = self.groups.len() as u32;
         self.codes.insert(group.into(), code);
-        self.groups.push(GroupCounters::new(group));
+        // The bytes were a `str`: nothing is lost.
+        self.groups
+            .push(GroupCounters::new(&String::from_utf8_lossy(group)));
         code
     }
 
+    /// The id's hash in the index (integers and strings never compare equal, so they may
+    /// share a hash).
+    fn hash(&self, id: IdRef<'_>) -> u64 {
+        match id {
+            IdRef::Int(v) => self.hasher.hash_one(v),
+            IdRef::Str(s) => self.hasher.hash_one(s),
+        }
+    }
+
     /// Adds a prediction (`ts` finite, checked by the caller), then evicts and expires.
-    pub(crate) fn push_prediction(&mut self, id: &EventId<'_>, ts: f64, group: &str, p: bool) {
+    pub(crate) fn push_prediction(&mut self, id: IdRef<'_>, ts: f64, group: &[u8], p: bool) {
         self.counters.predictions += 1;
         if ts < self.now {
             self.counters.out_of_order += 1;
@@ -182,16 +238,30 @@ impl RollingWindow {
         self.evict();
         let code = self.group_code(group);
         let seq = self.front_seq + self.records.len() as u64;
-        let (stored, previous) = match id {
-            EventId::Int(v) => (StoredId::Int(*v), self.int_ids.insert(*v, seq)),
-            EventId::Str(s) => {
-                let key: Arc<str> = Arc::from(s.as_ref());
-                let previous = self.str_ids.insert(Arc::clone(&key), seq);
-                (StoredId::Str(key), previous)
-            }
+        let hash = self.hash(id);
+        let stored = match id {
+            IdRef::Int(v) => StoredId::Int(v),
+            IdRef::Str(s) => StoredId::Str {
+                start: self.arena.push(s),
+                len: s.len(),
+            },
         };
-        if previous.is_some() {
-            self.counters.duplicate_ids += 1;
+        let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
+        match self.ids.entry(
+            hash,
+            |&(h, s)| h == hash && holds(records, arena, front, s, id),
+            |&(h, _)| h,
+        ) {
+            Entry::Occupied(mut e) => {
+                e.get_mut().1 = seq;
+                self.counters.duplicate_ids += 1;
+            }
+            Entry::Vacant(e) => {
+                e.insert((hash, seq));
+                if self.ids.len() > self.records.len() + self.records.len() / 4 + 1024 {
+                    self.ids.retain(|&mut (_, s)| s >= front);
+                }
+            }
         }
         self.records.push_back(Record {
             id: stored,
@@ -222,7 +292,6 @@ impl RollingWindow {
             let Some(r) = self.records.pop_front() else {
                 return;
             };
-            let seq = self.front_seq;
             self.front_seq += 1;
             self.counters.evicted += 1;
             let g = &mut self.groups[r.group as usize];
@@ -232,17 +301,9 @@ impl RollingWindow {
                 LabelState::Expired => g.expired -= 1,
                 LabelState::Labelled(y) => g.labelled.remove(y, r.prediction, 0, 1.0),
             }
-            match r.id {
-                StoredId::Int(v) => {
-                    if self.int_ids.get(&v) == Some(&seq) {
-                        self.int_ids.remove(&v);
-                    }
-                }
-                StoredId::Str(s) => {
-                    if self.str_ids.get(&*s) == Some(&seq) {
-                        self.str_ids.remove(&*s);
-                    }
-                }
+            // The index entry of its id, if it has one, is stale from now on.
+            if let StoredId::Str { start, len } = r.id {
+                self.arena.release(start + len as u64);
             }
         }
     }
@@ -271,13 +332,17 @@ impl RollingWindow {
     }
 
     /// Joins a label to its prediction.
-    pub(crate) fn push_label(&mut self, id: &EventId<'_>, y: bool) -> LabelOutcome {
+    pub(crate) fn push_label(&mut self, id: IdRef<'_>, y: bool) -> LabelOutcome {
         self.counters.labels += 1;
-        let seq = match id {
-            EventId::Int(v) => self.int_ids.get(v),
-            EventId::Str(s) => self.str_ids.get(s.as_ref()),
-        };
-        let record = seq.and_then(|&s| self.records.get_mut((s - self.front_seq) as usize));
+        let hash = self.hash(id);
+        let (records, arena, front) = (&self.records, &self.arena, self.front_seq);
+        let seq = self
+            .ids
+            .find(hash, |&(h, s)| {
+                h == hash && holds(records, arena, front, s, id)
+            })
+            .map(|&(_, s)| s);
+        let record = seq.and_then(|s| self.records.get_mut((s - self.front_seq) as usize));
         let Some(r) = record else {
             self.counters.labels_unknown += 1;
             return LabelOutcome::Unknown;
@@ -316,5 +381,17 @@ impl RollingWindow {
             first_ts: self.records.front().map(|r| r.ts),
             last_ts: self.records.back().map(|r| r.ts),
         }
+    }
+}
+
+/// Whether record `seq` is in the window (whose first record is `front`) and has the id `id`.
+fn holds(records: &VecDeque<Record>, arena: &Arena, front: u64, seq: u64, id: IdRef<'_>) -> bool {
+    let Some(r) = seq.checked_sub(front).and_then(|i| records.get(i as usize)) else {
+        return false;
+    };
+    match (r.id, id) {
+        (StoredId::Int(a), IdRef::Int(b)) => a == b,
+        (StoredId::Str { start, len }, IdRef::Str(b)) => arena.get(start, len) == b,
+        _ => false,
     }
 }

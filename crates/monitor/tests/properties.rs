@@ -249,35 +249,62 @@ impl Naive {
     }
 }
 
+/// Feeds `ops` to a monitor and to [`Naive`], comparing every snapshot.
+fn matches_brute_force(cfg: &MonitorConfig, ops: &[Op]) -> Result<(), TestCaseError> {
+    let mut monitor = FairnessMonitor::new(cfg.clone()).unwrap();
+    let mut naive = Naive::default();
+    let mut clock = 0.0;
+    let mut evaluations = 0;
+    for op in ops {
+        let evaluation = match *op {
+            Op::Predict { id, dt, group, p } => {
+                clock += f64::from(dt);
+                let g = ["a", "b", "c"][group as usize];
+                naive.predict(cfg, id_of(id), clock, g, p);
+                let pred = Prediction {
+                    id: id_of(id),
+                    ts: clock,
+                    group: g.into(),
+                    prediction: p,
+                    score: None,
+                };
+                monitor.record_prediction(&pred).unwrap()
+            }
+            Op::Label { id, y } => {
+                naive.label(cfg, &id_of(id), y);
+                monitor.record_label(&Label::new(id_of(id), y))
+            }
+        };
+        if let Some(e) = evaluation {
+            evaluations += 1;
+            naive.check(cfg, &e.snapshot);
+        }
+        naive.check(cfg, &monitor.snapshot());
+    }
+    prop_assert_eq!(evaluations, ops.len() / 7);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
     fn window_matches_brute_force(cfg in config(), ops in proptest::collection::vec(op(), 0..160)) {
-        let mut monitor = FairnessMonitor::new(cfg.clone()).unwrap();
-        let mut naive = Naive::default();
-        let mut clock = 0.0;
-        let mut evaluations = 0;
-        for op in &ops {
-            let evaluation = match *op {
-                Op::Predict { id, dt, group, p } => {
-                    clock += f64::from(dt);
-                    let g = ["a", "b", "c"][group as usize];
-                    naive.predict(&cfg, id_of(id), clock, g, p);
-                    let pred = Prediction { id: id_of(id), ts: clock, group: g.into(), prediction: p, score: None };
-                    monitor.record_prediction(&pred).unwrap()
-                }
-                Op::Label { id, y } => {
-                    naive.label(&cfg, &id_of(id), y);
-                    monitor.record_label(&Label::new(id_of(id), y))
-                }
-            };
-            if let Some(e) = evaluation {
-                evaluations += 1;
-                naive.check(&cfg, &e.snapshot);
-            }
-            naive.check(&cfg, &monitor.snapshot());
-        }
-        prop_assert_eq!(evaluations, ops.len() / 7);
+        matches_brute_force(&cfg, &ops)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Streams long enough for the window's housekeeping to run several times: the id index
+    /// drops its stale entries (more than 1,024 beyond a quarter of the window) and the string ids'
+    /// buffer its evicted front (4 KiB and more).
+    #[test]
+    fn long_streams_match_brute_force(
+        cfg in config(),
+        ops in proptest::collection::vec(op(), 8000..9000),
+    ) {
+        matches_brute_force(&cfg, &ops)?;
     }
 }

@@ -8,12 +8,14 @@
 //! - [`fixtures`]: small data sets that tests of several crates use (the oracles of
 //!   `docs/test-oracles.md`).
 //! - [`http`]: HTTP over loopback for the tests of the monitor's `/metrics` endpoint.
+//! - [`json`]: two JSON documents equal but for rounding (reports computed two ways).
 //! - [`learners`]: deterministic learners for the tests of the mitigation crates, which never
 //!   name a concrete learner.
 #![deny(missing_docs)]
 
 pub mod fixtures;
 pub mod http;
+pub mod json;
 pub mod learners;
 
 use std::collections::HashSet;
