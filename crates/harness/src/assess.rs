@@ -452,12 +452,12 @@ mod tests {
                     pq.data = parquet.clone();
                     let mut d = serde_json::to_value(run_streaming(&pq).unwrap()).unwrap();
                     let e = serde_json::to_value(run_in_memory(&pq).unwrap()).unwrap();
-                    close(&d, &e, "parquet");
+                    assert_close(&d, &e, "parquet");
                     d["input"]["file"] = a["input"]["file"].clone();
                     if config.columns.weights.is_none() && parquet == &file {
                         assert_eq!(d, a, "parquet and CSV");
                     } else {
-                        close(&d, &a, "parquet and CSV");
+                        assert_close(&d, &a, "parquet and CSV");
                     }
                 }
             }
