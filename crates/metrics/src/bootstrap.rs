@@ -305,8 +305,10 @@ pub(crate) struct CellBootstrap {
 impl CellBootstrap {
     /// Buckets validated entries (`keys < n_cells`, equal lengths): entry `b` stands for
     /// `counts[b]` rows of cell `keys[b]` whose weights sum to `weight_sums[b]` and have
-    /// population variance `weight_variances[b]` (0 without it). Entries with no rows are
-    /// left out; the others are ordered by cell (stably).
+    /// population variance `weight_variances[b]` (0 without it). Entries of one cell are pooled
+    /// into one bucket (counts and weight sums added, the variance of the pooled weights), so
+    /// that the same rows give the same buckets, and the same draws, however they were listed;
+    /// cells without rows are left out; buckets are in cell order.
     pub(crate) fn new(
         keys: &[u32],
         counts: &[u64],
@@ -314,22 +316,53 @@ impl CellBootstrap {
         weight_sums: Option<&[f64]>,
         weight_variances: Option<&[f64]>,
     ) -> Self {
-        let mut order: Vec<usize> = (0..keys.len()).filter(|&b| counts[b] > 0).collect();
-        order.sort_by_key(|&b| keys[b]);
+        // Per cell: rows, weight sum, the sum of squared weights (Σ c (σ² + μ²)), how many
+        // entries list it and the first of them.
+        let mut rows = vec![0u64; n_cells];
+        let mut sum = vec![0.0f64; n_cells];
+        let mut square = vec![0.0f64; n_cells];
+        let mut listed = vec![0u32; n_cells];
+        let mut first = vec![0usize; n_cells];
+        for (b, &k) in keys.iter().enumerate() {
+            let (k, c) = (k as usize, counts[b]);
+            if c == 0 {
+                continue;
+            }
+            if listed[k] == 0 {
+                first[k] = b;
+            }
+            listed[k] += 1;
+            rows[k] += c;
+            if let Some(w) = weight_sums {
+                let mu = w[b] / c as f64;
+                let var = weight_variances.map_or(0.0, |v| v[b].max(0.0));
+                sum[k] += w[b];
+                square[k] += c as f64 * (var + mu * mu);
+            }
+        }
+        let order: Vec<usize> = (0..n_cells).filter(|&k| rows[k] > 0).collect();
         let weight = weight_sums.map(|w| {
             order
                 .iter()
-                .map(|&b| {
-                    let var = weight_variances.map_or(0.0, |v| v[b]);
-                    (w[b] / counts[b] as f64, if var > 0.0 { var } else { 0.0 })
+                .map(|&k| {
+                    let c = rows[k] as f64;
+                    let (mu, var) = if listed[k] == 1 {
+                        // Listed once: its own mean and variance, without pooling's rounding.
+                        let b = first[k];
+                        (w[b] / c, weight_variances.map_or(0.0, |v| v[b]))
+                    } else {
+                        let mu = sum[k] / c;
+                        (mu, square[k] / c - mu * mu)
+                    };
+                    (mu, if var > 0.0 { var } else { 0.0 })
                 })
                 .collect()
         });
         Self {
-            cell: order.iter().map(|&b| keys[b]).collect(),
-            count: order.iter().map(|&b| counts[b]).collect(),
+            cell: order.iter().map(|&k| k as u32).collect(),
+            count: order.iter().map(|&k| rows[k]).collect(),
             weight,
-            n: order.iter().map(|&b| counts[b]).sum(),
+            n: order.iter().map(|&k| rows[k]).sum(),
             n_cells,
         }
     }
