@@ -261,7 +261,8 @@ pub(crate) fn check_type(file: &str, column: &str, data_type: &DataType) -> Resu
     }
 }
 
-fn is_plain(data_type: &DataType) -> bool {
+/// Whether `data_type` is an integer or floating-point type.
+pub(crate) fn is_number(data_type: &DataType) -> bool {
     matches!(
         data_type,
         DataType::Int8
@@ -274,11 +275,15 @@ fn is_plain(data_type: &DataType) -> bool {
             | DataType::UInt64
             | DataType::Float32
             | DataType::Float64
-            | DataType::Boolean
-            | DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
     )
+}
+
+fn is_plain(data_type: &DataType) -> bool {
+    is_number(data_type)
+        || matches!(
+            data_type,
+            DataType::Boolean | DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        )
 }
 
 /// Decodes the columns `wanted` of one file into `out` (one buffer each); returns its rows.

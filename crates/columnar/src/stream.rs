@@ -204,7 +204,7 @@ pub fn accumulate_parts<R: ChunkReader + Clone + 'static>(
         for (key, is_weight) in roles {
             if let Some((j, field)) = schema.column_with_name(key) {
                 check_type(&part.name, key, field.data_type())?;
-                if is_weight && !is_number(field.data_type()) {
+                if is_weight && !crate::read::is_number(field.data_type()) {
                     return Err(ColumnarError::UnsupportedType {
                         file: part.name,
                         column: key.to_string(),
@@ -301,22 +301,6 @@ pub fn accumulate_parts<R: ChunkReader + Clone + 'static>(
         total.merge(cells?);
     }
     Ok(total)
-}
-
-fn is_number(t: &DataType) -> bool {
-    matches!(
-        t,
-        DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-            | DataType::Float32
-            | DataType::Float64
-    )
 }
 
 /// A column's distinct values seen so far, each with a code (in order of first appearance)
