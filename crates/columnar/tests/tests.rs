@@ -18,8 +18,24 @@ use fairkit_data::{DataError, Table};
 use parquet::arrow::ArrowWriter;
 use proptest::prelude::*;
 
-/// A Parquet file holding `columns` (nullable fields), as bytes.
+/// A Parquet file holding `columns` (nullable fields), as bytes, with the writer's default
+/// row groups.
 fn parquet_of(columns: Vec<(&str, ArrayRef)>) -> Bytes {
+    write_parquet(columns, None)
+}
+
+/// `columns` (nullable fields) written in row groups of `group_rows` rows.
+fn parquet_grouped(columns: Vec<(&str, ArrayRef)>, group_rows: usize) -> Bytes {
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(group_rows))
+        .build();
+    write_parquet(columns, Some(props))
+}
+
+fn write_parquet(
+    columns: Vec<(&str, ArrayRef)>,
+    props: Option<parquet::file::properties::WriterProperties>,
+) -> Bytes {
     let schema = Arc::new(Schema::new(
         columns
             .iter()
@@ -32,7 +48,7 @@ fn parquet_of(columns: Vec<(&str, ArrayRef)>) -> Bytes {
     )
     .unwrap();
     let mut out = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut out, schema, None).unwrap();
+    let mut w = ArrowWriter::try_new(&mut out, schema, props).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
     Bytes::from(out)
@@ -390,29 +406,6 @@ proptest! {
         prop_assert_eq!(texts(&back, "i"), columns[0].clone());
         prop_assert_eq!(texts(&back, "f"), columns[1].clone());
     }
-}
-
-/// `columns` (nullable fields) written in row groups of `group_rows` rows.
-fn parquet_grouped(columns: Vec<(&str, ArrayRef)>, group_rows: usize) -> Bytes {
-    let schema = Arc::new(Schema::new(
-        columns
-            .iter()
-            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-            .collect::<Vec<_>>(),
-    ));
-    let batch = RecordBatch::try_new(
-        schema.clone(),
-        columns.into_iter().map(|(_, a)| a).collect(),
-    )
-    .unwrap();
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_max_row_group_row_count(Some(group_rows))
-        .build();
-    let mut out = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut out, schema, Some(props)).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-    Bytes::from(out)
 }
 
 /// 20,000 rows over every kind of key column (integers, booleans, 32-bit floats, strings,
